@@ -1,0 +1,113 @@
+//! The one code table. Codes are stable: never reuse or renumber one.
+//! Family prefixes: `E` syntax and literals, `R` references, `G` graph,
+//! `T` timing, `P` procedure logic (later: `F` flight rules, `Q` requirement import, `X` trace).
+//! Each code's documentation lives in its rule file under `src/checks/rules/`.
+
+use super::Severity;
+
+/// Families of codes, by what they are about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum Family {
+    Syntax,
+    Reference,
+    Graph,
+    Timing,
+    Procedure,
+}
+
+/// Static facts about a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeInfo {
+    /// `E001`
+    pub code: &'static str,
+    /// `syntax-error`: names the problem, never the check.
+    pub name: &'static str,
+    pub family: Family,
+    pub severity: Severity,
+    /// One line, for tables and SARIF `shortDescription`.
+    pub summary: &'static str,
+}
+
+macro_rules! code_table {
+    ($( $variant:ident => $code:literal, $name:literal, $family:ident, $sev:ident, $summary:literal; )*) => {
+        /// A stable diagnostic code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $( $variant, )* }
+
+        /// Every code, in table order.
+        pub const ALL_CODES: &[Code] = &[ $( Code::$variant, )* ];
+
+        impl Code {
+            pub const fn info(self) -> CodeInfo {
+                match self {
+                    $( Code::$variant => CodeInfo {
+                        code: $code,
+                        name: $name,
+                        family: Family::$family,
+                        severity: Severity::$sev,
+                        summary: $summary,
+                    }, )*
+                }
+            }
+        }
+    };
+}
+
+code_table! {
+    SyntaxError => "E001", "syntax-error", Syntax, Error,
+        "The source does not follow the opsplan grammar";
+    InvalidLiteral => "E002", "invalid-literal", Syntax, Error,
+        "A time, date, duration or number that is well-formed but impossible or out of range";
+    UnreadableSource => "E003", "unreadable-source", Syntax, Error,
+        "A source file is not valid UTF-8 text, or is too large";
+    RepeatedClause => "E004", "repeated-clause", Syntax, Error,
+        "A clause that may appear once (such as `at` or `version`) appears twice";
+    UndefinedActivity => "R001", "undefined-activity", Reference, Error,
+        "A relation or relative time names an activity the plan does not define";
+    UndefinedProcedure => "R002", "undefined-procedure", Reference, Error,
+        "An activity or contingency names a procedure no library defines";
+    UndefinedProcedureVersion => "R003", "undefined-procedure-version", Reference, Error,
+        "A procedure exists but not in the version the plan asks for";
+    UndefinedRole => "R004", "undefined-role", Reference, Error,
+        "A role is used but not declared in the plan";
+    UndefinedResource => "R005", "undefined-resource", Reference, Error,
+        "An activity uses a resource the plan does not declare";
+    UndefinedWindow => "R006", "undefined-window", Reference, Error,
+        "An activity or procedure needs a window that is not declared";
+    DuplicateIdentifier => "R007", "duplicate-identifier", Reference, Error,
+        "Two definitions share one identifier";
+    UnresolvedUsePath => "R008", "unresolved-use-path", Reference, Error,
+        "A `use` names a file or directory that does not exist";
+    DependencyCycle => "G001", "dependency-cycle", Graph, Error,
+        "Activities depend on each other in a cycle";
+    RelationViolated => "T001", "relation-violated", Timing, Error,
+        "The scheduled times contradict a stated relation";
+    OutsidePhase => "T002", "outside-phase", Timing, Error,
+        "An activity is scheduled outside the interval of its phase";
+    OutsideHorizon => "T003", "outside-horizon", Timing, Error,
+        "An activity or phase lies outside the plan horizon";
+    NonPositiveDuration => "T004", "non-positive-duration", Timing, Error,
+        "An activity or interval ends before it starts, or lasts zero time";
+    UnresolvedTime => "T005", "unresolved-time", Timing, Error,
+        "An activity's start or end cannot be computed";
+    ExclusiveResourceOverlap => "T006", "exclusive-resource-overlap", Timing, Error,
+        "Two overlapping activities use the same exclusive resource";
+    UndefinedStep => "P001", "undefined-step", Procedure, Error,
+        "A `goto` names a step the procedure does not have";
+    UndefinedCallTarget => "P002", "undefined-call-target", Procedure, Error,
+        "A `call` names a procedure no library defines";
+    UnreachableStep => "P003", "unreachable-step", Procedure, Warning,
+        "No path from the first step reaches this step";
+    ProcedureCallCycle => "P004", "procedure-call-cycle", Procedure, Error,
+        "Procedures call each other in a cycle";
+}
+
+impl Code {
+    /// Looks a code up by its code (`G001`) or name (`dependency-cycle`), case-insensitively.
+    pub fn lookup(text: &str) -> Option<Code> {
+        ALL_CODES.iter().copied().find(|c| {
+            let i = c.info();
+            i.code.eq_ignore_ascii_case(text) || i.name.eq_ignore_ascii_case(text)
+        })
+    }
+}

@@ -1,0 +1,395 @@
+//! The typed syntax tree. Every node keeps the span it came from. Literal values that
+//! were well-formed but impossible (`2014/367 25:00`) are `None`: lowering has already
+//! reported them, and later phases treat them as unknown without reporting again.
+
+use crate::source::{FileId, Span, Spanned};
+use crate::time::{Dur, Notation, Time};
+
+/// A name as written, with its span.
+pub type Ident = Spanned<String>;
+
+/// One parsed source file.
+#[derive(Debug, Clone)]
+pub struct SourceAst {
+    pub file: FileId,
+    pub plans: Vec<Plan>,
+    pub procedures: Vec<Procedure>,
+    /// True when the file had syntax errors (the tree then holds what could be recovered).
+    pub has_syntax_errors: bool,
+}
+
+/// An absolute time literal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeLit {
+    pub value: Option<Time>,
+    pub notation: Notation,
+    pub span: Span,
+}
+
+/// A duration literal (`40m`, `PT40M`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DurLit {
+    pub value: Option<Dur>,
+    pub span: Span,
+}
+
+/// `T .. T`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntervalLit {
+    pub start: TimeLit,
+    pub end: TimeLit,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Anchor {
+    Start,
+    End,
+}
+
+impl Anchor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Anchor::Start => "start",
+            Anchor::End => "end",
+        }
+    }
+}
+
+/// An absolute time or one relative to another activity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimeExpr {
+    Absolute(TimeLit),
+    Relative {
+        activity: Ident,
+        anchor: Anchor,
+        /// Signed offset (`- 1h` is stored negative).
+        offset: Option<DurLit>,
+        span: Span,
+    },
+}
+
+impl TimeExpr {
+    pub fn span(&self) -> Span {
+        match self {
+            TimeExpr::Absolute(t) => t.span,
+            TimeExpr::Relative { span, .. } => *span,
+        }
+    }
+}
+
+/// `use procedures "dir/"` or `use windows "file.csv"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UseKind {
+    Procedures,
+    Windows,
+}
+
+#[derive(Debug, Clone)]
+pub struct Use {
+    pub kind: UseKind,
+    pub path: Spanned<String>,
+    pub span: Span,
+}
+
+/// A role declared by `roles …`, optionally a member of a group role (`in CREW`).
+#[derive(Debug, Clone)]
+pub struct RoleDecl {
+    pub name: Ident,
+    pub group: Option<Ident>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase", tag = "type", content = "capacity")]
+pub enum ResourceKind {
+    Exclusive,
+    Capacity(u32),
+}
+
+#[derive(Debug, Clone)]
+pub struct ResourceDecl {
+    pub name: Ident,
+    pub kind: ResourceKind,
+    pub description: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum WindowShape {
+    /// `every 92m lasting 40m from T [until T]`
+    Periodic {
+        every: DurLit,
+        lasting: DurLit,
+        from: TimeLit,
+        until: Option<TimeLit>,
+    },
+    /// `daily 21:30 .. 06:00` (seconds after midnight; may wrap past midnight)
+    Daily {
+        from: Spanned<Option<i64>>,
+        to: Spanned<Option<i64>>,
+    },
+    /// `T .. T, T .. T`
+    Intervals(Vec<IntervalLit>),
+}
+
+#[derive(Debug, Clone)]
+pub struct WindowDecl {
+    pub name: Ident,
+    pub title: Option<Spanned<String>>,
+    pub shape: WindowShape,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Phase {
+    pub name: Ident,
+    pub title: Option<Spanned<String>>,
+    pub interval: Option<IntervalLit>,
+    pub activities: Vec<Activity>,
+    pub span: Span,
+}
+
+/// A reference to a procedure, optionally in one version.
+#[derive(Debug, Clone)]
+pub struct ProcRef {
+    pub id: Ident,
+    pub version: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NeedsMode {
+    /// `A & B`: inside every one of them.
+    All,
+    /// `A | B`: inside any of them.
+    Any,
+}
+
+#[derive(Debug, Clone)]
+pub struct Needs {
+    pub mode: NeedsMode,
+    pub windows: Vec<Ident>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResourceUse {
+    pub resource: Ident,
+    pub amount: Option<Spanned<u32>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    After,
+    Before,
+    During,
+    StartsWith,
+}
+
+impl RelationKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            RelationKind::After => "after",
+            RelationKind::Before => "before",
+            RelationKind::During => "during",
+            RelationKind::StartsWith => "starts with",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Relation {
+    pub kind: RelationKind,
+    pub target: Ident,
+    /// Signed: `after X + 10m` is +10m, `before X - 10m` is +10m of separation, stored as written.
+    pub offset: Option<DurLit>,
+    pub within: Option<DurLit>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Activity {
+    pub id: Ident,
+    pub title: Option<Spanned<String>>,
+    pub at: Option<TimeExpr>,
+    pub lasts: Option<DurLit>,
+    pub until: Option<TimeExpr>,
+    pub by: Vec<Ident>,
+    pub kind: Option<Ident>,
+    pub critical: Option<Span>,
+    pub tags: Vec<Ident>,
+    pub procedure: Option<ProcRef>,
+    pub needs: Option<Needs>,
+    pub uses: Vec<ResourceUse>,
+    pub covers: Vec<Ident>,
+    pub notes: Vec<Spanned<String>>,
+    pub relations: Vec<Relation>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub id: Ident,
+    pub title: Option<Spanned<String>>,
+    pub mission: Option<Spanned<String>>,
+    pub issue: Option<Spanned<String>>,
+    pub horizon: Option<IntervalLit>,
+    pub uses: Vec<Use>,
+    pub roles: Vec<RoleDecl>,
+    pub resources: Vec<ResourceDecl>,
+    pub windows: Vec<WindowDecl>,
+    pub phases: Vec<Phase>,
+    /// Activities written outside any phase.
+    pub activities: Vec<Activity>,
+    /// The notation of the plan's first absolute time.
+    pub notation: Notation,
+    pub span: Span,
+}
+
+impl Plan {
+    /// Every activity with the index of its phase (`None` outside phases), in source order.
+    pub fn all_activities(&self) -> impl Iterator<Item = (Option<usize>, &Activity)> {
+        self.phases
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.activities.iter().map(move |a| (Some(i), a)))
+            .chain(self.activities.iter().map(|a| (None, a)))
+    }
+}
+
+// ---------------------------------------------------------------- procedures
+
+#[derive(Debug, Clone)]
+pub struct Procedure {
+    pub id: Ident,
+    pub title: Option<Spanned<String>>,
+    pub version: Option<Spanned<String>>,
+    pub family: Option<Ident>,
+    pub roles: Vec<Ident>,
+    pub covers: Vec<Ident>,
+    pub requires_coverage: Option<Needs>,
+    pub requires: Vec<Spanned<String>>,
+    pub contingency: Option<ProcRef>,
+    pub duration: Option<DurLit>,
+    pub steps: Vec<Step>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub label: Ident,
+    pub title: Option<Spanned<String>>,
+    pub statements: Vec<Statement>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub kind: StatementKind,
+    pub on_fail: Option<FailAction>,
+    pub span: Span,
+}
+
+/// A literal argument or comparison value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Number { value: f64, unit: Option<String> },
+    Text(String),
+    Name(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Argument {
+    pub name: Ident,
+    pub value: Spanned<Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum CompareOp {
+    #[serde(rename = "==")]
+    Eq,
+    #[serde(rename = "!=")]
+    Ne,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = ">=")]
+    Ge,
+}
+
+#[derive(Debug, Clone)]
+pub enum CheckTest {
+    Range {
+        low: f64,
+        high: f64,
+        unit: Option<String>,
+    },
+    Compare {
+        op: CompareOp,
+        value: Spanned<Value>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum WaitFor {
+    /// `wait 5m`
+    Duration(DurLit),
+    /// `wait for MCC-M "transfer complete" timeout 45m` / `wait for IGNITION timeout 2m`
+    Event {
+        source: Ident,
+        event: Option<Spanned<String>>,
+        timeout: Option<DurLit>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum StatementKind {
+    Command { name: Ident, args: Vec<Argument> },
+    Check {
+        parameter: Ident,
+        test: CheckTest,
+        within: Option<DurLit>,
+    },
+    Poll { roles: Vec<Ident> },
+    Wait(WaitFor),
+    Call(ProcRef),
+    Manual { role: Ident, text: Spanned<String> },
+    Goto(Ident),
+    Abort(Option<Spanned<String>>),
+    End,
+    Note(Spanned<String>),
+}
+
+#[derive(Debug, Clone)]
+pub enum FailAction {
+    Goto(Ident),
+    Abort(Option<Spanned<String>>),
+    Call(ProcRef),
+}
+
+impl Procedure {
+    /// A procedure known only by name (its file could not be parsed).
+    pub fn placeholder(id: String, span: Span) -> Procedure {
+        Procedure {
+            id: Spanned::new(id, span),
+            title: None,
+            version: None,
+            family: None,
+            roles: Vec::new(),
+            covers: Vec::new(),
+            requires_coverage: None,
+            requires: Vec::new(),
+            contingency: None,
+            duration: None,
+            steps: Vec::new(),
+            span,
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! pest errors → readable syntax diagnostics: "expected a time such as `2014/273 09:00`,
+//! found `25:00`", never grammar rule names.
+
+use super::Rule;
+use crate::diag::{Code, Diagnostic, Label};
+use crate::source::{FileId, Span};
+use pest::error::{Error, ErrorVariant, InputLocation};
+use std::collections::BTreeSet;
+
+/// What the user should read for a grammar rule the parser expected.
+fn describe(rule: Rule) -> Option<&'static str> {
+    use Rule::*;
+    Some(match rule {
+        EOI => "end of file",
+        ident | ident_list => "a name",
+        string | string_inner => "a quoted string",
+        integer => "a whole number",
+        number => "a number",
+        version => "a version such as `3.2`",
+        unit => "a unit",
+        doy_time | abs_time => "a time such as `2014/273 09:00`",
+        iso_time => "a time such as `2014-09-30T09:00:00Z`",
+        clock => "a time of day such as `21:30`",
+        duration | compact_duration | iso_duration => "a duration such as `40m` or `PT40M`",
+        anchor | kw_start | kw_end => "`start` or `end`",
+        sign => "`+` or `-`",
+        rel_time => "a relative time such as `A11.end + 10m`",
+        time_expr => "a time",
+        interval => "an interval `T .. T`",
+        plan => "`plan`",
+        procedure => "`procedure`",
+        mission_decl => "`mission`",
+        issue_decl => "`issue`",
+        horizon_decl => "`horizon`",
+        use_decl => "`use`",
+        use_kind => "`procedures` or `windows`",
+        roles_decl | proc_roles_decl => "`roles`",
+        kw_in => "`in`",
+        resource_decl => "`resource`",
+        resource_exclusive => "`exclusive`",
+        resource_capacity => "`capacity`",
+        window_decl => "`window`",
+        window_periodic => "`every`",
+        window_daily => "`daily`",
+        window_intervals => "an interval `T .. T`",
+        phase_decl => "`phase`",
+        activity => "`activity`",
+        at_clause => "`at`",
+        lasts_clause => "`lasts`",
+        until_clause => "`until`",
+        by_clause => "`by`",
+        kind_clause => "`kind`",
+        critical_clause => "`critical`",
+        tags_clause => "`tags`",
+        procedure_clause => "`procedure`",
+        needs_clause => "`needs`",
+        needs_and => "`&`",
+        needs_or => "`|`",
+        uses_clause => "`uses`",
+        resource_use => "a resource name",
+        covers_clause => "`covers`",
+        note_clause => "`note`",
+        relation => "a relation (`after`, `before`, `during`, `starts with`)",
+        rel_after => "`after`",
+        rel_before => "`before`",
+        rel_during => "`during`",
+        rel_starts_with => "`starts with`",
+        offset => "an offset such as `+ 10m`",
+        within => "`within`",
+        version_decl => "`version`",
+        family_decl => "`family`",
+        requires_decl => "`requires`",
+        requires_coverage => "`coverage`",
+        contingency_decl => "`contingency`",
+        duration_decl => "`duration`",
+        step => "`step`",
+        step_label => "a step label such as `3`",
+        statement => "a statement (`command`, `check`, `poll`, `wait`, `call`, `manual`, `goto`, `abort`, `end`)",
+        command_stmt => "`command`",
+        argument => "an argument `name = value`",
+        value | quantity => "a value",
+        check_stmt => "`check`",
+        check_range => "`in`",
+        check_compare => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
+        compare_op => "a comparison operator",
+        poll_stmt => "`poll`",
+        wait_stmt => "`wait`",
+        wait_event => "`for`",
+        call_stmt => "`call`",
+        manual_stmt => "`manual`",
+        goto_stmt => "`goto`",
+        abort_stmt => "`abort`",
+        end_stmt => "`end`",
+        kw_abort => "`abort`",
+        on_fail => "`on fail`",
+        file => return None,
+        _ => return None,
+    })
+}
+
+/// Builds the syntax diagnostic for a pest error.
+pub(super) fn syntax_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> Diagnostic {
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let mut expected: BTreeSet<String> = BTreeSet::new();
+    if let ErrorVariant::ParsingError { positives, .. } = &err.variant {
+        expected.extend(positives.iter().filter_map(|r| describe(*r)).map(str::to_string));
+    }
+    if let Some(attempts) = err.parse_attempts() {
+        if attempts.max_position == pos {
+            // `ParsingToken` is not exported by pest: only case-sensitive literals are
+            // worth listing, and those debug-print as `Sensitive { .. }`.
+            for token in attempts.expected_tokens() {
+                if format!("{token:?}").starts_with("Sensitive") {
+                    let token = token.to_string();
+                    if is_punctuation_or_keyword(&token) {
+                        expected.insert(format!("`{}`", token.trim()));
+                    }
+                }
+            }
+        }
+    }
+    // A bare keyword and the clause it starts say the same thing once.
+    let found = found_at(text, pos);
+    let message = match (expected.is_empty(), &found) {
+        (true, Found::Token(t)) => format!("unexpected `{t}`"),
+        (true, Found::EndOfFile) => "unexpected end of file".to_string(),
+        (false, f) => format!("expected {}, found {}", join_or(&expected), f.describe()),
+    };
+    let len = match &found {
+        Found::Token(t) => t.len(),
+        Found::EndOfFile => 0,
+    };
+    let label = match &found {
+        Found::EndOfFile => "the file ends here".to_string(),
+        Found::Token(_) => "unexpected here".to_string(),
+    };
+    let mut diag = Diagnostic::new(
+        Code::SyntaxError,
+        message,
+        Label::new(Span::new(file, pos..pos + len), label),
+    );
+    if let Found::Token(t) = &found {
+        if let Some(hint) = hint_for(t) {
+            diag = diag.with_help(hint);
+        }
+    }
+    diag
+}
+
+fn is_punctuation_or_keyword(token: &str) -> bool {
+    let t = token.trim();
+    !t.is_empty()
+        && t.len() <= 12
+        && t.chars().all(|c| c.is_ascii_graphic())
+        // Fragments of larger lexemes (`/`, `:`, `T`) are not worth listing.
+        && !matches!(t, "/" | ":" | "T" | "t" | "Z" | "z" | "P" | "\\" | "\"" | "n" | "." | "v" | "d" | "h" | "m" | "s" | "W" | "D" | "H" | "M" | "S" | "e" | "E" | "_")
+        && !t.starts_with("+0")
+        && !t.starts_with("//")
+        && !t.starts_with("/*")
+        && !t.starts_with("-0")
+}
+
+enum Found {
+    Token(String),
+    EndOfFile,
+}
+
+impl Found {
+    fn describe(&self) -> String {
+        match self {
+            Found::Token(t) => format!("`{t}`"),
+            Found::EndOfFile => "end of file".to_string(),
+        }
+    }
+}
+
+/// The token at `pos`: a word, a number-ish run, or one character.
+fn found_at(text: &str, pos: usize) -> Found {
+    let rest = match text.get(pos..) {
+        Some(r) if !r.is_empty() => r,
+        _ => return Found::EndOfFile,
+    };
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '/'))
+        .take(40)
+        .collect();
+    if !word.is_empty() {
+        return Found::Token(word);
+    }
+    let c = rest.chars().next().unwrap_or(' ');
+    Found::Token(c.to_string())
+}
+
+fn join_or(items: &BTreeSet<String>) -> String {
+    let items: Vec<&String> = items.iter().collect();
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].clone(),
+        2 => format!("{} or {}", items[0], items[1]),
+        n => {
+            let head: Vec<&str> = items[..n - 1].iter().map(|s| s.as_str()).collect();
+            format!("one of {}, or {}", head.join(", "), items[n - 1])
+        }
+    }
+}
+
+/// A targeted hint for common slips.
+fn hint_for(token: &str) -> Option<String> {
+    let lower = token.to_ascii_lowercase();
+    let keywords = [
+        "activity", "phase", "window", "resource", "roles", "horizon", "mission", "issue",
+        "use", "at", "lasts", "until", "by", "kind", "critical", "tags", "procedure", "needs",
+        "uses", "covers", "note", "after", "before", "during", "starts", "version", "family",
+        "requires", "contingency", "duration", "step", "command", "check", "poll", "wait",
+        "call", "manual", "goto", "abort", "end",
+    ];
+    if keywords.contains(&lower.as_str()) && lower != token {
+        return Some(format!("keywords are lower case: write `{lower}`"));
+    }
+    if let Some(k) = crate::diag::did_you_mean(&lower, keywords) {
+        if lower.chars().all(|c| c.is_ascii_alphabetic()) {
+            return Some(format!("did you mean the keyword `{k}`?"));
+        }
+    }
+    None
+}

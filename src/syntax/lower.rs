@@ -1,0 +1,781 @@
+//! Lowering pest pairs into the typed AST: one `lower_x` per grammar rule.
+//! Literals are validated here (impossible dates, overflowing durations) and reported
+//! as `invalid-literal`; clauses that may appear once are reported as `repeated-clause`.
+
+use super::ast::*;
+use super::Rule;
+use crate::diag::{Code, Diagnostic, Label};
+use crate::source::{FileId, Span, Spanned};
+use crate::time::{parse_clock, Dur, Notation, Time};
+use pest::iterators::Pair;
+
+struct Lowerer<'d> {
+    file: FileId,
+    diags: &'d mut Vec<Diagnostic>,
+    /// The notation of the first absolute time seen in the current plan.
+    first_notation: Option<Notation>,
+}
+
+pub(super) fn lower_file(
+    file: FileId,
+    root: Pair<'_, Rule>,
+    ast: &mut SourceAst,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut l = Lowerer {
+        file,
+        diags,
+        first_notation: None,
+    };
+    for item in root.into_inner() {
+        match item.as_rule() {
+            Rule::plan => {
+                l.first_notation = None;
+                let plan = l.plan(item);
+                ast.plans.push(plan);
+            }
+            Rule::procedure => {
+                let p = l.procedure(item);
+                ast.procedures.push(p);
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Lowerer<'_> {
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start()..s.end())
+    }
+
+    fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+        Spanned::new(pair.as_str().to_string(), self.span(&pair))
+    }
+
+    fn idents(&self, pair: Pair<'_, Rule>) -> Vec<Ident> {
+        pair.into_inner().map(|p| self.ident(p)).collect()
+    }
+
+    fn string(&self, pair: Pair<'_, Rule>) -> Spanned<String> {
+        let span = self.span(&pair);
+        let inner = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
+        let mut out = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some('t') => out.push('\t'),
+                    Some(other) => out.push(other),
+                    None => {}
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        Spanned::new(out, span)
+    }
+
+    fn version(&self, pair: Pair<'_, Rule>) -> Spanned<String> {
+        let span = self.span(&pair);
+        Spanned::new(pair.as_str().trim_start_matches('v').to_string(), span)
+    }
+
+    fn invalid(&mut self, span: Span, message: String) {
+        self.diags.push(Diagnostic::new(
+            Code::InvalidLiteral,
+            message,
+            Label::new(span, "impossible value"),
+        ));
+    }
+
+    fn repeated(&mut self, clause: &str, first: Span, again: Span) {
+        self.diags.push(
+            Diagnostic::new(
+                Code::RepeatedClause,
+                format!("`{clause}` is given more than once"),
+                Label::new(again, "given again here"),
+            )
+            .with_secondary(Label::new(first, "first given here"))
+            .with_help(format!("keep one `{clause}`; the first one is used")),
+        );
+    }
+
+    /// Stores `value` in `slot` unless it is already set (then reports a repeated clause).
+    fn once<T>(&mut self, slot: &mut Option<T>, value: T, clause: &str, span_of: fn(&T) -> Span) {
+        match slot {
+            Some(existing) => {
+                let first = span_of(existing);
+                let again = span_of(&value);
+                self.repeated(clause, first, again);
+            }
+            None => *slot = Some(value),
+        }
+    }
+
+    // ------------------------------------------------------------ time
+
+    fn abs_time(&mut self, pair: Pair<'_, Rule>) -> TimeLit {
+        let inner = pair.into_inner().next().expect("abs_time has one child");
+        let span = self.span(&inner);
+        let text = inner.as_str();
+        let (notation, parsed) = match inner.as_rule() {
+            Rule::doy_time => (Notation::DayOfYear, Time::parse_doy(text)),
+            _ => (Notation::Iso, Time::parse_iso(text)),
+        };
+        self.first_notation.get_or_insert(notation);
+        let value = match parsed {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.invalid(span, format!("invalid time `{text}`: {e}"));
+                None
+            }
+        };
+        TimeLit {
+            value,
+            notation,
+            span,
+        }
+    }
+
+    fn duration(&mut self, pair: Pair<'_, Rule>) -> DurLit {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        let value = match Dur::parse(text) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.invalid(span, format!("invalid duration: {e}"));
+                None
+            }
+        };
+        DurLit { value, span }
+    }
+
+    /// `sign ~ duration` → a signed duration literal spanning both.
+    fn signed_duration(&mut self, sign: Pair<'_, Rule>, dur: Pair<'_, Rule>) -> DurLit {
+        let negative = sign.as_str() == "-";
+        let span = self.span(&sign).cover(self.span(&dur));
+        let mut d = self.duration(dur);
+        if negative {
+            d.value = d.value.map(Dur::neg);
+        }
+        d.span = span;
+        d
+    }
+
+    fn offset(&mut self, pair: Pair<'_, Rule>) -> DurLit {
+        let mut it = pair.into_inner();
+        let sign = it.next().expect("offset sign");
+        let dur = it.next().expect("offset duration");
+        self.signed_duration(sign, dur)
+    }
+
+    fn time_expr(&mut self, pair: Pair<'_, Rule>) -> TimeExpr {
+        let inner = pair.into_inner().next().expect("time_expr has one child");
+        match inner.as_rule() {
+            Rule::abs_time => TimeExpr::Absolute(self.abs_time(inner)),
+            _ => {
+                let span = self.span(&inner);
+                let mut it = inner.into_inner();
+                let activity = self.ident(it.next().expect("rel_time ident"));
+                let anchor = match it.next().map(|p| p.as_str()) {
+                    Some("start") => Anchor::Start,
+                    _ => Anchor::End,
+                };
+                let offset = match (it.next(), it.next()) {
+                    (Some(sign), Some(dur)) => Some(self.signed_duration(sign, dur)),
+                    _ => None,
+                };
+                TimeExpr::Relative {
+                    activity,
+                    anchor,
+                    offset,
+                    span,
+                }
+            }
+        }
+    }
+
+    fn interval(&mut self, pair: Pair<'_, Rule>) -> IntervalLit {
+        let span = self.span(&pair);
+        let mut it = pair.into_inner();
+        let start = self.abs_time(it.next().expect("interval start"));
+        let end = self.abs_time(it.next().expect("interval end"));
+        IntervalLit { start, end, span }
+    }
+
+    fn clock(&mut self, pair: Pair<'_, Rule>) -> Spanned<Option<i64>> {
+        let span = self.span(&pair);
+        let value = match parse_clock(pair.as_str()) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.invalid(span, e.to_string());
+                None
+            }
+        };
+        Spanned::new(value, span)
+    }
+
+    // ------------------------------------------------------------ plans
+
+    fn plan(&mut self, pair: Pair<'_, Rule>) -> Plan {
+        let span = self.span(&pair);
+        let mut it = pair.into_inner().peekable();
+        let id = self.ident(it.next().expect("plan id"));
+        let mut plan = Plan {
+            id,
+            title: None,
+            mission: None,
+            issue: None,
+            horizon: None,
+            uses: Vec::new(),
+            roles: Vec::new(),
+            resources: Vec::new(),
+            windows: Vec::new(),
+            phases: Vec::new(),
+            activities: Vec::new(),
+            notation: Notation::DayOfYear,
+            span,
+        };
+        for item in it {
+            match item.as_rule() {
+                Rule::string => plan.title = Some(self.string(item)),
+                Rule::mission_decl => {
+                    let s = self.string(item.into_inner().next().expect("mission string"));
+                    self.once(&mut plan.mission, s, "mission", |s| s.span);
+                }
+                Rule::issue_decl => {
+                    let v = item.into_inner().next().expect("issue value");
+                    let s = if v.as_rule() == Rule::string {
+                        self.string(v)
+                    } else {
+                        Spanned::new(v.as_str().to_string(), self.span(&v))
+                    };
+                    self.once(&mut plan.issue, s, "issue", |s| s.span);
+                }
+                Rule::horizon_decl => {
+                    let i = self.interval(item.into_inner().next().expect("horizon interval"));
+                    self.once(&mut plan.horizon, i, "horizon", |i| i.span);
+                }
+                Rule::use_decl => {
+                    let span = self.span(&item);
+                    let mut it = item.into_inner();
+                    let kind = match it.next().map(|p| p.as_str()) {
+                        Some("windows") => UseKind::Windows,
+                        _ => UseKind::Procedures,
+                    };
+                    let path = self.string(it.next().expect("use path"));
+                    plan.uses.push(Use { kind, path, span });
+                }
+                Rule::roles_decl => {
+                    let mut it = item.into_inner();
+                    let names = self.idents(it.next().expect("roles list"));
+                    let group = it.nth(1).map(|g| self.ident(g));
+                    plan.roles.extend(names.into_iter().map(|name| RoleDecl {
+                        name,
+                        group: group.clone(),
+                    }));
+                }
+                Rule::resource_decl => plan.resources.push(self.resource(item)),
+                Rule::window_decl => plan.windows.push(self.window(item)),
+                Rule::phase_decl => {
+                    let phase = self.phase(item);
+                    plan.phases.push(phase);
+                }
+                Rule::activity => {
+                    let a = self.activity(item);
+                    plan.activities.push(a);
+                }
+                _ => {}
+            }
+        }
+        plan.notation = self.first_notation.unwrap_or_default();
+        plan
+    }
+
+    fn resource(&mut self, pair: Pair<'_, Rule>) -> ResourceDecl {
+        let span = self.span(&pair);
+        let mut it = pair.into_inner();
+        let name = self.ident(it.next().expect("resource name"));
+        let mut kind = ResourceKind::Exclusive;
+        let mut description = None;
+        for p in it {
+            match p.as_rule() {
+                Rule::resource_capacity => {
+                    let n = p.into_inner().next().expect("capacity integer");
+                    let nspan = self.span(&n);
+                    kind = match n.as_str().parse::<u32>() {
+                        Ok(c) if c > 0 => ResourceKind::Capacity(c),
+                        _ => {
+                            self.invalid(nspan, format!("capacity `{}` must be a whole number from 1 to {}", n.as_str(), u32::MAX));
+                            ResourceKind::Capacity(u32::MAX)
+                        }
+                    };
+                }
+                Rule::string => description = Some(self.string(p)),
+                _ => {}
+            }
+        }
+        ResourceDecl {
+            name,
+            kind,
+            description,
+            span,
+        }
+    }
+
+    fn window(&mut self, pair: Pair<'_, Rule>) -> WindowDecl {
+        let span = self.span(&pair);
+        let mut it = pair.into_inner();
+        let name = self.ident(it.next().expect("window name"));
+        let mut title = None;
+        let mut shape = WindowShape::Intervals(Vec::new());
+        for p in it {
+            match p.as_rule() {
+                Rule::string => title = Some(self.string(p)),
+                Rule::window_periodic => {
+                    let mut it = p.into_inner();
+                    let every = self.duration(it.next().expect("every"));
+                    let lasting = self.duration(it.next().expect("lasting"));
+                    let from = self.abs_time(it.next().expect("from"));
+                    let until = it.next().map(|u| self.abs_time(u));
+                    shape = WindowShape::Periodic {
+                        every,
+                        lasting,
+                        from,
+                        until,
+                    };
+                }
+                Rule::window_daily => {
+                    let mut it = p.into_inner();
+                    let from = self.clock(it.next().expect("daily from"));
+                    let to = self.clock(it.next().expect("daily to"));
+                    shape = WindowShape::Daily { from, to };
+                }
+                Rule::window_intervals => {
+                    let list = p.into_inner().map(|i| self.interval(i)).collect();
+                    shape = WindowShape::Intervals(list);
+                }
+                _ => {}
+            }
+        }
+        WindowDecl {
+            name,
+            title,
+            shape,
+            span,
+        }
+    }
+
+    fn phase(&mut self, pair: Pair<'_, Rule>) -> Phase {
+        let span = self.span(&pair);
+        let mut it = pair.into_inner();
+        let name = self.ident(it.next().expect("phase name"));
+        let mut phase = Phase {
+            name,
+            title: None,
+            interval: None,
+            activities: Vec::new(),
+            span,
+        };
+        for p in it {
+            match p.as_rule() {
+                Rule::string => phase.title = Some(self.string(p)),
+                Rule::interval => phase.interval = Some(self.interval(p)),
+                Rule::activity => {
+                    let a = self.activity(p);
+                    phase.activities.push(a);
+                }
+                _ => {}
+            }
+        }
+        phase
+    }
+
+    fn needs(&mut self, pair: Pair<'_, Rule>) -> Needs {
+        let span = self.span(&pair);
+        let mut mode = NeedsMode::All;
+        let mut windows = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => windows.push(self.ident(p)),
+                Rule::needs_or => mode = NeedsMode::Any,
+                _ => {}
+            }
+        }
+        Needs {
+            mode,
+            windows,
+            span,
+        }
+    }
+
+    fn proc_ref(&mut self, pair: Pair<'_, Rule>) -> ProcRef {
+        let span = self.span(&pair);
+        let mut it = pair.into_inner();
+        let id = self.ident(it.next().expect("procedure id"));
+        let version = it.next().map(|v| self.version(v));
+        ProcRef { id, version, span }
+    }
+
+    fn activity(&mut self, pair: Pair<'_, Rule>) -> Activity {
+        let span = self.span(&pair);
+        let mut it = pair.into_inner();
+        let id = self.ident(it.next().expect("activity id"));
+        let mut a = Activity {
+            id,
+            title: None,
+            at: None,
+            lasts: None,
+            until: None,
+            by: Vec::new(),
+            kind: None,
+            critical: None,
+            tags: Vec::new(),
+            procedure: None,
+            needs: None,
+            uses: Vec::new(),
+            covers: Vec::new(),
+            notes: Vec::new(),
+            relations: Vec::new(),
+            span,
+        };
+        let mut by_span: Option<Span> = None;
+        for clause in it {
+            let cspan = self.span(&clause);
+            match clause.as_rule() {
+                Rule::string => a.title = Some(self.string(clause)),
+                Rule::at_clause => {
+                    let t = self.time_expr(clause.into_inner().next().expect("at time"));
+                    self.once(&mut a.at, t, "at", TimeExpr::span);
+                }
+                Rule::lasts_clause => {
+                    let d = self.duration(clause.into_inner().next().expect("lasts duration"));
+                    self.once(&mut a.lasts, d, "lasts", |d| d.span);
+                }
+                Rule::until_clause => {
+                    let t = self.time_expr(clause.into_inner().next().expect("until time"));
+                    self.once(&mut a.until, t, "until", TimeExpr::span);
+                }
+                Rule::by_clause => {
+                    if let Some(first) = by_span {
+                        self.repeated("by", first, cspan);
+                    } else {
+                        by_span = Some(cspan);
+                        a.by = self.idents(clause.into_inner().next().expect("by list"));
+                    }
+                }
+                Rule::kind_clause => {
+                    let k = self.ident(clause.into_inner().next().expect("kind"));
+                    self.once(&mut a.kind, k, "kind", |k| k.span);
+                }
+                Rule::critical_clause => {
+                    if a.critical.is_none() {
+                        a.critical = Some(cspan);
+                    }
+                }
+                Rule::tags_clause => a
+                    .tags
+                    .extend(self.idents(clause.into_inner().next().expect("tags list"))),
+                Rule::procedure_clause => {
+                    let r = self.proc_ref(clause);
+                    self.once(&mut a.procedure, r, "procedure", |r| r.span);
+                }
+                Rule::needs_clause => {
+                    let n = self.needs(clause);
+                    self.once(&mut a.needs, n, "needs", |n| n.span);
+                }
+                Rule::uses_clause => {
+                    for u in clause.into_inner() {
+                        let mut it = u.into_inner();
+                        let resource = self.ident(it.next().expect("resource"));
+                        let amount = it.next().map(|n| {
+                            let span = self.span(&n);
+                            let v = n.as_str().parse::<u32>().unwrap_or_else(|_| {
+                                self.invalid(span, format!("amount `{}` is too large", n.as_str()));
+                                u32::MAX
+                            });
+                            Spanned::new(v, span)
+                        });
+                        a.uses.push(ResourceUse { resource, amount });
+                    }
+                }
+                Rule::covers_clause => a
+                    .covers
+                    .extend(self.idents(clause.into_inner().next().expect("covers list"))),
+                Rule::note_clause => {
+                    let s = self.string(clause.into_inner().next().expect("note"));
+                    a.notes.push(s);
+                }
+                Rule::relation => {
+                    let r = self.relation(clause);
+                    a.relations.push(r);
+                }
+                _ => {}
+            }
+        }
+        a
+    }
+
+    fn relation(&mut self, pair: Pair<'_, Rule>) -> Relation {
+        let inner = pair.into_inner().next().expect("relation kind");
+        let span = self.span(&inner);
+        let kind = match inner.as_rule() {
+            Rule::rel_after => RelationKind::After,
+            Rule::rel_before => RelationKind::Before,
+            Rule::rel_during => RelationKind::During,
+            _ => RelationKind::StartsWith,
+        };
+        let mut it = inner.into_inner();
+        let target = self.ident(it.next().expect("relation target"));
+        let mut offset = None;
+        let mut within = None;
+        for p in it {
+            match p.as_rule() {
+                Rule::offset => offset = Some(self.offset(p)),
+                Rule::within => {
+                    within = Some(self.duration(p.into_inner().next().expect("within duration")))
+                }
+                _ => {}
+            }
+        }
+        Relation {
+            kind,
+            target,
+            offset,
+            within,
+            span,
+        }
+    }
+
+    // ------------------------------------------------------------ procedures
+
+    fn procedure(&mut self, pair: Pair<'_, Rule>) -> Procedure {
+        let span = self.span(&pair);
+        let mut it = pair.into_inner();
+        let id = self.ident(it.next().expect("procedure id"));
+        let mut p = Procedure::placeholder(id.value.clone(), id.span);
+        p.span = span;
+        for item in it {
+            match item.as_rule() {
+                Rule::string => p.title = Some(self.string(item)),
+                Rule::version_decl => {
+                    let v = self.version(item.into_inner().next().expect("version"));
+                    self.once(&mut p.version, v, "version", |v| v.span);
+                }
+                Rule::family_decl => {
+                    let f = self.ident(item.into_inner().next().expect("family"));
+                    self.once(&mut p.family, f, "family", |f| f.span);
+                }
+                Rule::proc_roles_decl => p
+                    .roles
+                    .extend(self.idents(item.into_inner().next().expect("roles list"))),
+                Rule::covers_clause => p
+                    .covers
+                    .extend(self.idents(item.into_inner().next().expect("covers list"))),
+                Rule::requires_decl => {
+                    let r = item.into_inner().next().expect("requires body");
+                    if r.as_rule() == Rule::requires_coverage {
+                        let n = self.needs(r);
+                        self.once(&mut p.requires_coverage, n, "requires coverage", |n| n.span);
+                    } else {
+                        let s = self.string(r);
+                        p.requires.push(s);
+                    }
+                }
+                Rule::contingency_decl => {
+                    let r = self.proc_ref(item);
+                    self.once(&mut p.contingency, r, "contingency", |r| r.span);
+                }
+                Rule::duration_decl => {
+                    let d = self.duration(item.into_inner().next().expect("duration"));
+                    self.once(&mut p.duration, d, "duration", |d| d.span);
+                }
+                Rule::step => {
+                    let s = self.step(item);
+                    p.steps.push(s);
+                }
+                _ => {}
+            }
+        }
+        p
+    }
+
+    fn step(&mut self, pair: Pair<'_, Rule>) -> Step {
+        let span = self.span(&pair);
+        let mut it = pair.into_inner();
+        let label = self.ident(it.next().expect("step label"));
+        let mut step = Step {
+            label,
+            title: None,
+            statements: Vec::new(),
+            span,
+        };
+        for p in it {
+            match p.as_rule() {
+                Rule::string => step.title = Some(self.string(p)),
+                Rule::statement => {
+                    let s = self.statement(p);
+                    step.statements.push(s);
+                }
+                _ => {}
+            }
+        }
+        step
+    }
+
+    fn statement(&mut self, pair: Pair<'_, Rule>) -> Statement {
+        let span = self.span(&pair);
+        let mut it = pair.into_inner();
+        let body = it.next().expect("statement body");
+        let kind = self.statement_kind(body);
+        let on_fail = it.next().map(|f| {
+            let action = f.into_inner().next().expect("on fail action");
+            match action.as_rule() {
+                Rule::goto_stmt => {
+                    FailAction::Goto(self.ident(action.into_inner().next().expect("label")))
+                }
+                Rule::call_stmt => FailAction::Call(self.proc_ref(action)),
+                _ => FailAction::Abort(
+                    action
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::string)
+                        .map(|s| self.string(s)),
+                ),
+            }
+        });
+        Statement {
+            kind,
+            on_fail,
+            span,
+        }
+    }
+
+    fn value(&mut self, pair: Pair<'_, Rule>) -> Spanned<Value> {
+        let span = self.span(&pair);
+        let inner = pair.into_inner().next().expect("value body");
+        let v = match inner.as_rule() {
+            Rule::string => Value::Text(self.string(inner).value),
+            Rule::quantity => self.quantity(inner),
+            _ => Value::Name(inner.as_str().to_string()),
+        };
+        Spanned::new(v, span)
+    }
+
+    fn number(&mut self, pair: &Pair<'_, Rule>) -> f64 {
+        match pair.as_str().parse::<f64>() {
+            Ok(v) if v.is_finite() => v,
+            _ => {
+                let span = self.span(pair);
+                self.invalid(span, format!("number `{}` is out of range", pair.as_str()));
+                0.0
+            }
+        }
+    }
+
+    fn quantity(&mut self, pair: Pair<'_, Rule>) -> Value {
+        let mut it = pair.into_inner();
+        let n = it.next().expect("quantity number");
+        let value = self.number(&n);
+        let unit = it.next().map(|u| u.as_str().to_string());
+        Value::Number { value, unit }
+    }
+
+    fn statement_kind(&mut self, pair: Pair<'_, Rule>) -> StatementKind {
+        match pair.as_rule() {
+            Rule::command_stmt => {
+                let mut it = pair.into_inner();
+                let name = self.ident(it.next().expect("command name"));
+                let args = it
+                    .map(|a| {
+                        let mut ai = a.into_inner();
+                        let name = self.ident(ai.next().expect("argument name"));
+                        let value = self.value(ai.next().expect("argument value"));
+                        Argument { name, value }
+                    })
+                    .collect();
+                StatementKind::Command { name, args }
+            }
+            Rule::check_stmt => {
+                let mut it = pair.into_inner();
+                let parameter = self.ident(it.next().expect("check parameter"));
+                let test_pair = it.next().expect("check test");
+                let test = if test_pair.as_rule() == Rule::check_range {
+                    let mut ti = test_pair.into_inner();
+                    let _kw_in = ti.next();
+                    let low_pair = ti.next().expect("range low");
+                    let low = self.number(&low_pair);
+                    let (high, unit) = match self.quantity(ti.next().expect("range high")) {
+                        Value::Number { value, unit } => (value, unit),
+                        _ => (0.0, None),
+                    };
+                    CheckTest::Range { low, high, unit }
+                } else {
+                    let mut ti = test_pair.into_inner();
+                    let op = match ti.next().map(|p| p.as_str()) {
+                        Some("==") => CompareOp::Eq,
+                        Some("!=") => CompareOp::Ne,
+                        Some("<=") => CompareOp::Le,
+                        Some(">=") => CompareOp::Ge,
+                        Some("<") => CompareOp::Lt,
+                        _ => CompareOp::Gt,
+                    };
+                    let value = self.value(ti.next().expect("compare value"));
+                    CheckTest::Compare { op, value }
+                };
+                let within = it
+                    .next()
+                    .map(|w| self.duration(w.into_inner().next().expect("within duration")));
+                StatementKind::Check {
+                    parameter,
+                    test,
+                    within,
+                }
+            }
+            Rule::poll_stmt => StatementKind::Poll {
+                roles: self.idents(pair.into_inner().next().expect("poll roles")),
+            },
+            Rule::wait_stmt => {
+                let inner = pair.into_inner().next().expect("wait body");
+                if inner.as_rule() == Rule::duration {
+                    StatementKind::Wait(WaitFor::Duration(self.duration(inner)))
+                } else {
+                    let mut source = None;
+                    let mut event = None;
+                    let mut timeout = None;
+                    for p in inner.into_inner() {
+                        match p.as_rule() {
+                            Rule::ident => source = Some(self.ident(p)),
+                            Rule::string => event = Some(self.string(p)),
+                            Rule::duration => timeout = Some(self.duration(p)),
+                            _ => {}
+                        }
+                    }
+                    StatementKind::Wait(WaitFor::Event {
+                        source: source.expect("wait source"),
+                        event,
+                        timeout,
+                    })
+                }
+            }
+            Rule::call_stmt => StatementKind::Call(self.proc_ref(pair)),
+            Rule::manual_stmt => {
+                let mut it = pair.into_inner();
+                let role = self.ident(it.next().expect("manual role"));
+                let text = self.string(it.next().expect("manual text"));
+                StatementKind::Manual { role, text }
+            }
+            Rule::goto_stmt => {
+                StatementKind::Goto(self.ident(pair.into_inner().next().expect("goto label")))
+            }
+            Rule::abort_stmt => StatementKind::Abort(
+                pair.into_inner()
+                    .find(|p| p.as_rule() == Rule::string)
+                    .map(|s| self.string(s)),
+            ),
+            Rule::end_stmt => StatementKind::End,
+            _ => StatementKind::Note(self.string(pair.into_inner().next().expect("note"))),
+        }
+    }
+}

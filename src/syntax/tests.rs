@@ -1,0 +1,135 @@
+use super::*;
+use crate::source::FileId;
+
+fn parse_str(text: &str) -> (ast::SourceAst, Vec<Diagnostic>) {
+    parse(FileId(0), text)
+}
+
+fn messages(text: &str) -> Vec<String> {
+    parse_str(text)
+        .1
+        .iter()
+        .map(|d| format!("{}@{}: {}", d.code.info().code, d.primary.span.start, d.message))
+        .collect()
+}
+
+const SAMPLE: &str = r#"
+plan ATV5-W40 "ATV-5 attached phase" {
+  mission "ATV-5"
+  issue 3
+  horizon 2014/272 00:00 .. 2014/279 00:00
+  use procedures "procedures/"
+  roles FD, MCC-M
+  roles FE-5 in CREW
+  resource OCS exclusive // one burn at a time
+  resource DL capacity 2
+  window ART every 92m lasting 40m from 2014/272 00:10
+  window CREW-SLEEP daily 21:30 .. 06:00
+  window TDRS 2014/273 08:30 .. 2014/273 10:30, 2014-10-02T13:30Z .. 2014-10-02T15:00:00Z
+  /* block
+     comment */
+  phase attached "Attached" 2014/272 00:00 .. 2014/279 00:00 {
+    activity A09 "GO poll" { at 2014/273 07:00 lasts 30m by FD kind poll }
+    activity A12 "Transfer" {
+      at A09.end + 1h30m
+      lasts PT40M
+      by MCC-M
+      critical
+      procedure ATV-FCP-REF-010 v3.2
+      needs ART & TDRS
+      uses OCS, DL 2
+      after A09 within 3h
+      before A13 - 5m
+      during A14
+      starts with A09 + 2h
+      covers ATV-OPS-REQ-006, ATV-OPS-REQ-007
+      tags refuelling
+      note "x"
+    }
+  }
+}
+procedure ATV-FCP-REF-010 "Propellant transfer" {
+  version 3.2
+  family FCP
+  roles MCC-M, GC
+  requires coverage ART | TDRS
+  requires "MCC-M ready"
+  contingency ATV-CRP-PRP-091
+  duration 1h10m
+  step 1 "He" {
+    command PROP_HE_PRESS(level = 18.5 bar, mode = AUTO, tag = "x")
+    check P_TANK in 18.0 .. 22.0 bar within 5m on fail goto 6
+    check T < 120 degC
+    check MODE == SAFE
+  }
+  step 2 { poll FD, MCC-M }
+  step 4 { wait for MCC-M "transfer complete" timeout 45m }
+  step 5 { wait 5m  manual CREW "Secure cargo" call X v1 }
+  step 6 { goto 2 }
+  step 7 { abort "why" end }
+}
+"#;
+
+#[test]
+fn sample_parses_with_spans() {
+    let (ast, diags) = parse_str(SAMPLE);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let plan = &ast.plans[0];
+    assert_eq!(plan.id.value, "ATV5-W40");
+    assert_eq!(plan.roles.len(), 3);
+    assert_eq!(plan.roles[2].group.as_ref().unwrap().value, "CREW");
+    let a12 = &plan.phases[0].activities[1];
+    assert_eq!(&SAMPLE[a12.id.span.range()], "A12");
+    assert_eq!(a12.relations.len(), 4);
+    assert_eq!(a12.uses[1].amount.as_ref().unwrap().value, 2);
+    assert_eq!(a12.lasts.as_ref().unwrap().value, Some(crate::time::Dur(2400)));
+    match a12.at.as_ref().unwrap() {
+        ast::TimeExpr::Relative { activity, offset, .. } => {
+            assert_eq!(activity.value, "A09");
+            assert_eq!(offset.as_ref().unwrap().value, Some(crate::time::Dur(5400)));
+        }
+        other => panic!("{other:?}"),
+    }
+    let p = &ast.procedures[0];
+    assert_eq!(p.version.as_ref().unwrap().value, "3.2");
+    assert_eq!(p.steps.len(), 6);
+    assert_eq!(p.steps[0].statements.len(), 4);
+    assert!(p.steps[0].statements[1].on_fail.is_some());
+    assert_eq!(p.steps[3].statements.len(), 3);
+}
+
+#[test]
+fn impossible_time_is_invalid_literal_not_syntax() {
+    let m = messages("plan P { horizon 2014/367 25:00 .. 2014/279 00:00 }");
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(m[0].starts_with("E002@17"), "{m:?}");
+}
+
+#[test]
+fn syntax_errors_name_what_was_expected() {
+    let m = messages("plan P {\n  activity A1 { at 2014/273 09:00 lasts 40 }\n}");
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(m[0].contains("expected a duration"), "{m:?}");
+    assert!(!m[0].contains("_clause"), "{m:?}");
+}
+
+#[test]
+fn every_bad_line_is_reported() {
+    let text = "plan P {\n  activity A1 { at 2014/273 09:00 lasts 40 }\n  activity A2 {\n    lasts 1h\n    bogus A1\n  }\n}";
+    let m = messages(text);
+    assert_eq!(m.len(), 2, "{m:?}");
+}
+
+#[test]
+fn a_file_cut_in_half_reports_end_of_file() {
+    let m = messages("plan P {\n  activity A1 { at 2014/273 09:00");
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(m[0].contains("found end of file"), "{m:?}");
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let text = format!("plan P {}", "{".repeat(20_000));
+    let m = messages(&text);
+    assert!(!m.is_empty());
+}

@@ -1,0 +1,388 @@
+//! UTC instants and durations with second resolution, in the two notations operations
+//! teams use: GMT day-of-year (`2014/273 09:00`) and ISO 8601 (`2014-09-30T09:00:00Z`).
+//!
+//! Civil-calendar arithmetic is delegated to `jiff`; every conversion is checked, so an
+//! impossible date (`2014/367`), an impossible clock (`25:00`) or an overflowing sum is
+//! an error value, never a panic.
+
+use std::fmt;
+
+/// Seconds since 1970-01-01T00:00:00Z. Ordered, copyable, cheap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Time(pub i64);
+
+/// A signed length of time in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Dur(pub i64);
+
+/// How a plan writes its times; reports print times the way the plan wrote them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub enum Notation {
+    /// `2014/273 09:00`
+    #[default]
+    DayOfYear,
+    /// `2014-09-30T09:00:00Z`
+    Iso,
+}
+
+/// Why a literal is not a valid time or duration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    #[error("day {day} does not exist in {year} (it has {days_in_year} days)")]
+    DayOfYear {
+        year: i16,
+        day: u32,
+        days_in_year: u32,
+    },
+    #[error("`{0}` is not a valid time of day (hours 00-23, minutes and seconds 00-59)")]
+    Clock(String),
+    #[error("`{0}` is not a valid calendar date")]
+    Date(String),
+    #[error("year {0} is out of range (1900-9999)")]
+    Year(String),
+    #[error("duration `{0}` is too large")]
+    DurationOverflow(String),
+    #[error("`{0}` is not a valid duration")]
+    Duration(String),
+    #[error("the resulting time is out of range")]
+    Overflow,
+}
+
+/// Latest supported instant: 9999-12-31T23:59:59Z.
+const MAX_SECONDS: i64 = 253_402_300_799;
+/// Earliest supported instant: 1900-01-01T00:00:00Z.
+const MIN_SECONDS: i64 = -2_208_988_800;
+
+impl Time {
+    fn checked(seconds: i64) -> Result<Time, TimeError> {
+        if (MIN_SECONDS..=MAX_SECONDS).contains(&seconds) {
+            Ok(Time(seconds))
+        } else {
+            Err(TimeError::Overflow)
+        }
+    }
+
+    pub fn checked_add(self, d: Dur) -> Result<Time, TimeError> {
+        self.0
+            .checked_add(d.0)
+            .ok_or(TimeError::Overflow)
+            .and_then(Time::checked)
+    }
+
+    pub fn since(self, earlier: Time) -> Dur {
+        Dur(self.0.saturating_sub(earlier.0))
+    }
+
+    /// Parses `2014/273 09:00[:ss]` (any blanks between date and clock).
+    pub fn parse_doy(text: &str) -> Result<Time, TimeError> {
+        let (date, clock) = text
+            .split_once(|c: char| c == ' ' || c == '\t')
+            .ok_or_else(|| TimeError::Date(text.to_string()))?;
+        let (year, day) = date
+            .split_once('/')
+            .ok_or_else(|| TimeError::Date(text.to_string()))?;
+        let year = parse_year(year)?;
+        let day: u32 = day.parse().map_err(|_| TimeError::Date(text.to_string()))?;
+        let days_in_year = jiff::civil::date(year, 1, 1).days_in_year() as u32;
+        if day == 0 || day > days_in_year {
+            return Err(TimeError::DayOfYear {
+                year,
+                day,
+                days_in_year,
+            });
+        }
+        let secs = parse_clock(clock.trim())?;
+        let jan1 = jiff::civil::date(year, 1, 1);
+        let midnight = days_since_epoch(jan1) + i64::from(day - 1);
+        Time::checked(midnight * 86_400 + secs)
+    }
+
+    /// Parses `2014-09-30T09:00[:00][Z|+00:00]`.
+    pub fn parse_iso(text: &str) -> Result<Time, TimeError> {
+        let body = text
+            .trim_end_matches(['Z', 'z'])
+            .trim_end_matches("+00:00")
+            .trim_end_matches("-00:00");
+        let (date, clock) = body
+            .split_once(['T', 't'])
+            .ok_or_else(|| TimeError::Date(text.to_string()))?;
+        let mut parts = date.splitn(3, '-');
+        let (y, m, d) = match (parts.next(), parts.next(), parts.next()) {
+            (Some(y), Some(m), Some(d)) => (y, m, d),
+            _ => return Err(TimeError::Date(text.to_string())),
+        };
+        let year = parse_year(y)?;
+        let month: i8 = m.parse().map_err(|_| TimeError::Date(text.to_string()))?;
+        let day: i8 = d.parse().map_err(|_| TimeError::Date(text.to_string()))?;
+        let date = jiff::civil::Date::new(year, month, day)
+            .map_err(|_| TimeError::Date(date.to_string()))?;
+        let secs = parse_clock(clock)?;
+        Time::checked(days_since_epoch(date) * 86_400 + secs)
+    }
+
+    /// Midnight (00:00) of the UTC day holding this instant.
+    pub fn day_start(self) -> Time {
+        Time(self.0.div_euclid(86_400) * 86_400)
+    }
+
+    fn civil(self) -> jiff::civil::DateTime {
+        let days = self.0.div_euclid(86_400);
+        let secs = self.0.rem_euclid(86_400);
+        let date = jiff::civil::date(1970, 1, 1)
+            .checked_add(jiff::Span::new().days(days))
+            .unwrap_or(jiff::civil::date(1970, 1, 1));
+        date.at(
+            (secs / 3600) as i8,
+            ((secs / 60) % 60) as i8,
+            (secs % 60) as i8,
+            0,
+        )
+    }
+
+    /// Formats in the given notation; seconds are shown only when not zero.
+    pub fn format(self, notation: Notation) -> String {
+        let dt = self.civil();
+        let secs = if dt.second() != 0 {
+            format!(":{:02}", dt.second())
+        } else {
+            String::new()
+        };
+        match notation {
+            Notation::DayOfYear => format!(
+                "{:04}/{:03} {:02}:{:02}{}",
+                dt.year(),
+                dt.day_of_year(),
+                dt.hour(),
+                dt.minute(),
+                secs
+            ),
+            Notation::Iso => format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                dt.year(),
+                dt.month(),
+                dt.day(),
+                dt.hour(),
+                dt.minute(),
+                dt.second()
+            ),
+        }
+    }
+}
+
+fn parse_year(text: &str) -> Result<i16, TimeError> {
+    match text.parse::<i16>() {
+        Ok(y) if (1900..=9999).contains(&y) => Ok(y),
+        _ => Err(TimeError::Year(text.to_string())),
+    }
+}
+
+fn days_since_epoch(date: jiff::civil::Date) -> i64 {
+    // `since` between two valid civil dates in 1900..=9999 cannot fail.
+    date.since((jiff::Unit::Day, jiff::civil::date(1970, 1, 1)))
+        .map(|s| i64::from(s.get_days()))
+        .unwrap_or(0)
+}
+
+/// Parses `hh:mm[:ss]` into seconds after midnight.
+pub fn parse_clock(text: &str) -> Result<i64, TimeError> {
+    let bad = || TimeError::Clock(text.to_string());
+    let mut parts = text.split(':');
+    let h: i64 = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
+    let m: i64 = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
+    let s: i64 = match parts.next() {
+        Some(s) => s.parse().map_err(|_| bad())?,
+        None => 0,
+    };
+    if parts.next().is_some() || h > 23 || m > 59 || s > 59 {
+        return Err(bad());
+    }
+    Ok(h * 3600 + m * 60 + s)
+}
+
+impl Dur {
+    pub const ZERO: Dur = Dur(0);
+
+    pub fn minutes(m: i64) -> Dur {
+        Dur(m * 60)
+    }
+
+    /// Parses `40m`, `1h30m`, `2d`, `90s`, or ISO 8601 `PT40M`, `P1DT2H`, `P2W`.
+    pub fn parse(text: &str) -> Result<Dur, TimeError> {
+        if text.starts_with('P') {
+            return Dur::parse_iso(text);
+        }
+        let mut total: i64 = 0;
+        let mut digits = String::new();
+        for c in text.chars() {
+            if c.is_ascii_digit() {
+                digits.push(c);
+                continue;
+            }
+            let unit = match c {
+                'd' => 86_400,
+                'h' => 3_600,
+                'm' => 60,
+                's' => 1,
+                _ => return Err(TimeError::Duration(text.to_string())),
+            };
+            if digits.is_empty() {
+                return Err(TimeError::Duration(text.to_string()));
+            }
+            total = digits
+                .parse::<i64>()
+                .ok()
+                .and_then(|n| n.checked_mul(unit))
+                .and_then(|n| n.checked_add(total))
+                .ok_or_else(|| TimeError::DurationOverflow(text.to_string()))?;
+            digits.clear();
+        }
+        if !digits.is_empty() {
+            return Err(TimeError::Duration(text.to_string()));
+        }
+        Dur::checked(total, text)
+    }
+
+    fn parse_iso(text: &str) -> Result<Dur, TimeError> {
+        let span: jiff::Span = text.parse().map_err(|e: jiff::Error| {
+            if e.to_string().contains("overflow") || e.to_string().contains("range") {
+                TimeError::DurationOverflow(text.to_string())
+            } else {
+                TimeError::Duration(text.to_string())
+            }
+        })?;
+        let secs = span
+            .total((jiff::Unit::Second, jiff::SpanRelativeTo::days_are_24_hours()))
+            .map_err(|_| TimeError::DurationOverflow(text.to_string()))?;
+        Dur::checked(secs.round() as i64, text)
+    }
+
+    fn checked(seconds: i64, text: &str) -> Result<Dur, TimeError> {
+        // No plan spans more than the supported calendar.
+        if seconds.abs() > MAX_SECONDS - MIN_SECONDS {
+            Err(TimeError::DurationOverflow(text.to_string()))
+        } else {
+            Ok(Dur(seconds))
+        }
+    }
+
+    pub fn seconds(self) -> i64 {
+        self.0
+    }
+
+    pub fn neg(self) -> Dur {
+        Dur(-self.0)
+    }
+}
+
+impl fmt::Display for Dur {
+    /// Compact form: `1h30m`, `2d`, `-10m`, `0s`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 0 {
+            return f.write_str("0s");
+        }
+        if self.0 < 0 {
+            f.write_str("-")?;
+        }
+        let mut rest = self.0.unsigned_abs();
+        for (unit, len) in [("d", 86_400u64), ("h", 3_600), ("m", 60), ("s", 1)] {
+            if rest >= len {
+                write!(f, "{}{}", rest / len, unit)?;
+                rest %= len;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A half-open interval `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Interval {
+    pub start: Time,
+    pub end: Time,
+}
+
+impl Interval {
+    pub fn new(start: Time, end: Time) -> Self {
+        Interval { start, end }
+    }
+
+    pub fn duration(&self) -> Dur {
+        self.end.since(self.start)
+    }
+
+    /// True when `other` lies wholly inside `self` (bounds inclusive).
+    pub fn contains(&self, other: &Interval) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    /// True when the two share time; touching ends do not overlap.
+    pub fn overlaps(&self, other: &Interval) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+
+    pub fn format(&self, notation: Notation) -> String {
+        format!(
+            "{} .. {}",
+            self.start.format(notation),
+            self.end.format(notation)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doy_and_iso_agree() {
+        let a = Time::parse_doy("2014/273 09:00").unwrap();
+        let b = Time::parse_iso("2014-09-30T09:00:00Z").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.format(Notation::DayOfYear), "2014/273 09:00");
+        assert_eq!(a.format(Notation::Iso), "2014-09-30T09:00:00Z");
+        assert_eq!(
+            Time::parse_doy("2014/273 09:00:30")
+                .unwrap()
+                .format(Notation::DayOfYear),
+            "2014/273 09:00:30"
+        );
+    }
+
+    #[test]
+    fn impossible_times_are_errors() {
+        assert!(matches!(
+            Time::parse_doy("2014/367 10:00"),
+            Err(TimeError::DayOfYear { day: 367, .. })
+        ));
+        assert!(Time::parse_doy("2016/366 10:00").is_ok());
+        assert!(matches!(
+            Time::parse_doy("2014/273 25:00"),
+            Err(TimeError::Clock(_))
+        ));
+        assert!(Time::parse_doy("2014/000 10:00").is_err());
+        assert!(Time::parse_iso("2014-02-30T00:00Z").is_err());
+        assert!(Time::parse_iso("0000-01-01T00:00Z").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(Dur::parse("40m").unwrap(), Dur(2400));
+        assert_eq!(Dur::parse("1h30m").unwrap(), Dur(5400));
+        assert_eq!(Dur::parse("2d").unwrap(), Dur(172_800));
+        assert_eq!(Dur::parse("90s").unwrap(), Dur(90));
+        assert_eq!(Dur::parse("PT40M").unwrap(), Dur(2400));
+        assert_eq!(Dur::parse("P1DT2H").unwrap(), Dur(93_600));
+        assert!(matches!(
+            Dur::parse("99999999999999999999d"),
+            Err(TimeError::DurationOverflow(_))
+        ));
+        assert_eq!(Dur(5400).to_string(), "1h30m");
+        assert_eq!(Dur(-600).to_string(), "-10m");
+    }
+
+    #[test]
+    fn adding_past_the_calendar_is_an_error() {
+        let t = Time::parse_doy("9999/365 23:00").unwrap();
+        assert_eq!(t.checked_add(Dur::parse("2h").unwrap()), Err(TimeError::Overflow));
+    }
+}
