@@ -5,6 +5,11 @@
 //! See ARCHITECTURE.md.
 
 pub mod diag;
+pub mod model;
+pub mod checks;
+pub mod workspace;
+pub mod output;
+pub mod cli;
 pub mod source;
 pub mod syntax;
 pub mod time;

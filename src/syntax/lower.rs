@@ -515,6 +515,17 @@ impl Lowerer<'_> {
                 _ => {}
             }
         }
+        if let (Some(lasts), Some(until)) = (&a.lasts, &a.until) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::RepeatedClause,
+                    "an activity's end is given twice, by `lasts` and by `until`",
+                    Label::new(until.span(), "`until` given here"),
+                )
+                .with_secondary(Label::new(lasts.span, "`lasts` given here"))
+                .with_help("keep one of them; `lasts` is used"),
+            );
+        }
         a
     }
 

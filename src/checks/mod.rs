@@ -1,0 +1,115 @@
+//! The rule registry. One file per rule under `rules/`, each documented in place with
+//! fixed headings (What it does / Why it matters / Example); the same text feeds
+//! `opsplan rule CODE` and `docs/rules.md`. Rules read the model and return findings;
+//! they print nothing.
+
+pub mod rules;
+
+use crate::diag::{did_you_mean, Code, Diagnostic, Label};
+use crate::model::{Model, RefKind, Scope};
+
+/// What a rule sees.
+pub struct Context<'a> {
+    pub model: &'a Model,
+}
+
+/// Which phase reports a code.
+#[derive(Debug, Clone, Copy)]
+pub enum Reporter {
+    /// Reported while parsing (`syntax`).
+    Parser,
+    /// Reported while reading inputs (`workspace`).
+    Loader,
+    /// Reported by this rule's `check` over the model.
+    Check(fn(&Context, &mut Vec<Diagnostic>)),
+}
+
+/// A registered rule: its code, its documentation and what reports it.
+#[derive(Clone, Copy)]
+pub struct RuleEntry {
+    pub code: Code,
+    /// Markdown with the headings `## What it does`, `## Why it matters`, `## Example`.
+    pub doc: &'static str,
+    pub reporter: Reporter,
+}
+
+impl RuleEntry {
+    /// The documentation with the one leading space of each `///` line removed.
+    pub fn documentation(&self) -> String {
+        self.doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+}
+
+/// Declares a rule file's entry; the doc comments become its documentation.
+macro_rules! rule {
+    ($(#[doc = $doc:literal])* $code:ident, $reporter:expr) => {
+        pub const RULE: $crate::checks::RuleEntry = $crate::checks::RuleEntry {
+            code: $crate::diag::Code::$code,
+            doc: concat!($($doc, "\n"),*),
+            reporter: $reporter,
+        };
+    };
+}
+pub(crate) use rule;
+
+/// Every rule, in code-table order.
+pub fn registry() -> &'static [RuleEntry] {
+    rules::ALL
+}
+
+/// The entry for a code.
+pub fn rule_for(code: Code) -> Option<&'static RuleEntry> {
+    registry().iter().find(|r| r.code == code)
+}
+
+/// Runs every model rule and returns their findings (unsorted).
+pub fn run(model: &Model) -> Vec<Diagnostic> {
+    let cx = Context { model };
+    let mut out = Vec::new();
+    for rule in registry() {
+        if let Reporter::Check(check) = rule.reporter {
+            check(&cx, &mut out);
+        }
+    }
+    out
+}
+
+/// Shared by the `undefined-*` rules: one diagnostic per unresolved name of `kind`.
+pub(crate) fn report_unresolved(
+    cx: &Context,
+    kind: RefKind,
+    code: Code,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let m = cx.model;
+    for r in m.unresolved.iter().filter(|r| r.kind == kind) {
+        let names = m.names(kind, r.scope);
+        let place = match r.scope {
+            Scope::Plan(p) => format!("plan {}", m.plans[p].id.value),
+            Scope::Procedure(p) => format!("procedure {}", m.procedures[p].display_name()),
+        };
+        let label = match kind {
+            RefKind::Activity => format!("no activity `{}` in {place}", r.name.value),
+            RefKind::Role | RefKind::Resource | RefKind::Window => match r.scope {
+                Scope::Plan(_) => format!("not declared in {place}"),
+                Scope::Procedure(_) => "not declared by any plan".to_string(),
+            },
+            RefKind::Step => format!("no step `{}` in {place}", r.name.value),
+            _ => "no procedure library defines it".to_string(),
+        };
+        let mut d = Diagnostic::new(code, format!("undefined {what} `{}`", r.name.value), Label::new(r.name.span, label));
+        if let Some(s) = did_you_mean(&r.name.value, names.iter().copied()) {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        } else if kind == RefKind::Step && !names.is_empty() {
+            d = d.with_help(format!("the steps are {}", names.join(", ")));
+        }
+        out.push(d);
+    }
+}

@@ -1,0 +1,24 @@
+use crate::checks::{report_unresolved, rule, Context, Reporter};
+use crate::diag::{Code, Diagnostic};
+use crate::model::RefKind;
+
+rule! {
+    /// ## What it does
+    /// Reports a role that is used but not declared with `roles` in the plan: in an activity's
+    /// `by`, and in a procedure's `roles`, `poll` and `manual` statements (procedures are checked
+    /// against the roles of every plan in the run, and only when a plan is present).
+    ///
+    /// ## Why it matters
+    /// Every activity needs one responsible position on console; a misspelt role (`MCC-N` for
+    /// `MCC-M`) means nobody is responsible.
+    ///
+    /// ## Example
+    /// ```text
+    /// plan P { roles FD, MCC-M  activity A11 { at 2014/273 08:40 lasts 15m by MCC-N } }
+    /// ```
+    UndefinedRole, Reporter::Check(check)
+}
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    report_unresolved(cx, RefKind::Role, Code::UndefinedRole, "role", out);
+}

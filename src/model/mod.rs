@@ -1,0 +1,276 @@
+//! The resolved model: names resolved across a plan and its procedure libraries, every
+//! activity's absolute start and end, expanded windows, and one petgraph graph of
+//! activities, relations, procedures, steps, calls and covered requirements.
+//!
+//! The model never does I/O and never reports: what it could not resolve is recorded
+//! (`unresolved`, `duplicates`, `TimeState::Unknown`) for the rules in `checks` to report.
+
+mod build;
+mod graph;
+mod schedule;
+mod windows;
+
+pub use graph::{DepGraph, Edge, EdgeKind, Node};
+
+use crate::source::{FileId, Span};
+use crate::syntax::ast;
+use crate::time::{Interval, Notation, Time};
+use std::collections::{HashMap, HashSet};
+
+/// Index of a plan in [`Model::plans`].
+pub type PlanIdx = usize;
+/// Index of an activity in [`PlanModel::activities`].
+pub type ActIdx = usize;
+/// Index of a procedure in [`Model::procedures`].
+pub type ProcIdx = usize;
+
+/// What kind of name a reference is to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RefKind {
+    Activity,
+    Procedure,
+    ProcedureVersion,
+    Role,
+    Resource,
+    Window,
+    Step,
+    CallTarget,
+}
+
+/// Where a reference was made: in a plan or in a procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Plan(PlanIdx),
+    Procedure(ProcIdx),
+}
+
+/// A name that did not resolve.
+#[derive(Debug, Clone)]
+pub struct UnresolvedRef {
+    pub kind: RefKind,
+    pub name: ast::Ident,
+    /// For procedure references: the version asked for.
+    pub version: Option<crate::source::Spanned<String>>,
+    pub scope: Scope,
+}
+
+/// Two definitions of one identifier.
+#[derive(Debug, Clone)]
+pub struct Duplicate {
+    /// `activity`, `role`, `procedure`, `step`, …
+    pub what: &'static str,
+    pub name: String,
+    pub first: Span,
+    pub second: Span,
+}
+
+/// Why an activity's time is not known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unknown {
+    /// No `at`, and no `after`/`starts with`/`during` relation to place it.
+    NoStart,
+    /// No `lasts`/`until`, and its procedure gives no duration.
+    NoDuration,
+    /// It depends on an activity whose time is unknown.
+    DependsOn(ActIdx),
+    /// It is part of a dependency cycle.
+    InCycle,
+    /// A time literal or reference it uses is invalid or undefined (already reported).
+    InvalidInput,
+    /// Adding its offsets leaves the supported calendar.
+    OutOfRange,
+}
+
+/// An activity's resolved time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeState {
+    /// start < end
+    Known(Interval),
+    /// end ≤ start: known but impossible.
+    Inverted(Interval),
+    Unknown(Unknown),
+}
+
+impl TimeState {
+    /// The interval when it is a proper one.
+    pub fn interval(&self) -> Option<Interval> {
+        match self {
+            TimeState::Known(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// Start and end when both are known, even if inverted.
+    pub fn bounds(&self) -> Option<Interval> {
+        match self {
+            TimeState::Known(i) | TimeState::Inverted(i) => Some(*i),
+            TimeState::Unknown(_) => None,
+        }
+    }
+}
+
+/// A resolved activity.
+#[derive(Debug, Clone)]
+pub struct ActivityModel {
+    pub ast: ast::Activity,
+    /// Index into [`PlanModel::phases`].
+    pub phase: Option<usize>,
+    pub time: TimeState,
+    /// The procedure it runs, resolved to one version.
+    pub procedure: Option<ProcIdx>,
+    /// Targets of `ast.relations`, index for index.
+    pub relation_targets: Vec<Option<ActIdx>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PhaseModel {
+    pub name: ast::Ident,
+    pub title: Option<String>,
+    pub interval: Option<Interval>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct RoleModel {
+    pub name: ast::Ident,
+    pub group: Option<ast::Ident>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WindowModel {
+    pub decl: ast::WindowDecl,
+    /// Sorted, non-overlapping occurrences inside the plan's horizon.
+    pub intervals: Vec<Interval>,
+}
+
+/// A resolved plan.
+#[derive(Debug, Clone)]
+pub struct PlanModel {
+    pub id: ast::Ident,
+    pub title: Option<String>,
+    pub mission: Option<String>,
+    pub issue: Option<String>,
+    pub horizon: Option<Interval>,
+    pub horizon_span: Option<Span>,
+    pub notation: Notation,
+    pub uses: Vec<ast::Use>,
+    pub span: Span,
+    pub file: FileId,
+    pub roles: Vec<RoleModel>,
+    pub resources: Vec<ast::ResourceDecl>,
+    pub windows: Vec<WindowModel>,
+    pub phases: Vec<PhaseModel>,
+    pub activities: Vec<ActivityModel>,
+    pub activity_index: HashMap<String, ActIdx>,
+    pub role_index: HashMap<String, usize>,
+    pub resource_index: HashMap<String, usize>,
+    pub window_index: HashMap<String, usize>,
+}
+
+impl PlanModel {
+    pub fn format_time(&self, t: Time) -> String {
+        t.format(self.notation)
+    }
+}
+
+/// A procedure with its step table.
+#[derive(Debug, Clone)]
+pub struct ProcedureModel {
+    pub ast: ast::Procedure,
+    pub file: FileId,
+    /// From a file with syntax errors: known by name only, never checked.
+    pub incomplete: bool,
+    pub step_index: HashMap<String, usize>,
+}
+
+impl ProcedureModel {
+    pub fn id(&self) -> &str {
+        &self.ast.id.value
+    }
+
+    pub fn version(&self) -> Option<&str> {
+        self.ast.version.as_ref().map(|v| v.value.as_str())
+    }
+
+    /// `ATV-FCP-REF-010 v3.2`
+    pub fn display_name(&self) -> String {
+        match self.version() {
+            Some(v) => format!("{} v{}", self.id(), v),
+            None => self.id().to_string(),
+        }
+    }
+}
+
+/// Everything the checks look at.
+#[derive(Debug)]
+pub struct Model {
+    pub plans: Vec<PlanModel>,
+    pub procedures: Vec<ProcedureModel>,
+    /// Procedure id → its versions, lowest version first.
+    pub procedure_index: HashMap<String, Vec<ProcIdx>>,
+    /// Roles declared by any plan (procedures are resolved against these).
+    pub all_roles: HashSet<String>,
+    /// Windows declared by any plan.
+    pub all_windows: HashSet<String>,
+    pub unresolved: Vec<UnresolvedRef>,
+    pub duplicates: Vec<Duplicate>,
+    /// Spans of impossible intervals and window shapes found while building.
+    pub bad_intervals: Vec<(Span, String)>,
+    pub graph: DepGraph,
+    /// Files that had syntax errors: findings inside them are not reported.
+    pub files_with_syntax_errors: HashSet<FileId>,
+}
+
+impl Model {
+    /// Builds the model from parsed files. Never fails; never does I/O.
+    pub fn build(files: Vec<ast::SourceAst>) -> Model {
+        build::build(files)
+    }
+
+    /// Names of a kind visible from a scope, for "did you mean" hints.
+    pub fn names(&self, kind: RefKind, scope: Scope) -> Vec<&str> {
+        let plan = match scope {
+            Scope::Plan(p) => Some(&self.plans[p]),
+            Scope::Procedure(_) => None,
+        };
+        match (kind, plan) {
+            (RefKind::Activity, Some(p)) => p.activities.iter().map(|a| a.ast.id.value.as_str()).collect(),
+            (RefKind::Role, Some(p)) => p.roles.iter().map(|r| r.name.value.as_str()).collect(),
+            (RefKind::Role, None) => self.all_roles.iter().map(String::as_str).collect(),
+            (RefKind::Resource, Some(p)) => p.resources.iter().map(|r| r.name.value.as_str()).collect(),
+            (RefKind::Window, Some(p)) => p.windows.iter().map(|w| w.decl.name.value.as_str()).collect(),
+            (RefKind::Window, None) => self.all_windows.iter().map(String::as_str).collect(),
+            (RefKind::Procedure | RefKind::CallTarget | RefKind::ProcedureVersion, _) => {
+                self.procedure_index.keys().map(String::as_str).collect()
+            }
+            (RefKind::Step, _) => match scope {
+                Scope::Procedure(p) => self.procedures[p]
+                    .ast
+                    .steps
+                    .iter()
+                    .map(|s| s.label.value.as_str())
+                    .collect(),
+                Scope::Plan(_) => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    /// The versions available for a procedure id, lowest first.
+    pub fn versions_of(&self, id: &str) -> Vec<&str> {
+        self.procedure_index
+            .get(id)
+            .map(|v| v.iter().filter_map(|&p| self.procedures[p].version()).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Compares dotted versions numerically (`3.10` > `3.9`); non-numeric parts compare as text.
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |s: &str| -> Vec<(u64, String)> {
+        s.split('.')
+            .map(|p| (p.parse::<u64>().unwrap_or(u64::MAX), p.to_string()))
+            .collect()
+    };
+    parts(a).cmp(&parts(b))
+}

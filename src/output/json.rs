@@ -1,0 +1,88 @@
+//! JSON diagnostics: one document with a summary and every finding. Field names are
+//! stable (`code`, `severity`, `message`, `file`, `line`, `column`, `end_line`,
+//! `end_column`, `related`); lines and columns are 1-based, the end is exclusive.
+
+use super::Location;
+use crate::diag::Diagnostic;
+use crate::source::SourceDb;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    /// Format version of this document.
+    version: u32,
+    summary: Summary,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    files: usize,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    #[serde(flatten)]
+    location: Location,
+    label: &'a str,
+    help: Option<&'a str>,
+    notes: &'a [String],
+    related: Vec<Related<'a>>,
+    docs: String,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    #[serde(flatten)]
+    location: Location,
+    message: &'a str,
+}
+
+pub fn render(sources: &SourceDb, diags: &[Diagnostic]) -> String {
+    use crate::diag::Severity::*;
+    let count = |s| diags.iter().filter(|d| d.severity == s).count();
+    let report = Report {
+        version: 1,
+        summary: Summary {
+            errors: count(Error),
+            warnings: count(Warning),
+            notes: count(Note),
+            files: sources.len(),
+        },
+        diagnostics: diags
+            .iter()
+            .map(|d| {
+                let info = d.code.info();
+                JsonDiagnostic {
+                    code: info.code,
+                    name: info.name,
+                    severity: d.severity.as_str(),
+                    message: &d.message,
+                    location: Location::of(sources, &d.primary),
+                    label: &d.primary.message,
+                    help: d.help.as_deref(),
+                    notes: &d.notes,
+                    related: d
+                        .secondary
+                        .iter()
+                        .map(|l| Related {
+                            location: Location::of(sources, l),
+                            message: &l.message,
+                        })
+                        .collect(),
+                    docs: format!("opsplan rule {}", info.code),
+                }
+            })
+            .collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}
