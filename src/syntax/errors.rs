@@ -106,7 +106,11 @@ pub(super) fn syntax_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> 
     };
     let mut expected: BTreeSet<String> = BTreeSet::new();
     if let ErrorVariant::ParsingError { positives, .. } = &err.variant {
-        expected.extend(positives.iter().filter_map(|r| describe(*r)).map(str::to_string));
+        expected.extend(positives.iter().filter_map(|r| {
+            describe(*r)
+                .map(str::to_string)
+                .or_else(|| super::keywords::describe_keyword(*r))
+        }));
     }
     if let Some(attempts) = err.parse_attempts() {
         if attempts.max_position == pos {
@@ -122,7 +126,12 @@ pub(super) fn syntax_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> 
             }
         }
     }
-    // A bare keyword and the clause it starts say the same thing once.
+    // A keyword listed on its own and inside a group description is listed once; `on`
+    // and `starts` are halves of `on fail` and `starts with`.
+    let groups: Vec<String> = expected.iter().filter(|e| e.contains(" (")).cloned().collect();
+    expected.retain(|e| {
+        e != "`on`" && e != "`starts`" && !groups.iter().any(|g| g != e && g.contains(e.as_str()))
+    });
     let found = found_at(text, pos);
     let message = match (expected.is_empty(), &found) {
         (true, Found::Token(t)) => format!("unexpected `{t}`"),

@@ -9,6 +9,10 @@ use crate::source::{FileId, Span, Spanned};
 use crate::time::{parse_clock, Dur, Notation, Time};
 use pest::iterators::Pair;
 
+fn not_keyword(pair: &Pair<'_, Rule>) -> bool {
+    !super::keywords::is_keyword(pair.as_rule())
+}
+
 struct Lowerer<'d> {
     file: FileId,
     diags: &'d mut Vec<Diagnostic>,
@@ -27,7 +31,7 @@ pub(super) fn lower_file(
         diags,
         first_notation: None,
     };
-    for item in root.into_inner() {
+    for item in root.into_inner().filter(not_keyword) {
         match item.as_rule() {
             Rule::plan => {
                 l.first_notation = None;
@@ -54,12 +58,12 @@ impl Lowerer<'_> {
     }
 
     fn idents(&self, pair: Pair<'_, Rule>) -> Vec<Ident> {
-        pair.into_inner().map(|p| self.ident(p)).collect()
+        pair.into_inner().filter(not_keyword).map(|p| self.ident(p)).collect()
     }
 
     fn string(&self, pair: Pair<'_, Rule>) -> Spanned<String> {
         let span = self.span(&pair);
-        let inner = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
+        let inner = pair.into_inner().filter(not_keyword).next().map(|p| p.as_str()).unwrap_or("");
         let mut out = String::with_capacity(inner.len());
         let mut chars = inner.chars();
         while let Some(c) = chars.next() {
@@ -117,7 +121,7 @@ impl Lowerer<'_> {
     // ------------------------------------------------------------ time
 
     fn abs_time(&mut self, pair: Pair<'_, Rule>) -> TimeLit {
-        let inner = pair.into_inner().next().expect("abs_time has one child");
+        let inner = pair.into_inner().filter(not_keyword).next().expect("abs_time has one child");
         let span = self.span(&inner);
         let text = inner.as_str();
         let (notation, parsed) = match inner.as_rule() {
@@ -165,19 +169,19 @@ impl Lowerer<'_> {
     }
 
     fn offset(&mut self, pair: Pair<'_, Rule>) -> DurLit {
-        let mut it = pair.into_inner();
+        let mut it = pair.into_inner().filter(not_keyword);
         let sign = it.next().expect("offset sign");
         let dur = it.next().expect("offset duration");
         self.signed_duration(sign, dur)
     }
 
     fn time_expr(&mut self, pair: Pair<'_, Rule>) -> TimeExpr {
-        let inner = pair.into_inner().next().expect("time_expr has one child");
+        let inner = pair.into_inner().filter(not_keyword).next().expect("time_expr has one child");
         match inner.as_rule() {
             Rule::abs_time => TimeExpr::Absolute(self.abs_time(inner)),
             _ => {
                 let span = self.span(&inner);
-                let mut it = inner.into_inner();
+                let mut it = inner.into_inner().filter(not_keyword);
                 let activity = self.ident(it.next().expect("rel_time ident"));
                 let anchor = match it.next().map(|p| p.as_str()) {
                     Some("start") => Anchor::Start,
@@ -199,7 +203,7 @@ impl Lowerer<'_> {
 
     fn interval(&mut self, pair: Pair<'_, Rule>) -> IntervalLit {
         let span = self.span(&pair);
-        let mut it = pair.into_inner();
+        let mut it = pair.into_inner().filter(not_keyword);
         let start = self.abs_time(it.next().expect("interval start"));
         let end = self.abs_time(it.next().expect("interval end"));
         IntervalLit { start, end, span }
@@ -221,7 +225,7 @@ impl Lowerer<'_> {
 
     fn plan(&mut self, pair: Pair<'_, Rule>) -> Plan {
         let span = self.span(&pair);
-        let mut it = pair.into_inner().peekable();
+        let mut it = pair.into_inner().filter(not_keyword).peekable();
         let id = self.ident(it.next().expect("plan id"));
         let mut plan = Plan {
             id,
@@ -242,11 +246,11 @@ impl Lowerer<'_> {
             match item.as_rule() {
                 Rule::string => plan.title = Some(self.string(item)),
                 Rule::mission_decl => {
-                    let s = self.string(item.into_inner().next().expect("mission string"));
+                    let s = self.string(item.into_inner().filter(not_keyword).next().expect("mission string"));
                     self.once(&mut plan.mission, s, "mission", |s| s.span);
                 }
                 Rule::issue_decl => {
-                    let v = item.into_inner().next().expect("issue value");
+                    let v = item.into_inner().filter(not_keyword).next().expect("issue value");
                     let s = if v.as_rule() == Rule::string {
                         self.string(v)
                     } else {
@@ -255,12 +259,12 @@ impl Lowerer<'_> {
                     self.once(&mut plan.issue, s, "issue", |s| s.span);
                 }
                 Rule::horizon_decl => {
-                    let i = self.interval(item.into_inner().next().expect("horizon interval"));
+                    let i = self.interval(item.into_inner().filter(not_keyword).next().expect("horizon interval"));
                     self.once(&mut plan.horizon, i, "horizon", |i| i.span);
                 }
                 Rule::use_decl => {
                     let span = self.span(&item);
-                    let mut it = item.into_inner();
+                    let mut it = item.into_inner().filter(not_keyword);
                     let kind = match it.next().map(|p| p.as_str()) {
                         Some("windows") => UseKind::Windows,
                         _ => UseKind::Procedures,
@@ -269,9 +273,9 @@ impl Lowerer<'_> {
                     plan.uses.push(Use { kind, path, span });
                 }
                 Rule::roles_decl => {
-                    let mut it = item.into_inner();
+                    let mut it = item.into_inner().filter(not_keyword);
                     let names = self.idents(it.next().expect("roles list"));
-                    let group = it.nth(1).map(|g| self.ident(g));
+                    let group = it.next().map(|g| self.ident(g));
                     plan.roles.extend(names.into_iter().map(|name| RoleDecl {
                         name,
                         group: group.clone(),
@@ -296,14 +300,14 @@ impl Lowerer<'_> {
 
     fn resource(&mut self, pair: Pair<'_, Rule>) -> ResourceDecl {
         let span = self.span(&pair);
-        let mut it = pair.into_inner();
+        let mut it = pair.into_inner().filter(not_keyword);
         let name = self.ident(it.next().expect("resource name"));
         let mut kind = ResourceKind::Exclusive;
         let mut description = None;
         for p in it {
             match p.as_rule() {
                 Rule::resource_capacity => {
-                    let n = p.into_inner().next().expect("capacity integer");
+                    let n = p.into_inner().filter(not_keyword).next().expect("capacity integer");
                     let nspan = self.span(&n);
                     kind = match n.as_str().parse::<u32>() {
                         Ok(c) if c > 0 => ResourceKind::Capacity(c),
@@ -327,7 +331,7 @@ impl Lowerer<'_> {
 
     fn window(&mut self, pair: Pair<'_, Rule>) -> WindowDecl {
         let span = self.span(&pair);
-        let mut it = pair.into_inner();
+        let mut it = pair.into_inner().filter(not_keyword);
         let name = self.ident(it.next().expect("window name"));
         let mut title = None;
         let mut shape = WindowShape::Intervals(Vec::new());
@@ -335,7 +339,7 @@ impl Lowerer<'_> {
             match p.as_rule() {
                 Rule::string => title = Some(self.string(p)),
                 Rule::window_periodic => {
-                    let mut it = p.into_inner();
+                    let mut it = p.into_inner().filter(not_keyword);
                     let every = self.duration(it.next().expect("every"));
                     let lasting = self.duration(it.next().expect("lasting"));
                     let from = self.abs_time(it.next().expect("from"));
@@ -348,13 +352,13 @@ impl Lowerer<'_> {
                     };
                 }
                 Rule::window_daily => {
-                    let mut it = p.into_inner();
+                    let mut it = p.into_inner().filter(not_keyword);
                     let from = self.clock(it.next().expect("daily from"));
                     let to = self.clock(it.next().expect("daily to"));
                     shape = WindowShape::Daily { from, to };
                 }
                 Rule::window_intervals => {
-                    let list = p.into_inner().map(|i| self.interval(i)).collect();
+                    let list = p.into_inner().filter(not_keyword).map(|i| self.interval(i)).collect();
                     shape = WindowShape::Intervals(list);
                 }
                 _ => {}
@@ -370,7 +374,7 @@ impl Lowerer<'_> {
 
     fn phase(&mut self, pair: Pair<'_, Rule>) -> Phase {
         let span = self.span(&pair);
-        let mut it = pair.into_inner();
+        let mut it = pair.into_inner().filter(not_keyword);
         let name = self.ident(it.next().expect("phase name"));
         let mut phase = Phase {
             name,
@@ -397,7 +401,7 @@ impl Lowerer<'_> {
         let span = self.span(&pair);
         let mut mode = NeedsMode::All;
         let mut windows = Vec::new();
-        for p in pair.into_inner() {
+        for p in pair.into_inner().filter(not_keyword) {
             match p.as_rule() {
                 Rule::ident => windows.push(self.ident(p)),
                 Rule::needs_or => mode = NeedsMode::Any,
@@ -413,7 +417,7 @@ impl Lowerer<'_> {
 
     fn proc_ref(&mut self, pair: Pair<'_, Rule>) -> ProcRef {
         let span = self.span(&pair);
-        let mut it = pair.into_inner();
+        let mut it = pair.into_inner().filter(not_keyword);
         let id = self.ident(it.next().expect("procedure id"));
         let version = it.next().map(|v| self.version(v));
         ProcRef { id, version, span }
@@ -421,7 +425,7 @@ impl Lowerer<'_> {
 
     fn activity(&mut self, pair: Pair<'_, Rule>) -> Activity {
         let span = self.span(&pair);
-        let mut it = pair.into_inner();
+        let mut it = pair.into_inner().filter(not_keyword);
         let id = self.ident(it.next().expect("activity id"));
         let mut a = Activity {
             id,
@@ -447,15 +451,15 @@ impl Lowerer<'_> {
             match clause.as_rule() {
                 Rule::string => a.title = Some(self.string(clause)),
                 Rule::at_clause => {
-                    let t = self.time_expr(clause.into_inner().next().expect("at time"));
+                    let t = self.time_expr(clause.into_inner().filter(not_keyword).next().expect("at time"));
                     self.once(&mut a.at, t, "at", TimeExpr::span);
                 }
                 Rule::lasts_clause => {
-                    let d = self.duration(clause.into_inner().next().expect("lasts duration"));
+                    let d = self.duration(clause.into_inner().filter(not_keyword).next().expect("lasts duration"));
                     self.once(&mut a.lasts, d, "lasts", |d| d.span);
                 }
                 Rule::until_clause => {
-                    let t = self.time_expr(clause.into_inner().next().expect("until time"));
+                    let t = self.time_expr(clause.into_inner().filter(not_keyword).next().expect("until time"));
                     self.once(&mut a.until, t, "until", TimeExpr::span);
                 }
                 Rule::by_clause => {
@@ -463,11 +467,11 @@ impl Lowerer<'_> {
                         self.repeated("by", first, cspan);
                     } else {
                         by_span = Some(cspan);
-                        a.by = self.idents(clause.into_inner().next().expect("by list"));
+                        a.by = self.idents(clause.into_inner().filter(not_keyword).next().expect("by list"));
                     }
                 }
                 Rule::kind_clause => {
-                    let k = self.ident(clause.into_inner().next().expect("kind"));
+                    let k = self.ident(clause.into_inner().filter(not_keyword).next().expect("kind"));
                     self.once(&mut a.kind, k, "kind", |k| k.span);
                 }
                 Rule::critical_clause => {
@@ -477,7 +481,7 @@ impl Lowerer<'_> {
                 }
                 Rule::tags_clause => a
                     .tags
-                    .extend(self.idents(clause.into_inner().next().expect("tags list"))),
+                    .extend(self.idents(clause.into_inner().filter(not_keyword).next().expect("tags list"))),
                 Rule::procedure_clause => {
                     let r = self.proc_ref(clause);
                     self.once(&mut a.procedure, r, "procedure", |r| r.span);
@@ -487,8 +491,8 @@ impl Lowerer<'_> {
                     self.once(&mut a.needs, n, "needs", |n| n.span);
                 }
                 Rule::uses_clause => {
-                    for u in clause.into_inner() {
-                        let mut it = u.into_inner();
+                    for u in clause.into_inner().filter(not_keyword) {
+                        let mut it = u.into_inner().filter(not_keyword);
                         let resource = self.ident(it.next().expect("resource"));
                         let amount = it.next().map(|n| {
                             let span = self.span(&n);
@@ -503,9 +507,9 @@ impl Lowerer<'_> {
                 }
                 Rule::covers_clause => a
                     .covers
-                    .extend(self.idents(clause.into_inner().next().expect("covers list"))),
+                    .extend(self.idents(clause.into_inner().filter(not_keyword).next().expect("covers list"))),
                 Rule::note_clause => {
-                    let s = self.string(clause.into_inner().next().expect("note"));
+                    let s = self.string(clause.into_inner().filter(not_keyword).next().expect("note"));
                     a.notes.push(s);
                 }
                 Rule::relation => {
@@ -530,7 +534,7 @@ impl Lowerer<'_> {
     }
 
     fn relation(&mut self, pair: Pair<'_, Rule>) -> Relation {
-        let inner = pair.into_inner().next().expect("relation kind");
+        let inner = pair.into_inner().filter(not_keyword).next().expect("relation kind");
         let span = self.span(&inner);
         let kind = match inner.as_rule() {
             Rule::rel_after => RelationKind::After,
@@ -538,7 +542,7 @@ impl Lowerer<'_> {
             Rule::rel_during => RelationKind::During,
             _ => RelationKind::StartsWith,
         };
-        let mut it = inner.into_inner();
+        let mut it = inner.into_inner().filter(not_keyword);
         let target = self.ident(it.next().expect("relation target"));
         let mut offset = None;
         let mut within = None;
@@ -546,7 +550,7 @@ impl Lowerer<'_> {
             match p.as_rule() {
                 Rule::offset => offset = Some(self.offset(p)),
                 Rule::within => {
-                    within = Some(self.duration(p.into_inner().next().expect("within duration")))
+                    within = Some(self.duration(p.into_inner().filter(not_keyword).next().expect("within duration")))
                 }
                 _ => {}
             }
@@ -564,7 +568,7 @@ impl Lowerer<'_> {
 
     fn procedure(&mut self, pair: Pair<'_, Rule>) -> Procedure {
         let span = self.span(&pair);
-        let mut it = pair.into_inner();
+        let mut it = pair.into_inner().filter(not_keyword);
         let id = self.ident(it.next().expect("procedure id"));
         let mut p = Procedure::placeholder(id.value.clone(), id.span);
         p.span = span;
@@ -572,21 +576,21 @@ impl Lowerer<'_> {
             match item.as_rule() {
                 Rule::string => p.title = Some(self.string(item)),
                 Rule::version_decl => {
-                    let v = self.version(item.into_inner().next().expect("version"));
+                    let v = self.version(item.into_inner().filter(not_keyword).next().expect("version"));
                     self.once(&mut p.version, v, "version", |v| v.span);
                 }
                 Rule::family_decl => {
-                    let f = self.ident(item.into_inner().next().expect("family"));
+                    let f = self.ident(item.into_inner().filter(not_keyword).next().expect("family"));
                     self.once(&mut p.family, f, "family", |f| f.span);
                 }
                 Rule::proc_roles_decl => p
                     .roles
-                    .extend(self.idents(item.into_inner().next().expect("roles list"))),
+                    .extend(self.idents(item.into_inner().filter(not_keyword).next().expect("roles list"))),
                 Rule::covers_clause => p
                     .covers
-                    .extend(self.idents(item.into_inner().next().expect("covers list"))),
+                    .extend(self.idents(item.into_inner().filter(not_keyword).next().expect("covers list"))),
                 Rule::requires_decl => {
-                    let r = item.into_inner().next().expect("requires body");
+                    let r = item.into_inner().filter(not_keyword).next().expect("requires body");
                     if r.as_rule() == Rule::requires_coverage {
                         let n = self.needs(r);
                         self.once(&mut p.requires_coverage, n, "requires coverage", |n| n.span);
@@ -600,7 +604,7 @@ impl Lowerer<'_> {
                     self.once(&mut p.contingency, r, "contingency", |r| r.span);
                 }
                 Rule::duration_decl => {
-                    let d = self.duration(item.into_inner().next().expect("duration"));
+                    let d = self.duration(item.into_inner().filter(not_keyword).next().expect("duration"));
                     self.once(&mut p.duration, d, "duration", |d| d.span);
                 }
                 Rule::step => {
@@ -615,7 +619,7 @@ impl Lowerer<'_> {
 
     fn step(&mut self, pair: Pair<'_, Rule>) -> Step {
         let span = self.span(&pair);
-        let mut it = pair.into_inner();
+        let mut it = pair.into_inner().filter(not_keyword);
         let label = self.ident(it.next().expect("step label"));
         let mut step = Step {
             label,
@@ -638,19 +642,19 @@ impl Lowerer<'_> {
 
     fn statement(&mut self, pair: Pair<'_, Rule>) -> Statement {
         let span = self.span(&pair);
-        let mut it = pair.into_inner();
+        let mut it = pair.into_inner().filter(not_keyword);
         let body = it.next().expect("statement body");
         let kind = self.statement_kind(body);
         let on_fail = it.next().map(|f| {
-            let action = f.into_inner().next().expect("on fail action");
+            let action = f.into_inner().filter(not_keyword).next().expect("on fail action");
             match action.as_rule() {
                 Rule::goto_stmt => {
-                    FailAction::Goto(self.ident(action.into_inner().next().expect("label")))
+                    FailAction::Goto(self.ident(action.into_inner().filter(not_keyword).next().expect("label")))
                 }
                 Rule::call_stmt => FailAction::Call(self.proc_ref(action)),
                 _ => FailAction::Abort(
                     action
-                        .into_inner()
+                        .into_inner().filter(not_keyword)
                         .find(|p| p.as_rule() == Rule::string)
                         .map(|s| self.string(s)),
                 ),
@@ -665,7 +669,7 @@ impl Lowerer<'_> {
 
     fn value(&mut self, pair: Pair<'_, Rule>) -> Spanned<Value> {
         let span = self.span(&pair);
-        let inner = pair.into_inner().next().expect("value body");
+        let inner = pair.into_inner().filter(not_keyword).next().expect("value body");
         let v = match inner.as_rule() {
             Rule::string => Value::Text(self.string(inner).value),
             Rule::quantity => self.quantity(inner),
@@ -686,7 +690,7 @@ impl Lowerer<'_> {
     }
 
     fn quantity(&mut self, pair: Pair<'_, Rule>) -> Value {
-        let mut it = pair.into_inner();
+        let mut it = pair.into_inner().filter(not_keyword);
         let n = it.next().expect("quantity number");
         let value = self.number(&n);
         let unit = it.next().map(|u| u.as_str().to_string());
@@ -696,11 +700,11 @@ impl Lowerer<'_> {
     fn statement_kind(&mut self, pair: Pair<'_, Rule>) -> StatementKind {
         match pair.as_rule() {
             Rule::command_stmt => {
-                let mut it = pair.into_inner();
+                let mut it = pair.into_inner().filter(not_keyword);
                 let name = self.ident(it.next().expect("command name"));
                 let args = it
                     .map(|a| {
-                        let mut ai = a.into_inner();
+                        let mut ai = a.into_inner().filter(not_keyword);
                         let name = self.ident(ai.next().expect("argument name"));
                         let value = self.value(ai.next().expect("argument value"));
                         Argument { name, value }
@@ -709,12 +713,11 @@ impl Lowerer<'_> {
                 StatementKind::Command { name, args }
             }
             Rule::check_stmt => {
-                let mut it = pair.into_inner();
+                let mut it = pair.into_inner().filter(not_keyword);
                 let parameter = self.ident(it.next().expect("check parameter"));
                 let test_pair = it.next().expect("check test");
                 let test = if test_pair.as_rule() == Rule::check_range {
-                    let mut ti = test_pair.into_inner();
-                    let _kw_in = ti.next();
+                    let mut ti = test_pair.into_inner().filter(not_keyword);
                     let low_pair = ti.next().expect("range low");
                     let low = self.number(&low_pair);
                     let (high, unit) = match self.quantity(ti.next().expect("range high")) {
@@ -723,7 +726,7 @@ impl Lowerer<'_> {
                     };
                     CheckTest::Range { low, high, unit }
                 } else {
-                    let mut ti = test_pair.into_inner();
+                    let mut ti = test_pair.into_inner().filter(not_keyword);
                     let op = match ti.next().map(|p| p.as_str()) {
                         Some("==") => CompareOp::Eq,
                         Some("!=") => CompareOp::Ne,
@@ -737,7 +740,7 @@ impl Lowerer<'_> {
                 };
                 let within = it
                     .next()
-                    .map(|w| self.duration(w.into_inner().next().expect("within duration")));
+                    .map(|w| self.duration(w.into_inner().filter(not_keyword).next().expect("within duration")));
                 StatementKind::Check {
                     parameter,
                     test,
@@ -745,17 +748,17 @@ impl Lowerer<'_> {
                 }
             }
             Rule::poll_stmt => StatementKind::Poll {
-                roles: self.idents(pair.into_inner().next().expect("poll roles")),
+                roles: self.idents(pair.into_inner().filter(not_keyword).next().expect("poll roles")),
             },
             Rule::wait_stmt => {
-                let inner = pair.into_inner().next().expect("wait body");
+                let inner = pair.into_inner().filter(not_keyword).next().expect("wait body");
                 if inner.as_rule() == Rule::duration {
                     StatementKind::Wait(WaitFor::Duration(self.duration(inner)))
                 } else {
                     let mut source = None;
                     let mut event = None;
                     let mut timeout = None;
-                    for p in inner.into_inner() {
+                    for p in inner.into_inner().filter(not_keyword) {
                         match p.as_rule() {
                             Rule::ident => source = Some(self.ident(p)),
                             Rule::string => event = Some(self.string(p)),
@@ -772,21 +775,21 @@ impl Lowerer<'_> {
             }
             Rule::call_stmt => StatementKind::Call(self.proc_ref(pair)),
             Rule::manual_stmt => {
-                let mut it = pair.into_inner();
+                let mut it = pair.into_inner().filter(not_keyword);
                 let role = self.ident(it.next().expect("manual role"));
                 let text = self.string(it.next().expect("manual text"));
                 StatementKind::Manual { role, text }
             }
             Rule::goto_stmt => {
-                StatementKind::Goto(self.ident(pair.into_inner().next().expect("goto label")))
+                StatementKind::Goto(self.ident(pair.into_inner().filter(not_keyword).next().expect("goto label")))
             }
             Rule::abort_stmt => StatementKind::Abort(
-                pair.into_inner()
+                pair.into_inner().filter(not_keyword)
                     .find(|p| p.as_rule() == Rule::string)
                     .map(|s| self.string(s)),
             ),
             Rule::end_stmt => StatementKind::End,
-            _ => StatementKind::Note(self.string(pair.into_inner().next().expect("note"))),
+            _ => StatementKind::Note(self.string(pair.into_inner().filter(not_keyword).next().expect("note"))),
         }
     }
 }

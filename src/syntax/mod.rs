@@ -8,6 +8,7 @@
 
 pub mod ast;
 mod errors;
+mod keywords;
 mod lower;
 
 use crate::diag::{Code, Diagnostic, Label};

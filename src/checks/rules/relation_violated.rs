@@ -9,7 +9,8 @@ rule! {
     ///
     /// - `after X [+ off] [within w]`: gap = start − end(X); `off ≤ gap` (off defaults
     ///   to 0) and, with `within`, `gap ≤ w`;
-    /// - `before X [- off] [within w]`: gap = start(X) − end; `off ≤ gap ≤ w`;
+    /// - `before X [- off] [within w]`: gap = start(X) − end; `off ≤ gap ≤ w`
+    ///   (`before X - 10m` asks for 10 minutes of separation);
     /// - `during X`: start(X) ≤ start and end ≤ end(X);
     /// - `starts with X [+ off]`: start = start(X) + off.
     ///
@@ -37,7 +38,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let Some(t) = target else { continue };
                 let other = &plan.activities[*t];
                 let Some(x) = other.time.bounds() else { continue };
-                let off = r.offset.as_ref().and_then(|o| o.value).unwrap_or(Dur::ZERO);
+                let written = r.offset.as_ref().and_then(|o| o.value).unwrap_or(Dur::ZERO);
+                // `after X + 10m`: start ≥ end(X) + 10m; `before X - 10m`: end ≤ start(X) − 10m.
+                let off = if r.kind == RelationKind::Before { written.neg() } else { written };
                 let within = r.within.as_ref().and_then(|w| w.value);
                 let (me_id, x_id) = (&am.ast.id.value, &other.ast.id.value);
                 let problem = match r.kind {
@@ -56,11 +59,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             })
                         } else {
                             match within {
-                                Some(w) if gap > w => Some(format!(
-                                    "{what} within {}, but the gap is {}",
-                                    fmt(w),
-                                    fmt(gap)
-                                )),
+                                Some(w) if gap > w => Some(if r.kind == RelationKind::After {
+                                    format!("{me_id} must start at most {} after {x_id} ends, but starts {} after", fmt(w), fmt(gap))
+                                } else {
+                                    format!("{me_id} must end at most {} before {x_id} starts, but ends {} before", fmt(w), fmt(gap))
+                                }),
                                 _ => None,
                             }
                         }
@@ -73,11 +76,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         )
                     }),
                     RelationKind::StartsWith => {
-                        let expected = x.start.0.saturating_add(off.0);
+                        let expected = x.start.0.saturating_add(written.0);
                         (me.start.0 != expected).then(|| {
                             format!(
                                 "{me_id} must start with {x_id}{}, but starts {} {}",
-                                if off.0 != 0 { format!(" {}", signed(off)) } else { String::new() },
+                                if written.0 != 0 { format!(" {}", signed(written)) } else { String::new() },
                                 fmt(Dur((me.start.0 - expected).abs())),
                                 if me.start.0 > expected { "later" } else { "earlier" }
                             )

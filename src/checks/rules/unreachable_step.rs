@@ -1,7 +1,7 @@
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
-use crate::model::{EdgeKind, Node};
-use std::collections::VecDeque;
+use crate::model::{EdgeKind, Node, RefKind, Scope};
+use std::collections::{HashSet, VecDeque};
 
 rule! {
     /// ## What it does
@@ -12,6 +12,7 @@ rule! {
     /// ## Why it matters
     /// An unreachable step is never executed: usually a `goto` that skips a step by
     /// mistake, or a leftover of an older version (PLUTO execution-logic checks, MOIS).
+    /// Procedures with a `goto` to an undefined step (P001) are not judged.
     ///
     /// ## Example
     /// ```text
@@ -24,8 +25,17 @@ rule! {
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
+    // A `goto` to an undefined step is reported by P001; the flow after it is unknown.
+    let broken: HashSet<usize> = m
+        .unresolved
+        .iter()
+        .filter_map(|r| match (r.kind, r.scope) {
+            (RefKind::Step, Scope::Procedure(p)) => Some(p),
+            _ => None,
+        })
+        .collect();
     for (pi, p) in m.procedures.iter().enumerate() {
-        if p.incomplete || p.ast.steps.len() < 2 {
+        if p.incomplete || p.ast.steps.len() < 2 || broken.contains(&pi) {
             continue;
         }
         let mut reached = vec![false; p.ast.steps.len()];
