@@ -4,12 +4,12 @@
 //! `source, time → diag → syntax → model → checks → workspace → output → cli`.
 //! See ARCHITECTURE.md.
 
+pub mod checks;
+pub mod cli;
 pub mod diag;
 pub mod model;
-pub mod checks;
-pub mod workspace;
 pub mod output;
-pub mod cli;
 pub mod source;
 pub mod syntax;
 pub mod time;
+pub mod workspace;

@@ -76,7 +76,7 @@ impl Time {
     /// Parses `2014/273 09:00[:ss]` (any blanks between date and clock).
     pub fn parse_doy(text: &str) -> Result<Time, TimeError> {
         let (date, clock) = text
-            .split_once(|c: char| c == ' ' || c == '\t')
+            .split_once([' ', '\t'])
             .ok_or_else(|| TimeError::Date(text.to_string()))?;
         let (year, day) = date
             .split_once('/')
@@ -251,7 +251,10 @@ impl Dur {
             }
         })?;
         let secs = span
-            .total((jiff::Unit::Second, jiff::SpanRelativeTo::days_are_24_hours()))
+            .total((
+                jiff::Unit::Second,
+                jiff::SpanRelativeTo::days_are_24_hours(),
+            ))
             .map_err(|_| TimeError::DurationOverflow(text.to_string()))?;
         Dur::checked(secs.round() as i64, text)
     }
@@ -269,7 +272,7 @@ impl Dur {
         self.0
     }
 
-    pub fn neg(self) -> Dur {
+    pub fn negated(self) -> Dur {
         Dur(-self.0)
     }
 }
@@ -383,6 +386,9 @@ mod tests {
     #[test]
     fn adding_past_the_calendar_is_an_error() {
         let t = Time::parse_doy("9999/365 23:00").unwrap();
-        assert_eq!(t.checked_add(Dur::parse("2h").unwrap()), Err(TimeError::Overflow));
+        assert_eq!(
+            t.checked_add(Dur::parse("2h").unwrap()),
+            Err(TimeError::Overflow)
+        );
     }
 }

@@ -40,11 +40,26 @@ fn defects_example_in_json_carries_locations() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     let diags = json["diagnostics"].as_array().unwrap();
     let codes: BTreeSet<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
-    for expected in ["R001", "R002", "R003", "R004", "R007", "G001", "T001", "T002", "T006", "P001", "P003"] {
-        assert!(codes.contains(expected), "{expected} missing from {codes:?}");
+    for expected in [
+        "R001", "R002", "R003", "R004", "R007", "G001", "T001", "T002", "T006", "P001", "P003",
+    ] {
+        assert!(
+            codes.contains(expected),
+            "{expected} missing from {codes:?}"
+        );
     }
     for d in diags {
-        for field in ["code", "severity", "message", "file", "line", "column", "end_line", "end_column", "related"] {
+        for field in [
+            "code",
+            "severity",
+            "message",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "related",
+        ] {
             assert!(!d[field].is_null(), "{field} missing in {d}");
         }
         assert!(d["line"].as_u64().unwrap() >= 1 && d["column"].as_u64().unwrap() >= 1);
@@ -70,12 +85,17 @@ fn missing_input_is_exit_2() {
         .args(["check", "no/such/plan.plan"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no/such/plan.plan: no such file or directory"));
+        .stderr(predicate::str::contains(
+            "no/such/plan.plan: no such file or directory",
+        ));
 }
 
 #[test]
 fn usage_error_is_exit_2() {
-    opsplan().args(["check", "--format", "yaml"]).assert().code(2);
+    opsplan()
+        .args(["check", "--format", "yaml"])
+        .assert()
+        .code(2);
     opsplan().args(["frobnicate"]).assert().code(2);
 }
 
@@ -116,19 +136,30 @@ fn default_path_is_the_current_folder_and_its_project_file() {
 #[test]
 fn bad_project_file_is_located_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("opsplan.yaml"), "inputs: [a.plan]\nrulez: 3\n").unwrap();
+    std::fs::write(
+        dir.path().join("opsplan.yaml"),
+        "inputs: [a.plan]\nrulez: 3\n",
+    )
+    .unwrap();
     opsplan()
         .arg("check")
         .arg(dir.path().join("opsplan.yaml"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("opsplan.yaml:2:1: unknown field `rulez`"));
+        .stderr(predicate::str::contains(
+            "opsplan.yaml:2:1: unknown field `rulez`",
+        ));
 }
 
 #[test]
 fn color_follows_the_flag_and_no_color() {
     let colored = opsplan()
-        .args(["check", "tests/fixtures/R005-undefined-resource", "--color", "always"])
+        .args([
+            "check",
+            "tests/fixtures/R005-undefined-resource",
+            "--color",
+            "always",
+        ])
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&colored.stdout).contains("\u{1b}["));
@@ -142,11 +173,10 @@ fn color_follows_the_flag_and_no_color() {
 
 #[test]
 fn rule_prints_documentation() {
-    opsplan()
-        .args(["rule", "G001"])
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("# G001 dependency-cycle").and(predicate::str::contains("## Why it matters")));
+    opsplan().args(["rule", "G001"]).assert().code(0).stdout(
+        predicate::str::contains("# G001 dependency-cycle")
+            .and(predicate::str::contains("## Why it matters")),
+    );
     opsplan()
         .args(["rule", "exclusive-resource-overlap"])
         .assert()
@@ -171,13 +201,18 @@ fn help_shows_examples_and_exit_codes() {
         .args(["check", "--help"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("opsplan check examples/atv5-week40"));
+        .stdout(predicate::str::contains(
+            "opsplan check examples/atv5-week40",
+        ));
 }
 
 #[test]
 fn inputs_are_never_modified() {
     let path = "examples/atv5-week40-defects/atv5-week40.plan";
     let before = std::fs::read(path).unwrap();
-    opsplan().args(["check", "examples/atv5-week40-defects"]).assert().code(1);
+    opsplan()
+        .args(["check", "examples/atv5-week40-defects"])
+        .assert()
+        .code(1);
     assert_eq!(before, std::fs::read(path).unwrap());
 }

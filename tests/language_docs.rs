@@ -9,7 +9,9 @@ fn every_language_example_parses() {
     let mut current: Option<(usize, String)> = None;
     for (n, line) in doc.lines().enumerate() {
         match &mut current {
-            None if line.trim_start().starts_with("```opsplan") => current = Some((n + 1, String::new())),
+            None if line.trim_start().starts_with("```opsplan") => {
+                current = Some((n + 1, String::new()))
+            }
             Some((start, text)) if line.trim_start().starts_with("```") => {
                 blocks.push((*start, std::mem::take(text)));
                 current = None;
@@ -24,7 +26,10 @@ fn every_language_example_parses() {
     assert!(blocks.len() >= 10, "only {} opsplan examples", blocks.len());
     for (line, text) in blocks {
         let (ast, diags) = opsplan::syntax::parse(FileId(0), &text);
-        assert!(diags.is_empty(), "docs/language.md:{line}: {diags:#?}\n{text}");
+        assert!(
+            diags.is_empty(),
+            "docs/language.md:{line}: {diags:#?}\n{text}"
+        );
         assert!(
             !ast.plans.is_empty() || !ast.procedures.is_empty(),
             "docs/language.md:{line}: the example defines nothing"

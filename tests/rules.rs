@@ -25,7 +25,11 @@ fn every_fixture_triggers_its_rule_and_matches_its_snapshot() {
         let code_text = name.split('-').next().unwrap();
         let code = Code::lookup(code_text).unwrap_or_else(|| panic!("{name}: no code {code_text}"));
         let expected_name = &name[code_text.len() + 1..];
-        assert_eq!(code.info().name, expected_name, "fixture {name} is named after its rule");
+        assert_eq!(
+            code.info().name,
+            expected_name,
+            "fixture {name} is named after its rule"
+        );
         let run = check_paths(std::slice::from_ref(&dir)).expect("fixture loads");
         assert!(
             run.diagnostics.iter().any(|d| d.code == code),
@@ -42,10 +46,22 @@ fn every_fixture_triggers_its_rule_and_matches_its_snapshot() {
 fn every_code_has_a_fixture() {
     let have: HashSet<String> = fixture_dirs()
         .iter()
-        .map(|d| d.file_name().unwrap().to_string_lossy().split('-').next().unwrap().to_string())
+        .map(|d| {
+            d.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .split('-')
+                .next()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     for c in ALL_CODES {
-        assert!(have.contains(c.info().code), "no fixture for {}", c.info().code);
+        assert!(
+            have.contains(c.info().code),
+            "no fixture for {}",
+            c.info().code
+        );
     }
 }
 
@@ -58,19 +74,42 @@ fn every_code_has_exactly_one_documented_rule() {
         assert!(codes.insert(i.code), "code {} used twice", i.code);
         assert!(names.insert(i.name), "name {} used twice", i.name);
         assert!(
-            i.name.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+            i.name
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch == '-'),
             "{} is not kebab-case",
             i.name
         );
-        assert!(!i.name.starts_with("check"), "{}: names say the problem, not the check", i.name);
+        assert!(
+            !i.name.starts_with("check"),
+            "{}: names say the problem, not the check",
+            i.name
+        );
         let entries: Vec<_> = registry().iter().filter(|r| r.code == *c).collect();
-        assert_eq!(entries.len(), 1, "{} has {} rule entries", i.code, entries.len());
+        assert_eq!(
+            entries.len(),
+            1,
+            "{} has {} rule entries",
+            i.code,
+            entries.len()
+        );
         let doc = entries[0].documentation();
         for heading in ["## What it does", "## Why it matters", "## Example"] {
-            assert!(doc.contains(heading), "{}: documentation lacks `{heading}`", i.code);
+            assert!(
+                doc.contains(heading),
+                "{}: documentation lacks `{heading}`",
+                i.code
+            );
         }
     }
-    assert_eq!(registry().len(), ALL_CODES.len(), "a rule entry without a code");
-    let checks = registry().iter().filter(|r| matches!(r.reporter, Reporter::Check(_))).count();
+    assert_eq!(
+        registry().len(),
+        ALL_CODES.len(),
+        "a rule entry without a code"
+    );
+    let checks = registry()
+        .iter()
+        .filter(|r| matches!(r.reporter, Reporter::Check(_)))
+        .count();
     assert!(checks >= 15);
 }

@@ -104,7 +104,11 @@ pub(crate) fn report_unresolved(
             RefKind::Step => format!("no step `{}` in {place}", r.name.value),
             _ => "no procedure library defines it".to_string(),
         };
-        let mut d = Diagnostic::new(code, format!("undefined {what} `{}`", r.name.value), Label::new(r.name.span, label));
+        let mut d = Diagnostic::new(
+            code,
+            format!("undefined {what} `{}`", r.name.value),
+            Label::new(r.name.span, label),
+        );
         if let Some(s) = did_you_mean(&r.name.value, names.iter().copied()) {
             d = d.with_help(format!("did you mean `{s}`?"));
         } else if kind == RefKind::Step && !names.is_empty() {

@@ -49,7 +49,9 @@ project file; a folder holding opsplan.yaml is read through it.\n\
 Exit codes: 0 clean, 1 findings at error severity, 2 usage or input failure.")]
     Check(CheckArgs),
     /// Print the documentation of a rule (by code or name), or list every rule.
-    #[command(after_help = "Examples:\n  opsplan rule            list every rule\n  opsplan rule T006\n  opsplan rule dependency-cycle")]
+    #[command(
+        after_help = "Examples:\n  opsplan rule            list every rule\n  opsplan rule T006\n  opsplan rule dependency-cycle"
+    )]
     Rule {
         /// A code such as `G001` or a name such as `dependency-cycle`.
         code: Option<String>,
@@ -86,7 +88,11 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_FAILURE } else { EXIT_OK };
+            let code = if e.use_stderr() {
+                EXIT_FAILURE
+            } else {
+                EXIT_OK
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }
@@ -133,14 +139,20 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         Format::Text => {
             let text = output::text::render(&run.sources, &run.diagnostics, use_color(args.color));
             out.write_all(text.as_bytes())?;
-            let verdict = if run.count(Severity::Error) > 0 { "fail" } else { "pass" };
+            let verdict = if run.count(Severity::Error) > 0 {
+                "fail"
+            } else {
+                "pass"
+            };
             writeln!(
                 out,
                 "{verdict}: {}",
                 output::summary(&run.diagnostics, run.sources.len())
             )?;
         }
-        Format::Json => out.write_all(output::json::render(&run.sources, &run.diagnostics).as_bytes())?,
+        Format::Json => {
+            out.write_all(output::json::render(&run.sources, &run.diagnostics).as_bytes())?
+        }
     }
     out.flush()?;
     Ok(if run.count(Severity::Error) > 0 {
@@ -152,10 +164,21 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
 
 fn rule(code: Option<&str>, out: &mut impl Write) -> anyhow::Result<u8> {
     let Some(code) = code else {
-        writeln!(out, "{:<6} {:<28} {:<8} summary", "code", "name", "severity")?;
+        writeln!(
+            out,
+            "{:<6} {:<28} {:<8} summary",
+            "code", "name", "severity"
+        )?;
         for c in ALL_CODES {
             let i = c.info();
-            writeln!(out, "{:<6} {:<28} {:<8} {}", i.code, i.name, i.severity.as_str(), i.summary)?;
+            writeln!(
+                out,
+                "{:<6} {:<28} {:<8} {}",
+                i.code,
+                i.name,
+                i.severity.as_str(),
+                i.summary
+            )?;
         }
         return Ok(EXIT_OK);
     };

@@ -91,7 +91,13 @@ impl Diagnostic {
     /// Stable order for output: file, position, code, message.
     pub fn sort_key(&self) -> (u32, u32, u32, &'static str, &str) {
         let s = self.primary.span;
-        (s.file.0, s.start, s.end, self.code.info().code, &self.message)
+        (
+            s.file.0,
+            s.start,
+            s.end,
+            self.code.info().code,
+            &self.message,
+        )
     }
 }
 
@@ -102,7 +108,10 @@ pub fn sort_and_dedup(diags: &mut Vec<Diagnostic>) {
 }
 
 /// "Did you mean …?": the closest candidate by Jaro-Winkler similarity, if close enough.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         if c == name {

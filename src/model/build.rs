@@ -48,8 +48,10 @@ pub(super) fn build(files: Vec<ast::SourceAst>) -> Model {
         m.plans.push(pm);
     }
     for p in &m.plans {
-        m.all_roles.extend(p.roles.iter().map(|r| r.name.value.clone()));
-        m.all_windows.extend(p.windows.iter().map(|w| w.decl.name.value.clone()));
+        m.all_roles
+            .extend(p.roles.iter().map(|r| r.name.value.clone()));
+        m.all_windows
+            .extend(p.windows.iter().map(|w| w.decl.name.value.clone()));
     }
     for pi in 0..m.plans.len() {
         resolve_plan(&mut m, pi);
@@ -89,7 +91,10 @@ fn define(
 fn index_procedures(m: &mut Model) {
     let mut seen: HashMap<(String, Option<String>), Span> = HashMap::new();
     for (i, p) in m.procedures.iter_mut().enumerate() {
-        let key = (p.ast.id.value.clone(), p.ast.version.as_ref().map(|v| v.value.clone()));
+        let key = (
+            p.ast.id.value.clone(),
+            p.ast.version.as_ref().map(|v| v.value.clone()),
+        );
         if let Some(&first) = seen.get(&key) {
             m.duplicates.push(Duplicate {
                 what: "procedure",
@@ -100,18 +105,26 @@ fn index_procedures(m: &mut Model) {
             continue;
         }
         seen.insert(key, p.ast.id.span);
-        m.procedure_index.entry(p.ast.id.value.clone()).or_default().push(i);
+        m.procedure_index
+            .entry(p.ast.id.value.clone())
+            .or_default()
+            .push(i);
         let steps = &p.ast.steps;
         let mut table = HashMap::new();
         for (si, s) in steps.iter().enumerate() {
-            define(&mut m.duplicates, &mut table, "step", &s.label, si, |f| steps[f].label.span);
+            define(&mut m.duplicates, &mut table, "step", &s.label, si, |f| {
+                steps[f].label.span
+            });
         }
         p.step_index = table;
     }
     for versions in m.procedure_index.values_mut() {
         let procs = &m.procedures;
         versions.sort_by(|&a, &b| {
-            compare_versions(procs[a].version().unwrap_or(""), procs[b].version().unwrap_or(""))
+            compare_versions(
+                procs[a].version().unwrap_or(""),
+                procs[b].version().unwrap_or(""),
+            )
         });
     }
 }
@@ -143,7 +156,14 @@ fn plan_tables(m: &mut Model, file: FileId, plan: ast::Plan) -> PlanModel {
     for r in plan.roles {
         let idx = pm.roles.len();
         spans.push(r.name.span);
-        define(&mut m.duplicates, &mut pm.role_index, "role", &r.name, idx, |f| spans[f]);
+        define(
+            &mut m.duplicates,
+            &mut pm.role_index,
+            "role",
+            &r.name,
+            idx,
+            |f| spans[f],
+        );
         pm.roles.push(RoleModel {
             name: r.name,
             group: r.group,
@@ -151,13 +171,27 @@ fn plan_tables(m: &mut Model, file: FileId, plan: ast::Plan) -> PlanModel {
     }
     for (i, r) in pm.resources.iter().enumerate() {
         let res = &pm.resources;
-        define(&mut m.duplicates, &mut pm.resource_index, "resource", &r.name, i, |f| res[f].name.span);
+        define(
+            &mut m.duplicates,
+            &mut pm.resource_index,
+            "resource",
+            &r.name,
+            i,
+            |f| res[f].name.span,
+        );
     }
     spans.clear();
     for w in plan.windows {
         let idx = pm.windows.len();
         spans.push(w.name.span);
-        define(&mut m.duplicates, &mut pm.window_index, "window", &w.name, idx, |f| spans[f]);
+        define(
+            &mut m.duplicates,
+            &mut pm.window_index,
+            "window",
+            &w.name,
+            idx,
+            |f| spans[f],
+        );
         pm.windows.push(WindowModel {
             decl: w,
             intervals: Vec::new(),
@@ -169,7 +203,14 @@ fn plan_tables(m: &mut Model, file: FileId, plan: ast::Plan) -> PlanModel {
     for (pi, phase) in plan.phases.into_iter().enumerate() {
         let interval = phase.interval.as_ref().and_then(|i| interval_of(m, i));
         spans.push(phase.name.span);
-        define(&mut m.duplicates, &mut phase_index, "phase", &phase.name, pi, |f| spans[f]);
+        define(
+            &mut m.duplicates,
+            &mut phase_index,
+            "phase",
+            &phase.name,
+            pi,
+            |f| spans[f],
+        );
         pm.phases.push(PhaseModel {
             name: phase.name,
             title: phase.title.map(|t| t.value),
@@ -208,7 +249,10 @@ fn plan_tables(m: &mut Model, file: FileId, plan: ast::Plan) -> PlanModel {
 fn interval_of(m: &mut Model, lit: &ast::IntervalLit) -> Option<Interval> {
     let (start, end) = (lit.start.value?, lit.end.value?);
     if end <= start {
-        m.bad_intervals.push((lit.span, "the interval ends before it starts, or is empty".to_string()));
+        m.bad_intervals.push((
+            lit.span,
+            "the interval ends before it starts, or is empty".to_string(),
+        ));
         return None;
     }
     Some(Interval::new(start, end))
@@ -247,7 +291,10 @@ fn resolve_plan(m: &mut Model, pi: PlanIdx) {
     let scope = Scope::Plan(pi);
     let n = m.plans[pi].activities.len();
     for ai in 0..n {
-        let act_node = Node::Activity { plan: pi, activity: ai };
+        let act_node = Node::Activity {
+            plan: pi,
+            activity: ai,
+        };
         m.graph.node(act_node.clone());
         // Clone the clause data we need so the plan can be borrowed mutably below.
         let a = m.plans[pi].activities[ai].ast.clone();
@@ -277,7 +324,10 @@ fn resolve_plan(m: &mut Model, pi: PlanIdx) {
             match target {
                 None => missing.push((RefKind::Activity, r.target.clone())),
                 Some(t) => {
-                    let other = Node::Activity { plan: pi, activity: t };
+                    let other = Node::Activity {
+                        plan: pi,
+                        activity: t,
+                    };
                     let (from, to) = match r.kind {
                         RelationKind::Before => (act_node.clone(), other),
                         _ => (other, act_node.clone()),
@@ -292,7 +342,10 @@ fn resolve_plan(m: &mut Model, pi: PlanIdx) {
                 match plan.activity_index.get(&activity.value) {
                     None => missing.push((RefKind::Activity, activity.clone())),
                     Some(&t) => edges.push((
-                        Node::Activity { plan: pi, activity: t },
+                        Node::Activity {
+                            plan: pi,
+                            activity: t,
+                        },
                         act_node.clone(),
                         EdgeKind::TimeReference,
                         *span,
@@ -301,7 +354,12 @@ fn resolve_plan(m: &mut Model, pi: PlanIdx) {
             }
         }
         for req in &a.covers {
-            edges.push((act_node.clone(), Node::Requirement(req.value.clone()), EdgeKind::Covers, req.span));
+            edges.push((
+                act_node.clone(),
+                Node::Requirement(req.value.clone()),
+                EdgeKind::Covers,
+                req.span,
+            ));
         }
         let mut procedure = None;
         if let Some(pr) = &a.procedure {
@@ -309,7 +367,12 @@ fn resolve_plan(m: &mut Model, pi: PlanIdx) {
             match resolve_procedure_ref(m, &pr.id.value, version) {
                 Ok(p) => {
                     procedure = Some(p);
-                    edges.push((act_node.clone(), Node::Procedure(p), EdgeKind::Runs, pr.span));
+                    edges.push((
+                        act_node.clone(),
+                        Node::Procedure(p),
+                        EdgeKind::Runs,
+                        pr.span,
+                    ));
                 }
                 Err(kind) => m.unresolved.push(UnresolvedRef {
                     kind,
@@ -357,11 +420,21 @@ fn resolve_procedure(m: &mut Model, pi: ProcIdx) {
         }
     }
     for req in &p.covers {
-        edges.push((proc_node.clone(), Node::Requirement(req.value.clone()), EdgeKind::Covers, req.span));
+        edges.push((
+            proc_node.clone(),
+            Node::Requirement(req.value.clone()),
+            EdgeKind::Covers,
+            req.span,
+        ));
     }
     if let Some(c) = &p.contingency {
         match resolve_procedure_ref(m, &c.id.value, c.version.as_ref().map(|v| v.value.as_str())) {
-            Ok(t) => edges.push((proc_node.clone(), Node::Procedure(t), EdgeKind::Contingency, c.span)),
+            Ok(t) => edges.push((
+                proc_node.clone(),
+                Node::Procedure(t),
+                EdgeKind::Contingency,
+                c.span,
+            )),
             Err(kind) => m.unresolved.push(UnresolvedRef {
                 kind,
                 name: c.id.clone(),
@@ -373,8 +446,16 @@ fn resolve_procedure(m: &mut Model, pi: ProcIdx) {
     let step_index = m.procedures[pi].step_index.clone();
     let mut calls: Vec<(ast::ProcRef, usize)> = Vec::new();
     for (si, step) in p.steps.iter().enumerate() {
-        let step_node = Node::Step { procedure: pi, step: si };
-        edges.push((proc_node.clone(), step_node.clone(), EdgeKind::HasStep, step.label.span));
+        let step_node = Node::Step {
+            procedure: pi,
+            step: si,
+        };
+        edges.push((
+            proc_node.clone(),
+            step_node.clone(),
+            EdgeKind::HasStep,
+            step.label.span,
+        ));
         let mut falls_through = true;
         for st in &step.statements {
             match &st.kind {
@@ -383,7 +464,10 @@ fn resolve_procedure(m: &mut Model, pi: ProcIdx) {
                     match step_index.get(&label.value) {
                         Some(&t) => edges.push((
                             step_node.clone(),
-                            Node::Step { procedure: pi, step: t },
+                            Node::Step {
+                                procedure: pi,
+                                step: t,
+                            },
                             EdgeKind::Goto,
                             st.span,
                         )),
@@ -399,10 +483,10 @@ fn resolve_procedure(m: &mut Model, pi: ProcIdx) {
                         }
                     }
                 }
-                StatementKind::Manual { role, .. } if check_roles => {
-                    if !m.all_roles.contains(&role.value) {
-                        missing.push((RefKind::Role, role.clone()));
-                    }
+                StatementKind::Manual { role, .. }
+                    if check_roles && !m.all_roles.contains(&role.value) =>
+                {
+                    missing.push((RefKind::Role, role.clone()));
                 }
                 _ => {}
             }
@@ -410,7 +494,10 @@ fn resolve_procedure(m: &mut Model, pi: ProcIdx) {
                 Some(FailAction::Goto(label)) => match step_index.get(&label.value) {
                     Some(&t) => edges.push((
                         step_node.clone(),
-                        Node::Step { procedure: pi, step: t },
+                        Node::Step {
+                            procedure: pi,
+                            step: t,
+                        },
                         EdgeKind::OnFail,
                         st.span,
                     )),
@@ -423,7 +510,10 @@ fn resolve_procedure(m: &mut Model, pi: ProcIdx) {
         if falls_through && si + 1 < p.steps.len() {
             edges.push((
                 step_node,
-                Node::Step { procedure: pi, step: si + 1 },
+                Node::Step {
+                    procedure: pi,
+                    step: si + 1,
+                },
                 EdgeKind::Next,
                 step.span,
             ));
@@ -432,8 +522,21 @@ fn resolve_procedure(m: &mut Model, pi: ProcIdx) {
     for (r, si) in calls {
         match resolve_procedure_ref(m, &r.id.value, r.version.as_ref().map(|v| v.value.as_str())) {
             Ok(t) => {
-                edges.push((Node::Step { procedure: pi, step: si }, Node::Procedure(t), EdgeKind::CallsFromStep, r.span));
-                edges.push((proc_node.clone(), Node::Procedure(t), EdgeKind::Calls, r.span));
+                edges.push((
+                    Node::Step {
+                        procedure: pi,
+                        step: si,
+                    },
+                    Node::Procedure(t),
+                    EdgeKind::CallsFromStep,
+                    r.span,
+                ));
+                edges.push((
+                    proc_node.clone(),
+                    Node::Procedure(t),
+                    EdgeKind::Calls,
+                    r.span,
+                ));
             }
             Err(_) => m.unresolved.push(UnresolvedRef {
                 kind: RefKind::CallTarget,

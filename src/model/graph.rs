@@ -104,7 +104,8 @@ impl DepGraph {
     /// Strongly connected components of the subgraph whose edges satisfy `keep`, in
     /// topological order (a component comes before every component it points to).
     pub fn components(&self, keep: fn(EdgeKind) -> bool) -> Vec<Vec<NodeIndex>> {
-        let filtered = petgraph::visit::EdgeFiltered::from_fn(&self.graph, |e| keep(e.weight().kind));
+        let filtered =
+            petgraph::visit::EdgeFiltered::from_fn(&self.graph, |e| keep(e.weight().kind));
         let mut sccs = petgraph::algo::tarjan_scc(&filtered);
         // tarjan_scc yields components in reverse topological order.
         sccs.reverse();

@@ -234,11 +234,21 @@ impl Model {
             Scope::Procedure(_) => None,
         };
         match (kind, plan) {
-            (RefKind::Activity, Some(p)) => p.activities.iter().map(|a| a.ast.id.value.as_str()).collect(),
+            (RefKind::Activity, Some(p)) => p
+                .activities
+                .iter()
+                .map(|a| a.ast.id.value.as_str())
+                .collect(),
             (RefKind::Role, Some(p)) => p.roles.iter().map(|r| r.name.value.as_str()).collect(),
             (RefKind::Role, None) => self.all_roles.iter().map(String::as_str).collect(),
-            (RefKind::Resource, Some(p)) => p.resources.iter().map(|r| r.name.value.as_str()).collect(),
-            (RefKind::Window, Some(p)) => p.windows.iter().map(|w| w.decl.name.value.as_str()).collect(),
+            (RefKind::Resource, Some(p)) => {
+                p.resources.iter().map(|r| r.name.value.as_str()).collect()
+            }
+            (RefKind::Window, Some(p)) => p
+                .windows
+                .iter()
+                .map(|w| w.decl.name.value.as_str())
+                .collect(),
             (RefKind::Window, None) => self.all_windows.iter().map(String::as_str).collect(),
             (RefKind::Procedure | RefKind::CallTarget | RefKind::ProcedureVersion, _) => {
                 self.procedure_index.keys().map(String::as_str).collect()
@@ -260,7 +270,11 @@ impl Model {
     pub fn versions_of(&self, id: &str) -> Vec<&str> {
         self.procedure_index
             .get(id)
-            .map(|v| v.iter().filter_map(|&p| self.procedures[p].version()).collect())
+            .map(|v| {
+                v.iter()
+                    .filter_map(|&p| self.procedures[p].version())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }

@@ -16,7 +16,8 @@ pub(super) fn schedule(m: &mut Model) {
     let order = m.graph.components(EdgeKind::is_activity_dependency);
     for component in order {
         let cyclic = component.len() > 1
-            || m.graph.has_self_loop(component[0], EdgeKind::is_activity_dependency);
+            || m.graph
+                .has_self_loop(component[0], EdgeKind::is_activity_dependency);
         for n in component {
             let Node::Activity { plan, activity } = m.graph.graph[n] else {
                 continue;
@@ -108,7 +109,10 @@ fn resolve(m: &Model, plan: PlanIdx, ai: ActIdx) -> TimeState {
     } else if let Some(until) = &a.until {
         eval(m, plan, until)
     } else {
-        match am.procedure.and_then(|p| m.procedures[p].ast.duration.as_ref()) {
+        match am
+            .procedure
+            .and_then(|p| m.procedures[p].ast.duration.as_ref())
+        {
             Some(d) => match d.value {
                 Some(d) => start.checked_add(d).map_err(|_| Unknown::OutOfRange),
                 None => Err(Unknown::InvalidInput),

@@ -26,7 +26,10 @@ fn expand(shape: &WindowShape, horizon: Option<Interval>) -> (Vec<Interval>, Pro
             for lit in list {
                 if let (Some(s), Some(e)) = (lit.start.value, lit.end.value) {
                     if e <= s {
-                        problems.push((lit.span, "the interval ends before it starts, or is empty".to_string()));
+                        problems.push((
+                            lit.span,
+                            "the interval ends before it starts, or is empty".to_string(),
+                        ));
                     } else {
                         out.push(Interval::new(s, e));
                     }
@@ -39,7 +42,8 @@ fn expand(shape: &WindowShape, horizon: Option<Interval>) -> (Vec<Interval>, Pro
             from,
             until,
         } => {
-            let (Some(every_d), Some(lasting_d), Some(from_t)) = (every.value, lasting.value, from.value)
+            let (Some(every_d), Some(lasting_d), Some(from_t)) =
+                (every.value, lasting.value, from.value)
             else {
                 return (out, problems);
             };
@@ -48,7 +52,10 @@ fn expand(shape: &WindowShape, horizon: Option<Interval>) -> (Vec<Interval>, Pro
                 return (out, problems);
             }
             if lasting_d.0 <= 0 {
-                problems.push((lasting.span, "the window must last a positive time".to_string()));
+                problems.push((
+                    lasting.span,
+                    "the window must last a positive time".to_string(),
+                ));
                 return (out, problems);
             }
             let end = match (until.as_ref().and_then(|u| u.value), horizon) {
@@ -77,7 +84,9 @@ fn expand(shape: &WindowShape, horizon: Option<Interval>) -> (Vec<Interval>, Pro
                 if start >= end {
                     break;
                 }
-                let Ok(stop) = start.checked_add(lasting_d) else { break };
+                let Ok(stop) = start.checked_add(lasting_d) else {
+                    break;
+                };
                 out.push(Interval::new(start, stop));
                 k += 1;
             }
@@ -87,7 +96,10 @@ fn expand(shape: &WindowShape, horizon: Option<Interval>) -> (Vec<Interval>, Pro
                 return (out, problems);
             };
             if f == t {
-                problems.push((to.span, "a daily window from and to the same time is empty".to_string()));
+                problems.push((
+                    to.span,
+                    "a daily window from and to the same time is empty".to_string(),
+                ));
                 return (out, problems);
             }
             let len = if t > f { t - f } else { 86_400 - f + t };

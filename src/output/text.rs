@@ -38,7 +38,9 @@ impl<'a> Files<'a> for Db<'a> {
             });
         }
         let start = starts[line_index] as usize;
-        let end = starts.get(line_index + 1).map_or(f.text.len(), |&e| e as usize);
+        let end = starts
+            .get(line_index + 1)
+            .map_or(f.text.len(), |&e| e as usize);
         Ok(start..end)
     }
 }
@@ -49,15 +51,20 @@ fn convert(d: &Diagnostic) -> cs::Diagnostic<FileId> {
         Severity::Warning => cs::Severity::Warning,
         Severity::Note => cs::Severity::Note,
     };
-    let mut labels = vec![cs::Label::primary(d.primary.span.file, d.primary.span.range())
-        .with_message(d.primary.message.clone())];
+    let mut labels = vec![
+        cs::Label::primary(d.primary.span.file, d.primary.span.range())
+            .with_message(d.primary.message.clone()),
+    ];
     labels.extend(d.secondary.iter().map(|l| {
         cs::Label::secondary(l.span.file, l.span.range()).with_message(l.message.clone())
     }));
     let mut notes: Vec<String> = d.help.iter().map(|h| format!("help: {h}")).collect();
     notes.extend(d.notes.iter().cloned());
     let info = d.code.info();
-    notes.push(format!("rule: {} ({}); see `opsplan rule {}`", info.name, info.code, info.code));
+    notes.push(format!(
+        "rule: {} ({}); see `opsplan rule {}`",
+        info.name, info.code, info.code
+    ));
     cs::Diagnostic::new(severity)
         .with_message(d.message.clone())
         .with_code(info.code)
@@ -74,9 +81,16 @@ pub fn render(sources: &SourceDb, diags: &[Diagnostic], color: bool) -> String {
         chars: Chars::ascii(),
         ..Config::default()
     };
-    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
+    let mut buffer = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
     for d in diags {
-        if sources.line_col(d.primary.span.file, d.primary.span.start as usize).column as usize > MAX_SNIPPET_LINE
+        if sources
+            .line_col(d.primary.span.file, d.primary.span.start as usize)
+            .column as usize
+            > MAX_SNIPPET_LINE
             || line_too_long(sources, d)
         {
             render_short(sources, d, &mut buffer);
@@ -114,7 +128,11 @@ fn render_short(sources: &SourceDb, d: &Diagnostic, out: &mut Buffer) {
     );
     for l in &d.secondary {
         let loc = super::Location::of(sources, l);
-        let _ = writeln!(out, "  --> {}:{}:{} ({})", loc.file, loc.line, loc.column, l.message);
+        let _ = writeln!(
+            out,
+            "  --> {}:{}:{} ({})",
+            loc.file, loc.line, loc.column, l.message
+        );
     }
     if let Some(h) = &d.help {
         let _ = writeln!(out, "  = help: {h}");

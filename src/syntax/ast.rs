@@ -351,16 +351,24 @@ pub enum WaitFor {
 
 #[derive(Debug, Clone)]
 pub enum StatementKind {
-    Command { name: Ident, args: Vec<Argument> },
+    Command {
+        name: Ident,
+        args: Vec<Argument>,
+    },
     Check {
         parameter: Ident,
         test: CheckTest,
         within: Option<DurLit>,
     },
-    Poll { roles: Vec<Ident> },
+    Poll {
+        roles: Vec<Ident>,
+    },
     Wait(WaitFor),
     Call(ProcRef),
-    Manual { role: Ident, text: Spanned<String> },
+    Manual {
+        role: Ident,
+        text: Spanned<String>,
+    },
     Goto(Ident),
     Abort(Option<Spanned<String>>),
     End,

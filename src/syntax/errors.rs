@@ -128,7 +128,11 @@ pub(super) fn syntax_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> 
     }
     // A keyword listed on its own and inside a group description is listed once; `on`
     // and `starts` are halves of `on fail` and `starts with`.
-    let groups: Vec<String> = expected.iter().filter(|e| e.contains(" (")).cloned().collect();
+    let groups: Vec<String> = expected
+        .iter()
+        .filter(|e| e.contains(" ("))
+        .cloned()
+        .collect();
     expected.retain(|e| {
         e != "`on`" && e != "`starts`" && !groups.iter().any(|g| g != e && g.contains(e.as_str()))
     });
@@ -221,11 +225,46 @@ fn join_or(items: &BTreeSet<String>) -> String {
 fn hint_for(token: &str) -> Option<String> {
     let lower = token.to_ascii_lowercase();
     let keywords = [
-        "activity", "phase", "window", "resource", "roles", "horizon", "mission", "issue",
-        "use", "at", "lasts", "until", "by", "kind", "critical", "tags", "procedure", "needs",
-        "uses", "covers", "note", "after", "before", "during", "starts", "version", "family",
-        "requires", "contingency", "duration", "step", "command", "check", "poll", "wait",
-        "call", "manual", "goto", "abort", "end",
+        "activity",
+        "phase",
+        "window",
+        "resource",
+        "roles",
+        "horizon",
+        "mission",
+        "issue",
+        "use",
+        "at",
+        "lasts",
+        "until",
+        "by",
+        "kind",
+        "critical",
+        "tags",
+        "procedure",
+        "needs",
+        "uses",
+        "covers",
+        "note",
+        "after",
+        "before",
+        "during",
+        "starts",
+        "version",
+        "family",
+        "requires",
+        "contingency",
+        "duration",
+        "step",
+        "command",
+        "check",
+        "poll",
+        "wait",
+        "call",
+        "manual",
+        "goto",
+        "abort",
+        "end",
     ];
     if keywords.contains(&lower.as_str()) && lower != token {
         return Some(format!("keywords are lower case: write `{lower}`"));

@@ -5,7 +5,64 @@
 use super::Rule;
 
 pub(super) fn is_keyword(rule: Rule) -> bool {
-    matches!(rule, Rule::kw_abort | Rule::kw_activity | Rule::kw_after | Rule::kw_at | Rule::kw_before | Rule::kw_by | Rule::kw_call | Rule::kw_capacity | Rule::kw_check | Rule::kw_command | Rule::kw_contingency | Rule::kw_coverage | Rule::kw_covers | Rule::kw_daily | Rule::kw_duration | Rule::kw_during | Rule::kw_every | Rule::kw_exclusive | Rule::kw_fail | Rule::kw_family | Rule::kw_for | Rule::kw_from | Rule::kw_goto | Rule::kw_horizon | Rule::kw_in | Rule::kw_issue | Rule::kw_kind | Rule::kw_lasting | Rule::kw_lasts | Rule::kw_manual | Rule::kw_mission | Rule::kw_needs | Rule::kw_note | Rule::kw_on | Rule::kw_phase | Rule::kw_plan | Rule::kw_poll | Rule::kw_procedure | Rule::kw_procedures | Rule::kw_requires | Rule::kw_resource | Rule::kw_roles | Rule::kw_starts | Rule::kw_step | Rule::kw_tags | Rule::kw_timeout | Rule::kw_until | Rule::kw_use | Rule::kw_uses | Rule::kw_version | Rule::kw_wait | Rule::kw_window | Rule::kw_windows | Rule::kw_with | Rule::kw_within)
+    matches!(
+        rule,
+        Rule::kw_abort
+            | Rule::kw_activity
+            | Rule::kw_after
+            | Rule::kw_at
+            | Rule::kw_before
+            | Rule::kw_by
+            | Rule::kw_call
+            | Rule::kw_capacity
+            | Rule::kw_check
+            | Rule::kw_command
+            | Rule::kw_contingency
+            | Rule::kw_coverage
+            | Rule::kw_covers
+            | Rule::kw_daily
+            | Rule::kw_duration
+            | Rule::kw_during
+            | Rule::kw_every
+            | Rule::kw_exclusive
+            | Rule::kw_fail
+            | Rule::kw_family
+            | Rule::kw_for
+            | Rule::kw_from
+            | Rule::kw_goto
+            | Rule::kw_horizon
+            | Rule::kw_in
+            | Rule::kw_issue
+            | Rule::kw_kind
+            | Rule::kw_lasting
+            | Rule::kw_lasts
+            | Rule::kw_manual
+            | Rule::kw_mission
+            | Rule::kw_needs
+            | Rule::kw_note
+            | Rule::kw_on
+            | Rule::kw_phase
+            | Rule::kw_plan
+            | Rule::kw_poll
+            | Rule::kw_procedure
+            | Rule::kw_procedures
+            | Rule::kw_requires
+            | Rule::kw_resource
+            | Rule::kw_roles
+            | Rule::kw_starts
+            | Rule::kw_step
+            | Rule::kw_tags
+            | Rule::kw_timeout
+            | Rule::kw_until
+            | Rule::kw_use
+            | Rule::kw_uses
+            | Rule::kw_version
+            | Rule::kw_wait
+            | Rule::kw_window
+            | Rule::kw_windows
+            | Rule::kw_with
+            | Rule::kw_within
+    )
 }
 
 /// "`by`" for `kw_by`.

@@ -58,12 +58,19 @@ impl Lowerer<'_> {
     }
 
     fn idents(&self, pair: Pair<'_, Rule>) -> Vec<Ident> {
-        pair.into_inner().filter(not_keyword).map(|p| self.ident(p)).collect()
+        pair.into_inner()
+            .filter(not_keyword)
+            .map(|p| self.ident(p))
+            .collect()
     }
 
     fn string(&self, pair: Pair<'_, Rule>) -> Spanned<String> {
         let span = self.span(&pair);
-        let inner = pair.into_inner().filter(not_keyword).next().map(|p| p.as_str()).unwrap_or("");
+        let inner = pair
+            .into_inner()
+            .find(not_keyword)
+            .map(|p| p.as_str())
+            .unwrap_or("");
         let mut out = String::with_capacity(inner.len());
         let mut chars = inner.chars();
         while let Some(c) = chars.next() {
@@ -121,7 +128,10 @@ impl Lowerer<'_> {
     // ------------------------------------------------------------ time
 
     fn abs_time(&mut self, pair: Pair<'_, Rule>) -> TimeLit {
-        let inner = pair.into_inner().filter(not_keyword).next().expect("abs_time has one child");
+        let inner = pair
+            .into_inner()
+            .find(not_keyword)
+            .expect("abs_time has one child");
         let span = self.span(&inner);
         let text = inner.as_str();
         let (notation, parsed) = match inner.as_rule() {
@@ -162,7 +172,7 @@ impl Lowerer<'_> {
         let span = self.span(&sign).cover(self.span(&dur));
         let mut d = self.duration(dur);
         if negative {
-            d.value = d.value.map(Dur::neg);
+            d.value = d.value.map(Dur::negated);
         }
         d.span = span;
         d
@@ -176,7 +186,10 @@ impl Lowerer<'_> {
     }
 
     fn time_expr(&mut self, pair: Pair<'_, Rule>) -> TimeExpr {
-        let inner = pair.into_inner().filter(not_keyword).next().expect("time_expr has one child");
+        let inner = pair
+            .into_inner()
+            .find(not_keyword)
+            .expect("time_expr has one child");
         match inner.as_rule() {
             Rule::abs_time => TimeExpr::Absolute(self.abs_time(inner)),
             _ => {
@@ -246,11 +259,12 @@ impl Lowerer<'_> {
             match item.as_rule() {
                 Rule::string => plan.title = Some(self.string(item)),
                 Rule::mission_decl => {
-                    let s = self.string(item.into_inner().filter(not_keyword).next().expect("mission string"));
+                    let s =
+                        self.string(item.into_inner().find(not_keyword).expect("mission string"));
                     self.once(&mut plan.mission, s, "mission", |s| s.span);
                 }
                 Rule::issue_decl => {
-                    let v = item.into_inner().filter(not_keyword).next().expect("issue value");
+                    let v = item.into_inner().find(not_keyword).expect("issue value");
                     let s = if v.as_rule() == Rule::string {
                         self.string(v)
                     } else {
@@ -259,7 +273,11 @@ impl Lowerer<'_> {
                     self.once(&mut plan.issue, s, "issue", |s| s.span);
                 }
                 Rule::horizon_decl => {
-                    let i = self.interval(item.into_inner().filter(not_keyword).next().expect("horizon interval"));
+                    let i = self.interval(
+                        item.into_inner()
+                            .find(not_keyword)
+                            .expect("horizon interval"),
+                    );
                     self.once(&mut plan.horizon, i, "horizon", |i| i.span);
                 }
                 Rule::use_decl => {
@@ -307,12 +325,19 @@ impl Lowerer<'_> {
         for p in it {
             match p.as_rule() {
                 Rule::resource_capacity => {
-                    let n = p.into_inner().filter(not_keyword).next().expect("capacity integer");
+                    let n = p.into_inner().find(not_keyword).expect("capacity integer");
                     let nspan = self.span(&n);
                     kind = match n.as_str().parse::<u32>() {
                         Ok(c) if c > 0 => ResourceKind::Capacity(c),
                         _ => {
-                            self.invalid(nspan, format!("capacity `{}` must be a whole number from 1 to {}", n.as_str(), u32::MAX));
+                            self.invalid(
+                                nspan,
+                                format!(
+                                    "capacity `{}` must be a whole number from 1 to {}",
+                                    n.as_str(),
+                                    u32::MAX
+                                ),
+                            );
                             ResourceKind::Capacity(u32::MAX)
                         }
                     };
@@ -358,7 +383,11 @@ impl Lowerer<'_> {
                     shape = WindowShape::Daily { from, to };
                 }
                 Rule::window_intervals => {
-                    let list = p.into_inner().filter(not_keyword).map(|i| self.interval(i)).collect();
+                    let list = p
+                        .into_inner()
+                        .filter(not_keyword)
+                        .map(|i| self.interval(i))
+                        .collect();
                     shape = WindowShape::Intervals(list);
                 }
                 _ => {}
@@ -451,15 +480,21 @@ impl Lowerer<'_> {
             match clause.as_rule() {
                 Rule::string => a.title = Some(self.string(clause)),
                 Rule::at_clause => {
-                    let t = self.time_expr(clause.into_inner().filter(not_keyword).next().expect("at time"));
+                    let t = self.time_expr(clause.into_inner().find(not_keyword).expect("at time"));
                     self.once(&mut a.at, t, "at", TimeExpr::span);
                 }
                 Rule::lasts_clause => {
-                    let d = self.duration(clause.into_inner().filter(not_keyword).next().expect("lasts duration"));
+                    let d = self.duration(
+                        clause
+                            .into_inner()
+                            .find(not_keyword)
+                            .expect("lasts duration"),
+                    );
                     self.once(&mut a.lasts, d, "lasts", |d| d.span);
                 }
                 Rule::until_clause => {
-                    let t = self.time_expr(clause.into_inner().filter(not_keyword).next().expect("until time"));
+                    let t =
+                        self.time_expr(clause.into_inner().find(not_keyword).expect("until time"));
                     self.once(&mut a.until, t, "until", TimeExpr::span);
                 }
                 Rule::by_clause => {
@@ -467,21 +502,19 @@ impl Lowerer<'_> {
                         self.repeated("by", first, cspan);
                     } else {
                         by_span = Some(cspan);
-                        a.by = self.idents(clause.into_inner().filter(not_keyword).next().expect("by list"));
+                        a.by = self.idents(clause.into_inner().find(not_keyword).expect("by list"));
                     }
                 }
                 Rule::kind_clause => {
-                    let k = self.ident(clause.into_inner().filter(not_keyword).next().expect("kind"));
+                    let k = self.ident(clause.into_inner().find(not_keyword).expect("kind"));
                     self.once(&mut a.kind, k, "kind", |k| k.span);
                 }
-                Rule::critical_clause => {
-                    if a.critical.is_none() {
-                        a.critical = Some(cspan);
-                    }
+                Rule::critical_clause if a.critical.is_none() => {
+                    a.critical = Some(cspan);
                 }
                 Rule::tags_clause => a
                     .tags
-                    .extend(self.idents(clause.into_inner().filter(not_keyword).next().expect("tags list"))),
+                    .extend(self.idents(clause.into_inner().find(not_keyword).expect("tags list"))),
                 Rule::procedure_clause => {
                     let r = self.proc_ref(clause);
                     self.once(&mut a.procedure, r, "procedure", |r| r.span);
@@ -505,11 +538,11 @@ impl Lowerer<'_> {
                         a.uses.push(ResourceUse { resource, amount });
                     }
                 }
-                Rule::covers_clause => a
-                    .covers
-                    .extend(self.idents(clause.into_inner().filter(not_keyword).next().expect("covers list"))),
+                Rule::covers_clause => a.covers.extend(
+                    self.idents(clause.into_inner().find(not_keyword).expect("covers list")),
+                ),
                 Rule::note_clause => {
-                    let s = self.string(clause.into_inner().filter(not_keyword).next().expect("note"));
+                    let s = self.string(clause.into_inner().find(not_keyword).expect("note"));
                     a.notes.push(s);
                 }
                 Rule::relation => {
@@ -534,7 +567,7 @@ impl Lowerer<'_> {
     }
 
     fn relation(&mut self, pair: Pair<'_, Rule>) -> Relation {
-        let inner = pair.into_inner().filter(not_keyword).next().expect("relation kind");
+        let inner = pair.into_inner().find(not_keyword).expect("relation kind");
         let span = self.span(&inner);
         let kind = match inner.as_rule() {
             Rule::rel_after => RelationKind::After,
@@ -550,7 +583,9 @@ impl Lowerer<'_> {
             match p.as_rule() {
                 Rule::offset => offset = Some(self.offset(p)),
                 Rule::within => {
-                    within = Some(self.duration(p.into_inner().filter(not_keyword).next().expect("within duration")))
+                    within = Some(
+                        self.duration(p.into_inner().find(not_keyword).expect("within duration")),
+                    )
                 }
                 _ => {}
             }
@@ -576,21 +611,21 @@ impl Lowerer<'_> {
             match item.as_rule() {
                 Rule::string => p.title = Some(self.string(item)),
                 Rule::version_decl => {
-                    let v = self.version(item.into_inner().filter(not_keyword).next().expect("version"));
+                    let v = self.version(item.into_inner().find(not_keyword).expect("version"));
                     self.once(&mut p.version, v, "version", |v| v.span);
                 }
                 Rule::family_decl => {
-                    let f = self.ident(item.into_inner().filter(not_keyword).next().expect("family"));
+                    let f = self.ident(item.into_inner().find(not_keyword).expect("family"));
                     self.once(&mut p.family, f, "family", |f| f.span);
                 }
                 Rule::proc_roles_decl => p
                     .roles
-                    .extend(self.idents(item.into_inner().filter(not_keyword).next().expect("roles list"))),
+                    .extend(self.idents(item.into_inner().find(not_keyword).expect("roles list"))),
                 Rule::covers_clause => p
                     .covers
-                    .extend(self.idents(item.into_inner().filter(not_keyword).next().expect("covers list"))),
+                    .extend(self.idents(item.into_inner().find(not_keyword).expect("covers list"))),
                 Rule::requires_decl => {
-                    let r = item.into_inner().filter(not_keyword).next().expect("requires body");
+                    let r = item.into_inner().find(not_keyword).expect("requires body");
                     if r.as_rule() == Rule::requires_coverage {
                         let n = self.needs(r);
                         self.once(&mut p.requires_coverage, n, "requires coverage", |n| n.span);
@@ -604,7 +639,7 @@ impl Lowerer<'_> {
                     self.once(&mut p.contingency, r, "contingency", |r| r.span);
                 }
                 Rule::duration_decl => {
-                    let d = self.duration(item.into_inner().filter(not_keyword).next().expect("duration"));
+                    let d = self.duration(item.into_inner().find(not_keyword).expect("duration"));
                     self.once(&mut p.duration, d, "duration", |d| d.span);
                 }
                 Rule::step => {
@@ -646,15 +681,16 @@ impl Lowerer<'_> {
         let body = it.next().expect("statement body");
         let kind = self.statement_kind(body);
         let on_fail = it.next().map(|f| {
-            let action = f.into_inner().filter(not_keyword).next().expect("on fail action");
+            let action = f.into_inner().find(not_keyword).expect("on fail action");
             match action.as_rule() {
-                Rule::goto_stmt => {
-                    FailAction::Goto(self.ident(action.into_inner().filter(not_keyword).next().expect("label")))
-                }
+                Rule::goto_stmt => FailAction::Goto(
+                    self.ident(action.into_inner().find(not_keyword).expect("label")),
+                ),
                 Rule::call_stmt => FailAction::Call(self.proc_ref(action)),
                 _ => FailAction::Abort(
                     action
-                        .into_inner().filter(not_keyword)
+                        .into_inner()
+                        .filter(not_keyword)
                         .find(|p| p.as_rule() == Rule::string)
                         .map(|s| self.string(s)),
                 ),
@@ -669,7 +705,7 @@ impl Lowerer<'_> {
 
     fn value(&mut self, pair: Pair<'_, Rule>) -> Spanned<Value> {
         let span = self.span(&pair);
-        let inner = pair.into_inner().filter(not_keyword).next().expect("value body");
+        let inner = pair.into_inner().find(not_keyword).expect("value body");
         let v = match inner.as_rule() {
             Rule::string => Value::Text(self.string(inner).value),
             Rule::quantity => self.quantity(inner),
@@ -738,9 +774,9 @@ impl Lowerer<'_> {
                     let value = self.value(ti.next().expect("compare value"));
                     CheckTest::Compare { op, value }
                 };
-                let within = it
-                    .next()
-                    .map(|w| self.duration(w.into_inner().filter(not_keyword).next().expect("within duration")));
+                let within = it.next().map(|w| {
+                    self.duration(w.into_inner().find(not_keyword).expect("within duration"))
+                });
                 StatementKind::Check {
                     parameter,
                     test,
@@ -748,10 +784,10 @@ impl Lowerer<'_> {
                 }
             }
             Rule::poll_stmt => StatementKind::Poll {
-                roles: self.idents(pair.into_inner().filter(not_keyword).next().expect("poll roles")),
+                roles: self.idents(pair.into_inner().find(not_keyword).expect("poll roles")),
             },
             Rule::wait_stmt => {
-                let inner = pair.into_inner().filter(not_keyword).next().expect("wait body");
+                let inner = pair.into_inner().find(not_keyword).expect("wait body");
                 if inner.as_rule() == Rule::duration {
                     StatementKind::Wait(WaitFor::Duration(self.duration(inner)))
                 } else {
@@ -780,16 +816,19 @@ impl Lowerer<'_> {
                 let text = self.string(it.next().expect("manual text"));
                 StatementKind::Manual { role, text }
             }
-            Rule::goto_stmt => {
-                StatementKind::Goto(self.ident(pair.into_inner().filter(not_keyword).next().expect("goto label")))
-            }
+            Rule::goto_stmt => StatementKind::Goto(
+                self.ident(pair.into_inner().find(not_keyword).expect("goto label")),
+            ),
             Rule::abort_stmt => StatementKind::Abort(
-                pair.into_inner().filter(not_keyword)
+                pair.into_inner()
+                    .filter(not_keyword)
                     .find(|p| p.as_rule() == Rule::string)
                     .map(|s| self.string(s)),
             ),
             Rule::end_stmt => StatementKind::End,
-            _ => StatementKind::Note(self.string(pair.into_inner().filter(not_keyword).next().expect("note"))),
+            _ => {
+                StatementKind::Note(self.string(pair.into_inner().find(not_keyword).expect("note")))
+            }
         }
     }
 }

@@ -9,7 +9,14 @@ fn messages(text: &str) -> Vec<String> {
     parse_str(text)
         .1
         .iter()
-        .map(|d| format!("{}@{}: {}", d.code.info().code, d.primary.span.start, d.message))
+        .map(|d| {
+            format!(
+                "{}@{}: {}",
+                d.code.info().code,
+                d.primary.span.start,
+                d.message
+            )
+        })
         .collect()
 }
 
@@ -82,9 +89,14 @@ fn sample_parses_with_spans() {
     assert_eq!(&SAMPLE[a12.id.span.range()], "A12");
     assert_eq!(a12.relations.len(), 4);
     assert_eq!(a12.uses[1].amount.as_ref().unwrap().value, 2);
-    assert_eq!(a12.lasts.as_ref().unwrap().value, Some(crate::time::Dur(2400)));
+    assert_eq!(
+        a12.lasts.as_ref().unwrap().value,
+        Some(crate::time::Dur(2400))
+    );
     match a12.at.as_ref().unwrap() {
-        ast::TimeExpr::Relative { activity, offset, .. } => {
+        ast::TimeExpr::Relative {
+            activity, offset, ..
+        } => {
             assert_eq!(activity.value, "A09");
             assert_eq!(offset.as_ref().unwrap().value, Some(crate::time::Dur(5400)));
         }

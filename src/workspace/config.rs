@@ -33,7 +33,12 @@ impl Config {
                 path: path.to_path_buf(),
                 line,
                 column,
-                message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+                message: e
+                    .to_string()
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
             }
         })
     }

@@ -47,7 +47,10 @@ pub struct Run {
 
 impl Run {
     pub fn count(&self, severity: crate::diag::Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 }
 
@@ -92,7 +95,9 @@ fn finish(sources: SourceDb, asts: Vec<syntax::ast::SourceAst>, mut diags: Vec<D
     diags.retain(|d| {
         d.code.info().family == Family::Syntax
             || d.code == Code::UnresolvedUsePath
-            || !model.files_with_syntax_errors.contains(&d.primary.span.file)
+            || !model
+                .files_with_syntax_errors
+                .contains(&d.primary.span.file)
     });
     sort_and_dedup(&mut diags);
     Run {
@@ -179,11 +184,17 @@ impl Loader {
                         let valid = e.utf8_error().valid_up_to();
                         let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
                         let id = sources.add(&path, lossy);
-                        diags.push(Diagnostic::new(
-                            Code::UnreadableSource,
-                            "file is not valid UTF-8 text",
-                            Label::new(Span::new(id, valid..valid + 1), "first byte that is not UTF-8"),
-                        ).with_help("save the file as UTF-8"));
+                        diags.push(
+                            Diagnostic::new(
+                                Code::UnreadableSource,
+                                "file is not valid UTF-8 text",
+                                Label::new(
+                                    Span::new(id, valid..valid + 1),
+                                    "first byte that is not UTF-8",
+                                ),
+                            )
+                            .with_help("save the file as UTF-8"),
+                        );
                         (id, false)
                     }
                 },
@@ -214,7 +225,12 @@ impl Loader {
         finish(sources, asts, diags)
     }
 
-    fn follow_uses(&mut self, path: &Path, ast: &syntax::ast::SourceAst, diags: &mut Vec<Diagnostic>) {
+    fn follow_uses(
+        &mut self,
+        path: &Path,
+        ast: &syntax::ast::SourceAst,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         let base = path.parent().unwrap_or(Path::new("."));
         for plan in &ast.plans {
             for u in &plan.uses {

@@ -85,7 +85,10 @@ fn cycle_diagnostic(m: &Model, comp: &[NodeIndex]) -> Diagnostic {
     let mut d = Diagnostic::new(
         Code::DependencyCycle,
         format!("dependency cycle: {}", names.join(" → ")),
-        Label::new(first_edge.span, describe(m, path[0].0, path.get(1).map_or(start, |x| x.0))),
+        Label::new(
+            first_edge.span,
+            describe(m, path[0].0, path.get(1).map_or(start, |x| x.0)),
+        ),
     );
     for (i, (from, e)) in path.iter().enumerate().skip(1) {
         let to = path.get(i + 1).map_or(start, |x| x.0);

@@ -30,7 +30,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for plan in &cx.model.plans {
         let mut users: Vec<Vec<(Interval, usize)>> = vec![Vec::new(); plan.resources.len()];
         for (ai, am) in plan.activities.iter().enumerate() {
-            let Some(i) = am.time.interval() else { continue };
+            let Some(i) = am.time.interval() else {
+                continue;
+            };
             for u in &am.ast.uses {
                 if let Some(&ri) = plan.resource_index.get(&u.resource.value) {
                     if plan.resources[ri].kind == ResourceKind::Exclusive {
@@ -65,13 +67,23 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                                     overlap.start.format(plan.notation),
                                     overlap.end.format(plan.notation)
                                 ),
-                                Label::new(span, format!("{} uses it {}", a.ast.id.value, i.format(plan.notation))),
+                                Label::new(
+                                    span,
+                                    format!(
+                                        "{} uses it {}",
+                                        a.ast.id.value,
+                                        i.format(plan.notation)
+                                    ),
+                                ),
                             )
                             .with_secondary(Label::new(
                                 b.ast.id.span,
                                 format!("{} holds it {}", b.ast.id.value, hi.format(plan.notation)),
                             ))
-                            .with_secondary(Label::new(resource.name.span, "declared exclusive here")),
+                            .with_secondary(Label::new(
+                                resource.name.span,
+                                "declared exclusive here",
+                            )),
                         );
                     }
                     if i.end > hi.end {

@@ -24,7 +24,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
     for plan in &m.plans {
         for am in &plan.activities {
-            let TimeState::Inverted(i) = am.time else { continue };
+            let TimeState::Inverted(i) = am.time else {
+                continue;
+            };
             let message = if i.end == i.start {
                 format!("{} lasts zero time", am.ast.id.value)
             } else {

@@ -22,29 +22,43 @@ rule! {
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for plan in &cx.model.plans {
-        let (Some(h), Some(hspan)) = (plan.horizon, plan.horizon_span) else { continue };
-        let horizon_label = || Label::new(hspan, format!("the horizon is {}", h.format(plan.notation)));
+        let (Some(h), Some(hspan)) = (plan.horizon, plan.horizon_span) else {
+            continue;
+        };
+        let horizon_label =
+            || Label::new(hspan, format!("the horizon is {}", h.format(plan.notation)));
         for phase in &plan.phases {
             let Some(pi) = phase.interval else { continue };
             if !h.contains(&pi) {
                 out.push(
                     Diagnostic::new(
                         Code::OutsideHorizon,
-                        format!("phase `{}` extends outside the plan horizon", phase.name.value),
-                        Label::new(phase.name.span, format!("phase is {}", pi.format(plan.notation))),
+                        format!(
+                            "phase `{}` extends outside the plan horizon",
+                            phase.name.value
+                        ),
+                        Label::new(
+                            phase.name.span,
+                            format!("phase is {}", pi.format(plan.notation)),
+                        ),
                     )
                     .with_secondary(horizon_label()),
                 );
             }
         }
         for am in &plan.activities {
-            let Some(i) = am.time.interval() else { continue };
+            let Some(i) = am.time.interval() else {
+                continue;
+            };
             if !h.contains(&i) {
                 out.push(
                     Diagnostic::new(
                         Code::OutsideHorizon,
                         format!("{} lies outside the plan horizon", am.ast.id.value),
-                        Label::new(am.ast.id.span, format!("scheduled {}", i.format(plan.notation))),
+                        Label::new(
+                            am.ast.id.span,
+                            format!("scheduled {}", i.format(plan.notation)),
+                        ),
                     )
                     .with_secondary(horizon_label()),
                 );

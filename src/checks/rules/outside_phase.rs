@@ -24,7 +24,9 @@ rule! {
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for plan in &cx.model.plans {
         for am in &plan.activities {
-            let (Some(i), Some(pi)) = (am.time.interval(), am.phase) else { continue };
+            let (Some(i), Some(pi)) = (am.time.interval(), am.phase) else {
+                continue;
+            };
             let phase = &plan.phases[pi];
             let Some(pint) = phase.interval else { continue };
             if !pint.contains(&i) {

@@ -38,17 +38,26 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             })
             .collect();
         procs.sort_by_key(|&p| (m.procedures[p].file, m.procedures[p].ast.span.start));
-        let names: Vec<String> = procs.iter().map(|&p| m.procedures[p].display_name()).collect();
+        let names: Vec<String> = procs
+            .iter()
+            .map(|&p| m.procedures[p].display_name())
+            .collect();
         let first = procs[0];
         let mut labels = Vec::new();
         for &p in &procs {
-            let Some(n) = m.graph.find(&Node::Procedure(p)) else { continue };
+            let Some(n) = m.graph.find(&Node::Procedure(p)) else {
+                continue;
+            };
             for (t, e) in m.graph.successors(n, is_call) {
                 if comp.contains(&t) {
                     if let Node::Procedure(callee) = m.graph.graph[t] {
                         labels.push(Label::new(
                             e.span,
-                            format!("{} calls {}", m.procedures[p].display_name(), m.procedures[callee].display_name()),
+                            format!(
+                                "{} calls {}",
+                                m.procedures[p].display_name(),
+                                m.procedures[callee].display_name()
+                            ),
                         ));
                     }
                 }

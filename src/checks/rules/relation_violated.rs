@@ -37,23 +37,39 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             for (r, target) in am.ast.relations.iter().zip(&am.relation_targets) {
                 let Some(t) = target else { continue };
                 let other = &plan.activities[*t];
-                let Some(x) = other.time.bounds() else { continue };
+                let Some(x) = other.time.bounds() else {
+                    continue;
+                };
                 let written = r.offset.as_ref().and_then(|o| o.value).unwrap_or(Dur::ZERO);
                 // `after X + 10m`: start ≥ end(X) + 10m; `before X - 10m`: end ≤ start(X) − 10m.
-                let off = if r.kind == RelationKind::Before { written.neg() } else { written };
+                let off = if r.kind == RelationKind::Before {
+                    written.negated()
+                } else {
+                    written
+                };
                 let within = r.within.as_ref().and_then(|w| w.value);
                 let (me_id, x_id) = (&am.ast.id.value, &other.ast.id.value);
                 let problem = match r.kind {
                     RelationKind::After | RelationKind::Before => {
                         let (gap, what) = if r.kind == RelationKind::After {
-                            (me.start.since(x.end), format!("{me_id} must start after {x_id} ends"))
+                            (
+                                me.start.since(x.end),
+                                format!("{me_id} must start after {x_id} ends"),
+                            )
                         } else {
-                            (x.start.since(me.end), format!("{me_id} must end before {x_id} starts"))
+                            (
+                                x.start.since(me.end),
+                                format!("{me_id} must end before {x_id} starts"),
+                            )
                         };
-                        let at_least = if off.0 > 0 { format!(" by at least {}", fmt(off)) } else { String::new() };
+                        let at_least = if off.0 > 0 {
+                            format!(" by at least {}", fmt(off))
+                        } else {
+                            String::new()
+                        };
                         if gap < off {
                             Some(if gap.0 < 0 {
-                                format!("{what}{at_least}, but they overlap by {}", fmt(gap.neg()))
+                                format!("{what}{at_least}, but they overlap by {}", fmt(gap.negated()))
                             } else {
                                 format!("{what}{at_least}, but the gap is only {}", fmt(gap))
                             })
@@ -80,9 +96,17 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         (me.start.0 != expected).then(|| {
                             format!(
                                 "{me_id} must start with {x_id}{}, but starts {} {}",
-                                if written.0 != 0 { format!(" {}", signed(written)) } else { String::new() },
+                                if written.0 != 0 {
+                                    format!(" {}", signed(written))
+                                } else {
+                                    String::new()
+                                },
                                 fmt(Dur((me.start.0 - expected).abs())),
-                                if me.start.0 > expected { "later" } else { "earlier" }
+                                if me.start.0 > expected {
+                                    "later"
+                                } else {
+                                    "earlier"
+                                }
                             )
                         })
                     }
@@ -110,7 +134,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 fn signed(d: Dur) -> String {
     if d.0 < 0 {
-        format!("- {}", d.neg())
+        format!("- {}", d.negated())
     } else {
         format!("+ {d}")
     }

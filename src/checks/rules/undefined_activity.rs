@@ -20,5 +20,11 @@ rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    report_unresolved(cx, RefKind::Activity, Code::UndefinedActivity, "activity", out);
+    report_unresolved(
+        cx,
+        RefKind::Activity,
+        Code::UndefinedActivity,
+        "activity",
+        out,
+    );
 }

@@ -19,5 +19,11 @@ rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    report_unresolved(cx, RefKind::CallTarget, Code::UndefinedCallTarget, "procedure", out);
+    report_unresolved(
+        cx,
+        RefKind::CallTarget,
+        Code::UndefinedCallTarget,
+        "procedure",
+        out,
+    );
 }

@@ -23,5 +23,11 @@ rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    report_unresolved(cx, RefKind::Procedure, Code::UndefinedProcedure, "procedure", out);
+    report_unresolved(
+        cx,
+        RefKind::Procedure,
+        Code::UndefinedProcedure,
+        "procedure",
+        out,
+    );
 }

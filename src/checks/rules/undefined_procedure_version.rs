@@ -22,7 +22,11 @@ rule! {
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
-    for r in m.unresolved.iter().filter(|r| r.kind == RefKind::ProcedureVersion) {
+    for r in m
+        .unresolved
+        .iter()
+        .filter(|r| r.kind == RefKind::ProcedureVersion)
+    {
         let asked = r.version.as_ref().map(|v| v.value.as_str()).unwrap_or("");
         let span = r.version.as_ref().map_or(r.name.span, |v| v.span);
         let versions = m.versions_of(&r.name.value);
@@ -36,7 +40,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .with_help(format!(
                 "the library holds {} {}",
                 r.name.value,
-                if listed.is_empty() { "without a version".to_string() } else { listed.join(", ") }
+                if listed.is_empty() {
+                    "without a version".to_string()
+                } else {
+                    listed.join(", ")
+                }
             )),
         );
     }

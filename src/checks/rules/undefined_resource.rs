@@ -19,5 +19,11 @@ rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    report_unresolved(cx, RefKind::Resource, Code::UndefinedResource, "resource", out);
+    report_unresolved(
+        cx,
+        RefKind::Resource,
+        Code::UndefinedResource,
+        "resource",
+        out,
+    );
 }

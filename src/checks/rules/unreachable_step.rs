@@ -40,7 +40,10 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         let mut reached = vec![false; p.ast.steps.len()];
         let mut queue = VecDeque::new();
-        if let Some(first) = m.graph.find(&Node::Step { procedure: pi, step: 0 }) {
+        if let Some(first) = m.graph.find(&Node::Step {
+            procedure: pi,
+            step: 0,
+        }) {
             reached[0] = true;
             queue.push_back(first);
         }
@@ -60,7 +63,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             let mut d = Diagnostic::new(
                 Code::UnreachableStep,
-                format!("step {} of {} is unreachable", step.label.value, p.display_name()),
+                format!(
+                    "step {} of {} is unreachable",
+                    step.label.value,
+                    p.display_name()
+                ),
                 Label::new(step.label.span, "no path from the first step leads here"),
             );
             if si > 0 {

@@ -25,13 +25,18 @@ rule! {
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for plan in &cx.model.plans {
         for am in &plan.activities {
-            let TimeState::Unknown(why) = am.time else { continue };
+            let TimeState::Unknown(why) = am.time else {
+                continue;
+            };
             let id = &am.ast.id;
             let d = match why {
                 Unknown::NoStart => Diagnostic::new(
                     Code::UnresolvedTime,
                     format!("{} has no start time", id.value),
-                    Label::new(id.span, "no `at`, and no `after`, `starts with` or `during` to place it"),
+                    Label::new(
+                        id.span,
+                        "no `at`, and no `after`, `starts with` or `during` to place it",
+                    ),
                 )
                 .with_help("add `at <time>` or a relation such as `after <activity>`"),
                 Unknown::NoDuration => Diagnostic::new(
@@ -42,14 +47,20 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .with_help("add `lasts <duration>` or `until <time>`"),
                 Unknown::OutOfRange => Diagnostic::new(
                     Code::UnresolvedTime,
-                    format!("{}'s time falls outside the supported calendar (1900-9999)", id.value),
+                    format!(
+                        "{}'s time falls outside the supported calendar (1900-9999)",
+                        id.value
+                    ),
                     Label::new(id.span, "offsets add up past the calendar"),
                 ),
                 Unknown::DependsOn(other) => {
                     let o = &plan.activities[other].ast.id;
                     Diagnostic::new(
                         Code::UnresolvedTime,
-                        format!("{}'s time is unknown because {}'s time is unknown", id.value, o.value),
+                        format!(
+                            "{}'s time is unknown because {}'s time is unknown",
+                            id.value, o.value
+                        ),
                         Label::new(id.span, "not scheduled"),
                     )
                     .with_secondary(Label::new(o.span, "its time is unknown"))
