@@ -456,25 +456,25 @@ fn resolve_procedure(m: &mut Model, pi: ProcIdx) {
             EdgeKind::HasStep,
             step.label.span,
         ));
-        let mut falls_through = true;
+        // Only the step's last statement decides whether it falls through to the next.
+        let falls_through = !matches!(
+            step.statements.last().map(|s| &s.kind),
+            Some(StatementKind::Goto(_) | StatementKind::Abort(_) | StatementKind::End)
+        );
         for st in &step.statements {
             match &st.kind {
-                StatementKind::Goto(label) => {
-                    falls_through = false;
-                    match step_index.get(&label.value) {
-                        Some(&t) => edges.push((
-                            step_node.clone(),
-                            Node::Step {
-                                procedure: pi,
-                                step: t,
-                            },
-                            EdgeKind::Goto,
-                            st.span,
-                        )),
-                        None => missing.push((RefKind::Step, label.clone())),
-                    }
-                }
-                StatementKind::Abort(_) | StatementKind::End => falls_through = false,
+                StatementKind::Goto(label) => match step_index.get(&label.value) {
+                    Some(&t) => edges.push((
+                        step_node.clone(),
+                        Node::Step {
+                            procedure: pi,
+                            step: t,
+                        },
+                        EdgeKind::Goto,
+                        st.span,
+                    )),
+                    None => missing.push((RefKind::Step, label.clone())),
+                },
                 StatementKind::Call(r) => calls.push((r.clone(), si)),
                 StatementKind::Poll { roles } if check_roles => {
                     for r in roles {

@@ -9,6 +9,27 @@ use crate::source::{FileId, Span, Spanned};
 use crate::time::{parse_clock, Dur, Notation, Time};
 use pest::iterators::Pair;
 
+/// True when `text` holds only blanks and comments.
+fn is_trivia(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return true;
+        }
+        if let Some(r) = rest.strip_prefix("//") {
+            rest = r.find('\n').map_or("", |i| &r[i..]);
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            match r.find("*/") {
+                Some(i) => rest = &r[i + 2..],
+                None => return false,
+            }
+        } else {
+            return false;
+        }
+    }
+}
+
 fn not_keyword(pair: &Pair<'_, Rule>) -> bool {
     !super::keywords::is_keyword(pair.as_rule())
 }
@@ -48,9 +69,18 @@ pub(super) fn lower_file(
 }
 
 impl Lowerer<'_> {
+    /// The pair's span without the blanks and comments pest keeps at its end when the
+    /// rule ends in an optional part that did not match.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start()..s.end())
+        let mut end = s.end();
+        if let Some(last) = pair.clone().into_inner().last() {
+            let last_end = last.as_span().end();
+            if last_end < end && is_trivia(&pair.get_input()[last_end..end]) {
+                end = last_end;
+            }
+        }
+        Span::new(self.file, s.start()..end)
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {

@@ -69,7 +69,10 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         };
                         if gap < off {
                             Some(if gap.0 < 0 {
-                                format!("{what}{at_least}, but they overlap by {}", fmt(gap.negated()))
+                                format!(
+                                    "{what}{at_least}, but they overlap by {}",
+                                    fmt(gap.negated())
+                                )
                             } else {
                                 format!("{what}{at_least}, but the gap is only {}", fmt(gap))
                             })
