@@ -5,7 +5,7 @@
 
 pub mod rules;
 
-use crate::diag::{did_you_mean, Code, Diagnostic, Label};
+use crate::diag::{Code, Diagnostic, Label, Suggester};
 use crate::model::{Model, RefKind, Scope};
 
 /// What a rule sees.
@@ -71,13 +71,23 @@ pub fn rule_for(code: Code) -> Option<&'static RuleEntry> {
 /// Runs every model rule and returns their findings (unsorted).
 pub fn run(model: &Model) -> Vec<Diagnostic> {
     let cx = Context { model };
-    let mut out = Vec::new();
-    for rule in registry() {
-        if let Reporter::Check(check) = rule.reporter {
-            check(&cx, &mut out);
-        }
-    }
-    out
+    // Rules are independent readers of the model: run them side by side; the findings
+    // keep the registry's order.
+    let checks: Vec<_> = registry()
+        .iter()
+        .filter_map(|rule| match rule.reporter {
+            Reporter::Check(check) => Some(check),
+            _ => None,
+        })
+        .collect();
+    crate::par::map_ordered(&checks, |check| {
+        let mut out = Vec::new();
+        check(&cx, &mut out);
+        out
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Shared by the `undefined-*` rules: one diagnostic per unresolved name of `kind`.
@@ -89,8 +99,18 @@ pub(crate) fn report_unresolved(
     out: &mut Vec<Diagnostic>,
 ) {
     let m = cx.model;
-    for r in m.unresolved.iter().filter(|r| r.kind == kind) {
-        let names = m.names(kind, r.scope);
+    let refs: Vec<_> = m.unresolved.iter().filter(|r| r.kind == kind).collect();
+    // One candidate list (and suggestion index) per scope, not per reference.
+    let mut queries: rustc_hash::FxHashMap<Scope, usize> = Default::default();
+    for r in &refs {
+        *queries.entry(r.scope).or_default() += 1;
+    }
+    let mut by_scope: rustc_hash::FxHashMap<Scope, (Vec<&str>, Suggester)> = Default::default();
+    for r in &refs {
+        let (names, suggester) = by_scope.entry(r.scope).or_insert_with(|| {
+            let names = m.names(kind, r.scope);
+            (names.clone(), Suggester::new(names, queries[&r.scope]))
+        });
         let place = match r.scope {
             Scope::Plan(p) => format!("plan {}", m.plans[p].id.value),
             Scope::Procedure(p) => format!("procedure {}", m.procedures[p].display_name()),
@@ -109,7 +129,7 @@ pub(crate) fn report_unresolved(
             format!("undefined {what} `{}`", r.name.value),
             Label::new(r.name.span, label),
         );
-        if let Some(s) = did_you_mean(&r.name.value, names.iter().copied()) {
+        if let Some(s) = suggester.suggest(&r.name.value) {
             d = d.with_help(format!("did you mean `{s}`?"));
         } else if kind == RefKind::Step && !names.is_empty() {
             d = d.with_help(format!("the steps are {}", names.join(", ")));

@@ -7,14 +7,14 @@ pub(super) fn build(files: Vec<ast::SourceAst>) -> Model {
     let mut m = Model {
         plans: Vec::new(),
         procedures: Vec::new(),
-        procedure_index: HashMap::new(),
-        all_roles: HashSet::new(),
-        all_windows: HashSet::new(),
+        procedure_index: HashMap::default(),
+        all_roles: HashSet::default(),
+        all_windows: HashSet::default(),
         unresolved: Vec::new(),
         duplicates: Vec::new(),
         bad_intervals: Vec::new(),
         graph: DepGraph::default(),
-        files_with_syntax_errors: HashSet::new(),
+        files_with_syntax_errors: HashSet::default(),
     };
     let mut plan_asts = Vec::new();
     for f in files {
@@ -26,13 +26,13 @@ pub(super) fn build(files: Vec<ast::SourceAst>) -> Model {
                 ast: p,
                 file: f.file,
                 incomplete: f.has_syntax_errors,
-                step_index: HashMap::new(),
+                step_index: HashMap::default(),
             });
         }
         plan_asts.extend(f.plans.into_iter().map(|p| (f.file, p)));
     }
     index_procedures(&mut m);
-    let mut plan_ids: HashMap<String, Span> = HashMap::new();
+    let mut plan_ids: HashMap<String, Span> = HashMap::default();
     for (file, plan) in plan_asts {
         if let Some(&first) = plan_ids.get(&plan.id.value) {
             m.duplicates.push(Duplicate {
@@ -89,7 +89,7 @@ fn define(
 }
 
 fn index_procedures(m: &mut Model) {
-    let mut seen: HashMap<(String, Option<String>), Span> = HashMap::new();
+    let mut seen: HashMap<(String, Option<String>), Span> = HashMap::default();
     for (i, p) in m.procedures.iter_mut().enumerate() {
         let key = (
             p.ast.id.value.clone(),
@@ -110,7 +110,7 @@ fn index_procedures(m: &mut Model) {
             .or_default()
             .push(i);
         let steps = &p.ast.steps;
-        let mut table = HashMap::new();
+        let mut table = HashMap::default();
         for (si, s) in steps.iter().enumerate() {
             define(&mut m.duplicates, &mut table, "step", &s.label, si, |f| {
                 steps[f].label.span
@@ -147,10 +147,10 @@ fn plan_tables(m: &mut Model, file: FileId, plan: ast::Plan) -> PlanModel {
         windows: Vec::new(),
         phases: Vec::new(),
         activities: Vec::new(),
-        activity_index: HashMap::new(),
-        role_index: HashMap::new(),
-        resource_index: HashMap::new(),
-        window_index: HashMap::new(),
+        activity_index: HashMap::default(),
+        role_index: HashMap::default(),
+        resource_index: HashMap::default(),
+        window_index: HashMap::default(),
     };
     let mut spans: Vec<Span> = Vec::new();
     for r in plan.roles {
@@ -197,8 +197,18 @@ fn plan_tables(m: &mut Model, file: FileId, plan: ast::Plan) -> PlanModel {
             intervals: Vec::new(),
         });
     }
-    let mut phase_index = HashMap::new();
-    let mut activities: Vec<(Option<usize>, ast::Activity)> = Vec::new();
+    let mut phase_index = HashMap::default();
+    // Activities are boxed by lowering, so building the model moves pointers, not
+    // 640-byte clauses.
+    let total = plan.activities.len()
+        + plan
+            .phases
+            .iter()
+            .map(|p| p.activities.len())
+            .sum::<usize>();
+    let mut activities: Vec<(Option<usize>, Box<ast::Activity>)> = Vec::with_capacity(total);
+    pm.activities.reserve_exact(total);
+    pm.activity_index.reserve(total);
     spans.clear();
     for (pi, phase) in plan.phases.into_iter().enumerate() {
         let interval = phase.interval.as_ref().and_then(|i| interval_of(m, i));
@@ -278,130 +288,154 @@ pub(super) fn resolve_procedure_ref(
     }
 }
 
-fn unresolved(m: &mut Model, kind: RefKind, name: &ast::Ident, scope: Scope) {
-    m.unresolved.push(UnresolvedRef {
-        kind,
-        name: name.clone(),
-        version: None,
-        scope,
-    });
-}
-
 fn resolve_plan(m: &mut Model, pi: PlanIdx) {
-    let scope = Scope::Plan(pi);
-    let n = m.plans[pi].activities.len();
-    for ai in 0..n {
-        let act_node = Node::Activity {
+    for ai in 0..m.plans[pi].activities.len() {
+        m.graph.node(Node::Activity {
             plan: pi,
             activity: ai,
-        };
-        m.graph.node(act_node.clone());
-        // Clone the clause data we need so the plan can be borrowed mutably below.
-        let a = m.plans[pi].activities[ai].ast.clone();
-        let plan = &m.plans[pi];
-        let mut missing: Vec<(RefKind, ast::Ident)> = Vec::new();
-        for role in &a.by {
-            if !plan.role_index.contains_key(&role.value) {
-                missing.push((RefKind::Role, role.clone()));
-            }
-        }
-        for u in &a.uses {
-            if !plan.resource_index.contains_key(&u.resource.value) {
-                missing.push((RefKind::Resource, u.resource.clone()));
-            }
-        }
-        if let Some(needs) = &a.needs {
-            for w in &needs.windows {
-                if !plan.window_index.contains_key(&w.value) {
-                    missing.push((RefKind::Window, w.clone()));
-                }
-            }
-        }
-        let mut edges: Vec<(Node, Node, EdgeKind, Span)> = Vec::new();
-        let mut targets = Vec::with_capacity(a.relations.len());
-        for r in &a.relations {
-            let target = plan.activity_index.get(&r.target.value).copied();
-            match target {
-                None => missing.push((RefKind::Activity, r.target.clone())),
-                Some(t) => {
-                    let other = Node::Activity {
-                        plan: pi,
-                        activity: t,
-                    };
-                    let (from, to) = match r.kind {
-                        RelationKind::Before => (act_node.clone(), other),
-                        _ => (other, act_node.clone()),
-                    };
-                    edges.push((from, to, EdgeKind::Relation(r.kind), r.span));
-                }
-            }
-            targets.push(target);
-        }
-        for expr in [&a.at, &a.until].into_iter().flatten() {
-            if let TimeExpr::Relative { activity, span, .. } = expr {
-                match plan.activity_index.get(&activity.value) {
-                    None => missing.push((RefKind::Activity, activity.clone())),
-                    Some(&t) => edges.push((
-                        Node::Activity {
-                            plan: pi,
-                            activity: t,
-                        },
-                        act_node.clone(),
-                        EdgeKind::TimeReference,
-                        *span,
-                    )),
-                }
-            }
-        }
-        for req in &a.covers {
-            edges.push((
-                act_node.clone(),
-                Node::Requirement(req.value.clone()),
-                EdgeKind::Covers,
-                req.span,
-            ));
-        }
-        let mut procedure = None;
-        if let Some(pr) = &a.procedure {
-            let version = pr.version.as_ref().map(|v| v.value.as_str());
-            match resolve_procedure_ref(m, &pr.id.value, version) {
-                Ok(p) => {
-                    procedure = Some(p);
-                    edges.push((
-                        act_node.clone(),
-                        Node::Procedure(p),
-                        EdgeKind::Runs,
-                        pr.span,
-                    ));
-                }
-                Err(kind) => m.unresolved.push(UnresolvedRef {
-                    kind,
-                    name: pr.id.clone(),
-                    version: pr.version.clone(),
-                    scope,
-                }),
-            }
-        }
-        for (kind, name) in missing {
-            unresolved(m, kind, &name, scope);
-        }
-        for (from, to, kind, span) in edges {
+        });
+        let links = activity_links(m, pi, ai);
+        m.unresolved.extend(links.unresolved);
+        for (from, to, kind, span) in links.edges {
             m.graph.add_edge(from, to, kind, span);
         }
         let am = &mut m.plans[pi].activities[ai];
-        am.relation_targets = targets;
-        am.procedure = procedure;
+        am.relation_targets = links.targets;
+        am.procedure = links.procedure;
+    }
+}
+
+type EdgeSpec = (Node, Node, EdgeKind, Span);
+
+/// What one activity's clauses resolve to; computed from a shared borrow of the model
+/// so that no AST is cloned.
+struct ActivityLinks {
+    unresolved: Vec<UnresolvedRef>,
+    edges: Vec<EdgeSpec>,
+    targets: Vec<Option<ActIdx>>,
+    procedure: Option<ProcIdx>,
+}
+
+fn activity_links(m: &Model, pi: PlanIdx, ai: ActIdx) -> ActivityLinks {
+    let scope = Scope::Plan(pi);
+    let plan = &m.plans[pi];
+    let a = &plan.activities[ai].ast;
+    let act_node = Node::Activity {
+        plan: pi,
+        activity: ai,
+    };
+    let mut unresolved = Vec::new();
+    let mut missing = |kind: RefKind, name: &ast::Ident| {
+        unresolved.push(UnresolvedRef {
+            kind,
+            name: name.clone(),
+            version: None,
+            scope,
+        })
+    };
+    for role in &a.by {
+        if !plan.role_index.contains_key(&role.value) {
+            missing(RefKind::Role, role);
+        }
+    }
+    for u in &a.uses {
+        if !plan.resource_index.contains_key(&u.resource.value) {
+            missing(RefKind::Resource, &u.resource);
+        }
+    }
+    if let Some(needs) = &a.needs {
+        for w in &needs.windows {
+            if !plan.window_index.contains_key(&w.value) {
+                missing(RefKind::Window, w);
+            }
+        }
+    }
+    let mut edges: Vec<EdgeSpec> = Vec::new();
+    let mut targets = Vec::with_capacity(a.relations.len());
+    for r in &a.relations {
+        let target = plan.activity_index.get(&r.target.value).copied();
+        match target {
+            None => missing(RefKind::Activity, &r.target),
+            Some(t) => {
+                let other = Node::Activity {
+                    plan: pi,
+                    activity: t,
+                };
+                let (from, to) = match r.kind {
+                    RelationKind::Before => (act_node.clone(), other),
+                    _ => (other, act_node.clone()),
+                };
+                edges.push((from, to, EdgeKind::Relation(r.kind), r.span));
+            }
+        }
+        targets.push(target);
+    }
+    for expr in [&a.at, &a.until].into_iter().flatten() {
+        if let TimeExpr::Relative { activity, span, .. } = expr {
+            match plan.activity_index.get(&activity.value) {
+                None => missing(RefKind::Activity, activity),
+                Some(&t) => edges.push((
+                    Node::Activity {
+                        plan: pi,
+                        activity: t,
+                    },
+                    act_node.clone(),
+                    EdgeKind::TimeReference,
+                    *span,
+                )),
+            }
+        }
+    }
+    for req in &a.covers {
+        edges.push((
+            act_node.clone(),
+            Node::Requirement(req.value.clone()),
+            EdgeKind::Covers,
+            req.span,
+        ));
+    }
+    let mut procedure = None;
+    if let Some(pr) = &a.procedure {
+        let version = pr.version.as_ref().map(|v| v.value.as_str());
+        match resolve_procedure_ref(m, &pr.id.value, version) {
+            Ok(p) => {
+                procedure = Some(p);
+                edges.push((act_node, Node::Procedure(p), EdgeKind::Runs, pr.span));
+            }
+            Err(kind) => unresolved.push(UnresolvedRef {
+                kind,
+                name: pr.id.clone(),
+                version: pr.version.clone(),
+                scope,
+            }),
+        }
+    }
+    ActivityLinks {
+        unresolved,
+        edges,
+        targets,
+        procedure,
     }
 }
 
 fn resolve_procedure(m: &mut Model, pi: ProcIdx) {
-    let scope = Scope::Procedure(pi);
-    let proc_node = Node::Procedure(pi);
-    m.graph.node(proc_node.clone());
+    m.graph.node(Node::Procedure(pi));
     if m.procedures[pi].incomplete {
         return;
     }
-    let p = m.procedures[pi].ast.clone();
+    let (unresolved, edges) = procedure_links(m, pi);
+    m.unresolved.extend(unresolved);
+    for (from, to, kind, span) in edges {
+        m.graph.add_edge(from, to, kind, span);
+    }
+}
+
+/// What one procedure's declarations and steps resolve to (see [`activity_links`]).
+fn procedure_links(m: &Model, pi: ProcIdx) -> (Vec<UnresolvedRef>, Vec<EdgeSpec>) {
+    let scope = Scope::Procedure(pi);
+    let proc_node = Node::Procedure(pi);
+    let p = &m.procedures[pi].ast;
+    let mut unresolved = Vec::new();
     let check_roles = !m.plans.is_empty();
     let mut missing: Vec<(RefKind, ast::Ident)> = Vec::new();
     let mut edges: Vec<(Node, Node, EdgeKind, Span)> = Vec::new();
@@ -435,7 +469,7 @@ fn resolve_procedure(m: &mut Model, pi: ProcIdx) {
                 EdgeKind::Contingency,
                 c.span,
             )),
-            Err(kind) => m.unresolved.push(UnresolvedRef {
+            Err(kind) => unresolved.push(UnresolvedRef {
                 kind,
                 name: c.id.clone(),
                 version: c.version.clone(),
@@ -443,7 +477,7 @@ fn resolve_procedure(m: &mut Model, pi: ProcIdx) {
             }),
         }
     }
-    let step_index = m.procedures[pi].step_index.clone();
+    let step_index = &m.procedures[pi].step_index;
     let mut calls: Vec<(ast::ProcRef, usize)> = Vec::new();
     for (si, step) in p.steps.iter().enumerate() {
         let step_node = Node::Step {
@@ -538,7 +572,7 @@ fn resolve_procedure(m: &mut Model, pi: ProcIdx) {
                     r.span,
                 ));
             }
-            Err(_) => m.unresolved.push(UnresolvedRef {
+            Err(_) => unresolved.push(UnresolvedRef {
                 kind: RefKind::CallTarget,
                 name: r.id.clone(),
                 version: r.version.clone(),
@@ -546,10 +580,11 @@ fn resolve_procedure(m: &mut Model, pi: ProcIdx) {
             }),
         }
     }
-    for (kind, name) in missing {
-        unresolved(m, kind, &name, scope);
-    }
-    for (from, to, kind, span) in edges {
-        m.graph.add_edge(from, to, kind, span);
-    }
+    unresolved.extend(missing.into_iter().map(|(kind, name)| UnresolvedRef {
+        kind,
+        name,
+        version: None,
+        scope,
+    }));
+    (unresolved, edges)
 }

@@ -7,7 +7,7 @@ use crate::source::Span;
 use crate::syntax::ast::RelationKind;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Node {

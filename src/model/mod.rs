@@ -15,7 +15,7 @@ pub use graph::{DepGraph, Edge, EdgeKind, Node};
 use crate::source::{FileId, Span};
 use crate::syntax::ast;
 use crate::time::{Interval, Notation, Time};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Index of a plan in [`Model::plans`].
 pub type PlanIdx = usize;
@@ -38,7 +38,7 @@ pub enum RefKind {
 }
 
 /// Where a reference was made: in a plan or in a procedure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     Plan(PlanIdx),
     Procedure(ProcIdx),
@@ -112,7 +112,7 @@ impl TimeState {
 /// A resolved activity.
 #[derive(Debug, Clone)]
 pub struct ActivityModel {
-    pub ast: ast::Activity,
+    pub ast: Box<ast::Activity>,
     /// Index into [`PlanModel::phases`].
     pub phase: Option<usize>,
     pub time: TimeState,

@@ -147,7 +147,7 @@ pub struct Phase {
     pub name: Ident,
     pub title: Option<Spanned<String>>,
     pub interval: Option<IntervalLit>,
-    pub activities: Vec<Activity>,
+    pub activities: Vec<Box<Activity>>,
     pub span: Span,
 }
 
@@ -244,20 +244,39 @@ pub struct Plan {
     pub windows: Vec<WindowDecl>,
     pub phases: Vec<Phase>,
     /// Activities written outside any phase.
-    pub activities: Vec<Activity>,
+    pub activities: Vec<Box<Activity>>,
     /// The notation of the plan's first absolute time.
     pub notation: Notation,
     pub span: Span,
 }
 
 impl Plan {
+    /// A plan with only its id: the start of lowering.
+    pub fn empty(id: Ident, span: Span) -> Plan {
+        Plan {
+            id,
+            title: None,
+            mission: None,
+            issue: None,
+            horizon: None,
+            uses: Vec::new(),
+            roles: Vec::new(),
+            resources: Vec::new(),
+            windows: Vec::new(),
+            phases: Vec::new(),
+            activities: Vec::new(),
+            notation: Notation::DayOfYear,
+            span,
+        }
+    }
+
     /// Every activity with the index of its phase (`None` outside phases), in source order.
     pub fn all_activities(&self) -> impl Iterator<Item = (Option<usize>, &Activity)> {
         self.phases
             .iter()
             .enumerate()
-            .flat_map(|(i, p)| p.activities.iter().map(move |a| (Some(i), a)))
-            .chain(self.activities.iter().map(|a| (None, a)))
+            .flat_map(|(i, p)| p.activities.iter().map(move |a| (Some(i), &**a)))
+            .chain(self.activities.iter().map(|a| (None, &**a)))
     }
 }
 

@@ -36,6 +36,8 @@ fn not_keyword(pair: &Pair<'_, Rule>) -> bool {
 
 struct Lowerer<'d> {
     file: FileId,
+    /// Offset of the parsed text in the file (non-zero for the pieces of a large file).
+    base: usize,
     diags: &'d mut Vec<Diagnostic>,
     /// The notation of the first absolute time seen in the current plan.
     first_notation: Option<Notation>,
@@ -49,38 +51,130 @@ pub(super) fn lower_file(
 ) {
     let mut l = Lowerer {
         file,
+        base: 0,
         diags,
         first_notation: None,
     };
-    for item in root.into_inner().filter(not_keyword) {
-        match item.as_rule() {
-            Rule::plan => {
-                l.first_notation = None;
-                let plan = l.plan(item);
-                ast.plans.push(plan);
-            }
-            Rule::procedure => {
-                let p = l.procedure(item);
-                ast.procedures.push(p);
-            }
-            _ => {}
+    l.items(root, ast);
+}
+
+/// The tree of one piece of a large file (see `split.rs`).
+pub(super) struct LoweredPiece {
+    pub plans: Vec<Plan>,
+    pub procedures: Vec<Procedure>,
+    /// The notation of the piece's first absolute time, if it has one.
+    pub notation: Option<Notation>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Lowers one piece parsed from `text[base..]`. A `PlanBody` or `PlanTail` piece gives
+/// one plan that holds only the items, to be merged into the plan its head began.
+pub(super) fn lower_piece(
+    file: FileId,
+    base: usize,
+    kind: super::split::PieceKind,
+    root: Pair<'_, Rule>,
+) -> LoweredPiece {
+    use super::split::PieceKind;
+    let mut diags = Vec::new();
+    let mut l = Lowerer {
+        file,
+        base,
+        diags: &mut diags,
+        first_notation: None,
+    };
+    let mut ast = SourceAst {
+        file,
+        plans: Vec::new(),
+        procedures: Vec::new(),
+        has_syntax_errors: false,
+    };
+    let mut notation = None;
+    match kind {
+        PieceKind::Items => l.items(root, &mut ast),
+        PieceKind::PlanHead => {
+            let plan = l.plan(root);
+            notation = l.first_notation;
+            ast.plans.push(plan);
         }
+        PieceKind::PlanBody | PieceKind::PlanTail => {
+            let span = l.span(&root);
+            let id = Spanned::new(String::new(), span);
+            let mut plan = Plan::empty(id, span);
+            for item in root.into_inner().filter(not_keyword) {
+                l.plan_item(&mut plan, item);
+            }
+            notation = l.first_notation;
+            ast.plans.push(plan);
+        }
+    }
+    LoweredPiece {
+        plans: ast.plans,
+        procedures: ast.procedures,
+        notation,
+        diags,
     }
 }
 
+/// `` `clause` is given more than once ``, pointing at both.
+pub(super) fn repeated_clause(clause: &str, first: Span, again: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::RepeatedClause,
+        format!("`{clause}` is given more than once"),
+        Label::new(again, "given again here"),
+    )
+    .with_secondary(Label::new(first, "first given here"))
+    .with_help(format!("keep one `{clause}`; the first one is used"))
+}
+
 impl Lowerer<'_> {
+    /// Top-level items: plans and procedures.
+    fn items(&mut self, root: Pair<'_, Rule>, ast: &mut SourceAst) {
+        for item in root.into_inner().filter(not_keyword) {
+            match item.as_rule() {
+                Rule::plan => {
+                    self.first_notation = None;
+                    let plan = self.plan(item);
+                    ast.plans.push(plan);
+                }
+                Rule::procedure => {
+                    let p = self.procedure(item);
+                    ast.procedures.push(p);
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// The pair's span without the blanks and comments pest keeps at its end when the
     /// rule ends in an optional part that did not match.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
+        let raw = s.as_str();
         let mut end = s.end();
-        if let Some(last) = pair.clone().into_inner().last() {
-            let last_end = last.as_span().end();
-            if last_end < end && is_trivia(&pair.get_input()[last_end..end]) {
-                end = last_end;
+        // Trivia can end a pair only when it ends in a blank, in `*/`, or at the end
+        // of the input (a last line comment); everything else is a token end.
+        if !raw.ends_with(|c: char| c.is_ascii_whitespace())
+            && !raw.ends_with("*/")
+            && end != pair.get_input().len()
+        {
+            return Span::new(self.file, self.base + s.start()..self.base + end);
+        }
+        // No token ends in a blank, so trailing blanks always go; a trailing comment
+        // is told from a `//` inside a string by the children's end.
+        let text = raw.trim_end_matches(|c: char| c.is_ascii_whitespace());
+        end = s.start() + text.len();
+        let may_end_in_comment =
+            text.ends_with("*/") || text[text.rfind('\n').map_or(0, |i| i + 1)..].contains("//");
+        if may_end_in_comment {
+            if let Some(last) = pair.clone().into_inner().last() {
+                let last_end = last.as_span().end();
+                if last_end < end && is_trivia(&pair.get_input()[last_end..end]) {
+                    end = last_end;
+                }
             }
         }
-        Span::new(self.file, s.start()..end)
+        Span::new(self.file, self.base + s.start()..self.base + end)
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
@@ -132,15 +226,7 @@ impl Lowerer<'_> {
     }
 
     fn repeated(&mut self, clause: &str, first: Span, again: Span) {
-        self.diags.push(
-            Diagnostic::new(
-                Code::RepeatedClause,
-                format!("`{clause}` is given more than once"),
-                Label::new(again, "given again here"),
-            )
-            .with_secondary(Label::new(first, "first given here"))
-            .with_help(format!("keep one `{clause}`; the first one is used")),
-        );
+        self.diags.push(repeated_clause(clause, first, again));
     }
 
     /// Stores `value` in `slot` unless it is already set (then reports a repeated clause).
@@ -268,82 +354,71 @@ impl Lowerer<'_> {
 
     fn plan(&mut self, pair: Pair<'_, Rule>) -> Plan {
         let span = self.span(&pair);
-        let mut it = pair.into_inner().filter(not_keyword).peekable();
+        let mut it = pair.into_inner().filter(not_keyword);
         let id = self.ident(it.next().expect("plan id"));
-        let mut plan = Plan {
-            id,
-            title: None,
-            mission: None,
-            issue: None,
-            horizon: None,
-            uses: Vec::new(),
-            roles: Vec::new(),
-            resources: Vec::new(),
-            windows: Vec::new(),
-            phases: Vec::new(),
-            activities: Vec::new(),
-            notation: Notation::DayOfYear,
-            span,
-        };
+        let mut plan = Plan::empty(id, span);
         for item in it {
-            match item.as_rule() {
-                Rule::string => plan.title = Some(self.string(item)),
-                Rule::mission_decl => {
-                    let s =
-                        self.string(item.into_inner().find(not_keyword).expect("mission string"));
-                    self.once(&mut plan.mission, s, "mission", |s| s.span);
-                }
-                Rule::issue_decl => {
-                    let v = item.into_inner().find(not_keyword).expect("issue value");
-                    let s = if v.as_rule() == Rule::string {
-                        self.string(v)
-                    } else {
-                        Spanned::new(v.as_str().to_string(), self.span(&v))
-                    };
-                    self.once(&mut plan.issue, s, "issue", |s| s.span);
-                }
-                Rule::horizon_decl => {
-                    let i = self.interval(
-                        item.into_inner()
-                            .find(not_keyword)
-                            .expect("horizon interval"),
-                    );
-                    self.once(&mut plan.horizon, i, "horizon", |i| i.span);
-                }
-                Rule::use_decl => {
-                    let span = self.span(&item);
-                    let mut it = item.into_inner().filter(not_keyword);
-                    let kind = match it.next().map(|p| p.as_str()) {
-                        Some("windows") => UseKind::Windows,
-                        _ => UseKind::Procedures,
-                    };
-                    let path = self.string(it.next().expect("use path"));
-                    plan.uses.push(Use { kind, path, span });
-                }
-                Rule::roles_decl => {
-                    let mut it = item.into_inner().filter(not_keyword);
-                    let names = self.idents(it.next().expect("roles list"));
-                    let group = it.next().map(|g| self.ident(g));
-                    plan.roles.extend(names.into_iter().map(|name| RoleDecl {
-                        name,
-                        group: group.clone(),
-                    }));
-                }
-                Rule::resource_decl => plan.resources.push(self.resource(item)),
-                Rule::window_decl => plan.windows.push(self.window(item)),
-                Rule::phase_decl => {
-                    let phase = self.phase(item);
-                    plan.phases.push(phase);
-                }
-                Rule::activity => {
-                    let a = self.activity(item);
-                    plan.activities.push(a);
-                }
-                _ => {}
-            }
+            self.plan_item(&mut plan, item);
         }
         plan.notation = self.first_notation.unwrap_or_default();
         plan
+    }
+
+    fn plan_item(&mut self, plan: &mut Plan, item: Pair<'_, Rule>) {
+        match item.as_rule() {
+            Rule::string => plan.title = Some(self.string(item)),
+            Rule::mission_decl => {
+                let s = self.string(item.into_inner().find(not_keyword).expect("mission string"));
+                self.once(&mut plan.mission, s, "mission", |s| s.span);
+            }
+            Rule::issue_decl => {
+                let v = item.into_inner().find(not_keyword).expect("issue value");
+                let s = if v.as_rule() == Rule::string {
+                    self.string(v)
+                } else {
+                    Spanned::new(v.as_str().to_string(), self.span(&v))
+                };
+                self.once(&mut plan.issue, s, "issue", |s| s.span);
+            }
+            Rule::horizon_decl => {
+                let i = self.interval(
+                    item.into_inner()
+                        .find(not_keyword)
+                        .expect("horizon interval"),
+                );
+                self.once(&mut plan.horizon, i, "horizon", |i| i.span);
+            }
+            Rule::use_decl => {
+                let span = self.span(&item);
+                let mut it = item.into_inner().filter(not_keyword);
+                let kind = match it.next().map(|p| p.as_str()) {
+                    Some("windows") => UseKind::Windows,
+                    _ => UseKind::Procedures,
+                };
+                let path = self.string(it.next().expect("use path"));
+                plan.uses.push(Use { kind, path, span });
+            }
+            Rule::roles_decl => {
+                let mut it = item.into_inner().filter(not_keyword);
+                let names = self.idents(it.next().expect("roles list"));
+                let group = it.next().map(|g| self.ident(g));
+                plan.roles.extend(names.into_iter().map(|name| RoleDecl {
+                    name,
+                    group: group.clone(),
+                }));
+            }
+            Rule::resource_decl => plan.resources.push(self.resource(item)),
+            Rule::window_decl => plan.windows.push(self.window(item)),
+            Rule::phase_decl => {
+                let phase = self.phase(item);
+                plan.phases.push(phase);
+            }
+            Rule::activity => {
+                let a = self.activity(item);
+                plan.activities.push(Box::new(a));
+            }
+            _ => {}
+        }
     }
 
     fn resource(&mut self, pair: Pair<'_, Rule>) -> ResourceDecl {
@@ -448,7 +523,7 @@ impl Lowerer<'_> {
                 Rule::interval => phase.interval = Some(self.interval(p)),
                 Rule::activity => {
                     let a = self.activity(p);
-                    phase.activities.push(a);
+                    phase.activities.push(Box::new(a));
                 }
                 _ => {}
             }

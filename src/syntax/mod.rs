@@ -10,6 +10,7 @@ pub mod ast;
 mod errors;
 mod keywords;
 mod lower;
+mod split;
 
 use crate::diag::{Code, Diagnostic, Label};
 use crate::source::{FileId, Span};
@@ -22,6 +23,167 @@ struct OpsParser;
 
 /// At most this many syntax errors are reported per file.
 const MAX_SYNTAX_ERRORS: usize = 20;
+
+/// Files larger than this are cut into pieces parsed on several threads.
+const PIECE_BYTES: usize = 256 * 1024;
+
+/// pest's error detail is one process-wide switch, read when a parse starts. It costs
+/// about half the parse time, so correct files are parsed with it off (holding the
+/// read side) and only a file that fails is parsed again with it on (the write side),
+/// so no parse ever sees the switch in the other state.
+static ERROR_DETAIL: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+struct ErrorDetail<'a> {
+    _guard: std::sync::RwLockWriteGuard<'a, ()>,
+}
+
+impl ErrorDetail<'_> {
+    fn on() -> ErrorDetail<'static> {
+        let guard = ERROR_DETAIL.write().unwrap_or_else(|e| e.into_inner());
+        pest::set_error_detail(true);
+        ErrorDetail { _guard: guard }
+    }
+}
+
+impl Drop for ErrorDetail<'_> {
+    fn drop(&mut self) {
+        pest::set_error_detail(false);
+    }
+}
+
+/// Parses a correct file without error detail, in pieces on several threads when it
+/// is large. `None` when the file has a syntax error (the caller then reports it).
+fn parse_fast(
+    file: FileId,
+    text: &str,
+    piece_bytes: usize,
+) -> Option<(SourceAst, Vec<Diagnostic>)> {
+    let Some(pieces) = split::pieces(text, piece_bytes) else {
+        let _fast = ERROR_DETAIL.read().unwrap_or_else(|e| e.into_inner());
+        let mut pairs = OpsParser::parse(Rule::file, text).ok()?;
+        let mut diags = Vec::new();
+        let mut ast = empty(file, false);
+        if let Some(root) = pairs.next() {
+            lower::lower_file(file, root, &mut ast, &mut diags);
+        }
+        return Some((ast, diags));
+    };
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let lowered = crate::par::map_ordered(&pieces, |piece| {
+        use std::sync::atomic::Ordering::Relaxed;
+        if failed.load(Relaxed) {
+            return None;
+        }
+        let rule = match piece.kind {
+            split::PieceKind::Items => Rule::file,
+            split::PieceKind::PlanHead => Rule::plan_head,
+            split::PieceKind::PlanBody => Rule::plan_body,
+            split::PieceKind::PlanTail => Rule::plan_tail,
+        };
+        let _fast = ERROR_DETAIL.read().unwrap_or_else(|e| e.into_inner());
+        match OpsParser::parse(rule, &text[piece.range.clone()]) {
+            Ok(mut pairs) => {
+                let root = pairs.next()?;
+                Some(lower::lower_piece(
+                    file,
+                    piece.range.start,
+                    piece.kind,
+                    root,
+                ))
+            }
+            Err(_) => {
+                failed.store(true, Relaxed);
+                None
+            }
+        }
+    });
+    let lowered: Vec<lower::LoweredPiece> = lowered.into_iter().collect::<Option<_>>()?;
+    Some(join_pieces(file, &pieces, lowered))
+}
+
+/// Joins lowered pieces in file order; the pieces of one plan become that plan again.
+fn join_pieces(
+    file: FileId,
+    pieces: &[split::Piece],
+    lowered: Vec<lower::LoweredPiece>,
+) -> (SourceAst, Vec<Diagnostic>) {
+    let mut ast = empty(file, false);
+    let mut diags = Vec::new();
+    let mut open: Option<(ast::Plan, Option<crate::time::Notation>)> = None;
+    for (piece, part) in pieces.iter().zip(lowered) {
+        diags.extend(part.diags);
+        match piece.kind {
+            split::PieceKind::Items => {
+                ast.plans.extend(part.plans);
+                ast.procedures.extend(part.procedures);
+            }
+            split::PieceKind::PlanHead => {
+                open = part.plans.into_iter().next().map(|p| (p, part.notation));
+            }
+            split::PieceKind::PlanBody | split::PieceKind::PlanTail => {
+                let (Some((plan, notation)), Some(more)) =
+                    (open.as_mut(), part.plans.into_iter().next())
+                else {
+                    continue;
+                };
+                absorb(plan, more, &mut diags);
+                if notation.is_none() {
+                    *notation = part.notation;
+                }
+                if piece.kind == split::PieceKind::PlanTail {
+                    if let Some((mut plan, notation)) = open.take() {
+                        plan.span.end = piece.range.end as u32;
+                        plan.notation = notation.unwrap_or_default();
+                        ast.plans.push(plan);
+                    }
+                }
+            }
+        }
+    }
+    (ast, diags)
+}
+
+/// Moves the items of a later piece of a plan into the plan.
+fn absorb(plan: &mut ast::Plan, more: ast::Plan, diags: &mut Vec<Diagnostic>) {
+    fn once<T>(
+        slot: &mut Option<T>,
+        value: Option<T>,
+        clause: &str,
+        span_of: fn(&T) -> Span,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        match (slot.as_ref(), value) {
+            (Some(first), Some(again)) => diags.push(lower::repeated_clause(
+                clause,
+                span_of(first),
+                span_of(&again),
+            )),
+            (None, value) => *slot = value,
+            (Some(_), None) => {}
+        }
+    }
+    once(
+        &mut plan.mission,
+        more.mission,
+        "mission",
+        |s| s.span,
+        diags,
+    );
+    once(&mut plan.issue, more.issue, "issue", |s| s.span, diags);
+    once(
+        &mut plan.horizon,
+        more.horizon,
+        "horizon",
+        |i| i.span,
+        diags,
+    );
+    plan.uses.extend(more.uses);
+    plan.roles.extend(more.roles);
+    plan.resources.extend(more.resources);
+    plan.windows.extend(more.windows);
+    plan.phases.extend(more.phases);
+    plan.activities.extend(more.activities);
+}
 
 /// The largest source file accepted (the offsets in spans are 32-bit).
 pub const MAX_SOURCE_BYTES: usize = 512 * 1024 * 1024;
@@ -41,7 +203,11 @@ pub fn parse(file: FileId, text: &str) -> (SourceAst, Vec<Diagnostic>) {
         ));
         return (empty(file, true), diags);
     }
-    pest::set_error_detail(true);
+    if let Some(done) = parse_fast(file, text, PIECE_BYTES) {
+        return done;
+    }
+    // The slow path: error detail on (the "expected …" sets), located errors, recovery.
+    let _detail = ErrorDetail::on();
     let mut work: Option<String> = None;
     let mut last_error_at: Option<usize> = None;
     loop {
