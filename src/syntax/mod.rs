@@ -51,29 +51,33 @@ impl Drop for ErrorDetail<'_> {
     }
 }
 
-/// Parses a correct file without error detail, in pieces on several threads when it
-/// is large. `None` when the file has a syntax error (the caller then reports it).
-fn parse_fast(
-    file: FileId,
-    text: &str,
+/// Parses correct files without error detail, large ones in pieces, all pieces of all
+/// files on several threads. For each file: `None` when it has a syntax error (the
+/// caller then parses it the slow way, which reports it).
+fn parse_fast_many(
+    files: &[(FileId, &str)],
     piece_bytes: usize,
-) -> Option<(SourceAst, Vec<Diagnostic>)> {
-    let Some(pieces) = split::pieces(text, piece_bytes) else {
-        let _fast = ERROR_DETAIL.read().unwrap_or_else(|e| e.into_inner());
-        let mut pairs = OpsParser::parse(Rule::file, text).ok()?;
-        let mut diags = Vec::new();
-        let mut ast = empty(file, false);
-        if let Some(root) = pairs.next() {
-            lower::lower_file(file, root, &mut ast, &mut diags);
-        }
-        return Some((ast, diags));
-    };
-    let failed = std::sync::atomic::AtomicBool::new(false);
-    let lowered = crate::par::map_ordered(&pieces, |piece| {
+) -> Vec<Option<(SourceAst, Vec<Diagnostic>)>> {
+    let mut jobs: Vec<(usize, split::Piece)> = Vec::new();
+    let mut counts = Vec::with_capacity(files.len());
+    for (fi, (_, text)) in files.iter().enumerate() {
+        let pieces = split::pieces(text, piece_bytes).unwrap_or_else(|| {
+            vec![split::Piece {
+                kind: split::PieceKind::Items,
+                range: 0..text.len(),
+            }]
+        });
+        counts.push(pieces.len());
+        jobs.extend(pieces.into_iter().map(|p| (fi, p)));
+    }
+    let failed: Vec<std::sync::atomic::AtomicBool> =
+        files.iter().map(|_| Default::default()).collect();
+    let mut lowered = crate::par::map_ordered(&jobs, |(fi, piece)| {
         use std::sync::atomic::Ordering::Relaxed;
-        if failed.load(Relaxed) {
+        if failed[*fi].load(Relaxed) {
             return None;
         }
+        let (file, text) = files[*fi];
         let rule = match piece.kind {
             split::PieceKind::Items => Rule::file,
             split::PieceKind::PlanHead => Rule::plan_head,
@@ -92,13 +96,34 @@ fn parse_fast(
                 ))
             }
             Err(_) => {
-                failed.store(true, Relaxed);
+                failed[*fi].store(true, Relaxed);
                 None
             }
         }
-    });
-    let lowered: Vec<lower::LoweredPiece> = lowered.into_iter().collect::<Option<_>>()?;
-    Some(join_pieces(file, &pieces, lowered))
+    })
+    .into_iter();
+    let mut jobs = jobs.into_iter();
+    files
+        .iter()
+        .zip(counts)
+        .map(|(&(file, _), n)| {
+            let pieces: Vec<split::Piece> = jobs.by_ref().take(n).map(|(_, p)| p).collect();
+            let parts: Option<Vec<lower::LoweredPiece>> = lowered.by_ref().take(n).collect();
+            parts.map(|parts| join_pieces(file, &pieces, parts))
+        })
+        .collect()
+}
+
+/// [`parse_fast_many`] for one file.
+#[cfg(test)]
+fn parse_fast(
+    file: FileId,
+    text: &str,
+    piece_bytes: usize,
+) -> Option<(SourceAst, Vec<Diagnostic>)> {
+    parse_fast_many(&[(file, text)], piece_bytes)
+        .pop()
+        .flatten()
 }
 
 /// Joins lowered pieces in file order; the pieces of one plan become that plan again.
@@ -191,22 +216,41 @@ pub const MAX_SOURCE_BYTES: usize = 512 * 1024 * 1024;
 /// Parses one file. Never fails: problems are diagnostics, and the tree holds what
 /// could be recovered (an empty tree when nothing could).
 pub fn parse(file: FileId, text: &str) -> (SourceAst, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    if text.len() > MAX_SOURCE_BYTES {
-        diags.push(Diagnostic::new(
+    parse_many(&[(file, text)])
+        .pop()
+        .unwrap_or_else(|| (empty(file, true), Vec::new()))
+}
+
+/// Parses several files, using every core; the results are in the order of `files`.
+pub fn parse_many(files: &[(FileId, &str)]) -> Vec<(SourceAst, Vec<Diagnostic>)> {
+    let (too_large, fitting): (Vec<_>, Vec<_>) = files
+        .iter()
+        .enumerate()
+        .partition(|(_, (_, text))| text.len() > MAX_SOURCE_BYTES);
+    let fitting_files: Vec<(FileId, &str)> = fitting.iter().map(|(_, f)| **f).collect();
+    let mut out: Vec<Option<(SourceAst, Vec<Diagnostic>)>> = files.iter().map(|_| None).collect();
+    for (i, &(file, _)) in too_large {
+        let diag = Diagnostic::new(
             Code::UnreadableSource,
             format!(
                 "file is larger than {} MiB",
                 MAX_SOURCE_BYTES / (1024 * 1024)
             ),
             Label::new(Span::new(file, 0..0), "file too large"),
-        ));
-        return (empty(file, true), diags);
+        );
+        out[i] = Some((empty(file, true), vec![diag]));
     }
-    if let Some(done) = parse_fast(file, text, PIECE_BYTES) {
-        return done;
+    let fast = parse_fast_many(&fitting_files, PIECE_BYTES);
+    for ((i, &(file, text)), done) in fitting.into_iter().zip(fast) {
+        out[i] = Some(done.unwrap_or_else(|| parse_slow(file, text)));
     }
-    // The slow path: error detail on (the "expected …" sets), located errors, recovery.
+    out.into_iter().flatten().collect()
+}
+
+/// Parses a file that has syntax errors: error detail on (the "expected …" sets), each
+/// error located, the offending line blanked and the file parsed again.
+fn parse_slow(file: FileId, text: &str) -> (SourceAst, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
     let _detail = ErrorDetail::on();
     let mut work: Option<String> = None;
     let mut last_error_at: Option<usize> = None;

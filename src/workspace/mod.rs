@@ -6,6 +6,7 @@
 
 mod config;
 
+use crate::source::FileId;
 pub use config::{Config, CONFIG_FILE};
 
 use crate::checks;
@@ -77,10 +78,10 @@ pub fn check_paths(paths: &[PathBuf]) -> Result<Run, LoadError> {
 /// Parses, resolves and checks sources already in memory (no I/O; `use` paths are not followed).
 pub fn check_sources(sources: SourceDb) -> Run {
     let mut diags = Vec::new();
-    let asts = sources
-        .ids()
-        .map(|id| {
-            let (ast, d) = syntax::parse(id, sources.text(id));
+    let texts: Vec<(FileId, &str)> = sources.ids().map(|id| (id, sources.text(id))).collect();
+    let asts = syntax::parse_many(&texts)
+        .into_iter()
+        .map(|(ast, d)| {
             diags.extend(d);
             ast
         })
@@ -168,22 +169,53 @@ impl Loader {
         }
     }
 
-    /// Reads and parses the queue, following `use procedures` of each plan as it goes.
+    /// Reads and parses the queue in waves: every file queued so far is parsed (on all
+    /// cores), then the `use procedures` of its plans queue the next wave. The files keep
+    /// the queue's order, so the output does not depend on the number of threads.
     fn run(mut self) -> Run {
         let mut sources = SourceDb::new();
         let mut asts = Vec::new();
         let mut diags = Vec::new();
         let mut next = 0;
         while next < self.queue.len() {
-            let path = self.queue[next].clone();
-            next += 1;
-            let (id, readable) = match std::fs::read(&path) {
+            let wave: Vec<PathBuf> = self.queue[next..].to_vec();
+            next = self.queue.len();
+            let mut parsed: Vec<(PathBuf, FileId)> = Vec::new();
+            for path in wave {
+                let Some(id) = Self::read(&path, &mut sources, &mut asts, &mut diags) else {
+                    continue;
+                };
+                parsed.push((path, id));
+            }
+            let texts: Vec<(FileId, &str)> = parsed
+                .iter()
+                .map(|&(_, id)| (id, sources.text(id)))
+                .collect();
+            for ((path, _), (ast, d)) in parsed.iter().zip(syntax::parse_many(&texts)) {
+                diags.extend(d);
+                self.follow_uses(path, &ast, &mut diags);
+                asts.push(ast);
+            }
+        }
+        finish(sources, asts, diags)
+    }
+
+    /// Reads one file into `sources`. `None` when it is unreadable or not UTF-8 (then
+    /// the finding and an empty tree are recorded).
+    fn read(
+        path: &Path,
+        sources: &mut SourceDb,
+        asts: &mut Vec<syntax::ast::SourceAst>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<FileId> {
+        {
+            let (id, readable) = match std::fs::read(path) {
                 Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => (sources.add(&path, text), true),
+                    Ok(text) => (sources.add(path, text), true),
                     Err(e) => {
                         let valid = e.utf8_error().valid_up_to();
                         let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                        let id = sources.add(&path, lossy);
+                        let id = sources.add(path, lossy);
                         diags.push(
                             Diagnostic::new(
                                 Code::UnreadableSource,
@@ -199,7 +231,7 @@ impl Loader {
                     }
                 },
                 Err(e) => {
-                    let id = sources.add(&path, String::new());
+                    let id = sources.add(path, String::new());
                     diags.push(Diagnostic::new(
                         Code::UnreadableSource,
                         format!("file cannot be read: {e}"),
@@ -215,14 +247,10 @@ impl Loader {
                     procedures: Vec::new(),
                     has_syntax_errors: true,
                 });
-                continue;
+                return None;
             }
-            let (ast, d) = syntax::parse(id, sources.text(id));
-            diags.extend(d);
-            self.follow_uses(&path, &ast, &mut diags);
-            asts.push(ast);
+            Some(id)
         }
-        finish(sources, asts, diags)
     }
 
     fn follow_uses(
