@@ -128,13 +128,16 @@ pub(super) fn syntax_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> 
     }
     // A keyword listed on its own and inside a group description is listed once; `on`
     // and `starts` are halves of `on fail` and `starts with`.
+    if expected.remove("`starts`") {
+        expected.insert("`starts with`".to_string());
+    }
     let groups: Vec<String> = expected
         .iter()
         .filter(|e| e.contains(" ("))
         .cloned()
         .collect();
     expected.retain(|e| {
-        e != "`on`" && e != "`starts`" && !groups.iter().any(|g| g != e && g.contains(e.as_str()))
+        e != "`on`" && !groups.iter().any(|g| g != e && g.contains(e.as_str()))
     });
     let found = found_at(text, pos);
     let message = match (expected.is_empty(), &found) {

@@ -243,11 +243,8 @@ impl Lowerer<'_> {
 
     // ------------------------------------------------------------ time
 
-    fn abs_time(&mut self, pair: Pair<'_, Rule>) -> TimeLit {
-        let inner = pair
-            .into_inner()
-            .find(not_keyword)
-            .expect("abs_time has one child");
+    /// A `doy_time` or `iso_time` pair.
+    fn abs_time(&mut self, inner: Pair<'_, Rule>) -> TimeLit {
         let span = self.span(&inner);
         let text = inner.as_str();
         let (notation, parsed) = match inner.as_rule() {
@@ -301,13 +298,10 @@ impl Lowerer<'_> {
         self.signed_duration(sign, dur)
     }
 
-    fn time_expr(&mut self, pair: Pair<'_, Rule>) -> TimeExpr {
-        let inner = pair
-            .into_inner()
-            .find(not_keyword)
-            .expect("time_expr has one child");
+    /// A `doy_time`, `iso_time` or `rel_time` pair.
+    fn time_expr(&mut self, inner: Pair<'_, Rule>) -> TimeExpr {
         match inner.as_rule() {
-            Rule::abs_time => TimeExpr::Absolute(self.abs_time(inner)),
+            Rule::doy_time | Rule::iso_time => TimeExpr::Absolute(self.abs_time(inner)),
             _ => {
                 let span = self.span(&inner);
                 let mut it = inner.into_inner().filter(not_keyword);
@@ -650,7 +644,7 @@ impl Lowerer<'_> {
                     let s = self.string(clause.into_inner().find(not_keyword).expect("note"));
                     a.notes.push(s);
                 }
-                Rule::relation => {
+                Rule::rel_after | Rule::rel_before | Rule::rel_during | Rule::rel_starts_with => {
                     let r = self.relation(clause);
                     a.relations.push(r);
                 }
@@ -671,8 +665,8 @@ impl Lowerer<'_> {
         a
     }
 
-    fn relation(&mut self, pair: Pair<'_, Rule>) -> Relation {
-        let inner = pair.into_inner().find(not_keyword).expect("relation kind");
+    /// A `rel_after`, `rel_before`, `rel_during` or `rel_starts_with` pair.
+    fn relation(&mut self, inner: Pair<'_, Rule>) -> Relation {
         let span = self.span(&inner);
         let kind = match inner.as_rule() {
             Rule::rel_after => RelationKind::After,
@@ -808,9 +802,9 @@ impl Lowerer<'_> {
         }
     }
 
-    fn value(&mut self, pair: Pair<'_, Rule>) -> Spanned<Value> {
-        let span = self.span(&pair);
-        let inner = pair.into_inner().find(not_keyword).expect("value body");
+    /// A `string`, `quantity` or `ident` pair.
+    fn value(&mut self, inner: Pair<'_, Rule>) -> Spanned<Value> {
+        let span = self.span(&inner);
         let v = match inner.as_rule() {
             Rule::string => Value::Text(self.string(inner).value),
             Rule::quantity => self.quantity(inner),
