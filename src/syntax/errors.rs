@@ -136,9 +136,7 @@ pub(super) fn syntax_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> 
         .filter(|e| e.contains(" ("))
         .cloned()
         .collect();
-    expected.retain(|e| {
-        e != "`on`" && !groups.iter().any(|g| g != e && g.contains(e.as_str()))
-    });
+    expected.retain(|e| e != "`on`" && !groups.iter().any(|g| g != e && g.contains(e.as_str())));
     let found = found_at(text, pos);
     let message = match (expected.is_empty(), &found) {
         (true, Found::Token(t)) => format!("unexpected `{t}`"),
