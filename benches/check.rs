@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 const PROCEDURES: usize = 2_000;
+const FLIGHT_RULES: usize = 50;
 
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` does not (criterion then runs
@@ -183,6 +184,18 @@ fn bench_case(c: &mut Criterion, case: &Case) {
             |()| checks::run(black_box(&case.model)),
             BatchSize::PerIteration,
         )
+    });
+    g.finish();
+
+    // All flight-rule checks together: 50 generated rules covering every kind.
+    let mut g = c.benchmark_group("flight");
+    configure(&mut g);
+    let text = generate::flight_rules(FLIGHT_RULES);
+    let (set, errors) = opsplan::flight::load(opsplan::source::FileId(0), &text);
+    assert!(errors.is_empty(), "generated rules load: {errors:#?}");
+    let rules: Vec<&opsplan::flight::FlightRule> = set.rules.iter().collect();
+    g.bench_function(id.clone(), |b| {
+        b.iter(|| opsplan::flight::evaluate(black_box(&case.model), black_box(&rules)))
     });
     g.finish();
 

@@ -13,6 +13,7 @@ extern crate alloc;
 pub mod checks;
 pub mod cli;
 pub mod diag;
+pub mod flight;
 pub mod model;
 pub mod output;
 pub mod par;

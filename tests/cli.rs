@@ -216,3 +216,107 @@ fn inputs_are_never_modified() {
         .code(1);
     assert_eq!(before, std::fs::read(path).unwrap());
 }
+
+/// A small mission with one flight rule, written to a temporary folder.
+fn flight_mission(rules: &str, body: &str, config: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = format!(
+        "plan W40 {{\n  horizon 2014/275 00:00 .. 2014/277 00:00\n  use rules \"rules.yaml\"\n  roles CREW\n  window CREW-SLEEP daily 21:30 .. 06:00\n{body}}}\n"
+    );
+    std::fs::write(dir.path().join("w40.plan"), plan).unwrap();
+    std::fs::write(dir.path().join("rules.yaml"), rules).unwrap();
+    if let Some(c) = config {
+        std::fs::write(dir.path().join("opsplan.yaml"), c).unwrap();
+    }
+    dir
+}
+
+const FR06: &str = "rules:\n  - id: FR-06\n    title: Crew tasks outside crew sleep\n    kind: forbidden_window\n    select: { role: CREW }\n    windows: [CREW-SLEEP]\n    traces: [ATV-OPS-REQ-015]\n";
+
+#[test]
+fn a_waived_violation_passes_with_waivers_and_exit_0() {
+    let dir = flight_mission(
+        FR06,
+        "  waive FR-06 for A25 ref \"CR-276-01\"\n  activity A25 \"Photos\" { at 2014/276 02:00 lasts 30m by CREW }\n",
+        None,
+    );
+    opsplan()
+        .args(["check", "--color", "never"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("note[F004]: FR-06"))
+        .stdout(predicate::str::ends_with(
+            "pass with waivers: 0 errors, 0 warnings, 1 note in 2 files\n",
+        ));
+}
+
+#[test]
+fn a_flight_rule_violation_fails_and_json_names_the_rule_and_its_traces() {
+    let dir = flight_mission(
+        FR06,
+        "  activity A25 \"Photos\" { at 2014/276 02:00 lasts 30m by CREW }\n",
+        None,
+    );
+    let out = opsplan()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "F001");
+    assert_eq!(d["flight_rule"], "FR-06");
+    assert_eq!(d["traces"][0], "ATV-OPS-REQ-015");
+    assert_eq!(d["line"], 6);
+    assert!(d["related"][0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("rules.yaml"));
+}
+
+#[test]
+fn an_invalid_rule_file_is_located_and_exit_2() {
+    let bad = FR06.replace("forbidden_window", "forbiden_window");
+    let dir = flight_mission(
+        &bad,
+        "  activity A25 { at 2014/276 02:00 lasts 30m by CREW }\n",
+        None,
+    );
+    opsplan()
+        .args(["check", "--color", "never"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("rules.yaml:4:11"))
+        .stdout(predicate::str::contains(
+            "unknown variant `forbiden_window`",
+        ));
+}
+
+#[test]
+fn the_project_file_sets_rule_files_and_severities() {
+    let dir = flight_mission(
+        FR06,
+        "  activity A25 \"Photos\" { at 2014/276 02:00 lasts 30m by CREW }\n",
+        Some("inputs: [w40.plan]\nrules: [rules.yaml]\nseverity: { FR-06: warning }\n"),
+    );
+    opsplan()
+        .args(["check", "--color", "never"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("warning[F001]: FR-06"));
+    let dir = flight_mission(
+        FR06,
+        "  activity A25 \"Photos\" { at 2014/276 02:00 lasts 30m by CREW }\n",
+        Some("ignore: [F]\n"),
+    );
+    opsplan()
+        .args(["check", "--color", "never"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("pass: 0 errors"));
+}

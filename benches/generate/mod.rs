@@ -2,10 +2,21 @@
 //! procedure library of `p` procedures, both as source text.
 //!
 //! The same [`Spec`] always gives byte-identical text (a seeded SplitMix64, no dependency).
-//! The output is meant to be clean: every name resolves, every relation holds, no two users
-//! of an exclusive resource overlap, every activity lies inside its phase and the horizon,
-//! no dependency or call cycle, every step is reachable. The benchmark asserts this on a
-//! 1,000-activity plan.
+//! The output is meant to check clean, at every size: every name resolves, every relation
+//! holds, no two users of an exclusive resource overlap, every activity lies inside its
+//! phase and the horizon, no dependency or call cycle, every step is reachable. The
+//! procedure-logic rules hold by construction too:
+//! - every check that follows a command in its step has an `on fail` (P005), and every
+//!   `wait for` has a `timeout` (P006);
+//! - a `contingency` names a lower-numbered procedure of family CRP (P007);
+//! - an activity runs a procedure whose `duration` fits its slot (P008) and whose `roles`
+//!   name the activity's owner, its only `by` role, or the owner's group `CREW` (P009);
+//! - a procedure that `requires coverage ART | TDRS` is run only by a `critical` activity
+//!   (TDRS is booked around it) or by one that lies inside a single ART pass (P010);
+//! - every `critical` activity names its procedure with the version (P011). When no
+//!   procedure of the library fits it (a tiny library), the activity is not critical.
+//!
+//! The benchmark asserts a clean check on a 1,000-activity plan.
 //!
 //! Shape of the plan (one phase per GMT day, about [`ACTIVITIES_PER_DAY`] activities a day):
 //! - horizon over all days; the days start at 2029/364, so the year changes early;
@@ -21,11 +32,14 @@
 //!   they end with `lasts`, `until` or the duration of their procedure; they carry extra
 //!   `after`/`before` (with `within`), `during` and `starts with` relations that hold by
 //!   construction, `by`, `kind`, `tags`, `critical`, `procedure ID vX.Y`, `uses`, `covers`.
+//!   About a quarter run a procedure: the critical ones (3 %), and about 18 % of the
+//!   others, chosen among those their owner takes part in.
 //!
 //! Procedures have 5-10 steps: commands with arguments, range and comparison checks,
 //! polls, waits (plain and for an event with a timeout), manual tasks, calls to
 //! lower-numbered procedures only (so no call cycle), `on fail goto` the last step (a
-//! contingency step that aborts), and an `end` before it.
+//! contingency step that aborts), and an `end` before it. About 30 % require coverage
+//! `ART | TDRS`; about 20 % name a contingency.
 //!
 //! Reuse from another target with `#[path = "../benches/generate/mod.rs"] mod generate;`.
 
@@ -227,6 +241,8 @@ const TOPICS: &[&str] = &[
     "Camera survey",
 ];
 const FAMILIES: &[&str] = &["FCP", "GCP", "MEP", "CRP", "OIP"];
+/// The family of recovery procedures: the only one a `contingency` may name (P007).
+const CONTINGENCY_FAMILY: &str = "CRP";
 const SYSTEMS: &[&str] = &[
     "REF", "RBT", "DAM", "HAT", "LNK", "MON", "PRP", "PWR", "THM", "COM",
 ];
@@ -257,6 +273,11 @@ const STATES: &[(&str, &str)] = &[
     ("AOCS_MODE", "NOMINAL"),
     ("LINK_STATE", "LOCKED"),
 ];
+/// The periodic relay window `ART`: a pass of `ART_LENGTH` minutes every `ART_PERIOD`,
+/// the first at minute `ART_FROM` of the plan.
+const ART_FROM: i64 = 10;
+const ART_PERIOD: i64 = 92;
+const ART_LENGTH: i64 = 40;
 /// Requirement ids are `OPS-REQ-0001` .. this.
 const REQUIREMENTS: usize = 1_000;
 
@@ -322,20 +343,33 @@ fn round_up(x: i64, step: i64) -> i64 {
 struct Proc {
     id: String,
     version: String,
+    family: &'static str,
     duration: i64,
+    /// The `roles` clause: 2-4 distinct entries of [`ALL_ROLES`].
+    roles: Vec<&'static str>,
+    /// `requires coverage ART | TDRS`.
+    needs_coverage: bool,
 }
 
 fn procedures(rng: &mut Rng, n: usize) -> Vec<Proc> {
     (0..n)
-        .map(|i| Proc {
-            id: format!(
-                "GEN-{}-{}-{:04}",
-                rng.pick(FAMILIES),
-                rng.pick(SYSTEMS),
-                i + 1
-            ),
-            version: format!("{}.{}", rng.range(1, 4), rng.range(0, 9)),
-            duration: 5 * rng.range(2, 18),
+        .map(|i| {
+            let family = *rng.pick(FAMILIES);
+            let id = format!("GEN-{family}-{}-{:04}", rng.pick(SYSTEMS), i + 1);
+            let version = format!("{}.{}", rng.range(1, 4), rng.range(0, 9));
+            let duration = 5 * rng.range(2, 18);
+            // Steps of 3 through the 12 roles: the 2-4 roles are always distinct.
+            let roles = (0..rng.range(2, 4) as usize)
+                .map(|k| ALL_ROLES[(i + 3 * k) % ALL_ROLES.len()])
+                .collect();
+            Proc {
+                id,
+                version,
+                family,
+                duration,
+                roles,
+                needs_coverage: rng.chance(30),
+            }
         })
         .collect()
 }
@@ -343,14 +377,25 @@ fn procedures(rng: &mut Rng, n: usize) -> Vec<Proc> {
 fn write_procedures(rng: &mut Rng, procs: &[Proc]) -> String {
     let mut s = String::with_capacity(procs.len() * 1_400);
     s.push_str("// Generated procedure library (benches/generate): do not edit.\n\n");
+    // The recovery procedures, by number: a `contingency` names one of the lower-numbered.
+    let recoveries: Vec<usize> = (0..procs.len())
+        .filter(|&i| procs[i].family == CONTINGENCY_FAMILY)
+        .collect();
     for (i, p) in procs.iter().enumerate() {
-        write_procedure(rng, &mut s, i, p, procs);
+        let below = &recoveries[..recoveries.partition_point(|&c| c < i)];
+        write_procedure(rng, &mut s, i, p, procs, below);
     }
     s
 }
 
-fn write_procedure(rng: &mut Rng, s: &mut String, i: usize, p: &Proc, procs: &[Proc]) {
-    let family = &p.id[4..7];
+fn write_procedure(
+    rng: &mut Rng,
+    s: &mut String,
+    i: usize,
+    p: &Proc,
+    procs: &[Proc],
+    recoveries: &[usize],
+) {
     let _ = writeln!(
         s,
         "procedure {} \"{} {}\" {{",
@@ -359,23 +404,19 @@ fn write_procedure(rng: &mut Rng, s: &mut String, i: usize, p: &Proc, procs: &[P
         i + 1
     );
     let _ = writeln!(s, "  version     {}", p.version);
-    let _ = writeln!(s, "  family      {family}");
-    let nroles = rng.range(2, 4) as usize;
-    let roles: Vec<&str> = (0..nroles)
-        .map(|k| ALL_ROLES[(i + 3 * k) % ALL_ROLES.len()])
-        .collect();
-    let _ = writeln!(s, "  roles       {}", roles.join(", "));
+    let _ = writeln!(s, "  family      {}", p.family);
+    let _ = writeln!(s, "  roles       {}", p.roles.join(", "));
     if rng.chance(60) {
         let _ = writeln!(s, "  covers      {}", requirement(rng));
     }
-    if rng.chance(30) {
+    if p.needs_coverage {
         let _ = writeln!(s, "  requires    coverage ART | TDRS");
     }
     if rng.chance(50) {
         let _ = writeln!(s, "  requires    \"{} ready\"", rng.pick(PARTNER_ROLES));
     }
-    if i > 0 && rng.chance(20) {
-        let c = &procs[rng.below(i)];
+    if !recoveries.is_empty() && rng.chance(20) {
+        let c = &procs[*rng.pick(recoveries)];
         let _ = writeln!(s, "  contingency {} v{}", c.id, c.version);
     }
     s.push_str("  duration    ");
@@ -571,11 +612,7 @@ struct Schedule {
 
 fn schedule(rng: &mut Rng, n: usize, procs: &[Proc]) -> Schedule {
     let days = n.div_ceil(ACTIVITIES_PER_DAY).max(1);
-    // Procedures by duration (minutes / 5), to end some activities by their procedure.
-    let mut by_duration: Vec<Vec<usize>> = vec![Vec::new(); 40];
-    for (i, p) in procs.iter().enumerate() {
-        by_duration[(p.duration / 5) as usize].push(i);
-    }
+    let runnable = Runnable::new(procs);
     let mut acts: Vec<Act> = Vec::with_capacity(n);
     let mut last_in_lane: Vec<Option<usize>> = vec![None; LANES];
     for day in 0..days {
@@ -603,6 +640,12 @@ fn schedule(rng: &mut Rng, n: usize, procs: &[Proc]) -> Schedule {
                 let len = (5 * rng.range(q / 5, 2 * q / 5)).max(5);
                 let me = acts.len();
                 let mut a = new_act(day, lane, start, start + len, role);
+                // A critical activity runs a procedure and has TDRS booked around it; any
+                // other runs one that needs coverage only if it lies inside an ART pass.
+                let critical = rng.chance(3);
+                let covered = critical || inside_art_pass(start, start + len);
+                let fits = runnable.fitting(role, len, covered);
+                let exact = runnable.lasting(role, len, covered);
                 if let Some(p) = prev_today {
                     a.start_by = match rng.below(100) {
                         0..=24 => Placement::AfterEndOf(p),
@@ -613,14 +656,16 @@ fn schedule(rng: &mut Rng, n: usize, procs: &[Proc]) -> Schedule {
                 }
                 a.end_by = match rng.below(100) {
                     0..=9 => End::Until,
-                    10..=14 if !bucket(&by_duration, len).is_empty() => End::Procedure,
+                    10..=14 if !exact.is_empty() => End::Procedure,
                     _ => End::Lasts,
                 };
+                // A critical activity always gives the version it was approved with.
                 if a.end_by == End::Procedure {
-                    a.procedure = Some((*rng.pick(bucket(&by_duration, len)), rng.chance(90)));
-                } else if !procs.is_empty() && rng.chance(20) {
-                    a.procedure = Some((rng.below(procs.len()), rng.chance(90)));
+                    a.procedure = Some((*rng.pick(exact), critical || rng.chance(90)));
+                } else if !fits.is_empty() && (critical || rng.chance(18)) {
+                    a.procedure = Some((*rng.pick(fits), critical || rng.chance(90)));
                 }
+                a.critical = critical && a.procedure.is_some();
                 // Extra relations, each true by construction.
                 let pred = prev_today.or(last_in_lane[lane]);
                 if let Some(p) = pred {
@@ -655,7 +700,6 @@ fn schedule(rng: &mut Rng, n: usize, procs: &[Proc]) -> Schedule {
                 if rng.chance(10) {
                     a.uses.push((SHARED, Some(1)));
                 }
-                a.critical = rng.chance(3);
                 if let Some(p) = prev_today {
                     // `before` goes on the predecessor, which ends before this one starts.
                     if rng.chance(8) {
@@ -688,11 +732,81 @@ fn schedule(rng: &mut Rng, n: usize, procs: &[Proc]) -> Schedule {
     Schedule { days, acts, by_day }
 }
 
-/// The procedures lasting `len` minutes.
-fn bucket(by_duration: &[Vec<usize>], len: i64) -> &[usize] {
-    by_duration
-        .get((len / 5) as usize)
-        .map_or(&[], Vec::as_slice)
+/// The procedures an owner may run (P009), by the owner's role and then by duration.
+struct Runnable<'a> {
+    procs: &'a [Proc],
+    /// For each of [`ALL_ROLES`]: the procedures whose `roles` name it or its group (a
+    /// procedure for `CREW` is run by FE-5 or FE-6), by (duration, number).
+    any: Vec<Vec<usize>>,
+    /// The same without the procedures that require coverage.
+    uncovered: Vec<Vec<usize>>,
+}
+
+impl<'a> Runnable<'a> {
+    fn new(procs: &'a [Proc]) -> Self {
+        let mut any: Vec<Vec<usize>> = vec![Vec::new(); ALL_ROLES.len()];
+        for (i, p) in procs.iter().enumerate() {
+            for role in &p.roles {
+                let members: &[&str] = if *role == "CREW" { CREW_ROLES } else { &[] };
+                for r in std::iter::once(role).chain(members) {
+                    let list = &mut any[role_index(r)];
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+        }
+        for list in &mut any {
+            list.sort_by_key(|&i| (procs[i].duration, i));
+        }
+        let uncovered = any
+            .iter()
+            .map(|l| {
+                l.iter()
+                    .copied()
+                    .filter(|&i| !procs[i].needs_coverage)
+                    .collect()
+            })
+            .collect();
+        Runnable {
+            procs,
+            any,
+            uncovered,
+        }
+    }
+
+    fn list(&self, role: &str, covered: bool) -> &[usize] {
+        let lists = if covered { &self.any } else { &self.uncovered };
+        &lists[role_index(role)]
+    }
+
+    /// The procedures `role` may run in a slot of `len` minutes (P008).
+    fn fitting(&self, role: &str, len: i64, covered: bool) -> &[usize] {
+        let list = self.list(role, covered);
+        &list[..list.partition_point(|&i| self.procs[i].duration <= len)]
+    }
+
+    /// The procedures `role` may run that last exactly `len` minutes.
+    fn lasting(&self, role: &str, len: i64, covered: bool) -> &[usize] {
+        let fitting = self.fitting(role, len, covered);
+        &fitting[fitting.partition_point(|&i| self.procs[i].duration < len)..]
+    }
+}
+
+fn role_index(role: &str) -> usize {
+    ALL_ROLES
+        .iter()
+        .position(|r| *r == role)
+        .expect("a role of ALL_ROLES")
+}
+
+/// True when `[start, end)` lies inside one pass of the `ART` window.
+fn inside_art_pass(start: i64, end: i64) -> bool {
+    if start < ART_FROM {
+        return false;
+    }
+    let pass = ART_FROM + (start - ART_FROM) / ART_PERIOD * ART_PERIOD;
+    end <= pass + ART_LENGTH
 }
 
 fn new_act(day: usize, lane: usize, start: i64, end: i64, role: &'static str) -> Act {
@@ -742,8 +856,8 @@ fn write_plan(rng: &mut Rng, sch: &Schedule, procs: &[Proc], n: usize) -> String
     );
     let _ = writeln!(
         s,
-        "  window ART \"Artemis relay\" every 92m lasting 40m from {} until {}",
-        time(10),
+        "  window ART \"Artemis relay\" every {ART_PERIOD}m lasting {ART_LENGTH}m from {} until {}",
+        time(ART_FROM),
         time(horizon_end)
     );
     s.push_str("  window CREW-SLEEP \"Crew sleep\" daily 21:30 .. 06:00\n");
@@ -937,4 +1051,33 @@ pub fn self_check() {
     assert_eq!(dur(0), "0m");
     assert_eq!(dur(DAY + 85), "1d1h25m");
     assert_eq!(round_up(31, 30), 60);
+}
+
+/// `count` flight rules over the generated plans' kinds, tags, roles, windows and shared
+/// resource, cycling through every constraint kind (deterministic).
+pub fn flight_rules(count: usize) -> String {
+    let mut s = String::from("rules:\n");
+    for i in 0..count {
+        let k1 = KINDS[i % KINDS.len()];
+        let k2 = KINDS[(i * 5 + 3) % KINDS.len()];
+        let t1 = TAGS[i % TAGS.len()];
+        let id = format!("GEN-{i:03}");
+        let _ = writeln!(s, "  - id: {id}\n    title: generated rule {i}");
+        let body = match i % 11 {
+            0 => format!("    kind: min_separation\n    select: {{ kind: {k1} }}\n    min: 20m\n"),
+            1 => format!("    kind: no_overlap\n    a: {{ kind: {k1} }}\n    b: {{ tag: {t1} }}\n    margin: 5m\n"),
+            2 => format!("    kind: requires_window\n    select: {{ kind: {k1} }}\n    windows: [ART, TDRS]\n    margin: 5m\n"),
+            3 => "    kind: forbidden_window\n    select: { role: CREW }\n    windows: [CREW-SLEEP]\n".to_string(),
+            4 => format!("    kind: precedence\n    a: {{ kind: {k1}, id: \"A1*\" }}\n    b: {{ kind: {k2}, id: \"A9*\" }}\n"),
+            5 => format!("    kind: requires_preceding\n    select: {{ kind: {k1} }}\n    preceding: {{ kind: {k2} }}\n    max_gap: 6h\n"),
+            6 => format!("    kind: requires_following\n    select: {{ kind: {k1} }}\n    following: {{ tag: {t1} }}\n    max_gap: 12h\n"),
+            7 => format!("    kind: sequence\n    steps:\n      - {{ kind: {k1} }}\n      - {{ kind: {k2} }}\n"),
+            8 => format!("    kind: max_per_period\n    select: {{ kind: {k1} }}\n    period: 24h\n    max_count: 20\n    max_duration: 10h\n"),
+            9 => "    kind: resource_capacity\n    resource: GROUND-CHAIN\n".to_string(),
+            _ => "    kind: crew_day\n    select: { role: CREW }\n    max_work: 6h30m\n".to_string(),
+        };
+        s.push_str(&body);
+        let _ = writeln!(s, "    traces: [GEN-REQ-{:03}]", i % 40);
+    }
+    s
 }

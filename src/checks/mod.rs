@@ -3,14 +3,18 @@
 //! `opsplan rule CODE` and `docs/rules.md`. Rules read the model and return findings;
 //! they print nothing.
 
+pub mod flight;
 pub mod rules;
 
 use crate::diag::{Code, Diagnostic, Label, Suggester};
 use crate::model::{Model, RefKind, Scope};
+pub use flight::FlightState;
 
 /// What a rule sees.
 pub struct Context<'a> {
     pub model: &'a Model,
+    /// The flight rules of the run, evaluated once (empty when there are none).
+    pub flight: FlightState<'a>,
 }
 
 /// Which phase reports a code.
@@ -70,7 +74,12 @@ pub fn rule_for(code: Code) -> Option<&'static RuleEntry> {
 
 /// Runs every model rule and returns their findings (unsorted).
 pub fn run(model: &Model) -> Vec<Diagnostic> {
-    let cx = Context { model };
+    run_with(model, FlightState::default())
+}
+
+/// Runs every model rule, with flight rules, and returns their findings (unsorted).
+pub fn run_with<'a>(model: &'a Model, flight: FlightState<'a>) -> Vec<Diagnostic> {
+    let cx = Context { model, flight };
     // Rules are independent readers of the model: run them side by side; the findings
     // keep the registry's order.
     let checks: Vec<_> = registry()

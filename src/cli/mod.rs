@@ -1,11 +1,12 @@
 //! Command-line interface: arguments, commands, exit codes. No domain logic.
 //!
-//! Exit codes: 0 no finding at error severity; 1 findings at error severity;
-//! 2 usage or input failure (a missing file, an unreadable directory, a bad project file).
+//! Exit codes: 0 no finding at error severity (pass, or pass with waivers); 1 findings at
+//! error severity; 2 usage or input failure (a missing file, an unreadable directory, a
+//! bad project file, an invalid flight-rule or window file).
 //! Writing to a closed pipe (`opsplan check | head`) ends quietly with 0.
 
 use crate::checks;
-use crate::diag::{Severity, ALL_CODES};
+use crate::diag::ALL_CODES;
 use crate::output;
 use crate::workspace;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -46,7 +47,9 @@ opsplan check examples/atv5-week40\n  \
 opsplan check plan.plan lib/ --format json\n\n\
 PATHS may be .plan/.proc files, folders (searched recursively) or an opsplan.yaml \
 project file; a folder holding opsplan.yaml is read through it.\n\
-Exit codes: 0 clean, 1 findings at error severity, 2 usage or input failure.")]
+The last line is the verdict: pass, pass with waivers (violations covered by `waive`), or fail.\n\
+Exit codes: 0 pass or pass with waivers, 1 findings at error severity, 2 usage or input \
+failure (including an invalid flight-rule or window file).")]
     Check(CheckArgs),
     /// Print the documentation of a rule (by code or name), or list every rule.
     #[command(
@@ -139,14 +142,10 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         Format::Text => {
             let text = output::text::render(&run.sources, &run.diagnostics, use_color(args.color));
             out.write_all(text.as_bytes())?;
-            let verdict = if run.count(Severity::Error) > 0 {
-                "fail"
-            } else {
-                "pass"
-            };
             writeln!(
                 out,
-                "{verdict}: {}",
+                "{}: {}",
+                run.verdict().as_str(),
                 output::summary(&run.diagnostics, run.sources.len())
             )?;
         }
@@ -155,7 +154,9 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         }
     }
     out.flush()?;
-    let code = if run.count(Severity::Error) > 0 {
+    let code = if run.has_invalid_input() {
+        EXIT_FAILURE
+    } else if run.verdict() == workspace::Verdict::Fail {
         EXIT_FINDINGS
     } else {
         EXIT_OK

@@ -1,6 +1,6 @@
 //! The one code table. Codes are stable: never reuse or renumber one.
 //! Family prefixes: `E` syntax and literals, `R` references, `G` graph,
-//! `T` timing, `P` procedure logic (later: `F` flight rules, `Q` requirement import, `X` trace).
+//! `T` timing, `P` procedure logic, `F` flight rules (later: `Q` requirement import, `X` trace).
 //! Each code's documentation lives in its rule file under `src/checks/rules/`.
 
 use super::Severity;
@@ -13,6 +13,7 @@ pub enum Family {
     Graph,
     Timing,
     Procedure,
+    FlightRule,
 }
 
 /// Static facts about a code.
@@ -62,6 +63,8 @@ code_table! {
         "A source file is not valid UTF-8 text, or is too large";
     RepeatedClause => "E004", "repeated-clause", Syntax, Error,
         "A clause that may appear once (such as `at` or `version`) appears twice";
+    InvalidWindowFile => "E005", "invalid-window-file", Syntax, Error,
+        "A Flight Dynamics window file (CSV) cannot be read: a missing column, an impossible time";
     UndefinedActivity => "R001", "undefined-activity", Reference, Error,
         "A relation or relative time names an activity the plan does not define";
     UndefinedProcedure => "R002", "undefined-procedure", Reference, Error,
@@ -100,6 +103,32 @@ code_table! {
         "No path from the first step reaches this step";
     ProcedureCallCycle => "P004", "procedure-call-cycle", Procedure, Error,
         "Procedures call each other in a cycle";
+    UnhandledCheck => "P005", "unhandled-check", Procedure, Error,
+        "A telemetry check that verifies a command has no failure path (`on fail`)";
+    WaitWithoutTimeout => "P006", "wait-without-timeout", Procedure, Error,
+        "A `wait for` an event has no `timeout`, so the procedure can hang";
+    ContingencyNotContingency => "P007", "contingency-not-contingency", Procedure, Error,
+        "A procedure's contingency is not of the contingency family (CRP)";
+    ProcedureLongerThanSlot => "P008", "procedure-longer-than-slot", Procedure, Error,
+        "A procedure's expected duration does not fit the activity that runs it";
+    OwnerNotInProcedureRoles => "P009", "owner-not-in-procedure-roles", Procedure, Error,
+        "The activity's responsible role is not among the roles of the procedure it runs";
+    CoverageNotMet => "P010", "coverage-not-met", Procedure, Error,
+        "A procedure requires coverage that the activity's windows do not give";
+    CriticalWithoutProcedure => "P011", "critical-without-procedure", Procedure, Error,
+        "A critical activity does not name the procedure that runs it";
+    FlightRuleViolated => "F001", "flight-rule-violated", FlightRule, Error,
+        "The plan breaks a flight rule";
+    FlightRuleUnknown => "F002", "flight-rule-unknown", FlightRule, Error,
+        "A flight rule cannot be evaluated for an activity whose time is unknown";
+    InvalidFlightRuleFile => "F003", "invalid-flight-rule-file", FlightRule, Error,
+        "A flight-rule file is not valid: YAML, keys, types, kinds, windows or margins";
+    WaivedViolation => "F004", "waived-violation", FlightRule, Note,
+        "A flight-rule violation is waived by an approved waiver";
+    UnusedWaiver => "F005", "unused-waiver", FlightRule, Warning,
+        "A waiver matches no violation (the rule is met, or the waiver is stale)";
+    UndefinedFlightRule => "F006", "undefined-flight-rule", FlightRule, Error,
+        "A waiver names a flight rule that no rule file defines";
 }
 
 impl Code {

@@ -52,6 +52,10 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     pub help: Option<String>,
     pub notes: Vec<String>,
+    /// The flight rule (`FR-02`) a finding is about, for severity overrides and reports.
+    pub flight_rule: Option<String>,
+    /// The requirement IDs the finding traces to (a flight rule's `traces`).
+    pub traces: Vec<String>,
 }
 
 impl Diagnostic {
@@ -65,7 +69,15 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
             notes: Vec::new(),
+            flight_rule: None,
+            traces: Vec::new(),
         }
+    }
+
+    pub fn with_flight_rule(mut self, id: impl Into<String>, traces: &[String]) -> Self {
+        self.flight_rule = Some(id.into());
+        self.traces = traces.to_vec();
+        self
     }
 
     pub fn with_secondary(mut self, label: Label) -> Self {

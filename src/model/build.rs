@@ -148,6 +148,7 @@ fn plan_tables(m: &mut Model, file: FileId, plan: ast::Plan) -> PlanModel {
         phases: Vec::new(),
         activities: Vec::new(),
         activity_index: HashMap::default(),
+        waivers: plan.waivers,
         role_index: HashMap::default(),
         resource_index: HashMap::default(),
         window_index: HashMap::default(),
@@ -289,6 +290,20 @@ pub(super) fn resolve_procedure_ref(
 }
 
 fn resolve_plan(m: &mut Model, pi: PlanIdx) {
+    let plan = &m.plans[pi];
+    let unknown: Vec<UnresolvedRef> = plan
+        .waivers
+        .iter()
+        .flat_map(|w| &w.activities)
+        .filter(|a| !plan.activity_index.contains_key(&a.value))
+        .map(|a| UnresolvedRef {
+            kind: RefKind::Activity,
+            name: a.clone(),
+            version: None,
+            scope: Scope::Plan(pi),
+        })
+        .collect();
+    m.unresolved.extend(unknown);
     for ai in 0..m.plans[pi].activities.len() {
         m.graph.node(Node::Activity {
             plan: pi,

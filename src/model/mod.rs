@@ -162,6 +162,8 @@ pub struct PlanModel {
     pub phases: Vec<PhaseModel>,
     pub activities: Vec<ActivityModel>,
     pub activity_index: HashMap<String, ActIdx>,
+    /// `waive` declarations, in source order.
+    pub waivers: Vec<ast::Waiver>,
     pub role_index: HashMap<String, usize>,
     pub resource_index: HashMap<String, usize>,
     pub window_index: HashMap<String, usize>,

@@ -35,6 +35,10 @@ struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
     notes: &'a [String],
     related: Vec<Related<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flight_rule: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    traces: &'a [String],
     docs: String,
 }
 
@@ -77,6 +81,8 @@ pub fn render(sources: &SourceDb, diags: &[Diagnostic]) -> String {
                             message: &l.message,
                         })
                         .collect(),
+                    flight_rule: d.flight_rule.as_deref(),
+                    traces: &d.traces,
                     docs: format!("opsplan rule {}", info.code),
                 }
             })

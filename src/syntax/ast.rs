@@ -85,6 +85,18 @@ impl TimeExpr {
 pub enum UseKind {
     Procedures,
     Windows,
+    Rules,
+}
+
+/// `waive FR-06 for A25 ref "CR-276-01"`
+#[derive(Debug, Clone)]
+pub struct Waiver {
+    /// The flight rule's id.
+    pub rule: Ident,
+    pub activities: Vec<Ident>,
+    /// The approval reference (a change request, an IMMT decision).
+    pub reference: Spanned<String>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -245,6 +257,7 @@ pub struct Plan {
     pub phases: Vec<Phase>,
     /// Activities written outside any phase.
     pub activities: Vec<Box<Activity>>,
+    pub waivers: Vec<Waiver>,
     /// The notation of the plan's first absolute time.
     pub notation: Notation,
     pub span: Span,
@@ -265,6 +278,7 @@ impl Plan {
             windows: Vec::new(),
             phases: Vec::new(),
             activities: Vec::new(),
+            waivers: Vec::new(),
             notation: Notation::DayOfYear,
             span,
         }

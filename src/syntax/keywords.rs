@@ -48,7 +48,9 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_procedures
             | Rule::kw_requires
             | Rule::kw_resource
+            | Rule::kw_ref
             | Rule::kw_roles
+            | Rule::kw_rules
             | Rule::kw_starts
             | Rule::kw_step
             | Rule::kw_tags
@@ -57,6 +59,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_use
             | Rule::kw_uses
             | Rule::kw_version
+            | Rule::kw_waive
             | Rule::kw_wait
             | Rule::kw_window
             | Rule::kw_windows

@@ -387,6 +387,7 @@ impl Lowerer<'_> {
                 let mut it = item.into_inner().filter(not_keyword);
                 let kind = match it.next().map(|p| p.as_str()) {
                     Some("windows") => UseKind::Windows,
+                    Some("rules") => UseKind::Rules,
                     _ => UseKind::Procedures,
                 };
                 let path = self.string(it.next().expect("use path"));
@@ -410,6 +411,19 @@ impl Lowerer<'_> {
             Rule::activity => {
                 let a = self.activity(item);
                 plan.activities.push(Box::new(a));
+            }
+            Rule::waive_decl => {
+                let span = self.span(&item);
+                let mut it = item.into_inner().filter(not_keyword);
+                let rule = self.ident(it.next().expect("waived rule"));
+                let activities = self.idents(it.next().expect("waived activities"));
+                let reference = self.string(it.next().expect("waiver reference"));
+                plan.waivers.push(Waiver {
+                    rule,
+                    activities,
+                    reference,
+                    span,
+                });
             }
             _ => {}
         }

@@ -208,6 +208,7 @@ fn absorb(plan: &mut ast::Plan, more: ast::Plan, diags: &mut Vec<Diagnostic>) {
     plan.windows.extend(more.windows);
     plan.phases.extend(more.phases);
     plan.activities.extend(more.activities);
+    plan.waivers.extend(more.waivers);
 }
 
 /// The largest source file accepted (the offsets in spans are 32-bit).

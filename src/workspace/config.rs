@@ -12,6 +12,101 @@ pub struct Config {
     /// Files and directories to check, relative to the project file (default: its folder).
     #[serde(default)]
     pub inputs: Vec<PathBuf>,
+    /// Flight-rule files (YAML), relative to the project file; they apply to every plan.
+    #[serde(default)]
+    pub rules: Vec<PathBuf>,
+    /// See [`Policy::severity`].
+    #[serde(default)]
+    pub severity: std::collections::BTreeMap<String, Level>,
+    /// See [`Policy::select`].
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// See [`Policy::ignore`].
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// How the Flight Dynamics window files (`use windows`) name their columns.
+    #[serde(default)]
+    pub windows: Option<super::windows_csv::WindowColumns>,
+}
+
+/// Which findings are reported, and how severe they are.
+#[derive(Debug, Default, Clone)]
+pub struct Policy {
+    /// Severity by code (`P003`), code name (`unreachable-step`) or flight-rule id
+    /// (`FR-09`): `error`, `warning`, `note` or `off`. A flight-rule id wins over a code.
+    pub severity: std::collections::BTreeMap<String, Level>,
+    /// Report only the codes starting with one of these prefixes (`T`, `F00`, `P003`).
+    pub select: Vec<String>,
+    /// Never report the codes starting with one of these prefixes.
+    pub ignore: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+    Off,
+}
+
+impl Policy {
+    /// Applies the policy; syntax errors and invalid input files are never hidden.
+    pub fn apply(&self, diags: &mut Vec<crate::diag::Diagnostic>) {
+        use crate::diag::{Code, Severity};
+        let keep_always = |c: Code| {
+            matches!(
+                c,
+                Code::SyntaxError
+                    | Code::UnreadableSource
+                    | Code::InvalidFlightRuleFile
+                    | Code::InvalidWindowFile
+            )
+        };
+        diags.retain_mut(|d| {
+            let info = d.code.info();
+            if keep_always(d.code) {
+                return true;
+            }
+            if !self.select.is_empty()
+                && !self
+                    .select
+                    .iter()
+                    .any(|p| info.code.starts_with(p.as_str()))
+            {
+                return false;
+            }
+            if self
+                .ignore
+                .iter()
+                .any(|p| info.code.starts_with(p.as_str()))
+            {
+                return false;
+            }
+            let level = d
+                .flight_rule
+                .as_ref()
+                .and_then(|id| self.severity.get(id))
+                .or_else(|| self.severity.get(info.code))
+                .or_else(|| self.severity.get(info.name));
+            match level {
+                Some(Level::Off) => false,
+                Some(Level::Error) => {
+                    d.severity = Severity::Error;
+                    true
+                }
+                Some(Level::Warning) => {
+                    d.severity = Severity::Warning;
+                    true
+                }
+                Some(Level::Note) => {
+                    d.severity = Severity::Note;
+                    true
+                }
+                None => true,
+            }
+        });
+    }
 }
 
 impl Config {
@@ -41,6 +136,14 @@ impl Config {
                     .to_string(),
             }
         })
+    }
+
+    pub fn policy(&self) -> Policy {
+        Policy {
+            severity: self.severity.clone(),
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+        }
     }
 
     pub fn inputs_or_default(&self) -> Vec<PathBuf> {

@@ -5,9 +5,10 @@
 //! `use procedures "…"`, relative to the plan file. Files are only ever opened for reading.
 
 mod config;
+pub mod windows_csv;
 
 use crate::source::FileId;
-pub use config::{Config, CONFIG_FILE};
+pub use config::{Config, Level, Policy, CONFIG_FILE};
 
 use crate::checks;
 use crate::diag::{sort_and_dedup, Code, Diagnostic, Family, Label};
@@ -42,11 +43,59 @@ pub enum LoadError {
 pub struct Run {
     pub sources: SourceDb,
     pub model: Model,
+    /// The flight rules of the run, file by file.
+    pub rule_sets: Vec<crate::flight::RuleSet>,
     /// Sorted, deduplicated findings.
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// What a check concludes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// No finding at error severity, no waiver used.
+    Pass,
+    /// No finding at error severity; some flight-rule violations are waived.
+    PassWithWaivers,
+    /// At least one finding at error severity.
+    Fail,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::PassWithWaivers => "pass with waivers",
+            Verdict::Fail => "fail",
+        }
+    }
+}
+
 impl Run {
+    pub fn verdict(&self) -> Verdict {
+        if self.count(crate::diag::Severity::Error) > 0 {
+            Verdict::Fail
+        } else if self
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::WaivedViolation)
+        {
+            Verdict::PassWithWaivers
+        } else {
+            Verdict::Pass
+        }
+    }
+
+    /// True when an input file other than a plan or procedure could not be used (a
+    /// flight-rule or window file): the check is incomplete, `opsplan check` exits 2.
+    pub fn has_invalid_input(&self) -> bool {
+        self.diagnostics.iter().any(|d| {
+            matches!(
+                d.code,
+                Code::InvalidFlightRuleFile | Code::InvalidWindowFile
+            ) && d.severity == crate::diag::Severity::Error
+        })
+    }
+
     pub fn count(&self, severity: crate::diag::Severity) -> usize {
         self.diagnostics
             .iter()
@@ -75,6 +124,34 @@ pub fn check_paths(paths: &[PathBuf]) -> Result<Run, LoadError> {
     Ok(loader.run())
 }
 
+/// Checks texts already in memory, by file name: `*.yaml`/`*.yml` are flight-rule files,
+/// everything else is plan or procedure source (no I/O; `use` paths are not followed).
+pub fn check_texts(files: &[(&str, &str)]) -> Run {
+    let mut sources = SourceDb::new();
+    let mut diags = Vec::new();
+    let mut rule_sets = Vec::new();
+    let mut dsl = Vec::new();
+    for &(name, text) in files {
+        let id = sources.add(Path::new(name), text.to_string());
+        if name.ends_with(".yaml") || name.ends_with(".yml") {
+            let (set, d) = crate::flight::load(id, sources.text(id));
+            diags.extend(d);
+            rule_sets.push(set);
+        } else {
+            dsl.push(id);
+        }
+    }
+    let texts: Vec<(FileId, &str)> = dsl.iter().map(|&id| (id, sources.text(id))).collect();
+    let asts = syntax::parse_many(&texts)
+        .into_iter()
+        .map(|(ast, d)| {
+            diags.extend(d);
+            ast
+        })
+        .collect();
+    finish(sources, asts, diags, rule_sets, &Policy::default())
+}
+
 /// Parses, resolves and checks sources already in memory (no I/O; `use` paths are not followed).
 pub fn check_sources(sources: SourceDb) -> Run {
     let mut diags = Vec::new();
@@ -86,12 +163,22 @@ pub fn check_sources(sources: SourceDb) -> Run {
             ast
         })
         .collect();
-    finish(sources, asts, diags)
+    finish(sources, asts, diags, Vec::new(), &Policy::default())
 }
 
-fn finish(sources: SourceDb, asts: Vec<syntax::ast::SourceAst>, mut diags: Vec<Diagnostic>) -> Run {
+fn finish(
+    sources: SourceDb,
+    asts: Vec<syntax::ast::SourceAst>,
+    mut diags: Vec<Diagnostic>,
+    rule_sets: Vec<crate::flight::RuleSet>,
+    policy: &Policy,
+) -> Run {
     let model = Model::build(asts);
-    diags.extend(checks::run(&model));
+    diags.extend(duplicate_rule_ids(&rule_sets));
+    let rules: Vec<&crate::flight::FlightRule> =
+        rule_sets.iter().flat_map(|s| s.rules.iter()).collect();
+    let flight = checks::FlightState::new(&model, rules, Some(&sources));
+    diags.extend(checks::run_with(&model, flight));
     // Inside a file with syntax errors only the syntax findings are trustworthy.
     diags.retain(|d| {
         d.code.info().family == Family::Syntax
@@ -100,12 +187,143 @@ fn finish(sources: SourceDb, asts: Vec<syntax::ast::SourceAst>, mut diags: Vec<D
                 .files_with_syntax_errors
                 .contains(&d.primary.span.file)
     });
+    policy.apply(&mut diags);
     sort_and_dedup(&mut diags);
     Run {
         sources,
         model,
+        rule_sets,
         diagnostics: diags,
     }
+}
+
+/// A rule id defined in two rule files (twice in one file is found when loading).
+fn duplicate_rule_ids(sets: &[crate::flight::RuleSet]) -> Vec<Diagnostic> {
+    let mut first: rustc_hash::FxHashMap<&str, crate::source::Span> = Default::default();
+    let mut out = Vec::new();
+    for r in sets.iter().flat_map(|s| &s.rules) {
+        match first.get(r.id.as_str()) {
+            Some(&f) if f.file != r.span.file => out.push(
+                Diagnostic::new(
+                    Code::InvalidFlightRuleFile,
+                    format!("flight rule `{}` is defined in two files", r.id),
+                    Label::new(r.span, "defined again here"),
+                )
+                .with_secondary(Label::new(f, "first defined here")),
+            ),
+            Some(_) => {}
+            None => {
+                first.insert(r.id.as_str(), r.span);
+            }
+        }
+    }
+    out
+}
+
+/// Reads a Flight Dynamics window file and adds its occurrences to the plan's windows:
+/// to the window of that name when the plan declares one as a list of intervals, else as
+/// a new window. The file joins the sources, so findings point into it.
+fn load_window_file(
+    path: &Path,
+    columns: &windows_csv::WindowColumns,
+    plan: &mut syntax::ast::Plan,
+    sources: &mut SourceDb,
+    diags: &mut Vec<Diagnostic>,
+) {
+    use syntax::ast::{IntervalLit, TimeLit, WindowDecl, WindowShape};
+    let text = match std::fs::read(path) {
+        Ok(bytes) => windows_csv::decode(&bytes),
+        Err(e) => {
+            let id = sources.add(path, String::new());
+            diags.push(Diagnostic::new(
+                Code::InvalidWindowFile,
+                format!("window file cannot be read: {e}"),
+                Label::new(Span::new(id, 0..0), "unreadable"),
+            ));
+            return;
+        }
+    };
+    let id = sources.add(path, text);
+    let (windows, d) = windows_csv::read_windows_csv(id, sources.text(id), columns);
+    diags.extend(d);
+    let notation = plan.notation;
+    for w in windows {
+        let lit = |t| TimeLit {
+            value: Some(t),
+            notation,
+            span: w.span,
+        };
+        let occurrence = IntervalLit {
+            start: lit(w.interval.start),
+            end: lit(w.interval.end),
+            span: w.span,
+        };
+        match plan.windows.iter_mut().find(|d| d.name.value == w.name) {
+            Some(decl) => match &mut decl.shape {
+                WindowShape::Intervals(list) => list.push(occurrence),
+                _ => diags.push(
+                    Diagnostic::new(
+                        Code::InvalidWindowFile,
+                        format!(
+                            "window `{}` is declared by a rule (`every` or `daily`) in the plan; a window file can only add occurrences to a list of intervals",
+                            w.name
+                        ),
+                        Label::new(w.name_span, "occurrence for that window"),
+                    )
+                    .with_secondary(Label::new(decl.name.span, "declared here")),
+                ),
+            },
+            None => plan.windows.push(WindowDecl {
+                name: crate::source::Spanned::new(w.name.clone(), w.name_span),
+                title: None,
+                shape: WindowShape::Intervals(vec![occurrence]),
+                span: w.span,
+            }),
+        }
+    }
+}
+
+/// Reads and loads the flight-rule files.
+fn load_rule_files(
+    paths: &[PathBuf],
+    sources: &mut SourceDb,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<crate::flight::RuleSet> {
+    let mut sets = Vec::new();
+    for path in paths {
+        let text = match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let valid = e.utf8_error().valid_up_to();
+                    let id = sources.add(path, String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    diags.push(Diagnostic::new(
+                        Code::InvalidFlightRuleFile,
+                        "flight-rule file is not valid UTF-8 text",
+                        Label::new(
+                            Span::new(id, valid..valid + 1),
+                            "first byte that is not UTF-8",
+                        ),
+                    ));
+                    continue;
+                }
+            },
+            Err(e) => {
+                let id = sources.add(path, String::new());
+                diags.push(Diagnostic::new(
+                    Code::InvalidFlightRuleFile,
+                    format!("flight-rule file cannot be read: {e}"),
+                    Label::new(Span::new(id, 0..0), "unreadable"),
+                ));
+                continue;
+            }
+        };
+        let id = sources.add(path, text);
+        let (set, d) = crate::flight::load(id, sources.text(id));
+        diags.extend(d);
+        sets.push(set);
+    }
+    sets
 }
 
 #[derive(Default)]
@@ -113,6 +331,13 @@ struct Loader {
     /// Files to read, in order; `seen` holds their canonical paths.
     queue: Vec<PathBuf>,
     seen: HashSet<PathBuf>,
+    /// Flight-rule files, in the order they were named (each once).
+    rule_files: Vec<PathBuf>,
+    /// `use windows` files: (index of the file's tree, index of the plan in it, path).
+    window_files: Vec<(usize, usize, PathBuf)>,
+    /// How window files name their columns (`windows:` in `opsplan.yaml`).
+    window_columns: windows_csv::WindowColumns,
+    policy: Policy,
 }
 
 impl Loader {
@@ -141,6 +366,15 @@ impl Loader {
     fn add_config(&mut self, path: &Path) -> Result<(), LoadError> {
         let config = Config::load(path)?;
         let base = path.parent().unwrap_or(Path::new("."));
+        self.policy = config.policy();
+        self.window_columns = config.windows.clone().unwrap_or_default();
+        for r in &config.rules {
+            let p = base.join(r);
+            if !p.is_file() {
+                return Err(LoadError::NotFound(p));
+            }
+            self.push_rules(p);
+        }
         for input in config.inputs_or_default() {
             let p = base.join(input);
             if !p.exists() {
@@ -160,6 +394,13 @@ impl Loader {
             self.push(file);
         }
         Ok(())
+    }
+
+    fn push_rules(&mut self, path: PathBuf) {
+        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if self.seen.insert(key) {
+            self.rule_files.push(path);
+        }
     }
 
     fn push(&mut self, path: PathBuf) {
@@ -193,11 +434,18 @@ impl Loader {
                 .collect();
             for ((path, _), (ast, d)) in parsed.iter().zip(syntax::parse_many(&texts)) {
                 diags.extend(d);
-                self.follow_uses(path, &ast, &mut diags);
+                self.follow_uses(path, asts.len(), &ast, &mut diags);
                 asts.push(ast);
             }
         }
-        finish(sources, asts, diags)
+        for (ai, pi, path) in &self.window_files {
+            let Some(plan) = asts.get_mut(*ai).and_then(|a| a.plans.get_mut(*pi)) else {
+                continue;
+            };
+            load_window_file(path, &self.window_columns, plan, &mut sources, &mut diags);
+        }
+        let rule_sets = load_rule_files(&self.rule_files, &mut sources, &mut diags);
+        finish(sources, asts, diags, rule_sets, &self.policy)
     }
 
     /// Reads one file into `sources`. `None` when it is unreadable or not UTF-8 (then
@@ -256,11 +504,12 @@ impl Loader {
     fn follow_uses(
         &mut self,
         path: &Path,
+        ast_index: usize,
         ast: &syntax::ast::SourceAst,
         diags: &mut Vec<Diagnostic>,
     ) {
         let base = path.parent().unwrap_or(Path::new("."));
-        for plan in &ast.plans {
+        for (plan_index, plan) in ast.plans.iter().enumerate() {
             for u in &plan.uses {
                 let target = base.join(&u.path.value);
                 let problem = match std::fs::metadata(&target) {
@@ -281,6 +530,17 @@ impl Loader {
                             None
                         }
                     }
+                    Ok(meta) if u.kind == UseKind::Rules && meta.is_file() => {
+                        self.push_rules(target.clone());
+                        None
+                    }
+                    Ok(_) if u.kind == UseKind::Rules => Some("not a file".to_string()),
+                    Ok(meta) if u.kind == UseKind::Windows && meta.is_file() => {
+                        self.window_files
+                            .push((ast_index, plan_index, target.clone()));
+                        None
+                    }
+                    Ok(_) if u.kind == UseKind::Windows => Some("not a file".to_string()),
                     Ok(_) => None,
                 };
                 if let Some(why) = problem {

@@ -1,14 +1,20 @@
 //! One file per rule. Add a rule: a code in `diag/codes.rs`, a file here with `rule!`,
 //! and its entry in `ALL` (a test checks that every code has exactly one documented rule).
 
+pub mod contingency_not_contingency;
+pub mod coverage_not_met;
+pub mod critical_without_procedure;
 pub mod dependency_cycle;
 pub mod duplicate_identifier;
 pub mod exclusive_resource_overlap;
 pub mod invalid_literal;
+pub mod invalid_window_file;
 pub mod non_positive_duration;
 pub mod outside_horizon;
 pub mod outside_phase;
+pub mod owner_not_in_procedure_roles;
 pub mod procedure_call_cycle;
+pub mod procedure_longer_than_slot;
 pub mod relation_violated;
 pub mod repeated_clause;
 pub mod syntax_error;
@@ -20,11 +26,19 @@ pub mod undefined_resource;
 pub mod undefined_role;
 pub mod undefined_step;
 pub mod undefined_window;
+pub mod unhandled_check;
 pub mod unreachable_step;
 pub mod unreadable_source;
 pub mod unresolved_time;
 pub mod unresolved_use_path;
+pub mod wait_without_timeout;
 
+pub mod flight_rule_unknown;
+pub mod flight_rule_violated;
+pub mod invalid_flight_rule_file;
+pub mod undefined_flight_rule;
+pub mod unused_waiver;
+pub mod waived_violation;
 use super::RuleEntry;
 
 pub(crate) const ALL: &[RuleEntry] = &[
@@ -32,6 +46,7 @@ pub(crate) const ALL: &[RuleEntry] = &[
     invalid_literal::RULE,
     unreadable_source::RULE,
     repeated_clause::RULE,
+    invalid_window_file::RULE,
     undefined_activity::RULE,
     undefined_procedure::RULE,
     undefined_procedure_version::RULE,
@@ -51,4 +66,30 @@ pub(crate) const ALL: &[RuleEntry] = &[
     undefined_call_target::RULE,
     unreachable_step::RULE,
     procedure_call_cycle::RULE,
+    unhandled_check::RULE,
+    wait_without_timeout::RULE,
+    contingency_not_contingency::RULE,
+    procedure_longer_than_slot::RULE,
+    owner_not_in_procedure_roles::RULE,
+    coverage_not_met::RULE,
+    critical_without_procedure::RULE,
+    flight_rule_violated::RULE,
+    flight_rule_unknown::RULE,
+    invalid_flight_rule_file::RULE,
+    waived_violation::RULE,
+    unused_waiver::RULE,
+    undefined_flight_rule::RULE,
 ];
+
+/// For the rules' unit tests: the findings of one code on one source text, which must parse
+/// cleanly (all rules run, as in a real check, so a test also sees what other rules leave).
+#[cfg(test)]
+pub(crate) fn findings(code: crate::diag::Code, text: &str) -> Vec<crate::diag::Diagnostic> {
+    let (ast, diags) = crate::syntax::parse(crate::source::FileId(0), text);
+    assert!(diags.is_empty(), "the test text does not parse: {diags:#?}");
+    let model = crate::model::Model::build(vec![ast]);
+    super::run(&model)
+        .into_iter()
+        .filter(|d| d.code == code)
+        .collect()
+}

@@ -2,7 +2,7 @@ use crate::checks::{rule, Reporter};
 
 rule! {
     /// ## What it does
-    /// Reports a `use procedures "…"` or `use windows "…"` whose path (relative to the
+    /// Reports a `use procedures "…"`, `use windows "…"` or `use rules "…"` whose path (relative to the
     /// plan file) does not exist or cannot be read, or that leaves the directory tree
     /// of the plan's project through a symbolic link.
     ///

@@ -1,0 +1,393 @@
+use crate::checks::{rule, Context, Reporter};
+use crate::diag::{Code, Diagnostic, Label};
+use crate::model::{PlanModel, ProcIdx};
+use crate::syntax::ast::{Needs, NeedsMode};
+use crate::time::{Interval, Time};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+rule! {
+    /// ## What it does
+    /// Reports an activity that runs a procedure with `requires coverage` while part of the
+    /// activity's interval `[start, end)` lies outside that coverage, and says where the
+    /// first gap is. The coverage is read from the windows of the activity's plan, as
+    /// expanded over the horizon:
+    /// - `requires coverage ART & TDRS`: at every instant of the activity, every window
+    ///   listed is open (the intersection of their occurrences);
+    /// - `requires coverage ART | TDRS`: at every instant, at least one of them is open (the
+    ///   union). A handover counts: an Artemis pass that ends at 13:42 inside a TDRS slot
+    ///   that began at 13:15 gives continuous coverage.
+    ///
+    /// Bounds follow the half-open intervals: an activity may start when a window opens and
+    /// end when it closes. A window listed by the procedure but declared only by another
+    /// plan gives no coverage in this plan (a note says so).
+    ///
+    /// Not judged: activities whose time is unknown (T005) or impossible (T004), activities
+    /// not wholly inside the plan's horizon (T003: windows are known only there), procedures
+    /// that did not resolve (R002, R003), and coverage naming a window that no plan declares
+    /// (R006).
+    ///
+    /// The coverage of each distinct window list is built once per plan (a sort and a merge,
+    /// or a linear intersection); each activity is then one binary search:
+    /// O(L·W log W + A log W) for L distinct lists, W window occurrences and A activities.
+    ///
+    /// ## Why it matters
+    /// A procedure that commands the vehicle needs the link the whole time: a propellant
+    /// transfer or a burn that runs past the end of the Artemis pass loses telemetry and
+    /// commanding exactly when the team must confirm or abort (ATV-OPS-REQ-006).
+    ///
+    /// ## Example
+    /// ```text
+    /// window ART  every 92m lasting 40m from 2014/272 00:10       // 275: 14:02-14:42
+    /// window TDRS 2014/275 13:30 .. 2014/275 15:00
+    /// activity A29 { at 2014/275 14:30   lasts 20m   procedure ATV-FCP-RBT-020 v2.4 }
+    /// procedure ATV-FCP-RBT-020 { version 2.4   requires coverage ART & TDRS }
+    /// // no ART & TDRS coverage from 14:42 to 14:50
+    /// ```
+    CoverageNotMet, Reporter::Check(check)
+}
+
+/// Sorts and merges overlapping or touching intervals.
+fn merge(mut v: Vec<Interval>) -> Vec<Interval> {
+    v.sort_unstable();
+    let mut out: Vec<Interval> = Vec::with_capacity(v.len());
+    for i in v {
+        match out.last_mut() {
+            Some(last) if i.start <= last.end => last.end = last.end.max(i.end),
+            _ => out.push(i),
+        }
+    }
+    out
+}
+
+/// The intersection of two sorted lists of disjoint intervals, in linear time.
+fn intersect(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < a.len() && j < b.len() {
+        let start = a[i].start.max(b[j].start);
+        let end = a[i].end.min(b[j].end);
+        if start < end {
+            out.push(Interval::new(start, end));
+        }
+        if a[i].end <= b[j].end {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+/// The coverage that `windows` (indices into the plan's windows) give together.
+fn coverage(plan: &PlanModel, mode: NeedsMode, windows: &[usize]) -> Vec<Interval> {
+    match mode {
+        NeedsMode::Any => merge(
+            windows
+                .iter()
+                .flat_map(|&w| plan.windows[w].intervals.iter().copied())
+                .collect(),
+        ),
+        NeedsMode::All => {
+            let mut it = windows.iter();
+            let Some(&first) = it.next() else {
+                return Vec::new();
+            };
+            let mut acc = plan.windows[first].intervals.clone();
+            for &w in it {
+                acc = intersect(&acc, &plan.windows[w].intervals);
+            }
+            merge(acc)
+        }
+    }
+}
+
+/// The first part of `i` that `cover` (sorted, disjoint, not touching) leaves out.
+fn first_gap(cover: &[Interval], i: Interval) -> Option<Interval> {
+    let k = cover.partition_point(|c| c.end <= i.start);
+    match cover.get(k) {
+        Some(c) if c.start <= i.start => {
+            if c.end >= i.end {
+                return None;
+            }
+            let stop = cover.get(k + 1).map_or(i.end, |n| n.start.min(i.end));
+            Some(Interval::new(c.end, stop))
+        }
+        Some(c) => Some(Interval::new(i.start, c.start.min(i.end))),
+        None => Some(i),
+    }
+}
+
+/// True when one of the sorted, disjoint `intervals` contains the instant `t`.
+fn open_at(intervals: &[Interval], t: Time) -> bool {
+    let k = intervals.partition_point(|c| c.end <= t);
+    intervals.get(k).is_some_and(|c| c.start <= t)
+}
+
+/// What one procedure's `requires coverage` means in one plan, prepared once.
+struct Required<'a> {
+    all: bool,
+    /// `ART & TDRS`, as written (each window once).
+    spec: String,
+    /// The windows listed, each once, in order, with their index in the plan if it has one.
+    windows: Vec<(&'a str, Option<usize>)>,
+    /// Index into the plan's coverage lists.
+    cover: usize,
+}
+
+/// Prepares `req` for `plan`; `None` when it is not judged (a window no plan declares).
+fn prepare<'a>(
+    m: &crate::model::Model,
+    plan: &PlanModel,
+    req: &'a Needs,
+    covers: &mut Vec<Vec<Interval>>,
+    cover_index: &mut HashMap<(bool, Vec<usize>), usize>,
+) -> Option<Required<'a>> {
+    if req.windows.is_empty()
+        || req
+            .windows
+            .iter()
+            .any(|w| !m.all_windows.contains(&w.value))
+    {
+        return None;
+    }
+    let all = req.mode == NeedsMode::All;
+    let mut seen = HashSet::default();
+    let windows: Vec<(&str, Option<usize>)> = req
+        .windows
+        .iter()
+        .filter(|w| seen.insert(w.value.as_str()))
+        .map(|w| (w.value.as_str(), plan.window_index.get(&w.value).copied()))
+        .collect();
+    let spec = windows
+        .iter()
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join(if all { " & " } else { " | " });
+    let mut present: Vec<usize> = windows.iter().filter_map(|(_, wi)| *wi).collect();
+    present.sort_unstable();
+    // `&` with a window this plan lacks: no coverage at all (an empty `|` list is empty too).
+    let key = if all && present.len() < windows.len() {
+        (false, Vec::new())
+    } else {
+        (all, present)
+    };
+    let cover = match cover_index.get(&key) {
+        Some(&c) => c,
+        None => {
+            covers.push(coverage(plan, req.mode, &key.1));
+            cover_index.insert(key, covers.len() - 1);
+            covers.len() - 1
+        }
+    };
+    Some(Required {
+        all,
+        spec,
+        windows,
+        cover,
+    })
+}
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let m = cx.model;
+    for plan in &m.plans {
+        // Coverage per distinct (mode, window list), and each procedure's requirement,
+        // built on first use.
+        let mut covers: Vec<Vec<Interval>> = Vec::new();
+        let mut cover_index: HashMap<(bool, Vec<usize>), usize> = HashMap::default();
+        let mut required: HashMap<ProcIdx, Option<Required>> = HashMap::default();
+        for am in &plan.activities {
+            let (Some(i), Some(pi), Some(clause)) =
+                (am.time.interval(), am.procedure, am.ast.procedure.as_ref())
+            else {
+                continue;
+            };
+            let p = &m.procedures[pi];
+            let Some(req) = p.ast.requires_coverage.as_ref() else {
+                continue;
+            };
+            if p.incomplete || plan.horizon.is_some_and(|h| !h.contains(&i)) {
+                continue;
+            }
+            let Some(r) = required
+                .entry(pi)
+                .or_insert_with(|| prepare(m, plan, req, &mut covers, &mut cover_index))
+            else {
+                continue;
+            };
+            let Some(gap) = first_gap(&covers[r.cover], i) else {
+                continue;
+            };
+            let (id, spec) = (&am.ast.id.value, &r.spec);
+            let mut d = Diagnostic::new(
+                Code::CoverageNotMet,
+                format!(
+                    "{id} runs {} without the coverage it requires ({spec}) from {} to {}",
+                    p.display_name(),
+                    gap.start.format(plan.notation),
+                    gap.end.format(plan.notation)
+                ),
+                Label::new(
+                    clause.span,
+                    format!("{id} runs it {}", i.format(plan.notation)),
+                ),
+            )
+            .with_secondary(Label::new(
+                req.span,
+                format!("{} requires {spec}", p.display_name()),
+            ));
+            if r.all && r.windows.len() > 1 {
+                let closed: Vec<&str> = r
+                    .windows
+                    .iter()
+                    .filter(|(_, wi)| {
+                        !wi.is_some_and(|wi| open_at(&plan.windows[wi].intervals, gap.start))
+                    })
+                    .map(|(n, _)| *n)
+                    .collect();
+                d = d.with_note(format!(
+                    "closed at {}: {}",
+                    gap.start.format(plan.notation),
+                    closed.join(", ")
+                ));
+            }
+            for (w, _) in r.windows.iter().filter(|(_, wi)| wi.is_none()) {
+                d = d.with_note(format!(
+                    "plan {} declares no window `{w}`: it gives no coverage here",
+                    plan.id.value
+                ));
+            }
+            out.push(d.with_help(format!(
+                "move {id} inside the coverage, or book more {spec} coverage"
+            )));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{first_gap, intersect, merge};
+    use crate::checks::rules::findings;
+    use crate::diag::Code;
+    use crate::time::{Interval, Time};
+
+    fn iv(a: i64, b: i64) -> Interval {
+        Interval::new(Time(a), Time(b))
+    }
+
+    #[test]
+    fn gaps_follow_half_open_bounds() {
+        let cover = [iv(10, 20), iv(30, 40)];
+        assert_eq!(first_gap(&cover, iv(10, 20)), None);
+        assert_eq!(first_gap(&cover, iv(12, 18)), None);
+        assert_eq!(first_gap(&cover, iv(15, 25)), Some(iv(20, 25)));
+        assert_eq!(first_gap(&cover, iv(15, 35)), Some(iv(20, 30)));
+        assert_eq!(first_gap(&cover, iv(5, 15)), Some(iv(5, 10)));
+        assert_eq!(first_gap(&cover, iv(20, 30)), Some(iv(20, 30)));
+        assert_eq!(first_gap(&cover, iv(22, 28)), Some(iv(22, 28)));
+        assert_eq!(first_gap(&cover, iv(45, 50)), Some(iv(45, 50)));
+        assert_eq!(first_gap(&[], iv(45, 50)), Some(iv(45, 50)));
+    }
+
+    #[test]
+    fn union_and_intersection() {
+        assert_eq!(
+            merge(vec![iv(30, 40), iv(10, 20), iv(20, 25), iv(35, 50)]),
+            [iv(10, 25), iv(30, 50)]
+        );
+        assert_eq!(
+            intersect(&[iv(0, 10), iv(20, 30)], &[iv(5, 25), iv(28, 40)]),
+            [iv(5, 10), iv(20, 25), iv(28, 30)]
+        );
+        assert_eq!(intersect(&[iv(0, 10)], &[iv(10, 20)]), []);
+    }
+
+    const PLAN: &str = r#"
+        plan P {
+          horizon 2014/275 00:00 .. 2014/277 00:00
+          roles MCC-M
+          window ART  every 92m lasting 40m from 2014/272 00:10      // 275 14:02-14:42, 276 13:02-13:42, 14:34-15:14
+          window TDRS 2014/275 13:30 .. 2014/275 15:00, 2014/276 13:15 .. 2014/276 14:30
+          activity BOTH     { at 2014/275 14:05   lasts 20m     procedure RBT }   // inside both
+          activity EDGES    { at 2014/275 14:02   until 2014/275 14:42   procedure RBT }
+          activity LATE     { at 2014/275 14:30   lasts 20m     procedure RBT }   // ART closes 14:42
+          activity EARLY    { at 2014/275 13:20   lasts 20m     procedure RBT }   // both from 14:02
+          activity HANDOVER { at 2014/276 13:02   until 2014/276 14:30   procedure TRANSFER }
+          activity GAP      { at 2014/276 13:05   lasts 1h30m   procedure TRANSFER }
+          activity OUTSIDE  { at 2014/277 10:00   lasts 10m     procedure TRANSFER }   // T003
+        }
+        procedure RBT      { requires coverage ART & TDRS   step 1 { end } }
+        procedure TRANSFER { requires coverage ART | TDRS   step 1 { end } }
+    "#;
+
+    #[test]
+    fn activities_must_lie_in_the_required_coverage() {
+        let found = findings(Code::CoverageNotMet, PLAN);
+        let got: Vec<_> = found
+            .iter()
+            .map(|d| (d.message.as_str(), d.notes.join("; ")))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "LATE runs RBT without the coverage it requires (ART & TDRS) from 2014/275 14:42 to 2014/275 14:50",
+                    "closed at 2014/275 14:42: ART".to_string()
+                ),
+                (
+                    "EARLY runs RBT without the coverage it requires (ART & TDRS) from 2014/275 13:20 to 2014/275 13:40",
+                    "closed at 2014/275 13:20: ART, TDRS".to_string()
+                ),
+                (
+                    "GAP runs TRANSFER without the coverage it requires (ART | TDRS) from 2014/276 14:30 to 2014/276 14:34",
+                    String::new()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_window_of_another_plan_gives_no_coverage_here() {
+        let found = findings(
+            Code::CoverageNotMet,
+            r#"
+            plan A {
+              horizon 2014/275 00:00 .. 2014/277 00:00
+              window TDRS 2014/275 13:30 .. 2014/275 15:00
+            }
+            plan B {
+              horizon 2014/275 00:00 .. 2014/277 00:00
+              window ART every 92m lasting 40m from 2014/272 00:10
+              activity X { at 2014/275 14:05   lasts 20m   procedure RBT }
+              activity Y { at 2014/275 14:05   lasts 20m   procedure ANY }
+            }
+            procedure RBT { requires coverage ART & TDRS   step 1 { end } }
+            procedure ANY { requires coverage ART | TDRS   step 1 { end } }
+            procedure UNK { requires coverage ART | TDSR   step 1 { end } }
+        "#,
+        );
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(
+            found[0].notes,
+            [
+                "closed at 2014/275 14:05: TDRS",
+                "plan B declares no window `TDRS`: it gives no coverage here"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_window_no_plan_declares_is_left_to_r006() {
+        let found = findings(
+            Code::CoverageNotMet,
+            r#"
+            plan B {
+              horizon 2014/275 00:00 .. 2014/277 00:00
+              window ART every 92m lasting 40m from 2014/272 00:10
+              activity X { at 2014/275 14:05   lasts 1h   procedure RBT }
+            }
+            procedure RBT { requires coverage ART & TDSR   step 1 { end } }
+        "#,
+        );
+        assert!(found.is_empty(), "{found:#?}");
+    }
+}

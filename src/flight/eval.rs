@@ -1,0 +1,991 @@
+//! Checking a resolved plan against flight rules. Every kind runs in O(n log n) (sorting
+//! plus binary search or a sweep line), plus the size of what it reports.
+//!
+//! Bounds (documented in `docs/flight-rules.md`, tested at the boundary): activities are
+//! half-open intervals `[start, end)`; a minimum gap or margin is met when the gap equals
+//! it; a maximum gap is met when the gap equals it; a window covers an activity when the
+//! activity, widened by the margin, lies inside the union of the window's occurrences,
+//! touching ends included; touching is never overlapping.
+
+use super::{Constraint, FlightRule, Selector};
+use crate::model::{ActIdx, Model, PlanIdx, PlanModel};
+use crate::syntax::ast::ResourceKind;
+use crate::time::{Dur, Interval, Time};
+use rustc_hash::FxHashMap;
+
+/// One broken rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Index of the rule in the list given to [`evaluate`].
+    pub rule: usize,
+    pub plan: PlanIdx,
+    /// The activities involved, the main one first.
+    pub activities: Vec<ActIdx>,
+    /// When the rule is broken.
+    pub interval: Option<Interval>,
+    /// What is wrong, in a sentence without the rule's id (the caller adds it).
+    pub detail: String,
+}
+
+/// An activity a rule selects whose time is unknown: the rule cannot be judged for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unknown {
+    pub rule: usize,
+    pub plan: PlanIdx,
+    pub activity: ActIdx,
+}
+
+/// A name in a rule that a plan does not declare (a window, a resource).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingName {
+    pub rule: usize,
+    pub plan: PlanIdx,
+    /// `window` or `resource`
+    pub what: &'static str,
+    pub name: String,
+    /// The YAML key it was given under.
+    pub key: &'static str,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Evaluation {
+    pub violations: Vec<Violation>,
+    pub unknown: Vec<Unknown>,
+    pub missing: Vec<MissingName>,
+}
+
+/// Checks every plan of the model against every rule.
+pub fn evaluate(model: &Model, rules: &[&FlightRule]) -> Evaluation {
+    let mut ev = Evaluation::default();
+    for (pi, plan) in model.plans.iter().enumerate() {
+        let cx = PlanCx::new(pi, plan);
+        for (ri, rule) in rules.iter().enumerate() {
+            let mut r = RuleCx {
+                cx: &cx,
+                rule: ri,
+                ev: &mut ev,
+            };
+            r.check(&rule.check);
+        }
+    }
+    ev
+}
+
+/// What every rule needs to know about one plan.
+struct PlanCx<'a> {
+    index: PlanIdx,
+    plan: &'a PlanModel,
+    /// role → the group it belongs to (`FE-5` → `CREW`).
+    group_of: FxHashMap<&'a str, &'a str>,
+}
+
+impl<'a> PlanCx<'a> {
+    fn new(index: PlanIdx, plan: &'a PlanModel) -> Self {
+        let group_of = plan
+            .roles
+            .iter()
+            .filter_map(|r| Some((r.name.value.as_str(), r.group.as_ref()?.value.as_str())))
+            .collect();
+        PlanCx {
+            index,
+            plan,
+            group_of,
+        }
+    }
+
+    fn matches(&self, sel: &Selector, ai: ActIdx) -> bool {
+        let a = &self.plan.activities[ai];
+        let ast = &a.ast;
+        let any = |want: &[String], have: &str| want.iter().any(|w| w == have);
+        if !sel.kind.is_empty() && !ast.kind.as_ref().is_some_and(|k| any(&sel.kind, &k.value)) {
+            return false;
+        }
+        if !sel.tag.is_empty() && !ast.tags.iter().any(|t| any(&sel.tag, &t.value)) {
+            return false;
+        }
+        if !sel.role.is_empty()
+            && !ast.by.iter().any(|r| {
+                any(&sel.role, &r.value)
+                    || self
+                        .group_of
+                        .get(r.value.as_str())
+                        .is_some_and(|g| any(&sel.role, g))
+            })
+        {
+            return false;
+        }
+        if let Some(c) = sel.critical {
+            if ast.critical.is_some() != c {
+                return false;
+            }
+        }
+        if !sel.phase.is_empty()
+            && !a
+                .phase
+                .is_some_and(|p| any(&sel.phase, &self.plan.phases[p].name.value))
+        {
+            return false;
+        }
+        if !sel.id.is_empty() && !sel.id.iter().any(|p| glob(p, &ast.id.value)) {
+            return false;
+        }
+        true
+    }
+
+    fn name(&self, ai: ActIdx) -> &str {
+        &self.plan.activities[ai].ast.id.value
+    }
+
+    fn fmt(&self, t: Time) -> String {
+        self.plan.format_time(t)
+    }
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+fn glob(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || !text[first.len()..].ends_with(last) {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+fn fmt_dur(d: Dur) -> String {
+    let mut s = d.0.abs();
+    let mut out = String::new();
+    if d.0 < 0 {
+        out.push('-');
+    }
+    for (unit, len) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
+        if s >= len {
+            out.push_str(&format!("{}{unit}", s / len));
+            s %= len;
+        }
+    }
+    if out.is_empty() || out == "-" {
+        out = "0m".into();
+    }
+    out
+}
+
+struct RuleCx<'c, 'a> {
+    cx: &'c PlanCx<'a>,
+    rule: usize,
+    ev: &'c mut Evaluation,
+}
+
+impl RuleCx<'_, '_> {
+    /// The selected activities with known times, sorted by (start, end, index); the
+    /// selected ones whose time is unknown are recorded.
+    fn select(&mut self, sel: &Selector) -> Vec<(Interval, ActIdx)> {
+        self.select_where(sel, |_| true)
+    }
+
+    /// [`Self::select`] among the activities for which `keep` holds.
+    fn select_where(
+        &mut self,
+        sel: &Selector,
+        keep: impl Fn(&crate::model::ActivityModel) -> bool,
+    ) -> Vec<(Interval, ActIdx)> {
+        let plan = self.cx.plan;
+        let mut out = Vec::new();
+        for ai in 0..plan.activities.len() {
+            if !keep(&plan.activities[ai]) || !self.cx.matches(sel, ai) {
+                continue;
+            }
+            match plan.activities[ai].time.interval() {
+                Some(iv) => out.push((iv, ai)),
+                None => {
+                    let u = Unknown {
+                        rule: self.rule,
+                        plan: self.cx.index,
+                        activity: ai,
+                    };
+                    if !self.ev.unknown.contains(&u) {
+                        self.ev.unknown.push(u);
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    fn violate(&mut self, activities: Vec<ActIdx>, interval: Option<Interval>, detail: String) {
+        self.ev.violations.push(Violation {
+            rule: self.rule,
+            plan: self.cx.index,
+            activities,
+            interval,
+            detail,
+        });
+    }
+
+    /// The union of the named windows' occurrences (sorted, merged, touching joined).
+    /// A name the plan does not declare is recorded; `None` then.
+    fn union(&mut self, names: &[String], key: &'static str) -> Option<Vec<Interval>> {
+        let plan = self.cx.plan;
+        let mut all = Vec::new();
+        let mut ok = true;
+        for n in names {
+            match plan.window_index.get(n) {
+                Some(&w) => all.extend_from_slice(&plan.windows[w].intervals),
+                None => {
+                    ok = false;
+                    self.ev.missing.push(MissingName {
+                        rule: self.rule,
+                        plan: self.cx.index,
+                        what: "window",
+                        name: n.clone(),
+                        key,
+                    });
+                }
+            }
+        }
+        ok.then(|| merge(all))
+    }
+
+    fn check(&mut self, c: &Constraint) {
+        match c {
+            Constraint::MinSeparation { select, min } => self.min_separation(select, *min),
+            Constraint::NoOverlap { a, b, margin } => self.no_overlap(a, b, *margin),
+            Constraint::RequiresWindow {
+                select,
+                windows,
+                margin,
+            } => self.requires_window(select, windows, *margin),
+            Constraint::ForbiddenWindow {
+                select,
+                windows,
+                margin,
+            } => self.forbidden_window(select, windows, *margin),
+            Constraint::Precedence {
+                a,
+                b,
+                min_gap,
+                max_gap,
+                next_day,
+            } => self.precedence(a, b, *min_gap, *max_gap, *next_day),
+            Constraint::RequiresPreceding {
+                select,
+                preceding,
+                min_gap,
+                max_gap,
+            } => self.requires_near(select, preceding, *min_gap, *max_gap, true),
+            Constraint::RequiresFollowing {
+                select,
+                following,
+                min_gap,
+                max_gap,
+            } => self.requires_near(select, following, *min_gap, *max_gap, false),
+            Constraint::Sequence { steps, max_gap } => self.sequence(steps, *max_gap),
+            Constraint::MaxPerPeriod {
+                select,
+                period,
+                max_count,
+                max_duration,
+            } => self.max_per_period(select, *period, *max_count, *max_duration),
+            Constraint::ResourceCapacity {
+                resource,
+                select,
+                max,
+            } => self.resource_capacity(resource.as_deref(), select, *max),
+            Constraint::CrewDay {
+                select,
+                max_work,
+                sleep,
+            } => self.crew_day(select, *max_work, sleep.as_deref()),
+        }
+    }
+
+    fn min_separation(&mut self, sel: &Selector, min: Dur) {
+        let acts = self.select(sel);
+        // The activity that ends last so far: the next one must start `min` after it.
+        let mut last: Option<(Time, ActIdx)> = None;
+        for &(iv, ai) in &acts {
+            if let Some((end, prev)) = last {
+                let gap = iv.start.since(end);
+                if gap < min {
+                    let (a, b) = (self.cx.name(prev).to_string(), self.cx.name(ai).to_string());
+                    let detail = if gap.0 < 0 {
+                        format!(
+                            "`{b}` starts while `{a}` runs (until {}); they must be at least {} apart",
+                            self.cx.fmt(end),
+                            fmt_dur(min)
+                        )
+                    } else {
+                        format!(
+                            "`{b}` starts {} after `{a}` ends; the minimum is {}",
+                            fmt_dur(gap),
+                            fmt_dur(min)
+                        )
+                    };
+                    let window = Interval::new(end.min(iv.start), end.max(iv.start));
+                    self.violate(vec![ai, prev], Some(window), detail);
+                }
+            }
+            if last.is_none_or(|(end, _)| iv.end > end) {
+                last = Some((iv.end, ai));
+            }
+        }
+    }
+
+    fn no_overlap(&mut self, a: &Selector, b: &Selector, margin: Dur) {
+        let aa = self.select(a);
+        let bb = self.select(b);
+        // Sweep: `a` by start; `b` enters the active set when it starts before the
+        // widened `a` ends, and leaves for good once it ends before a widened `a` starts
+        // (the starts only grow).
+        let mut active: std::collections::BTreeSet<(Time, Time, ActIdx)> = Default::default();
+        let mut next_b = 0;
+        let mut found = Vec::new();
+        for &(iv, ai) in &aa {
+            let lo = Time(iv.start.0 - margin.0);
+            let hi = Time(iv.end.0 + margin.0);
+            while next_b < bb.len() && bb[next_b].0.start < hi {
+                let (biv, bi) = bb[next_b];
+                active.insert((biv.end, biv.start, bi));
+                next_b += 1;
+            }
+            while let Some(&first) = active.first() {
+                if first.0 <= lo {
+                    active.pop_first();
+                } else {
+                    break;
+                }
+            }
+            for &(bend, bstart, bi) in &active {
+                if bi == ai || bstart >= hi {
+                    continue;
+                }
+                let overlap = Interval::new(bstart.max(lo), bend.min(hi));
+                found.push((ai, bi, overlap));
+            }
+        }
+        for (ai, bi, overlap) in found {
+            let (an, bn) = (self.cx.name(ai).to_string(), self.cx.name(bi).to_string());
+            let detail = if margin.0 > 0 {
+                format!(
+                    "`{an}` comes within {} of `{bn}` ({})",
+                    fmt_dur(margin),
+                    self.cx.fmt(overlap.start)
+                )
+            } else {
+                format!("`{an}` overlaps `{bn}`")
+            };
+            self.violate(vec![ai, bi], Some(overlap), detail);
+        }
+    }
+
+    fn requires_window(&mut self, sel: &Selector, windows: &[String], margin: Dur) {
+        let acts = self.select(sel);
+        if acts.is_empty() {
+            return;
+        }
+        let Some(union) = self.union(windows, "windows") else {
+            return;
+        };
+        let names = windows.join(" ∪ ");
+        for (iv, ai) in acts {
+            let need = Interval::new(Time(iv.start.0 - margin.0), Time(iv.end.0 + margin.0));
+            if let Some(gap) = first_gap(&union, need) {
+                let detail = format!(
+                    "`{}` needs {names} from {} to {}{}; not covered from {} to {}",
+                    self.cx.name(ai),
+                    self.cx.fmt(need.start),
+                    self.cx.fmt(need.end),
+                    if margin.0 > 0 {
+                        format!(" (its time ± {})", fmt_dur(margin))
+                    } else {
+                        String::new()
+                    },
+                    self.cx.fmt(gap.start),
+                    self.cx.fmt(gap.end)
+                );
+                self.violate(vec![ai], Some(gap), detail);
+            }
+        }
+    }
+
+    fn forbidden_window(&mut self, sel: &Selector, windows: &[String], margin: Dur) {
+        let acts = self.select(sel);
+        if acts.is_empty() {
+            return;
+        }
+        let Some(union) = self.union(windows, "windows") else {
+            return;
+        };
+        let names = windows.join(" ∪ ");
+        for (iv, ai) in acts {
+            let widened = Interval::new(Time(iv.start.0 - margin.0), Time(iv.end.0 + margin.0));
+            if let Some(hit) = first_overlap(&union, widened) {
+                let detail = format!(
+                    "`{}` runs into {names} from {} to {}",
+                    self.cx.name(ai),
+                    self.cx.fmt(hit.start),
+                    self.cx.fmt(hit.end)
+                );
+                self.violate(vec![ai], Some(hit), detail);
+            }
+        }
+    }
+
+    fn precedence(
+        &mut self,
+        a: &Selector,
+        b: &Selector,
+        min_gap: Dur,
+        max_gap: Option<Dur>,
+        next_day: bool,
+    ) {
+        let aa = self.select(a);
+        let bb = self.select(b);
+        if aa.is_empty() || bb.is_empty() {
+            return;
+        }
+        // The two latest- and two earliest-ending `a`, so that a `b` that is also an `a`
+        // is compared with another one.
+        let mut by_end: Vec<(Time, ActIdx)> = aa.iter().map(|&(iv, ai)| (iv.end, ai)).collect();
+        by_end.sort_unstable();
+        let latest: Vec<(Time, ActIdx)> = by_end.iter().rev().take(2).copied().collect();
+        let earliest: Vec<(Time, ActIdx)> = by_end.iter().take(2).copied().collect();
+        for (iv, bi) in bb {
+            let pick = |list: &[(Time, ActIdx)]| list.iter().copied().find(|&(_, ai)| ai != bi);
+            if let Some((end, ai)) = pick(&latest) {
+                let gap = iv.start.since(end);
+                let late_day = next_day && iv.start.day_start() <= Time(end.0 - 1).day_start();
+                if gap < min_gap || late_day {
+                    let (an, bn) = (self.cx.name(ai).to_string(), self.cx.name(bi).to_string());
+                    let detail = if late_day && gap >= min_gap {
+                        format!(
+                            "`{bn}` starts on the day `{an}` ends; it must start on a later day"
+                        )
+                    } else if gap.0 < 0 {
+                        format!(
+                            "`{bn}` starts before `{an}` ends ({}); `{an}` must come first{}",
+                            self.cx.fmt(end),
+                            if min_gap.0 > 0 {
+                                format!(", at least {} before", fmt_dur(min_gap))
+                            } else {
+                                String::new()
+                            }
+                        )
+                    } else {
+                        format!(
+                            "`{bn}` starts {} after `{an}` ends; the minimum is {}",
+                            fmt_dur(gap),
+                            fmt_dur(min_gap)
+                        )
+                    };
+                    let w = Interval::new(end.min(iv.start), end.max(iv.start));
+                    self.violate(vec![bi, ai], Some(w), detail);
+                    continue;
+                }
+            }
+            if let (Some(max), Some((end, ai))) = (max_gap, pick(&earliest)) {
+                let gap = iv.start.since(end);
+                if gap > max {
+                    let (an, bn) = (self.cx.name(ai).to_string(), self.cx.name(bi).to_string());
+                    let detail = format!(
+                        "`{bn}` starts {} after `{an}` ends; the maximum is {}",
+                        fmt_dur(gap),
+                        fmt_dur(max)
+                    );
+                    self.violate(vec![bi, ai], Some(Interval::new(end, iv.start)), detail);
+                }
+            }
+        }
+    }
+
+    /// `requires_preceding` (`before`) and `requires_following`.
+    fn requires_near(
+        &mut self,
+        sel: &Selector,
+        other: &Selector,
+        min_gap: Dur,
+        max_gap: Option<Dur>,
+        before: bool,
+    ) {
+        let acts = self.select(sel);
+        if acts.is_empty() {
+            return;
+        }
+        let others = self.select(other);
+        // Preceding: the others' ends; following: their starts. Sorted for binary search.
+        let mut marks: Vec<(Time, ActIdx)> = others
+            .iter()
+            .map(|&(iv, oi)| (if before { iv.end } else { iv.start }, oi))
+            .collect();
+        marks.sort_unstable();
+        for (iv, ai) in acts {
+            // The admissible times of the other's end (or start).
+            let (lo, hi) = if before {
+                let hi = Time(iv.start.0 - min_gap.0);
+                let lo = max_gap.map_or(Time(i64::MIN), |m| Time(iv.start.0 - m.0));
+                (lo, hi)
+            } else {
+                let lo = Time(iv.end.0 + min_gap.0);
+                let hi = max_gap.map_or(Time(i64::MAX), |m| Time(iv.end.0 + m.0));
+                (lo, hi)
+            };
+            let from = marks.partition_point(|&(t, _)| t < lo);
+            let ok = marks[from..]
+                .iter()
+                .take_while(|&&(t, _)| t <= hi)
+                .any(|&(_, oi)| oi != ai);
+            if ok {
+                continue;
+            }
+            let name = self.cx.name(ai).to_string();
+            let range = match (before, max_gap, min_gap.0 == 0) {
+                (true, Some(m), true) => format!("ending at most {} before it starts", fmt_dur(m)),
+                (true, Some(m), false) => format!(
+                    "ending between {} and {} before it starts",
+                    fmt_dur(m),
+                    fmt_dur(min_gap)
+                ),
+                (true, None, true) => "ending before it starts".to_string(),
+                (true, None, false) => {
+                    format!("ending at least {} before it starts", fmt_dur(min_gap))
+                }
+                (false, Some(m), true) => format!("starting at most {} after it ends", fmt_dur(m)),
+                (false, Some(m), false) => format!(
+                    "starting between {} and {} after it ends",
+                    fmt_dur(min_gap),
+                    fmt_dur(m)
+                ),
+                (false, None, true) => "starting after it ends".to_string(),
+                (false, None, false) => {
+                    format!("starting at least {} after it ends", fmt_dur(min_gap))
+                }
+            };
+            // The nearest other one, to say how far off it is.
+            let nearest = if before {
+                marks[..marks.partition_point(|&(t, _)| t <= hi)]
+                    .iter()
+                    .rev()
+                    .find(|&&(_, oi)| oi != ai)
+                    .copied()
+            } else {
+                marks[from..].iter().find(|&&(_, oi)| oi != ai).copied()
+            };
+            let mut detail = format!("`{name}` has no matching activity {range}");
+            let mut involved = vec![ai];
+            if let Some((t, oi)) = nearest {
+                let dist = if before {
+                    iv.start.since(t)
+                } else {
+                    t.since(iv.end)
+                };
+                detail.push_str(&format!(
+                    "; the nearest, `{}`, {} {}",
+                    self.cx.name(oi),
+                    if before { "ends" } else { "starts" },
+                    if before {
+                        format!("{} before", fmt_dur(dist))
+                    } else {
+                        format!("{} after", fmt_dur(dist))
+                    }
+                ));
+                involved.push(oi);
+            }
+            let window = if before {
+                Interval::new(if lo.0 == i64::MIN { hi } else { lo }, iv.start.max(hi))
+            } else {
+                Interval::new(iv.end.min(lo), if hi.0 == i64::MAX { lo } else { hi })
+            };
+            self.violate(involved, Some(window), detail);
+        }
+    }
+
+    fn sequence(&mut self, steps: &[Selector], max_gap: Option<Dur>) {
+        let sets: Vec<Vec<(Interval, ActIdx)>> = steps.iter().map(|s| self.select(s)).collect();
+        let planned: Vec<usize> = (0..sets.len()).filter(|&i| !sets[i].is_empty()).collect();
+        if planned.is_empty() {
+            return;
+        }
+        if planned.len() < sets.len() {
+            let first = sets[planned[0]][0].1;
+            let missing: Vec<String> = (0..sets.len())
+                .filter(|i| sets[*i].is_empty())
+                .map(|i| format!("step {}", i + 1))
+                .collect();
+            let detail = format!(
+                "the chain starting with `{}` lacks {}",
+                self.cx.name(first),
+                missing.join(", ")
+            );
+            self.violate(vec![first], None, detail);
+        }
+        for w in planned.windows(2) {
+            let (i, j) = (w[0], w[1]);
+            let (last_end, li) = sets[i]
+                .iter()
+                .map(|&(iv, ai)| (iv.end, ai))
+                .max()
+                .expect("planned steps are not empty");
+            let (first_start, fj) = sets[j]
+                .iter()
+                .map(|&(iv, ai)| (iv.start, ai))
+                .min()
+                .expect("planned steps are not empty");
+            let gap = first_start.since(last_end);
+            let (ln, fnm) = (self.cx.name(li).to_string(), self.cx.name(fj).to_string());
+            if gap.0 < 0 {
+                let detail = format!(
+                    "step {} `{fnm}` starts before step {} `{ln}` ends",
+                    j + 1,
+                    i + 1
+                );
+                let window = Interval::new(first_start, last_end);
+                self.violate(vec![fj, li], Some(window), detail);
+            } else if let Some(max) = max_gap.filter(|m| gap > *m && j == i + 1) {
+                // (Across a missing step only the order is judged.)
+                let detail = format!(
+                    "step {} `{fnm}` starts {} after step {} `{ln}` ends; the maximum is {}",
+                    j + 1,
+                    fmt_dur(gap),
+                    i + 1,
+                    fmt_dur(max)
+                );
+                self.violate(
+                    vec![fj, li],
+                    Some(Interval::new(last_end, first_start)),
+                    detail,
+                );
+            }
+        }
+    }
+
+    fn max_per_period(
+        &mut self,
+        sel: &Selector,
+        period: Dur,
+        max_count: Option<u32>,
+        max_duration: Option<Dur>,
+    ) {
+        let acts = self.select(sel);
+        if acts.is_empty() || period.0 <= 0 {
+            return;
+        }
+        if let Some(max) = max_count {
+            // Windows [start_i, start_i + period): two pointers over the sorted starts.
+            let mut j = 0;
+            let mut reported_to = 0;
+            for i in 0..acts.len() {
+                let end = Time(acts[i].0.start.0 + period.0);
+                j = j.max(i);
+                while j < acts.len() && acts[j].0.start < end {
+                    j += 1;
+                }
+                let count = j - i;
+                if count > max as usize && j > reported_to {
+                    let involved: Vec<ActIdx> = acts[i..j].iter().map(|&(_, a)| a).collect();
+                    let detail = format!(
+                        "{count} activities start within {} from {}; the maximum is {max}",
+                        fmt_dur(period),
+                        self.cx.fmt(acts[i].0.start)
+                    );
+                    self.violate(involved, Some(Interval::new(acts[i].0.start, end)), detail);
+                    reported_to = j;
+                }
+            }
+        }
+        if let Some(max) = max_duration {
+            let busy = merge(acts.iter().map(|&(iv, _)| iv).collect());
+            // prefix[k] = total length of busy[..k]
+            let mut prefix = Vec::with_capacity(busy.len() + 1);
+            prefix.push(0i64);
+            for iv in &busy {
+                prefix.push(prefix.last().copied().unwrap_or(0) + iv.duration().0);
+            }
+            let total_in = |w: Interval| -> i64 {
+                // Busy time inside [w.start, w.end).
+                let from = busy.partition_point(|iv| iv.end <= w.start);
+                let to = busy.partition_point(|iv| iv.start < w.end);
+                if from >= to {
+                    return 0;
+                }
+                let mut sum = prefix[to] - prefix[from];
+                sum -= (w.start.0 - busy[from].start.0).max(0);
+                sum -= (busy[to - 1].end.0 - w.end.0).max(0);
+                sum
+            };
+            let mut reported_until = Time(i64::MIN);
+            for iv in &busy {
+                // The busiest windows start where busy time starts.
+                let w = Interval::new(iv.start, Time(iv.start.0 + period.0));
+                let used = total_in(w);
+                if used > max.0 && w.start >= reported_until {
+                    let involved: Vec<ActIdx> = acts
+                        .iter()
+                        .filter(|(a, _)| a.overlaps(&w))
+                        .map(|&(_, ai)| ai)
+                        .collect();
+                    let detail = format!(
+                        "selected activities run {} within {} from {}; the maximum is {}",
+                        fmt_dur(Dur(used)),
+                        fmt_dur(period),
+                        self.cx.fmt(w.start),
+                        fmt_dur(max)
+                    );
+                    self.violate(involved, Some(w), detail);
+                    reported_until = w.end;
+                }
+            }
+        }
+    }
+
+    fn resource_capacity(&mut self, resource: Option<&str>, sel: &Selector, max: Option<u32>) {
+        let plan = self.cx.plan;
+        // (interval, amount, activity)
+        let mut uses: Vec<(Interval, u64, ActIdx)> = Vec::new();
+        let limit: u64;
+        let what: String;
+        match resource {
+            Some(name) => {
+                let Some(&ri) = plan.resource_index.get(name) else {
+                    self.ev.missing.push(MissingName {
+                        rule: self.rule,
+                        plan: self.cx.index,
+                        what: "resource",
+                        name: name.to_string(),
+                        key: "resource",
+                    });
+                    return;
+                };
+                limit = u64::from(max.unwrap_or(match plan.resources[ri].kind {
+                    ResourceKind::Exclusive => 1,
+                    ResourceKind::Capacity(c) => c,
+                }));
+                what = format!("`{name}`");
+                let chosen =
+                    self.select_where(sel, |a| a.ast.uses.iter().any(|u| u.resource.value == name));
+                for (iv, ai) in chosen {
+                    for u in &plan.activities[ai].ast.uses {
+                        if u.resource.value == name {
+                            let amount = u.amount.as_ref().map_or(1, |a| a.value);
+                            uses.push((iv, u64::from(amount), ai));
+                        }
+                    }
+                }
+            }
+            None => {
+                limit = u64::from(max.unwrap_or(1));
+                what = "the selected activities".into();
+                uses = self
+                    .select(sel)
+                    .into_iter()
+                    .map(|(iv, ai)| (iv, 1, ai))
+                    .collect();
+            }
+        }
+        // Sweep: ends before starts at equal times (touching is not overlapping).
+        let mut events: Vec<(Time, bool, u64, ActIdx)> = Vec::with_capacity(uses.len() * 2);
+        for &(iv, amount, ai) in &uses {
+            events.push((iv.start, true, amount, ai));
+            events.push((iv.end, false, amount, ai));
+        }
+        events.sort_unstable_by_key(|&(t, is_start, _, ai)| (t, is_start, ai));
+        let mut level: u64 = 0;
+        let mut running: std::collections::BTreeSet<ActIdx> = Default::default();
+        let mut episode: Option<(Time, u64, Vec<ActIdx>)> = None;
+        for (t, is_start, amount, ai) in events {
+            if is_start {
+                level += amount;
+                running.insert(ai);
+            } else {
+                level -= amount;
+                running.remove(&ai);
+            }
+            if level > limit {
+                match &mut episode {
+                    Some((_, peak, acts)) if level > *peak => {
+                        *peak = level;
+                        *acts = running.iter().copied().collect();
+                    }
+                    Some(_) => {}
+                    None => episode = Some((t, level, running.iter().copied().collect())),
+                }
+            } else if let Some((from, peak, acts)) = episode.take() {
+                let names: Vec<String> = acts
+                    .iter()
+                    .map(|&a| format!("`{}`", self.cx.name(a)))
+                    .collect();
+                let detail = format!(
+                    "{what} reach {peak} at once (maximum {limit}) from {} to {}: {}",
+                    self.cx.fmt(from),
+                    self.cx.fmt(t),
+                    names.join(", ")
+                );
+                self.violate(acts, Some(Interval::new(from, t)), detail);
+            }
+        }
+    }
+
+    fn crew_day(&mut self, sel: &Selector, max_work: Option<Dur>, sleep: Option<&str>) {
+        let plan = self.cx.plan;
+        let acts = self.select(sel);
+        if acts.is_empty() {
+            return;
+        }
+        if let Some(window) = sleep {
+            if let Some(union) = self.union(&[window.to_string()], "sleep") {
+                for &(iv, ai) in &acts {
+                    if let Some(hit) = first_overlap(&union, iv) {
+                        let detail = format!(
+                            "`{}` runs into crew sleep ({window}) from {} to {}",
+                            self.cx.name(ai),
+                            self.cx.fmt(hit.start),
+                            self.cx.fmt(hit.end)
+                        );
+                        self.violate(vec![ai], Some(hit), detail);
+                    }
+                }
+            }
+        }
+        let Some(max) = max_work else { return };
+        // Crew members: the roles of the plan that belong to a group, or that are named
+        // by an activity and have no group. An activity by a group counts for each member.
+        let mut members_of: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
+        for r in &plan.roles {
+            if let Some(g) = &r.group {
+                members_of
+                    .entry(g.value.as_str())
+                    .or_default()
+                    .push(r.name.value.as_str());
+            }
+        }
+        // (member, day) → (worked seconds, activities)
+        let mut days: std::collections::BTreeMap<(String, i64), (i64, Vec<ActIdx>)> =
+            Default::default();
+        for &(iv, ai) in &acts {
+            let mut who: Vec<&str> = Vec::new();
+            for r in &plan.activities[ai].ast.by {
+                match members_of.get(r.value.as_str()) {
+                    Some(ms) => who.extend(ms.iter().copied()),
+                    None => who.push(r.value.as_str()),
+                }
+            }
+            who.sort_unstable();
+            who.dedup();
+            let mut day = iv.start.day_start();
+            while day < iv.end {
+                let next = Time(day.0 + 86_400);
+                let part = iv.end.min(next).0 - iv.start.max(day).0;
+                for m in &who {
+                    let e = days.entry((m.to_string(), day.0)).or_default();
+                    e.0 += part;
+                    e.1.push(ai);
+                }
+                day = next;
+            }
+        }
+        for ((member, day), (worked, acts)) in days {
+            if worked > max.0 {
+                let day = Time(day);
+                let detail = format!(
+                    "`{member}` works {} on the day of {} ({} activities); the maximum is {}",
+                    fmt_dur(Dur(worked)),
+                    self.cx.fmt(day),
+                    acts.len(),
+                    fmt_dur(max)
+                );
+                self.violate(acts, Some(Interval::new(day, Time(day.0 + 86_400))), detail);
+            }
+        }
+    }
+}
+
+/// Sorts and merges intervals; touching ones are joined.
+fn merge(mut ivs: Vec<Interval>) -> Vec<Interval> {
+    ivs.sort_unstable();
+    let mut out: Vec<Interval> = Vec::with_capacity(ivs.len());
+    for iv in ivs {
+        match out.last_mut() {
+            Some(last) if iv.start <= last.end => last.end = last.end.max(iv.end),
+            _ => out.push(iv),
+        }
+    }
+    out
+}
+
+/// The first part of `need` that `union` (merged) does not cover.
+fn first_gap(union: &[Interval], need: Interval) -> Option<Interval> {
+    // The last occurrence starting at or before the need's start.
+    let k = union.partition_point(|iv| iv.start <= need.start);
+    let covered_to = if k > 0 && union[k - 1].end > need.start {
+        union[k - 1].end
+    } else {
+        need.start
+    };
+    if covered_to >= need.end {
+        return None;
+    }
+    let next = union.get(k).map_or(need.end, |iv| iv.start.min(need.end));
+    let gap_end = if covered_to == need.start {
+        next
+    } else {
+        union.get(k).map_or(need.end, |iv| iv.start.min(need.end))
+    };
+    Some(Interval::new(covered_to, gap_end.max(covered_to)))
+}
+
+/// The first part of `iv` that `union` (merged) shares.
+fn first_overlap(union: &[Interval], iv: Interval) -> Option<Interval> {
+    let k = union.partition_point(|u| u.end <= iv.start);
+    let u = union.get(k)?;
+    (u.start < iv.end).then(|| Interval::new(u.start.max(iv.start), u.end.min(iv.end)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iv(a: i64, b: i64) -> Interval {
+        Interval::new(Time(a), Time(b))
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob("A4*", "A49"));
+        assert!(glob("*", "A49"));
+        assert!(glob("A*9", "A49"));
+        assert!(!glob("A4*", "B49"));
+        assert!(glob("A49", "A49"));
+        assert!(!glob("A*5*9", "A49"));
+    }
+
+    #[test]
+    fn gaps_and_overlaps_are_half_open() {
+        let u = merge(vec![iv(10, 20), iv(20, 30), iv(40, 50)]);
+        assert_eq!(u, vec![iv(10, 30), iv(40, 50)]);
+        assert_eq!(first_gap(&u, iv(10, 30)), None);
+        assert_eq!(first_gap(&u, iv(12, 41)), Some(iv(30, 40)));
+        assert_eq!(first_gap(&u, iv(5, 15)), Some(iv(5, 10)));
+        assert_eq!(
+            first_overlap(&u, iv(30, 40)),
+            None,
+            "touching is not overlapping"
+        );
+        assert_eq!(first_overlap(&u, iv(29, 41)), Some(iv(29, 30)));
+    }
+
+    #[test]
+    fn durations_read_like_the_language() {
+        assert_eq!(fmt_dur(Dur(3 * 3600 + 60)), "3h1m");
+        assert_eq!(fmt_dur(Dur(0)), "0m");
+        assert_eq!(fmt_dur(Dur(-90)), "-1m30s");
+    }
+}

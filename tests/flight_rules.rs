@@ -1,0 +1,404 @@
+//! Every flight-rule kind at its boundary: exactly at the margin or gap (the documented
+//! bound, see docs/flight-rules.md) and one minute past it.
+
+use opsplan::diag::Code;
+use opsplan::workspace::{check_texts, Verdict};
+
+const HEAD: &str = r#"
+plan P {
+  horizon 2014/272 00:00 .. 2014/280 00:00
+  roles FD, GC, MCC-M, CREW
+  roles FE-5, FE-6 in CREW
+  resource GROUND-CHAIN capacity 2
+  window W 2014/273 09:45 .. 2014/273 10:35
+  window SLEEP daily 21:30 .. 06:00
+"#;
+
+/// The F001 messages for a plan body and one rule.
+fn violations(body: &str, rule: &str) -> Vec<String> {
+    let plan = format!("{HEAD}{body}\n}}\n");
+    let rules = format!("rules:\n  - id: R\n    title: the rule\n{rule}");
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", &rules)]);
+    let other: Vec<_> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.code != Code::FlightRuleViolated)
+        .collect();
+    assert!(other.is_empty(), "unexpected findings: {other:#?}");
+    run.diagnostics.iter().map(|d| d.message.clone()).collect()
+}
+
+fn passes(body: &str, rule: &str) {
+    let v = violations(body, rule);
+    assert!(v.is_empty(), "expected no violation, got {v:#?}");
+}
+
+fn fails(body: &str, rule: &str) -> String {
+    let v = violations(body, rule);
+    assert_eq!(v.len(), 1, "expected one violation, got {v:#?}");
+    v[0].clone()
+}
+
+fn act(id: &str, at: &str, lasts: &str, extra: &str) -> String {
+    format!("  activity {id} {{ at 2014/{at} lasts {lasts} by GC {extra} }}\n")
+}
+
+#[test]
+fn min_separation_is_met_when_the_gap_equals_the_minimum() {
+    let rule = "    kind: min_separation\n    select: { kind: burn }\n    min: 3h\n";
+    let a = act("A1", "273 10:00", "20m", "kind burn");
+    passes(
+        &format!("{a}{}", act("A2", "273 13:20", "10m", "kind burn")),
+        rule,
+    );
+    let m = fails(
+        &format!("{a}{}", act("A2", "273 13:19", "10m", "kind burn")),
+        rule,
+    );
+    assert!(
+        m.contains("2h59m after `A1` ends; the minimum is 3h"),
+        "{m}"
+    );
+    // Overlapping burns break it too, and a third one is compared with the latest end.
+    let m = fails(
+        &format!(
+            "{}{}",
+            act("A1", "273 10:00", "5h", "kind burn"),
+            act("A2", "273 11:00", "1h", "kind burn")
+        ),
+        rule,
+    );
+    assert!(m.contains("starts while `A1` runs"), "{m}");
+}
+
+#[test]
+fn no_overlap_margin_is_inclusive_on_both_sides() {
+    let rule =
+        "    kind: no_overlap\n    a: { kind: burn }\n    b: { kind: eva }\n    margin: 1h\n";
+    let burn = act("B1", "273 10:00", "20m", "kind burn");
+    passes(
+        &format!("{burn}{}", act("E1", "273 11:20", "6h", "kind eva")),
+        rule,
+    );
+    passes(
+        &format!("{burn}{}", act("E1", "273 03:00", "6h", "kind eva")),
+        rule,
+    );
+    fails(
+        &format!("{burn}{}", act("E1", "273 11:19", "6h", "kind eva")),
+        rule,
+    );
+    fails(
+        &format!("{burn}{}", act("E1", "273 03:01", "6h", "kind eva")),
+        rule,
+    );
+    // Without a margin, touching is not overlapping.
+    let rule0 = "    kind: no_overlap\n    a: { kind: burn }\n    b: { kind: eva }\n";
+    passes(
+        &format!("{burn}{}", act("E1", "273 10:20", "1h", "kind eva")),
+        rule0,
+    );
+    let m = fails(
+        &format!("{burn}{}", act("E1", "273 10:19", "1h", "kind eva")),
+        rule0,
+    );
+    assert_eq!(m, "R the rule: `B1` overlaps `E1`");
+}
+
+#[test]
+fn requires_window_includes_the_window_ends_and_joins_touching_windows() {
+    let rule =
+        "    kind: requires_window\n    select: { kind: op }\n    windows: [W]\n    margin: 15m\n";
+    // W is 09:45 .. 10:35: 10:00-10:20 ± 15m fits exactly.
+    passes(&act("A1", "273 10:00", "20m", "kind op"), rule);
+    let m = fails(&act("A1", "273 10:00", "21m", "kind op"), rule);
+    assert!(
+        m.contains("not covered from 2014/273 10:35 to 2014/273 10:36"),
+        "{m}"
+    );
+    fails(&act("A1", "273 09:59", "20m", "kind op"), rule);
+    let two = "    kind: requires_window\n    select: { kind: op }\n    windows: [W, V]\n";
+    let body = format!(
+        "  window V 2014/273 10:35 .. 2014/273 11:00\n{}",
+        act("A1", "273 10:00", "1h", "kind op")
+    );
+    passes(&body, two);
+}
+
+#[test]
+fn forbidden_window_touching_is_allowed() {
+    let rule = "    kind: forbidden_window\n    select: { role: CREW }\n    windows: [SLEEP]\n";
+    let crew = |at: &str, lasts: &str| {
+        format!("  activity C1 {{ at 2014/{at} lasts {lasts} by FE-5 kind crew }}\n")
+    };
+    passes(&crew("273 21:00", "30m"), rule);
+    passes(&crew("273 06:00", "30m"), rule);
+    let m = fails(&crew("273 21:00", "31m"), rule);
+    assert!(m.contains("from 2014/273 21:30 to 2014/273 21:31"), "{m}");
+    fails(&crew("273 05:59", "30m"), rule);
+    let margin = "    kind: forbidden_window\n    select: { role: CREW }\n    windows: [SLEEP]\n    margin: 10m\n";
+    passes(&crew("273 21:00", "20m"), margin);
+    fails(&crew("273 21:00", "21m"), margin);
+}
+
+#[test]
+fn precedence_bounds_and_next_day() {
+    let rule = "    kind: precedence\n    a: { kind: dam }\n    b: { kind: tca }\n    min_gap: 2h\n    max_gap: 12h\n";
+    let dam = act("D1", "273 09:00", "1h", "kind dam");
+    passes(
+        &format!("{dam}{}", act("T1", "273 12:00", "10m", "kind tca")),
+        rule,
+    );
+    fails(
+        &format!("{dam}{}", act("T1", "273 11:59", "10m", "kind tca")),
+        rule,
+    );
+    passes(
+        &format!("{dam}{}", act("T1", "273 22:00", "10m", "kind tca")),
+        rule,
+    );
+    let m = fails(
+        &format!("{dam}{}", act("T1", "273 22:01", "10m", "kind tca")),
+        rule,
+    );
+    assert!(m.contains("the maximum is 12h"), "{m}");
+    let day = "    kind: precedence\n    a: { kind: transfer }\n    b: { kind: purge }\n    next_day: true\n";
+    // A transfer ending at midnight ended on its own day.
+    passes(
+        &format!(
+            "{}{}",
+            act("X1", "273 23:00", "1h", "kind transfer"),
+            act("U1", "274 00:00", "1h", "kind purge")
+        ),
+        day,
+    );
+    let m = fails(
+        &format!(
+            "{}{}",
+            act("X1", "273 09:00", "1h", "kind transfer"),
+            act("U1", "273 23:00", "1h", "kind purge")
+        ),
+        day,
+    );
+    assert!(m.contains("later day"), "{m}");
+}
+
+#[test]
+fn requires_preceding_max_gap_is_inclusive() {
+    let rule = "    kind: requires_preceding\n    select: { kind: burn }\n    preceding: { kind: poll }\n    max_gap: 60m\n";
+    let poll = act("G1", "273 08:30", "30m", "kind poll");
+    passes(
+        &format!("{poll}{}", act("B1", "273 10:00", "20m", "kind burn")),
+        rule,
+    );
+    let m = fails(
+        &format!("{poll}{}", act("B1", "273 10:01", "20m", "kind burn")),
+        rule,
+    );
+    assert!(m.contains("the nearest, `G1`, ends 1h1m before"), "{m}");
+    // A poll that ends after the burn starts does not count.
+    fails(
+        &format!(
+            "{}{}",
+            act("G1", "273 09:50", "30m", "kind poll"),
+            act("B1", "273 10:00", "20m", "kind burn")
+        ),
+        rule,
+    );
+}
+
+#[test]
+fn requires_following_max_gap_is_inclusive() {
+    let rule = "    kind: requires_following\n    select: { kind: dam }\n    following: { kind: screening }\n    max_gap: 2h\n";
+    let dam = act("D1", "273 09:00", "1h", "kind dam");
+    passes(
+        &format!("{dam}{}", act("S1", "273 12:00", "1h", "kind screening")),
+        rule,
+    );
+    fails(
+        &format!("{dam}{}", act("S1", "273 12:01", "1h", "kind screening")),
+        rule,
+    );
+    fails(&dam, rule);
+}
+
+#[test]
+fn sequence_steps_may_touch_but_not_overlap_or_be_missing() {
+    let rule = "    kind: sequence\n    steps:\n      - { kind: demate }\n      - { kind: drift }\n      - { kind: pushoff }\n    max_gap: 30m\n";
+    let chain = |second: &str, third: &str| {
+        format!(
+            "{}{}{}",
+            act("U1", "273 10:00", "10m", "kind demate"),
+            act("U2", second, "10m", "kind drift"),
+            act("U3", third, "10m", "kind pushoff")
+        )
+    };
+    passes(&chain("273 10:10", "273 10:50"), rule);
+    let m = fails(&chain("273 10:09", "273 10:49"), rule);
+    assert!(
+        m.contains("step 2 `U2` starts before step 1 `U1` ends"),
+        "{m}"
+    );
+    let m = fails(&chain("273 10:10", "273 10:51"), rule);
+    assert!(
+        m.contains("step 3 `U3` starts 31m after step 2 `U2` ends; the maximum is 30m"),
+        "{m}"
+    );
+    let m = fails(
+        &format!(
+            "{}{}",
+            act("U1", "273 10:00", "10m", "kind demate"),
+            act("U3", "273 11:00", "10m", "kind pushoff")
+        ),
+        rule,
+    );
+    assert!(m.contains("lacks step 2"), "{m}");
+}
+
+#[test]
+fn max_per_period_counts_starts_in_a_half_open_window() {
+    let rule =
+        "    kind: max_per_period\n    select: { kind: burn }\n    period: 24h\n    max_count: 2\n";
+    let two = format!(
+        "{}{}",
+        act("B1", "273 00:00", "10m", "kind burn"),
+        act("B2", "273 12:00", "10m", "kind burn")
+    );
+    passes(
+        &format!("{two}{}", act("B3", "274 00:00", "10m", "kind burn")),
+        rule,
+    );
+    let m = fails(
+        &format!("{two}{}", act("B3", "273 23:59", "10m", "kind burn")),
+        rule,
+    );
+    assert!(m.contains("3 activities start within 1d"), "{m}");
+    let dur = "    kind: max_per_period\n    select: { kind: burn }\n    period: 24h\n    max_duration: 1h\n";
+    passes(
+        &format!(
+            "{}{}",
+            act("B1", "273 00:00", "30m", "kind burn"),
+            act("B2", "273 12:00", "30m", "kind burn")
+        ),
+        dur,
+    );
+    fails(
+        &format!(
+            "{}{}",
+            act("B1", "273 00:00", "30m", "kind burn"),
+            act("B2", "273 12:00", "31m", "kind burn")
+        ),
+        dur,
+    );
+}
+
+#[test]
+fn resource_capacity_counts_amounts_and_touching_uses_do_not_add() {
+    let rule = "    kind: resource_capacity\n    resource: GROUND-CHAIN\n";
+    let base = format!(
+        "{}{}",
+        act("C1", "273 10:00", "1h", "uses GROUND-CHAIN"),
+        act("C2", "273 10:30", "1h", "uses GROUND-CHAIN")
+    );
+    passes(
+        &format!(
+            "{base}{}",
+            act("C3", "273 11:00", "1h", "uses GROUND-CHAIN")
+        ),
+        rule,
+    );
+    let m = fails(
+        &format!(
+            "{base}{}",
+            act("C3", "273 10:59", "1h", "uses GROUND-CHAIN")
+        ),
+        rule,
+    );
+    assert!(m.contains("reach 3 at once (maximum 2)"), "{m}");
+    fails(&act("C1", "273 10:00", "1h", "uses GROUND-CHAIN 3"), rule);
+    let count = "    kind: resource_capacity\n    select: { kind: burn }\n    max: 1\n";
+    passes(
+        &format!(
+            "{}{}",
+            act("B1", "273 10:00", "1h", "kind burn"),
+            act("B2", "273 11:00", "1h", "kind burn")
+        ),
+        count,
+    );
+}
+
+#[test]
+fn crew_day_counts_group_activities_for_every_member() {
+    let rule = "    kind: crew_day\n    select: { role: CREW }\n    max_work: 6h30m\n";
+    let crew = |id: &str, who: &str, at: &str, lasts: &str| {
+        format!("  activity {id} {{ at 2014/{at} lasts {lasts} by {who} kind crew }}\n")
+    };
+    let day = format!(
+        "{}{}",
+        crew("C1", "FE-5", "273 08:00", "4h"),
+        crew("C2", "CREW", "273 13:00", "2h30m")
+    );
+    passes(&day, rule);
+    let over = format!("{day}{}", crew("C3", "FE-6", "273 16:00", "4h1m"));
+    let m = fails(&over, rule);
+    assert!(m.contains("`FE-6` works 6h31m"), "{m}");
+    // Time after midnight counts for the next day.
+    passes(
+        &format!(
+            "{}{}",
+            crew("C1", "FE-5", "273 20:00", "6h"),
+            crew("C2", "FE-5", "274 08:00", "4h")
+        ),
+        rule,
+    );
+}
+
+#[test]
+fn an_activity_without_a_time_is_reported_not_skipped() {
+    let plan = format!("{HEAD}  activity A1 {{ after A2 lasts 1h kind burn }}\n  activity A2 {{ after A1 lasts 1h }}\n}}\n");
+    let rules = "rules:\n  - id: R\n    title: the rule\n    kind: min_separation\n    select: { kind: burn }\n    min: 1h\n";
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", rules)]);
+    assert!(run
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::FlightRuleUnknown));
+    assert_eq!(run.verdict(), Verdict::Fail);
+}
+
+#[test]
+fn a_waived_violation_passes_with_waivers_and_an_unused_waiver_warns() {
+    let rule = "rules:\n  - id: FR-06\n    title: crew sleep\n    kind: forbidden_window\n    select: { role: CREW }\n    windows: [SLEEP]\n";
+    let body = "  activity C1 { at 2014/273 22:00 lasts 30m by FE-5 }\n  waive FR-06 for C1 ref \"CR-276-01\"\n";
+    let plan = format!("{HEAD}{body}}}\n");
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", rule)]);
+    assert_eq!(
+        run.verdict(),
+        Verdict::PassWithWaivers,
+        "{:#?}",
+        run.diagnostics
+    );
+    assert!(run
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::WaivedViolation));
+    let body = "  activity C1 { at 2014/273 12:00 lasts 30m by FE-5 }\n  waive FR-06 for C1 ref \"CR-276-01\"\n";
+    let plan = format!("{HEAD}{body}}}\n");
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", rule)]);
+    assert_eq!(run.verdict(), Verdict::Pass);
+    assert!(run.diagnostics.iter().any(|d| d.code == Code::UnusedWaiver));
+}
+
+#[test]
+fn a_window_the_plan_does_not_declare_is_an_invalid_rule_file_at_the_name() {
+    let rules = "rules:\n  - id: FR-01\n    title: relay\n    kind: requires_window\n    select: { kind: op }\n    windows: [W, TDSR]\n";
+    let plan = format!("{HEAD}{}}}\n", act("A1", "273 10:00", "20m", "kind op"));
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", rules)]);
+    let d = run
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::InvalidFlightRuleFile)
+        .expect("F003");
+    let s = d.primary.span;
+    assert_eq!(&rules[s.start as usize..s.end as usize], "TDSR");
+    assert!(run.has_invalid_input());
+}
