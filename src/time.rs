@@ -332,9 +332,64 @@ impl Interval {
     }
 }
 
+/// Sorts and merges overlapping or touching intervals: the union as a sorted list of
+/// disjoint intervals.
+pub fn merge_intervals(mut v: Vec<Interval>) -> Vec<Interval> {
+    v.sort_unstable();
+    let mut out: Vec<Interval> = Vec::with_capacity(v.len());
+    for i in v {
+        match out.last_mut() {
+            Some(last) if i.start <= last.end => last.end = last.end.max(i.end),
+            _ => out.push(i),
+        }
+    }
+    out
+}
+
+/// The first part of `need` that `cover` (sorted, disjoint, as from [`merge_intervals`])
+/// does not cover, by binary search. Covering is inclusive of the ends.
+pub fn first_gap(cover: &[Interval], need: Interval) -> Option<Interval> {
+    let k = cover.partition_point(|c| c.end <= need.start);
+    match cover.get(k) {
+        Some(c) if c.start <= need.start => {
+            if c.end >= need.end {
+                return None;
+            }
+            let stop = cover.get(k + 1).map_or(need.end, |n| n.start.min(need.end));
+            Some(Interval::new(c.end, stop))
+        }
+        Some(c) => Some(Interval::new(need.start, c.start.min(need.end))),
+        None => Some(need),
+    }
+}
+
+/// The first part of `iv` that `set` (sorted, disjoint) shares; touching shares nothing.
+pub fn first_overlap(set: &[Interval], iv: Interval) -> Option<Interval> {
+    let k = set.partition_point(|u| u.end <= iv.start);
+    let u = set.get(k)?;
+    (u.start < iv.end).then(|| Interval::new(u.start.max(iv.start), u.end.min(iv.end)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interval_sets_are_half_open() {
+        let iv = |a, b| Interval::new(Time(a), Time(b));
+        let u = merge_intervals(vec![iv(20, 30), iv(10, 20), iv(40, 50)]);
+        assert_eq!(u, vec![iv(10, 30), iv(40, 50)]);
+        assert_eq!(first_gap(&u, iv(10, 30)), None);
+        assert_eq!(first_gap(&u, iv(12, 41)), Some(iv(30, 40)));
+        assert_eq!(first_gap(&u, iv(5, 15)), Some(iv(5, 10)));
+        assert_eq!(first_gap(&u, iv(60, 70)), Some(iv(60, 70)));
+        assert_eq!(
+            first_overlap(&u, iv(30, 40)),
+            None,
+            "touching is not overlapping"
+        );
+        assert_eq!(first_overlap(&u, iv(29, 41)), Some(iv(29, 30)));
+    }
 
     #[test]
     fn doy_and_iso_agree() {

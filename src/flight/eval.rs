@@ -10,7 +10,7 @@
 use super::{Constraint, FlightRule, Selector};
 use crate::model::{ActIdx, Model, PlanIdx, PlanModel};
 use crate::syntax::ast::ResourceKind;
-use crate::time::{Dur, Interval, Time};
+use crate::time::{first_gap, first_overlap, merge_intervals as merge, Dur, Interval, Time};
 use rustc_hash::FxHashMap;
 
 /// One broken rule.
@@ -908,54 +908,9 @@ impl RuleCx<'_, '_> {
     }
 }
 
-/// Sorts and merges intervals; touching ones are joined.
-fn merge(mut ivs: Vec<Interval>) -> Vec<Interval> {
-    ivs.sort_unstable();
-    let mut out: Vec<Interval> = Vec::with_capacity(ivs.len());
-    for iv in ivs {
-        match out.last_mut() {
-            Some(last) if iv.start <= last.end => last.end = last.end.max(iv.end),
-            _ => out.push(iv),
-        }
-    }
-    out
-}
-
-/// The first part of `need` that `union` (merged) does not cover.
-fn first_gap(union: &[Interval], need: Interval) -> Option<Interval> {
-    // The last occurrence starting at or before the need's start.
-    let k = union.partition_point(|iv| iv.start <= need.start);
-    let covered_to = if k > 0 && union[k - 1].end > need.start {
-        union[k - 1].end
-    } else {
-        need.start
-    };
-    if covered_to >= need.end {
-        return None;
-    }
-    let next = union.get(k).map_or(need.end, |iv| iv.start.min(need.end));
-    let gap_end = if covered_to == need.start {
-        next
-    } else {
-        union.get(k).map_or(need.end, |iv| iv.start.min(need.end))
-    };
-    Some(Interval::new(covered_to, gap_end.max(covered_to)))
-}
-
-/// The first part of `iv` that `union` (merged) shares.
-fn first_overlap(union: &[Interval], iv: Interval) -> Option<Interval> {
-    let k = union.partition_point(|u| u.end <= iv.start);
-    let u = union.get(k)?;
-    (u.start < iv.end).then(|| Interval::new(u.start.max(iv.start), u.end.min(iv.end)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn iv(a: i64, b: i64) -> Interval {
-        Interval::new(Time(a), Time(b))
-    }
 
     #[test]
     fn globs() {
@@ -965,21 +920,6 @@ mod tests {
         assert!(!glob("A4*", "B49"));
         assert!(glob("A49", "A49"));
         assert!(!glob("A*5*9", "A49"));
-    }
-
-    #[test]
-    fn gaps_and_overlaps_are_half_open() {
-        let u = merge(vec![iv(10, 20), iv(20, 30), iv(40, 50)]);
-        assert_eq!(u, vec![iv(10, 30), iv(40, 50)]);
-        assert_eq!(first_gap(&u, iv(10, 30)), None);
-        assert_eq!(first_gap(&u, iv(12, 41)), Some(iv(30, 40)));
-        assert_eq!(first_gap(&u, iv(5, 15)), Some(iv(5, 10)));
-        assert_eq!(
-            first_overlap(&u, iv(30, 40)),
-            None,
-            "touching is not overlapping"
-        );
-        assert_eq!(first_overlap(&u, iv(29, 41)), Some(iv(29, 30)));
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub(super) fn expand_plan_windows(m: &mut Model, pi: PlanIdx) {
     for wi in 0..m.plans[pi].windows.len() {
         let (intervals, problems) = expand(&m.plans[pi].windows[wi].decl.shape, horizon);
         m.bad_intervals.extend(problems);
-        m.plans[pi].windows[wi].intervals = merge(intervals);
+        m.plans[pi].windows[wi].intervals = crate::time::merge_intervals(intervals);
     }
 }
 
@@ -112,17 +112,4 @@ fn expand(shape: &WindowShape, horizon: Option<Interval>) -> (Vec<Interval>, Pro
         }
     }
     (out, problems)
-}
-
-/// Sorts and merges overlapping or touching intervals.
-pub fn merge(mut v: Vec<Interval>) -> Vec<Interval> {
-    v.sort();
-    let mut out: Vec<Interval> = Vec::with_capacity(v.len());
-    for i in v {
-        match out.last_mut() {
-            Some(last) if i.start <= last.end => last.end = last.end.max(i.end),
-            _ => out.push(i),
-        }
-    }
-    out
 }

@@ -283,6 +283,47 @@ fn load_window_file(
     }
 }
 
+/// Reads a file as UTF-8 text into `sources`: `Ok` with its id, or `Err` with the id of
+/// an empty or lossy copy when it cannot be read or is not UTF-8 (the finding, with
+/// `code`, is recorded at the first bad byte).
+fn read_utf8(
+    path: &Path,
+    sources: &mut SourceDb,
+    diags: &mut Vec<Diagnostic>,
+    code: Code,
+) -> Result<FileId, FileId> {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Ok(sources.add(path, text)),
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let id = sources.add(path, String::from_utf8_lossy(e.as_bytes()).into_owned());
+                diags.push(
+                    Diagnostic::new(
+                        code,
+                        "file is not valid UTF-8 text",
+                        Label::new(
+                            Span::new(id, valid..valid + 1),
+                            "first byte that is not UTF-8",
+                        ),
+                    )
+                    .with_help("save the file as UTF-8"),
+                );
+                Err(id)
+            }
+        },
+        Err(e) => {
+            let id = sources.add(path, String::new());
+            diags.push(Diagnostic::new(
+                code,
+                format!("file cannot be read: {e}"),
+                Label::new(Span::new(id, 0..0), "unreadable"),
+            ));
+            Err(id)
+        }
+    }
+}
+
 /// Reads and loads the flight-rule files.
 fn load_rule_files(
     paths: &[PathBuf],
@@ -291,34 +332,9 @@ fn load_rule_files(
 ) -> Vec<crate::flight::RuleSet> {
     let mut sets = Vec::new();
     for path in paths {
-        let text = match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    let valid = e.utf8_error().valid_up_to();
-                    let id = sources.add(path, String::from_utf8_lossy(e.as_bytes()).into_owned());
-                    diags.push(Diagnostic::new(
-                        Code::InvalidFlightRuleFile,
-                        "flight-rule file is not valid UTF-8 text",
-                        Label::new(
-                            Span::new(id, valid..valid + 1),
-                            "first byte that is not UTF-8",
-                        ),
-                    ));
-                    continue;
-                }
-            },
-            Err(e) => {
-                let id = sources.add(path, String::new());
-                diags.push(Diagnostic::new(
-                    Code::InvalidFlightRuleFile,
-                    format!("flight-rule file cannot be read: {e}"),
-                    Label::new(Span::new(id, 0..0), "unreadable"),
-                ));
-                continue;
-            }
+        let Ok(id) = read_utf8(path, sources, diags, Code::InvalidFlightRuleFile) else {
+            continue;
         };
-        let id = sources.add(path, text);
         let (set, d) = crate::flight::load(id, sources.text(id));
         diags.extend(d);
         sets.push(set);
@@ -456,48 +472,17 @@ impl Loader {
         asts: &mut Vec<syntax::ast::SourceAst>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<FileId> {
-        {
-            let (id, readable) = match std::fs::read(path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => (sources.add(path, text), true),
-                    Err(e) => {
-                        let valid = e.utf8_error().valid_up_to();
-                        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                        let id = sources.add(path, lossy);
-                        diags.push(
-                            Diagnostic::new(
-                                Code::UnreadableSource,
-                                "file is not valid UTF-8 text",
-                                Label::new(
-                                    Span::new(id, valid..valid + 1),
-                                    "first byte that is not UTF-8",
-                                ),
-                            )
-                            .with_help("save the file as UTF-8"),
-                        );
-                        (id, false)
-                    }
-                },
-                Err(e) => {
-                    let id = sources.add(path, String::new());
-                    diags.push(Diagnostic::new(
-                        Code::UnreadableSource,
-                        format!("file cannot be read: {e}"),
-                        Label::new(Span::new(id, 0..0), "unreadable"),
-                    ));
-                    (id, false)
-                }
-            };
-            if !readable {
+        match read_utf8(path, sources, diags, Code::UnreadableSource) {
+            Ok(id) => Some(id),
+            Err(id) => {
                 asts.push(syntax::ast::SourceAst {
                     file: id,
                     plans: Vec::new(),
                     procedures: Vec::new(),
                     has_syntax_errors: true,
                 });
-                return None;
+                None
             }
-            Some(id)
         }
     }
 

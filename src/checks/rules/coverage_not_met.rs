@@ -2,7 +2,7 @@ use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
 use crate::model::{PlanModel, ProcIdx};
 use crate::syntax::ast::{Needs, NeedsMode};
-use crate::time::{Interval, Time};
+use crate::time::{first_gap, merge_intervals as merge, Interval, Time};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 rule! {
@@ -46,19 +46,6 @@ rule! {
     CoverageNotMet, Reporter::Check(check)
 }
 
-/// Sorts and merges overlapping or touching intervals.
-fn merge(mut v: Vec<Interval>) -> Vec<Interval> {
-    v.sort_unstable();
-    let mut out: Vec<Interval> = Vec::with_capacity(v.len());
-    for i in v {
-        match out.last_mut() {
-            Some(last) if i.start <= last.end => last.end = last.end.max(i.end),
-            _ => out.push(i),
-        }
-    }
-    out
-}
-
 /// The intersection of two sorted lists of disjoint intervals, in linear time.
 fn intersect(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
     let (mut i, mut j) = (0, 0);
@@ -98,22 +85,6 @@ fn coverage(plan: &PlanModel, mode: NeedsMode, windows: &[usize]) -> Vec<Interva
             }
             merge(acc)
         }
-    }
-}
-
-/// The first part of `i` that `cover` (sorted, disjoint, not touching) leaves out.
-fn first_gap(cover: &[Interval], i: Interval) -> Option<Interval> {
-    let k = cover.partition_point(|c| c.end <= i.start);
-    match cover.get(k) {
-        Some(c) if c.start <= i.start => {
-            if c.end >= i.end {
-                return None;
-            }
-            let stop = cover.get(k + 1).map_or(i.end, |n| n.start.min(i.end));
-            Some(Interval::new(c.end, stop))
-        }
-        Some(c) => Some(Interval::new(i.start, c.start.min(i.end))),
-        None => Some(i),
     }
 }
 
@@ -265,9 +236,10 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{first_gap, intersect, merge};
+    use super::intersect;
     use crate::checks::rules::findings;
     use crate::diag::Code;
+    use crate::time::{first_gap, merge_intervals as merge};
     use crate::time::{Interval, Time};
 
     fn iv(a: i64, b: i64) -> Interval {
