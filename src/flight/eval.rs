@@ -54,18 +54,29 @@ pub struct Evaluation {
     pub missing: Vec<MissingName>,
 }
 
-/// Checks every plan of the model against every rule.
+/// Checks every plan of the model against every rule. The rules run side by side (each
+/// is a pure reading of the plan); the results keep the order of plans, then rules.
 pub fn evaluate(model: &Model, rules: &[&FlightRule]) -> Evaluation {
     let mut ev = Evaluation::default();
+    let indices: Vec<usize> = (0..rules.len()).collect();
     for (pi, plan) in model.plans.iter().enumerate() {
         let cx = PlanCx::new(pi, plan);
-        for (ri, rule) in rules.iter().enumerate() {
-            let mut r = RuleCx {
+        for part in crate::par::map_ordered(&indices, |&ri| {
+            let mut part = Evaluation::default();
+            RuleCx {
                 cx: &cx,
                 rule: ri,
-                ev: &mut ev,
-            };
-            r.check(&rule.check);
+                ev: &mut part,
+            }
+            .check(&rules[ri].check);
+            // A rule that selects twice (`a` and `b`) reports an unknown activity once.
+            part.unknown.sort_by_key(|u| u.activity);
+            part.unknown.dedup();
+            part
+        }) {
+            ev.violations.extend(part.violations);
+            ev.unknown.extend(part.unknown);
+            ev.missing.extend(part.missing);
         }
     }
     ev
@@ -77,6 +88,10 @@ struct PlanCx<'a> {
     plan: &'a PlanModel,
     /// role → the group it belongs to (`FE-5` → `CREW`).
     group_of: FxHashMap<&'a str, &'a str>,
+    /// Every activity with a known time, sorted by (start, end, index) once for all rules.
+    by_start: Vec<(Interval, ActIdx)>,
+    /// The activities whose time is unknown, in index order.
+    unknown: Vec<ActIdx>,
 }
 
 impl<'a> PlanCx<'a> {
@@ -86,10 +101,21 @@ impl<'a> PlanCx<'a> {
             .iter()
             .filter_map(|r| Some((r.name.value.as_str(), r.group.as_ref()?.value.as_str())))
             .collect();
+        let mut by_start = Vec::with_capacity(plan.activities.len());
+        let mut unknown = Vec::new();
+        for (ai, a) in plan.activities.iter().enumerate() {
+            match a.time.interval() {
+                Some(iv) => by_start.push((iv, ai)),
+                None => unknown.push(ai),
+            }
+        }
+        by_start.sort_unstable();
         PlanCx {
             index,
             plan,
             group_of,
+            by_start,
+            unknown,
         }
     }
 
@@ -199,27 +225,23 @@ impl RuleCx<'_, '_> {
         keep: impl Fn(&crate::model::ActivityModel) -> bool,
     ) -> Vec<(Interval, ActIdx)> {
         let plan = self.cx.plan;
-        let mut out = Vec::new();
-        for ai in 0..plan.activities.len() {
-            if !keep(&plan.activities[ai]) || !self.cx.matches(sel, ai) {
-                continue;
-            }
-            match plan.activities[ai].time.interval() {
-                Some(iv) => out.push((iv, ai)),
-                None => {
-                    let u = Unknown {
-                        rule: self.rule,
-                        plan: self.cx.index,
-                        activity: ai,
-                    };
-                    if !self.ev.unknown.contains(&u) {
-                        self.ev.unknown.push(u);
-                    }
-                }
+        let wanted = |ai: ActIdx| keep(&plan.activities[ai]) && self.cx.matches(sel, ai);
+        for &ai in &self.cx.unknown {
+            if wanted(ai) {
+                self.ev.unknown.push(Unknown {
+                    rule: self.rule,
+                    plan: self.cx.index,
+                    activity: ai,
+                });
             }
         }
-        out.sort_unstable();
-        out
+        // Already sorted: filtering keeps the order.
+        self.cx
+            .by_start
+            .iter()
+            .copied()
+            .filter(|&(_, ai)| wanted(ai))
+            .collect()
     }
 
     fn violate(&mut self, activities: Vec<ActIdx>, interval: Option<Interval>, detail: String) {
@@ -342,35 +364,59 @@ impl RuleCx<'_, '_> {
     }
 
     fn no_overlap(&mut self, a: &Selector, b: &Selector, margin: Dur) {
-        let aa = self.select(a);
+        // `a` widened by the margin; both lists stay sorted by start.
+        let aa: Vec<(Interval, ActIdx)> = self
+            .select(a)
+            .into_iter()
+            .map(|(iv, ai)| {
+                let lo = Time(iv.start.0 - margin.0);
+                (Interval::new(lo, Time(iv.end.0 + margin.0)), ai)
+            })
+            .collect();
         let bb = self.select(b);
-        // Sweep: `a` by start; `b` enters the active set when it starts before the
-        // widened `a` ends, and leaves for good once it ends before a widened `a` starts
-        // (the starts only grow).
-        let mut active: std::collections::BTreeSet<(Time, Time, ActIdx)> = Default::default();
-        let mut next_b = 0;
+        // One sweep over both lists by start. Each side keeps the intervals that are still
+        // running, ordered by end; an interval that starts meets every running one of the
+        // other side (they started before it and end after its start), so each
+        // overlapping pair is found once, by the later one: O((a + b) log + pairs).
+        type Running = std::collections::BTreeSet<(Time, Time, ActIdx)>;
+        let (mut run_a, mut run_b): (Running, Running) = Default::default();
+        let drop_ended = |set: &mut Running, now: Time| {
+            while set.first().is_some_and(|f| f.0 <= now) {
+                set.pop_first();
+            }
+        };
         let mut found = Vec::new();
-        for &(iv, ai) in &aa {
-            let lo = Time(iv.start.0 - margin.0);
-            let hi = Time(iv.end.0 + margin.0);
-            while next_b < bb.len() && bb[next_b].0.start < hi {
-                let (biv, bi) = bb[next_b];
-                active.insert((biv.end, biv.start, bi));
-                next_b += 1;
-            }
-            while let Some(&first) = active.first() {
-                if first.0 <= lo {
-                    active.pop_first();
-                } else {
-                    break;
+        let (mut i, mut j) = (0, 0);
+        while i < aa.len() || j < bb.len() {
+            let take_a = j >= bb.len() || (i < aa.len() && aa[i].0.start <= bb[j].0.start);
+            if take_a {
+                let (iv, ai) = aa[i];
+                i += 1;
+                drop_ended(&mut run_b, iv.start);
+                for &(bend, bstart, bi) in &run_b {
+                    if bi != ai {
+                        found.push((
+                            ai,
+                            bi,
+                            Interval::new(bstart.max(iv.start), bend.min(iv.end)),
+                        ));
+                    }
                 }
-            }
-            for &(bend, bstart, bi) in &active {
-                if bi == ai || bstart >= hi {
-                    continue;
+                run_a.insert((iv.end, iv.start, ai));
+            } else {
+                let (iv, bi) = bb[j];
+                j += 1;
+                drop_ended(&mut run_a, iv.start);
+                for &(aend, astart, ai) in &run_a {
+                    if bi != ai {
+                        found.push((
+                            ai,
+                            bi,
+                            Interval::new(astart.max(iv.start), aend.min(iv.end)),
+                        ));
+                    }
                 }
-                let overlap = Interval::new(bstart.max(lo), bend.min(hi));
-                found.push((ai, bi, overlap));
+                run_b.insert((iv.end, iv.start, bi));
             }
         }
         for (ai, bi, overlap) in found {
