@@ -320,3 +320,61 @@ fn the_project_file_sets_rule_files_and_severities() {
         .code(0)
         .stdout(predicate::str::starts_with("pass: 0 errors"));
 }
+
+#[test]
+fn a_yaml_alias_bomb_in_a_rule_file_is_refused_with_exit_2() {
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+    for (name, prev) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+        .iter()
+        .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+    {
+        let refs = vec![format!("*{prev}"); 9].join(", ");
+        bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    bomb.push_str("rules: [*i]\n");
+    let dir = flight_mission(
+        &bomb,
+        "  activity A25 { at 2014/276 02:00 lasts 30m by CREW }\n",
+        None,
+    );
+    opsplan()
+        .args(["check", "--color", "never"])
+        .arg(dir.path())
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("error[F003]"));
+}
+
+#[test]
+fn window_files_from_flight_dynamics_are_merged_with_the_plan() {
+    let rules = "rules:\n  - id: FR-07\n    title: Transfer inside an RGS pass\n    kind: requires_window\n    select: { kind: transfer }\n    windows: [RGS]\n";
+    let run = |at: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("w40.plan"),
+            format!(
+                "plan W40 {{\n  horizon 2014/273 00:00 .. 2014/274 00:00\n  use windows \"rgs.csv\"\n  use rules \"rules.yaml\"\n  roles MCC-M\n  window RGS 2014/273 07:21 .. 2014/273 07:34\n  activity A12 {{ at 2014/273 {at} lasts 10m by MCC-M kind transfer }}\n}}\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("rules.yaml"), rules).unwrap();
+        std::fs::write(
+            dir.path().join("rgs.csv"),
+            "Window,Station,AOS (UTC),LOS (UTC)\nRGS,Shchyolkovo,2014/273 08:55,2014/273 09:07\n",
+        )
+        .unwrap();
+        opsplan()
+            .args(["check", "--color", "never"])
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    // In the pass from the file, in the pass declared in the plan, and in neither.
+    assert_eq!(run("08:56").status.code(), Some(0));
+    assert_eq!(run("07:22").status.code(), Some(0));
+    let out = run("08:50");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("not covered from 2014/273 08:50 to 2014/273 08:55"));
+}
