@@ -106,4 +106,5 @@ pub(crate) fn violation_diagnostic(
         ));
     }
     d.with_flight_rule(rule.id.clone(), &rule.traces)
+        .with_interval(v.interval)
 }

@@ -56,6 +56,8 @@ pub struct Diagnostic {
     pub flight_rule: Option<String>,
     /// The requirement IDs the finding traces to (a flight rule's `traces`).
     pub traces: Vec<String>,
+    /// When the problem occurs (a flight-rule violation's interval).
+    pub interval: Option<crate::time::Interval>,
 }
 
 impl Diagnostic {
@@ -71,7 +73,13 @@ impl Diagnostic {
             notes: Vec::new(),
             flight_rule: None,
             traces: Vec::new(),
+            interval: None,
         }
+    }
+
+    pub fn with_interval(mut self, interval: Option<crate::time::Interval>) -> Self {
+        self.interval = interval;
+        self
     }
 
     pub fn with_flight_rule(mut self, id: impl Into<String>, traces: &[String]) -> Self {

@@ -39,7 +39,16 @@ struct JsonDiagnostic<'a> {
     flight_rule: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     traces: &'a [String],
+    /// When the problem occurs, in ISO 8601 UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    when: Option<When>,
     docs: String,
+}
+
+#[derive(Serialize)]
+struct When {
+    start: String,
+    end: String,
 }
 
 #[derive(Serialize)]
@@ -83,6 +92,10 @@ pub fn render(sources: &SourceDb, diags: &[Diagnostic]) -> String {
                         .collect(),
                     flight_rule: d.flight_rule.as_deref(),
                     traces: &d.traces,
+                    when: d.interval.map(|iv| When {
+                        start: iv.start.format(crate::time::Notation::Iso),
+                        end: iv.end.format(crate::time::Notation::Iso),
+                    }),
                     docs: format!("opsplan rule {}", info.code),
                 }
             })
