@@ -12,6 +12,10 @@
 
 mod generate;
 
+// The allocator of the shipped binary (src/main.rs), so that timings match the CLI.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput};
 use generate::{generate, Generated, Spec};
 use opsplan::diag::Severity;

@@ -6,6 +6,10 @@
 
 mod generate;
 
+// The allocator of the shipped binary (src/main.rs), so that timings match the CLI.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use generate::{generate, Spec};
 use opsplan::flight::{evaluate, load, FlightRule};
