@@ -847,13 +847,21 @@ impl RuleCx<'_, '_> {
         let mut level: u64 = 0;
         let mut running: std::collections::BTreeSet<ActIdx> = Default::default();
         let mut episode: Option<(Time, u64, Vec<ActIdx>)> = None;
-        for (t, is_start, amount, ai) in events {
-            if is_start {
-                level += amount;
-                running.insert(ai);
-            } else {
-                level -= amount;
-                running.remove(&ai);
+        let mut k = 0;
+        while k < events.len() {
+            // Every event at one instant first: an end and a start at the same time leave
+            // the level where it was, without a dip that would split an episode.
+            let t = events[k].0;
+            while k < events.len() && events[k].0 == t {
+                let (_, is_start, amount, ai) = events[k];
+                if is_start {
+                    level += amount;
+                    running.insert(ai);
+                } else {
+                    level -= amount;
+                    running.remove(&ai);
+                }
+                k += 1;
             }
             if level > limit {
                 match &mut episode {
