@@ -17,6 +17,7 @@ pub mod flight;
 pub mod model;
 pub mod output;
 pub mod par;
+pub mod reqs;
 pub mod source;
 pub mod syntax;
 pub mod time;

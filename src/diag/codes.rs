@@ -1,6 +1,6 @@
 //! The one code table. Codes are stable: never reuse or renumber one.
 //! Family prefixes: `E` syntax and literals, `R` references, `G` graph,
-//! `T` timing, `P` procedure logic, `F` flight rules (later: `Q` requirement import, `X` trace).
+//! `T` timing, `P` procedure logic, `F` flight rules, `Q` requirement import (later: `X` trace).
 //! Each code's documentation lives in its rule file under `src/checks/rules/`.
 
 use super::Severity;
@@ -14,6 +14,7 @@ pub enum Family {
     Timing,
     Procedure,
     FlightRule,
+    Requirements,
 }
 
 /// Static facts about a code.
@@ -129,6 +130,8 @@ code_table! {
         "A waiver matches no violation (the rule is met, or the waiver is stale)";
     UndefinedFlightRule => "F006", "undefined-flight-rule", FlightRule, Error,
         "A waiver names a flight rule that no rule file defines";
+    InvalidRequirementExport => "Q001", "invalid-requirement-export", Requirements, Error,
+        "A requirements export (ReqIF, ReqIFz, CSV, XLSX, XLS, ODS) cannot be read, or one of its objects is malformed";
 }
 
 impl Code {
