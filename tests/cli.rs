@@ -378,3 +378,81 @@ fn window_files_from_flight_dynamics_are_merged_with_the_plan() {
     assert!(String::from_utf8_lossy(&out.stdout)
         .contains("not covered from 2014/273 08:50 to 2014/273 08:55"));
 }
+
+#[test]
+fn reqs_list_reads_the_example_module() {
+    opsplan()
+        .args(["reqs", "list", "requirements/atv-ops-requirements.csv", "--color", "never"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "ATV-OPS-REQ-006  [requirement, level 2]",
+        ))
+        .stdout(predicate::str::contains(
+            "| Propellant transfer shall have ART and TDRS coverage.",
+        ))
+        .stdout(predicate::str::ends_with(
+            "37 objects (7 headings, 30 requirements), 0 links (0 to objects not in the inputs), 0 errors in 1 files\n",
+        ));
+    let out = opsplan()
+        .args([
+            "reqs",
+            "list",
+            "requirements/atv-ops-requirements.csv",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let objects = json["files"][0]["objects"].as_array().unwrap();
+    assert_eq!(objects.len(), 37);
+    assert_eq!(objects[1]["id"], "ATV-OPS-REQ-001");
+    assert_eq!(objects[1]["fingerprint"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn reqs_list_of_a_broken_export_is_located_and_exit_2() {
+    opsplan()
+        .args([
+            "reqs",
+            "list",
+            "tests/fixtures/Q001-invalid-requirement-export",
+            "--color",
+            "never",
+        ])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("atv-ops.csv:4:1"));
+    opsplan()
+        .args(["reqs", "list", "no/such.reqif"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such file"));
+}
+
+#[test]
+fn reqs_list_gives_the_line_of_each_record_whatever_the_line_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("lf.csv", "id,text\nR-1,a\nR-2,b\n"),
+        (
+            "crlf.csv",
+            "id,text\r\nR-1,a\r\nR-2,\"two\r\nlines\"\r\nR-3,c\r\n",
+        ),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let out = opsplan()
+            .args(["reqs", "list"])
+            .arg(dir.path().join(name))
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(&format!("{name}:2:1")), "{text}");
+        assert!(text.contains(&format!("{name}:3:1")), "{text}");
+        if name == "crlf.csv" {
+            assert!(text.contains("crlf.csv:5:1"), "{text}");
+        }
+    }
+}

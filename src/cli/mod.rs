@@ -59,6 +59,39 @@ failure (including an invalid flight-rule or window file).")]
         /// A code such as `G001` or a name such as `dependency-cycle`.
         code: Option<String>,
     },
+    /// Requirements exported from DOORS, DOORS Next, Polarion, ReqIF tools.
+    #[command(subcommand)]
+    Reqs(ReqsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReqsCommand {
+    /// List every object an export holds: id, heading or requirement, level, text,
+    /// attributes, links.
+    #[command(after_help = "Examples:\n  \
+opsplan reqs list requirements/atv-ops.reqif\n  \
+opsplan reqs list export.csv --prefix ATV-OPS-REQ\n  \
+opsplan reqs list trace.xlsx --sheet Requirements --format json\n\n\
+Formats: .reqif, .reqifz, .csv, .tsv, .xlsx, .xlsm, .xls, .ods (folders are searched).\n\
+Exit codes: 0 read, 2 an export or one of its objects could not be read (Q001), or usage.")]
+    List(ReqsListArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReqsListArgs {
+    /// Export files or folders.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// The sheet of a workbook to read.
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// A module prefix for bare DOORS absolute numbers in spreadsheets (`ATV-OPS-REQ`).
+    #[arg(long)]
+    pub prefix: Option<String>,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(clap::Args, Debug)]
@@ -104,6 +137,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(&args, &mut stdout),
         Command::Rule { code } => rule(code.as_deref(), &mut stdout),
+        Command::Reqs(ReqsCommand::List(args)) => reqs_list(&args, &mut stdout),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -165,6 +199,38 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     // delay the exit (a few percent of a 100,000-activity check).
     std::mem::forget(run);
     Ok(code)
+}
+
+fn reqs_list(args: &ReqsListArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+    let options = workspace::requirements::ImportOptions {
+        columns: crate::reqs::tabular::ColumnMap {
+            prefix: args.prefix.clone(),
+            ..Default::default()
+        },
+        sheet: args.sheet.clone(),
+    };
+    let run = match workspace::requirements::load_requirements(&args.files, &options) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("opsplan: error: {e}");
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    match args.format {
+        Format::Text => {
+            out.write_all(output::reqs::text(&run).as_bytes())?;
+            let diags = output::text::render(&run.sources, &run.diagnostics, use_color(args.color));
+            out.write_all(diags.as_bytes())?;
+            writeln!(out, "{}", output::reqs::summary(&run))?;
+        }
+        Format::Json => out.write_all(output::reqs::json(&run).as_bytes())?,
+    }
+    out.flush()?;
+    let failed = run
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error);
+    Ok(if failed { EXIT_FAILURE } else { EXIT_OK })
 }
 
 fn rule(code: Option<&str>, out: &mut impl Write) -> anyhow::Result<u8> {

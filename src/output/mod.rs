@@ -1,6 +1,7 @@
 //! Rendering findings. One file per format over the same diagnostics; no checking logic.
 
 pub mod json;
+pub mod reqs;
 pub mod text;
 
 use crate::diag::{Diagnostic, Label};

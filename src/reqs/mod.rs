@@ -6,6 +6,8 @@
 //!
 //! Layer: beside `syntax` (`source, time → diag → syntax, reqs → …`).
 
+pub mod reqif;
+pub mod tabular;
 pub mod xhtml;
 
 use crate::source::FileId;
@@ -23,7 +25,7 @@ pub struct Export {
 }
 
 /// A requirement or a heading, as the user cites it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReqObject {
     /// The id users cite: `ATV-OPS-REQ-006`, a DOORS Classic `PREFIX-123` rebuilt from the
     /// module prefix and the absolute number, a DOORS Next artifact number.
@@ -102,9 +104,19 @@ pub enum Direction {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum ReqLocation {
-    Text { line: usize, column: usize },
-    Cell { sheet: String, cell: String },
-    Xml { element: String, line: usize, column: usize },
+    Text {
+        line: usize,
+        column: usize,
+    },
+    Cell {
+        sheet: String,
+        cell: String,
+    },
+    Xml {
+        element: String,
+        line: usize,
+        column: usize,
+    },
 }
 
 /// `A1`-style name of a zero-based (row, column) cell.
@@ -140,10 +152,7 @@ pub fn fingerprint(
         h.update(norm(&v.display()).as_bytes());
         h.update([0u8]);
     }
-    h.finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -31,7 +31,9 @@ fn convert(xhtml: &str) -> Option<String> {
         match reader.read_event() {
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
                 let name = e.local_name();
-                let name = std::str::from_utf8(name.as_ref()).unwrap_or("").to_ascii_lowercase();
+                let name = std::str::from_utf8(name.as_ref())
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
                 match name.as_str() {
                     "br" => out.push('\n'),
                     "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "pre"
@@ -81,7 +83,9 @@ fn convert(xhtml: &str) -> Option<String> {
             }
             Ok(Event::End(e)) => {
                 let name = e.local_name();
-                let name = std::str::from_utf8(name.as_ref()).unwrap_or("").to_ascii_lowercase();
+                let name = std::str::from_utf8(name.as_ref())
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
                 match name.as_str() {
                     "ul" | "ol" => {
                         lists.pop();
@@ -216,7 +220,10 @@ mod tests {
     #[test]
     fn paragraphs_lists_tables_and_entities() {
         let x = r#"<reqif-xhtml:div xmlns:reqif-xhtml="http://www.w3.org/1999/xhtml"><reqif-xhtml:p>The unit shall &amp; must</reqif-xhtml:p><reqif-xhtml:ul><reqif-xhtml:li>one</reqif-xhtml:li><reqif-xhtml:li>two&#160;items</reqif-xhtml:li></reqif-xhtml:ul><reqif-xhtml:table><reqif-xhtml:tr><reqif-xhtml:td>a</reqif-xhtml:td><reqif-xhtml:td>b</reqif-xhtml:td></reqif-xhtml:tr></reqif-xhtml:table></reqif-xhtml:div>"#;
-        assert_eq!(to_text(x), "The unit shall & must\n- one\n- two items\na | b");
+        assert_eq!(
+            to_text(x),
+            "The unit shall & must\n- one\n- two items\na | b"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod dependency_cycle;
 pub mod duplicate_identifier;
 pub mod exclusive_resource_overlap;
 pub mod invalid_literal;
+pub mod invalid_requirement_export;
 pub mod invalid_window_file;
 pub mod non_positive_duration;
 pub mod outside_horizon;
@@ -79,6 +80,7 @@ pub(crate) const ALL: &[RuleEntry] = &[
     waived_violation::RULE,
     unused_waiver::RULE,
     undefined_flight_rule::RULE,
+    invalid_requirement_export::RULE,
 ];
 
 /// For the rules' unit tests: the findings of one code on one source text, which must parse

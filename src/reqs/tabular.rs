@@ -1,0 +1,1666 @@
+//! Requirements from tables: CSV, and XLSX/XLS/ODS workbooks (read with `calamine`).
+//!
+//! # Columns
+//!
+//! A table has a **header row** naming its columns, then one object per row, in document
+//! order. In a CSV file the header is the first row that names an id column and a text (or
+//! heading) column, within the first [`HEADER_SEARCH_ROWS`] rows; in a workbook the same
+//! search runs on the chosen sheet (or, with no sheet named, on each sheet in turn until one
+//! has a header row), so title rows above the header are skipped.
+//!
+//! [`ColumnMap`] names the columns; where it names none, a column is found by the aliases
+//! below. A header matches an alias when they agree after dropping case, blanks and
+//! punctuation (`In-links`, `Inlinks` and `in links` are the same).
+//!
+//! | role | aliases, by priority |
+//! |---|---|
+//! | id | [`ID_ALIASES`]: `Object Identifier`, `Identifier`, `ID`, `Absolute Number`, `Req ID`, … |
+//! | text | [`TEXT_ALIASES`]: `Object Text`, `Primary Text`, `Text`, `ReqIF.Text`, `Description` |
+//! | heading / title | [`HEADING_ALIASES`]: `Object Heading`, `Heading`, `Title`, `Name`, … |
+//! | level | [`LEVEL_ALIASES`]: `Object Level`, `Level`, `Outline Level` |
+//! | kind | [`KIND_ALIASES`]: `Artifact Type`, `oslc:instanceShape`, `Object Type`, `Type` |
+//! | module | [`MODULE_ALIASES`]: `Module`, `Module Name` |
+//! | links | [`LINK_ALIASES`] (`In-links`, `Out-links`, `Link To`, `Satisfies`, …) plus [`ColumnMap::links`] |
+//!
+//! A column named in [`ColumnMap`] is matched first exactly (trimmed, any case), then the
+//! lenient way.
+//!
+//! # Objects
+//!
+//! - **id**: the id cell; a number stored as a number reads as an integer (`12`, not `12.0`).
+//!   With [`ColumnMap::prefix`], a bare number gets the module prefix (`SRS` and `12` give
+//!   `SRS-12`; a prefix ending in `-`, `_`, `.` or `:` is used as it is). A row without an id
+//!   is reported and skipped; rows whose cells are all empty are skipped silently.
+//! - **text**: a cell holding XHTML (DOORS Next `Primary Text`, `<div xmlns=…>`) is converted
+//!   with [`super::xhtml::to_text`]; OOXML escapes (`_x000D_`) and CR LF become line breaks.
+//! - **heading**: an object is a heading when its kind contains `Heading` (DOORS Next), or,
+//!   when the table has no kind column, when it has a heading and no text (DOORS Classic).
+//! - **path**: with a level column, the headings above the object by level; without one,
+//!   the last heading before it.
+//! - **attributes**: every other column with a non-empty cell, typed: integer, real, `true`
+//!   / `false`, a date (ISO 8601, `dd.mm.yyyy`, or a workbook date cell) → [`AttrValue::Date`],
+//!   a Python-style list (`['A', 'B']`, as OSLC dumps write multi-valued enums) →
+//!   [`AttrValue::Enum`], else text. A number with a leading zero (`007`) stays text.
+//! - **links**: each link cell is split on line breaks, commas and semicolons. DOORS
+//!   Classic `Module Name:M` / `Object Identifier:N` pairs give the target `M:N`. A target
+//!   is resolved when an object with that id is in the same export; the others are counted
+//!   in [`Export::dangling_links`]. Directions: `in` for `In-links`, `Link From` and the
+//!   `… By` columns, `out` otherwise.
+//! - **location**: [`ReqLocation::Text`] (the line where the record starts, column 1) for
+//!   CSV; [`ReqLocation::Cell`] (the id cell) for workbooks.
+//!
+//! # Problems
+//!
+//! Nothing here panics; every problem is a diagnostic with code `Q001
+//! invalid-requirement-export`: no header row, no id column (naming the columns found), a
+//! row without an id, the same id twice (both places; the first object is kept), a column
+//! named in the map that is not there, an unreadable workbook or missing sheet. For CSV the
+//! span is the exact bytes in the decoded text ([`decode`]); for workbooks it is `0..0` and
+//! the message names the sheet and cell. At most [`MAX_PROBLEMS`] are reported per file,
+//! then one note counts the rest.
+//!
+//! One exception to "the same id twice": OSLC query dumps list a DOORS Next artifact twice,
+//! as the core artifact and as its module binding (which has a `module` cell). When exactly
+//! one of the two has a module cell, that row is kept and nothing is reported.
+
+use super::{
+    cell_name, fingerprint, xhtml, AttrValue, Direction, Export, Link, ReqLocation, ReqObject,
+};
+use crate::diag::{Code, Diagnostic, Label, Severity};
+use crate::source::{FileId, Span};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+
+/// The header row is searched for within this many first (non-empty) rows.
+pub const HEADER_SEARCH_ROWS: usize = 20;
+/// At most this many problems are reported per file; a final note counts the rest.
+pub const MAX_PROBLEMS: usize = 100;
+
+/// Headers taken as the id column, by priority.
+pub const ID_ALIASES: &[&str] = &[
+    "Object Identifier",
+    "Identifier",
+    "ID",
+    "Absolute Number",
+    "Req ID",
+    "Requirement ID",
+    "ReqIF.ForeignID",
+    "Key",
+];
+/// Headers taken as the text column, by priority.
+pub const TEXT_ALIASES: &[&str] = &[
+    "Object Text",
+    "Primary Text",
+    "Text",
+    "ReqIF.Text",
+    "Requirement Text",
+    "Description",
+];
+/// Headers taken as the heading (or title) column, by priority.
+pub const HEADING_ALIASES: &[&str] = &[
+    "Object Heading",
+    "Heading",
+    "ReqIF.ChapterName",
+    "Title",
+    "Name",
+    "ReqIF.Name",
+    "Object Short Text",
+];
+/// Headers taken as the outline level column, by priority.
+pub const LEVEL_ALIASES: &[&str] = &["Object Level", "Level", "Outline Level"];
+/// Headers taken as the object kind column, by priority.
+pub const KIND_ALIASES: &[&str] = &["Artifact Type", "oslc:instanceShape", "Object Type", "Type"];
+/// Headers taken as the module column, by priority.
+pub const MODULE_ALIASES: &[&str] = &["Module", "Module Name"];
+/// Headers taken as link columns (all that match), with their direction.
+pub const LINK_ALIASES: &[(&str, Direction)] = &[
+    ("In-links", Direction::In),
+    ("Out-links", Direction::Out),
+    ("Link To", Direction::Out),
+    ("Link From", Direction::In),
+    ("Links", Direction::Out),
+    ("Satisfies", Direction::Out),
+    ("Satisfied By", Direction::In),
+    ("Mitigates", Direction::Out),
+    ("Mitigated By", Direction::In),
+    ("Elaborates", Direction::Out),
+    ("Elaborated By", Direction::In),
+    ("Validated By", Direction::In),
+    ("Implemented By", Direction::In),
+    ("Derives", Direction::Out),
+    ("Derived From", Direction::Out),
+];
+
+/// Which columns hold what. Every field is optional: `None` finds the column by its
+/// aliases (see the module documentation).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ColumnMap {
+    pub id: Option<String>,
+    pub text: Option<String>,
+    pub heading: Option<String>,
+    pub level: Option<String>,
+    pub kind: Option<String>,
+    /// Module prefix put before a bare absolute number (`SRS` + `12` → `SRS-12`).
+    pub prefix: Option<String>,
+    /// Extra link columns, besides those found by [`LINK_ALIASES`].
+    pub links: Vec<String>,
+}
+
+/// Decodes a CSV file's bytes: a byte-order mark picks UTF-8 or UTF-16 (and is dropped);
+/// without one, UTF-8 when the bytes are valid UTF-8, else Windows-1252. Spans in CSV
+/// diagnostics are byte ranges in this text.
+pub fn decode(bytes: &[u8]) -> String {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return encoding
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
+    }
+}
+
+/// Reads the objects of a CSV export. See the module documentation.
+pub fn import_csv(file: FileId, bytes: &[u8], map: &ColumnMap) -> (Export, Vec<Diagnostic>) {
+    let text = decode(bytes);
+    let rows = csv_rows(&text);
+    let grid = Grid {
+        file,
+        origin: Origin::Csv,
+        rows,
+    };
+    grid.import(map)
+}
+
+/// Reads the objects of a workbook (`extension`: `xlsx`, `xlsm`, `xls`, `xlsb` or `ods`;
+/// anything else is sniffed). With `sheet`, only that sheet is read; without, the first
+/// sheet with a header row. See the module documentation.
+pub fn import_workbook(
+    file: FileId,
+    bytes: &[u8],
+    extension: &str,
+    map: &ColumnMap,
+    sheet: Option<&str>,
+) -> (Export, Vec<Diagnostic>) {
+    let here = Span::new(file, 0..0);
+    let problem = |message: String| {
+        (
+            Export {
+                file: Some(file),
+                ..Export::default()
+            },
+            vec![Diagnostic::new(
+                Code::InvalidRequirementExport,
+                message,
+                Label::new(here, "in this workbook"),
+            )],
+        )
+    };
+    // calamine is third-party code reading hostile bytes: a panic there is a problem
+    // with the file, not a crash.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_sheets(bytes, extension, sheet)
+    }));
+    let sheets = match read {
+        Ok(Ok(sheets)) => sheets,
+        Ok(Err(message)) => return problem(message),
+        Err(_) => return problem("unreadable workbook: the reader failed on its contents".into()),
+    };
+    let mut first_failure: Option<(Export, Vec<Diagnostic>)> = None;
+    let mut tried = Vec::new();
+    for (name, start, rows) in sheets {
+        let grid = Grid {
+            file,
+            origin: Origin::Sheet {
+                name: name.clone(),
+                start,
+            },
+            rows,
+        };
+        if sheet.is_some() {
+            return grid.import(map);
+        }
+        if grid.find_header(map).is_some() {
+            return grid.import(map);
+        }
+        tried.push(format!("'{name}'"));
+        if first_failure.is_none() {
+            first_failure = Some(grid.import(map));
+        }
+    }
+    match first_failure {
+        Some((export, mut diags)) if tried.len() == 1 => {
+            diags.truncate(MAX_PROBLEMS);
+            (export, diags)
+        }
+        Some(_) => problem(format!(
+            "no header row with an id and a text column in any sheet (tried {})",
+            tried.join(", ")
+        )),
+        None => problem("the workbook has no sheets".into()),
+    }
+}
+
+/// A sheet's name, the (row, column) of its first cell, and its rows.
+type SheetRows = (String, (usize, usize), Vec<Row>);
+
+fn read_sheets(
+    bytes: &[u8],
+    extension: &str,
+    sheet: Option<&str>,
+) -> Result<Vec<SheetRows>, String> {
+    use calamine::{open_workbook_from_rs, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
+    let cursor = std::io::Cursor::new(bytes.to_vec());
+    let ext = extension.trim_start_matches('.').to_ascii_lowercase();
+    let opened: Result<Sheets<_>, String> = match ext.as_str() {
+        "xlsx" | "xlsm" | "xlam" => open_workbook_from_rs::<Xlsx<_>, _>(cursor)
+            .map(Sheets::Xlsx)
+            .map_err(|e| e.to_string()),
+        "xls" | "xla" => open_workbook_from_rs::<Xls<_>, _>(cursor)
+            .map(Sheets::Xls)
+            .map_err(|e| e.to_string()),
+        "xlsb" => open_workbook_from_rs::<Xlsb<_>, _>(cursor)
+            .map(Sheets::Xlsb)
+            .map_err(|e| e.to_string()),
+        "ods" => open_workbook_from_rs::<Ods<_>, _>(cursor)
+            .map(Sheets::Ods)
+            .map_err(|e| e.to_string()),
+        _ => calamine::open_workbook_auto_from_rs(cursor).map_err(|e| e.to_string()),
+    };
+    let mut workbook = opened.map_err(|e| format!("unreadable workbook ({ext}): {e}"))?;
+    let names = workbook.sheet_names();
+    let chosen: Vec<String> = match sheet {
+        Some(wanted) => {
+            let found = names.iter().find(|n| n.as_str() == wanted).or_else(|| {
+                names
+                    .iter()
+                    .find(|n| n.trim().eq_ignore_ascii_case(wanted.trim()))
+            });
+            match found {
+                Some(n) => vec![n.clone()],
+                None => {
+                    return Err(format!(
+                        "the workbook has no sheet '{wanted}' (sheets: {})",
+                        quoted_list(&names)
+                    ))
+                }
+            }
+        }
+        None => names.clone(),
+    };
+    let mut out = Vec::new();
+    for name in chosen {
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| format!("unreadable sheet '{name}': {e}"))?;
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let rows = range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| Row {
+                cells: cells.iter().map(workbook_cell).collect(),
+                line: r0 as usize + i,
+                bytes: 0..0,
+                fields: Vec::new(),
+            })
+            .collect();
+        out.push((name, (r0 as usize, c0 as usize), rows));
+    }
+    Ok(out)
+}
+
+fn quoted_list(names: &[String]) -> String {
+    if names.is_empty() {
+        return "none".into();
+    }
+    names
+        .iter()
+        .map(|n| format!("'{n}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn workbook_cell(data: &calamine::Data) -> Cell {
+    use calamine::Data;
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::Int(i) => Cell::Int(*i),
+        Data::Float(f) => Cell::Real(*f),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::DateTime(dt) => {
+            if dt.is_duration() {
+                Cell::Real(dt.as_f64())
+            } else {
+                let (y, mo, d, h, mi, s, _ms) = dt.to_ymd_hms_milli();
+                if (h, mi, s) == (0, 0, 0) {
+                    Cell::Date(format!("{y:04}-{mo:02}-{d:02}"))
+                } else {
+                    Cell::Date(format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}"))
+                }
+            }
+        }
+        Data::DateTimeIso(s) => Cell::Date(s.clone()),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+/// One cell's value as read.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Empty,
+    Text(String),
+    Int(i64),
+    Real(f64),
+    Bool(bool),
+    Date(String),
+    Error(String),
+}
+
+impl Cell {
+    /// The cell as (raw) text; numbers without a needless `.0`.
+    fn raw(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) | Cell::Date(s) | Cell::Error(s) => s.clone(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Real(f) => real_text(*f),
+            Cell::Bool(b) => b.to_string(),
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+fn real_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 {
+        format!("{}", f as i64)
+    } else {
+        f.to_string()
+    }
+}
+
+/// A row: its cells, where it is (CSV: the 1-based line of the record start; workbook: the
+/// zero-based sheet row), and for CSV the record's bytes and each field's raw bytes.
+#[derive(Debug, Clone)]
+struct Row {
+    cells: Vec<Cell>,
+    line: usize,
+    bytes: Range<usize>,
+    fields: Vec<Range<usize>>,
+}
+
+impl Row {
+    fn cell(&self, col: Option<usize>) -> Option<&Cell> {
+        col.and_then(|c| self.cells.get(c))
+            .filter(|c| !c.is_blank())
+    }
+}
+
+/// The number of line ends (LF, CRLF or a lone CR) in `range` of `text`.
+fn line_breaks_in(text: &[u8], range: std::ops::Range<usize>) -> usize {
+    range
+        .filter(|&i| match text[i] {
+            b'\n' => true,
+            b'\r' => text.get(i + 1) != Some(&b'\n'),
+            _ => false,
+        })
+        .count()
+}
+
+/// The records of a CSV text; never fails (the `csv` crate reads every input).
+fn csv_rows(text: &str) -> Vec<Row> {
+    let delim = delimiter(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(text.as_bytes());
+    let mut starts = Vec::new();
+    let mut rows = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    let (mut breaks, mut counted) = (0usize, 0usize);
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {
+                let pos = record
+                    .position()
+                    .cloned()
+                    .unwrap_or_else(csv::Position::new);
+                starts.push(pos.byte() as usize);
+                rows.push(Row {
+                    cells: record
+                        .iter()
+                        .map(|f| Cell::Text(String::from_utf8_lossy(f).into_owned()))
+                        .collect(),
+                    // The csv crate's line count is off after CRLF line ends: count here,
+                    // from the previous record on (linear in the text).
+                    line: {
+                        let mut at = (pos.byte() as usize).min(text.len());
+                        // After a CRLF the crate places the record at its LF.
+                        if text.as_bytes().get(at) == Some(&b'\n') {
+                            at += 1;
+                        }
+                        breaks += line_breaks_in(text.as_bytes(), counted..at.max(counted));
+                        counted = at.max(counted);
+                        1 + breaks
+                    },
+                    bytes: 0..0,
+                    fields: Vec::new(),
+                });
+            }
+            Ok(false) => break,
+            // Only I/O and UTF-8 errors exist for byte records from a slice; stop reading.
+            Err(_) => break,
+        }
+    }
+    for i in 0..rows.len() {
+        let start = starts[i].min(text.len());
+        let end = starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or(text.len())
+            .clamp(start, text.len());
+        let raw = &text[start..end];
+        let trimmed = raw.trim_end_matches(['\r', '\n']).len();
+        rows[i].bytes = start..start + trimmed;
+        rows[i].fields = field_ranges(&text[start..start + trimmed], delim)
+            .into_iter()
+            .map(|r| start + r.start..start + r.end)
+            .collect();
+    }
+    rows
+}
+
+/// Byte ranges (in `record`) of each field, quotes included, split at delimiters outside
+/// quotes.
+fn field_ranges(record: &str, delim: u8) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut quoted = false;
+    for (i, b) in record.bytes().enumerate() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == delim && !quoted {
+            out.push(start..i);
+            start = i + 1;
+        }
+    }
+    out.push(start..record.len());
+    out
+}
+
+/// The separator: `,` unless the first line has none but has `;` or a tab.
+fn delimiter(text: &str) -> u8 {
+    let first = text
+        .trim_start_matches(['\u{feff}', '\r', '\n'])
+        .split(['\r', '\n'])
+        .next()
+        .unwrap_or("");
+    if first.contains(',') {
+        b','
+    } else if first.contains(';') {
+        b';'
+    } else if first.contains('\t') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+enum Origin {
+    Csv,
+    Sheet { name: String, start: (usize, usize) },
+}
+
+struct Grid {
+    file: FileId,
+    origin: Origin,
+    rows: Vec<Row>,
+}
+
+/// The columns found in the header row.
+#[derive(Debug, Default)]
+struct Columns {
+    header: usize,
+    names: Vec<String>,
+    id: Option<usize>,
+    text: Option<usize>,
+    heading: Option<usize>,
+    level: Option<usize>,
+    kind: Option<usize>,
+    module: Option<usize>,
+    links: Vec<(usize, Direction)>,
+}
+
+/// What one row gives before ids are checked and links resolved.
+struct Draft {
+    object: ReqObject,
+    row: usize,
+    id_col: usize,
+    has_module_cell: bool,
+    /// (kind, target as written, direction)
+    links: Vec<(String, String, Direction)>,
+}
+
+/// Lowercase letters and digits only: `In-links` → `inlinks`.
+fn norm(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn find_alias(names: &[String], aliases: &[&str]) -> Option<usize> {
+    aliases.iter().find_map(|a| {
+        let a = norm(a);
+        names.iter().position(|n| !n.is_empty() && norm(n) == a)
+    })
+}
+
+fn find_named(names: &[String], wanted: &str) -> Option<usize> {
+    let w = wanted.trim();
+    names
+        .iter()
+        .position(|n| n.trim().eq_ignore_ascii_case(w))
+        .or_else(|| {
+            let w = norm(w);
+            if w.is_empty() {
+                None
+            } else {
+                names.iter().position(|n| norm(n) == w)
+            }
+        })
+}
+
+fn role(names: &[String], named: &Option<String>, aliases: &[&str]) -> Option<usize> {
+    match named {
+        Some(n) => find_named(names, n),
+        None => find_alias(names, aliases),
+    }
+}
+
+impl Grid {
+    fn header_names(row: &Row) -> Vec<String> {
+        row.cells
+            .iter()
+            .map(|c| clean_text(&c.raw()).trim().to_string())
+            .collect()
+    }
+
+    /// The header row: the first of the first non-empty rows naming an id and a text or
+    /// heading column.
+    fn find_header(&self, map: &ColumnMap) -> Option<usize> {
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.cells.iter().any(|c| !c.is_blank()))
+            .take(HEADER_SEARCH_ROWS)
+            .find(|(_, r)| {
+                let names = Self::header_names(r);
+                role(&names, &map.id, ID_ALIASES).is_some()
+                    && (role(&names, &map.text, TEXT_ALIASES).is_some()
+                        || role(&names, &map.heading, HEADING_ALIASES).is_some())
+            })
+            .map(|(i, _)| i)
+    }
+
+    fn whole_span(&self) -> Span {
+        Span::new(self.file, 0..0)
+    }
+
+    /// The exact bytes of a cell (CSV), else the row, else nothing.
+    fn span(&self, row: usize, col: Option<usize>) -> Span {
+        match self.origin {
+            Origin::Csv => {
+                let r = &self.rows[row];
+                let range = col
+                    .and_then(|c| r.fields.get(c).cloned())
+                    .unwrap_or_else(|| r.bytes.clone());
+                Span::new(self.file, range)
+            }
+            Origin::Sheet { .. } => self.whole_span(),
+        }
+    }
+
+    fn cell_ref(&self, row: usize, col: usize) -> String {
+        match &self.origin {
+            Origin::Csv => format!("line {}", self.rows[row].line),
+            Origin::Sheet { start, .. } => cell_name(self.rows[row].line, start.1 + col),
+        }
+    }
+
+    /// `line 4` or `sheet 'Objects' cell B4`.
+    fn place(&self, row: usize, col: usize) -> String {
+        match &self.origin {
+            Origin::Csv => self.cell_ref(row, col),
+            Origin::Sheet { name, .. } => {
+                format!("sheet '{name}' cell {}", self.cell_ref(row, col))
+            }
+        }
+    }
+
+    fn location(&self, row: usize, col: usize) -> ReqLocation {
+        match &self.origin {
+            Origin::Csv => ReqLocation::Text {
+                line: self.rows[row].line,
+                column: 1,
+            },
+            Origin::Sheet { name, .. } => ReqLocation::Cell {
+                sheet: name.clone(),
+                cell: self.cell_ref(row, col),
+            },
+        }
+    }
+
+    fn module_name(&self) -> Option<String> {
+        match &self.origin {
+            Origin::Csv => None,
+            Origin::Sheet { name, .. } => Some(name.clone()),
+        }
+    }
+
+    fn diag(&self, message: String, span: Span, label: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::InvalidRequirementExport,
+            message,
+            Label::new(span, label),
+        )
+    }
+
+    fn columns(&self, map: &ColumnMap, diags: &mut Vec<Diagnostic>) -> Option<Columns> {
+        let first = self
+            .rows
+            .iter()
+            .position(|r| r.cells.iter().any(|c| !c.is_blank()));
+        let Some(first) = first else {
+            let what = match &self.origin {
+                Origin::Csv => "the file is empty".to_string(),
+                Origin::Sheet { name, .. } => format!("sheet '{name}' is empty"),
+            };
+            diags.push(self.diag(
+                format!("no header row: {what}"),
+                self.whole_span(),
+                "no rows here",
+            ));
+            return None;
+        };
+        let header = match self.find_header(map) {
+            Some(h) => h,
+            None => {
+                // Say what the first row holds, and what was expected.
+                let names = Self::header_names(&self.rows[first]);
+                let found: Vec<String> = names
+                    .iter()
+                    .filter(|n| !n.is_empty())
+                    .map(|n| format!("'{}'", shorten(n)))
+                    .collect();
+                let has_id = role(&names, &map.id, ID_ALIASES).is_some();
+                let (what, expected) = if has_id {
+                    (
+                        "no text column",
+                        map.text.clone().unwrap_or_else(|| {
+                            TEXT_ALIASES
+                                .iter()
+                                .chain(HEADING_ALIASES)
+                                .copied()
+                                .collect::<Vec<_>>()
+                                .join("', '")
+                        }),
+                    )
+                } else {
+                    (
+                        "no id column",
+                        map.id.clone().unwrap_or_else(|| ID_ALIASES.join("', '")),
+                    )
+                };
+                let place = match &self.origin {
+                    Origin::Csv => format!("line {}", self.rows[first].line),
+                    Origin::Sheet { name, .. } => {
+                        format!("sheet '{name}' row {}", self.rows[first].line + 1)
+                    }
+                };
+                diags.push(
+                    self.diag(
+                        format!(
+                            "{what} in the header row ({place}); found columns: {}",
+                            if found.is_empty() { "none".into() } else { found.join(", ") }
+                        ),
+                        self.span(first, None),
+                        "header row",
+                    )
+                    .with_help(format!(
+                        "expected a column named '{expected}' within the first {HEADER_SEARCH_ROWS} rows, or name it in the column map"
+                    )),
+                );
+                return None;
+            }
+        };
+        let names = Self::header_names(&self.rows[header]);
+        let mut cols = Columns {
+            header,
+            id: role(&names, &map.id, ID_ALIASES),
+            text: role(&names, &map.text, TEXT_ALIASES),
+            heading: role(&names, &map.heading, HEADING_ALIASES),
+            level: role(&names, &map.level, LEVEL_ALIASES),
+            kind: role(&names, &map.kind, KIND_ALIASES),
+            module: find_alias(&names, MODULE_ALIASES),
+            ..Columns::default()
+        };
+        // A heading column equal to the text column (a DOORS main column) plays only text.
+        if cols.heading == cols.text {
+            cols.heading = None;
+        }
+        for (field, named, col) in [
+            ("text", &map.text, cols.text),
+            ("heading", &map.heading, cols.heading),
+            ("level", &map.level, cols.level),
+            ("kind", &map.kind, cols.kind),
+        ] {
+            if let (Some(n), None) = (named, col) {
+                diags.push(self.missing_column(header, field, n, &names));
+            }
+        }
+        let taken = |c: usize, cols: &Columns| {
+            [
+                cols.id,
+                cols.text,
+                cols.heading,
+                cols.level,
+                cols.kind,
+                cols.module,
+            ]
+            .contains(&Some(c))
+        };
+        for (c, name) in names.iter().enumerate() {
+            if taken(c, &cols) || name.is_empty() {
+                continue;
+            }
+            if let Some((_, dir)) = LINK_ALIASES.iter().find(|(a, _)| norm(a) == norm(name)) {
+                cols.links.push((c, *dir));
+            }
+        }
+        for extra in &map.links {
+            match find_named(&names, extra) {
+                Some(c) if !cols.links.iter().any(|(l, _)| *l == c) && !taken(c, &cols) => {
+                    let n = norm(extra);
+                    let dir = if n.starts_with("in") || n.ends_with("by") || n.contains("from") {
+                        Direction::In
+                    } else {
+                        Direction::Out
+                    };
+                    cols.links.push((c, dir));
+                }
+                Some(_) => {}
+                None => diags.push(self.missing_column(header, "links", extra, &names)),
+            }
+        }
+        cols.names = names;
+        Some(cols)
+    }
+
+    fn missing_column(
+        &self,
+        header: usize,
+        field: &str,
+        wanted: &str,
+        names: &[String],
+    ) -> Diagnostic {
+        let found: Vec<String> = names
+            .iter()
+            .filter(|n| !n.is_empty())
+            .map(|n| format!("'{}'", shorten(n)))
+            .collect();
+        let place = match &self.origin {
+            Origin::Csv => format!("line {}", self.rows[header].line),
+            Origin::Sheet { name, .. } => {
+                format!("sheet '{name}' row {}", self.rows[header].line + 1)
+            }
+        };
+        self.diag(
+            format!(
+                "the column map names '{wanted}' as the {field} column, but the header row ({place}) has no such column; found columns: {}",
+                found.join(", ")
+            ),
+            self.span(header, None),
+            "header row",
+        )
+        .with_severity(Severity::Warning)
+    }
+
+    fn import(&self, map: &ColumnMap) -> (Export, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut export = Export {
+            file: Some(self.file),
+            ..Export::default()
+        };
+        let Some(cols) = self.columns(map, &mut diags) else {
+            return (export, diags);
+        };
+        let Some(id_col) = cols.id else {
+            return (export, diags);
+        };
+        let mut drafts: Vec<Draft> = Vec::new();
+        for (ri, row) in self.rows.iter().enumerate().skip(cols.header + 1) {
+            if row.cells.iter().all(Cell::is_blank) {
+                continue;
+            }
+            if let Some(d) = self.draft(ri, row, &cols, id_col, map, &mut diags) {
+                drafts.push(d);
+            }
+        }
+        // Duplicate ids: keep the first (or the module binding), report both places.
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut kept: Vec<Option<Draft>> = Vec::new();
+        for d in drafts {
+            match seen.get(&d.object.id).copied() {
+                None => {
+                    seen.insert(d.object.id.clone(), kept.len());
+                    kept.push(Some(d));
+                }
+                Some(k) => {
+                    let Some(first) = kept[k].as_ref() else {
+                        continue;
+                    };
+                    if cols.module.is_some() && first.has_module_cell != d.has_module_cell {
+                        if d.has_module_cell {
+                            kept[k] = Some(d);
+                        }
+                        continue;
+                    }
+                    let (fr, fc) = (first.row, first.id_col);
+                    diags.push(
+                        self.diag(
+                            format!(
+                                "duplicate id '{}' at {}: already at {}",
+                                shorten(&d.object.id),
+                                self.place(d.row, d.id_col),
+                                self.place(fr, fc)
+                            ),
+                            self.span(d.row, Some(d.id_col)),
+                            "this object is skipped",
+                        )
+                        .with_secondary(Label::new(
+                            self.span(fr, Some(fc)),
+                            "first object with this id",
+                        )),
+                    );
+                }
+            }
+        }
+        let drafts: Vec<Draft> = kept.into_iter().flatten().collect();
+        let ids: HashSet<&str> = drafts.iter().map(|d| d.object.id.as_str()).collect();
+        let mut objects = Vec::with_capacity(drafts.len());
+        let mut dangling = 0;
+        for d in &drafts {
+            let mut o = d.object.clone();
+            for (kind, target, direction) in &d.links {
+                let resolved = ids.contains(target.as_str());
+                if !resolved {
+                    dangling += 1;
+                }
+                o.links.push(Link {
+                    kind: kind.clone(),
+                    target: target.clone(),
+                    direction: *direction,
+                    resolved,
+                });
+            }
+            objects.push(o);
+        }
+        drop(ids);
+        // Paths from the headings above, by level when levels are known.
+        let mut stack: Vec<(u32, String)> = Vec::new();
+        for o in &mut objects {
+            match o.level {
+                Some(level) => {
+                    while stack.last().is_some_and(|(l, _)| *l >= level) {
+                        stack.pop();
+                    }
+                    o.path = stack.iter().map(|(_, h)| h.clone()).collect();
+                    if o.is_heading {
+                        stack.push((level, heading_label(o)));
+                    }
+                }
+                None => {
+                    if o.is_heading {
+                        o.path = Vec::new();
+                        stack = vec![(0, heading_label(o))];
+                    } else {
+                        o.path = stack.iter().map(|(_, h)| h.clone()).collect();
+                    }
+                }
+            }
+            o.fingerprint = fingerprint(&o.id, o.heading.as_deref(), &o.text, &o.attributes);
+        }
+        export.objects = objects;
+        export.dangling_links = dangling;
+        if diags.len() > MAX_PROBLEMS {
+            let rest = diags.len() - MAX_PROBLEMS;
+            let span = diags[MAX_PROBLEMS].primary.span;
+            diags.truncate(MAX_PROBLEMS);
+            diags.push(
+                self.diag(
+                    format!(
+                        "{rest} more problem{} in this export not shown",
+                        if rest == 1 { " is" } else { "s are" }
+                    ),
+                    span,
+                    "the first problem not shown",
+                )
+                .with_severity(Severity::Note)
+                .with_note(format!(
+                    "at most {MAX_PROBLEMS} problems are reported per export"
+                )),
+            );
+        }
+        (export, diags)
+    }
+
+    fn draft(
+        &self,
+        ri: usize,
+        row: &Row,
+        cols: &Columns,
+        id_col: usize,
+        map: &ColumnMap,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Draft> {
+        let id = match row.cell(Some(id_col)) {
+            Some(c) => clean_text(&c.raw()).trim().to_string(),
+            None => String::new(),
+        };
+        if id.is_empty() {
+            diags.push(self.diag(
+                format!(
+                    "row without an id ({}, column '{}')",
+                    self.place(ri, id_col),
+                    shorten(&cols.names[id_col])
+                ),
+                self.span(ri, Some(id_col)),
+                "no id here",
+            ));
+            return None;
+        }
+        let id = with_prefix(&id, map.prefix.as_deref());
+        let text_of = |col: Option<usize>| row.cell(col).map(|c| rich_text(&c.raw()));
+        let text = text_of(cols.text).unwrap_or_default();
+        let heading = text_of(cols.heading).filter(|h| !h.is_empty());
+        let kind = row
+            .cell(cols.kind)
+            .map(|c| clean_text(&c.raw()).trim().to_string());
+        let level = row.cell(cols.level).and_then(|c| match c {
+            Cell::Int(i) => u32::try_from(*i).ok(),
+            Cell::Real(f) if f.fract() == 0.0 && *f >= 0.0 && *f < 1e9 => Some(*f as u32),
+            other => other.raw().trim().parse::<u32>().ok(),
+        });
+        let is_heading = match &kind {
+            _ if cols.kind.is_some() => kind
+                .as_deref()
+                .is_some_and(|k| k.to_lowercase().contains("heading")),
+            _ => heading.is_some() && text.trim().is_empty(),
+        };
+        let module_cell = row
+            .cell(cols.module)
+            .map(|c| clean_text(&c.raw()).trim().to_string());
+        let mut attributes = BTreeMap::new();
+        let mut links = Vec::new();
+        for (c, cell) in row.cells.iter().enumerate() {
+            if cell.is_blank()
+                || [
+                    Some(id_col),
+                    cols.text,
+                    cols.heading,
+                    cols.level,
+                    cols.module,
+                ]
+                .contains(&Some(c))
+            {
+                continue;
+            }
+            let name = match cols.names.get(c) {
+                Some(n) if !n.is_empty() => n.clone(),
+                _ => format!("column {}", column_letters(self.column_offset() + c)),
+            };
+            if let Some((_, dir)) = cols.links.iter().find(|(l, _)| *l == c) {
+                for target in split_links(&clean_text(&cell.raw())) {
+                    let target = if target.contains(':') {
+                        target
+                    } else {
+                        with_prefix(&target, map.prefix.as_deref())
+                    };
+                    links.push((name.clone(), target, *dir));
+                }
+                continue;
+            }
+            attributes.entry(name).or_insert_with(|| typed(cell));
+        }
+        let object = ReqObject {
+            id,
+            is_heading,
+            heading,
+            text,
+            level,
+            path: Vec::new(),
+            module: module_cell.clone().or_else(|| self.module_name()),
+            attributes,
+            links: Vec::new(),
+            location: self.location(ri, id_col),
+            fingerprint: String::new(),
+        };
+        Some(Draft {
+            object,
+            row: ri,
+            id_col,
+            has_module_cell: module_cell.is_some(),
+            links,
+        })
+    }
+
+    fn column_offset(&self) -> usize {
+        match &self.origin {
+            Origin::Csv => 0,
+            Origin::Sheet { start, .. } => start.1,
+        }
+    }
+}
+
+fn heading_label(o: &ReqObject) -> String {
+    o.heading
+        .clone()
+        .filter(|h| !h.trim().is_empty())
+        .unwrap_or_else(|| o.text.lines().next().unwrap_or("").trim().to_string())
+}
+
+fn column_letters(col: usize) -> String {
+    cell_name(0, col).trim_end_matches('1').to_string()
+}
+
+/// `SRS` + `12` → `SRS-12`; ids that are not bare numbers are kept.
+fn with_prefix(id: &str, prefix: Option<&str>) -> String {
+    match prefix.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
+            if p.ends_with(['-', '_', '.', ':']) {
+                format!("{p}{id}")
+            } else {
+                format!("{p}-{id}")
+            }
+        }
+        _ => id.to_string(),
+    }
+}
+
+/// Link targets in a cell: split on line breaks, commas and semicolons; DOORS Classic
+/// `Module Name:M` then `Object Identifier:N` give `M:N`.
+fn split_links(cell: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut module: Option<String> = None;
+    for part in cell.split(['\n', '\r', ',', ';']) {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        if let Some((key, value)) = part.split_once(':') {
+            let (k, v) = (norm(key), value.trim());
+            if k == "modulename" || k == "module" {
+                module = Some(v.to_string()).filter(|m| !m.is_empty());
+                continue;
+            }
+            if k == "objectidentifier" || k == "absolutenumber" || k == "objectid" {
+                if v.is_empty() {
+                    continue;
+                }
+                out.push(match &module {
+                    Some(m) => format!("{m}:{v}"),
+                    None => v.to_string(),
+                });
+                continue;
+            }
+        }
+        out.push(part.to_string());
+    }
+    out
+}
+
+/// OOXML `_xHHHH_` escapes decoded (`_x005F_` is a literal `_`), CR LF and CR made LF.
+fn clean_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("_x") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let hex = tail.get(2..6);
+        let decoded = match (hex, tail.as_bytes().get(6)) {
+            (Some(h), Some(b'_')) if h.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                u32::from_str_radix(h, 16).ok().and_then(char::from_u32)
+            }
+            _ => None,
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[7..];
+            }
+            None => {
+                out.push_str("_x");
+                rest = &tail[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// A text cell: XHTML converted, plain text cleaned and trimmed.
+fn rich_text(raw: &str) -> String {
+    let s = clean_text(raw);
+    let t = s.trim();
+    if t.starts_with('<') && t.contains('>') {
+        xhtml::to_text(t).trim().to_string()
+    } else {
+        t.to_string()
+    }
+}
+
+fn shorten(s: &str) -> String {
+    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() > 60 {
+        format!("{}…", one.chars().take(59).collect::<String>())
+    } else {
+        one
+    }
+}
+
+/// The typed value of an attribute cell.
+fn typed(cell: &Cell) -> AttrValue {
+    match cell {
+        Cell::Int(i) => AttrValue::Integer(*i),
+        Cell::Real(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
+            AttrValue::Integer(*f as i64)
+        }
+        Cell::Real(f) => AttrValue::Real(*f),
+        Cell::Bool(b) => AttrValue::Bool(*b),
+        Cell::Date(d) => AttrValue::Date(d.clone()),
+        Cell::Error(e) => AttrValue::Text(e.clone()),
+        Cell::Empty => AttrValue::Text(String::new()),
+        Cell::Text(s) => typed_text(s),
+    }
+}
+
+/// Types a text value: integer, real, bool, date, list, else (converted) text.
+fn typed_text(raw: &str) -> AttrValue {
+    let s = clean_text(raw);
+    let t = s.trim();
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    let leading_zero = digits.len() > 1 && digits.starts_with('0') && !digits.starts_with("0.");
+    if !leading_zero && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(i) = t.parse::<i64>() {
+            return AttrValue::Integer(i);
+        }
+    }
+    if !leading_zero
+        && t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+    {
+        if let Ok(f) = t.parse::<f64>() {
+            if f.is_finite() {
+                return AttrValue::Real(f);
+            }
+        }
+    }
+    match t.to_ascii_lowercase().as_str() {
+        "true" => return AttrValue::Bool(true),
+        "false" => return AttrValue::Bool(false),
+        _ => {}
+    }
+    if let Some(d) = parse_date(t) {
+        return AttrValue::Date(d);
+    }
+    if let Some(items) = python_list(t) {
+        return AttrValue::Enum(items);
+    }
+    AttrValue::Text(rich_text(t))
+}
+
+/// `2024-05-19`, `2024-05-19T16:21:32(.966Z)`, `2024-05-19 16:21`, `19.05.2024( 16:21:32)`
+/// → ISO 8601.
+fn parse_date(t: &str) -> Option<String> {
+    let num = |s: &str, n: usize| -> Option<u32> {
+        if s.len() == n && s.bytes().all(|b| b.is_ascii_digit()) {
+            s.parse().ok()
+        } else {
+            None
+        }
+    };
+    let (date, time) = match t.split_once(['T', ' ']) {
+        Some((d, tm)) => (d, Some(tm.trim())),
+        None => (t, None),
+    };
+    let (y, m, d) = if let [y, m, d] = date.split('-').collect::<Vec<_>>()[..] {
+        (num(y, 4)?, num(m, 2)?, num(d, 2)?)
+    } else if let [d, m, y] = date.split('.').collect::<Vec<_>>()[..] {
+        let d2 = if d.len() == 1 {
+            format!("0{d}")
+        } else {
+            d.to_string()
+        };
+        let m2 = if m.len() == 1 {
+            format!("0{m}")
+        } else {
+            m.to_string()
+        };
+        (num(y, 4)?, num(&m2, 2)?, num(&d2, 2)?)
+    } else {
+        return None;
+    };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let day = format!("{y:04}-{m:02}-{d:02}");
+    let Some(time) = time else { return Some(day) };
+    // A time: hh:mm[:ss[.fff]] and an optional zone; kept as written when ISO already.
+    let core_end = time
+        .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.'))
+        .unwrap_or(time.len());
+    let (core, zone) = time.split_at(core_end);
+    let parts: Vec<&str> = core.split(':').collect();
+    if parts.len() < 2 || parts.len() > 3 {
+        return None;
+    }
+    let h = num(parts[0], 2).or_else(|| num(parts[0], 1))?;
+    let mi = num(parts[1], 2)?;
+    let sec = match parts.get(2) {
+        Some(s) => {
+            let whole = s.split('.').next().unwrap_or("");
+            num(whole, 2)?;
+            s.to_string()
+        }
+        None => "00".to_string(),
+    };
+    if h > 23 || mi > 59 {
+        return None;
+    }
+    let zone = zone.trim();
+    if !(zone.is_empty() || zone == "Z" || zone.starts_with(['+', '-']) && zone.len() <= 6) {
+        return None;
+    }
+    Some(format!("{day}T{h:02}:{mi:02}:{sec}{zone}"))
+}
+
+/// `['Analysis', 'Test']` → the items.
+fn python_list(t: &str) -> Option<Vec<String>> {
+    let inner = t.strip_prefix('[')?.strip_suffix(']')?.trim();
+    if inner.is_empty() {
+        return Some(Vec::new());
+    }
+    inner
+        .split(',')
+        .map(|item| {
+            let item = item.trim();
+            item.strip_prefix('\'')
+                .and_then(|i| i.strip_suffix('\''))
+                .or_else(|| item.strip_prefix('"').and_then(|i| i.strip_suffix('"')))
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corpus(rel: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus")
+            .join(rel);
+        std::fs::read(&path).unwrap_or_else(|e| {
+            panic!(
+                "corpus file {} is missing or unreadable ({e}); these tests read the shared corpus in place",
+                path.display()
+            )
+        })
+    }
+
+    fn csv(text: &str, map: &ColumnMap) -> (Export, Vec<Diagnostic>) {
+        import_csv(FileId(0), text.as_bytes(), map)
+    }
+
+    fn obj<'a>(e: &'a Export, id: &str) -> &'a ReqObject {
+        e.objects
+            .iter()
+            .find(|o| o.id == id)
+            .unwrap_or_else(|| panic!("no object {id}"))
+    }
+
+    #[test]
+    fn doors_next_oslc_csv_from_the_corpus() {
+        let bytes = corpus("csv/doorsng_oslc_query_module_artifacts_amr.csv");
+        let (e, diags) = import_csv(FileId(3), &bytes, &ColumnMap::default());
+        assert!(diags.is_empty(), "{diags:#?}");
+        assert_eq!(e.objects.len(), 92);
+        assert_eq!(e.objects.iter().filter(|o| o.is_heading).count(), 21);
+        let first = &e.objects[0];
+        assert_eq!(first.id, "2991");
+        assert_eq!(
+            first.text,
+            "The meter interface unit shall be compatible with the existing meter models in use for the area covered by this project."
+        );
+        assert!(!first.is_heading);
+        assert_eq!(first.location, ReqLocation::Text { line: 2, column: 1 });
+        assert_eq!(first.module.as_deref(), Some("2978"));
+        assert_eq!(
+            first.attributes["Status"],
+            AttrValue::Text("Rejected".into())
+        );
+        assert_eq!(
+            first.attributes["Created On"],
+            AttrValue::Date("2025-09-23T16:38:10.966Z".into())
+        );
+        assert_eq!(
+            first.attributes["oslc:instanceShape"],
+            AttrValue::Text("Stakeholder Requirement".into())
+        );
+        assert_eq!(first.fingerprint.len(), 64);
+        let heading = obj(&e, "3001");
+        assert!(heading.is_heading);
+        assert_eq!(
+            heading.heading.as_deref(),
+            Some("Definitions Acronyms, and Abbreviations")
+        );
+        let after = e.objects.iter().position(|o| o.id == "3001").unwrap() + 1;
+        if !e.objects[after].is_heading {
+            assert_eq!(
+                e.objects[after].path,
+                vec!["Definitions Acronyms, and Abbreviations".to_string()]
+            );
+        }
+        // 3010 links to 3142.
+        let linked = obj(&e, "3010");
+        assert_eq!(linked.links.len(), 1);
+        assert_eq!(linked.links[0].target, "3142");
+        assert_eq!(linked.links[0].kind, "Link To");
+        assert_eq!(linked.links[0].direction, Direction::Out);
+        let resolved = e.objects.iter().any(|o| o.id == "3142");
+        assert_eq!(linked.links[0].resolved, resolved);
+        assert_eq!(e.dangling_links, usize::from(!resolved));
+        // Booleans typed.
+        assert_eq!(
+            obj(&e, "3009").attributes["Accepted"],
+            AttrValue::Bool(false)
+        );
+        // No XHTML left anywhere.
+        assert!(e.objects.iter().all(|o| !o.text.contains("<div")));
+    }
+
+    #[test]
+    fn doors_style_xlsx_from_the_corpus() {
+        let bytes = corpus("xlsx/doors_style_excel_export_inlinks_polarion_names.xlsx");
+        let (e, diags) = import_workbook(FileId(4), &bytes, "xlsx", &ColumnMap::default(), None);
+        assert!(diags.is_empty(), "{diags:#?}");
+        assert_eq!(e.objects.len(), 6);
+        let ids: Vec<&str> = e.objects.iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(ids, ["1", "24", "57", "62", "74", "90"]);
+        let o = obj(&e, "24");
+        assert_eq!(
+            o.text,
+            "1.2 The ADS shall detect and respond appropriately to objects and events relevant for the DDT within the ODD"
+        );
+        assert_eq!(
+            o.location,
+            ReqLocation::Cell {
+                sheet: "Objects".into(),
+                cell: "B3".into()
+            }
+        );
+        assert_eq!(o.module.as_deref(), Some("Objects"));
+        assert_eq!(o.attributes["Status"], AttrValue::Text("New".into()));
+        assert_eq!(
+            o.attributes["Explanation"],
+            AttrValue::Text("Requirement".into())
+        );
+        assert_eq!(o.links.len(), 1);
+        assert_eq!(
+            o.links[0],
+            Link {
+                kind: "Inlinks".into(),
+                target: "Modul_Ebene3:24".into(),
+                direction: Direction::In,
+                resolved: false
+            }
+        );
+        assert_eq!(obj(&e, "1").links.len(), 4);
+        assert_eq!(obj(&e, "90").links.len(), 15);
+        assert!(e
+            .objects
+            .iter()
+            .all(|o| o.links.iter().all(|l| !l.target.contains("_x000D_"))));
+        assert_eq!(e.dangling_links, 4 + 1 + 2 + 7 + 6 + 15);
+        assert!(e.objects.iter().all(|o| !o.is_heading));
+        // Naming the empty second sheet: a clear problem, no objects.
+        let (e2, d2) = import_workbook(
+            FileId(4),
+            &bytes,
+            "xlsx",
+            &ColumnMap::default(),
+            Some("Tabelle1"),
+        );
+        assert!(e2.objects.is_empty());
+        assert_eq!(d2.len(), 1);
+        assert!(d2[0].message.contains("Tabelle1"), "{}", d2[0].message);
+        let (_, d3) = import_workbook(
+            FileId(4),
+            &bytes,
+            "xlsx",
+            &ColumnMap::default(),
+            Some("Nope"),
+        );
+        assert!(
+            d3[0].message.contains("'Objects', 'Tabelle1'"),
+            "{}",
+            d3[0].message
+        );
+    }
+
+    #[test]
+    fn doors_classic_csv_with_prefix_levels_and_links() {
+        let text = "Absolute Number,Object Heading,Object Text,Object Level,In-links,Priority,Weight,Created On\n\
+                    1,Introduction,,1,,,,\n\
+                    2,,\"The unit shall\nstart.\",2,\"SRS-3\nSYS-9\",High,1.5,19.05.2024\n\
+                    3,Power,,1,,,,\n\
+                    4,Budget,,2,,,,\n\
+                    5,,The unit shall draw 10 W.,3,SRS-2; SRS-4,007,2,\n";
+        let map = ColumnMap {
+            prefix: Some("SRS".into()),
+            ..ColumnMap::default()
+        };
+        let (e, diags) = csv(text, &map);
+        assert!(diags.is_empty(), "{diags:#?}");
+        let ids: Vec<&str> = e.objects.iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(ids, ["SRS-1", "SRS-2", "SRS-3", "SRS-4", "SRS-5"]);
+        let h = obj(&e, "SRS-1");
+        assert!(h.is_heading);
+        assert_eq!(h.heading.as_deref(), Some("Introduction"));
+        assert_eq!(h.level, Some(1));
+        let r = obj(&e, "SRS-2");
+        assert!(!r.is_heading);
+        assert_eq!(r.text, "The unit shall\nstart.");
+        assert_eq!(r.path, ["Introduction"]);
+        assert_eq!(r.location, ReqLocation::Text { line: 3, column: 1 });
+        assert_eq!(r.attributes["Priority"], AttrValue::Text("High".into()));
+        assert_eq!(r.attributes["Weight"], AttrValue::Real(1.5));
+        assert_eq!(
+            r.attributes["Created On"],
+            AttrValue::Date("2024-05-19".into())
+        );
+        assert_eq!(r.links.len(), 2);
+        assert_eq!(r.links[0].target, "SRS-3");
+        assert!(r.links[0].resolved);
+        assert_eq!(r.links[0].direction, Direction::In);
+        assert!(!r.links[1].resolved);
+        let deep = obj(&e, "SRS-5");
+        assert_eq!(deep.path, ["Power", "Budget"]);
+        assert_eq!(deep.attributes["Priority"], AttrValue::Text("007".into()));
+        assert_eq!(deep.attributes["Weight"], AttrValue::Integer(2));
+        assert_eq!(deep.links.len(), 2);
+        assert!(deep.links.iter().all(|l| l.resolved));
+        assert_eq!(e.dangling_links, 1);
+    }
+
+    #[test]
+    fn windows_1252_and_utf16() {
+        let mut bytes = b"ID,Text\nR-1,Temp\xE9rature \x80 5\n".to_vec();
+        let (e, d) = import_csv(FileId(0), &bytes, &ColumnMap::default());
+        assert!(d.is_empty());
+        assert_eq!(e.objects[0].text, "Température € 5");
+        bytes = [0xFF, 0xFE]
+            .into_iter()
+            .chain(
+                "id;text;heading\r\nÜ-1;Größe;Kopf\r\n"
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        let (e, d) = import_csv(FileId(0), &bytes, &ColumnMap::default());
+        assert!(d.is_empty(), "{d:#?}");
+        assert_eq!(e.objects[0].id, "Ü-1");
+        assert_eq!(e.objects[0].text, "Größe");
+        assert_eq!(e.objects[0].heading.as_deref(), Some("Kopf"));
+        // UTF-8 with a BOM, CRLF.
+        let (e, _) = import_csv(
+            FileId(0),
+            "\u{feff}ID,Text\r\nA,b\r\n".as_bytes(),
+            &ColumnMap::default(),
+        );
+        assert_eq!(e.objects[0].id, "A");
+    }
+
+    #[test]
+    fn missing_id_column_names_the_columns() {
+        let (e, d) = csv("Name,Text,Owner\nx,y,z\n", &ColumnMap::default());
+        assert!(e.objects.is_empty());
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, Code::InvalidRequirementExport);
+        assert!(d[0].message.contains("no id column"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("'Name', 'Text', 'Owner'"),
+            "{}",
+            d[0].message
+        );
+        assert_eq!(d[0].primary.span.range(), 0..15);
+        // A named column that is there works.
+        let map = ColumnMap {
+            id: Some("owner".into()),
+            ..ColumnMap::default()
+        };
+        let (e, d) = csv("Name,Text,Owner\nx,y,z\n", &map);
+        assert!(d.is_empty());
+        assert_eq!(e.objects[0].id, "z");
+    }
+
+    #[test]
+    fn duplicate_ids_and_rows_without_id() {
+        let text = "ID,Text\nA,one\nB,two\n,three\n A ,again\n";
+        let (e, d) = csv(text, &ColumnMap::default());
+        assert_eq!(e.objects.len(), 2);
+        assert_eq!(obj(&e, "A").text, "one");
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert!(d[0].message.contains("row without an id"));
+        assert_eq!(&text[d[0].primary.span.range()], "");
+        assert_eq!(
+            d[0].primary.span.range().start,
+            text.find(",three").unwrap()
+        );
+        assert!(
+            d[1].message
+                .contains("duplicate id 'A' at line 5: already at line 2"),
+            "{}",
+            d[1].message
+        );
+        assert_eq!(&text[d[1].primary.span.range()], " A ");
+        assert_eq!(&text[d[1].secondary[0].span.range()], "A");
+    }
+
+    #[test]
+    fn header_row_is_searched_and_xhtml_converted() {
+        let text = "Module export,,\n,,\nIdentifier,Primary Text,Artifact Type\n\
+                    7,\"<div xmlns=\"\"http://www.w3.org/1999/xhtml\"\"><p>Scope</p></div>\",Heading\n\
+                    8,\"<div xmlns=\"\"http://www.w3.org/1999/xhtml\"\"><ul><li>a &amp; b</li></ul></div>\",System Requirement\n";
+        let (e, d) = csv(text, &ColumnMap::default());
+        assert!(d.is_empty(), "{d:#?}");
+        assert!(obj(&e, "7").is_heading);
+        assert_eq!(obj(&e, "8").text, "- a & b");
+        assert_eq!(obj(&e, "8").path, ["Scope"]);
+    }
+
+    #[test]
+    fn hostile_inputs_do_not_panic() {
+        let map = ColumnMap::default();
+        for text in [
+            "",
+            "\n\n\n",
+            "\"",
+            "ID,Text\n\"unterminated,\n",
+            "ID,Text\nA\nB,x,y,z,w\n,,,,\n\"\"\"\",\"\"\n",
+            "ID,Text,Level,Out-links\nA,x,99999999999999,;;;,\nB,,-1,Module Name:\nC,y,2,Object Identifier:\n",
+            "ID,Text\n=1+1,@SUM(A1)\n_x000D_,_x00ZZ_ _x\n",
+        ] {
+            let _ = csv(text, &map);
+        }
+        let huge = format!("ID,Text\nA,\"{}\"\n", "x".repeat(2_000_000));
+        let (e, _) = csv(&huge, &map);
+        assert_eq!(e.objects[0].text.len(), 2_000_000);
+        let _ = import_csv(FileId(0), &[0xFF, 0xFE, 0x00], &map);
+        let _ = import_csv(FileId(0), &[0x80, 0x00, 0xFF, b'\n', b'"'], &map);
+        for ext in ["xlsx", "xls", "ods", "xlsb", "", "zip"] {
+            let (e, d) = import_workbook(FileId(0), b"PK\x03\x04 not a workbook", ext, &map, None);
+            assert!(e.objects.is_empty());
+            assert_eq!(d.len(), 1, "{ext}: {d:#?}");
+            assert!(d[0].message.contains("unreadable"), "{}", d[0].message);
+        }
+        let (_, d) = import_workbook(FileId(0), b"", "xlsx", &map, None);
+        assert_eq!(d.len(), 1);
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(clean_text("a_x000D_\nb_x005F_x000D_"), "a\nb_x000D_");
+        assert_eq!(
+            split_links(&clean_text(
+                "Module Name:M_x000D_\nObject Identifier:1\n2, 3"
+            )),
+            ["M:1", "2", "3"]
+        );
+        assert_eq!(with_prefix("12", Some("SRS-")), "SRS-12");
+        assert_eq!(with_prefix("X12", Some("SRS")), "X12");
+        assert_eq!(
+            typed_text("['Analysis', 'Test']"),
+            AttrValue::Enum(vec!["Analysis".into(), "Test".into()])
+        );
+        assert_eq!(typed_text("-12"), AttrValue::Integer(-12));
+        assert_eq!(typed_text("TRUE"), AttrValue::Bool(true));
+        assert_eq!(
+            typed_text("2024-13-01"),
+            AttrValue::Text("2024-13-01".into())
+        );
+        assert_eq!(
+            typed_text("19.05.2024 16:21:32"),
+            AttrValue::Date("2024-05-19T16:21:32".into())
+        );
+        assert_eq!(typed_text("1e5"), AttrValue::Real(1e5));
+        assert_eq!(typed_text("NaN"), AttrValue::Text("NaN".into()));
+    }
+}

@@ -1,0 +1,131 @@
+//! Reading requirements exports from disk: the format by extension, the bytes to the
+//! importer in `reqs`, text formats into the `SourceDb` so findings show their line.
+
+use super::LoadError;
+use crate::diag::{sort_and_dedup, Diagnostic};
+use crate::reqs::tabular::ColumnMap;
+use crate::reqs::Export;
+use crate::source::{SourceDb, Span};
+use std::path::{Path, PathBuf};
+
+/// The extensions read as requirements exports.
+pub const EXPORT_EXTENSIONS: &[&str] = &[
+    "reqif", "reqifz", "csv", "tsv", "xlsx", "xlsm", "xls", "ods",
+];
+
+/// Options of an import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub columns: ColumnMap,
+    /// The sheet of a workbook to read (default: the first that holds requirements).
+    pub sheet: Option<String>,
+}
+
+/// What a set of exports holds.
+pub struct ReqRun {
+    pub sources: SourceDb,
+    /// One per file, in the order given.
+    pub exports: Vec<(PathBuf, Export)>,
+    /// Sorted findings (`Q001`).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads every export named (files, or folders searched for the export extensions).
+pub fn load_requirements(paths: &[PathBuf], options: &ImportOptions) -> Result<ReqRun, LoadError> {
+    let mut files = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => LoadError::NotFound(p.clone()),
+            _ => LoadError::Unreadable {
+                path: p.clone(),
+                source: e,
+            },
+        })?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            collect(p, &mut found).map_err(|e| LoadError::Unreadable {
+                path: p.clone(),
+                source: e,
+            })?;
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let mut sources = SourceDb::new();
+    let mut exports = Vec::new();
+    let mut diagnostics = Vec::new();
+    for path in files {
+        let bytes = std::fs::read(&path).map_err(|e| LoadError::Unreadable {
+            path: path.clone(),
+            source: e,
+        })?;
+        let ext = extension(&path);
+        // Text formats join the sources so that a finding shows its line.
+        // (CSV spans are offsets into the decoded text: no byte-order mark, UTF-16 and
+        // Windows-1252 decoded; ReqIF spans are byte offsets.)
+        let text = match ext.as_str() {
+            "csv" | "tsv" => crate::reqs::tabular::decode(&bytes),
+            "reqif" => String::from_utf8_lossy(&bytes).into_owned(),
+            _ => String::new(),
+        };
+        let id = sources.add(&path, text);
+        let (export, mut d) = match ext.as_str() {
+            "reqif" | "reqifz" => crate::reqs::reqif::import_reqif(id, &bytes),
+            "csv" | "tsv" => crate::reqs::tabular::import_csv(id, &bytes, &options.columns),
+            _ => crate::reqs::tabular::import_workbook(
+                id,
+                &bytes,
+                &ext,
+                &options.columns,
+                options.sheet.as_deref(),
+            ),
+        };
+        // A span past the text (a decoded UTF-16 file, a binary workbook) points at its start.
+        let len = sources.text(id).len();
+        for diag in &mut d {
+            for label in std::iter::once(&mut diag.primary).chain(diag.secondary.iter_mut()) {
+                if label.span.file == id
+                    && (label.span.end as usize > len
+                        || !sources.text(id).is_char_boundary(label.span.start as usize)
+                        || !sources.text(id).is_char_boundary(label.span.end as usize))
+                {
+                    label.span = Span::new(id, 0..0);
+                }
+            }
+        }
+        diagnostics.extend(d);
+        exports.push((path, export));
+    }
+    sort_and_dedup(&mut diagnostics);
+    Ok(ReqRun {
+        sources,
+        exports,
+        diagnostics,
+    })
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if EXPORT_EXTENSIONS.contains(&extension(&path).as_str()) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
