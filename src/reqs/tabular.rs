@@ -503,8 +503,9 @@ fn field_ranges(record: &str, delim: u8) -> Vec<Range<usize>> {
     out
 }
 
-/// The separator: `,` unless the first line has none but has `;` or a tab.
-fn delimiter(text: &str) -> u8 {
+/// The separator: `,` unless the first line has none but has `;` or a tab (shared with
+/// the window files of `workspace::windows_csv`).
+pub(crate) fn delimiter(text: &str) -> u8 {
     let first = text
         .trim_start_matches(['\u{feff}', '\r', '\n'])
         .split(['\r', '\n'])

@@ -152,19 +152,7 @@ pub struct ExternalWindow {
 /// BE with a byte-order mark, otherwise Windows-1252 (what spreadsheet tools write). The
 /// byte-order mark is dropped. Never fails: undecodable sequences become U+FFFD.
 pub fn decode(bytes: &[u8]) -> String {
-    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return encoding
-            .decode_without_bom_handling(&bytes[bom..])
-            .0
-            .into_owned();
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
-    }
+    crate::reqs::tabular::decode(bytes)
 }
 
 /// Reads the windows of one CSV file. `text` is the file's text (a leading byte-order
@@ -177,7 +165,7 @@ pub fn read_windows_csv(
     let mut reader = Reader {
         file,
         text,
-        delimiter: delimiter(text),
+        delimiter: crate::reqs::tabular::delimiter(text),
         lines: LineIndex::new(text),
         diags: Vec::new(),
         suppressed: 0,
@@ -704,24 +692,6 @@ impl Reader<'_> {
             span: record,
             name_span,
         })
-    }
-}
-
-/// The separator: `,` unless the first line has no comma and has a `;` (or else a tab).
-fn delimiter(text: &str) -> u8 {
-    let first = text
-        .trim_start_matches(['\u{feff}', '\r', '\n'])
-        .split(['\r', '\n'])
-        .next()
-        .unwrap_or("");
-    if first.contains(',') {
-        b','
-    } else if first.contains(';') {
-        b';'
-    } else if first.contains('\t') {
-        b'\t'
-    } else {
-        b','
     }
 }
 
@@ -1428,7 +1398,7 @@ RGS,2014/274 06:58,2014/274 07:10
         let reader = Reader {
             file: FILE,
             text,
-            delimiter: delimiter(text),
+            delimiter: crate::reqs::tabular::delimiter(text),
             lines: LineIndex::new(text),
             diags: Vec::new(),
             suppressed: 0,
