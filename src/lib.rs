@@ -21,4 +21,5 @@ pub mod reqs;
 pub mod source;
 pub mod syntax;
 pub mod time;
+pub mod trace;
 pub mod workspace;

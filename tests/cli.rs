@@ -12,11 +12,22 @@ fn opsplan() -> Command {
 
 #[test]
 fn clean_example_mission_passes() {
+    // Clean: no error. Its opsplan.yaml traces it to the requirements, which shows one
+    // suspect trace (ATV-OPS-REQ-007 changed since baseline 1) and three uncovered
+    // requirements, as warnings.
     opsplan()
-        .args(["check", "examples/atv5-week40"])
+        .args(["check", "examples/atv5-week40", "--color", "never"])
         .assert()
         .code(0)
-        .stdout(predicate::str::starts_with("pass: 0 errors"));
+        .stdout(predicate::str::contains(
+            "warning[Q006]: `ATV-OPS-REQ-007` changed since activity A12",
+        ))
+        .stdout(predicate::str::contains(
+            "warning[Q007]: requirement `ATV-OPS-REQ-027`",
+        ))
+        .stdout(predicate::str::ends_with(
+            "\npass: 0 errors, 4 warnings, 0 notes in 14 files\n",
+        ));
 }
 
 #[test]
@@ -42,6 +53,7 @@ fn defects_example_in_json_carries_locations() {
     let codes: BTreeSet<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
     for expected in [
         "R001", "R002", "R003", "R004", "R007", "G001", "T001", "T002", "T006", "P001", "P003",
+        "Q002",
     ] {
         assert!(
             codes.contains(expected),
@@ -382,7 +394,15 @@ fn window_files_from_flight_dynamics_are_merged_with_the_plan() {
 #[test]
 fn reqs_list_reads_the_example_module() {
     opsplan()
-        .args(["reqs", "list", "requirements/atv-ops-requirements.csv", "--color", "never"])
+        .args([
+            "reqs",
+            "list",
+            "requirements/atv-ops-requirements.csv",
+            "--id",
+            "Req ID",
+            "--color",
+            "never",
+        ])
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
@@ -399,6 +419,8 @@ fn reqs_list_reads_the_example_module() {
             "reqs",
             "list",
             "requirements/atv-ops-requirements.csv",
+            "--id",
+            "Req ID",
             "--format",
             "json",
         ])

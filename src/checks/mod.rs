@@ -24,6 +24,8 @@ pub enum Reporter {
     Parser,
     /// Reported while reading inputs (`workspace`).
     Loader,
+    /// Reported by tracing to requirement exports (`trace`).
+    Trace,
     /// Reported by this rule's `check` over the model.
     Check(fn(&Context, &mut Vec<Diagnostic>)),
 }

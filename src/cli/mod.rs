@@ -62,6 +62,19 @@ failure (including an invalid flight-rule or window file).")]
     /// Requirements exported from DOORS, DOORS Next, Polarion, ReqIF tools.
     #[command(subcommand)]
     Reqs(ReqsCommand),
+    /// Trace plans, procedures, steps and flight rules to the requirements: coverage,
+    /// uncovered, suspect and dangling traces, the matrix, the impact of changes.
+    #[command(after_help = "Examples:\n  \
+opsplan trace examples/atv5-week40                 requirements named in its opsplan.yaml\n  \
+opsplan trace plan.plan procs/ -r reqs.reqif\n  \
+opsplan trace examples/atv5-week40 --changed-since requirements/baseline/atv-ops-requirements-baseline-1.reqif\n  \
+opsplan trace --format xlsx -o matrix.xlsx         the matrix for a qualification team\n\n\
+Statuses: covered, suspect, uncovered, justified, not-required, withdrawn, duplicate \
+(requirements); covers, suspect, dangling, withdrawn, ambiguous (links). \
+docs/tracing.md explains them and the `requirements:` section of opsplan.yaml.\n\
+Exit codes: 0 no trace defect, 1 trace defects (uncovered, suspect, dangling, withdrawn, \
+duplicate, ambiguous), 2 usage or input failure (an unreadable export or plan).")]
+    Trace(TraceArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -75,6 +88,93 @@ opsplan reqs list trace.xlsx --sheet Requirements --format json\n\n\
 Formats: .reqif, .reqifz, .csv, .tsv, .xlsx, .xlsm, .xls, .ods (folders are searched).\n\
 Exit codes: 0 read, 2 an export or one of its objects could not be read (Q001), or usage.")]
     List(ReqsListArgs),
+    /// What changed between two exports (two baselines of a module): requirements
+    /// added, removed and changed, attribute by attribute.
+    #[command(after_help = "Examples:\n  \
+opsplan reqs diff requirements/baseline/atv-ops-requirements-baseline-1.reqif requirements/atv-ops-requirements.reqif --id \"Req ID\"\n  \
+opsplan reqs diff old.csv new.csv --format json\n\n\
+Objects are matched by id; re-wrapped text is not a change.\n\
+Exit codes (as diff(1)): 0 no difference, 1 differences, 2 usage or input failure.")]
+    Diff(ReqsDiffArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReqsDiffArgs {
+    /// The older export (file or folder).
+    pub old: PathBuf,
+    /// The newer export (file or folder).
+    pub new: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    #[command(flatten)]
+    pub import: ImportArgs,
+}
+
+/// How exports are read.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ImportArgs {
+    /// The sheet of a workbook to read.
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// A module prefix for bare DOORS absolute numbers in spreadsheets (`ATV-OPS-REQ`).
+    #[arg(long)]
+    pub prefix: Option<String>,
+    /// The attribute or column holding the id users cite, when it is not the export's
+    /// own id (`--id "Req ID"`); objects without a value keep their id.
+    #[arg(long = "id", value_name = "ATTRIBUTE")]
+    pub id_attribute: Option<String>,
+}
+
+impl ImportArgs {
+    fn options(&self) -> workspace::requirements::ImportOptions {
+        workspace::requirements::ImportOptions {
+            columns: crate::reqs::tabular::ColumnMap {
+                prefix: self.prefix.clone(),
+                ..Default::default()
+            },
+            sheet: self.sheet.clone(),
+            id_attribute: self.id_attribute.clone(),
+        }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TraceArgs {
+    /// Files, folders or opsplan.yaml (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Requirement exports, in place of `requirements: sources:` of opsplan.yaml.
+    #[arg(short = 'r', long = "requirements", value_name = "FILE")]
+    pub requirements: Vec<PathBuf>,
+    /// An older baseline of the exports: traces to requirements changed since are suspect.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Vec<PathBuf>,
+    /// List the activities, procedures, steps and flight rules affected by the
+    /// requirements changed since OLD (OLD is also the baseline).
+    #[arg(long, value_name = "OLD")]
+    pub changed_since: Vec<PathBuf>,
+    /// The attribute or column holding the id users cite (`--id "Req ID"`).
+    #[arg(long = "id", value_name = "ATTRIBUTE")]
+    pub id_attribute: Option<String>,
+    #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
+    pub format: TraceFormat,
+    /// Write to this file (written whole or not at all) instead of standard output;
+    /// required for xlsx.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum TraceFormat {
+    /// The table and the findings, for a reader.
+    Text,
+    /// Everything, for tools.
+    Json,
+    /// The matrix requirement × artifact.
+    Csv,
+    /// The matrix, a summary and the requirement list as an Excel workbook.
+    Xlsx,
 }
 
 #[derive(clap::Args, Debug)]
@@ -84,12 +184,8 @@ pub struct ReqsListArgs {
     pub files: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// The sheet of a workbook to read.
-    #[arg(long)]
-    pub sheet: Option<String>,
-    /// A module prefix for bare DOORS absolute numbers in spreadsheets (`ATV-OPS-REQ`).
-    #[arg(long)]
-    pub prefix: Option<String>,
+    #[command(flatten)]
+    pub import: ImportArgs,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
@@ -138,6 +234,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check(&args, &mut stdout),
         Command::Rule { code } => rule(code.as_deref(), &mut stdout),
         Command::Reqs(ReqsCommand::List(args)) => reqs_list(&args, &mut stdout),
+        Command::Reqs(ReqsCommand::Diff(args)) => reqs_diff(&args, &mut stdout),
+        Command::Trace(args) => trace(&args, &mut stdout),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -202,13 +300,7 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
 }
 
 fn reqs_list(args: &ReqsListArgs, out: &mut impl Write) -> anyhow::Result<u8> {
-    let options = workspace::requirements::ImportOptions {
-        columns: crate::reqs::tabular::ColumnMap {
-            prefix: args.prefix.clone(),
-            ..Default::default()
-        },
-        sheet: args.sheet.clone(),
-    };
+    let options = args.import.options();
     let run = match workspace::requirements::load_requirements(&args.files, &options) {
         Ok(run) => run,
         Err(e) => {
@@ -231,6 +323,175 @@ fn reqs_list(args: &ReqsListArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         .iter()
         .any(|d| d.severity == crate::diag::Severity::Error);
     Ok(if failed { EXIT_FAILURE } else { EXIT_OK })
+}
+
+fn has_errors(diags: &[crate::diag::Diagnostic]) -> bool {
+    diags
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error)
+}
+
+fn reqs_diff(args: &ReqsDiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+    let options = args.import.options();
+    let load =
+        |p: &PathBuf| workspace::requirements::load_requirements(std::slice::from_ref(p), &options);
+    let (old, new) = match (load(&args.old), load(&args.new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("opsplan: error: {e}");
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    for run in [&old, &new] {
+        if has_errors(&run.diagnostics) {
+            let text = output::text::render(&run.sources, &run.diagnostics, false);
+            eprint!("{text}");
+            eprintln!("opsplan: error: an export could not be read; no comparison made");
+            return Ok(EXIT_FAILURE);
+        }
+    }
+    let objects = |run: &workspace::requirements::ReqRun| -> Vec<crate::reqs::ReqObject> {
+        run.exports
+            .iter()
+            .flat_map(|(_, e)| e.objects.iter().cloned())
+            .collect()
+    };
+    let (old_objects, new_objects) = (objects(&old), objects(&new));
+    let diff = crate::reqs::diff::diff(
+        &old_objects.iter().collect::<Vec<_>>(),
+        &new_objects.iter().collect::<Vec<_>>(),
+    );
+    let (old_name, new_name) = (
+        args.old.to_string_lossy().replace('\\', "/"),
+        args.new.to_string_lossy().replace('\\', "/"),
+    );
+    match args.format {
+        Format::Text => {
+            out.write_all(output::reqs_diff::text(&diff, &old_name, &new_name).as_bytes())?
+        }
+        Format::Json => {
+            out.write_all(output::reqs_diff::json(&diff, &old_name, &new_name).as_bytes())?
+        }
+    }
+    out.flush()?;
+    Ok(if diff.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, then a rename.
+fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The creation time written into binary outputs: SOURCE_DATE_EPOCH, or 1980-01-01
+/// (the zip epoch), never the clock.
+fn source_date_epoch() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(315_532_800)
+}
+
+fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+    if args.format == TraceFormat::Xlsx && args.output.is_none() {
+        eprintln!("opsplan: error: --format xlsx writes a workbook: give the file with -o FILE");
+        return Ok(EXIT_FAILURE);
+    }
+    let overrides = workspace::TraceOverrides {
+        sources: args.requirements.clone(),
+        baseline: if args.changed_since.is_empty() {
+            args.baseline.clone()
+        } else {
+            args.changed_since.clone()
+        },
+        id_attribute: args.id_attribute.clone(),
+        required: true,
+    };
+    let run = match workspace::check_paths_with(&args.paths, &overrides) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("opsplan: error: {e}");
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    let traced = run.traced.as_ref().expect("requirements were required");
+    let impact = (!args.changed_since.is_empty()).then(|| workspace::impact(&run.model, traced));
+    let view = output::trace::TraceView::new(&run.sources, traced, impact.as_ref());
+    // The findings that make the trace incomplete or wrong.
+    let findings: Vec<crate::diag::Diagnostic> = run
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.code.info().family == crate::diag::Family::Requirements
+                || matches!(
+                    d.code,
+                    crate::diag::Code::SyntaxError | crate::diag::Code::UnreadableSource
+                )
+        })
+        .cloned()
+        .collect();
+    let incomplete = has_errors(
+        &findings
+            .iter()
+            .filter(|d| d.code != crate::diag::Code::UnknownRequirement)
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    let bytes: Vec<u8> = match args.format {
+        TraceFormat::Text => {
+            let mut text = output::trace::text(&view);
+            if !findings.is_empty() {
+                text.push('\n');
+                let color = args.output.is_none() && use_color(args.color);
+                text.push_str(&output::text::render(&run.sources, &findings, color));
+            }
+            text.push_str(&output::trace::summary_line(&view));
+            text.push('\n');
+            text.into_bytes()
+        }
+        TraceFormat::Json => output::trace::json(&view).into_bytes(),
+        TraceFormat::Csv => output::trace::csv(&view).into_bytes(),
+        TraceFormat::Xlsx => match output::xlsx::trace_matrix(&view, source_date_epoch()) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("opsplan: error: cannot build the workbook: {e}");
+                return Ok(EXIT_FAILURE);
+            }
+        },
+    };
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = write_atomic(path, &bytes) {
+                eprintln!("opsplan: error: {}: cannot be written: {e}", path.display());
+                return Ok(EXIT_FAILURE);
+            }
+            if args.format != TraceFormat::Text {
+                eprintln!("{}", output::trace::summary_line(&view));
+            }
+        }
+        None => {
+            out.write_all(&bytes)?;
+            out.flush()?;
+        }
+    }
+    Ok(if incomplete {
+        EXIT_FAILURE
+    } else if traced.trace.has_defects() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 fn rule(code: Option<&str>, out: &mut impl Write) -> anyhow::Result<u8> {

@@ -132,6 +132,20 @@ code_table! {
         "A waiver names a flight rule that no rule file defines";
     InvalidRequirementExport => "Q001", "invalid-requirement-export", Requirements, Error,
         "A requirements export (ReqIF, ReqIFz, CSV, XLSX, XLS, ODS) cannot be read, or one of its objects is malformed";
+    UnknownRequirement => "Q002", "unknown-requirement", Requirements, Error,
+        "A `covers` or `traces` names a requirement that no export holds (a dangling trace)";
+    WithdrawnRequirement => "Q003", "withdrawn-requirement", Requirements, Warning,
+        "A `covers` or `traces` names a requirement that is deleted or rejected in the export";
+    DuplicateRequirement => "Q004", "duplicate-requirement", Requirements, Warning,
+        "Two requirements in the exports have the same id";
+    AmbiguousTrace => "Q005", "ambiguous-trace", Requirements, Warning,
+        "A `covers` or `traces` names an id that several requirements have";
+    SuspectTrace => "Q006", "suspect-trace", Requirements, Warning,
+        "The requirement changed since the trace was made (against the baseline, or the recorded fingerprint)";
+    UncoveredRequirement => "Q007", "uncovered-requirement", Requirements, Warning,
+        "A requirement that needs coverage is covered by no activity, procedure, step or flight rule";
+    StaleJustification => "Q008", "stale-justification", Requirements, Warning,
+        "A recorded coverage gap justification is for a requirement that is covered, not needed or unknown";
 }
 
 impl Code {

@@ -382,11 +382,31 @@ impl Locator<'_> {
 /// need the plan (unknown windows), after loading.
 pub(crate) fn locate_in_rule(text: &str, rule: &FlightRule, word: &str, key: &str) -> Span {
     let start = rule.span.start as usize;
-    let block_start = text[..start].rfind("\n-").map_or(0, |i| i + 1);
-    let next = text[start..]
-        .find("\n-")
-        .or_else(|| text[start..].find("\n  -"))
-        .map_or(text.len(), |i| start + i);
+    // The rule's list item starts at the nearest line, at or above its id, whose first
+    // non-blank character is `-` (`- id: FR-02` at any indentation).
+    let mut block_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    while !text[block_start..]
+        .trim_start_matches([' ', '\t'])
+        .starts_with('-')
+        && block_start > 0
+    {
+        block_start = text[..block_start - 1].rfind('\n').map_or(0, |i| i + 1);
+    }
+    // It ends before the next line indented no deeper than its `-`.
+    let indent =
+        text[block_start..].len() - text[block_start..].trim_start_matches([' ', '\t']).len();
+    let mut next = text.len();
+    let mut line = text[start..].find('\n').map(|i| start + i + 1);
+    while let Some(l) = line {
+        let rest = &text[l..];
+        let body = rest.trim_start_matches([' ', '\t']);
+        let blank = body.is_empty() || body.starts_with(['\n', '\r']);
+        if !blank && rest.len() - body.len() <= indent {
+            next = l;
+            break;
+        }
+        line = rest.find('\n').map(|i| l + i + 1);
+    }
     let at = Locator {
         file: rule.span.file,
         text,

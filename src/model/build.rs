@@ -404,9 +404,9 @@ fn activity_links(m: &Model, pi: PlanIdx, ai: ActIdx) -> ActivityLinks {
     for req in &a.covers {
         edges.push((
             act_node.clone(),
-            Node::Requirement(req.value.clone()),
+            Node::Requirement(req.id.value.clone()),
             EdgeKind::Covers,
-            req.span,
+            req.id.span,
         ));
     }
     let mut procedure = None;
@@ -471,9 +471,9 @@ fn procedure_links(m: &Model, pi: ProcIdx) -> (Vec<UnresolvedRef>, Vec<EdgeSpec>
     for req in &p.covers {
         edges.push((
             proc_node.clone(),
-            Node::Requirement(req.value.clone()),
+            Node::Requirement(req.id.value.clone()),
             EdgeKind::Covers,
-            req.span,
+            req.id.span,
         ));
     }
     if let Some(c) = &p.contingency {
@@ -505,6 +505,14 @@ fn procedure_links(m: &Model, pi: ProcIdx) -> (Vec<UnresolvedRef>, Vec<EdgeSpec>
             EdgeKind::HasStep,
             step.label.span,
         ));
+        for req in &step.covers {
+            edges.push((
+                step_node.clone(),
+                Node::Requirement(req.id.value.clone()),
+                EdgeKind::Covers,
+                req.id.span,
+            ));
+        }
         // Only the step's last statement decides whether it falls through to the next.
         let falls_through = !matches!(
             step.statements.last().map(|s| &s.kind),

@@ -39,7 +39,7 @@ pub enum EdgeKind {
     Calls,
     /// procedure → its contingency procedure.
     Contingency,
-    /// activity or procedure → requirement it covers.
+    /// activity, procedure or step → requirement it covers.
     Covers,
 }
 

@@ -2,7 +2,10 @@
 
 pub mod json;
 pub mod reqs;
+pub mod reqs_diff;
 pub mod text;
+pub mod trace;
+pub mod xlsx;
 
 use crate::diag::{Diagnostic, Label};
 use crate::source::{LineCol, SourceDb};

@@ -6,6 +6,7 @@
 //!
 //! Layer: beside `syntax` (`source, time → diag → syntax, reqs → …`).
 
+pub mod diff;
 pub mod reqif;
 pub mod tabular;
 pub mod xhtml;
@@ -47,8 +48,9 @@ pub struct ReqObject {
     pub links: Vec<Link>,
     /// Where the object is written in the export.
     pub location: ReqLocation,
-    /// SHA-256 (hex) over the id, heading, text and attributes: changes when the
-    /// requirement changes, so a trace recorded against it becomes suspect.
+    /// SHA-256 (hex) over the id, heading and text (see [`fingerprint`]): changes when
+    /// what the requirement says changes, so a trace recorded against it becomes suspect.
+    /// The same requirement gives the same fingerprint in every export format.
     pub fingerprint: String,
 }
 
@@ -132,27 +134,116 @@ pub fn cell_name(row: usize, col: usize) -> String {
     format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
 }
 
-/// The fingerprint of an object's content (see [`ReqObject::fingerprint`]). Whitespace
-/// runs count as one blank, so re-wrapping a text does not make it suspect.
-pub fn fingerprint(
+/// The fingerprint of what an object says: SHA-256 (hex) over its id, heading and text.
+/// Whitespace runs count as one blank, so re-wrapping a text does not change it; the
+/// attributes are left out because exports name them differently (a DOORS Classic ReqIF
+/// and its spreadsheet export give the same fingerprint) and because tools touch some on
+/// every save (`Last Modified On`). [`fingerprint_with`] adds chosen attributes.
+pub fn fingerprint(id: &str, heading: Option<&str>, text: &str) -> String {
+    fingerprint_with(id, heading, text, std::iter::empty())
+}
+
+/// [`fingerprint`], plus the given (name, value) attributes in the order given.
+pub fn fingerprint_with<'a>(
     id: &str,
     heading: Option<&str>,
     text: &str,
-    attributes: &BTreeMap<String, AttrValue>,
+    attributes: impl Iterator<Item = (&'a str, &'a AttrValue)>,
 ) -> String {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut h = Sha256::new();
-    for part in [id, heading.unwrap_or(""), text] {
-        h.update(norm(part).as_bytes());
+    let mut norm = |s: &str| {
+        for (i, word) in s.split_whitespace().enumerate() {
+            if i > 0 {
+                h.update(b" ");
+            }
+            h.update(word.as_bytes());
+        }
         h.update([0u8]);
+    };
+    for part in [id, heading.unwrap_or(""), text] {
+        norm(part);
     }
     for (k, v) in attributes {
-        h.update(k.as_bytes());
-        h.update([1u8]);
-        h.update(norm(&v.display()).as_bytes());
-        h.update([0u8]);
+        norm(k);
+        norm(&v.display());
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl ReqObject {
+    /// The fingerprint with the named attributes added (those the object has).
+    pub fn fingerprint_with(&self, attributes: &[String]) -> String {
+        if attributes.is_empty() {
+            return self.fingerprint.clone();
+        }
+        fingerprint_with(
+            &self.id,
+            self.heading.as_deref(),
+            &self.text,
+            attributes
+                .iter()
+                .filter_map(|a| self.attributes.get(a).map(|v| (a.as_str(), v))),
+        )
+    }
+}
+
+/// The name used for an object's export id after [`rekey`] replaced it.
+pub const EXPORT_ID: &str = "Export ID";
+
+/// Makes the value of `attribute` the id of every object that has one (teams often keep
+/// the id they cite in a custom attribute such as `Req ID`, beside the DOORS Object
+/// Identifier). The name matches ignoring case, blanks and punctuation; objects without
+/// a value (headings, usually) keep their id. The replaced id stays as the attribute
+/// [`EXPORT_ID`], links are renamed to follow across all the exports, and fingerprints
+/// are recomputed. Returns how many objects were renamed.
+pub fn rekey(exports: &mut [Export], attribute: &str) -> usize {
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let wanted = key(attribute);
+    let mut renamed: std::collections::HashMap<String, String> = Default::default();
+    for export in exports.iter_mut() {
+        for o in &mut export.objects {
+            let Some(name) = o.attributes.keys().find(|k| key(k) == wanted).cloned() else {
+                continue;
+            };
+            let value = o.attributes[&name].display().trim().to_string();
+            if value.is_empty() || value == o.id {
+                continue;
+            }
+            o.attributes.remove(&name);
+            let old = std::mem::replace(&mut o.id, value);
+            o.attributes
+                .insert(EXPORT_ID.to_string(), AttrValue::Text(old.clone()));
+            o.fingerprint = fingerprint(&o.id, o.heading.as_deref(), &o.text);
+            renamed.insert(old, o.id.clone());
+        }
+    }
+    if !renamed.is_empty() {
+        for o in exports.iter_mut().flat_map(|e| e.objects.iter_mut()) {
+            for l in &mut o.links {
+                if let Some(new) = renamed.get(&l.target) {
+                    l.target = new.clone();
+                }
+            }
+        }
+    }
+    renamed.len()
+}
+
+/// The corpus of real exports the import tests read in place: `OPSPLAN_CORPUS`, or
+/// `../shared/corpus` beside the project.
+#[cfg(test)]
+pub(crate) fn corpus_path(relative: &str) -> std::path::PathBuf {
+    let base = std::env::var_os("OPSPLAN_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+        });
+    base.join(relative)
 }
 
 #[cfg(test)]
@@ -169,10 +260,79 @@ mod tests {
 
     #[test]
     fn fingerprints_ignore_rewrapping_but_not_words() {
-        let a = BTreeMap::new();
-        let f = fingerprint("R-1", None, "The unit shall\n  start.", &a);
-        assert_eq!(f, fingerprint("R-1", None, "The unit shall start.", &a));
-        assert_ne!(f, fingerprint("R-1", None, "The unit shall stop.", &a));
+        let f = fingerprint("R-1", None, "The unit shall\n  start.");
+        assert_eq!(f, fingerprint("R-1", None, "The unit shall start."));
+        assert_ne!(f, fingerprint("R-1", None, "The unit shall stop."));
+        assert_ne!(
+            f,
+            fingerprint("R-1", Some("Start"), "The unit shall start.")
+        );
         assert_eq!(f.len(), 64);
+        let attr = AttrValue::Text("Test".into());
+        let with = fingerprint_with(
+            "R-1",
+            None,
+            "The unit shall start.",
+            [("V", &attr)].into_iter(),
+        );
+        assert_ne!(f, with);
+    }
+}
+
+#[cfg(test)]
+mod rekey_tests {
+    use super::*;
+
+    fn object(id: &str, req_id: Option<&str>, link: Option<&str>) -> ReqObject {
+        let mut attributes = BTreeMap::new();
+        if let Some(r) = req_id {
+            attributes.insert("Req ID".to_string(), AttrValue::Text(r.to_string()));
+        }
+        ReqObject {
+            id: id.to_string(),
+            is_heading: req_id.is_none(),
+            heading: None,
+            text: "text".into(),
+            level: Some(1),
+            path: Vec::new(),
+            module: None,
+            attributes,
+            links: link
+                .map(|t| Link {
+                    kind: "satisfies".into(),
+                    target: t.into(),
+                    direction: Direction::Out,
+                    resolved: true,
+                })
+                .into_iter()
+                .collect(),
+            location: ReqLocation::Text { line: 1, column: 1 },
+            fingerprint: fingerprint(id, None, "text"),
+        }
+    }
+
+    #[test]
+    fn rekey_renames_objects_and_links_across_exports() {
+        let mut exports = vec![
+            Export {
+                objects: vec![
+                    object("OPS-1", Some("OPS-REQ-001"), None),
+                    object("OPS-7", None, None),
+                ],
+                ..Export::default()
+            },
+            Export {
+                objects: vec![object("SYS-2", Some("SYS-REQ-002"), Some("OPS-1"))],
+                ..Export::default()
+            },
+        ];
+        assert_eq!(rekey(&mut exports, "req id"), 2);
+        let a = &exports[0].objects[0];
+        assert_eq!(a.id, "OPS-REQ-001");
+        assert_eq!(a.attributes[EXPORT_ID], AttrValue::Text("OPS-1".into()));
+        assert!(!a.attributes.contains_key("Req ID"));
+        assert_eq!(a.fingerprint, fingerprint("OPS-REQ-001", None, "text"));
+        assert_eq!(exports[0].objects[1].id, "OPS-7");
+        assert_eq!(exports[1].objects[0].links[0].target, "OPS-REQ-001");
     }
 }

@@ -38,7 +38,7 @@
 //! - **path**: with a level column, the headings above the object by level; without one,
 //!   the last heading before it.
 //! - **attributes**: every other column with a non-empty cell, typed: integer, real, `true`
-//!   / `false`, a date (ISO 8601, `dd.mm.yyyy`, or a workbook date cell) → [`AttrValue::Date`],
+//!   / `false`, a date (ISO 8601, `dd.mm.yyyy`, `dd/mm/yyyy`, or a workbook date cell) → [`AttrValue::Date`],
 //!   a Python-style list (`['A', 'B']`, as OSLC dumps write multi-valued enums) →
 //!   [`AttrValue::Enum`], else text. A number with a leading zero (`007`) stays text.
 //! - **links**: each link cell is split on line breaks, commas and semicolons. DOORS
@@ -945,7 +945,7 @@ impl Grid {
                     }
                 }
             }
-            o.fingerprint = fingerprint(&o.id, o.heading.as_deref(), &o.text, &o.attributes);
+            o.fingerprint = fingerprint(&o.id, o.heading.as_deref(), &o.text);
         }
         export.objects = objects;
         export.dangling_links = dangling;
@@ -1237,7 +1237,8 @@ fn typed_text(raw: &str) -> AttrValue {
     AttrValue::Text(rich_text(t))
 }
 
-/// `2024-05-19`, `2024-05-19T16:21:32(.966Z)`, `2024-05-19 16:21`, `19.05.2024( 16:21:32)`
+/// `2024-05-19`, `2024-05-19T16:21:32(.966Z)`, `2024-05-19 16:21`, `19.05.2024( 16:21:32)`,
+/// `19/05/2024` (day first; month first only when the second number cannot be a month)
 /// → ISO 8601.
 fn parse_date(t: &str) -> Option<String> {
     let num = |s: &str, n: usize| -> Option<u32> {
@@ -1253,6 +1254,15 @@ fn parse_date(t: &str) -> Option<String> {
     };
     let (y, m, d) = if let [y, m, d] = date.split('-').collect::<Vec<_>>()[..] {
         (num(y, 4)?, num(m, 2)?, num(d, 2)?)
+    } else if let [a, b, y] = date.split('/').collect::<Vec<_>>()[..] {
+        // DOORS writes dates in the client's locale: `29/09/2014` (day first, as in
+        // Europe) unless the first number cannot be a month's day order (`09/29/2014`).
+        let (a, b) = (
+            num(a, 2).or_else(|| num(a, 1))?,
+            num(b, 2).or_else(|| num(b, 1))?,
+        );
+        let (d, m) = if b > 12 && a <= 12 { (b, a) } else { (a, b) };
+        (num(y, 4)?, m, d)
     } else if let [d, m, y] = date.split('.').collect::<Vec<_>>()[..] {
         let d2 = if d.len() == 1 {
             format!("0{d}")
@@ -1325,12 +1335,10 @@ mod tests {
     use super::*;
 
     fn corpus(rel: &str) -> Vec<u8> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/corpus")
-            .join(rel);
+        let path = crate::reqs::corpus_path(rel);
         std::fs::read(&path).unwrap_or_else(|e| {
             panic!(
-                "corpus file {} is missing or unreadable ({e}); these tests read the shared corpus in place",
+                "corpus file {} is missing or unreadable ({e}); set OPSPLAN_CORPUS or put shared/corpus beside the project",
                 path.display()
             )
         })
@@ -1663,5 +1671,22 @@ mod tests {
         );
         assert_eq!(typed_text("1e5"), AttrValue::Real(1e5));
         assert_eq!(typed_text("NaN"), AttrValue::Text("NaN".into()));
+        // DOORS in a European locale; month first only when it cannot be day first.
+        assert_eq!(
+            typed_text("29/09/2014"),
+            AttrValue::Date("2014-09-29".into())
+        );
+        assert_eq!(
+            typed_text("01/02/2014"),
+            AttrValue::Date("2014-02-01".into())
+        );
+        assert_eq!(
+            typed_text("09/29/2014"),
+            AttrValue::Date("2014-09-29".into())
+        );
+        assert_eq!(
+            typed_text("31/31/2014"),
+            AttrValue::Text("31/31/2014".into())
+        );
     }
 }

@@ -223,6 +223,15 @@ pub struct Relation {
     pub span: Span,
 }
 
+/// A requirement cited by `covers`: its id and, when the trace was reviewed against a
+/// given text, the fingerprint of that text (`ATV-OPS-REQ-007@3f2a9c1b04de`).
+#[derive(Debug, Clone)]
+pub struct Cite {
+    pub id: Ident,
+    /// Hexadecimal digits after `@`: a prefix of the requirement's fingerprint.
+    pub stamp: Option<Spanned<String>>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Activity {
     pub id: Ident,
@@ -237,7 +246,7 @@ pub struct Activity {
     pub procedure: Option<ProcRef>,
     pub needs: Option<Needs>,
     pub uses: Vec<ResourceUse>,
-    pub covers: Vec<Ident>,
+    pub covers: Vec<Cite>,
     pub notes: Vec<Spanned<String>>,
     pub relations: Vec<Relation>,
     pub span: Span,
@@ -303,7 +312,7 @@ pub struct Procedure {
     pub version: Option<Spanned<String>>,
     pub family: Option<Ident>,
     pub roles: Vec<Ident>,
-    pub covers: Vec<Ident>,
+    pub covers: Vec<Cite>,
     pub requires_coverage: Option<Needs>,
     pub requires: Vec<Spanned<String>>,
     pub contingency: Option<ProcRef>,
@@ -316,6 +325,8 @@ pub struct Procedure {
 pub struct Step {
     pub label: Ident,
     pub title: Option<Spanned<String>>,
+    /// Requirements the step itself covers (`covers` inside the step).
+    pub covers: Vec<Cite>,
     pub statements: Vec<Statement>,
     pub span: Span,
 }

@@ -60,6 +60,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         uses_clause => "`uses`",
         resource_use => "a resource name",
         covers_clause => "`covers`",
+        cited => "a requirement id",
+        stamp => "a fingerprint (hexadecimal digits after `@`)",
         note_clause => "`note`",
         relation => "a relation (`after`, `before`, `during`, `starts with`)",
         rel_after => "`after`",

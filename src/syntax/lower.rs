@@ -188,6 +188,22 @@ impl Lowerer<'_> {
             .collect()
     }
 
+    /// The requirements of a `covers` clause.
+    fn cites(&self, clause: Pair<'_, Rule>) -> Vec<Cite> {
+        clause
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::cited)
+            .map(|c| {
+                let mut parts = c.into_inner();
+                let id = self.ident(parts.next().expect("cited id"));
+                let stamp = parts
+                    .next()
+                    .map(|s| Spanned::new(s.as_str().to_ascii_lowercase(), self.span(&s)));
+                Cite { id, stamp }
+            })
+            .collect()
+    }
+
     fn string(&self, pair: Pair<'_, Rule>) -> Spanned<String> {
         let span = self.span(&pair);
         let inner = pair
@@ -651,9 +667,7 @@ impl Lowerer<'_> {
                         a.uses.push(ResourceUse { resource, amount });
                     }
                 }
-                Rule::covers_clause => a.covers.extend(
-                    self.idents(clause.into_inner().find(not_keyword).expect("covers list")),
-                ),
+                Rule::covers_clause => a.covers.extend(self.cites(clause)),
                 Rule::note_clause => {
                     let s = self.string(clause.into_inner().find(not_keyword).expect("note"));
                     a.notes.push(s);
@@ -734,9 +748,7 @@ impl Lowerer<'_> {
                 Rule::proc_roles_decl => p
                     .roles
                     .extend(self.idents(item.into_inner().find(not_keyword).expect("roles list"))),
-                Rule::covers_clause => p
-                    .covers
-                    .extend(self.idents(item.into_inner().find(not_keyword).expect("covers list"))),
+                Rule::covers_clause => p.covers.extend(self.cites(item)),
                 Rule::requires_decl => {
                     let r = item.into_inner().find(not_keyword).expect("requires body");
                     if r.as_rule() == Rule::requires_coverage {
@@ -772,12 +784,14 @@ impl Lowerer<'_> {
         let mut step = Step {
             label,
             title: None,
+            covers: Vec::new(),
             statements: Vec::new(),
             span,
         };
         for p in it {
             match p.as_rule() {
                 Rule::string => step.title = Some(self.string(p)),
+                Rule::covers_clause => step.covers.extend(self.cites(p)),
                 Rule::statement => {
                     let s = self.statement(p);
                     step.statements.push(s);

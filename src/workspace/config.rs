@@ -27,6 +27,65 @@ pub struct Config {
     /// How the Flight Dynamics window files (`use windows`) name their columns.
     #[serde(default)]
     pub windows: Option<super::windows_csv::WindowColumns>,
+    /// The requirement exports the plans trace to, and how tracing is judged.
+    #[serde(default)]
+    pub requirements: Option<RequirementsConfig>,
+}
+
+/// One path or a list of paths.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Paths {
+    One(PathBuf),
+    Many(Vec<PathBuf>),
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths::Many(Vec::new())
+    }
+}
+
+impl Paths {
+    pub fn to_vec(&self) -> Vec<PathBuf> {
+        match self {
+            Paths::One(p) => vec![p.clone()],
+            Paths::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// `requirements:` in `opsplan.yaml` (documented in docs/tracing.md).
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequirementsConfig {
+    /// Export files or folders (ReqIF, ReqIFz, CSV, TSV, XLSX, XLS, ODS).
+    #[serde(default)]
+    pub sources: Paths,
+    /// An older baseline of the same exports: changed requirements make traces suspect.
+    #[serde(default)]
+    pub baseline: Paths,
+    /// The attribute or column holding the id users cite (`Req ID`).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The sheet of a workbook to read.
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// Spreadsheet columns, when the DOORS names are not used.
+    #[serde(default)]
+    pub columns: Option<crate::reqs::tabular::ColumnMap>,
+    /// Which requirements need coverage.
+    #[serde(default)]
+    pub need: crate::trace::Need,
+    /// Which requirements are deleted or rejected.
+    #[serde(default)]
+    pub withdrawn: Option<crate::trace::Withdrawn>,
+    /// Attributes whose change makes a trace suspect (besides id, heading and text).
+    #[serde(default)]
+    pub fingerprint: Vec<String>,
+    /// Requirement id → why its coverage gap is accepted.
+    #[serde(default)]
+    pub justified: std::collections::BTreeMap<String, String>,
 }
 
 /// Which findings are reported, and how severe they are.

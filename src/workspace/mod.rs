@@ -9,7 +9,7 @@ pub mod requirements;
 pub mod windows_csv;
 
 use crate::source::FileId;
-pub use config::{Config, Level, Policy, CONFIG_FILE};
+pub use config::{Config, Level, Paths, Policy, RequirementsConfig, CONFIG_FILE};
 
 use crate::checks;
 use crate::diag::{sort_and_dedup, Code, Diagnostic, Family, Label};
@@ -38,6 +38,47 @@ pub enum LoadError {
     },
     #[error("{0}: no .plan or .proc files found")]
     NothingToCheck(PathBuf),
+    #[error("no requirement exports: give them with --requirements, or name them under `requirements: sources:` in opsplan.yaml")]
+    NoRequirements,
+}
+
+/// Where the requirements come from and how tracing is judged.
+#[derive(Debug, Clone, Default)]
+pub struct TraceSetup {
+    /// Export files or folders.
+    pub sources: Vec<PathBuf>,
+    /// An older baseline of the exports (for suspect traces and impact).
+    pub baseline: Vec<PathBuf>,
+    pub import: requirements::ImportOptions,
+    pub policy: crate::trace::TracePolicy,
+    /// The project file that recorded the justifications, to locate them.
+    pub config_file: Option<PathBuf>,
+}
+
+/// What the command line adds to (or puts in place of) the project file's
+/// `requirements:`.
+#[derive(Debug, Clone, Default)]
+pub struct TraceOverrides {
+    /// In place of `requirements: sources:`.
+    pub sources: Vec<PathBuf>,
+    /// In place of `requirements: baseline:`.
+    pub baseline: Vec<PathBuf>,
+    /// In place of `requirements: id:`.
+    pub id_attribute: Option<String>,
+    /// Fail with [`LoadError::NoRequirements`] when no export is named anywhere.
+    pub required: bool,
+}
+
+/// The requirements side of a run.
+pub struct Traced {
+    /// The current exports, one per file, and their paths.
+    pub exports: Vec<crate::reqs::Export>,
+    pub files: Vec<PathBuf>,
+    /// The baseline exports (empty without a baseline), and their paths.
+    pub baseline: Vec<crate::reqs::Export>,
+    pub baseline_files: Vec<PathBuf>,
+    pub trace: crate::trace::Trace,
+    pub policy: crate::trace::TracePolicy,
 }
 
 /// The result of a check run.
@@ -48,6 +89,8 @@ pub struct Run {
     pub rule_sets: Vec<crate::flight::RuleSet>,
     /// Sorted, deduplicated findings.
     pub diagnostics: Vec<Diagnostic>,
+    /// The trace to the requirements, when exports were named.
+    pub traced: Option<Traced>,
 }
 
 /// What a check concludes.
@@ -92,7 +135,9 @@ impl Run {
         self.diagnostics.iter().any(|d| {
             matches!(
                 d.code,
-                Code::InvalidFlightRuleFile | Code::InvalidWindowFile
+                Code::InvalidFlightRuleFile
+                    | Code::InvalidWindowFile
+                    | Code::InvalidRequirementExport
             ) && d.severity == crate::diag::Severity::Error
         })
     }
@@ -108,8 +153,15 @@ impl Run {
 /// Source file extensions opsplan reads.
 const SOURCE_EXTENSIONS: &[&str] = &["plan", "proc"];
 
-/// Collects, reads, parses, resolves and checks everything reachable from `paths`.
+/// Collects, reads, parses, resolves and checks everything reachable from `paths`; traces
+/// to the requirements when `opsplan.yaml` names them.
 pub fn check_paths(paths: &[PathBuf]) -> Result<Run, LoadError> {
+    check_paths_with(paths, &TraceOverrides::default())
+}
+
+/// [`check_paths`], with the requirement exports and baseline given by the caller in
+/// place of the project file's.
+pub fn check_paths_with(paths: &[PathBuf], overrides: &TraceOverrides) -> Result<Run, LoadError> {
     let mut loader = Loader::default();
     let roots: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -121,6 +173,32 @@ pub fn check_paths(paths: &[PathBuf]) -> Result<Run, LoadError> {
     }
     if loader.queue.is_empty() {
         return Err(LoadError::NothingToCheck(roots[0].clone()));
+    }
+    if !overrides.sources.is_empty()
+        || !overrides.baseline.is_empty()
+        || overrides.id_attribute.is_some()
+    {
+        let setup = loader.trace.get_or_insert_with(TraceSetup::default);
+        if !overrides.sources.is_empty() {
+            setup.sources = overrides.sources.clone();
+        }
+        if !overrides.baseline.is_empty() {
+            setup.baseline = overrides.baseline.clone();
+        }
+        if overrides.id_attribute.is_some() {
+            setup.import.id_attribute = overrides.id_attribute.clone();
+        }
+    }
+    match &loader.trace {
+        Some(setup) if !setup.sources.is_empty() => {
+            for p in setup.sources.iter().chain(&setup.baseline) {
+                if !p.exists() {
+                    return Err(LoadError::NotFound(p.clone()));
+                }
+            }
+        }
+        _ if overrides.required => return Err(LoadError::NoRequirements),
+        _ => loader.trace = None,
     }
     Ok(loader.run())
 }
@@ -150,7 +228,7 @@ pub fn check_texts(files: &[(&str, &str)]) -> Run {
             ast
         })
         .collect();
-    finish(sources, asts, diags, rule_sets, &Policy::default())
+    finish(sources, asts, diags, rule_sets, &Policy::default(), None)
 }
 
 /// Parses, resolves and checks sources already in memory (no I/O; `use` paths are not followed).
@@ -164,7 +242,14 @@ pub fn check_sources(sources: SourceDb) -> Run {
             ast
         })
         .collect();
-    finish(sources, asts, diags, Vec::new(), &Policy::default())
+    finish(sources, asts, diags, Vec::new(), &Policy::default(), None)
+}
+
+/// Exports read for a run, before tracing.
+struct LoadedReqs {
+    exports: Vec<(PathBuf, crate::reqs::Export)>,
+    baseline: Vec<(PathBuf, crate::reqs::Export)>,
+    policy: crate::trace::TracePolicy,
 }
 
 fn finish(
@@ -173,6 +258,7 @@ fn finish(
     mut diags: Vec<Diagnostic>,
     rule_sets: Vec<crate::flight::RuleSet>,
     policy: &Policy,
+    reqs: Option<LoadedReqs>,
 ) -> Run {
     let model = Model::build(asts);
     diags.extend(duplicate_rule_ids(&rule_sets));
@@ -180,6 +266,29 @@ fn finish(
         rule_sets.iter().flat_map(|s| s.rules.iter()).collect();
     let flight = checks::FlightState::new(&model, rules, Some(&sources));
     diags.extend(checks::run_with(&model, flight));
+    let traced = reqs.map(|r| {
+        let (files, exports): (Vec<PathBuf>, Vec<crate::reqs::Export>) =
+            r.exports.into_iter().unzip();
+        let (baseline_files, baseline): (Vec<PathBuf>, Vec<crate::reqs::Export>) =
+            r.baseline.into_iter().unzip();
+        let trace = crate::trace::trace(&crate::trace::Inputs {
+            model: &model,
+            rule_sets: &rule_sets,
+            sources: &sources,
+            exports: &exports,
+            baseline: (!baseline_files.is_empty()).then_some(&baseline[..]),
+            policy: &r.policy,
+        });
+        diags.extend(trace.diagnostics.iter().cloned());
+        Traced {
+            exports,
+            files,
+            baseline,
+            baseline_files,
+            trace,
+            policy: r.policy,
+        }
+    });
     // Inside a file with syntax errors only the syntax findings are trustworthy.
     diags.retain(|d| {
         d.code.info().family == Family::Syntax
@@ -195,6 +304,7 @@ fn finish(
         model,
         rule_sets,
         diagnostics: diags,
+        traced,
     }
 }
 
@@ -355,6 +465,8 @@ struct Loader {
     /// How window files name their columns (`windows:` in `opsplan.yaml`).
     window_columns: windows_csv::WindowColumns,
     policy: Policy,
+    /// The requirements to trace to (`requirements:` in `opsplan.yaml`, or the caller's).
+    trace: Option<TraceSetup>,
 }
 
 impl Loader {
@@ -385,6 +497,9 @@ impl Loader {
         let base = path.parent().unwrap_or(Path::new("."));
         self.policy = config.policy();
         self.window_columns = config.windows.clone().unwrap_or_default();
+        if let Some(r) = &config.requirements {
+            self.trace = Some(trace_setup(r, base, path));
+        }
         for r in &config.rules {
             let p = base.join(r);
             if !p.is_file() {
@@ -393,7 +508,11 @@ impl Loader {
             self.push_rules(p);
         }
         for input in config.inputs_or_default() {
-            let p = base.join(input);
+            let p = if input == Path::new(".") && !base.as_os_str().is_empty() {
+                base.to_path_buf()
+            } else {
+                base.join(input)
+            };
             if !p.exists() {
                 return Err(LoadError::NotFound(p));
             }
@@ -462,7 +581,10 @@ impl Loader {
             load_window_file(path, &self.window_columns, plan, &mut sources, &mut diags);
         }
         let rule_sets = load_rule_files(&self.rule_files, &mut sources, &mut diags);
-        finish(sources, asts, diags, rule_sets, &self.policy)
+        let reqs = self
+            .trace
+            .map(|setup| load_trace_inputs(setup, &mut sources, &mut diags));
+        finish(sources, asts, diags, rule_sets, &self.policy, reqs)
     }
 
     /// Reads one file into `sources`. `None` when it is unreadable or not UTF-8 (then
@@ -542,6 +664,191 @@ impl Loader {
             }
         }
     }
+}
+
+/// What the requirements changed since the baseline affect (see [`crate::trace::impact`]).
+/// A requirement counts as changed when its fingerprint changed (heading, text, or an
+/// attribute listed under `requirements: fingerprint:`) or it was deleted.
+pub fn impact(model: &Model, traced: &Traced) -> crate::trace::impact::Impact {
+    use crate::trace::impact::Change;
+    let old: Vec<&crate::reqs::ReqObject> =
+        traced.baseline.iter().flat_map(|e| &e.objects).collect();
+    let new: Vec<&crate::reqs::ReqObject> =
+        traced.exports.iter().flat_map(|e| &e.objects).collect();
+    let diff = crate::reqs::diff::diff(&old, &new);
+    let watched = &traced.policy.fingerprint;
+    let mut changes: Vec<Change> = diff
+        .changed
+        .iter()
+        .filter(|c| !c.is_heading)
+        .filter_map(|c| {
+            let what: Vec<String> = c
+                .fields
+                .iter()
+                .filter(|f| {
+                    if f.attribute {
+                        watched.contains(&f.field)
+                    } else {
+                        c.content_changed && (f.field == "text" || f.field == "heading")
+                    }
+                })
+                .map(|f| format!("{} changed", f.field))
+                .collect();
+            let what = if what.is_empty() && c.content_changed {
+                vec!["content changed".to_string()]
+            } else {
+                what
+            };
+            (!what.is_empty()).then(|| Change {
+                id: c.id.clone(),
+                what: what.join(", "),
+            })
+        })
+        .collect();
+    changes.extend(
+        diff.removed
+            .iter()
+            .filter(|e| !e.is_heading)
+            .map(|e| Change {
+                id: e.id.clone(),
+                what: "deleted".to_string(),
+            }),
+    );
+    crate::trace::impact::impact(model, &traced.trace, &traced.exports, &changes)
+}
+
+/// The trace setup a project file describes (paths relative to its folder).
+fn trace_setup(r: &RequirementsConfig, base: &Path, config_file: &Path) -> TraceSetup {
+    let columns = r.columns.clone().unwrap_or_default();
+    TraceSetup {
+        sources: r
+            .sources
+            .to_vec()
+            .iter()
+            .map(|p| tidy(&base.join(p)))
+            .collect(),
+        baseline: r
+            .baseline
+            .to_vec()
+            .iter()
+            .map(|p| tidy(&base.join(p)))
+            .collect(),
+        import: requirements::ImportOptions {
+            columns,
+            sheet: r.sheet.clone(),
+            id_attribute: r.id.clone(),
+        },
+        policy: crate::trace::TracePolicy {
+            need: r.need.clone(),
+            withdrawn: r.withdrawn.clone(),
+            fingerprint: r.fingerprint.clone(),
+            justified: r
+                .justified
+                .iter()
+                .map(|(id, reason)| crate::trace::Justification {
+                    id: id.clone(),
+                    reason: reason.clone(),
+                    span: None,
+                })
+                .collect(),
+        },
+        config_file: Some(config_file.to_path_buf()),
+    }
+}
+
+/// `examples/week40/../../requirements/x.reqif` → `requirements/x.reqif`, as users read
+/// it (lexically: `..` after a named folder removes both; links are not followed).
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
+    }
+}
+
+/// Reads the current and baseline exports into `sources`; a file that cannot be read
+/// is a `Q001` finding. Justifications are located in the project file.
+fn load_trace_inputs(
+    mut setup: TraceSetup,
+    sources: &mut SourceDb,
+    diags: &mut Vec<Diagnostic>,
+) -> LoadedReqs {
+    let mut read = |paths: &[PathBuf], sources: &mut SourceDb| match requirements::load_into(
+        paths,
+        &setup.import,
+        sources,
+    ) {
+        Ok((exports, d)) => {
+            diags.extend(d);
+            exports
+        }
+        Err(e) => {
+            let id = sources.add(paths.first().cloned().unwrap_or_default(), String::new());
+            diags.push(Diagnostic::new(
+                Code::InvalidRequirementExport,
+                e.to_string(),
+                Label::new(Span::new(id, 0..0), "cannot be read"),
+            ));
+            Vec::new()
+        }
+    };
+    let exports = read(&setup.sources, sources);
+    let baseline = if setup.baseline.is_empty() {
+        Vec::new()
+    } else {
+        read(&setup.baseline, sources)
+    };
+    if let Some(config) = setup
+        .config_file
+        .as_ref()
+        .filter(|_| !setup.policy.justified.is_empty())
+    {
+        if let Ok(text) = std::fs::read_to_string(config) {
+            let spans: Vec<Option<std::ops::Range<usize>>> = setup
+                .policy
+                .justified
+                .iter()
+                .map(|j| locate_justification(&text, &j.id))
+                .collect();
+            let id = sources.add(config, text);
+            for (j, range) in setup.policy.justified.iter_mut().zip(spans) {
+                j.span = Some(Span::new(id, range.unwrap_or(0..0)));
+            }
+        }
+    }
+    LoadedReqs {
+        exports,
+        baseline,
+        policy: setup.policy,
+    }
+}
+
+/// The key `id:` under `justified:` in a project file's text.
+fn locate_justification(text: &str, id: &str) -> Option<std::ops::Range<usize>> {
+    let from = text.find("justified:")?;
+    let mut at = from;
+    while let Some(i) = text[at..].find(id) {
+        let start = at + i;
+        let end = start + id.len();
+        let before = text[..start].chars().next_back();
+        let after = text[end..].trim_start_matches(['"', '\'']).chars().next();
+        if before.is_none_or(|c| c.is_whitespace() || c == '"' || c == '\'') && after == Some(':') {
+            return Some(start..end);
+        }
+        at = end;
+    }
+    None
 }
 
 fn has_ext(path: &Path, ext: &str) -> bool {

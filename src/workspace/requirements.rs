@@ -19,6 +19,9 @@ pub struct ImportOptions {
     pub columns: ColumnMap,
     /// The sheet of a workbook to read (default: the first that holds requirements).
     pub sheet: Option<String>,
+    /// An attribute (column) holding the id users cite, when it is not the export's own
+    /// id: see [`crate::reqs::rekey`].
+    pub id_attribute: Option<String>,
 }
 
 /// What a set of exports holds.
@@ -32,6 +35,24 @@ pub struct ReqRun {
 
 /// Reads every export named (files, or folders searched for the export extensions).
 pub fn load_requirements(paths: &[PathBuf], options: &ImportOptions) -> Result<ReqRun, LoadError> {
+    let mut sources = SourceDb::new();
+    let (exports, diagnostics) = load_into(paths, options, &mut sources)?;
+    Ok(ReqRun {
+        sources,
+        exports,
+        diagnostics,
+    })
+}
+
+/// Exports read, one per file in the order given, and the findings of reading them.
+pub type Loaded = (Vec<(PathBuf, Export)>, Vec<Diagnostic>);
+
+/// [`load_requirements`] into an existing set of sources (the text formats join it).
+pub fn load_into(
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    sources: &mut SourceDb,
+) -> Result<Loaded, LoadError> {
     let mut files = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| match e.kind() {
@@ -53,7 +74,6 @@ pub fn load_requirements(paths: &[PathBuf], options: &ImportOptions) -> Result<R
             files.push(p.clone());
         }
     }
-    let mut sources = SourceDb::new();
     let mut exports = Vec::new();
     let mut diagnostics = Vec::new();
     for path in files {
@@ -98,12 +118,15 @@ pub fn load_requirements(paths: &[PathBuf], options: &ImportOptions) -> Result<R
         diagnostics.extend(d);
         exports.push((path, export));
     }
+    if let Some(attribute) = &options.id_attribute {
+        let mut only: Vec<Export> = exports.iter_mut().map(|(_, e)| std::mem::take(e)).collect();
+        crate::reqs::rekey(&mut only, attribute);
+        for ((_, slot), e) in exports.iter_mut().zip(only) {
+            *slot = e;
+        }
+    }
     sort_and_dedup(&mut diagnostics);
-    Ok(ReqRun {
-        sources,
-        exports,
-        diagnostics,
-    })
+    Ok((exports, diagnostics))
 }
 
 fn extension(path: &Path) -> String {

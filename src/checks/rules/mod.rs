@@ -40,6 +40,14 @@ pub mod invalid_flight_rule_file;
 pub mod undefined_flight_rule;
 pub mod unused_waiver;
 pub mod waived_violation;
+
+pub mod ambiguous_trace;
+pub mod duplicate_requirement;
+pub mod stale_justification;
+pub mod suspect_trace;
+pub mod uncovered_requirement;
+pub mod unknown_requirement;
+pub mod withdrawn_requirement;
 use super::RuleEntry;
 
 pub(crate) const ALL: &[RuleEntry] = &[
@@ -81,6 +89,13 @@ pub(crate) const ALL: &[RuleEntry] = &[
     unused_waiver::RULE,
     undefined_flight_rule::RULE,
     invalid_requirement_export::RULE,
+    unknown_requirement::RULE,
+    withdrawn_requirement::RULE,
+    duplicate_requirement::RULE,
+    ambiguous_trace::RULE,
+    suspect_trace::RULE,
+    uncovered_requirement::RULE,
+    stale_justification::RULE,
 ];
 
 /// For the rules' unit tests: the findings of one code on one source text, which must parse

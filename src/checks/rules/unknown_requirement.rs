@@ -1,0 +1,22 @@
+use crate::checks::{rule, Reporter};
+
+rule! {
+/// ## What it does
+/// Reports a `covers` (of an activity, a procedure or a step) or a flight rule's
+/// `traces` entry that names a requirement no export holds: a dangling trace. The
+/// finding is at the id as written, with the closest existing id as "did you mean"; a
+/// heading's id is told apart (headings are chapters, not requirements). Reported when
+/// requirement exports are given (`requirements:` in `opsplan.yaml`, or `opsplan trace`).
+///
+/// ## Why it matters
+/// A qualification team counts the requirement as verified by this activity: a typo
+/// leaves the real requirement uncovered and claims coverage of nothing.
+///
+/// ## Example
+/// ```text
+/// activity A09 "Propellant transfer" {
+///   covers ATV-OPS-REQ-06        <- the module has ATV-OPS-REQ-006
+/// }
+/// ```
+    UnknownRequirement, Reporter::Trace
+}

@@ -1,0 +1,463 @@
+//! `opsplan trace`: the coverage of the requirements by activities, procedures, steps
+//! and flight rules, as text for a reader, JSON for tools, and a matrix (requirement ×
+//! artifact) as CSV or XLSX for qualification teams and managers.
+//!
+//! Every format is built from one [`TraceView`], so they agree. Deterministic:
+//! requirements in export order, artifacts in model order, no clock (the XLSX creation
+//! time comes from the caller).
+
+use super::display_path;
+use crate::reqs::ReqLocation;
+use crate::source::SourceDb;
+use crate::trace::impact::Impact;
+use crate::trace::{LinkStatus, ReqStatus, SHOWN_STAMP};
+use crate::workspace::Traced;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// Everything a trace output shows, in the terms users read.
+#[derive(Debug, Clone, Serialize)]
+pub struct TraceView {
+    /// Format version of the JSON document.
+    pub version: u32,
+    pub exports: Vec<String>,
+    pub baseline: Vec<String>,
+    pub summary: SummaryView,
+    pub requirements: Vec<RequirementView>,
+    pub artifacts: Vec<ArtifactView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub impact: Option<ImpactView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryView {
+    pub requirements: usize,
+    pub needing_coverage: usize,
+    pub covered: usize,
+    /// Covered ÷ needing coverage, in percent, one decimal.
+    pub coverage_percent: f64,
+    pub by_status: std::collections::BTreeMap<&'static str, usize>,
+    pub links: usize,
+    pub links_by_status: std::collections::BTreeMap<&'static str, usize>,
+    pub artifacts: usize,
+    /// True when a requirement or link has a defect status (exit code 1).
+    pub defects: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementView {
+    pub id: String,
+    pub status: ReqStatus,
+    pub needs_coverage: bool,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    pub path: Vec<String>,
+    pub file: String,
+    pub location: ReqLocation,
+    /// The fingerprint prefix to record beside a `covers` once reviewed.
+    pub fingerprint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    pub covered_by: Vec<CoverView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverView {
+    /// Index into `artifacts`.
+    pub artifact: usize,
+    pub status: LinkStatus,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArtifactView {
+    pub kind: crate::trace::ArtifactKind,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    /// Every id it cites, with the link's status (dangling ones included).
+    pub cites: Vec<CiteView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CiteView {
+    pub id: String,
+    pub status: LinkStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImpactView {
+    pub changes: Vec<crate::trace::impact::Change>,
+    /// Requirements reached through requirement links: `[id, changed id]`.
+    pub linked: Vec<(String, String)>,
+    pub affected: Vec<AffectedView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AffectedView {
+    pub kind: crate::trace::ArtifactKind,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    pub direct: bool,
+    pub reason: String,
+    pub requirements: Vec<String>,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl TraceView {
+    /// Builds the view of a run's trace (and of an impact analysis, when given).
+    pub fn new(sources: &SourceDb, traced: &Traced, impact: Option<&Impact>) -> TraceView {
+        let t = &traced.trace;
+        let at = |span: crate::source::Span| {
+            let lc = sources.line_col(span.file, span.start as usize);
+            (display_path(sources, span.file), lc.line, lc.column)
+        };
+        let requirements = t
+            .requirements
+            .iter()
+            .map(|r| {
+                let o = t.object(&traced.exports, r);
+                RequirementView {
+                    id: r.id.clone(),
+                    status: r.status,
+                    needs_coverage: r.needs_coverage,
+                    text: o.text.clone(),
+                    module: o.module.clone(),
+                    path: o.path.clone(),
+                    file: traced
+                        .files
+                        .get(r.export)
+                        .map_or_else(String::new, |p| p.to_string_lossy().replace('\\', "/")),
+                    location: o.location.clone(),
+                    fingerprint: r.fingerprint[..SHOWN_STAMP.min(r.fingerprint.len())].to_string(),
+                    justification: r.justification.clone(),
+                    covered_by: r
+                        .links
+                        .iter()
+                        .map(|&li| {
+                            let l = &t.links[li];
+                            let (file, line, column) = at(l.span);
+                            CoverView {
+                                artifact: l.artifact,
+                                status: l.status,
+                                file,
+                                line,
+                                column,
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let mut artifacts: Vec<ArtifactView> = t
+            .artifacts
+            .iter()
+            .map(|a| {
+                let (file, line, column) = at(a.span);
+                ArtifactView {
+                    kind: a.kind,
+                    name: a.name.clone(),
+                    context: a.context.clone(),
+                    title: a.title.clone(),
+                    file,
+                    line,
+                    column,
+                    cites: Vec::new(),
+                }
+            })
+            .collect();
+        for l in &t.links {
+            artifacts[l.artifact].cites.push(CiteView {
+                id: l.cited.clone(),
+                status: l.status,
+                suggestion: l.suggestion.clone(),
+            });
+        }
+        let s = &t.summary;
+        TraceView {
+            version: 1,
+            exports: traced
+                .files
+                .iter()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .collect(),
+            baseline: traced
+                .baseline_files
+                .iter()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .collect(),
+            summary: SummaryView {
+                requirements: s.requirements,
+                needing_coverage: s.needing_coverage,
+                covered: s.covered,
+                coverage_percent: (s.coverage_percent() * 10.0).round() / 10.0,
+                by_status: s.by_status.clone(),
+                links: s.links,
+                links_by_status: s.links_by_status.clone(),
+                artifacts: s.artifacts,
+                defects: t.has_defects(),
+            },
+            requirements,
+            artifacts,
+            impact: impact.map(|i| ImpactView {
+                changes: i.changes.clone(),
+                linked: i.linked.clone(),
+                affected: i
+                    .items
+                    .iter()
+                    .map(|it| {
+                        let (file, line, column) = at(it.artifact.span);
+                        AffectedView {
+                            kind: it.artifact.kind,
+                            name: it.artifact.name.clone(),
+                            context: it.artifact.context.clone(),
+                            direct: it.direct,
+                            reason: it.reason.clone(),
+                            requirements: it.requirements.clone(),
+                            file,
+                            line,
+                            column,
+                        }
+                    })
+                    .collect(),
+            }),
+        }
+    }
+
+    /// The column title of an artifact in the matrices: `activity A09`.
+    pub fn artifact_title(&self, i: usize) -> String {
+        let a = &self.artifacts[i];
+        format!("{} {}", a.kind.as_str(), a.name)
+    }
+}
+
+/// The summary line: `coverage 85.0 % (17 of 20 …); 15 covered, …; 42 links: …`.
+pub fn summary_line(v: &TraceView) -> String {
+    let s = &v.summary;
+    let statuses: Vec<String> = s
+        .by_status
+        .iter()
+        .filter(|(_, &n)| n > 0)
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    let links: Vec<String> = s
+        .links_by_status
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    format!(
+        "coverage {:.1} % ({} of {} requirements that need coverage); {}; {} link{}{}{}",
+        s.coverage_percent,
+        s.covered,
+        s.needing_coverage,
+        if statuses.is_empty() {
+            "no requirements".to_string()
+        } else {
+            statuses.join(", ")
+        },
+        s.links,
+        if s.links == 1 { "" } else { "s" },
+        if links.is_empty() { "" } else { ": " },
+        links.join(", ")
+    )
+}
+
+fn one_line(s: &str, max: usize) -> String {
+    let one = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() > max {
+        format!("{}…", one.chars().take(max - 1).collect::<String>())
+    } else {
+        one
+    }
+}
+
+/// The table a reader scans: one line per requirement with its status and what covers
+/// it; then the impact, when asked for.
+pub fn text(v: &TraceView) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "requirements: {}", v.exports.join(", "));
+    if !v.baseline.is_empty() {
+        let _ = writeln!(out, "baseline:     {}", v.baseline.join(", "));
+    }
+    out.push('\n');
+    let width = v
+        .requirements
+        .iter()
+        .map(|r| r.id.chars().count())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    let _ = writeln!(out, "{:<width$}  {:<12}  covered by", "id", "status");
+    for r in &v.requirements {
+        let by: Vec<String> = r
+            .covered_by
+            .iter()
+            .map(|c| {
+                let name = v.artifact_title(c.artifact);
+                if c.status == LinkStatus::Covers {
+                    name
+                } else {
+                    format!("{name} ({})", c.status.as_str())
+                }
+            })
+            .collect();
+        let what = match (r.status, &r.justification) {
+            (_, Some(j)) => format!("justified: {}", one_line(j, 70)),
+            (ReqStatus::Uncovered, _) => format!("— {}", one_line(&r.text, 60)),
+            (ReqStatus::NotRequired, _) => "—".to_string(),
+            _ => by.join(", "),
+        };
+        let _ = writeln!(out, "{:<width$}  {:<12}  {what}", r.id, r.status.as_str());
+    }
+    let dangling: Vec<String> = v
+        .artifacts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| {
+            a.cites
+                .iter()
+                .filter(|c| c.status == LinkStatus::Dangling)
+                .map(move |c| {
+                    let hint = c
+                        .suggestion
+                        .as_ref()
+                        .map(|s| format!(" (did you mean {s}?)"))
+                        .unwrap_or_default();
+                    format!(
+                        "  {} cites {}{hint}  [{}:{}:{}]",
+                        v.artifact_title(i),
+                        c.id,
+                        a.file,
+                        a.line,
+                        a.column
+                    )
+                })
+        })
+        .collect();
+    if !dangling.is_empty() {
+        let _ = writeln!(out, "\ndangling traces (no such requirement):");
+        for d in dangling {
+            let _ = writeln!(out, "{d}");
+        }
+    }
+    if let Some(imp) = &v.impact {
+        out.push_str(&impact_text(imp));
+    }
+    out
+}
+
+fn impact_text(imp: &ImpactView) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nchanged since the baseline: {}",
+        if imp.changes.is_empty() {
+            "nothing".to_string()
+        } else {
+            imp.changes
+                .iter()
+                .map(|c| format!("{} ({})", c.id, c.what))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    );
+    for (id, from) in &imp.linked {
+        let _ = writeln!(out, "  {id} is linked to {from}");
+    }
+    if imp.affected.is_empty() {
+        let _ = writeln!(
+            out,
+            "nothing in the plans, procedures or flight rules is affected"
+        );
+        return out;
+    }
+    let _ = writeln!(out, "affected ({}):", imp.affected.len());
+    for a in &imp.affected {
+        let _ = writeln!(
+            out,
+            "  {} {:<11} {}  {}  [{}:{}:{}]",
+            if a.direct { "*" } else { " " },
+            a.kind.as_str(),
+            a.name,
+            a.reason,
+            a.file,
+            a.line,
+            a.column
+        );
+    }
+    let _ = writeln!(out, "  (* cites a changed requirement itself)");
+    out
+}
+
+/// Pretty JSON, ending with a newline.
+pub fn json(v: &TraceView) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("trace view serializes");
+    s.push('\n');
+    s
+}
+
+/// A cell that a spreadsheet will not read as a formula (`=`, `+`, `-`, `@`, tab and
+/// carriage return starts are prefixed with `'`, as OWASP recommends for CSV).
+pub fn safe_cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// The matrix as rows: a header, then one row per requirement (id, status, text, then
+/// one cell per artifact: the link status, or empty).
+pub fn matrix_rows(v: &TraceView) -> Vec<Vec<String>> {
+    let mut rows = Vec::with_capacity(v.requirements.len() + 1);
+    let mut header = vec![
+        "Requirement".to_string(),
+        "Status".to_string(),
+        "Needs coverage".to_string(),
+        "Text".to_string(),
+    ];
+    header.extend((0..v.artifacts.len()).map(|i| v.artifact_title(i)));
+    rows.push(header);
+    for r in &v.requirements {
+        let mut row = vec![
+            r.id.clone(),
+            r.status.as_str().to_string(),
+            if r.needs_coverage { "yes" } else { "no" }.to_string(),
+            r.text.clone(),
+        ];
+        row.resize(4 + v.artifacts.len(), String::new());
+        for c in &r.covered_by {
+            let cell = &mut row[4 + c.artifact];
+            if cell.is_empty() {
+                *cell = c.status.as_str().to_string();
+            }
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+/// The matrix as CSV (RFC 4180, UTF-8, safe from formula injection).
+pub fn csv(v: &TraceView) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for row in matrix_rows(v) {
+        let row: Vec<String> = row.iter().map(|c| safe_cell(c)).collect();
+        w.write_record(&row).expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
+}

@@ -1,0 +1,933 @@
+//! Tracing: which requirements the plans, procedures, steps and flight rules cover, and
+//! what is wrong with each trace.
+//!
+//! A trace link is a `covers` (activity, procedure, step) or a flight rule's `traces`
+//! entry. Each link gets a [`LinkStatus`] and each requirement a [`ReqStatus`], the
+//! statuses of `../shared/design/TRACING.md`: covered, uncovered (for the requirements
+//! that need coverage, see [`Need`]), justified gap, dangling, withdrawn (deleted or
+//! rejected yet still cited), duplicate, ambiguous, suspect (against a baseline export,
+//! or the fingerprint recorded beside the `covers`). Problems are diagnostics `Q002` to
+//! `Q008`, located at the `covers`, in the export, or in `opsplan.yaml`.
+//!
+//! No I/O: `workspace` reads the exports and the project file.
+//!
+//! Layer: `model, flight, reqs → trace → workspace`.
+
+pub mod impact;
+
+use crate::diag::{Code, Diagnostic, Label, Suggester};
+use crate::flight::RuleSet;
+use crate::model::{Model, ProcIdx};
+use crate::reqs::{AttrValue, Export, ReqLocation, ReqObject};
+use crate::source::{FileId, SourceDb, Span};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
+
+/// Shortest fingerprint prefix accepted after `@` in a `covers`.
+pub const MIN_STAMP: usize = 8;
+/// Length of the fingerprint prefix opsplan prints for users to record.
+pub const SHOWN_STAMP: usize = 12;
+
+/// Which requirements need coverage. Every given field must match; an empty `Need`
+/// means every requirement (headings never need coverage).
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Need {
+    /// Ids starting with one of these (`ATV-OPS-REQ-`).
+    #[serde(default)]
+    pub prefixes: Vec<String>,
+    /// Modules (DOORS module, ReqIF specification, sheet) named here.
+    #[serde(default)]
+    pub modules: Vec<String>,
+    /// An attribute that decides (`Verification Method`), matched ignoring case and
+    /// punctuation.
+    #[serde(default)]
+    pub attribute: Option<String>,
+    /// The values of `attribute` that need coverage (case-insensitive); empty: any
+    /// non-empty value.
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+/// Which requirements are withdrawn (deleted or rejected): cited, they are a finding;
+/// uncovered, they are not.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Withdrawn {
+    /// The status attribute (`Status`), matched ignoring case and punctuation.
+    pub attribute: String,
+    /// Its values that mean withdrawn (case-insensitive).
+    pub values: Vec<String>,
+}
+
+/// Status attributes and values recognised when no [`Withdrawn`] is configured (besides
+/// `ReqIF.ForeignDeleted = true`, which DOORS writes for deleted objects).
+pub const DEFAULT_STATUS_ATTRIBUTES: &[&str] =
+    &["status", "state", "lifecyclestate", "objectstatus"];
+pub const DEFAULT_WITHDRAWN_VALUES: &[&str] = &[
+    "deleted",
+    "rejected",
+    "obsolete",
+    "withdrawn",
+    "cancelled",
+    "canceled",
+];
+
+/// A recorded reason why a requirement needing coverage has none (a justified gap).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Justification {
+    pub id: String,
+    pub reason: String,
+    /// Where it is recorded (in `opsplan.yaml`), when known.
+    pub span: Option<Span>,
+}
+
+/// How tracing is judged.
+#[derive(Debug, Clone, Default)]
+pub struct TracePolicy {
+    pub need: Need,
+    /// `None`: the defaults ([`DEFAULT_STATUS_ATTRIBUTES`]).
+    pub withdrawn: Option<Withdrawn>,
+    /// Attributes whose change makes a trace suspect, besides the id, heading and text.
+    pub fingerprint: Vec<String>,
+    pub justified: Vec<Justification>,
+}
+
+/// What cites requirements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArtifactKind {
+    Activity,
+    Procedure,
+    Step,
+    FlightRule,
+}
+
+impl ArtifactKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArtifactKind::Activity => "activity",
+            ArtifactKind::Procedure => "procedure",
+            ArtifactKind::Step => "step",
+            ArtifactKind::FlightRule => "flight rule",
+        }
+    }
+}
+
+/// An activity, procedure, step or flight rule that cites requirements.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    pub kind: ArtifactKind,
+    /// `A09`, `ATV-FCP-REF-010 v3.2`, `ATV-FCP-REF-010 v3.2 step 2`, `FR-05`.
+    pub name: String,
+    /// The plan (for activities) or rule file it belongs to, for display.
+    pub context: Option<String>,
+    /// Its title, when it has one.
+    pub title: Option<String>,
+    /// Where it is defined.
+    pub span: Span,
+    /// Its node in the model, for impact analysis.
+    pub node: Option<crate::model::Node>,
+}
+
+/// The status of one trace link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkStatus {
+    /// The requirement exists once, is in force, and has not changed since the trace.
+    Covers,
+    /// The requirement changed since the trace was made.
+    Suspect,
+    /// No requirement has this id.
+    Dangling,
+    /// The requirement is deleted or rejected.
+    Withdrawn,
+    /// Several requirements have this id.
+    Ambiguous,
+}
+
+impl LinkStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkStatus::Covers => "covers",
+            LinkStatus::Suspect => "suspect",
+            LinkStatus::Dangling => "dangling",
+            LinkStatus::Withdrawn => "withdrawn",
+            LinkStatus::Ambiguous => "ambiguous",
+        }
+    }
+
+    /// True for the statuses that make `opsplan trace` fail.
+    pub fn is_defect(self) -> bool {
+        self != LinkStatus::Covers
+    }
+}
+
+/// Why a link is suspect.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SuspectWhy {
+    /// The baseline's text (or fingerprinted attributes) differ from the current ones.
+    ChangedSinceBaseline { old_text: String },
+    /// The fingerprint recorded beside the `covers` is not the requirement's.
+    StampMismatch { recorded: String },
+}
+
+/// One `covers` or `traces` entry.
+#[derive(Debug, Clone)]
+pub struct TraceLink {
+    /// Index into [`Trace::artifacts`].
+    pub artifact: usize,
+    /// The id as written.
+    pub cited: String,
+    /// The fingerprint prefix written after `@`.
+    pub stamp: Option<String>,
+    /// Where the id is written.
+    pub span: Span,
+    pub status: LinkStatus,
+    /// Index into [`Trace::requirements`] (the first, when ambiguous).
+    pub requirement: Option<usize>,
+    /// For dangling links: the closest id, if any.
+    pub suggestion: Option<String>,
+    pub suspect: Option<SuspectWhy>,
+}
+
+/// The status of one requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReqStatus {
+    /// Covered by at least one link, none of them suspect.
+    Covered,
+    /// Covered, but a link was made against an older text.
+    Suspect,
+    /// Needs coverage and has none.
+    Uncovered,
+    /// Needs coverage, has none, and a justification is recorded.
+    Justified,
+    /// Does not need coverage and has none.
+    NotRequired,
+    /// Deleted or rejected.
+    Withdrawn,
+    /// Its id is defined more than once.
+    Duplicate,
+}
+
+impl ReqStatus {
+    pub const ALL: [ReqStatus; 7] = [
+        ReqStatus::Covered,
+        ReqStatus::Suspect,
+        ReqStatus::Uncovered,
+        ReqStatus::Justified,
+        ReqStatus::NotRequired,
+        ReqStatus::Withdrawn,
+        ReqStatus::Duplicate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReqStatus::Covered => "covered",
+            ReqStatus::Suspect => "suspect",
+            ReqStatus::Uncovered => "uncovered",
+            ReqStatus::Justified => "justified",
+            ReqStatus::NotRequired => "not-required",
+            ReqStatus::Withdrawn => "withdrawn",
+            ReqStatus::Duplicate => "duplicate",
+        }
+    }
+
+    /// True for the statuses that make `opsplan trace` fail.
+    pub fn is_defect(self) -> bool {
+        matches!(
+            self,
+            ReqStatus::Suspect | ReqStatus::Uncovered | ReqStatus::Duplicate
+        )
+    }
+}
+
+/// One requirement (headings are not traced).
+#[derive(Debug, Clone)]
+pub struct ReqEntry {
+    /// Index of the export in the inputs, and of the object in it.
+    pub export: usize,
+    pub object: usize,
+    pub id: String,
+    pub status: ReqStatus,
+    pub needs_coverage: bool,
+    /// Indices into [`Trace::links`], in link order.
+    pub links: Vec<usize>,
+    pub justification: Option<String>,
+    /// The export file, and the object's place in it.
+    pub file: Option<FileId>,
+    pub span: Span,
+    /// The fingerprint traces are judged by (with the policy's attributes).
+    pub fingerprint: String,
+}
+
+/// Counts for the summary line and the reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub requirements: usize,
+    /// Requirements that need coverage (not withdrawn).
+    pub needing_coverage: usize,
+    /// Of those, the ones with at least one link (covered or suspect).
+    pub covered: usize,
+    pub by_status: BTreeMap<&'static str, usize>,
+    pub links: usize,
+    pub links_by_status: BTreeMap<&'static str, usize>,
+    pub artifacts: usize,
+}
+
+impl Summary {
+    /// Coverage in percent of the requirements that need it (100 when none do).
+    pub fn coverage_percent(&self) -> f64 {
+        if self.needing_coverage == 0 {
+            100.0
+        } else {
+            100.0 * self.covered as f64 / self.needing_coverage as f64
+        }
+    }
+}
+
+/// The trace of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Trace {
+    pub requirements: Vec<ReqEntry>,
+    pub artifacts: Vec<Artifact>,
+    pub links: Vec<TraceLink>,
+    /// `Q002`–`Q008`, unsorted.
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+}
+
+impl Trace {
+    /// True when any requirement or link has a defect status (`opsplan trace` exits 1).
+    pub fn has_defects(&self) -> bool {
+        self.requirements.iter().any(|r| r.status.is_defect())
+            || self.links.iter().any(|l| l.status.is_defect())
+    }
+
+    /// The object of a requirement entry.
+    pub fn object<'a>(&self, exports: &'a [Export], r: &ReqEntry) -> &'a ReqObject {
+        &exports[r.export].objects[r.object]
+    }
+}
+
+/// What the trace reads.
+pub struct Inputs<'a> {
+    pub model: &'a Model,
+    pub rule_sets: &'a [RuleSet],
+    pub sources: &'a SourceDb,
+    /// The current requirements.
+    pub exports: &'a [Export],
+    /// An older baseline: a requirement whose fingerprint differs there makes the links
+    /// to it suspect (unless they record the current fingerprint).
+    pub baseline: Option<&'a [Export]>,
+    pub policy: &'a TracePolicy,
+}
+
+/// Normalises an attribute name for matching: letters and digits, lower case.
+pub fn attribute_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn attribute<'o>(o: &'o ReqObject, key: &str) -> Option<&'o AttrValue> {
+    o.attributes
+        .iter()
+        .find(|(k, _)| attribute_key(k) == key)
+        .map(|(_, v)| v)
+}
+
+fn value_is(v: &AttrValue, wanted: &[String]) -> bool {
+    let eq = |s: &str| {
+        wanted
+            .iter()
+            .any(|w| w.trim().eq_ignore_ascii_case(s.trim()))
+    };
+    match v {
+        AttrValue::Enum(values) => values.iter().any(|x| eq(x)),
+        other => eq(&other.display()),
+    }
+}
+
+impl Need {
+    /// True when the requirement needs coverage.
+    pub fn applies(&self, o: &ReqObject) -> bool {
+        if !self.prefixes.is_empty() && !self.prefixes.iter().any(|p| o.id.starts_with(p.as_str()))
+        {
+            return false;
+        }
+        if !self.modules.is_empty()
+            && !o
+                .module
+                .as_deref()
+                .is_some_and(|m| self.modules.iter().any(|w| w == m))
+        {
+            return false;
+        }
+        if let Some(a) = &self.attribute {
+            let Some(v) = attribute(o, &attribute_key(a)) else {
+                return false;
+            };
+            if self.values.is_empty() {
+                return !v.display().trim().is_empty();
+            }
+            return value_is(v, &self.values);
+        }
+        true
+    }
+}
+
+/// True when the object is deleted or rejected.
+pub fn is_withdrawn(o: &ReqObject, rule: Option<&Withdrawn>) -> bool {
+    if let Some(AttrValue::Bool(true)) = o.attributes.get("ReqIF.ForeignDeleted") {
+        return true;
+    }
+    match rule {
+        Some(w) => {
+            attribute(o, &attribute_key(&w.attribute)).is_some_and(|v| value_is(v, &w.values))
+        }
+        None => {
+            let values: Vec<String> = DEFAULT_WITHDRAWN_VALUES
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            o.attributes.iter().any(|(k, v)| {
+                DEFAULT_STATUS_ATTRIBUTES.contains(&attribute_key(k).as_str())
+                    && value_is(v, &values)
+            })
+        }
+    }
+}
+
+/// Splits a flight rule's `traces` entry into the id and the recorded fingerprint.
+pub fn split_stamp(entry: &str) -> (&str, Option<&str>) {
+    match entry.rsplit_once('@') {
+        Some((id, stamp)) if !stamp.is_empty() && stamp.chars().all(|c| c.is_ascii_hexdigit()) => {
+            (id.trim(), Some(stamp))
+        }
+        _ => (entry.trim(), None),
+    }
+}
+
+/// The span in `sources` of an object's location (the start of its file when the file
+/// has no text, as for a workbook).
+pub fn object_span(sources: &SourceDb, file: Option<FileId>, loc: &ReqLocation) -> Span {
+    let Some(file) = file.filter(|f| (f.0 as usize) < sources.len()) else {
+        return Span::new(FileId(0), 0..0);
+    };
+    let (line, column) = match loc {
+        ReqLocation::Text { line, column } | ReqLocation::Xml { line, column, .. } => {
+            (*line, *column)
+        }
+        ReqLocation::Cell { .. } => return Span::new(file, 0..0),
+    };
+    let f = sources.get(file);
+    let starts = f.line_index.line_starts();
+    let Some(&start) = starts.get(line.saturating_sub(1)) else {
+        return Span::new(file, 0..0);
+    };
+    let range = f.line_index.line_range(&f.text, line.saturating_sub(1));
+    let at = f.text[range.clone()]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(range.end, |(i, _)| start as usize + i);
+    // The id or the element name: up to the next separator.
+    let rest = &f.text[at..range.end];
+    let len = rest
+        .find([',', ';', '\t', ' ', '>', '"'])
+        .unwrap_or(rest.len())
+        .max(1)
+        .min(rest.len());
+    Span::new(file, at..at + len)
+}
+
+/// Where an object is, in words: `sheet Requirements, cell A7` for workbooks.
+pub fn location_words(loc: &ReqLocation) -> Option<String> {
+    match loc {
+        ReqLocation::Cell { sheet, cell } => Some(format!("sheet {sheet}, cell {cell}")),
+        _ => None,
+    }
+}
+
+struct Cite<'a> {
+    id: &'a str,
+    stamp: Option<&'a str>,
+    span: Span,
+}
+
+/// Collects the artifacts and their cites, in model order.
+fn collect<'a>(inp: &Inputs<'a>) -> (Vec<Artifact>, Vec<(usize, Cite<'a>)>) {
+    use crate::model::Node;
+    let mut artifacts = Vec::new();
+    let mut cites = Vec::new();
+    let m = inp.model;
+    for (pi, plan) in m.plans.iter().enumerate() {
+        for (ai, a) in plan.activities.iter().enumerate() {
+            if a.ast.covers.is_empty() {
+                continue;
+            }
+            let idx = artifacts.len();
+            artifacts.push(Artifact {
+                kind: ArtifactKind::Activity,
+                name: a.ast.id.value.clone(),
+                context: Some(plan.id.value.clone()),
+                title: a.ast.title.as_ref().map(|t| t.value.clone()),
+                span: a.ast.id.span,
+                node: Some(Node::Activity {
+                    plan: pi,
+                    activity: ai,
+                }),
+            });
+            for c in &a.ast.covers {
+                cites.push((idx, cite(c)));
+            }
+        }
+    }
+    for (pi, p) in m.procedures.iter().enumerate() {
+        if p.incomplete {
+            continue;
+        }
+        if !p.ast.covers.is_empty() {
+            let idx = artifacts.len();
+            artifacts.push(procedure_artifact(m, pi));
+            for c in &p.ast.covers {
+                cites.push((idx, cite(c)));
+            }
+        }
+        for (si, step) in p.ast.steps.iter().enumerate() {
+            if step.covers.is_empty() {
+                continue;
+            }
+            let idx = artifacts.len();
+            artifacts.push(Artifact {
+                kind: ArtifactKind::Step,
+                name: format!("{} step {}", p.display_name(), step.label.value),
+                context: None,
+                title: step.title.as_ref().map(|t| t.value.clone()),
+                span: step.label.span,
+                node: Some(Node::Step {
+                    procedure: pi,
+                    step: si,
+                }),
+            });
+            for c in &step.covers {
+                cites.push((idx, cite(c)));
+            }
+        }
+    }
+    for set in inp.rule_sets {
+        for r in &set.rules {
+            if r.traces.is_empty() {
+                continue;
+            }
+            let idx = artifacts.len();
+            let text = inp.sources.text(r.span.file);
+            artifacts.push(Artifact {
+                kind: ArtifactKind::FlightRule,
+                name: r.id.clone(),
+                context: Some(inp.sources.path(r.span.file).display().to_string()),
+                title: Some(r.title.clone()).filter(|t| !t.is_empty()),
+                span: r.span,
+                node: None,
+            });
+            for entry in &r.traces {
+                let (id, stamp) = split_stamp(entry);
+                let span = crate::flight::locate_in_rule(text, r, entry, "traces");
+                cites.push((idx, Cite { id, stamp, span }));
+            }
+        }
+    }
+    (artifacts, cites)
+}
+
+fn cite(c: &crate::syntax::ast::Cite) -> Cite<'_> {
+    Cite {
+        id: &c.id.value,
+        stamp: c.stamp.as_ref().map(|s| s.value.as_str()),
+        span: c.id.span,
+    }
+}
+
+pub(crate) fn procedure_artifact(m: &Model, pi: ProcIdx) -> Artifact {
+    let p = &m.procedures[pi];
+    Artifact {
+        kind: ArtifactKind::Procedure,
+        name: p.display_name(),
+        context: None,
+        title: p.ast.title.as_ref().map(|t| t.value.clone()),
+        span: p.ast.id.span,
+        node: Some(crate::model::Node::Procedure(pi)),
+    }
+}
+
+/// Traces the model and the flight rules to the requirements.
+pub fn trace(inp: &Inputs) -> Trace {
+    let policy = inp.policy;
+    // Requirements, and the headings (cited by mistake, they are not requirements).
+    let mut requirements = Vec::new();
+    let mut index: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut headings: HashMap<&str, &ReqObject> = HashMap::default();
+    for (ei, e) in inp.exports.iter().enumerate() {
+        for (oi, o) in e.objects.iter().enumerate() {
+            if o.is_heading {
+                headings.insert(&o.id, o);
+                continue;
+            }
+            index.entry(&o.id).or_default().push(requirements.len());
+            let withdrawn = is_withdrawn(o, policy.withdrawn.as_ref());
+            requirements.push(ReqEntry {
+                export: ei,
+                object: oi,
+                id: o.id.clone(),
+                status: if withdrawn {
+                    ReqStatus::Withdrawn
+                } else {
+                    ReqStatus::Uncovered
+                },
+                needs_coverage: !withdrawn && policy.need.applies(o),
+                links: Vec::new(),
+                justification: None,
+                file: e.file,
+                span: object_span(inp.sources, e.file, &o.location),
+                fingerprint: o.fingerprint_with(&policy.fingerprint),
+            });
+        }
+    }
+    // The baseline's fingerprints and texts, by id (the first object of an id).
+    let mut baseline: HashMap<&str, (String, &str)> = HashMap::default();
+    for o in inp.baseline.unwrap_or(&[]).iter().flat_map(|e| &e.objects) {
+        if !o.is_heading {
+            baseline
+                .entry(&o.id)
+                .or_insert_with(|| (o.fingerprint_with(&policy.fingerprint), &o.text));
+        }
+    }
+
+    let (artifacts, cites) = collect(inp);
+    let dangling = cites
+        .iter()
+        .filter(|(_, c)| !index.contains_key(c.id))
+        .count();
+    let suggester = (dangling > 0).then(|| {
+        let mut names: Vec<&str> = index.keys().copied().collect();
+        names.sort_unstable();
+        Suggester::new(names, dangling)
+    });
+    let mut links = Vec::with_capacity(cites.len());
+    for (artifact, c) in cites {
+        let found = index.get(c.id);
+        let mut link = TraceLink {
+            artifact,
+            cited: c.id.to_string(),
+            stamp: c.stamp.map(str::to_string),
+            span: c.span,
+            status: LinkStatus::Covers,
+            requirement: found.map(|v| v[0]),
+            suggestion: None,
+            suspect: None,
+        };
+        match found {
+            None => {
+                link.status = LinkStatus::Dangling;
+                link.suggestion = suggester
+                    .as_ref()
+                    .and_then(|s| s.suggest(c.id))
+                    .map(str::to_string);
+            }
+            Some(v) if v.len() > 1 => link.status = LinkStatus::Ambiguous,
+            Some(v) => {
+                let r = &requirements[v[0]];
+                if r.status == ReqStatus::Withdrawn {
+                    link.status = LinkStatus::Withdrawn;
+                } else if let Some(stamp) = c.stamp {
+                    if stamp.len() < MIN_STAMP || !r.fingerprint.starts_with(stamp) {
+                        link.status = LinkStatus::Suspect;
+                        link.suspect = Some(SuspectWhy::StampMismatch {
+                            recorded: stamp.to_string(),
+                        });
+                    }
+                } else if let Some((fp, old_text)) = baseline.get(c.id) {
+                    if *fp != r.fingerprint {
+                        link.status = LinkStatus::Suspect;
+                        link.suspect = Some(SuspectWhy::ChangedSinceBaseline {
+                            old_text: old_text.to_string(),
+                        });
+                    }
+                }
+            }
+        }
+        if let Some(v) = found {
+            for &ri in v {
+                requirements[ri].links.push(links.len());
+            }
+        }
+        links.push(link);
+    }
+
+    // Requirement statuses.
+    let justified: HashMap<&str, &Justification> = policy
+        .justified
+        .iter()
+        .map(|j| (j.id.as_str(), j))
+        .collect();
+    for r in &mut requirements {
+        if index[r.id.as_str()].len() > 1 {
+            r.status = ReqStatus::Duplicate;
+            continue;
+        }
+        if r.status == ReqStatus::Withdrawn {
+            continue;
+        }
+        let statuses = r.links.iter().map(|&l| links[l].status);
+        r.status = if statuses.clone().any(|s| s == LinkStatus::Suspect) {
+            ReqStatus::Suspect
+        } else if !r.links.is_empty() {
+            ReqStatus::Covered
+        } else if !r.needs_coverage {
+            ReqStatus::NotRequired
+        } else if let Some(j) = justified.get(r.id.as_str()) {
+            r.justification = Some(j.reason.clone());
+            ReqStatus::Justified
+        } else {
+            ReqStatus::Uncovered
+        };
+    }
+
+    let mut t = Trace {
+        requirements,
+        artifacts,
+        links,
+        diagnostics: Vec::new(),
+        summary: Summary::default(),
+    };
+    t.diagnostics = findings(&t, inp, &index, &headings);
+    t.summary = summarize(&t);
+    t
+}
+
+fn summarize(t: &Trace) -> Summary {
+    let mut s = Summary {
+        requirements: t.requirements.len(),
+        links: t.links.len(),
+        artifacts: t.artifacts.len(),
+        ..Summary::default()
+    };
+    for st in ReqStatus::ALL {
+        s.by_status.insert(st.as_str(), 0);
+    }
+    for r in &t.requirements {
+        *s.by_status.entry(r.status.as_str()).or_default() += 1;
+        if r.needs_coverage {
+            s.needing_coverage += 1;
+            if matches!(r.status, ReqStatus::Covered | ReqStatus::Suspect) {
+                s.covered += 1;
+            }
+        }
+    }
+    for l in &t.links {
+        *s.links_by_status.entry(l.status.as_str()).or_default() += 1;
+    }
+    s
+}
+
+fn short(s: &str) -> String {
+    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() > 90 {
+        format!("{}…", one.chars().take(89).collect::<String>())
+    } else {
+        one
+    }
+}
+
+fn findings(
+    t: &Trace,
+    inp: &Inputs,
+    index: &HashMap<&str, Vec<usize>>,
+    headings: &HashMap<&str, &ReqObject>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let obj = |ri: usize| t.object(inp.exports, &t.requirements[ri]);
+    let by = |l: &TraceLink| {
+        let a = &t.artifacts[l.artifact];
+        format!("{} {}", a.kind.as_str(), a.name)
+    };
+    for l in &t.links {
+        let d = match l.status {
+            LinkStatus::Covers => continue,
+            LinkStatus::Dangling => {
+                let mut d = Diagnostic::new(
+                    Code::UnknownRequirement,
+                    format!(
+                        "{} cites requirement `{}`, which no export holds",
+                        by(l),
+                        l.cited
+                    ),
+                    Label::new(l.span, "not in the requirements"),
+                );
+                if let Some(h) = headings.get(l.cited.as_str()) {
+                    let title = h.heading.as_deref().unwrap_or(&h.text);
+                    d = d.with_note(format!(
+                        "`{}` is a heading of the module (\"{}\"), not a requirement",
+                        l.cited,
+                        short(title)
+                    ));
+                }
+                match &l.suggestion {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d,
+                }
+            }
+            LinkStatus::Withdrawn => {
+                let ri = l.requirement.expect("withdrawn links have a requirement");
+                Diagnostic::new(
+                    Code::WithdrawnRequirement,
+                    format!(
+                        "{} cites `{}`, which is deleted or rejected",
+                        by(l),
+                        l.cited
+                    ),
+                    Label::new(l.span, "withdrawn requirement"),
+                )
+                .with_secondary(Label::new(t.requirements[ri].span, "withdrawn here"))
+                .with_help("remove the trace, or cite the requirement that replaced it")
+            }
+            LinkStatus::Ambiguous => {
+                let places = index[l.cited.as_str()].len();
+                Diagnostic::new(
+                    Code::AmbiguousTrace,
+                    format!(
+                        "{} cites `{}`, which {places} requirements have",
+                        by(l),
+                        l.cited
+                    ),
+                    Label::new(l.span, "which one?"),
+                )
+                .with_help(
+                    "make the ids unique in the exports (see the duplicate-requirement finding)",
+                )
+            }
+            LinkStatus::Suspect => {
+                let ri = l.requirement.expect("suspect links have a requirement");
+                let r = &t.requirements[ri];
+                let o = obj(ri);
+                let now = &r.fingerprint[..SHOWN_STAMP.min(r.fingerprint.len())];
+                let mut d = Diagnostic::new(
+                    Code::SuspectTrace,
+                    format!("`{}` changed since {} traced to it", l.cited, by(l)),
+                    Label::new(l.span, "suspect trace"),
+                )
+                .with_secondary(Label::new(r.span, "the requirement now"));
+                match &l.suspect {
+                    Some(SuspectWhy::ChangedSinceBaseline { old_text }) => {
+                        if short(old_text) != short(&o.text) {
+                            d = d
+                                .with_note(format!("baseline: {}", short(old_text)))
+                                .with_note(format!("now:      {}", short(&o.text)));
+                        } else {
+                            d = d.with_note(
+                                "the text is the same; a fingerprinted attribute changed",
+                            );
+                        }
+                    }
+                    Some(SuspectWhy::StampMismatch { recorded }) if recorded.len() < MIN_STAMP => {
+                        d = d.with_note(format!(
+                            "the recorded fingerprint `{recorded}` is shorter than {MIN_STAMP} digits"
+                        ));
+                    }
+                    Some(SuspectWhy::StampMismatch { recorded }) => {
+                        d = d.with_note(format!(
+                            "recorded fingerprint {recorded}, the requirement's is now {now}"
+                        ));
+                    }
+                    None => {}
+                }
+                d.with_help(format!(
+                    "review the {} against the requirement's text, then record it: `{}@{now}`",
+                    t.artifacts[l.artifact].kind.as_str(),
+                    l.cited
+                ))
+            }
+        };
+        out.push(d);
+    }
+    // Duplicate ids: every definition after the first.
+    let mut seen: HashMap<&str, usize> = HashMap::default();
+    for (ri, r) in t.requirements.iter().enumerate() {
+        if r.status != ReqStatus::Duplicate {
+            continue;
+        }
+        match seen.get(r.id.as_str()) {
+            None => {
+                seen.insert(&r.id, ri);
+            }
+            Some(&first) => {
+                let place = location_words(&obj(ri).location)
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default();
+                out.push(
+                    Diagnostic::new(
+                        Code::DuplicateRequirement,
+                        format!("requirement `{}` is defined again{place}", r.id),
+                        Label::new(r.span, "defined again here"),
+                    )
+                    .with_secondary(Label::new(t.requirements[first].span, "first defined here"))
+                    .with_help("each requirement needs a unique id; a trace to it cannot say which one it means"),
+                );
+            }
+        }
+    }
+    for (ri, r) in t.requirements.iter().enumerate() {
+        if r.status != ReqStatus::Uncovered {
+            continue;
+        }
+        let o = obj(ri);
+        let place = location_words(&o.location)
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
+        out.push(
+            Diagnostic::new(
+                Code::UncoveredRequirement,
+                format!("requirement `{}` is covered by nothing{place}", r.id),
+                Label::new(r.span, "no activity, procedure, step or flight rule covers it"),
+            )
+            .with_note(format!("text: {}", short(&o.text)))
+            .with_help("add `covers` to the activity, procedure or step that meets it, or record a justification under `requirements: justified:` in opsplan.yaml"),
+        );
+    }
+    for j in &inp.policy.justified {
+        let why = match index.get(j.id.as_str()) {
+            None => "no export holds it".to_string(),
+            Some(v) => match t.requirements[v[0]].status {
+                ReqStatus::Covered | ReqStatus::Suspect => "it is covered".to_string(),
+                ReqStatus::NotRequired => "it does not need coverage".to_string(),
+                ReqStatus::Withdrawn => "it is withdrawn".to_string(),
+                _ => continue,
+            },
+        };
+        let span = j.span.unwrap_or(Span::new(FileId(0), 0..0));
+        out.push(
+            Diagnostic::new(
+                Code::StaleJustification,
+                format!("the coverage gap of `{}` is justified, but {why}", j.id),
+                Label::new(span, "stale justification"),
+            )
+            .with_help("remove the justification"),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_split_from_ids() {
+        assert_eq!(split_stamp("R-1@3f2a9c1b"), ("R-1", Some("3f2a9c1b")));
+        assert_eq!(split_stamp("R-1"), ("R-1", None));
+        assert_eq!(split_stamp("R-1@"), ("R-1@", None));
+        assert_eq!(split_stamp("a@b@zz"), ("a@b@zz", None));
+    }
+}
