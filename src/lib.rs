@@ -1,7 +1,8 @@
 //! opsplan: flight plans and operational procedures for spacecraft operations teams.
 //!
 //! Layers (a layer uses only those before it):
-//! `source, time → diag → syntax → model → checks → workspace → output → cli`.
+//! `source, time, par → diag → syntax, reqs → model → flight → checks, trace → workspace
+//! → output → cli`.
 //! See ARCHITECTURE.md.
 
 // pest is built without its `std` feature, which probes the native stack on every

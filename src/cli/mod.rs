@@ -82,7 +82,7 @@ pub enum ReqsCommand {
     /// List every object an export holds: id, heading or requirement, level, text,
     /// attributes, links.
     #[command(after_help = "Examples:\n  \
-opsplan reqs list requirements/atv-ops.reqif\n  \
+opsplan reqs list requirements/atv-ops-requirements.reqif --id \"Req ID\"\n  \
 opsplan reqs list export.csv --prefix ATV-OPS-REQ\n  \
 opsplan reqs list trace.xlsx --sheet Requirements --format json\n\n\
 Formats: .reqif, .reqifz, .csv, .tsv, .xlsx, .xlsm, .xls, .ods (folders are searched).\n\
