@@ -276,3 +276,131 @@ pub fn impact(model: &Model, trace: &Trace, exports: &[Export], changes: &[Chang
         items,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::tests::{export, link, req, PLAN, RULES};
+    use crate::trace::{trace, Inputs, TracePolicy};
+
+    fn impact_of(exports: &[Export], changed: &[&str]) -> Impact {
+        let run = crate::workspace::check_texts(&[("w40.plan", PLAN), ("rules.yaml", RULES)]);
+        let t = trace(&Inputs {
+            model: &run.model,
+            rule_sets: &run.rule_sets,
+            sources: &run.sources,
+            exports,
+            baseline: None,
+            policy: &TracePolicy::default(),
+        });
+        let changes: Vec<Change> = changed
+            .iter()
+            .map(|id| Change {
+                id: id.to_string(),
+                what: "text changed".into(),
+            })
+            .collect();
+        impact(&run.model, &t, exports, &changes)
+    }
+
+    fn names(i: &Impact) -> Vec<(bool, String, String)> {
+        i.items
+            .iter()
+            .map(|it| (it.direct, it.artifact.name.clone(), it.reason.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_step_reaches_its_procedure_and_the_activity_that_runs_it_but_not_sideways() {
+        let exports = vec![export(vec![req("R-10", "GO poll.", "Inspection")])];
+        let i = impact_of(&exports, &["R-10"]);
+        assert_eq!(
+            names(&i),
+            [
+                (true, "A09".into(), "cites R-10 (text changed)".into()),
+                (
+                    true,
+                    "REF-010 v3.2 step 1".into(),
+                    "cites R-10 (text changed)".into()
+                ),
+                (false, "A12".into(), "runs procedure REF-010 v3.2".into()),
+                (
+                    false,
+                    "REF-010 v3.2".into(),
+                    "holds step REF-010 v3.2 step 1".into()
+                ),
+            ]
+        );
+        // A13 shares nothing with the change; MON-060 is called by REF-010, but reached
+        // only upward (from the step), so the search does not turn down again.
+        assert!(!i
+            .items
+            .iter()
+            .any(|it| it.artifact.name == "A13" || it.artifact.name.starts_with("MON-060")));
+    }
+
+    #[test]
+    fn an_activity_reaches_down_to_its_procedure_and_what_it_calls() {
+        let exports = vec![export(vec![req(
+            "R-7",
+            "Start in an RGS pass.",
+            "Analysis",
+        )])];
+        let i = impact_of(&exports, &["R-7"]);
+        let n = names(&i);
+        assert_eq!(
+            n[0],
+            (true, "A12".into(), "cites R-7 (text changed)".into())
+        );
+        assert!(n.contains(&(false, "REF-010 v3.2".into(), "run by activity A12".into())));
+        assert!(n.contains(&(
+            false,
+            "MON-060 v1.0".into(),
+            "called by procedure REF-010 v3.2".into()
+        )));
+        assert!(i.items.iter().all(|it| it.requirements == ["R-7"]));
+    }
+
+    #[test]
+    fn linked_requirements_spread_the_change_both_ways_and_flight_rules_count() {
+        // R-1 changed; R-6 satisfies R-1 (link out of R-6), R-11 is linked from R-1.
+        let exports = vec![export(vec![
+            link(req("R-1", "Parent.", "Review"), "R-11"),
+            link(req("R-6", "Transfer coverage.", "Analysis"), "R-1"),
+            req("R-11", "Burns apart.", "Analysis"),
+        ])];
+        let i = impact_of(&exports, &["R-1"]);
+        assert_eq!(
+            i.linked,
+            [
+                ("R-11".to_string(), "R-1".to_string()),
+                ("R-6".to_string(), "R-1".to_string())
+            ]
+        );
+        let fr = i
+            .items
+            .iter()
+            .find(|it| it.artifact.name == "FR-02")
+            .unwrap();
+        assert!(fr.direct);
+        assert_eq!(
+            fr.reason,
+            "cites R-11, linked to R-1 (text changed); cites R-6, linked to R-1 (text changed)"
+        );
+        assert_eq!(fr.requirements, ["R-1"]);
+        assert!(i
+            .items
+            .iter()
+            .any(|it| it.artifact.name == "A12" && it.direct));
+    }
+
+    #[test]
+    fn a_deleted_requirement_still_reaches_what_cites_it() {
+        let exports = vec![export(vec![req("R-6", "x", "Analysis")])];
+        let i = impact_of(&exports, &["R-31"]);
+        assert!(i
+            .items
+            .iter()
+            .any(|it| it.artifact.name == "A12" && it.direct));
+    }
+}

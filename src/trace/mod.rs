@@ -920,8 +920,9 @@ fn findings(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::reqs::{fingerprint, Direction, Link};
 
     #[test]
     fn stamps_split_from_ids() {
@@ -929,5 +930,308 @@ mod tests {
         assert_eq!(split_stamp("R-1"), ("R-1", None));
         assert_eq!(split_stamp("R-1@"), ("R-1@", None));
         assert_eq!(split_stamp("a@b@zz"), ("a@b@zz", None));
+    }
+
+    /// A requirement with a verification method (and optional attributes and links).
+    pub(crate) fn req(id: &str, text: &str, method: &str) -> ReqObject {
+        let mut attributes = BTreeMap::new();
+        attributes.insert(
+            "Verification Method".to_string(),
+            AttrValue::Enum(vec![method.to_string()]),
+        );
+        ReqObject {
+            id: id.into(),
+            is_heading: false,
+            heading: None,
+            text: text.into(),
+            level: Some(2),
+            path: vec!["Refuelling".into()],
+            module: Some("OPS".into()),
+            attributes,
+            links: Vec::new(),
+            location: ReqLocation::Text { line: 1, column: 1 },
+            fingerprint: fingerprint(id, None, text),
+        }
+    }
+
+    pub(crate) fn link(mut o: ReqObject, to: &str) -> ReqObject {
+        o.links.push(Link {
+            kind: "satisfies".into(),
+            target: to.into(),
+            direction: Direction::Out,
+            resolved: true,
+        });
+        o
+    }
+
+    pub(crate) fn export(objects: Vec<ReqObject>) -> Export {
+        Export {
+            file: None,
+            objects,
+            dangling_links: 0,
+        }
+    }
+
+    pub(crate) const PLAN: &str = r#"plan W40 {
+  horizon 2014/272 00:00 .. 2014/279 00:00
+  roles MCC-M, FD
+  activity A09 "GO poll" { at 2014/273 08:00 lasts 30m by FD covers R-10 }
+  activity A12 "Transfer" {
+    at 2014/273 09:00 lasts 40m by MCC-M
+    procedure REF-010
+    covers R-6, R-7@0123456789ab, R-66, R-31
+  }
+  activity A13 "Check" { at 2014/273 11:00 lasts 10m by FD covers R-12 }
+}
+procedure REF-010 "Transfer" {
+  version 3.2
+  roles MCC-M, FD
+  covers R-8
+  step 1 "Go" { covers R-10 poll FD }
+  step 2 "Pump" { call MON-060 }
+}
+procedure MON-060 "Monitor" {
+  version 1.0
+  roles MCC-M
+  step 1 { manual MCC-M "Watch" }
+}
+"#;
+
+    pub(crate) const RULES: &str = "rules:\n  - id: FR-02\n    title: Burns apart\n    kind: min_separation\n    select: { kind: reboost }\n    min: 3h\n    traces: [R-11@ffffffff, R-6]\n";
+
+    fn run_trace(exports: &[Export], baseline: Option<&[Export]>, policy: &TracePolicy) -> Trace {
+        let run = crate::workspace::check_texts(&[("w40.plan", PLAN), ("rules.yaml", RULES)]);
+        trace(&Inputs {
+            model: &run.model,
+            rule_sets: &run.rule_sets,
+            sources: &run.sources,
+            exports,
+            baseline,
+            policy,
+        })
+    }
+
+    fn status_of<'a>(t: &'a Trace, id: &str) -> ReqStatus {
+        t.requirements.iter().find(|r| r.id == id).unwrap().status
+    }
+
+    fn links_of(t: &Trace, cited: &str) -> Vec<LinkStatus> {
+        t.links
+            .iter()
+            .filter(|l| l.cited == cited)
+            .map(|l| l.status)
+            .collect()
+    }
+
+    #[test]
+    fn every_status_from_one_small_mission() {
+        let mut deleted = req("R-31", "Transmit by e-mail.", "Review");
+        deleted
+            .attributes
+            .insert("ReqIF.ForeignDeleted".into(), AttrValue::Bool(true));
+        let current = vec![
+            export(vec![
+                req("R-6", "Transfer shall have ART and TDRS.", "Analysis"),
+                req("R-7", "Transfer shall start in an RGS pass.", "Analysis"),
+                req("R-8", "Lines monitored until purge.", "Inspection"),
+                req("R-10", "GO poll before each transfer.", "Inspection"),
+                req("R-11", "Burns 3 h apart.", "Analysis"),
+                req("R-12", "Hatch closed before EVA.", "Inspection"),
+                req("R-13", "CoG assessment first.", "Review"),
+                req("R-14", "Crew day 06:00-21:30.", "Test"),
+                req("R-15", "Screening box.", "Test"),
+                deleted,
+            ]),
+            export(vec![req(
+                "R-12",
+                "Hatch closed before a Russian EVA.",
+                "Inspection",
+            )]),
+        ];
+        let old = vec![export(vec![
+            req("R-6", "Transfer shall have ART or TDRS.", "Analysis"),
+            req("R-8", "Lines monitored until purge.", "Inspection"),
+        ])];
+        let policy = TracePolicy {
+            need: Need {
+                attribute: Some("verification method".into()),
+                values: vec!["Analysis".into(), "Inspection".into(), "Test".into()],
+                ..Need::default()
+            },
+            justified: vec![
+                Justification {
+                    id: "R-14".into(),
+                    reason: "Ground test".into(),
+                    span: None,
+                },
+                Justification {
+                    id: "R-8".into(),
+                    reason: "stale".into(),
+                    span: None,
+                },
+            ],
+            ..TracePolicy::default()
+        };
+        let t = run_trace(&current, Some(&old), &policy);
+        // Links.
+        assert_eq!(
+            links_of(&t, "R-6"),
+            [LinkStatus::Suspect, LinkStatus::Suspect]
+        );
+        assert_eq!(
+            links_of(&t, "R-7"),
+            [LinkStatus::Suspect],
+            "recorded stamp differs"
+        );
+        assert_eq!(links_of(&t, "R-66"), [LinkStatus::Dangling]);
+        assert_eq!(
+            t.links
+                .iter()
+                .find(|l| l.cited == "R-66")
+                .unwrap()
+                .suggestion
+                .as_deref(),
+            Some("R-6")
+        );
+        assert_eq!(links_of(&t, "R-31"), [LinkStatus::Withdrawn]);
+        assert_eq!(links_of(&t, "R-12"), [LinkStatus::Ambiguous]);
+        assert_eq!(
+            links_of(&t, "R-8"),
+            [LinkStatus::Covers],
+            "unchanged since the baseline"
+        );
+        assert_eq!(
+            links_of(&t, "R-10"),
+            [LinkStatus::Covers, LinkStatus::Covers]
+        );
+        assert_eq!(
+            links_of(&t, "R-11"),
+            [LinkStatus::Suspect],
+            "a stamp not of R-11's text"
+        );
+        // Requirements.
+        assert_eq!(status_of(&t, "R-6"), ReqStatus::Suspect);
+        assert_eq!(status_of(&t, "R-8"), ReqStatus::Covered);
+        assert_eq!(status_of(&t, "R-12"), ReqStatus::Duplicate);
+        assert_eq!(
+            status_of(&t, "R-13"),
+            ReqStatus::NotRequired,
+            "Review is not needed"
+        );
+        assert_eq!(status_of(&t, "R-14"), ReqStatus::Justified);
+        assert_eq!(status_of(&t, "R-15"), ReqStatus::Uncovered);
+        assert_eq!(status_of(&t, "R-31"), ReqStatus::Withdrawn);
+        // Which artifacts: activity, procedure, step and flight rule.
+        let kinds: Vec<ArtifactKind> = t.artifacts.iter().map(|a| a.kind).collect();
+        assert!(kinds.contains(&ArtifactKind::Step) && kinds.contains(&ArtifactKind::FlightRule));
+        assert!(t.artifacts.iter().any(|a| a.name == "REF-010 v3.2 step 1"));
+        // Findings: one per defect, R-8's justification is stale (it is covered).
+        let codes: Vec<&str> = t.diagnostics.iter().map(|d| d.code.info().code).collect();
+        for code in ["Q002", "Q003", "Q004", "Q005", "Q006", "Q007", "Q008"] {
+            assert!(codes.contains(&code), "{code} missing from {codes:?}");
+        }
+        assert_eq!(codes.iter().filter(|c| **c == "Q007").count(), 1);
+        assert!(t.has_defects());
+        // Coverage: R-6, R-7, R-8, R-10, R-11 of the 9 needing it (not R-12 twice, a
+        // duplicate, R-14, justified, R-15); R-13 (Review) and R-31 (withdrawn) need none.
+        assert_eq!(t.summary.needing_coverage, 9);
+        assert_eq!(t.summary.covered, 5);
+    }
+
+    #[test]
+    fn a_recorded_current_fingerprint_clears_the_baseline_change() {
+        let r7 = req("R-7", "Transfer shall start in an RGS pass.", "Analysis");
+        let mut stamped = PLAN.replace(
+            "R-7@0123456789ab",
+            &format!("R-7@{}", &r7.fingerprint[..12]),
+        );
+        stamped = stamped.replace("R-66, R-31", "R-6");
+        let run = crate::workspace::check_texts(&[("w40.plan", &stamped)]);
+        let old = vec![export(vec![req(
+            "R-7",
+            "Transfer shall start in a ground pass.",
+            "Analysis",
+        )])];
+        let current = vec![export(vec![r7])];
+        let t = trace(&Inputs {
+            model: &run.model,
+            rule_sets: &run.rule_sets,
+            sources: &run.sources,
+            exports: &current,
+            baseline: Some(&old),
+            policy: &TracePolicy::default(),
+        });
+        assert_eq!(links_of(&t, "R-7"), [LinkStatus::Covers]);
+        assert_eq!(status_of(&t, "R-7"), ReqStatus::Covered);
+    }
+
+    #[test]
+    fn fingerprinted_attributes_make_traces_suspect_only_when_listed() {
+        let old = vec![export(vec![req(
+            "R-8",
+            "Lines monitored until purge.",
+            "Review",
+        )])];
+        let current = vec![export(vec![req(
+            "R-8",
+            "Lines monitored until purge.",
+            "Inspection",
+        )])];
+        let plain = run_trace(&current, Some(&old), &TracePolicy::default());
+        assert_eq!(links_of(&plain, "R-8"), [LinkStatus::Covers]);
+        let policy = TracePolicy {
+            fingerprint: vec!["Verification Method".into()],
+            ..TracePolicy::default()
+        };
+        let watched = run_trace(&current, Some(&old), &policy);
+        assert_eq!(links_of(&watched, "R-8"), [LinkStatus::Suspect]);
+        let d = watched
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::SuspectTrace)
+            .unwrap();
+        assert!(
+            d.notes.iter().any(|n| n.contains("attribute")),
+            "{:?}",
+            d.notes
+        );
+    }
+
+    #[test]
+    fn withdrawn_by_a_configured_status_and_by_default_names() {
+        let mut a = req("R-1", "x", "Test");
+        a.attributes
+            .insert("Status".into(), AttrValue::Text("Rejected".into()));
+        let mut b = req("R-2", "y", "Test");
+        b.attributes.insert(
+            "Lifecycle State".into(),
+            AttrValue::Enum(vec!["Obsolete".into()]),
+        );
+        let mut c = req("R-3", "z", "Test");
+        c.attributes
+            .insert("Approval".into(), AttrValue::Text("Void".into()));
+        assert!(is_withdrawn(&a, None) && is_withdrawn(&b, None) && !is_withdrawn(&c, None));
+        let rule = Withdrawn {
+            attribute: "approval".into(),
+            values: vec!["void".into()],
+        };
+        assert!(is_withdrawn(&c, Some(&rule)) && !is_withdrawn(&a, Some(&rule)));
+    }
+
+    #[test]
+    fn need_combines_prefix_module_and_attribute() {
+        let r = req("OPS-1", "x", "Test");
+        let need = |prefixes: &[&str], modules: &[&str], values: &[&str]| Need {
+            prefixes: prefixes.iter().map(|s| s.to_string()).collect(),
+            modules: modules.iter().map(|s| s.to_string()).collect(),
+            attribute: Some("Verification Method".into()),
+            values: values.iter().map(|s| s.to_string()).collect(),
+        };
+        assert!(need(&["OPS-"], &["OPS"], &["test"]).applies(&r));
+        assert!(need(&[], &[], &[]).applies(&r), "any non-empty value");
+        assert!(!need(&["SYS-"], &[], &[]).applies(&r));
+        assert!(!need(&[], &["SYS"], &[]).applies(&r));
+        assert!(!need(&[], &[], &["Review"]).applies(&r));
+        assert!(Need::default().applies(&r));
     }
 }
