@@ -412,7 +412,7 @@ fn reqs_list_reads_the_example_module() {
             "| Propellant transfer shall have ART and TDRS coverage.",
         ))
         .stdout(predicate::str::ends_with(
-            "37 objects (7 headings, 30 requirements), 0 links (0 to objects not in the inputs), 0 errors in 1 files\n",
+            "37 objects (7 headings, 30 requirements), 0 links (0 to objects not in the inputs), 0 errors in 1 file\n",
         ));
     let out = opsplan()
         .args([

@@ -382,15 +382,40 @@ fn reqs_diff(args: &ReqsDiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
 }
 
 /// Writes `bytes` to `path` whole or not at all: a temporary file beside it, then a rename.
+/// A replaced file keeps its permissions; a new one gets those of any new file (umask).
 fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::{Error, ErrorKind};
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    if !dir.is_dir() {
+        return Err(Error::new(
+            ErrorKind::NotFound,
+            format!("the folder {} does not exist", dir.display()),
+        ));
+    }
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".opsplan-");
+    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(
+            existing
+                .clone()
+                .unwrap_or_else(|| std::fs::Permissions::from_mode(0o666)),
+        );
+    }
+    let plain = |e: Error| Error::new(e.kind(), e.kind().to_string());
+    let mut tmp = builder.tempfile_in(dir).map_err(plain)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    if let Some(p) = existing {
+        // Where the mode could not be given at creation (not Unix).
+        let _ = std::fs::set_permissions(tmp.path(), p);
+    }
+    tmp.persist(path).map_err(|e| plain(e.error))?;
     Ok(())
 }
 
@@ -426,8 +451,6 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         }
     };
     let traced = run.traced.as_ref().expect("requirements were required");
-    let impact = (!args.changed_since.is_empty()).then(|| workspace::impact(&run.model, traced));
-    let view = output::trace::TraceView::new(&run.sources, traced, impact.as_ref());
     // The findings that make the trace incomplete or wrong.
     let findings: Vec<crate::diag::Diagnostic> = run
         .diagnostics
@@ -441,13 +464,28 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         })
         .cloned()
         .collect();
-    let incomplete = has_errors(
-        &findings
-            .iter()
-            .filter(|d| d.code != crate::diag::Code::UnknownRequirement)
-            .cloned()
-            .collect::<Vec<_>>(),
-    );
+    // An export or a plan that could not be read: the trace would be wrong. Say why, write
+    // nothing.
+    let incomplete = findings.iter().any(|d| {
+        d.severity == crate::diag::Severity::Error
+            && d.code != crate::diag::Code::UnknownRequirement
+    });
+    if incomplete {
+        let errors: Vec<crate::diag::Diagnostic> = findings
+            .into_iter()
+            .filter(|d| {
+                d.severity == crate::diag::Severity::Error
+                    && d.code != crate::diag::Code::UnknownRequirement
+            })
+            .collect();
+        let color = std::io::stderr().is_terminal() && args.color != ColorChoice::Never;
+        eprint!("{}", output::text::render(&run.sources, &errors, color));
+        eprintln!("opsplan: error: an input could not be read; no trace written");
+        return Ok(EXIT_FAILURE);
+    }
+    let impact = (!args.changed_since.is_empty()).then(|| workspace::impact(&run.model, traced));
+    let mut view = output::trace::TraceView::new(&run.sources, traced, impact.as_ref());
+    view.findings = output::json::diagnostics_value(&run.sources, &findings);
     let bytes: Vec<u8> = match args.format {
         TraceFormat::Text => {
             let mut text = output::trace::text(&view);
@@ -485,9 +523,7 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             out.flush()?;
         }
     }
-    Ok(if incomplete {
-        EXIT_FAILURE
-    } else if traced.trace.has_defects() {
+    Ok(if traced.trace.has_defects() {
         EXIT_FINDINGS
     } else {
         EXIT_OK

@@ -69,39 +69,49 @@ pub fn render(sources: &SourceDb, diags: &[Diagnostic]) -> String {
             notes: count(Note),
             files: sources.len(),
         },
-        diagnostics: diags
-            .iter()
-            .map(|d| {
-                let info = d.code.info();
-                JsonDiagnostic {
-                    code: info.code,
-                    name: info.name,
-                    severity: d.severity.as_str(),
-                    message: &d.message,
-                    location: Location::of(sources, &d.primary),
-                    label: &d.primary.message,
-                    help: d.help.as_deref(),
-                    notes: &d.notes,
-                    related: d
-                        .secondary
-                        .iter()
-                        .map(|l| Related {
-                            location: Location::of(sources, l),
-                            message: &l.message,
-                        })
-                        .collect(),
-                    flight_rule: d.flight_rule.as_deref(),
-                    traces: &d.traces,
-                    when: d.interval.map(|iv| When {
-                        start: iv.start.format(crate::time::Notation::Iso),
-                        end: iv.end.format(crate::time::Notation::Iso),
-                    }),
-                    docs: format!("opsplan rule {}", info.code),
-                }
-            })
-            .collect(),
+        diagnostics: json_diagnostics(sources, diags),
     };
     let mut s = serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".to_string());
     s.push('\n');
     s
+}
+
+/// The findings as JSON values with the fields of [`render`]'s `diagnostics`, for other
+/// documents that embed them (`opsplan trace --format json`).
+pub fn diagnostics_value(sources: &SourceDb, diags: &[Diagnostic]) -> serde_json::Value {
+    serde_json::to_value(json_diagnostics(sources, diags)).unwrap_or_default()
+}
+
+fn json_diagnostics<'a>(sources: &SourceDb, diags: &'a [Diagnostic]) -> Vec<JsonDiagnostic<'a>> {
+    diags
+        .iter()
+        .map(|d| {
+            let info = d.code.info();
+            JsonDiagnostic {
+                code: info.code,
+                name: info.name,
+                severity: d.severity.as_str(),
+                message: &d.message,
+                location: Location::of(sources, &d.primary),
+                label: &d.primary.message,
+                help: d.help.as_deref(),
+                notes: &d.notes,
+                related: d
+                    .secondary
+                    .iter()
+                    .map(|l| Related {
+                        location: Location::of(sources, l),
+                        message: &l.message,
+                    })
+                    .collect(),
+                flight_rule: d.flight_rule.as_deref(),
+                traces: &d.traces,
+                when: d.interval.map(|iv| When {
+                    start: iv.start.format(crate::time::Notation::Iso),
+                    end: iv.end.format(crate::time::Notation::Iso),
+                }),
+                docs: format!("opsplan rule {}", info.code),
+            }
+        })
+        .collect()
 }

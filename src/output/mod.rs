@@ -42,11 +42,15 @@ pub fn display_path(sources: &SourceDb, file: crate::source::FileId) -> String {
     p.strip_prefix("./").map(str::to_string).unwrap_or(p)
 }
 
+/// `1 error`, `2 errors`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// "2 errors, 1 warning"
 pub fn summary(diags: &[Diagnostic], files: usize) -> String {
     use crate::diag::Severity::*;
     let count = |s| diags.iter().filter(|d| d.severity == s).count();
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     format!(
         "{}, {}, {} in {}",
         plural(count(Error), "error"),

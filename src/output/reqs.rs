@@ -85,11 +85,15 @@ pub fn summary(run: &ReqRun) -> String {
         .iter()
         .filter(|d| d.severity == crate::diag::Severity::Error)
         .count();
+    use super::plural;
     format!(
-        "{} objects ({headings} headings, {} requirements), {links} links ({external} to objects not in the inputs), {errors} errors in {} files",
-        objects.len(),
-        objects.len() - headings,
-        run.exports.len()
+        "{} ({}, {}), {} ({external} to objects not in the inputs), {} in {}",
+        plural(objects.len(), "object"),
+        plural(headings, "heading"),
+        plural(objects.len() - headings, "requirement"),
+        plural(links, "link"),
+        plural(errors, "error"),
+        plural(run.exports.len(), "file")
     )
 }
 

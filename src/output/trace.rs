@@ -27,6 +27,9 @@ pub struct TraceView {
     pub artifacts: Vec<ArtifactView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub impact: Option<ImpactView>,
+    /// The trace findings (`Q002`–`Q008`, and `Q001` for exports), with the fields of
+    /// `opsplan check --format json`; set by the caller.
+    pub findings: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -234,6 +237,7 @@ impl TraceView {
                     })
                     .collect(),
             }),
+            findings: serde_json::Value::Array(Vec::new()),
         }
     }
 

@@ -502,6 +502,24 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
             }
             Event::Text(t) => cx.text.push_str(&String::from_utf8_lossy(t.as_ref())),
             Event::CData(t) => cx.text.push_str(&String::from_utf8_lossy(t.as_ref())),
+            Event::DocType(d) => {
+                // ReqIF files have no DTD. One that declares entities is refused (they are
+                // never expanded: a billion-laughs or external-entity file reads as text).
+                let body = String::from_utf8_lossy(d.as_ref());
+                if body.contains("<!ENTITY") {
+                    st.diag(
+                        Loc {
+                            member,
+                            start: before,
+                            end: after,
+                        },
+                        Severity::Error,
+                        "the file has a DOCTYPE that declares entities; ReqIF uses none, and \
+                         opsplan never expands them (remove the DOCTYPE)"
+                            .to_string(),
+                    );
+                }
+            }
             Event::GeneralRef(r) => {
                 let name = String::from_utf8_lossy(r.as_ref()).into_owned();
                 cx.text.push_str(&decode_entities(&format!("&{name};")));
@@ -1771,7 +1789,13 @@ mod tests {
         let objects = spec_object("o1", 1, "", "&lol9; &xxe;") + &spec_object("o2", 2, "", "x");
         let xml = doc(dtd, &objects, "");
         let (ex, diags) = import_reqif(FileId(1), xml.as_bytes());
-        assert!(errors(&diags).is_empty(), "{diags:?}");
+        // Refused with a located error, never expanded; the objects are still read.
+        assert_eq!(errors(&diags).len(), 1, "{diags:?}");
+        assert!(errors(&diags)[0].contains("DOCTYPE that declares entities"));
+        assert_eq!(
+            diags[0].primary.span.start as usize,
+            xml.find("<!DOCTYPE").unwrap()
+        );
         assert_eq!(ex.objects[0].text, "&lol9; &xxe;");
     }
 

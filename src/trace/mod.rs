@@ -1011,7 +1011,7 @@ procedure MON-060 "Monitor" {
         })
     }
 
-    fn status_of<'a>(t: &'a Trace, id: &str) -> ReqStatus {
+    fn status_of(t: &Trace, id: &str) -> ReqStatus {
         t.requirements.iter().find(|r| r.id == id).unwrap().status
     }
 
