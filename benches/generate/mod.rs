@@ -48,6 +48,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+pub mod reqif;
+
 /// Activities per day (one phase per day); the number of days grows with the plan.
 pub const ACTIVITIES_PER_DAY: usize = 250;
 /// Parallel lanes of activities per day (besides the monitoring shift).
