@@ -8,7 +8,7 @@
 //!   the timing (`workspace::check_texts`);
 //! - `import_and_trace/<n>`: both (the target: under 2 s at 100,000 on 2 cores).
 //!
-//! `cargo bench --bench trace` (about 3 minutes on 2 cores). Before measuring, each size is
+//! `cargo bench --bench trace` (about 4 minutes on 2 cores). Before measuring, each size is
 //! written to `target/bench-reqs/<n>/` (`mission/` and `requirements.reqif`) so that the
 //! CLI can be timed on the same input:
 //! `opsplan trace target/bench-reqs/100000/mission -r target/bench-reqs/100000/requirements.reqif`.
