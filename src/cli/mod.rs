@@ -466,18 +466,15 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         .collect();
     // An export or a plan that could not be read: the trace would be wrong. Say why, write
     // nothing.
-    let incomplete = findings.iter().any(|d| {
-        d.severity == crate::diag::Severity::Error
-            && d.code != crate::diag::Code::UnknownRequirement
-    });
-    if incomplete {
-        let errors: Vec<crate::diag::Diagnostic> = findings
-            .into_iter()
-            .filter(|d| {
-                d.severity == crate::diag::Severity::Error
-                    && d.code != crate::diag::Code::UnknownRequirement
-            })
-            .collect();
+    let errors: Vec<crate::diag::Diagnostic> = findings
+        .iter()
+        .filter(|d| {
+            d.severity == crate::diag::Severity::Error
+                && d.code != crate::diag::Code::UnknownRequirement
+        })
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
         let color = std::io::stderr().is_terminal() && args.color != ColorChoice::Never;
         eprint!("{}", output::text::render(&run.sources, &errors, color));
         eprintln!("opsplan: error: an input could not be read; no trace written");

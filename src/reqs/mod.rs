@@ -187,6 +187,15 @@ impl ReqObject {
     }
 }
 
+/// An attribute or column name for matching: its letters and digits, lower case
+/// (`Verification Method`, `verification_method` and `VERIFICATION-METHOD` are one name).
+pub fn attribute_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// The name used for an object's export id after [`rekey`] replaced it.
 pub const EXPORT_ID: &str = "Export ID";
 
@@ -197,12 +206,7 @@ pub const EXPORT_ID: &str = "Export ID";
 /// [`EXPORT_ID`], links are renamed to follow across all the exports, and fingerprints
 /// are recomputed. Returns how many objects were renamed.
 pub fn rekey(exports: &mut [Export], attribute: &str) -> usize {
-    let key = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
+    let key = attribute_key;
     let wanted = key(attribute);
     let mut renamed: std::collections::HashMap<String, String> = Default::default();
     for export in exports.iter_mut() {

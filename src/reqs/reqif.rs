@@ -817,13 +817,6 @@ struct Val {
     value: AttrValue,
 }
 
-fn norm_name(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(|c| c.to_lowercase())
-        .collect()
-}
-
 const ID_NAMES: &[&str] = &[
     "id",
     "identifier",
@@ -964,7 +957,7 @@ impl State {
         });
         let by_kind = self.defs.values().any(|d| {
             matches!(
-                norm_name(&d.name).as_str(),
+                super::attribute_key(&d.name).as_str(),
                 "kind" | "type" | "artifacttype" | "category"
             ) && d
                 .datatype
@@ -1219,9 +1212,10 @@ fn build_object(
 ) -> ReqObject {
     let find_exact = |n: &str| vals.iter().position(|v| v.name == n);
     let find_norm = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|n| vals.iter().position(|v| norm_name(&v.name) == *n))
+        names.iter().find_map(|n| {
+            vals.iter()
+                .position(|v| super::attribute_key(&v.name) == *n)
+        })
     };
     let nonempty = |i: Option<usize>| i.filter(|&i| !vals[i].value.display().trim().is_empty());
     let mut used = HashSet::new();
@@ -1259,7 +1253,7 @@ fn build_object(
     let name_i = nonempty(find_exact("ReqIF.Name")).or_else(|| nonempty(find_norm(TITLE_NAMES)));
     let kind_heading = vals.iter().any(|v| {
         matches!(
-            norm_name(&v.name).as_str(),
+            super::attribute_key(&v.name).as_str(),
             "kind" | "type" | "artifacttype" | "category"
         ) && matches!(&v.value, AttrValue::Enum(e) if e.iter().any(|x| says_heading(x)))
     });

@@ -324,13 +324,7 @@ pub struct Inputs<'a> {
     pub policy: &'a TracePolicy,
 }
 
-/// Normalises an attribute name for matching: letters and digits, lower case.
-pub fn attribute_key(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
+pub use crate::reqs::attribute_key;
 
 fn attribute<'o>(o: &'o ReqObject, key: &str) -> Option<&'o AttrValue> {
     o.attributes
@@ -339,11 +333,11 @@ fn attribute<'o>(o: &'o ReqObject, key: &str) -> Option<&'o AttrValue> {
         .map(|(_, v)| v)
 }
 
-fn value_is(v: &AttrValue, wanted: &[String]) -> bool {
+fn value_is<S: AsRef<str>>(v: &AttrValue, wanted: &[S]) -> bool {
     let eq = |s: &str| {
         wanted
             .iter()
-            .any(|w| w.trim().eq_ignore_ascii_case(s.trim()))
+            .any(|w| w.as_ref().trim().eq_ignore_ascii_case(s.trim()))
     };
     match v {
         AttrValue::Enum(values) => values.iter().any(|x| eq(x)),
@@ -388,16 +382,10 @@ pub fn is_withdrawn(o: &ReqObject, rule: Option<&Withdrawn>) -> bool {
         Some(w) => {
             attribute(o, &attribute_key(&w.attribute)).is_some_and(|v| value_is(v, &w.values))
         }
-        None => {
-            let values: Vec<String> = DEFAULT_WITHDRAWN_VALUES
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
-            o.attributes.iter().any(|(k, v)| {
-                DEFAULT_STATUS_ATTRIBUTES.contains(&attribute_key(k).as_str())
-                    && value_is(v, &values)
-            })
-        }
+        None => o.attributes.iter().any(|(k, v)| {
+            DEFAULT_STATUS_ATTRIBUTES.contains(&attribute_key(k).as_str())
+                && value_is(v, DEFAULT_WITHDRAWN_VALUES)
+        }),
     }
 }
 
