@@ -19,6 +19,7 @@ pub mod model;
 pub mod output;
 pub mod par;
 pub mod reqs;
+pub mod report;
 pub mod source;
 pub mod syntax;
 pub mod time;

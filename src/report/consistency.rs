@@ -1,0 +1,1 @@
+//! consistency report (in progress).

@@ -1,0 +1,1 @@
+//! gantt report (in progress).

@@ -1,0 +1,310 @@
+//! Reports people read: the consistency report (planners), the traceability report
+//! (qualification teams) and the monthly operations report (managers).
+//!
+//! Each report is a view struct built here from a check run (never the model itself),
+//! rendered by tera from the templates in `templates/`, embedded in the binary and
+//! replaceable file by file with `--templates DIR`. HTML templates are autoescaped (every
+//! text taken from an input is escaped); Markdown templates escape with the `md` filter.
+//! JSON is the view serialised, without a template.
+
+pub mod consistency;
+pub mod gantt;
+pub mod monthly;
+pub mod trace;
+
+use crate::source::SourceDb;
+use std::path::{Path, PathBuf};
+
+/// The templates compiled into the binary, by the name a report renders.
+const EMBEDDED: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../templates/style.css")),
+    (
+        "consistency.html",
+        include_str!("../../templates/consistency.html"),
+    ),
+    ("consistency.md", include_str!("../../templates/consistency.md")),
+    ("trace.html", include_str!("../../templates/trace.html")),
+    ("trace.md", include_str!("../../templates/trace.md")),
+    ("monthly.html", include_str!("../../templates/monthly.html")),
+    ("monthly.md", include_str!("../../templates/monthly.md")),
+];
+
+/// The names of the embedded templates (what `--templates DIR` may replace).
+pub fn template_names() -> impl Iterator<Item = &'static str> {
+    EMBEDDED.iter().map(|(n, _)| *n)
+}
+
+/// A report output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Html,
+    Md,
+    Json,
+}
+
+impl ReportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Html => "html",
+            ReportFormat::Md => "md",
+            ReportFormat::Json => "json",
+        }
+    }
+}
+
+/// Why a report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{path}: cannot be read: {message}")]
+    Read { path: String, message: String },
+    #[error("template {name}: {message}")]
+    Template { name: String, message: String },
+}
+
+/// The tera instance with every report template.
+pub struct Templates {
+    tera: tera::Tera,
+}
+
+impl Templates {
+    /// The templates compiled into the binary.
+    pub fn embedded() -> Templates {
+        Templates::build(&[]).expect("the embedded templates compile")
+    }
+
+    /// The embedded templates, with any file of `dir` named like one of them (or a new
+    /// partial it includes) in its place.
+    pub fn with_overrides(dir: &Path) -> Result<Templates, ReportError> {
+        let read_err = |e: std::io::Error| ReportError::Read {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        };
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(read_err)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        entries.sort();
+        let mut own = Vec::new();
+        for path in entries {
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if name.starts_with('.') {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).map_err(|e| ReportError::Read {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            own.push((name.to_string(), text));
+        }
+        Templates::build(&own)
+    }
+
+    fn build(own: &[(String, String)]) -> Result<Templates, ReportError> {
+        let mut tera = tera::Tera::default();
+        // Escape HTML only (the default also lists .xml and .htm; we have neither).
+        tera.autoescape_on([".html"]);
+        tera.register_filter("md", |s: &str, _: tera::Kwargs, _: &tera::State| {
+            md_escape(s)
+        });
+        let mut all: Vec<(String, String)> = EMBEDDED
+            .iter()
+            .filter(|(n, _)| !own.iter().any(|(o, _)| o == n))
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        all.extend(own.iter().cloned());
+        tera.add_raw_templates(all.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| ReportError::Template {
+                name: "(loading)".into(),
+                message: error_chain(&e),
+            })?;
+        Ok(Templates { tera })
+    }
+
+    /// Renders the template `name` with `view` as its context.
+    pub fn render<T: serde::Serialize>(&self, name: &str, view: &T) -> Result<String, ReportError> {
+        let err = |e: tera::Error| ReportError::Template {
+            name: name.to_string(),
+            message: error_chain(&e),
+        };
+        let context = tera::Context::from_serialize(view).map_err(err)?;
+        self.tera.render(name, &context).map_err(err)
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
+
+/// Escapes text for Markdown: what would be markup (emphasis, links, tables, raw HTML)
+/// is shown as written; line breaks become spaces so a value stays in its table cell.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' => {}
+            '\n' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where a report's generation time comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeSource {
+    /// The `SOURCE_DATE_EPOCH` environment variable.
+    SourceDateEpoch,
+    /// The newest modification time of the inputs.
+    Inputs,
+}
+
+/// One input of a report.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InputFile {
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// What a report was made from and by: every input with its SHA-256, the tool's version,
+/// the generation time (never the clock).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Provenance {
+    pub tool: &'static str,
+    pub version: &'static str,
+    /// ISO 8601, UTC, to the second.
+    pub generated: String,
+    /// `SOURCE_DATE_EPOCH` or `inputs (newest modification time)`.
+    pub generated_from: String,
+    pub inputs: Vec<InputFile>,
+}
+
+impl Provenance {
+    /// Hashes every file (in the order given, duplicates dropped) and dates the report.
+    /// A file that cannot be read again is listed with an empty hash.
+    pub fn of_files(paths: &[PathBuf]) -> Provenance {
+        use sha2::Digest;
+        let mut seen = std::collections::BTreeSet::new();
+        let mut inputs = Vec::new();
+        let mut newest: Option<i64> = None;
+        for path in paths {
+            let shown = display(path);
+            if !seen.insert(shown.clone()) {
+                continue;
+            }
+            let (sha256, bytes) = match std::fs::read(path) {
+                Ok(b) => (hex(&sha2::Sha256::digest(&b)), b.len() as u64),
+                Err(_) => (String::new(), 0),
+            };
+            if let Some(m) = std::fs::metadata(path).ok().and_then(|m| m.modified().ok()) {
+                let secs = match m.duration_since(std::time::UNIX_EPOCH) {
+                    Ok(d) => d.as_secs() as i64,
+                    Err(e) => -(e.duration().as_secs() as i64),
+                };
+                newest = Some(newest.map_or(secs, |n| n.max(secs)));
+            }
+            inputs.push(InputFile {
+                path: shown,
+                sha256,
+                bytes,
+            });
+        }
+        let (time, source) = generation_time(newest);
+        Provenance {
+            tool: "opsplan",
+            version: env!("CARGO_PKG_VERSION"),
+            generated: format_utc(time),
+            generated_from: match source {
+                TimeSource::SourceDateEpoch => "SOURCE_DATE_EPOCH".into(),
+                TimeSource::Inputs => "inputs (newest modification time)".into(),
+            },
+            inputs,
+        }
+    }
+
+    /// The paths of every file a check run read.
+    pub fn of_sources(sources: &SourceDb) -> Provenance {
+        let paths: Vec<PathBuf> = sources
+            .ids()
+            .map(|id| sources.path(id).to_path_buf())
+            .collect();
+        Provenance::of_files(&paths)
+    }
+}
+
+/// `SOURCE_DATE_EPOCH` when set and valid, else the newest input time, else 1980-01-01.
+pub fn generation_time(newest_input: Option<i64>) -> (i64, TimeSource) {
+    if let Some(t) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+    {
+        return (t, TimeSource::SourceDateEpoch);
+    }
+    (newest_input.unwrap_or(315_532_800), TimeSource::Inputs)
+}
+
+/// `2014-10-05T12:00:00Z`
+pub fn format_utc(secs: i64) -> String {
+    match jiff::Timestamp::from_second(secs) {
+        Ok(t) => t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        Err(_) => "1980-01-01T00:00:00Z".to_string(),
+    }
+}
+
+fn display(path: &Path) -> String {
+    let p = path.to_string_lossy().replace('\\', "/");
+    p.strip_prefix("./").map(str::to_string).unwrap_or(p)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn md_escape_shows_markup_as_text() {
+        assert_eq!(
+            md_escape("<script>alert(1)</script> *x* | a\nb"),
+            "&lt;script&gt;alert(1)&lt;/script&gt; \\*x\\* \\| a b"
+        );
+    }
+
+    #[test]
+    fn every_embedded_template_compiles() {
+        let t = Templates::embedded();
+        for name in template_names() {
+            assert!(t.tera.contains_template(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn format_utc_is_iso() {
+        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_utc(1_412_121_600), "2014-10-01T00:00:00Z");
+    }
+}

@@ -1,0 +1,1 @@
+//! monthly report (in progress).

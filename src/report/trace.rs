@@ -1,0 +1,1 @@
+//! trace report (in progress).
