@@ -16,6 +16,7 @@ pub mod cli;
 pub mod diag;
 pub mod flight;
 pub mod model;
+pub mod monthly;
 pub mod output;
 pub mod par;
 pub mod reqs;

@@ -5,6 +5,9 @@
 //! bad project file, an invalid flight-rule or window file).
 //! Writing to a closed pipe (`opsplan check | head`) ends quietly with 0.
 
+mod monthly;
+mod report;
+
 use crate::checks;
 use crate::diag::ALL_CODES;
 use crate::output;
@@ -75,6 +78,15 @@ docs/tracing.md explains them and the `requirements:` section of opsplan.yaml.\n
 Exit codes: 0 no trace defect, 1 trace defects (uncovered, suspect, dangling, withdrawn, \
 duplicate, ambiguous), 2 usage or input failure (an unreadable export or plan).")]
     Trace(TraceArgs),
+    /// Reports people read: the consistency report, the traceability report, the monthly
+    /// operations report (HTML, Markdown or JSON).
+    #[command(subcommand, after_help = "Examples:\n  \
+opsplan report consistency examples/atv5-week40 -o consistency.html\n  \
+opsplan report trace examples/atv5-week40 --format md -o trace.md\n  \
+opsplan report monthly --month 2014-10 examples/atv5-2014-10 -o mor-2014-10.html\n\n\
+Reports are deterministic: the generation time is SOURCE_DATE_EPOCH or the newest input's \
+modification time, never the clock.")]
+    Report(report::ReportCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -236,6 +248,7 @@ pub fn main() -> ExitCode {
         Command::Reqs(ReqsCommand::List(args)) => reqs_list(&args, &mut stdout),
         Command::Reqs(ReqsCommand::Diff(args)) => reqs_diff(&args, &mut stdout),
         Command::Trace(args) => trace(&args, &mut stdout),
+        Command::Report(command) => report::run(&command, &mut stdout),
     };
     match result {
         Ok(code) => ExitCode::from(code),
