@@ -1,7 +1,8 @@
 //! `opsplan report consistency|trace|monthly`: the reports people read.
 
-use super::{EXIT_FAILURE, EXIT_OK};
+use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::report::{ReportFormat, Templates};
+use crate::workspace;
 use clap::{Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -132,9 +133,43 @@ pub fn run(command: &ReportCommand, out: &mut impl Write) -> anyhow::Result<u8> 
     }
 }
 
-fn consistency(_args: &ConsistencyArgs, _out: &mut impl Write) -> anyhow::Result<u8> {
-    eprintln!("opsplan: error: the consistency report is not built yet");
-    Ok(EXIT_FAILURE)
+/// Exit codes as `opsplan check`: 0 pass or pass with waivers, 1 findings at error
+/// severity, 2 input failure (the report is still written when the inputs could be read:
+/// an invalid flight-rule file is a finding the planner must see).
+fn consistency(args: &ConsistencyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+    let run = match workspace::check_paths(&args.paths) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("opsplan: error: {e}");
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    let provenance = crate::report::Provenance::of_sources(&run.sources);
+    let view = crate::report::consistency::view(&run, provenance);
+    let written = args.output.emit(out, |templates, format| match format {
+        ReportFormat::Json => Ok(crate::report::consistency::json(&view)),
+        ReportFormat::Html => templates.render("consistency.html", &view),
+        ReportFormat::Md => templates.render("consistency.md", &view),
+    })?;
+    if !written {
+        return Ok(EXIT_FAILURE);
+    }
+    if args.output.output.is_some() {
+        eprintln!(
+            "{}: {}",
+            run.verdict().as_str(),
+            crate::output::summary(&run.diagnostics, run.sources.len())
+        );
+    }
+    let code = if run.has_invalid_input() {
+        EXIT_FAILURE
+    } else if run.verdict() == workspace::Verdict::Fail {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    };
+    std::mem::forget(run);
+    Ok(code)
 }
 
 fn trace(_args: &TraceReportArgs, _out: &mut impl Write) -> anyhow::Result<u8> {

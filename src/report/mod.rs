@@ -19,10 +19,17 @@ use std::path::{Path, PathBuf};
 const EMBEDDED: &[(&str, &str)] = &[
     ("style.css", include_str!("../../templates/style.css")),
     (
+        "timeline.html",
+        include_str!("../../templates/timeline.html"),
+    ),
+    (
         "consistency.html",
         include_str!("../../templates/consistency.html"),
     ),
-    ("consistency.md", include_str!("../../templates/consistency.md")),
+    (
+        "consistency.md",
+        include_str!("../../templates/consistency.md"),
+    ),
     ("trace.html", include_str!("../../templates/trace.html")),
     ("trace.md", include_str!("../../templates/trace.md")),
     ("monthly.html", include_str!("../../templates/monthly.html")),
