@@ -206,12 +206,27 @@ pub struct ReqsListArgs {
 pub struct CheckArgs {
     /// Files, folders or opsplan.yaml (default: the current folder).
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format (docs/ci.md describes sarif, junit and github).
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
     /// When to colour text output (`auto`: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// What `opsplan check` writes; the exit code is the same whatever the format.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum CheckFormat {
+    /// Findings as rustc shows errors, then the verdict, for a reader.
+    Text,
+    /// Every finding with its location, for tools.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and SAST dashboards.
+    Sarif,
+    /// JUnit XML, for CI test reports (GitLab, Jenkins): errors are failed tests.
+    Junit,
+    /// GitHub Actions workflow commands (annotations), then the verdict.
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -283,19 +298,24 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             return Ok(EXIT_FAILURE);
         }
     };
+    let (sources, diags) = (&run.sources, &run.diagnostics);
+    let verdict_line = format!(
+        "{}: {}",
+        run.verdict().as_str(),
+        output::summary(diags, sources.len())
+    );
     match args.format {
-        Format::Text => {
-            let text = output::text::render(&run.sources, &run.diagnostics, use_color(args.color));
+        CheckFormat::Text => {
+            let text = output::text::render(sources, diags, use_color(args.color));
             out.write_all(text.as_bytes())?;
-            writeln!(
-                out,
-                "{}: {}",
-                run.verdict().as_str(),
-                output::summary(&run.diagnostics, run.sources.len())
-            )?;
+            writeln!(out, "{verdict_line}")?;
         }
-        Format::Json => {
-            out.write_all(output::json::render(&run.sources, &run.diagnostics).as_bytes())?
+        CheckFormat::Json => out.write_all(output::json::render(sources, diags).as_bytes())?,
+        CheckFormat::Sarif => out.write_all(output::sarif::render(sources, diags).as_bytes())?,
+        CheckFormat::Junit => out.write_all(output::junit::render(sources, diags).as_bytes())?,
+        CheckFormat::Github => {
+            out.write_all(output::github::render(sources, diags).as_bytes())?;
+            writeln!(out, "{verdict_line}")?;
         }
     }
     out.flush()?;
@@ -456,43 +476,10 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         id_attribute: args.id_attribute.clone(),
         required: true,
     };
-    let run = match workspace::check_paths_with(&args.paths, &overrides) {
-        Ok(run) => run,
-        Err(e) => {
-            eprintln!("opsplan: error: {e}");
-            return Ok(EXIT_FAILURE);
-        }
+    let Some((run, findings)) = traced_run(&args.paths, &overrides, args.color)? else {
+        return Ok(EXIT_FAILURE);
     };
     let traced = run.traced.as_ref().expect("requirements were required");
-    // The findings that make the trace incomplete or wrong.
-    let findings: Vec<crate::diag::Diagnostic> = run
-        .diagnostics
-        .iter()
-        .filter(|d| {
-            d.code.info().family == crate::diag::Family::Requirements
-                || matches!(
-                    d.code,
-                    crate::diag::Code::SyntaxError | crate::diag::Code::UnreadableSource
-                )
-        })
-        .cloned()
-        .collect();
-    // An export or a plan that could not be read: the trace would be wrong. Say why, write
-    // nothing.
-    let errors: Vec<crate::diag::Diagnostic> = findings
-        .iter()
-        .filter(|d| {
-            d.severity == crate::diag::Severity::Error
-                && d.code != crate::diag::Code::UnknownRequirement
-        })
-        .cloned()
-        .collect();
-    if !errors.is_empty() {
-        let color = std::io::stderr().is_terminal() && args.color != ColorChoice::Never;
-        eprint!("{}", output::text::render(&run.sources, &errors, color));
-        eprintln!("opsplan: error: an input could not be read; no trace written");
-        return Ok(EXIT_FAILURE);
-    }
     let impact = (!args.changed_since.is_empty()).then(|| workspace::impact(&run.model, traced));
     let mut view = output::trace::TraceView::new(&run.sources, traced, impact.as_ref());
     view.findings = output::json::diagnostics_value(&run.sources, &findings);
@@ -538,6 +525,51 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// Checks and traces; returns the run and the findings that concern the trace, or `None`
+/// after saying why on stderr when an input could not be read (the trace would be wrong:
+/// nothing is to be written).
+fn traced_run(
+    paths: &[PathBuf],
+    overrides: &workspace::TraceOverrides,
+    color: ColorChoice,
+) -> anyhow::Result<Option<(workspace::Run, Vec<crate::diag::Diagnostic>)>> {
+    let run = match workspace::check_paths_with(paths, overrides) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("opsplan: error: {e}");
+            return Ok(None);
+        }
+    };
+    // The findings that make the trace incomplete or wrong.
+    let findings: Vec<crate::diag::Diagnostic> = run
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.code.info().family == crate::diag::Family::Requirements
+                || matches!(
+                    d.code,
+                    crate::diag::Code::SyntaxError | crate::diag::Code::UnreadableSource
+                )
+        })
+        .cloned()
+        .collect();
+    let errors: Vec<crate::diag::Diagnostic> = findings
+        .iter()
+        .filter(|d| {
+            d.severity == crate::diag::Severity::Error
+                && d.code != crate::diag::Code::UnknownRequirement
+        })
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        let color = std::io::stderr().is_terminal() && color != ColorChoice::Never;
+        eprint!("{}", output::text::render(&run.sources, &errors, color));
+        eprintln!("opsplan: error: an input could not be read; no trace written");
+        return Ok(None);
+    }
+    Ok(Some((run, findings)))
 }
 
 fn rule(code: Option<&str>, out: &mut impl Write) -> anyhow::Result<u8> {

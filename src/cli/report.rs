@@ -172,8 +172,43 @@ fn consistency(args: &ConsistencyArgs, out: &mut impl Write) -> anyhow::Result<u
     Ok(code)
 }
 
-fn trace(_args: &TraceReportArgs, _out: &mut impl Write) -> anyhow::Result<u8> {
-    let _ = EXIT_OK;
-    eprintln!("opsplan: error: the traceability report is not built yet");
-    Ok(EXIT_FAILURE)
+/// Exit codes as `opsplan trace`: 0 no trace defect, 1 defects, 2 an input could not be
+/// read (nothing written).
+fn trace(args: &TraceReportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+    let overrides = workspace::TraceOverrides {
+        sources: args.requirements.clone(),
+        baseline: args.baseline.clone(),
+        id_attribute: args.id_attribute.clone(),
+        required: true,
+    };
+    let Some((run, findings)) =
+        super::traced_run(&args.paths, &overrides, super::ColorChoice::Auto)?
+    else {
+        return Ok(EXIT_FAILURE);
+    };
+    let traced = run.traced.as_ref().expect("requirements were required");
+    let mut trace_view = crate::output::trace::TraceView::new(&run.sources, traced, None);
+    trace_view.findings = crate::output::json::diagnostics_value(&run.sources, &findings);
+    let plans = run.model.plans.iter().map(|p| match &p.issue {
+        Some(i) => format!("{} issue {i}", p.id.value),
+        None => p.id.value.clone(),
+    });
+    let provenance = crate::report::Provenance::of_sources(&run.sources);
+    let view = crate::report::trace::view(&trace_view, plans.collect(), provenance);
+    let written = args.output.emit(out, |templates, format| match format {
+        ReportFormat::Json => Ok(crate::report::trace::json(&trace_view, &view)),
+        ReportFormat::Html => templates.render("trace.html", &view),
+        ReportFormat::Md => templates.render("trace.md", &view),
+    })?;
+    if !written {
+        return Ok(EXIT_FAILURE);
+    }
+    if args.output.output.is_some() {
+        eprintln!("{}", crate::output::trace::summary_line(&trace_view));
+    }
+    Ok(if traced.trace.has_defects() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
