@@ -1,8 +1,11 @@
 //! Rendering findings. One file per format over the same diagnostics; no checking logic.
 
+pub mod github;
 pub mod json;
+pub mod junit;
 pub mod reqs;
 pub mod reqs_diff;
+pub mod sarif;
 pub mod text;
 pub mod trace;
 pub mod xlsx;
