@@ -16,6 +16,19 @@ pub enum ReportCommand {
     Trace(TraceReportArgs),
     /// The monthly operations report for managers.
     Monthly(super::monthly::MonthlyArgs),
+    /// List the embedded templates, or write them into a folder to adapt them (then
+    /// render with `--templates DIR`).
+    #[command(after_help = "Examples:\n  \
+opsplan report templates                       list the template names\n  \
+opsplan report templates --out my-templates    copy them, to edit\n  \
+opsplan report consistency . --templates my-templates\n\n\
+Existing files are never overwritten. Templates are tera 2 templates; `.html` ones \
+escape every value, Markdown ones use the `md` filter.")]
+    Templates {
+        /// The folder to write the templates into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// The output options every report shares.
@@ -130,7 +143,36 @@ pub fn run(command: &ReportCommand, out: &mut impl Write) -> anyhow::Result<u8> 
         ReportCommand::Consistency(args) => consistency(args, out),
         ReportCommand::Trace(args) => trace(args, out),
         ReportCommand::Monthly(args) => super::monthly::run(args, out),
+        ReportCommand::Templates { out: dir } => templates(dir.as_deref(), out),
     }
+}
+
+fn templates(dir: Option<&std::path::Path>, out: &mut impl Write) -> anyhow::Result<u8> {
+    let Some(dir) = dir else {
+        for (name, _) in crate::report::embedded_templates() {
+            writeln!(out, "{name}")?;
+        }
+        return Ok(EXIT_OK);
+    };
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        eprintln!("opsplan: error: {}: cannot be created: {e}", dir.display());
+        return Ok(EXIT_FAILURE);
+    }
+    let mut failed = false;
+    for (name, text) in crate::report::embedded_templates() {
+        let path = dir.join(name);
+        if path.exists() {
+            eprintln!("opsplan: {}: exists, left as it is", path.display());
+            continue;
+        }
+        if let Err(e) = super::write_atomic(&path, text.as_bytes()) {
+            eprintln!("opsplan: error: {}: cannot be written: {e}", path.display());
+            failed = true;
+        } else {
+            writeln!(out, "{}", path.display())?;
+        }
+    }
+    Ok(if failed { EXIT_FAILURE } else { EXIT_OK })
 }
 
 /// Exit codes as `opsplan check`: 0 pass or pass with waivers, 1 findings at error

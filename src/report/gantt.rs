@@ -319,7 +319,7 @@ impl Ctx<'_> {
             id: format!(
                 "tl-{}-{}",
                 slug(&self.plan.id.value),
-                slug(&self.format(day))
+                slug(&short_day(day, self.plan))
             ),
             title: date,
             width: LABEL_W + PLOT_W + 10,
@@ -338,7 +338,8 @@ impl Ctx<'_> {
             .iter()
             .filter_map(|p| {
                 let iv = p.interval?;
-                if !iv.overlaps(&page) {
+                let instant = iv.start == iv.end && page.start <= iv.start && iv.start < page.end;
+                if !(iv.overlaps(&page) || instant) {
                     return None;
                 }
                 let (x, w) = scale.span(iv)?;
@@ -472,9 +473,8 @@ impl Ctx<'_> {
             .iter()
             .filter_map(|m| {
                 let iv = m.interval?;
-                if !iv.overlaps(&page)
-                    && !(iv.start == iv.end && page.start <= iv.start && iv.start < page.end)
-                {
+                let instant = iv.start == iv.end && page.start <= iv.start && iv.start < page.end;
+                if !(iv.overlaps(&page) || instant) {
                     return None;
                 }
                 let (x, w) =

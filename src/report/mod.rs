@@ -41,6 +41,11 @@ pub fn template_names() -> impl Iterator<Item = &'static str> {
     EMBEDDED.iter().map(|(n, _)| *n)
 }
 
+/// The embedded templates: name and text.
+pub fn embedded_templates() -> impl Iterator<Item = (&'static str, &'static str)> {
+    EMBEDDED.iter().copied()
+}
+
 /// A report output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
