@@ -80,12 +80,15 @@ duplicate, ambiguous), 2 usage or input failure (an unreadable export or plan)."
     Trace(TraceArgs),
     /// Reports people read: the consistency report, the traceability report, the monthly
     /// operations report (HTML, Markdown or JSON).
-    #[command(subcommand, after_help = "Examples:\n  \
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  \
 opsplan report consistency examples/atv5-week40 -o consistency.html\n  \
 opsplan report trace examples/atv5-week40 --format md -o trace.md\n  \
 opsplan report monthly --month 2014-10 examples/atv5-2014-10 -o mor-2014-10.html\n\n\
 Reports are deterministic: the generation time is SOURCE_DATE_EPOCH or the newest input's \
-modification time, never the clock.")]
+modification time, never the clock."
+    )]
     Report(report::ReportCommand),
 }
 

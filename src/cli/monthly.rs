@@ -1,17 +1,101 @@
-//! `opsplan report monthly`: the monthly operations report (in progress).
+//! `opsplan report monthly`: the monthly operations report for managers.
+//!
+//! Exit codes: 0 the report was written; 2 usage or input failure (a malformed or
+//! missing input: every problem is printed, located, and nothing is written).
 
+use crate::report::monthly as view;
+use crate::workspace::monthly::{load, Request};
 use std::io::Write;
+use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  \
+opsplan report monthly --month 2014-10 examples/atv5-2014-10 -o mor-2014-10.html\n  \
+opsplan report monthly --month 2014-10 examples/atv5-2014-10 --format md\n  \
+opsplan report monthly --month 2014-10 --plans plans/ --as-flown as-flown.csv --anomalies anomalies.xlsx --cdm cdm/\n\n\
+PATHS: a folder holding monthly.yaml (the manifest), the manifest itself, or plan inputs \
+(files, folders, opsplan.yaml). Flags take the place of the manifest's entries. \
+docs/monthly.md documents the inputs, the manifest and every metric.\n\
+Exit codes: 0 written, 2 usage or input failure (every problem printed, located; nothing written).")]
 pub struct MonthlyArgs {
     /// The month reported, `YYYY-MM`.
     #[arg(long)]
     pub month: String,
+    /// A folder holding monthly.yaml, the manifest file, or plan inputs.
+    pub paths: Vec<PathBuf>,
+    /// Plan inputs (files, folders, opsplan.yaml), in place of the manifest's `plans:`.
+    #[arg(long, value_name = "PATH")]
+    pub plans: Vec<PathBuf>,
+    /// The as-flown log (CSV or XLSX).
+    #[arg(long, value_name = "FILE")]
+    pub as_flown: Option<PathBuf>,
+    /// The anomaly register (CSV or XLSX).
+    #[arg(long, value_name = "FILE")]
+    pub anomalies: Option<PathBuf>,
+    /// The change-request register (CSV or XLSX).
+    #[arg(long, value_name = "FILE")]
+    pub changes: Option<PathBuf>,
+    /// CCSDS CDM files (KVN) or folders of them.
+    #[arg(long, value_name = "PATH")]
+    pub cdm: Vec<PathBuf>,
+    /// Earlier months' KPI values (CSV or XLSX: month, kpi, value).
+    #[arg(long, value_name = "FILE")]
+    pub kpi_history: Option<PathBuf>,
+    /// The requirement exports of the previous month's baseline.
+    #[arg(long, value_name = "FILE")]
+    pub previous_requirements: Vec<PathBuf>,
+    /// On-time tolerance around the planned start (default 5m).
+    #[arg(long, value_name = "DURATION")]
+    pub tolerance: Option<String>,
     #[command(flatten)]
     pub output: super::report::ReportOutput,
 }
 
-pub fn run(_args: &MonthlyArgs, _out: &mut impl Write) -> anyhow::Result<u8> {
-    eprintln!("opsplan: error: the monthly report is not built yet");
-    Ok(super::EXIT_FAILURE)
+pub fn run(args: &MonthlyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+    let request = Request {
+        month: args.month.clone(),
+        paths: args.paths.clone(),
+        plans: args.plans.clone(),
+        as_flown: args.as_flown.clone(),
+        anomalies: args.anomalies.clone(),
+        changes: args.changes.clone(),
+        cdm: args.cdm.clone(),
+        kpi_history: args.kpi_history.clone(),
+        previous_requirements: args.previous_requirements.clone(),
+        tolerance: args.tolerance.clone(),
+    };
+    let loaded = match load(&request) {
+        Ok(l) => l,
+        Err(problems) => {
+            let mut err = std::io::stderr().lock();
+            for p in &problems {
+                writeln!(err, "{p}")?;
+            }
+            let n = problems
+                .iter()
+                .filter(|p| p.contains(": error: ") || p.starts_with("error:"))
+                .count();
+            writeln!(
+                err,
+                "opsplan: error: the monthly report was not written: {n} problem{} in its inputs",
+                if n == 1 { "" } else { "s" }
+            )?;
+            return Ok(super::EXIT_FAILURE);
+        }
+    };
+    {
+        let mut err = std::io::stderr().lock();
+        for w in &loaded.warnings {
+            writeln!(err, "{w}")?;
+        }
+    }
+    let v = view::view(&loaded);
+    let written = args.output.emit(out, |templates, format| {
+        view::render(&v, templates, format, &loaded)
+    })?;
+    Ok(if written {
+        super::EXIT_OK
+    } else {
+        super::EXIT_FAILURE
+    })
 }

@@ -1,1 +1,1288 @@
-//! monthly report (in progress).
+//! The monthly operations report's view: what the templates (and `--format json`) see,
+//! built from [`crate::workspace::monthly::Loaded`]. Numbers a reader compares are
+//! formatted here with fixed precision; chart geometry is computed here, while every
+//! text of a chart goes through the template (so it is escaped).
+
+use super::{Provenance, ReportError, ReportFormat, Templates};
+use crate::monthly::kpi::Rag;
+use crate::monthly::metrics::{self, show_value, Outcome, AGE_BUCKETS};
+use crate::monthly::{fixed1, show_date, show_dur, show_pc, show_time};
+use crate::time::Time;
+use crate::workspace::monthly::Loaded;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthlyView {
+    pub report: &'static str,
+    pub reference: String,
+    pub title: String,
+    pub organisation: String,
+    pub mission: String,
+    pub month: String,
+    pub month_label: String,
+    /// `2014-10-01 to 2014-10-31 (GMT 274-304)`
+    pub period: String,
+    /// red, amber or green
+    pub status: String,
+    pub reasons: Vec<Reason>,
+    pub highlights: Vec<String>,
+    pub outlook: Vec<String>,
+    pub kpis: Vec<KpiRow>,
+    pub operations: Operations,
+    pub planning: Planning,
+    pub anomalies: Option<Anomalies>,
+    pub collision: Option<Collision>,
+    pub requirements: Option<Requirements>,
+    /// Sections left out and why; data notes.
+    pub notes: Vec<String>,
+    pub warnings: Vec<String>,
+    pub definitions: Definitions,
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reason {
+    pub status: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiRow {
+    pub id: String,
+    pub name: String,
+    pub value: String,
+    pub target: String,
+    pub amber: String,
+    /// green, amber, red or n/a
+    pub status: String,
+    pub previous: String,
+    pub delta: String,
+    /// better, worse, same or an empty string
+    pub trend: String,
+    pub definition: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Counts {
+    pub planned: usize,
+    pub done: usize,
+    pub on_time: usize,
+    pub late: usize,
+    pub partial: usize,
+    pub moved: usize,
+    pub cancelled: usize,
+    pub not_reported: usize,
+    pub deviated: usize,
+}
+
+impl Counts {
+    fn of(c: &metrics::Counts) -> Counts {
+        let get = |o| c.by_outcome.get(&o).copied().unwrap_or(0);
+        Counts {
+            planned: c.planned,
+            done: c.done,
+            on_time: get(Outcome::OnTime),
+            late: get(Outcome::Late),
+            partial: c.partial,
+            moved: c.moved,
+            cancelled: c.cancelled,
+            not_reported: c.not_reported,
+            deviated: c.deviated,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Operations {
+    pub totals: Counts,
+    pub completion: String,
+    pub on_time_pct: String,
+    pub tolerance: String,
+    pub by_kind: Vec<KindRow>,
+    pub weeks: Vec<WeekRow>,
+    /// Critical activities of the month.
+    pub critical: Vec<ActRow>,
+    /// Activities not done on time.
+    pub deviations: Vec<ActRow>,
+    /// As-flown rows for activities planned outside the month (not counted).
+    pub outside_month: usize,
+    /// Activities of the plans whose time is unknown (not counted).
+    pub unresolved: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KindRow {
+    pub kind: String,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WeekRow {
+    /// `W41`
+    pub week: String,
+    /// `6-12 Oct`
+    pub days: String,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActRow {
+    pub plan: String,
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub critical: bool,
+    pub planned: String,
+    pub actual: String,
+    /// `+12 min`
+    pub delay: String,
+    pub outcome: String,
+    pub outcome_key: String,
+    pub comment: String,
+    pub change_requests: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Planning {
+    pub plans: Vec<PlanRow>,
+    pub stable: usize,
+    pub stable_pct: String,
+    pub change_requests: Option<ChangeRequests>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanRow {
+    pub id: String,
+    pub title: String,
+    pub issue: String,
+    pub horizon: String,
+    pub verdict: String,
+    pub errors: usize,
+    pub warnings: usize,
+    /// `0 errors, 1 warning`
+    pub findings: String,
+    pub activities_in_month: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeRequests {
+    pub source: String,
+    pub raised: usize,
+    pub approved: usize,
+    pub rejected: usize,
+    pub withdrawn: usize,
+    pub open_at_end: usize,
+    pub list: Vec<CrRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CrRow {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub raised: String,
+    pub decided: String,
+    pub plan: String,
+    pub activities: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Anomalies {
+    pub source: String,
+    pub opened: usize,
+    pub closed: usize,
+    pub open_at_end: usize,
+    pub age_buckets: Vec<String>,
+    pub by_severity: Vec<SeverityRow>,
+    pub list: Vec<AnomalyRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SeverityRow {
+    pub severity: String,
+    pub opened: usize,
+    pub closed: usize,
+    pub open: usize,
+    pub ages: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnomalyRow {
+    pub id: String,
+    pub severity: String,
+    pub title: String,
+    pub opened: String,
+    pub closed: String,
+    /// open, closed
+    pub state: String,
+    /// Age at month end (open) or time to close.
+    pub age: String,
+    pub activity: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Collision {
+    pub files: usize,
+    pub cdms: usize,
+    pub in_box: usize,
+    pub yellow: usize,
+    pub red: usize,
+    pub without_pc: usize,
+    pub events: usize,
+    pub events_in_box: usize,
+    pub events_yellow: usize,
+    pub events_red: usize,
+    pub manoeuvres_planned: usize,
+    pub manoeuvres_flown: usize,
+    pub median_decision: String,
+    pub screening_box: String,
+    pub yellow_threshold: String,
+    pub red_threshold: String,
+    pub event_list: Vec<EventRow>,
+    pub manoeuvres: Vec<ActRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRow {
+    pub object: String,
+    pub name: String,
+    pub tca: String,
+    pub cdms: usize,
+    pub first_cdm: String,
+    pub max_pc: String,
+    pub min_miss: String,
+    /// green, yellow or red
+    pub class: String,
+    pub in_box: bool,
+    pub decision: String,
+    pub decision_after: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Requirements {
+    pub sources: Vec<String>,
+    pub coverage: String,
+    pub covered: usize,
+    pub needing: usize,
+    pub by_status: Vec<StatusCount>,
+    pub previous_sources: Vec<String>,
+    pub previous_coverage: String,
+    pub delta: String,
+    pub changes: Vec<ReqChange>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusCount {
+    pub status: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReqChange {
+    pub id: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// The rules the report applies, stated in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Definitions {
+    pub on_time: String,
+    pub rag: Vec<String>,
+}
+
+/// The HTML template's context: the view and its charts.
+#[derive(Serialize)]
+struct HtmlContext<'a> {
+    #[serde(flatten)]
+    view: &'a MonthlyView,
+    charts: Charts,
+}
+
+#[derive(Serialize)]
+struct Charts {
+    weeks: Svg,
+    pc: Option<Svg>,
+    /// One per KPI, index for index (empty when there is nothing to draw).
+    sparks: Vec<Svg>,
+}
+
+/// Renders the report in `format`.
+pub fn render(
+    view: &MonthlyView,
+    templates: &Templates,
+    format: ReportFormat,
+    loaded: &Loaded,
+) -> Result<String, ReportError> {
+    match format {
+        ReportFormat::Json => serde_json::to_string_pretty(view)
+            .map(|s| s + "\n")
+            .map_err(|e| ReportError::Template {
+                name: "json".into(),
+                message: e.to_string(),
+            }),
+        ReportFormat::Md => templates.render("monthly.md", view),
+        ReportFormat::Html => templates.render(
+            "monthly.html",
+            &HtmlContext {
+                view,
+                charts: charts(view, loaded),
+            },
+        ),
+    }
+}
+
+fn pct(n: usize, d: usize) -> String {
+    if d == 0 {
+        "n/a".into()
+    } else {
+        format!("{} %", fixed1(100.0 * n as f64 / d as f64))
+    }
+}
+
+fn signed(x: f64, unit: &str) -> String {
+    let s = fixed1(x);
+    let s = if x > 0.0 && s != "0.0" {
+        format!("+{s}")
+    } else {
+        s
+    };
+    match unit {
+        "%" => format!("{s} pt"),
+        "" => s,
+        u => format!("{s} {u}"),
+    }
+}
+
+/// Builds the view.
+pub fn view(l: &Loaded) -> MonthlyView {
+    let m = &l.metrics;
+    let month = l.month;
+    let mission = l
+        .plans
+        .iter()
+        .map(|p| p.mission.clone())
+        .find(|s| !s.is_empty())
+        .unwrap_or_default();
+    let act_row = |r: &metrics::ActivityResult| -> ActRow {
+        let a = &l.activities[r.activity];
+        let f = r.flown.map(|i| &l.flown.value[i]);
+        ActRow {
+            plan: a.plan.clone(),
+            id: a.id.clone(),
+            title: a.title.clone(),
+            kind: a.kind.clone().unwrap_or_default(),
+            critical: a.critical,
+            planned: show_time(a.start),
+            actual: f
+                .and_then(|f| f.start)
+                .map(|s| match f.and_then(|f| f.end) {
+                    Some(e) => format!("{} .. {}", show_time(s), clock(e)),
+                    None => show_time(s),
+                })
+                .unwrap_or_default(),
+            delay: r
+                .delay
+                .map(|d| {
+                    if d.0 == 0 {
+                        "0 min".to_string()
+                    } else if d.0 > 0 {
+                        format!("+{}", show_dur(d))
+                    } else {
+                        show_dur(d)
+                    }
+                })
+                .unwrap_or_default(),
+            outcome: r.outcome.as_str().into(),
+            outcome_key: r.outcome.key().into(),
+            comment: f.map(|f| f.comment.clone()).unwrap_or_default(),
+            change_requests: r.changed_by_cr.clone(),
+        }
+    };
+
+    // --- operations
+    let ops = Operations {
+        totals: Counts::of(&m.counts),
+        completion: pct(m.counts.done, m.counts.planned),
+        on_time_pct: pct(m.counts.on_time, m.counts.done + m.counts.partial),
+        tolerance: show_dur(l.tolerance),
+        by_kind: m
+            .by_kind
+            .iter()
+            .map(|(k, c)| KindRow {
+                kind: k.clone(),
+                counts: Counts::of(c),
+            })
+            .collect(),
+        weeks: m
+            .weeks
+            .iter()
+            .map(|w| WeekRow {
+                week: format!("W{:02}", w.iso_week),
+                days: day_range(w.first, w.end),
+                counts: Counts::of(&w.counts),
+            })
+            .collect(),
+        critical: m
+            .results
+            .iter()
+            .filter(|r| l.activities[r.activity].critical)
+            .map(act_row)
+            .collect(),
+        deviations: m
+            .results
+            .iter()
+            .filter(|r| r.outcome != Outcome::OnTime)
+            .map(act_row)
+            .collect(),
+        outside_month: m.outside_month,
+        unresolved: l.unresolved,
+    };
+
+    // --- planning
+    let mut plan_order = m.planning.plans.clone();
+    plan_order.sort_by(|&a, &b| {
+        let (x, y) = (&l.plans[a], &l.plans[b]);
+        (x.horizon.map(|h| h.0), &x.id).cmp(&(y.horizon.map(|h| h.0), &y.id))
+    });
+    let planning = Planning {
+        plans: plan_order
+            .iter()
+            .map(|&i| {
+                let p = &l.plans[i];
+                PlanRow {
+                    id: p.id.clone(),
+                    title: p.title.clone(),
+                    issue: p.issue.clone(),
+                    horizon: p
+                        .horizon
+                        .map(|(s, e)| format!("{} .. {}", show_time(s), show_time(e)))
+                        .unwrap_or_default(),
+                    verdict: p.verdict().into(),
+                    errors: p.errors,
+                    warnings: p.warnings,
+                    findings: format!(
+                        "{} error{}, {} warning{}",
+                        p.errors,
+                        if p.errors == 1 { "" } else { "s" },
+                        p.warnings,
+                        if p.warnings == 1 { "" } else { "s" }
+                    ),
+                    activities_in_month: m
+                        .results
+                        .iter()
+                        .filter(|r| l.activities[r.activity].plan == p.id)
+                        .count(),
+                }
+            })
+            .collect(),
+        stable: m.planning.stable,
+        stable_pct: pct(m.planning.stable, m.counts.planned),
+        change_requests: l.changes.as_ref().map(|c| ChangeRequests {
+            source: c.path.clone(),
+            raised: m.planning.raised,
+            approved: m.planning.approved,
+            rejected: m.planning.rejected,
+            withdrawn: m.planning.withdrawn,
+            open_at_end: m.planning.open_at_end,
+            list: m
+                .planning
+                .crs
+                .iter()
+                .map(|&i| {
+                    let cr = &c.value[i];
+                    CrRow {
+                        id: cr.id.clone(),
+                        title: cr.title.clone(),
+                        status: cr.status.as_str().into(),
+                        raised: show_time(cr.raised),
+                        decided: cr.decided.map(show_time).unwrap_or_default(),
+                        plan: cr.plan.clone().unwrap_or_default(),
+                        activities: cr.activities.join(", "),
+                    }
+                })
+                .collect(),
+        }),
+    };
+
+    // --- anomalies
+    let m_end = month.end();
+    let anomalies = l
+        .anomalies
+        .as_ref()
+        .zip(m.anomalies.as_ref())
+        .map(|(a, s)| Anomalies {
+            source: a.path.clone(),
+            opened: s.opened,
+            closed: s.closed,
+            open_at_end: s.open_at_end,
+            age_buckets: AGE_BUCKETS.iter().map(|(n, _)| n.to_string()).collect(),
+            by_severity: s
+                .by_severity
+                .iter()
+                .map(|(sev, (o, c, open))| SeverityRow {
+                    severity: sev.as_str().into(),
+                    opened: *o,
+                    closed: *c,
+                    open: *open,
+                    ages: s.ages.get(sev).map(|a| a.to_vec()).unwrap_or_default(),
+                })
+                .collect(),
+            list: {
+                let mut rows: Vec<&crate::monthly::anomalies::Anomaly> =
+                    s.listed.iter().map(|&i| &a.value[i]).collect();
+                rows.sort_by(|x, y| {
+                    (x.severity, x.opened, &x.id).cmp(&(y.severity, y.opened, &y.id))
+                });
+                rows.into_iter()
+                    .map(|an| {
+                        let open = an.open_at(m_end);
+                        AnomalyRow {
+                            id: an.id.clone(),
+                            severity: an.severity.as_str().into(),
+                            title: an.title.clone(),
+                            opened: show_date(an.opened),
+                            closed: an
+                                .closed
+                                .filter(|c| *c < m_end)
+                                .map(show_date)
+                                .unwrap_or_default(),
+                            state: if open { "open" } else { "closed" }.into(),
+                            age: if open {
+                                format!("{} d", (m_end.0 - an.opened.0).div_euclid(86_400))
+                            } else {
+                                an.closed
+                                    .map(|c| {
+                                        format!(
+                                            "closed after {} d",
+                                            (c.0 - an.opened.0).div_euclid(86_400)
+                                        )
+                                    })
+                                    .unwrap_or_default()
+                            },
+                            activity: an.activity.clone().unwrap_or_default(),
+                        }
+                    })
+                    .collect()
+            },
+        });
+
+    // --- collision risk
+    let sc = &l.screening;
+    let collision = l.cdms.as_ref().zip(m.collision.as_ref()).map(|(_, c)| {
+        let class = |pc: Option<f64>| {
+            if sc.is_red(pc) {
+                "red"
+            } else if sc.is_yellow(pc) {
+                "yellow"
+            } else {
+                "green"
+            }
+        };
+        Collision {
+            files: l.cdm_files.len(),
+            cdms: c.cdms.len(),
+            in_box: c.in_box,
+            yellow: c.yellow,
+            red: c.red,
+            without_pc: c.without_pc,
+            events: c.events.len(),
+            events_in_box: c.events.iter().filter(|e| e.in_box).count(),
+            events_yellow: c.events.iter().filter(|e| sc.is_yellow(e.max_pc)).count(),
+            events_red: c.events.iter().filter(|e| sc.is_red(e.max_pc)).count(),
+            manoeuvres_planned: c.manoeuvres.len(),
+            manoeuvres_flown: c
+                .manoeuvres
+                .iter()
+                .filter(|&&i| {
+                    matches!(
+                        m.results[i].outcome,
+                        Outcome::OnTime | Outcome::Late | Outcome::Partial
+                    )
+                })
+                .count(),
+            median_decision: c
+                .median_decision
+                .map(metrics::show_secs)
+                .unwrap_or_else(|| "n/a".into()),
+            screening_box: format!(
+                "±{} km radial × ±{} km along-track × ±{} km cross-track",
+                trim_num(sc.radial_m / 1000.0),
+                trim_num(sc.along_m / 1000.0),
+                trim_num(sc.cross_m / 1000.0)
+            ),
+            yellow_threshold: show_pc(sc.yellow),
+            red_threshold: show_pc(sc.red),
+            event_list: c
+                .events
+                .iter()
+                .enumerate()
+                .map(|(ei, e)| EventRow {
+                    object: e.object.designator.clone(),
+                    name: e.object.name.clone(),
+                    tca: show_time(e.tca),
+                    cdms: e.cdms.len(),
+                    first_cdm: show_time(e.first_cdm),
+                    max_pc: e.max_pc.map(show_pc).unwrap_or_else(|| "n/a".into()),
+                    min_miss: format!("{:.0} m", e.min_miss),
+                    class: class(e.max_pc).into(),
+                    in_box: e.in_box,
+                    decision: c
+                        .decisions
+                        .get(&ei)
+                        .map(|(t, a)| {
+                            let a = &l.activities[*a];
+                            format!("{} {} ({})", a.plan, a.id, show_time(*t))
+                        })
+                        .unwrap_or_default(),
+                    decision_after: c
+                        .decisions
+                        .get(&ei)
+                        .map(|(t, _)| show_dur(t.since(e.first_cdm)))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            manoeuvres: c
+                .manoeuvres
+                .iter()
+                .map(|&i| act_row(&m.results[i]))
+                .collect(),
+        }
+    });
+
+    // --- requirements
+    let requirements = l.coverage.as_ref().map(|now| {
+        let prev = l.previous_coverage.as_ref();
+        Requirements {
+            sources: l.requirement_files.clone(),
+            coverage: format!("{} %", fixed1(now.percent)),
+            covered: now.covered,
+            needing: now.needing,
+            by_status: now
+                .by_status
+                .iter()
+                .filter(|(_, c)| **c > 0)
+                .map(|(s, c)| StatusCount {
+                    status: s.clone(),
+                    count: *c,
+                })
+                .collect(),
+            previous_sources: if prev.is_some() {
+                l.previous_files.clone()
+            } else {
+                Vec::new()
+            },
+            previous_coverage: prev
+                .map(|p| format!("{} %", fixed1(p.percent)))
+                .unwrap_or_default(),
+            delta: prev
+                .map(|p| signed(now.percent - p.percent, "%"))
+                .unwrap_or_default(),
+            changes: prev
+                .map(|p| {
+                    metrics::status_changes(&p.statuses, &now.statuses)
+                        .into_iter()
+                        .map(|(id, before, after)| ReqChange { id, before, after })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    });
+
+    // --- KPIs
+    let kpis: Vec<KpiRow> = m
+        .kpis
+        .iter()
+        .map(|k| KpiRow {
+            id: k.def.id.into(),
+            name: k.def.name.into(),
+            value: k
+                .value
+                .map(|v| show_value(v, k.def.unit))
+                .unwrap_or_else(|| "n/a".into()),
+            target: format!(
+                "{} {}",
+                if k.def.higher_is_better { "≥" } else { "≤" },
+                show_value(k.target.target, k.def.unit)
+            ),
+            amber: format!(
+                "{} {}",
+                if k.def.higher_is_better { "≥" } else { "≤" },
+                show_value(k.target.amber, k.def.unit)
+            ),
+            status: k.status.map_or("n/a", Rag::as_str).into(),
+            previous: k
+                .previous
+                .map(|v| show_value(v, k.def.unit))
+                .unwrap_or_default(),
+            delta: k
+                .value
+                .zip(k.previous)
+                .map(|(v, p)| signed(v - p, k.def.unit))
+                .unwrap_or_default(),
+            trend: k.trend.unwrap_or_default().into(),
+            definition: k.def.definition.into(),
+        })
+        .collect();
+
+    // --- notes on what is missing
+    let mut notes = Vec::new();
+    if l.anomalies.is_none() {
+        notes.push("No anomaly register was given (`anomalies:` in monthly.yaml or --anomalies): the anomalies section and the anomaly KPIs are left out.".to_string());
+    }
+    if l.cdms.is_none() {
+        notes.push("No CDMs were given (`cdm:` in monthly.yaml or --cdm): the collision-risk section and the decision-time KPI are left out.".to_string());
+    }
+    if l.changes.is_none() {
+        notes.push("No change-request register was given (`changes:` in monthly.yaml or --changes): change requests are not counted, and plan stability counts only moved and cancelled activities.".to_string());
+    }
+    if l.coverage.is_none() {
+        notes.push("The plans name no requirements (`requirements:` in their opsplan.yaml): the requirement coverage section is left out.".to_string());
+    } else if l.previous_coverage.is_none() {
+        notes.push("No previous baseline of the requirements was given (`previous_requirements:` or --previous-requirements): coverage is shown without its change.".to_string());
+    }
+    if l.history.is_none() {
+        notes.push("No KPI history was given (`kpi_history:` or --kpi-history): KPIs are shown without trends.".to_string());
+    }
+    if m.outside_month > 0 {
+        notes.push(format!(
+            "{} as-flown row{} for activities planned outside {} {} not counted.",
+            m.outside_month,
+            if m.outside_month == 1 { "" } else { "s" },
+            month.label(),
+            if m.outside_month == 1 { "is" } else { "are" }
+        ));
+    }
+    if l.unresolved > 0 {
+        notes.push(format!(
+            "{} planned activit{} without a resolved time {} not counted (see `opsplan check`).",
+            l.unresolved,
+            if l.unresolved == 1 { "y" } else { "ies" },
+            if l.unresolved == 1 { "is" } else { "are" }
+        ));
+    }
+
+    let highlights = highlights(l, &ops, &anomalies, &collision, &requirements);
+    let reference = l
+        .manifest
+        .reference
+        .clone()
+        .unwrap_or_else(|| format!("MOR-{month}"));
+    MonthlyView {
+        report: "monthly",
+        title: l
+            .manifest
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("Monthly operations report, {}", month.label())),
+        reference,
+        organisation: l.manifest.organisation.clone().unwrap_or_default(),
+        mission,
+        month: month.to_string(),
+        month_label: month.label(),
+        period: format!(
+            "{} to {} (GMT {}-{})",
+            show_date(month.start()),
+            show_date(Time(month.end().0 - 86_400)),
+            &show_time(month.start())[5..8],
+            &show_time(Time(month.end().0 - 86_400))[5..8]
+        ),
+        status: m.rag.as_str().into(),
+        reasons: m
+            .reasons
+            .iter()
+            .map(|(r, t)| Reason {
+                status: r.as_str().into(),
+                text: t.clone(),
+            })
+            .collect(),
+        highlights,
+        outlook: l.manifest.outlook.clone(),
+        kpis,
+        operations: ops,
+        planning,
+        anomalies,
+        collision,
+        requirements,
+        notes,
+        warnings: l.warnings.clone(),
+        definitions: Definitions {
+            on_time: format!(
+                "An activity is on time when it ran (done or partial) and its actual start is within ±{} of its planned start (bounds included).",
+                show_dur(l.tolerance)
+            ),
+            rag: vec![
+                "Red: a KPI is red, a critical anomaly is open at month end, a plan of the month fails `opsplan check`, or a red conjunction (Pc ≥ red threshold) had no avoidance manoeuvre flown between its first CDM and its TCA.".into(),
+                format!(
+                    "Amber: otherwise, a KPI is amber, or a major anomaly has been open more than {} d at month end.",
+                    l.manifest.rag.major_open_days
+                ),
+                "Green: otherwise. KPIs without a value (n/a) do not count.".into(),
+            ],
+        },
+        provenance: Provenance::of_files(&l.files),
+    }
+}
+
+fn highlights(
+    l: &Loaded,
+    ops: &Operations,
+    anomalies: &Option<Anomalies>,
+    collision: &Option<Collision>,
+    reqs: &Option<Requirements>,
+) -> Vec<String> {
+    let t = &ops.totals;
+    let mut out = vec![format!(
+        "{} activities planned in {} plan{}: {} done ({} on time), {} partial, {} moved, {} cancelled, {} not reported.",
+        t.planned,
+        l.metrics.planning.plans.len(),
+        if l.metrics.planning.plans.len() == 1 { "" } else { "s" },
+        t.done,
+        ops.on_time_pct,
+        t.partial,
+        t.moved,
+        t.cancelled,
+        t.not_reported
+    )];
+    for a in &ops.critical {
+        out.push(format!(
+            "Critical: {} {} ({}), planned {}, {}{}.",
+            a.plan,
+            a.id,
+            a.title,
+            a.planned,
+            a.outcome,
+            if a.actual.is_empty() {
+                String::new()
+            } else {
+                format!(", flown {}", a.actual)
+            }
+        ));
+    }
+    if let Some(c) = collision {
+        out.push(format!(
+            "Collision risk: {} CDMs, {} events ({} in the screening box, {} ≥ {}, {} ≥ {}); {} avoidance manoeuvre{} flown of {} planned.",
+            c.cdms,
+            c.events,
+            c.events_in_box,
+            c.events_yellow,
+            c.yellow_threshold,
+            c.events_red,
+            c.red_threshold,
+            c.manoeuvres_flown,
+            if c.manoeuvres_flown == 1 { "" } else { "s" },
+            c.manoeuvres_planned
+        ));
+    }
+    if let Some(a) = anomalies {
+        let crit = a
+            .by_severity
+            .iter()
+            .find(|s| s.severity == "critical")
+            .map_or(0, |s| s.open);
+        out.push(format!(
+            "Anomalies: {} opened, {} closed, {} open at month end ({} critical).",
+            a.opened, a.closed, a.open_at_end, crit
+        ));
+    }
+    if let Some(r) = reqs {
+        out.push(if r.previous_coverage.is_empty() {
+            format!(
+                "Requirement coverage {} ({} of {}).",
+                r.coverage, r.covered, r.needing
+            )
+        } else {
+            format!(
+                "Requirement coverage {} ({} of {}), {} against the previous baseline ({}).",
+                r.coverage, r.covered, r.needing, r.delta, r.previous_coverage
+            )
+        });
+    }
+    out
+}
+
+fn trim_num(x: f64) -> String {
+    let s = format!("{x:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// `17:42`
+fn clock(t: Time) -> String {
+    show_time(t)[9..].to_string()
+}
+
+/// `6-12 Oct`
+fn day_range(first: Time, end: Time) -> String {
+    let a = metrics::civil(first);
+    let b = metrics::civil(Time(end.0 - 86_400));
+    let mon = |d: jiff::civil::Date| {
+        [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ][(d.month() - 1) as usize]
+    };
+    if a == b {
+        format!("{} {}", a.day(), mon(a))
+    } else {
+        format!("{}-{} {}", a.day(), b.day(), mon(b))
+    }
+}
+
+// ------------------------------------------------------------------ charts
+
+/// An SVG chart as primitives; the template draws them (and escapes every text).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Svg {
+    pub width: u32,
+    pub height: u32,
+    pub title: String,
+    pub rects: Vec<Rect>,
+    pub lines: Vec<Line>,
+    pub circles: Vec<Circle>,
+    pub texts: Vec<Text>,
+    pub polyline: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rect {
+    pub x: String,
+    pub y: String,
+    pub w: String,
+    pub h: String,
+    pub class: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    pub x1: String,
+    pub y1: String,
+    pub x2: String,
+    pub y2: String,
+    pub class: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Circle {
+    pub cx: String,
+    pub cy: String,
+    pub r: String,
+    pub class: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Text {
+    pub x: String,
+    pub y: String,
+    pub anchor: String,
+    pub class: String,
+    pub text: String,
+}
+
+fn n(x: f64) -> String {
+    fixed1(x)
+}
+
+fn text(x: f64, y: f64, anchor: &str, class: &str, t: impl Into<String>) -> Text {
+    Text {
+        x: n(x),
+        y: n(y),
+        anchor: anchor.into(),
+        class: class.into(),
+        text: t.into(),
+    }
+}
+
+fn line(x1: f64, y1: f64, x2: f64, y2: f64, class: &str) -> Line {
+    Line {
+        x1: n(x1),
+        y1: n(y1),
+        x2: n(x2),
+        y2: n(y2),
+        class: class.into(),
+    }
+}
+
+fn charts(v: &MonthlyView, l: &Loaded) -> Charts {
+    Charts {
+        weeks: weeks_chart(&v.operations),
+        pc: v.collision.as_ref().map(|_| pc_chart(l)),
+        sparks: l.metrics.kpis.iter().map(spark).collect(),
+    }
+}
+
+/// Stacked bars: per week, the planned activities by outcome.
+fn weeks_chart(ops: &Operations) -> Svg {
+    let (w, h) = (640.0, 260.0);
+    let (left, right, top, bottom) = (40.0, 150.0, 16.0, 40.0);
+    let plot_w = w - left - right;
+    let plot_h = h - top - bottom;
+    let max = ops
+        .weeks
+        .iter()
+        .map(|w| w.counts.planned)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let step = nice_step(max as f64);
+    let top_val = (max as f64 / step).ceil() * step;
+    let mut svg = Svg {
+        width: w as u32,
+        height: h as u32,
+        title: "Planned activities per week, by outcome".into(),
+        ..Svg::default()
+    };
+    let mut tick = 0.0;
+    while tick <= top_val + 1e-9 {
+        let y = top + plot_h - plot_h * tick / top_val;
+        svg.lines.push(line(left, y, left + plot_w, y, "grid"));
+        svg.texts.push(text(
+            left - 6.0,
+            y + 4.0,
+            "end",
+            "axis",
+            format!("{tick:.0}"),
+        ));
+        tick += step;
+    }
+    let n_weeks = ops.weeks.len().max(1) as f64;
+    let slot = plot_w / n_weeks;
+    let bar = (slot * 0.6).min(60.0);
+    let parts = |c: &Counts| {
+        [
+            ("on-time", "done on time", c.on_time),
+            ("late", "done, not on time", c.late),
+            ("partial", "partial", c.partial),
+            ("moved", "moved", c.moved),
+            ("cancelled", "cancelled", c.cancelled),
+            ("not-reported", "not reported", c.not_reported),
+        ]
+    };
+    for (i, wk) in ops.weeks.iter().enumerate() {
+        let x = left + slot * i as f64 + (slot - bar) / 2.0;
+        let mut base = 0usize;
+        for (class, label, count) in parts(&wk.counts) {
+            if count == 0 {
+                continue;
+            }
+            let y0 = top + plot_h - plot_h * (base + count) as f64 / top_val;
+            let hh = plot_h * count as f64 / top_val;
+            svg.rects.push(Rect {
+                x: n(x),
+                y: n(y0),
+                w: n(bar),
+                h: n(hh),
+                class: format!("o-{class}"),
+                title: format!("{} {}: {count} {label}", wk.week, wk.days),
+            });
+            base += count;
+        }
+        let cx = x + bar / 2.0;
+        svg.texts.push(text(
+            cx,
+            top + plot_h + 16.0,
+            "middle",
+            "axis",
+            wk.week.clone(),
+        ));
+        svg.texts.push(text(
+            cx,
+            top + plot_h + 30.0,
+            "middle",
+            "axis small",
+            wk.days.clone(),
+        ));
+        svg.texts.push(text(
+            cx,
+            top + plot_h - plot_h * base as f64 / top_val - 4.0,
+            "middle",
+            "value",
+            wk.counts.planned.to_string(),
+        ));
+    }
+    svg.lines.push(line(
+        left,
+        top + plot_h,
+        left + plot_w,
+        top + plot_h,
+        "axis",
+    ));
+    // legend
+    let lx = w - right + 14.0;
+    for (i, (class, label, _)) in parts(&ops.totals).iter().enumerate() {
+        let y = top + 8.0 + 20.0 * i as f64;
+        svg.rects.push(Rect {
+            x: n(lx),
+            y: n(y - 9.0),
+            w: "11.0".into(),
+            h: "11.0".into(),
+            class: format!("o-{class}"),
+            title: (*label).into(),
+        });
+        svg.texts
+            .push(text(lx + 16.0, y, "start", "legend", *label));
+    }
+    svg
+}
+
+fn nice_step(max: f64) -> f64 {
+    for s in [
+        1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 500.0, 1000.0,
+    ] {
+        if max / s <= 6.0 {
+            return s;
+        }
+    }
+    (max / 6.0).ceil()
+}
+
+/// The month's CDMs: Pc (log scale) against creation date, with the thresholds.
+fn pc_chart(l: &Loaded) -> Svg {
+    let (w, h) = (640.0, 240.0);
+    let (left, right, top, bottom) = (56.0, 20.0, 14.0, 36.0);
+    let plot_w = w - left - right;
+    let plot_h = h - top - bottom;
+    let (lo, hi) = (-9.0f64, -2.0f64);
+    let mut svg = Svg {
+        width: w as u32,
+        height: h as u32,
+        title: "Collision probability of each CDM received, by creation date (log scale)".into(),
+        ..Svg::default()
+    };
+    let y_of = |pc: f64| {
+        let e = if pc > 0.0 {
+            pc.log10().clamp(lo, hi)
+        } else {
+            lo
+        };
+        top + plot_h - plot_h * (e - lo) / (hi - lo)
+    };
+    let (m0, m1) = (l.month.start().0 as f64, l.month.end().0 as f64);
+    let x_of = |t: Time| left + plot_w * ((t.0 as f64 - m0) / (m1 - m0)).clamp(0.0, 1.0);
+    for e in (lo as i32)..=(hi as i32) {
+        let y = y_of(10f64.powi(e));
+        svg.lines.push(line(left, y, left + plot_w, y, "grid"));
+        svg.texts
+            .push(text(left - 6.0, y + 4.0, "end", "axis", format!("1e{e}")));
+    }
+    for (thr, class) in [
+        (l.screening.yellow, "thr-yellow"),
+        (l.screening.red, "thr-red"),
+    ] {
+        let y = y_of(thr);
+        svg.lines.push(line(left, y, left + plot_w, y, class));
+    }
+    let days = l.month.days();
+    let mut d = 0;
+    while d < days {
+        let x = x_of(Time(l.month.start().0 + d * 86_400));
+        svg.lines
+            .push(line(x, top + plot_h, x, top + plot_h + 4.0, "axis"));
+        svg.texts.push(text(
+            x,
+            top + plot_h + 18.0,
+            "middle",
+            "axis",
+            format!("{}", d + 1),
+        ));
+        d += 5;
+    }
+    svg.lines.push(line(
+        left,
+        top + plot_h,
+        left + plot_w,
+        top + plot_h,
+        "axis",
+    ));
+    let sc = &l.screening;
+    if let (Some(cdms), Some(c)) = (&l.cdms, &l.metrics.collision) {
+        for &i in &c.cdms {
+            let cdm = &cdms[i];
+            let class = if sc.is_red(cdm.pc) {
+                "pc-red"
+            } else if sc.is_yellow(cdm.pc) {
+                "pc-yellow"
+            } else {
+                "pc-green"
+            };
+            svg.circles.push(Circle {
+                cx: n(x_of(cdm.creation)),
+                cy: n(y_of(cdm.pc.unwrap_or(0.0))),
+                r: "4.0".into(),
+                class: class.into(),
+                title: format!(
+                    "{} {}: {} vs {}, Pc {}, miss {:.0} m",
+                    cdm.message_id,
+                    show_time(cdm.creation),
+                    cdm.object1.designator,
+                    cdm.object2.designator,
+                    cdm.pc.map(show_pc).unwrap_or_else(|| "n/a".into()),
+                    cdm.miss_distance
+                ),
+            });
+        }
+    }
+    svg.texts.push(text(
+        left + plot_w,
+        top + plot_h + 32.0,
+        "end",
+        "axis small",
+        format!("day of {}", l.month.label()),
+    ));
+    svg
+}
+
+/// A KPI's history as a small line.
+fn spark(k: &metrics::KpiValue) -> Svg {
+    let (w, h) = (110.0, 26.0);
+    let mut svg = Svg {
+        width: w as u32,
+        height: h as u32,
+        title: format!(
+            "{}: {} month{}",
+            k.def.name,
+            k.series.len(),
+            if k.series.len() == 1 { "" } else { "s" }
+        ),
+        ..Svg::default()
+    };
+    if k.series.len() < 2 {
+        return svg;
+    }
+    let vals: Vec<f64> = k.series.iter().map(|(_, v)| *v).collect();
+    let lo = vals
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min)
+        .min(k.target.target);
+    let hi = vals
+        .iter()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max)
+        .max(k.target.target);
+    let span = if hi - lo < 1e-9 { 1.0 } else { hi - lo };
+    let x_of = |i: usize| 4.0 + (w - 8.0) * i as f64 / (vals.len() - 1) as f64;
+    let y_of = |v: f64| h - 4.0 - (h - 8.0) * (v - lo) / span;
+    let ty = y_of(k.target.target);
+    svg.lines.push(line(2.0, ty, w - 2.0, ty, "target"));
+    svg.polyline = vals
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{},{}", n(x_of(i)), n(y_of(*v))))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let last = vals.len() - 1;
+    svg.circles.push(Circle {
+        cx: n(x_of(last)),
+        cy: n(y_of(vals[last])),
+        r: "2.5".into(),
+        class: format!("s-{}", k.status.map_or("na", Rag::as_str)),
+        title: k
+            .series
+            .iter()
+            .map(|(m, v)| format!("{m}: {}", show_value(*v, k.def.unit)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    });
+    svg
+}

@@ -5,6 +5,7 @@
 //! `use procedures "…"`, relative to the plan file. Files are only ever opened for reading.
 
 mod config;
+pub mod monthly;
 pub mod requirements;
 pub mod windows_csv;
 

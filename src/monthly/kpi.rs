@@ -1,0 +1,236 @@
+//! Key performance indicators: their definitions, default targets, the history of
+//! earlier months (a CSV or sheet `month, kpi, value`), status and trend.
+
+use super::manifest::Target;
+use super::table::{find_columns, Column, Table};
+use super::{one_of, Loc, Month, Problem};
+use std::collections::BTreeMap;
+
+/// A KPI's definition.
+#[derive(Debug, Clone, Copy)]
+pub struct KpiDef {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub unit: &'static str,
+    pub higher_is_better: bool,
+    pub default: Target,
+    pub definition: &'static str,
+}
+
+/// Every KPI, in report order.
+pub const KPIS: &[KpiDef] = &[
+    KpiDef {
+        id: "completion",
+        name: "Activities completed",
+        unit: "%",
+        higher_is_better: true,
+        default: Target {
+            target: 95.0,
+            amber: 90.0,
+        },
+        definition: "activities done / activities planned in the month",
+    },
+    KpiDef {
+        id: "on_time",
+        name: "On-time starts",
+        unit: "%",
+        higher_is_better: true,
+        default: Target {
+            target: 95.0,
+            amber: 85.0,
+        },
+        definition: "activities done or partial that started within the tolerance of their planned start / activities done or partial",
+    },
+    KpiDef {
+        id: "stability",
+        name: "Plan stability",
+        unit: "%",
+        higher_is_better: true,
+        default: Target {
+            target: 90.0,
+            amber: 80.0,
+        },
+        definition: "planned activities neither moved, cancelled nor changed by an approved change request / activities planned",
+    },
+    KpiDef {
+        id: "change_requests",
+        name: "Change requests raised",
+        unit: "",
+        higher_is_better: false,
+        default: Target {
+            target: 8.0,
+            amber: 12.0,
+        },
+        definition: "change requests raised in the month",
+    },
+    KpiDef {
+        id: "open_critical",
+        name: "Critical anomalies open",
+        unit: "",
+        higher_is_better: false,
+        default: Target {
+            target: 0.0,
+            amber: 0.0,
+        },
+        definition: "critical anomalies open at the end of the month",
+    },
+    KpiDef {
+        id: "open_anomalies",
+        name: "Anomalies open",
+        unit: "",
+        higher_is_better: false,
+        default: Target {
+            target: 5.0,
+            amber: 10.0,
+        },
+        definition: "anomalies (any severity) open at the end of the month",
+    },
+    KpiDef {
+        id: "coverage",
+        name: "Requirement coverage",
+        unit: "%",
+        higher_is_better: true,
+        default: Target {
+            target: 90.0,
+            amber: 75.0,
+        },
+        definition: "requirements needing coverage that are covered / requirements needing coverage (opsplan trace)",
+    },
+    KpiDef {
+        id: "decision_time",
+        name: "First CDM to decision (median)",
+        unit: "h",
+        higher_is_better: false,
+        default: Target {
+            target: 24.0,
+            amber: 48.0,
+        },
+        definition: "median, over the conjunction events decided in the month, of the hours from the event's first CDM to the end of its decision activity",
+    },
+];
+
+pub fn def(id: &str) -> Option<&'static KpiDef> {
+    KPIS.iter().find(|k| k.id == id)
+}
+
+/// red, amber, green, or n/a (no value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rag {
+    Green,
+    Amber,
+    Red,
+}
+
+impl Rag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rag::Green => "green",
+            Rag::Amber => "amber",
+            Rag::Red => "red",
+        }
+    }
+}
+
+/// The status of a value against its target (bounds met at equality).
+pub fn status(def: &KpiDef, target: Target, value: f64) -> Rag {
+    if def.higher_is_better {
+        if value >= target.target {
+            Rag::Green
+        } else if value >= target.amber {
+            Rag::Amber
+        } else {
+            Rag::Red
+        }
+    } else if value <= target.target {
+        Rag::Green
+    } else if value <= target.amber {
+        Rag::Amber
+    } else {
+        Rag::Red
+    }
+}
+
+/// Better, worse or unchanged compared with the previous value.
+pub fn trend(def: &KpiDef, previous: f64, value: f64) -> &'static str {
+    let d = value - previous;
+    if d.abs() < 0.05 {
+        "same"
+    } else if (d > 0.0) == def.higher_is_better {
+        "better"
+    } else {
+        "worse"
+    }
+}
+
+/// Earlier months' values: month → KPI id → value.
+pub type History = BTreeMap<Month, BTreeMap<String, f64>>;
+
+const COLUMNS: &[Column] = &[
+    Column {
+        name: "month",
+        aliases: &["month"],
+        required: true,
+    },
+    Column {
+        name: "kpi",
+        aliases: &["kpi", "indicator", "kpi id"],
+        required: true,
+    },
+    Column {
+        name: "value",
+        aliases: &["value"],
+        required: true,
+    },
+];
+
+/// Reads a KPI history table (`month, kpi, value`).
+pub fn read_history(table: &Table) -> (History, Vec<Problem>) {
+    let cols = match find_columns(table, COLUMNS) {
+        Ok(c) => c,
+        Err(p) => return (History::new(), vec![p]),
+    };
+    let ids: Vec<&str> = KPIS.iter().map(|k| k.id).collect();
+    let mut out = History::new();
+    let mut problems = Vec::new();
+    let mut seen: BTreeMap<(Month, String), Loc> = BTreeMap::new();
+    for row in table.rows.iter().skip(1) {
+        let month = Month::parse(row.text(cols[0]))
+            .map_err(|e| problems.push(Problem::error(row.loc(cols[0]), e)))
+            .ok();
+        let kpi = row.text(cols[1]).to_string();
+        let known = ids.contains(&kpi.as_str());
+        if !known {
+            problems.push(Problem::error(
+                row.loc(cols[1]),
+                format!("unknown KPI `{kpi}`: the KPIs are {}", one_of(&ids)),
+            ));
+        }
+        let vt = row.text(cols[2]);
+        let value = match vt.trim_end_matches('%').trim().parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(v),
+            _ => {
+                problems.push(Problem::error(
+                    row.loc(cols[2]),
+                    format!("`{vt}` is not a number"),
+                ));
+                None
+            }
+        };
+        if let (Some(m), true, Some(v)) = (month, known, value) {
+            if let Some(first) = seen.get(&(m, kpi.clone())) {
+                problems.push(Problem::error(
+                    row.loc(cols[0]),
+                    format!(
+                        "{kpi} for {m} is given twice (first {})",
+                        super::anomalies::where_is(first)
+                    ),
+                ));
+                continue;
+            }
+            seen.insert((m, kpi.clone()), row.loc(cols[0]));
+            out.entry(m).or_default().insert(kpi, v);
+        }
+    }
+    (out, problems)
+}

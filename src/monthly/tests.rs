@@ -1,0 +1,622 @@
+//! Unit tests of the parsers and metrics, at their boundaries.
+
+use super::anomalies::{self, Severity};
+use super::asflown::{self, FlownStatus};
+use super::cdm::{self, Screening};
+use super::changes;
+use super::kpi::{self, Rag};
+use super::manifest::{self, Selector, Target};
+use super::metrics::{self, age_bucket, Inputs, Outcome, Planned};
+use super::table::{self, from_csv};
+use super::*;
+use std::collections::BTreeMap;
+
+fn t(s: &str) -> Time {
+    parse_time(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+}
+
+const OCT: Month = Month {
+    year: 2014,
+    month: 10,
+};
+
+// ------------------------------------------------------------------ times and months
+
+#[test]
+fn times_in_every_accepted_form() {
+    let want = Time::parse_iso("2014-10-27T17:42:00Z").expect("iso");
+    for s in [
+        "2014-10-27T17:42:00Z",
+        "2014-10-27T17:42",
+        "2014-10-27 17:42",
+        "2014-10-27T17:42:00.000",
+        "2014/300 17:42",
+        "2014-300T17:42:00.000",
+        " 2014-300T17:42:00.000Z ",
+    ] {
+        assert_eq!(t(s), want, "{s}");
+    }
+    assert_eq!(
+        t("2014-10-27"),
+        Time::parse_iso("2014-10-27T00:00").expect("iso")
+    );
+}
+
+#[test]
+fn impossible_times_are_errors_not_panics() {
+    for s in [
+        "",
+        "yesterday",
+        "2014-13-01 00:00",
+        "2014-02-30",
+        "2014-366T00:00:00",
+        "2014/000 10:00",
+        "2014-10-27 25:00",
+        "99999-01-01",
+        "2014-10-27T17:42:00.5.5",
+    ] {
+        assert!(parse_time(s).is_err(), "{s}");
+    }
+}
+
+#[test]
+fn month_bounds_are_half_open() {
+    assert_eq!(OCT.start(), t("2014-10-01 00:00"));
+    assert_eq!(OCT.end(), t("2014-11-01 00:00"));
+    assert!(OCT.contains(t("2014-10-01 00:00")));
+    assert!(OCT.contains(t("2014-10-31 23:59:59")));
+    assert!(!OCT.contains(t("2014-11-01 00:00")));
+    assert!(!OCT.contains(t("2014-09-30 23:59:59")));
+    assert_eq!(OCT.days(), 31);
+    assert_eq!(OCT.label(), "October 2014");
+    let dec = Month::parse("2014-12").expect("month");
+    assert_eq!(dec.next().to_string(), "2015-01");
+    assert_eq!(Month::parse("2015-01").expect("m").previous(), dec);
+    assert_eq!(Month::parse("2016-02").expect("m").days(), 29);
+    for bad in ["2014-13", "2014-00", "14-10", "2014/10", "October", ""] {
+        assert!(Month::parse(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn numbers_and_durations_for_people() {
+    assert_eq!(fixed1(94.25), "94.3");
+    assert_eq!(fixed1(-0.04), "0.0");
+    assert_eq!(fixed1(f64::NAN), "n/a");
+    assert_eq!(show_pc(1e-5), "1e-5");
+    assert_eq!(show_pc(3.2e-5), "3.2e-5");
+    assert_eq!(show_pc(0.0), "0");
+    assert_eq!(show_dur(Dur(6 * 3600 + 300)), "6 h 05 min");
+    assert_eq!(show_dur(Dur(-600)), "-10 min");
+    assert_eq!(show_dur(Dur(3 * 86_400 + 7200)), "3 d 2 h");
+}
+
+// ------------------------------------------------------------------ tables
+
+#[test]
+fn csv_cells_know_their_line_and_column() {
+    let text = "\u{feff}a,b,c\r\n1,\"x, \"\"y\"\"\",3\r\n\r\n4,\"multi\nline\",6\n7;8\n";
+    let (tab, problems) = from_csv(text.as_bytes());
+    assert!(problems.is_empty());
+    assert_eq!(tab.rows.len(), 4, "the empty line is skipped");
+    assert_eq!(tab.rows[1].cells[1].text, "x, \"y\"");
+    assert_eq!(tab.rows[1].cells[2].loc, Loc::LineCol(2, 14));
+    assert_eq!(tab.rows[2].cells[1].text, "multi\nline");
+    assert_eq!(
+        tab.rows[2].cells[2].loc,
+        Loc::LineCol(5, 7),
+        "after the line break in a cell"
+    );
+    assert_eq!(tab.rows[3].cells[0].text, "7;8");
+}
+
+#[test]
+fn windows_1252_and_semicolons() {
+    let bytes = b"id;title\nAR-1;Caf\xe9 machine\n";
+    let (tab, _) = from_csv(bytes);
+    assert_eq!(tab.rows[1].cells[1].text, "Café machine");
+}
+
+#[test]
+fn an_unterminated_quote_is_located() {
+    let (_, problems) = from_csv(b"a,b\n1,\"open\n");
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].loc, Loc::LineCol(2, 3));
+    assert_eq!(
+        problems[0].render("f.csv"),
+        "f.csv:2:3: error: this quoted cell is never closed (a `\"` is missing)"
+    );
+}
+
+#[test]
+fn an_unreadable_workbook_is_an_error() {
+    assert!(table::from_workbook(b"PK\x03\x04garbage", "xlsx", None).is_err());
+    assert!(table::from_workbook(b"", "ods", None).is_err());
+}
+
+// ------------------------------------------------------------------ as-flown
+
+fn log(text: &str) -> (Vec<asflown::Flown>, Vec<Problem>) {
+    asflown::read(&from_csv(text.as_bytes()).0)
+}
+
+#[test]
+fn as_flown_statuses_and_times() {
+    let (rows, problems) = log("Activity,Actual start,Actual end,Status,Comment\n\
+         A1,2014/274 08:00,2014/274 09:00,Done,ok\n\
+         A2,,,CANCELED,\n\
+         A3,,,moved,to 282\n\
+         A4,2014-10-02 10:00,2014-10-02 10:00,partial,zero length\n");
+    assert!(problems.is_empty(), "{problems:?}");
+    let st: Vec<FlownStatus> = rows.iter().map(|r| r.status).collect();
+    assert_eq!(
+        st,
+        [
+            FlownStatus::Done,
+            FlownStatus::Cancelled,
+            FlownStatus::Moved,
+            FlownStatus::Partial
+        ]
+    );
+    assert_eq!(rows[0].plan, None);
+}
+
+#[test]
+fn as_flown_problems_name_the_allowed_values() {
+    let (rows, problems) = log("Activity,Actual start,Actual end,Status\n\
+         A1,2014/274 08:00,2014/274 09:00,finished\n\
+         ,2014/274 08:00,2014/274 09:00,done\n\
+         A3,2014/274 08:00,,done\n\
+         A4,2014/274 08:00,2014/274 07:00,done\n\
+         A5,2014/274 08:00,2014/274 09:00,\n");
+    assert!(rows.is_empty());
+    let messages: Vec<String> = problems.iter().map(|p| p.render("log.csv")).collect();
+    assert_eq!(
+        messages,
+        [
+            "log.csv:2:34: error: unknown status `finished`: the statuses are `done`, `partial`, `cancelled` or `moved`",
+            "log.csv:3:1: error: the activity id is empty",
+            "log.csv:4:19: error: the actual end is empty: a `done` activity needs its actual start and end",
+            "log.csv:5:19: error: the actual end 2014/274 07:00 is before the actual start 2014/274 08:00",
+            "log.csv:6:34: error: the status is empty: write `done`, `partial`, `cancelled` or `moved`",
+        ]
+    );
+}
+
+#[test]
+fn a_table_without_its_columns_says_which_it_has() {
+    let (_, problems) = log("Task,When\nA1,x\n");
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0]
+        .message
+        .contains("no `activity`, `actual start`, `actual end`, `status` columns (columns found: `Task`, `When`)"));
+    let (_, problems) = log("");
+    assert_eq!(problems[0].loc, Loc::File);
+}
+
+// ------------------------------------------------------------------ anomalies
+
+#[test]
+fn anomalies_open_at_the_month_end_and_age_buckets() {
+    let (list, problems) = anomalies::read(
+        &from_csv(
+            b"ID,Opened,Closed,Severity,Title\n\
+              A,2014-10-31 23:00,,critical,x\n\
+              B,2014-10-01,2014-11-01 00:00,major,closed at the end: open\n\
+              C,2014-09-01,2014-10-31 23:59,minor,closed inside\n",
+        )
+        .0,
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    let end = OCT.end();
+    let open: Vec<&str> = list
+        .iter()
+        .filter(|a| a.open_at(end))
+        .map(|a| a.id.as_str())
+        .collect();
+    assert_eq!(open, ["B", "A"]);
+    assert_eq!(list[0].severity, Severity::Minor);
+    // Bucket bounds are inclusive: 7, 30 and 90 days close their buckets.
+    assert_eq!(
+        [0, 7, 8, 30, 31, 90, 91, 10_000].map(age_bucket),
+        [0, 0, 1, 1, 2, 2, 3, 3]
+    );
+}
+
+#[test]
+fn anomaly_problems() {
+    let (_, problems) = anomalies::read(
+        &from_csv(
+            b"ID,Opened,Closed,Severity,Title\n\
+              A,2014-10-05,2014-10-01,major,x\n\
+              A,2014-10-05,,severe,\n",
+        )
+        .0,
+    );
+    let m: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+    assert!(m[0].starts_with("closed 2014/274 00:00 before it was opened"));
+    assert_eq!(
+        m[1],
+        "anomaly `A` is listed twice (first at line 2, column 1)"
+    );
+    assert!(m[2].contains("the severities are `critical`, `major` or `minor`"));
+    assert_eq!(m[3], "the title is empty");
+}
+
+// ------------------------------------------------------------------ change requests
+
+#[test]
+fn change_requests_need_their_decision_date() {
+    let (list, problems) = changes::read(
+        &from_csv(
+            b"CR,Raised,Status,Decided,Title,Activities\n\
+              CR-1,2014-10-01,approved,,x,\n\
+              CR-2,2014-10-02,open,,y,\"A1; A2,A1\"\n\
+              CR-3,2014-10-03,pending,,z,\n",
+        )
+        .0,
+    );
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].activities, ["A1", "A2"]);
+    assert!(problems[0]
+        .message
+        .starts_with("the decision date is empty"));
+    assert!(problems[1]
+        .message
+        .contains("`open`, `approved`, `implemented`, `rejected` or `withdrawn`"));
+}
+
+// ------------------------------------------------------------------ CDMs
+
+const CDM: &str = "CCSDS_CDM_VERS = 1.0
+COMMENT a test message
+CREATION_DATE = 2014-300T09:58:04.000
+ORIGINATOR = JSPOC
+MESSAGE_ID = M1
+TCA = 2014-10-27T21:58:40.655
+MISS_DISTANCE = 900 [m]
+RELATIVE_SPEED = 13012.1 [m/s]
+RELATIVE_POSITION_R = -0.5 [km]
+RELATIVE_POSITION_T = 851.7 [m]
+RELATIVE_POSITION_N = 262.4 [m]
+COLLISION_PROBABILITY = 6.4E-05
+COLLISION_PROBABILITY_METHOD = FOSTER-1992
+
+OBJECT = OBJECT1
+OBJECT_DESIGNATOR = 25544
+OBJECT_NAME = ISS (ZARYA)
+X = 1 [km]
+
+OBJECT = OBJECT2
+OBJECT_DESIGNATOR = 34427
+OBJECT_NAME = COSMOS 2251 DEB
+OBJECT_TYPE = DEBRIS
+X = 2 [km]
+";
+
+#[test]
+fn a_cdm_is_read() {
+    let (c, problems) = cdm::parse(CDM);
+    assert!(problems.is_empty(), "{problems:?}");
+    let c = c.expect("cdm");
+    assert_eq!(c.message_id, "M1");
+    assert_eq!(c.creation, t("2014-10-27 09:58:04"));
+    assert_eq!(c.r, -500.0, "km converted");
+    assert_eq!(c.pc, Some(6.4e-5));
+    assert_eq!(c.object2.name, "COSMOS 2251 DEB");
+    assert_eq!(c.object2.kind, "DEBRIS");
+    assert_eq!(c.line, 5);
+}
+
+#[test]
+fn cdm_problems_are_located_by_line() {
+    let bad = CDM
+        .replace("6.4E-05", "NaN")
+        .replace("900 [m]", "900 [ft]")
+        .replace("COMMENT a test message", "not a pair")
+        .replace("OBJECT_DESIGNATOR = 34427", "OBJECT_NAME = twice");
+    let (c, problems) = cdm::parse(&bad);
+    assert!(c.is_none());
+    let m: Vec<String> = problems.iter().map(|p| p.render("x.kvn")).collect();
+    assert!(
+        m.contains(&"x.kvn:2: error: expected `KEY = value`, found `not a pair`".to_string()),
+        "{m:?}"
+    );
+    assert!(
+        m.contains(
+            &"x.kvn:7: error: `MISS_DISTANCE` in [ft]: the unit must be [m] (or [km])".to_string()
+        ),
+        "{m:?}"
+    );
+    assert!(
+        m.contains(
+            &"x.kvn:12: error: `COLLISION_PROBABILITY` = `NaN` is not a finite number".to_string()
+        ),
+        "{m:?}"
+    );
+    assert!(
+        m.iter()
+            .any(|s| s.starts_with("x.kvn:22: error: `OBJECT_NAME` is given twice")),
+        "{m:?}"
+    );
+    assert!(
+        m.contains(
+            &"x.kvn: error: no `OBJECT_DESIGNATOR` for OBJECT2 (`OBJECT = OBJECT2` then its keys)"
+                .to_string()
+        ),
+        "{m:?}"
+    );
+    let (_, p) = cdm::parse(&CDM.replace("6.4E-05", "1.5"));
+    assert!(p[0].message.contains("is not a probability"));
+    let (_, p) = cdm::parse("");
+    assert_eq!(p[0].loc, Loc::File);
+    let (_, p) =
+        cdm::parse(&CDM.replace("TCA = 2014-10-27T21:58:40.655", "TCA = 2014-10-32T21:58"));
+    assert!(p[0]
+        .render("x.kvn")
+        .starts_with("x.kvn:6: error: TCA: `2014-10-32T21:58` is not a time"));
+}
+
+#[test]
+fn thresholds_and_the_box_are_inclusive() {
+    let s = Screening::default();
+    assert!(s.is_yellow(Some(1e-5)));
+    assert!(!s.is_yellow(Some(9.99e-6)));
+    assert!(!s.is_red(Some(9.99e-5)));
+    assert!(s.is_red(Some(1e-4)));
+    assert!(!s.is_yellow(None));
+    let (c, _) = cdm::parse(CDM);
+    let mut c = c.expect("cdm");
+    assert!(s.in_box(&c), "R = -500 m is on the boundary");
+    c.r = -500.1;
+    assert!(!s.in_box(&c));
+    c.r = 0.0;
+    c.t = 25_000.0;
+    c.n = -25_000.0;
+    assert!(s.in_box(&c));
+    c.n = -25_000.1;
+    assert!(!s.in_box(&c));
+}
+
+#[test]
+fn cdms_group_into_events_by_object_and_tca() {
+    let (c, _) = cdm::parse(CDM);
+    let base = c.expect("cdm");
+    let mk = |id: &str, obj: &str, tca_shift: i64, created_shift: i64, pc: f64| {
+        let mut c = base.clone();
+        c.message_id = id.into();
+        c.object2.designator = obj.into();
+        c.tca = Time(base.tca.0 + tca_shift);
+        c.creation = Time(base.creation.0 + created_shift);
+        c.pc = Some(pc);
+        c
+    };
+    let cdms = vec![
+        mk("b", "34427", 30, 3600, 2e-4),
+        mk("a", "34427", 0, 0, 1e-5),
+        mk("c", "34427", 3600, 0, 1e-6), // exactly the gap: same event
+        mk("d", "34427", 3601 + 5520, 0, 1e-6), // next orbit: another event
+        mk("e", "11111", 0, 0, 1e-7),
+    ];
+    let ev = cdm::events(&cdms, &Screening::default());
+    assert_eq!(ev.len(), 3);
+    let e = ev
+        .iter()
+        .find(|e| e.object.designator == "34427")
+        .expect("event");
+    assert_eq!(e.cdms, [1, 2, 0], "by creation, then message id");
+    assert_eq!(e.max_pc, Some(2e-4));
+    assert_eq!(e.first_cdm, base.creation);
+}
+
+// ------------------------------------------------------------------ KPIs
+
+#[test]
+fn kpi_status_is_met_at_equality() {
+    let higher = kpi::def("completion").expect("kpi");
+    let tg = Target {
+        target: 95.0,
+        amber: 90.0,
+    };
+    assert_eq!(kpi::status(higher, tg, 95.0), Rag::Green);
+    assert_eq!(kpi::status(higher, tg, 94.99), Rag::Amber);
+    assert_eq!(kpi::status(higher, tg, 90.0), Rag::Amber);
+    assert_eq!(kpi::status(higher, tg, 89.99), Rag::Red);
+    let lower = kpi::def("open_critical").expect("kpi");
+    let zero = Target {
+        target: 0.0,
+        amber: 0.0,
+    };
+    assert_eq!(kpi::status(lower, zero, 0.0), Rag::Green);
+    assert_eq!(kpi::status(lower, zero, 1.0), Rag::Red);
+    assert_eq!(kpi::trend(lower, 2.0, 1.0), "better");
+    assert_eq!(kpi::trend(higher, 90.0, 90.01), "same");
+}
+
+#[test]
+fn kpi_history_problems() {
+    let (h, problems) = kpi::read_history(
+        &from_csv(b"month,kpi,value\n2014-09,completion,94.8\n2014-09,completion,90\n2014-13,coverage,1\n2014-08,speed,1\n2014-08,coverage,NaN\n").0,
+    );
+    assert_eq!(h.len(), 1);
+    let m: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(m[0].starts_with("completion for 2014-09 is given twice"));
+    assert!(m[1].starts_with("`2014-13` is not a month"));
+    assert!(m[2].starts_with("unknown KPI `speed`: the KPIs are `completion`"));
+    assert_eq!(m[3], "`NaN` is not a number");
+}
+
+#[test]
+fn manifest_errors_are_located() {
+    let e = manifest::parse("plans: .\ncollision:\n  yellow: high\n").expect_err("bad");
+    assert_eq!(e.loc, Loc::LineCol(3, 11));
+    let e = manifest::parse("plan: .\n").expect_err("unknown key");
+    assert!(
+        e.message.starts_with("unknown field `plan`"),
+        "{}",
+        e.message
+    );
+    let m = manifest::parse("plans: [a, b]\ncdm: d/\n").expect("ok");
+    assert_eq!(m.plans.to_vec(), ["a", "b"]);
+    assert_eq!(m.collision.yellow, 1e-5);
+}
+
+#[test]
+fn selectors_pick_like_flight_rules() {
+    let s = Selector {
+        kind: vec!["telecon".into()],
+        tag: vec!["collision-risk".into()],
+    };
+    assert!(s.matches(Some("telecon"), &["collision-risk".into()]));
+    assert!(!s.matches(Some("telecon"), &[]));
+    assert!(!s.matches(Some("od"), &["collision-risk".into()]));
+    assert!(!Selector::default().matches(Some("telecon"), &[]));
+}
+
+// ------------------------------------------------------------------ metrics
+
+fn act(plan: &str, id: &str, start: &str, kind: &str) -> Planned {
+    let s = t(start);
+    Planned {
+        plan: plan.into(),
+        id: id.into(),
+        title: format!("{id} title"),
+        kind: Some(kind.into()),
+        tags: Vec::new(),
+        critical: false,
+        start: s,
+        end: Time(s.0 + 1800),
+    }
+}
+
+fn flown(id: &str, start: Option<&str>, status: FlownStatus) -> asflown::Flown {
+    asflown::Flown {
+        activity: id.into(),
+        plan: None,
+        start: start.map(t),
+        end: start.map(|s| Time(t(s).0 + 1800)),
+        status,
+        comment: String::new(),
+        loc: Loc::LineCol(2, 1),
+    }
+}
+
+fn compute(acts: &[Planned], log: &[asflown::Flown]) -> (metrics::Metrics, Vec<Problem>) {
+    let none = Selector::default();
+    let targets = BTreeMap::new();
+    metrics::compute(&Inputs {
+        month: OCT,
+        plans: &[],
+        activities: acts,
+        flown: log,
+        anomalies: None,
+        changes: None,
+        cdms: None,
+        coverage: None,
+        history: None,
+        tolerance: Dur::minutes(5),
+        screening: Screening::default(),
+        manoeuvres: &none,
+        decisions: &none,
+        targets: &targets,
+        major_open_days: 30,
+    })
+}
+
+#[test]
+fn planned_counts_use_the_month_edges() {
+    let acts = [
+        act("P", "SEP", "2014-09-30 23:59", "x"),
+        act("P", "FIRST", "2014-10-01 00:00", "x"),
+        act("P", "LAST", "2014-10-31 23:59", "x"),
+        act("P", "NOV", "2014-11-01 00:00", "x"),
+    ];
+    let log = [
+        flown("SEP", Some("2014-09-30 23:59"), FlownStatus::Done),
+        flown("FIRST", Some("2014-10-01 00:00"), FlownStatus::Done),
+    ];
+    let (m, problems) = compute(&acts, &log);
+    assert!(problems.is_empty());
+    assert_eq!(m.counts.planned, 2);
+    assert_eq!(m.counts.done, 1);
+    assert_eq!(m.counts.not_reported, 1);
+    assert_eq!(m.outside_month, 1, "the September row is not counted");
+    assert_eq!(m.weeks.len(), 5, "1-5, 6-12, 13-19, 20-26, 27-31 Oct");
+    assert_eq!(m.weeks[0].iso_week, 40);
+}
+
+#[test]
+fn on_time_is_within_the_tolerance_inclusive() {
+    let acts = [
+        act("P", "EXACT", "2014-10-02 10:00", "x"),
+        act("P", "EDGE", "2014-10-02 11:00", "x"),
+        act("P", "EARLY", "2014-10-02 12:00", "x"),
+        act("P", "LATE", "2014-10-02 13:00", "x"),
+        act("P", "PART", "2014-10-02 14:00", "x"),
+    ];
+    let log = [
+        flown("EXACT", Some("2014-10-02 10:00"), FlownStatus::Done),
+        flown("EDGE", Some("2014-10-02 11:05"), FlownStatus::Done),
+        flown("EARLY", Some("2014-10-02 11:55"), FlownStatus::Done),
+        flown("LATE", Some("2014-10-02 13:05:01"), FlownStatus::Done),
+        flown("PART", Some("2014-10-02 14:01"), FlownStatus::Partial),
+    ];
+    let (m, _) = compute(&acts, &log);
+    let outcomes: Vec<Outcome> = m.results.iter().map(|r| r.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::OnTime,
+            Outcome::OnTime,
+            Outcome::OnTime,
+            Outcome::Late,
+            Outcome::Partial
+        ]
+    );
+    assert_eq!(m.counts.on_time, 4, "a partial activity can start on time");
+    let on_time = m.kpis.iter().find(|k| k.def.id == "on_time").expect("kpi");
+    assert_eq!(on_time.value, Some(80.0));
+}
+
+#[test]
+fn the_join_reports_unknown_ambiguous_and_repeated_rows() {
+    let acts = [
+        act("P1", "A1", "2014-10-02 10:00", "x"),
+        act("P2", "A1", "2014-10-09 10:00", "x"),
+        act("P1", "A2", "2014-10-02 11:00", "x"),
+    ];
+    let log = [
+        flown("A1", Some("2014-10-02 10:00"), FlownStatus::Done),
+        flown("A3", None, FlownStatus::Cancelled),
+        flown("A2", None, FlownStatus::Cancelled),
+        flown("A2", None, FlownStatus::Moved),
+    ];
+    let (_, problems) = compute(&acts, &log);
+    let m: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(m.len(), 3, "{m:?}");
+    assert!(m[0].starts_with("activity `A1` is in several plans (P1, P2)"));
+    assert!(m[1].starts_with("activity `A3` is in none of the plans read"));
+    assert!(m[2].starts_with("a second row for activity `A2` of plan `P1`"));
+}
+
+#[test]
+fn status_changes_between_baselines() {
+    let before: BTreeMap<String, String> =
+        [("R1", "covered"), ("R2", "uncovered"), ("R3", "covered")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+    let now: BTreeMap<String, String> = [("R1", "covered"), ("R2", "covered"), ("R4", "uncovered")]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    let c = metrics::status_changes(&before, &now);
+    assert_eq!(
+        c,
+        [
+            ("R2".into(), "uncovered".into(), "covered".into()),
+            ("R3".into(), "covered".into(), "—".into()),
+            ("R4".into(), "—".into(), "uncovered".into()),
+        ]
+    );
+}

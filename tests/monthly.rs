@@ -1,0 +1,626 @@
+//! `opsplan report monthly`: the example mission's October 2014 report in HTML, Markdown
+//! and JSON; determinism; escaping; missing optional inputs; malformed inputs.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+const EXAMPLE: &str = "examples/atv5-2014-10";
+/// 2014-11-03T08:00:00Z, the day the report is issued.
+const EPOCH: &str = "1415001600";
+
+fn opsplan() -> Command {
+    let mut c = Command::cargo_bin("opsplan").expect("the binary is built");
+    c.env("SOURCE_DATE_EPOCH", EPOCH);
+    c
+}
+
+fn report(args: &[&str]) -> (i32, String, String) {
+    let out = opsplan()
+        .args(["report", "monthly", "--month", "2014-10"])
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn example(format: &str) -> String {
+    let (code, out, err) = report(&[EXAMPLE, "--format", format]);
+    assert_eq!(code, 0, "stderr: {err}");
+    out
+}
+
+// ------------------------------------------------------------------ the example
+
+#[test]
+fn markdown_snapshot() {
+    insta::assert_snapshot!("example_md", example("md"));
+}
+
+#[test]
+fn json_snapshot() {
+    let json: serde_json::Value = serde_json::from_str(&example("json")).expect("JSON");
+    insta::assert_json_snapshot!("example_json", json);
+}
+
+#[test]
+fn html_has_the_verdict_the_kpi_table_and_charts() {
+    let html = example("html");
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..40]);
+    assert!(html.contains("id=\"verdict\""));
+    assert!(html.contains("<table id=\"kpis\""));
+    assert!(html.contains("<svg"));
+    assert!(html.contains("class=\"chart"));
+    assert!(!html.contains("<script"), "no JavaScript");
+    assert!(!html.contains("http://") || html.contains("xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(
+        !html.contains("https://"),
+        "nothing loaded from the network"
+    );
+    assert!(html.contains("@media print"));
+    // The provenance closes the report.
+    let prov = html.find("id=\"provenance\"").expect("provenance");
+    assert!(prov > html.find("id=\"kpis\"").expect("kpis"));
+}
+
+#[test]
+fn the_example_metrics_come_from_the_inputs() {
+    let json: serde_json::Value = serde_json::from_str(&example("json")).expect("JSON");
+    assert_eq!(json["month"], "2014-10");
+    let ops = &json["operations"]["totals"];
+    // Week 40 contributes GMT 274-278 (33 activities), weeks 41-44 the rest of October.
+    assert_eq!(ops["planned"], 33 + 15 + 16 + 12 + 17);
+    assert_eq!(ops["cancelled"], 5);
+    assert_eq!(ops["moved"], 1);
+    assert_eq!(ops["partial"], 1);
+    assert_eq!(ops["not_reported"], 1);
+    let c = &json["collision"];
+    assert_eq!(c["cdms"], 9, "the September CDM is not counted");
+    assert_eq!(c["events"], 5);
+    assert_eq!(c["events_yellow"], 2);
+    assert_eq!(c["events_red"], 1);
+    assert_eq!(c["manoeuvres_planned"], 2);
+    assert_eq!(c["manoeuvres_flown"], 1);
+    assert_eq!(json["anomalies"]["open_at_end"], 4);
+    assert_eq!(json["planning"]["change_requests"]["raised"], 9);
+    assert_eq!(json["status"], "amber");
+}
+
+#[test]
+fn two_runs_give_identical_bytes() {
+    for format in ["html", "md", "json"] {
+        assert_eq!(example(format), example(format), "{format}");
+    }
+}
+
+#[test]
+fn without_source_date_epoch_the_time_comes_from_the_inputs() {
+    let run = || {
+        Command::cargo_bin("opsplan")
+            .expect("built")
+            .env_remove("SOURCE_DATE_EPOCH")
+            .args([
+                "report", "monthly", "--month", "2014-10", EXAMPLE, "--format", "json",
+            ])
+            .output()
+            .expect("runs")
+    };
+    let (a, b) = (run(), run());
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+    let json: serde_json::Value = serde_json::from_slice(&a.stdout).expect("JSON");
+    assert_eq!(
+        json["provenance"]["generated_from"],
+        "inputs (newest modification time)"
+    );
+}
+
+#[test]
+fn output_file_is_written_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("mor.html");
+    let (code, out, err) = report(&[EXAMPLE, "-o", path.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.is_empty());
+    let html = std::fs::read_to_string(&path).expect("written");
+    assert!(html.contains("id=\"verdict\""));
+}
+
+// ------------------------------------------------------------------ flags, missing inputs
+
+fn flags_without_optional() -> Vec<String> {
+    vec![
+        "--plans".into(),
+        EXAMPLE.into(),
+        "--as-flown".into(),
+        format!("{EXAMPLE}/as-flown-2014-10.csv"),
+    ]
+}
+
+#[test]
+fn missing_optional_inputs_leave_their_sections_out_with_a_note() {
+    let args = flags_without_optional();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, md, err) = report(&[&args[..], &["--format", "md"]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(md.contains("No anomaly register was given"), "{md}");
+    assert!(md.contains("No CDMs were given"));
+    assert!(md.contains("No change-request register was given"));
+    assert!(!md.contains("## Collision risk"));
+    assert!(!md.contains("## Anomalies"));
+    let (code, json, _) = report(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert!(json["collision"].is_null());
+    assert!(json["anomalies"].is_null());
+    let (code, html, _) = report(&[&args[..], &["--format", "html"]].concat());
+    assert_eq!(code, 0);
+    assert!(html.contains("id=\"verdict\""));
+    assert!(html.contains("No CDMs were given"));
+}
+
+#[test]
+fn without_plans_or_as_flown_log_nothing_is_written() {
+    let (code, out, err) = report(&["--format", "md"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("no plans"), "{err}");
+    assert!(err.contains("no as-flown log"), "{err}");
+}
+
+#[test]
+fn a_bad_month_is_a_usage_error() {
+    let out = opsplan()
+        .args(["report", "monthly", "--month", "October", EXAMPLE])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`October` is not a month: write YYYY-MM"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_manifest_month_must_agree() {
+    let out = opsplan()
+        .args([
+            "report", "monthly", "--month", "2014-11", EXAMPLE, "--format", "md",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the manifest is for month `2014-10`"), "{err}");
+}
+
+// ------------------------------------------------------------------ escaping
+
+/// Arguments reading the example's plans in place and the given files (written to a
+/// temporary folder; the flag is chosen by the name's first word); the example's as-flown
+/// log unless one is given.
+fn with_inputs(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Vec<String>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut args = vec!["--plans".to_string(), EXAMPLE.to_string()];
+    for (name, bytes) in files {
+        let p = dir.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&p, bytes).expect("write");
+        let flag = match name.split(['.', '/']).next().unwrap_or("") {
+            "asflown" => "--as-flown",
+            "anomalies" => "--anomalies",
+            "changes" => "--changes",
+            "cdm" => "--cdm",
+            "history" => "--kpi-history",
+            other => panic!("unknown input {other}"),
+        };
+        args.push(flag.into());
+        args.push(p.to_string_lossy().into_owned());
+    }
+    if !files.iter().any(|(n, _)| n.starts_with("asflown")) {
+        args.push("--as-flown".into());
+        args.push(format!("{EXAMPLE}/as-flown-2014-10.csv"));
+    }
+    (dir, args)
+}
+
+const SCRIPT: &str = "<script>alert(1)</script>";
+
+#[test]
+fn every_text_from_the_inputs_is_escaped() {
+    let register = format!(
+        "ID,Opened,Closed,Severity,Title,Linked activity\nAR-1,2014-10-02,,minor,{SCRIPT},A17\nAR-2 *bold* | pipe,2014-10-03,2014-10-04,major,[link](http://x) _u_,\n"
+    );
+    let (_dir, args) = with_inputs(&[("anomalies.csv", register.as_bytes())]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, html, err) = report(&[&args[..], &["--format", "html"]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(!html.contains(SCRIPT), "raw script in HTML");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "escaped text in HTML"
+    );
+    let (code, md, _) = report(&[&args[..], &["--format", "md"]].concat());
+    assert_eq!(code, 0);
+    assert!(!md.contains(SCRIPT), "raw script in Markdown");
+    assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{md}");
+    assert!(md.contains("AR-2 \\*bold\\* \\| pipe"), "{md}");
+    assert!(md.contains("\\[link\\](http://x) \\_u\\_"), "{md}");
+}
+
+// ------------------------------------------------------------------ malformed inputs
+
+fn assert_fails_located(files: &[(&str, &[u8])], expected: &[&str]) {
+    let (dir, args) = with_inputs(files);
+    let out_file = dir.path().join("out").join("mor.html");
+    std::fs::create_dir_all(out_file.parent().expect("parent")).expect("mkdir");
+    let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = out_file.to_string_lossy().into_owned();
+    all.extend(["-o", &o]);
+    let (code, out, err) = report(&all);
+    assert_eq!(code, 2, "stderr: {err}");
+    assert!(out.is_empty());
+    assert!(!out_file.exists(), "nothing is written");
+    let err = err.replace(&dir.path().to_string_lossy().replace('\\', "/"), "TMP");
+    for e in expected {
+        assert!(err.contains(e), "expected `{e}` in:\n{err}");
+    }
+}
+
+#[test]
+fn malformed_csv_cells_are_located_and_all_reported() {
+    let log = "Plan,Activity ID,Actual start (UTC),Actual end (UTC),Status,Comment\n\
+               ATV5-W41,A01,2014-10-06 06:30,2014-10-06 07:00,done,\n\
+               ATV5-W41,A02,2014-10-06 09:00,2014-13-06 10:00,done,\n\
+               ATV5-W41,A03,2014-10-06 14:00,2014-10-06 14:30,finished,\n\
+               ATV5-W41,A04,,2014-10-07 09:00,partial,\n\
+               ATV5-W41,A05,2014-10-07 11:00,2014-10-07 10:00,done,\n";
+    assert_fails_located(
+        &[("asflown.csv", log.as_bytes())],
+        &[
+            "TMP/asflown.csv:3:31: error: `2014-13-06 10:00` is not a time (`2014-13-06` is not a valid calendar date)",
+            "TMP/asflown.csv:4:48: error: unknown status `finished`: the statuses are `done`, `partial`, `cancelled` or `moved`",
+            "TMP/asflown.csv:5:14: error: the actual start is empty",
+            "TMP/asflown.csv:6:31: error: the actual end 2014/280 10:00 is before the actual start 2014/280 11:00",
+        ],
+    );
+}
+
+#[test]
+fn as_flown_rows_must_join_the_plans() {
+    let log = "Plan,Activity ID,Actual start (UTC),Actual end (UTC),Status\n\
+               ATV5-W41,A99,2014-10-06 06:30,2014-10-06 07:00,done\n\
+               ,A01,2014-10-06 06:30,2014-10-06 07:00,done\n\
+               ATV5-W41,A01,2014-10-06 06:30,2014-10-06 07:00,done\n\
+               ATV5-W99,A01,2014-10-06 06:30,2014-10-06 07:00,done\n";
+    assert_fails_located(
+        &[("asflown.csv", log.as_bytes())],
+        &[
+            "TMP/asflown.csv:2:10: error: activity `A99` is not in plan `ATV5-W41`",
+            "TMP/asflown.csv:3:2: error: activity `A01` is in several plans (ATV5-W40, ATV5-W41, ATV5-W42, ATV5-W43, ATV5-W44): give the plan in a `plan` column",
+            "TMP/asflown.csv:5:10: error: plan `ATV5-W99` is not among the plans read",
+        ],
+    );
+}
+
+#[test]
+fn a_missing_column_names_the_columns_found() {
+    let register = "Ref;Opened;Severity;Title\nAR-1;2014-10-01;minor;x\n";
+    assert_fails_located(
+        &[("anomalies.csv", register.as_bytes())],
+        &["TMP/anomalies.csv:1:1: error: the header row has no `closed` column (columns found: `Ref`, `Opened`, `Severity`, `Title`)"],
+    );
+}
+
+#[test]
+fn an_empty_register_is_an_error_not_a_panic() {
+    assert_fails_located(
+        &[("anomalies.csv", b"")],
+        &["TMP/anomalies.csv: error: the file is empty"],
+    );
+}
+
+#[test]
+fn malformed_xlsx_cells_are_located_by_sheet_and_cell() {
+    let bytes = anomaly_workbook(&[
+        ("AR-1", Some((2014, 10, 2)), None, "minor", "Fine"),
+        (
+            "AR-2",
+            Some((2014, 10, 5)),
+            Some((2014, 10, 3)),
+            "major",
+            "Closed before opened",
+        ),
+        (
+            "AR-3",
+            Some((2014, 10, 6)),
+            None,
+            "catastrophic",
+            "Unknown severity",
+        ),
+    ]);
+    assert_fails_located(
+        &[("anomalies.xlsx", &bytes)],
+        &[
+            "TMP/anomalies.xlsx: sheet 'Register' cell C3: error: closed 2014/276 00:00 before it was opened (2014/278 00:00)",
+            "TMP/anomalies.xlsx: sheet 'Register' cell D4: error: unknown severity `catastrophic`: the severities are `critical`, `major` or `minor`",
+        ],
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_workbook_is_an_error() {
+    assert_fails_located(
+        &[("anomalies.xlsx", b"not a zip")],
+        &["TMP/anomalies.xlsx: error: unreadable workbook (xlsx)"],
+    );
+}
+
+#[test]
+fn malformed_cdms_are_located_by_line() {
+    let good = std::fs::read_to_string(format!("{EXAMPLE}/cdm/2014-300-cdm-25544-34427-3.kvn"))
+        .expect("example CDM");
+    let nan = good.replace(
+        "COLLISION_PROBABILITY              = 1.9E-04",
+        "COLLISION_PROBABILITY              = NaN",
+    );
+    let bad_tca = good.replace(
+        "TCA                                = 2014-10-27T21:58:40.913",
+        "TCA                                = 2014-367T21:58:40.913",
+    );
+    let no_id = good.replace("MESSAGE_ID", "COMMENT MESSAGE_ID");
+    assert_fails_located(
+        &[
+            ("cdm/a.kvn", nan.as_bytes()),
+            ("cdm/b.kvn", bad_tca.as_bytes()),
+            ("cdm/c.kvn", no_id.as_bytes()),
+            ("cdm/d.kvn", b"CCSDS_CDM_VERS = 1.0\nthis is not kvn\n"),
+        ],
+        &[
+            "TMP/cdm/a.kvn:22: error: `COLLISION_PROBABILITY` = `NaN` is not a finite number",
+            "TMP/cdm/b.kvn:7: error: TCA: `2014-367T21:58:40.913` is not a time (day 367 does not exist in 2014",
+            "TMP/cdm/c.kvn: error: no `MESSAGE_ID`",
+            "TMP/cdm/d.kvn:2: error: expected `KEY = value`, found `this is not kvn`",
+        ],
+    );
+}
+
+#[test]
+fn a_bad_manifest_is_located() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let m = dir.path().join("monthly.yaml");
+    std::fs::write(&m, "plans: x\nas_flown: y\ncolour: blue\n").expect("write");
+    let out = opsplan()
+        .args(["report", "monthly", "--month", "2014-10"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("monthly.yaml:3:1: error: unknown field `colour`"),
+        "{err}"
+    );
+}
+
+// ------------------------------------------------------------------ workbooks
+
+/// An anomaly register workbook: sheet "Register", dates as Excel dates.
+#[allow(clippy::type_complexity)]
+fn anomaly_workbook(
+    rows: &[(
+        &str,
+        Option<(u16, u8, u8)>,
+        Option<(u16, u8, u8)>,
+        &str,
+        &str,
+    )],
+) -> Vec<u8> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let when = ExcelDateTime::from_ymd(2014, 10, 31).expect("date");
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&when));
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let bold = Format::new().set_bold();
+    let ws = wb.add_worksheet();
+    ws.set_name("Register").expect("name");
+    for (c, h) in [
+        "ID",
+        "Opened",
+        "Closed",
+        "Severity",
+        "Title",
+        "Linked activity",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_with_format(0, c as u16, *h, &bold)
+            .expect("header");
+    }
+    for (i, (id, opened, closed, sev, title)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write(r, 0, *id).expect("id");
+        for (c, d) in [(1u16, opened), (2, closed)] {
+            if let Some((y, m, d)) = d {
+                let dt = ExcelDateTime::from_ymd(*y, *m, *d).expect("date");
+                ws.write_datetime_with_format(r, c, &dt, &date)
+                    .expect("date");
+            }
+        }
+        ws.write(r, 3, *sev).expect("sev");
+        ws.write(r, 4, *title).expect("title");
+    }
+    wb.save_to_buffer().expect("workbook")
+}
+
+/// The example's anomaly register is this listing, written by rust_xlsxwriter: the
+/// committed workbook must be exactly what it gives (set `OPSPLAN_WRITE_EXAMPLES=1` to
+/// rewrite the file after changing the listing).
+#[test]
+fn the_example_anomaly_register_is_generated_from_this_listing() {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+    // id, opened, closed, severity, title, linked activity, system
+    let rows: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
+        (
+            "AR-ATV5-0128",
+            "2014-07-30T11:20",
+            "2014-09-12T16:00",
+            "minor",
+            "LEOP: ground-station handover log gaps at Kourou",
+            "",
+            "Ground segment",
+        ),
+        (
+            "AR-ATV5-0131",
+            "2014-08-20T04:45",
+            "",
+            "major",
+            "Artemis forward-link dropouts at Redu (intermittent, 2-6 min)",
+            "",
+            "Links",
+        ),
+        (
+            "AR-ATV5-0147",
+            "2014-09-16T09:10",
+            "2014-10-02T14:30",
+            "minor",
+            "STP export drops the leading zeros of day-of-year dates",
+            "",
+            "Planning tools",
+        ),
+        (
+            "AR-ATV5-0150",
+            "2014-09-24T18:05",
+            "",
+            "minor",
+            "FDS relay-visibility file delivered without its header line",
+            "",
+            "Flight dynamics",
+        ),
+        (
+            "AR-ATV5-0155",
+            "2014-10-03T02:40",
+            "2014-10-14T10:00",
+            "major",
+            "CDM ingestion at ATV-CC stalled 3 h (SCOOP feed)",
+            "A33",
+            "Orbitography",
+        ),
+        (
+            "AR-ATV5-0158",
+            "2014-10-09T12:15",
+            "2014-10-22T09:30",
+            "minor",
+            "Water transfer: 4 kg mismatch between ATV and ISS gauging",
+            "A07",
+            "Cargo",
+        ),
+        (
+            "AR-ATV5-0161",
+            "2014-10-16T14:40",
+            "2014-10-18T17:00",
+            "critical",
+            "OCS thruster 3 at 116 degC during the reboost (limit 120 degC)",
+            "A11",
+            "Propulsion",
+        ),
+        (
+            "AR-ATV5-0163",
+            "2014-10-21T16:20",
+            "2014-10-23T11:00",
+            "minor",
+            "Hatch close-out photos downlinked 12 min late",
+            "A05",
+            "Cargo",
+        ),
+        (
+            "AR-ATV5-0166",
+            "2014-10-19T18:10",
+            "",
+            "major",
+            "Ground chain B not restored after the maintenance slot",
+            "A16",
+            "Ground segment",
+        ),
+        (
+            "AR-ATV5-0169",
+            "2014-10-28T09:00",
+            "",
+            "minor",
+            "Post-PDAM orbit determination residuals above 50 m",
+            "A09",
+            "Flight dynamics",
+        ),
+    ];
+    let mut wb = Workbook::new();
+    let when = ExcelDateTime::from_ymd(2014, 10, 31).expect("date");
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("ATV-5 anomaly register")
+            .set_author("ATV-CC Operations Management")
+            .set_creation_datetime(&when),
+    );
+    let stamp = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    let bold = Format::new().set_bold();
+    let ws = wb.add_worksheet();
+    ws.set_name("Register").expect("name");
+    let headers = [
+        "ID",
+        "Opened",
+        "Closed",
+        "Severity",
+        "Title",
+        "Linked activity",
+        "System",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_with_format(0, c as u16, *h, &bold)
+            .expect("header");
+    }
+    for (i, (id, opened, closed, sev, title, act, system)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write(r, 0, *id).expect("id");
+        for (c, d) in [(1u16, opened), (2, closed)] {
+            if !d.is_empty() {
+                let dt = ExcelDateTime::parse_from_str(d).expect("date");
+                ws.write_datetime_with_format(r, c, &dt, &stamp)
+                    .expect("date");
+            }
+        }
+        ws.write(r, 3, *sev).expect("sev");
+        ws.write(r, 4, *title).expect("title");
+        if !act.is_empty() {
+            ws.write(r, 5, *act).expect("act");
+        }
+        ws.write(r, 6, *system).expect("system");
+    }
+    ws.set_column_width(0, 14).expect("w");
+    ws.set_column_width(1, 17).expect("w");
+    ws.set_column_width(2, 17).expect("w");
+    ws.set_column_width(4, 60).expect("w");
+    ws.set_column_width(5, 15).expect("w");
+    ws.set_column_width(6, 18).expect("w");
+    ws.set_freeze_panes(1, 0).expect("freeze");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(EXAMPLE)
+        .join("anomalies-2014.xlsx");
+    let bytes = wb.save_to_buffer().expect("workbook");
+    if std::env::var_os("OPSPLAN_WRITE_EXAMPLES").is_some() {
+        std::fs::write(&path, &bytes).expect("write");
+    }
+    let committed = std::fs::read(&path).expect("the example workbook exists");
+    assert!(
+        committed == bytes,
+        "{} differs from the listing in tests/monthly.rs; rewrite it with OPSPLAN_WRITE_EXAMPLES=1",
+        path.display()
+    );
+}
