@@ -1,8 +1,8 @@
 //! opsplan: flight plans and operational procedures for spacecraft operations teams.
 //!
 //! Layers (a layer uses only those before it):
-//! `source, time, par → diag → syntax, reqs → model → flight → checks, trace → workspace
-//! → output → cli`.
+//! `source, time, par → diag → syntax, reqs → model → flight → checks, trace, monthly
+//! → workspace → output → report → cli`.
 //! See ARCHITECTURE.md.
 
 // pest is built without its `std` feature, which probes the native stack on every
@@ -19,8 +19,8 @@ pub mod model;
 pub mod monthly;
 pub mod output;
 pub mod par;
-pub mod reqs;
 pub mod report;
+pub mod reqs;
 pub mod source;
 pub mod syntax;
 pub mod time;
