@@ -322,17 +322,23 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         }
     }
     out.flush()?;
-    let code = if run.has_invalid_input() {
+    let code = check_exit_code(&run);
+    // The process ends right after: freeing a large model item by item would only
+    // delay the exit (a few percent of a 100,000-activity check).
+    std::mem::forget(run);
+    Ok(code)
+}
+
+/// The exit code of a check run: 2 an input could not be used, 1 findings at error
+/// severity, else 0.
+fn check_exit_code(run: &workspace::Run) -> u8 {
+    if run.has_invalid_input() {
         EXIT_FAILURE
     } else if run.verdict() == workspace::Verdict::Fail {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    };
-    // The process ends right after: freeing a large model item by item would only
-    // delay the exit (a few percent of a 100,000-activity check).
-    std::mem::forget(run);
-    Ok(code)
+    }
 }
 
 fn reqs_list(args: &ReqsListArgs, out: &mut impl Write) -> anyhow::Result<u8> {

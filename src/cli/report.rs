@@ -203,13 +203,7 @@ fn consistency(args: &ConsistencyArgs, out: &mut impl Write) -> anyhow::Result<u
             crate::output::summary(&run.diagnostics, run.sources.len())
         );
     }
-    let code = if run.has_invalid_input() {
-        EXIT_FAILURE
-    } else if run.verdict() == workspace::Verdict::Fail {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    };
+    let code = super::check_exit_code(&run);
     std::mem::forget(run);
     Ok(code)
 }

@@ -147,22 +147,8 @@ pub fn from_workbook(bytes: &[u8], extension: &str, sheet: Option<&str>) -> Resu
 }
 
 fn read_workbook(bytes: &[u8], extension: &str, sheet: Option<&str>) -> Result<Table, String> {
-    use calamine::{open_workbook_from_rs, Data, Ods, Reader, Sheets, Xls, Xlsx};
-    let cursor = std::io::Cursor::new(bytes.to_vec());
-    let ext = extension.to_ascii_lowercase();
-    let opened: Result<Sheets<_>, String> = match ext.as_str() {
-        "xlsx" | "xlsm" => open_workbook_from_rs::<Xlsx<_>, _>(cursor)
-            .map(Sheets::Xlsx)
-            .map_err(|e| e.to_string()),
-        "xls" => open_workbook_from_rs::<Xls<_>, _>(cursor)
-            .map(Sheets::Xls)
-            .map_err(|e| e.to_string()),
-        "ods" => open_workbook_from_rs::<Ods<_>, _>(cursor)
-            .map(Sheets::Ods)
-            .map_err(|e| e.to_string()),
-        _ => calamine::open_workbook_auto_from_rs(cursor).map_err(|e| e.to_string()),
-    };
-    let mut workbook = opened.map_err(|e| format!("unreadable workbook ({ext}): {e}"))?;
+    use calamine::{Data, Reader};
+    let mut workbook = crate::reqs::tabular::open_workbook(bytes, extension)?;
     let names = workbook.sheet_names();
     let name = match sheet {
         Some(wanted) => names

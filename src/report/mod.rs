@@ -15,25 +15,26 @@ pub mod trace;
 use crate::source::SourceDb;
 use std::path::{Path, PathBuf};
 
-/// The templates compiled into the binary, by the name a report renders.
-const EMBEDDED: &[(&str, &str)] = &[
-    ("style.css", include_str!("../../templates/style.css")),
-    (
-        "timeline.html",
-        include_str!("../../templates/timeline.html"),
-    ),
-    (
-        "consistency.html",
-        include_str!("../../templates/consistency.html"),
-    ),
-    (
-        "consistency.md",
-        include_str!("../../templates/consistency.md"),
-    ),
-    ("trace.html", include_str!("../../templates/trace.html")),
-    ("trace.md", include_str!("../../templates/trace.md")),
-    ("monthly.html", include_str!("../../templates/monthly.html")),
-    ("monthly.md", include_str!("../../templates/monthly.md")),
+/// `(name, text)` of each file of `templates/`, compiled into the binary.
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/", $name)))),*]
+    };
+}
+
+/// The templates compiled into the binary, by the name a report renders (partials
+/// first: the stylesheet, the timeline, the provenance footer).
+const EMBEDDED: &[(&str, &str)] = embed![
+    "style.css",
+    "timeline.html",
+    "provenance.html",
+    "provenance.md",
+    "consistency.html",
+    "consistency.md",
+    "trace.html",
+    "trace.md",
+    "monthly.html",
+    "monthly.md",
 ];
 
 /// The names of the embedded templates (what `--templates DIR` may replace).

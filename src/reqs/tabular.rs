@@ -247,18 +247,16 @@ pub fn import_workbook(
     }
 }
 
-/// A sheet's name, the (row, column) of its first cell, and its rows.
-type SheetRows = (String, (usize, usize), Vec<Row>);
+/// An open workbook over bytes in memory.
+pub type Workbook = calamine::Sheets<std::io::Cursor<Vec<u8>>>;
 
-fn read_sheets(
-    bytes: &[u8],
-    extension: &str,
-    sheet: Option<&str>,
-) -> Result<Vec<SheetRows>, String> {
-    use calamine::{open_workbook_from_rs, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
+/// Opens a workbook by its extension (`xlsx`, `xlsm`, `xls`, `xlsb`, `ods`; any other is
+/// sniffed), or says why it cannot be read.
+pub fn open_workbook(bytes: &[u8], extension: &str) -> Result<Workbook, String> {
+    use calamine::{open_workbook_from_rs, Ods, Sheets, Xls, Xlsb, Xlsx};
     let cursor = std::io::Cursor::new(bytes.to_vec());
     let ext = extension.trim_start_matches('.').to_ascii_lowercase();
-    let opened: Result<Sheets<_>, String> = match ext.as_str() {
+    let opened: Result<Workbook, String> = match ext.as_str() {
         "xlsx" | "xlsm" | "xlam" => open_workbook_from_rs::<Xlsx<_>, _>(cursor)
             .map(Sheets::Xlsx)
             .map_err(|e| e.to_string()),
@@ -273,7 +271,19 @@ fn read_sheets(
             .map_err(|e| e.to_string()),
         _ => calamine::open_workbook_auto_from_rs(cursor).map_err(|e| e.to_string()),
     };
-    let mut workbook = opened.map_err(|e| format!("unreadable workbook ({ext}): {e}"))?;
+    opened.map_err(|e| format!("unreadable workbook ({ext}): {e}"))
+}
+
+/// A sheet's name, the (row, column) of its first cell, and its rows.
+type SheetRows = (String, (usize, usize), Vec<Row>);
+
+fn read_sheets(
+    bytes: &[u8],
+    extension: &str,
+    sheet: Option<&str>,
+) -> Result<Vec<SheetRows>, String> {
+    use calamine::Reader;
+    let mut workbook = open_workbook(bytes, extension)?;
     let names = workbook.sheet_names();
     let chosen: Vec<String> = match sheet {
         Some(wanted) => {
