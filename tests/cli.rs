@@ -10,6 +10,52 @@ fn opsplan() -> Command {
     c
 }
 
+/// Every mission shipped under `examples/` is checked: a `-defects` folder must fail (exit 1),
+/// every other must pass (exit 0, warnings allowed), and each renders its consistency
+/// report.
+#[test]
+fn every_example_mission_is_checked() {
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir("examples")
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 3, "{dirs:?}");
+    for dir in dirs {
+        let defects = dir.to_string_lossy().ends_with("-defects");
+        let expected = if defects { 1 } else { 0 };
+        let out = opsplan()
+            .args([
+                "check".as_ref(),
+                dir.as_os_str(),
+                "--color".as_ref(),
+                "never".as_ref(),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(expected),
+            "{}:\n{}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let report = opsplan()
+            .args([
+                "report".as_ref(),
+                "consistency".as_ref(),
+                dir.as_os_str(),
+                "--format".as_ref(),
+                "md".as_ref(),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(report.status.code(), Some(expected), "{}", dir.display());
+        assert!(String::from_utf8_lossy(&report.stdout).contains("**Verdict: "));
+    }
+}
+
 #[test]
 fn clean_example_mission_passes() {
     // Clean: no error. Its opsplan.yaml traces it to the requirements, which shows one
