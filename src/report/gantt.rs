@@ -322,7 +322,7 @@ impl Ctx<'_> {
                 slug(&short_day(day, self.plan))
             ),
             title: date,
-            width: LABEL_W + PLOT_W + 10,
+            width: LABEL_W + PLOT_W + 24,
             height: y + 6,
             plot_x: LABEL_W,
             plot_w: PLOT_W,
@@ -677,7 +677,7 @@ impl Ctx<'_> {
                 self.format(Time(start)),
                 self.format(Time(end))
             ),
-            width: LABEL_W + PLOT_W + 10,
+            width: LABEL_W + PLOT_W + 24,
             height: y + 6,
             plot_x: LABEL_W,
             plot_w: PLOT_W,

@@ -122,6 +122,9 @@ impl Templates {
         tera.register_filter("md", |s: &str, _: tera::Kwargs, _: &tera::State| {
             md_escape(s)
         });
+        tera.register_filter("code_spans", |s: &str, _: tera::Kwargs, _: &tera::State| {
+            tera::Value::safe_string(&html_code_spans(s))
+        });
         let mut all: Vec<(String, String)> = EMBEDDED
             .iter()
             .filter(|(n, _)| !own.iter().any(|(o, _)| o == n))
@@ -174,6 +177,42 @@ pub fn md_escape(s: &str) -> String {
             '\r' => {}
             '\n' => out.push(' '),
             _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// HTML for a message that quotes names in backticks (`` `A12` ``): the text escaped,
+/// each quoted run in `<code>`. The only filter that yields markup, and it escapes all
+/// it is given first; an unmatched backtick stays a backtick.
+pub fn html_code_spans(s: &str) -> String {
+    let escape = |t: &str| {
+        let mut out = String::with_capacity(t.len());
+        for c in t.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#x27;"),
+                _ => out.push(c),
+            }
+        }
+        out
+    };
+    let parts: Vec<&str> = s.split('`').collect();
+    let mut out = String::with_capacity(s.len() + 16);
+    for (i, part) in parts.iter().enumerate() {
+        let quoted = i % 2 == 1 && i + 1 < parts.len();
+        if quoted {
+            out.push_str("<code>");
+            out.push_str(&escape(part));
+            out.push_str("</code>");
+        } else {
+            if i % 2 == 1 {
+                out.push('`');
+            }
+            out.push_str(&escape(part));
         }
     }
     out
@@ -304,6 +343,18 @@ mod tests {
         assert_eq!(
             md_escape("<script>alert(1)</script> *x* | a\nb"),
             "&lt;script&gt;alert(1)&lt;/script&gt; \\*x\\* \\| a b"
+        );
+    }
+
+    #[test]
+    fn code_spans_escape_everything_and_quote_names() {
+        assert_eq!(
+            html_code_spans("`A49` overlaps `<b>` & odd ` tick"),
+            "<code>A49</code> overlaps <code>&lt;b&gt;</code> &amp; odd ` tick"
+        );
+        assert_eq!(
+            html_code_spans("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
         );
     }
 

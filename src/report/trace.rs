@@ -125,6 +125,8 @@ pub fn view(trace: &TraceView, plans: Vec<String>, provenance: Provenance) -> Tr
         match (a.kind, &a.context) {
             // A step's name says whose step it is (`ATV-FCP-REF-010 v3.2 step 2`).
             (crate::trace::ArtifactKind::Step, _) => a.name.clone(),
+            // A flight rule's context is its file, shown with the location anyway.
+            (crate::trace::ArtifactKind::FlightRule, _) => format!("flight rule {}", a.name),
             (_, Some(c)) => format!("{} {} of {c}", a.kind.as_str(), a.name),
             (_, None) => format!("{} {}", a.kind.as_str(), a.name),
         }
