@@ -129,6 +129,102 @@ fn output_file_is_written_whole() {
     assert!(html.contains("id=\"verdict\""));
 }
 
+#[test]
+fn the_example_shows_availability_procedures_and_waivers() {
+    let html = example("html");
+    assert!(html.contains("<table id=\"availability\""));
+    assert!(html.contains("<table id=\"waivers\""));
+    assert!(html.contains("<tr id=\"kpi-availability\""));
+    let json: serde_json::Value = serde_json::from_str(&example("json")).expect("JSON");
+    let a = &json["availability"];
+    assert_eq!(a["source"], "examples/atv5-2014-10/outages-2014-10.csv");
+    assert_eq!(a["target"], "≥ 99.50 %");
+    let systems = a["systems"].as_array().expect("systems");
+    let names: Vec<&str> = systems
+        .iter()
+        .map(|s| s["system"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "ATV-CC control system",
+            "Artemis link",
+            "Kourou station",
+            "SCOOP chain",
+            "TDRS link"
+        ]
+    );
+    // Artemis: five dropouts (23 min) and the 75 min overrun of the Redu maintenance,
+    // whose 30 min overlap with the planned slot counts as unplanned only.
+    let artemis = &systems[1];
+    assert_eq!(artemis["unplanned_time"], "1 h 38 min");
+    assert_eq!(artemis["planned_time"], "3 h 30 min");
+    assert_eq!(artemis["availability"], "99.78 %");
+    assert_eq!(artemis["availability_all"], "99.31 %");
+    // Kourou: the September outage is clipped at 2014-10-01 00:00 (2 h of 6 h count).
+    assert_eq!(systems[2]["unplanned_time"], "2 h 00 min");
+    assert_eq!(systems[3]["availability"], "99.60 %");
+    let kpi = json["kpis"]
+        .as_array()
+        .expect("kpis")
+        .iter()
+        .find(|k| k["id"] == "availability")
+        .expect("the availability KPI")
+        .clone();
+    assert_eq!(kpi["value"], "99.60 %", "the lowest system");
+    assert_eq!(kpi["status"], "green");
+    let p = &json["procedures"];
+    assert_eq!(p["violations"], 0);
+    assert_eq!(p["waived_violations"], 1);
+    assert_eq!(p["unused_waivers"], 0);
+    let w = &p["waivers"][0];
+    assert_eq!(w["plan"], "ATV5-W44");
+    assert_eq!(w["rule"], "FR-06");
+    assert_eq!(w["activities"], "A10");
+    assert_eq!(w["reference"], "IMMT-300-02");
+    assert_eq!(w["state"], "used");
+    assert_eq!(w["covered"].as_array().map(Vec::len), Some(1));
+    let dam = p["procedures"]
+        .as_array()
+        .expect("procedures")
+        .iter()
+        .find(|p| p["id"] == "ATV-FCP-DAM-030")
+        .expect("the DAM procedure")
+        .clone();
+    assert_eq!(
+        (
+            dam["version"].as_str(),
+            dam["planned"].as_u64(),
+            dam["ran"].as_u64()
+        ),
+        (Some("1.6"), Some(2), Some(1))
+    );
+}
+
+#[test]
+fn a_red_system_makes_the_month_red() {
+    // 8 h of unplanned outage in October is 98.92 % (red, below 99.0 %); 4 h is 99.46 %
+    // (amber). The KPI takes the lowest system.
+    let log = "System,Start,End,Kind\n\
+               Artemis link,2014-10-10 00:00,2014-10-10 08:00,unplanned\n\
+               TDRS link,2014-10-10 00:00,2014-10-10 04:00,unplanned\n";
+    let (_dir, args) = with_inputs(&[("outages.csv", log.as_bytes())]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, json, err) = report(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(json["status"], "red");
+    let systems = &json["availability"]["systems"];
+    assert_eq!(systems[0]["availability"], "98.92 %");
+    assert_eq!(systems[0]["status"], "red");
+    assert_eq!(systems[1]["availability"], "99.46 %");
+    assert_eq!(systems[1]["status"], "amber");
+    assert!(json["reasons"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("KPI Availability (lowest system) is red: 98.92 %"));
+}
+
 // ------------------------------------------------------------------ flags, missing inputs
 
 fn flags_without_optional() -> Vec<String> {
@@ -149,6 +245,12 @@ fn missing_optional_inputs_leave_their_sections_out_with_a_note() {
     assert!(md.contains("No anomaly register was given"), "{md}");
     assert!(md.contains("No CDMs were given"));
     assert!(md.contains("No change-request register was given"));
+    assert!(md.contains("No outage log was given"), "{md}");
+    assert!(!md.contains("## 3. Availability"));
+    assert!(
+        md.contains("| Availability (lowest system) | n/a |"),
+        "{md}"
+    );
     assert!(!md.contains("## Collision risk"));
     assert!(!md.contains("## Anomalies"));
     let (code, json, _) = report(&[&args[..], &["--format", "json"]].concat());
@@ -156,10 +258,14 @@ fn missing_optional_inputs_leave_their_sections_out_with_a_note() {
     let json: serde_json::Value = serde_json::from_str(&json).expect("JSON");
     assert!(json["collision"].is_null());
     assert!(json["anomalies"].is_null());
+    assert!(json["availability"].is_null());
     let (code, html, _) = report(&[&args[..], &["--format", "html"]].concat());
     assert_eq!(code, 0);
     assert!(html.contains("id=\"verdict\""));
     assert!(html.contains("No CDMs were given"));
+    assert!(!html.contains("<table id=\"availability\""));
+    // The procedures and flight rules come from the plans: always there.
+    assert!(html.contains("<table id=\"waivers\""));
 }
 
 #[test]
@@ -219,6 +325,7 @@ fn with_inputs(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Vec<String>) {
             "changes" => "--changes",
             "cdm" => "--cdm",
             "history" => "--kpi-history",
+            "outages" => "--outages",
             other => panic!("unknown input {other}"),
         };
         args.push(flag.into());
@@ -238,7 +345,13 @@ fn every_text_from_the_inputs_is_escaped() {
     let register = format!(
         "ID,Opened,Closed,Severity,Title,Linked activity\nAR-1,2014-10-02,,minor,{SCRIPT},A17\nAR-2 *bold* | pipe,2014-10-03,2014-10-04,major,[link](http://x) _u_,\n"
     );
-    let (_dir, args) = with_inputs(&[("anomalies.csv", register.as_bytes())]);
+    let outages = format!(
+        "System,Start,End,Kind,Comment\nLink *x* | y,2014-10-02 10:00,2014-10-02 11:00,unplanned,{SCRIPT}\n"
+    );
+    let (_dir, args) = with_inputs(&[
+        ("anomalies.csv", register.as_bytes()),
+        ("outages.csv", outages.as_bytes()),
+    ]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (code, html, err) = report(&[&args[..], &["--format", "html"]].concat());
     assert_eq!(code, 0, "{err}");
@@ -253,6 +366,7 @@ fn every_text_from_the_inputs_is_escaped() {
     assert!(!md.contains(SCRIPT), "raw script in Markdown");
     assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{md}");
     assert!(md.contains("AR-2 \\*bold\\* \\| pipe"), "{md}");
+    assert!(md.contains("| Link \\*x\\* \\| y | unplanned |"), "{md}");
     assert!(md.contains("\\[link\\](http://x) \\_u\\_"), "{md}");
 }
 
@@ -307,6 +421,24 @@ fn as_flown_rows_must_join_the_plans() {
             "TMP/asflown.csv:2:10: error: activity `A99` is not in plan `ATV5-W41`",
             "TMP/asflown.csv:3:2: error: activity `A01` is in several plans (ATV5-W40, ATV5-W41, ATV5-W42, ATV5-W43, ATV5-W44): give the plan in a `plan` column",
             "TMP/asflown.csv:5:10: error: plan `ATV5-W99` is not among the plans read",
+        ],
+    );
+}
+
+#[test]
+fn malformed_outage_rows_are_located_and_nothing_is_written() {
+    let log = "System,Start (UTC),End (UTC),Kind,Comment\n\
+               Artemis link,2014-10-04 03:12,2014-10-04 03:17,unplanned,fine\n\
+               TDRS link,2014-10-17 19:32,2014-10-17 19:20,unplanned,ends first\n\
+               SCOOP chain,2014-10-08 13:00,2014-10-08 13:30,maybe,\n\
+               ,2014-10-08 13:00,soon,planned,\n";
+    assert_fails_located(
+        &[("outages.csv", log.as_bytes())],
+        &[
+            "TMP/outages.csv:3:28: error: the outage ends 2014/290 19:20 before it starts (2014/290 19:32)",
+            "TMP/outages.csv:4:47: error: unknown outage kind `maybe`: the kinds are `planned` or `unplanned`",
+            "TMP/outages.csv:5:1: error: the system is empty",
+            "TMP/outages.csv:5:19: error: end: `soon` is not a time",
         ],
     );
 }

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 #[command(after_help = "Examples:\n  \
 opsplan report monthly --month 2014-10 examples/atv5-2014-10 -o mor-2014-10.html\n  \
 opsplan report monthly --month 2014-10 examples/atv5-2014-10 --format md\n  \
-opsplan report monthly --month 2014-10 --plans plans/ --as-flown as-flown.csv --anomalies anomalies.xlsx --cdm cdm/\n\n\
+opsplan report monthly --month 2014-10 --plans plans/ --as-flown as-flown.csv --anomalies anomalies.xlsx --cdm cdm/ --outages outages.csv\n\n\
 PATHS: a folder holding monthly.yaml (the manifest), the manifest itself, or plan inputs \
 (files, folders, opsplan.yaml). Flags take the place of the manifest's entries. \
 docs/monthly.md documents the inputs, the manifest and every metric.\n\
@@ -41,6 +41,10 @@ pub struct MonthlyArgs {
     /// Earlier months' KPI values (CSV or XLSX: month, kpi, value).
     #[arg(long, value_name = "FILE")]
     pub kpi_history: Option<PathBuf>,
+    /// The outage log of the ground systems (CSV or XLSX: system, start, end, kind
+    /// planned/unplanned, comment).
+    #[arg(long, value_name = "FILE")]
+    pub outages: Option<PathBuf>,
     /// The requirement exports of the previous month's baseline.
     #[arg(long, value_name = "FILE")]
     pub previous_requirements: Vec<PathBuf>,
@@ -61,6 +65,7 @@ pub fn run(args: &MonthlyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         changes: args.changes.clone(),
         cdm: args.cdm.clone(),
         kpi_history: args.kpi_history.clone(),
+        outages: args.outages.clone(),
         previous_requirements: args.previous_requirements.clone(),
         tolerance: args.tolerance.clone(),
     };

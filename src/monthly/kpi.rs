@@ -107,6 +107,17 @@ pub const KPIS: &[KpiDef] = &[
         },
         definition: "median, over the conjunction events decided in the month, of the hours from the event's first CDM to the end of its decision activity",
     },
+    KpiDef {
+        id: "availability",
+        name: "Availability (lowest system)",
+        unit: "%",
+        higher_is_better: true,
+        default: Target {
+            target: 99.5,
+            amber: 99.0,
+        },
+        definition: "the lowest, over the systems of the outage log, of 1 − unplanned outage time in the month / the month's length (planned outages excluded)",
+    },
 ];
 
 pub fn def(id: &str) -> Option<&'static KpiDef> {

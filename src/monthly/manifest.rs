@@ -138,6 +138,9 @@ pub struct Manifest {
     /// CDM files or folders (`*.cdm`, `*.kvn`, `*.txt`).
     pub cdm: OneOrMany,
     pub kpi_history: Option<String>,
+    /// The outage log of the ground systems (CSV or workbook) and its sheet.
+    pub outages: Option<String>,
+    pub outages_sheet: Option<String>,
     /// The requirement exports of the previous month's baseline.
     pub previous_requirements: OneOrMany,
     /// An activity started on time when within this of its planned start (default 5m).

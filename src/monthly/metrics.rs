@@ -46,6 +46,8 @@ pub struct Planned {
     pub critical: bool,
     pub start: Time,
     pub end: Time,
+    /// The procedure it runs: id and version (empty when the procedure has none).
+    pub procedure: Option<(String, String)>,
 }
 
 /// The plans of a model, with the error and warning counts of their files, and every
@@ -94,10 +96,96 @@ pub fn from_model(
                 critical: a.ast.critical.is_some(),
                 start: iv.start,
                 end: iv.end,
+                procedure: a
+                    .procedure
+                    .and_then(|pi| model.procedures.get(pi))
+                    .map(|pr| (pr.id().to_string(), pr.version().unwrap_or("").to_string())),
             });
         }
     }
     (plans, acts, unresolved)
+}
+
+/// A `waive` declaration of a plan and what the checks made of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaiverInfo {
+    pub plan: String,
+    pub rule: String,
+    pub activities: Vec<String>,
+    /// The approval reference (a change request, an IMMT decision).
+    pub reference: String,
+    /// `plans/atv5-week44.plan:27`
+    pub location: String,
+    /// The violations it covers (F004 findings), by their messages.
+    pub covered: Vec<String>,
+    /// Reported as unused (F005).
+    pub unused: bool,
+}
+
+/// The flight-rule side of the month's plans: waivers and violations.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FlightRuleFindings {
+    /// In plan order, then source order.
+    pub waivers: Vec<WaiverInfo>,
+    /// Flight-rule violations (F001) by plan id (an empty id: outside any plan's file).
+    pub violations: BTreeMap<String, usize>,
+}
+
+/// Waivers and flight-rule findings of a checked model. `location` names a span
+/// (`file:line`).
+pub fn flight_rules_of(
+    model: &Model,
+    diagnostics: &[crate::diag::Diagnostic],
+    location: &dyn Fn(crate::source::Span) -> String,
+) -> FlightRuleFindings {
+    use crate::diag::Code;
+    let mut out = FlightRuleFindings::default();
+    for p in &model.plans {
+        for w in &p.waivers {
+            let same =
+                |l: &crate::diag::Label| l.span.file == w.span.file && l.span.start == w.span.start;
+            let covered = diagnostics
+                .iter()
+                .filter(|d| d.code == Code::WaivedViolation && d.secondary.iter().any(same))
+                .map(|d| d.message.clone())
+                .collect();
+            out.waivers.push(WaiverInfo {
+                plan: p.id.value.clone(),
+                rule: w.rule.value.clone(),
+                activities: w.activities.iter().map(|a| a.value.clone()).collect(),
+                reference: w.reference.value.clone(),
+                location: location(w.span),
+                covered,
+                unused: diagnostics
+                    .iter()
+                    .any(|d| d.code == Code::UnusedWaiver && same(&d.primary)),
+            });
+        }
+    }
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.code == Code::FlightRuleViolated)
+    {
+        let plan = model
+            .plans
+            .iter()
+            .find(|p| p.file == d.primary.span.file)
+            .map(|p| p.id.value.clone())
+            .unwrap_or_default();
+        *out.violations.entry(plan).or_default() += 1;
+    }
+    out
+}
+
+/// A procedure run by activities of the month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcedureUse {
+    pub id: String,
+    pub version: String,
+    /// Activities of the month that run it (planned in the month).
+    pub planned: usize,
+    /// Of those, the ones that ran (done or partial).
+    pub ran: usize,
 }
 
 /// Requirement coverage: now and against the previous month's baseline.
@@ -135,6 +223,7 @@ pub struct Inputs<'a> {
     pub anomalies: Option<&'a [Anomaly]>,
     pub changes: Option<&'a [ChangeRequest]>,
     pub cdms: Option<&'a [Cdm]>,
+    pub outages: Option<&'a [super::outages::Outage]>,
     pub coverage: Option<(&'a CoverageCounts, Option<&'a CoverageCounts>)>,
     pub history: Option<&'a History>,
     pub tolerance: Dur,
@@ -336,6 +425,10 @@ pub struct Metrics {
     pub planning: Planning,
     pub anomalies: Option<Anomalies>,
     pub collision: Option<Collision>,
+    /// Per system named in the outage log, by name.
+    pub availability: Option<Vec<super::outages::SystemAvailability>>,
+    /// Procedures of the month's activities, by id then version.
+    pub procedures: Vec<ProcedureUse>,
     pub kpis: Vec<KpiValue>,
     pub rag: Rag,
     /// Why the status is what it is, worst first.
@@ -664,6 +757,35 @@ pub fn compute(inp: &Inputs) -> (Metrics, Vec<Problem>) {
         }
     });
 
+    // --- availability
+    let availability = inp
+        .outages
+        .map(|log| super::outages::availability(month, log));
+
+    // --- procedures run by the month's activities
+    let mut procs: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
+    for r in &results {
+        if let Some(p) = &inp.activities[r.activity].procedure {
+            let e = procs.entry(p.clone()).or_default();
+            e.0 += 1;
+            if matches!(
+                r.outcome,
+                Outcome::OnTime | Outcome::Late | Outcome::Partial
+            ) {
+                e.1 += 1;
+            }
+        }
+    }
+    let procedures = procs
+        .into_iter()
+        .map(|((id, version), (planned, ran))| ProcedureUse {
+            id,
+            version,
+            planned,
+            ran,
+        })
+        .collect();
+
     // --- KPIs
     let pct = |n: usize, d: usize| (d > 0).then(|| 100.0 * n as f64 / d as f64);
     let values: BTreeMap<&str, Option<f64>> = BTreeMap::from([
@@ -691,6 +813,14 @@ pub fn compute(inp: &Inputs) -> (Metrics, Vec<Problem>) {
                 .as_ref()
                 .and_then(|c| c.median_decision)
                 .map(|s| s as f64 / 3600.0),
+        ),
+        (
+            "availability",
+            availability.as_ref().and_then(|v| {
+                v.iter()
+                    .map(super::outages::SystemAvailability::availability)
+                    .reduce(f64::min)
+            }),
         ),
     ]);
     let kpis: Vec<KpiValue> = KPIS
@@ -735,13 +865,13 @@ pub fn compute(inp: &Inputs) -> (Metrics, Vec<Problem>) {
                     "KPI {} is {}: {} against a target of {}{}",
                     k.def.name,
                     s.as_str(),
-                    show_value(v, k.def.unit),
+                    show_kpi(k.def, v),
                     if k.def.higher_is_better {
                         "≥ "
                     } else {
                         "≤ "
                     },
-                    show_value(k.target.target, k.def.unit)
+                    show_kpi(k.def, k.target.target)
                 ),
             ));
         }
@@ -818,12 +948,24 @@ pub fn compute(inp: &Inputs) -> (Metrics, Vec<Problem>) {
             planning,
             anomalies,
             collision,
+            availability,
+            procedures,
             kpis,
             rag,
             reasons,
         },
         problems,
     )
+}
+
+/// A KPI's value: [`show_value`], with two decimals for availability (99.46 % must not
+/// read as the 99.5 % target).
+pub fn show_kpi(def: &KpiDef, v: f64) -> String {
+    if def.id == "availability" && v.is_finite() {
+        format!("{:.2} %", (v * 100.0).round() / 100.0)
+    } else {
+        show_value(v, def.unit)
+    }
 }
 
 /// `97.5 %`, `3`, `6.2 h`

@@ -14,6 +14,7 @@ pub mod changes;
 pub mod kpi;
 pub mod manifest;
 pub mod metrics;
+pub mod outages;
 pub mod table;
 
 use crate::time::{Dur, Notation, Time};

@@ -486,6 +486,7 @@ fn act(plan: &str, id: &str, start: &str, kind: &str) -> Planned {
         critical: false,
         start: s,
         end: Time(s.0 + 1800),
+        procedure: None,
     }
 }
 
@@ -512,6 +513,7 @@ fn compute(acts: &[Planned], log: &[asflown::Flown]) -> (metrics::Metrics, Vec<P
         anomalies: None,
         changes: None,
         cdms: None,
+        outages: None,
         coverage: None,
         history: None,
         tolerance: Dur::minutes(5),

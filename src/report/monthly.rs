@@ -5,7 +5,7 @@
 
 use super::{Provenance, ReportError, ReportFormat, Templates};
 use crate::monthly::kpi::Rag;
-use crate::monthly::metrics::{self, show_value, Outcome, AGE_BUCKETS};
+use crate::monthly::metrics::{self, show_kpi, Outcome, AGE_BUCKETS};
 use crate::monthly::{fixed1, show_date, show_dur, show_pc, show_time};
 use crate::time::Time;
 use crate::workspace::monthly::Loaded;
@@ -32,6 +32,8 @@ pub struct MonthlyView {
     pub planning: Planning,
     pub anomalies: Option<Anomalies>,
     pub collision: Option<Collision>,
+    pub availability: Option<Availability>,
+    pub procedures: Procedures,
     pub requirements: Option<Requirements>,
     /// Sections left out and why; data notes.
     pub notes: Vec<String>,
@@ -259,6 +261,76 @@ pub struct EventRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct Availability {
+    pub source: String,
+    /// `≥ 99.5 %`
+    pub target: String,
+    /// `≥ 99.0 %`
+    pub amber: String,
+    /// `31 d, 744 h`
+    pub month_length: String,
+    pub systems: Vec<SystemRow>,
+    pub outages: Vec<OutageRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SystemRow {
+    pub system: String,
+    pub unplanned_outages: usize,
+    pub planned_outages: usize,
+    /// `1 h 05 min`
+    pub unplanned_time: String,
+    pub planned_time: String,
+    /// Excluding planned outages: `99.87 %`
+    pub availability: String,
+    /// Including planned outages.
+    pub availability_all: String,
+    /// green, amber or red (availability against the target)
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutageRow {
+    pub system: String,
+    pub kind: String,
+    pub start: String,
+    pub end: String,
+    /// In the month (clipped).
+    pub duration: String,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Procedures {
+    pub procedures: Vec<ProcedureRow>,
+    pub waivers: Vec<WaiverRow>,
+    pub waived_violations: usize,
+    pub unused_waivers: usize,
+    /// Flight-rule violations (F001) found by the checks in the month's plans.
+    pub violations: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcedureRow {
+    pub id: String,
+    pub version: String,
+    pub planned: usize,
+    pub ran: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverRow {
+    pub plan: String,
+    pub rule: String,
+    pub activities: String,
+    pub reference: String,
+    pub location: String,
+    pub covered: Vec<String>,
+    /// used or unused
+    pub state: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct Requirements {
     pub sources: Vec<String>,
     pub coverage: String,
@@ -330,6 +402,16 @@ pub fn render(
             },
         ),
     }
+}
+
+/// `99.87 %`: two decimals, as availability is read (one decimal would show 99.9 % for
+/// 99.86 %).
+fn pct2(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let r = (x * 100.0).round() / 100.0;
+    format!("{r:.2} %")
 }
 
 fn pct(n: usize, d: usize) -> String {
@@ -650,6 +732,118 @@ pub fn view(l: &Loaded) -> MonthlyView {
         }
     });
 
+    // --- availability
+    let month_s = month.end().0 - month.start().0;
+    let availability = l
+        .outages
+        .as_ref()
+        .zip(m.availability.as_ref())
+        .map(|(o, systems)| {
+            let target = m
+                .kpis
+                .iter()
+                .find(|k| k.def.id == "availability")
+                .map(|k| (k.def, k.target));
+            let status = |v: f64| {
+                target
+                    .map(|(d, t)| crate::monthly::kpi::status(d, t, v).as_str())
+                    .unwrap_or("n/a")
+                    .to_string()
+            };
+            let count = |s: &crate::monthly::outages::SystemAvailability, k| {
+                s.outages.iter().filter(|&&i| o.value[i].kind == k).count()
+            };
+            use crate::monthly::outages::OutageKind;
+            let mut outages: Vec<OutageRow> = systems
+                .iter()
+                .flat_map(|s| s.outages.iter())
+                .map(|&i| {
+                    let x = &o.value[i];
+                    let clipped = x.end.0.min(month.end().0) - x.start.0.max(month.start().0);
+                    OutageRow {
+                        system: x.system.clone(),
+                        kind: x.kind.as_str().into(),
+                        start: show_time(x.start),
+                        end: show_time(x.end),
+                        duration: show_dur(crate::time::Dur(clipped.max(0))),
+                        comment: x.comment.clone(),
+                    }
+                })
+                .collect();
+            outages.sort_by(|a, b| {
+                (&a.start, &a.system, &a.end, &a.kind).cmp(&(&b.start, &b.system, &b.end, &b.kind))
+            });
+            Availability {
+                source: o.path.clone(),
+                target: target
+                    .map(|(_, t)| format!("≥ {}", pct2(t.target)))
+                    .unwrap_or_default(),
+                amber: target
+                    .map(|(_, t)| format!("≥ {}", pct2(t.amber)))
+                    .unwrap_or_default(),
+                month_length: format!("{} d, {} h", month.days(), month_s / 3600),
+                systems: systems
+                    .iter()
+                    .map(|s| SystemRow {
+                        system: s.system.clone(),
+                        unplanned_outages: count(s, OutageKind::Unplanned),
+                        planned_outages: count(s, OutageKind::Planned),
+                        unplanned_time: show_dur(crate::time::Dur(s.unplanned_s)),
+                        planned_time: show_dur(crate::time::Dur(s.planned_s)),
+                        availability: pct2(s.availability()),
+                        availability_all: pct2(s.availability_all()),
+                        status: status(s.availability()),
+                    })
+                    .collect(),
+                outages,
+            }
+        });
+
+    // --- procedures and flight rules
+    let month_plans: std::collections::BTreeSet<&str> = m
+        .planning
+        .plans
+        .iter()
+        .map(|&i| l.plans[i].id.as_str())
+        .collect();
+    let waivers: Vec<WaiverRow> = l
+        .flight_rules
+        .waivers
+        .iter()
+        .filter(|w| month_plans.contains(w.plan.as_str()))
+        .map(|w| WaiverRow {
+            plan: w.plan.clone(),
+            rule: w.rule.clone(),
+            activities: w.activities.join(", "),
+            reference: w.reference.clone(),
+            location: w.location.clone(),
+            covered: w.covered.clone(),
+            state: if w.unused { "unused" } else { "used" }.into(),
+        })
+        .collect();
+    let procedures = Procedures {
+        procedures: m
+            .procedures
+            .iter()
+            .map(|p| ProcedureRow {
+                id: p.id.clone(),
+                version: p.version.clone(),
+                planned: p.planned,
+                ran: p.ran,
+            })
+            .collect(),
+        waived_violations: waivers.iter().map(|w| w.covered.len()).sum(),
+        unused_waivers: waivers.iter().filter(|w| w.state == "unused").count(),
+        waivers,
+        violations: l
+            .flight_rules
+            .violations
+            .iter()
+            .filter(|(p, _)| month_plans.contains(p.as_str()))
+            .map(|(_, n)| n)
+            .sum(),
+    };
+
     // --- requirements
     let requirements = l.coverage.as_ref().map(|now| {
         let prev = l.previous_coverage.as_ref();
@@ -698,23 +892,20 @@ pub fn view(l: &Loaded) -> MonthlyView {
             name: k.def.name.into(),
             value: k
                 .value
-                .map(|v| show_value(v, k.def.unit))
+                .map(|v| show_kpi(k.def, v))
                 .unwrap_or_else(|| "n/a".into()),
             target: format!(
                 "{} {}",
                 if k.def.higher_is_better { "≥" } else { "≤" },
-                show_value(k.target.target, k.def.unit)
+                show_kpi(k.def, k.target.target)
             ),
             amber: format!(
                 "{} {}",
                 if k.def.higher_is_better { "≥" } else { "≤" },
-                show_value(k.target.amber, k.def.unit)
+                show_kpi(k.def, k.target.amber)
             ),
             status: k.status.map_or("n/a", Rag::as_str).into(),
-            previous: k
-                .previous
-                .map(|v| show_value(v, k.def.unit))
-                .unwrap_or_default(),
+            previous: k.previous.map(|v| show_kpi(k.def, v)).unwrap_or_default(),
             delta: k
                 .value
                 .zip(k.previous)
@@ -741,6 +932,9 @@ pub fn view(l: &Loaded) -> MonthlyView {
     } else if l.previous_coverage.is_none() {
         notes.push("No previous baseline of the requirements was given (`previous_requirements:` or --previous-requirements): coverage is shown without its change.".to_string());
     }
+    if l.outages.is_none() {
+        notes.push("No outage log was given (`outages:` in monthly.yaml or --outages): the availability section and the availability KPI are left out.".to_string());
+    }
     if l.history.is_none() {
         notes.push("No KPI history was given (`kpi_history:` or --kpi-history): KPIs are shown without trends.".to_string());
     }
@@ -762,7 +956,36 @@ pub fn view(l: &Loaded) -> MonthlyView {
         ));
     }
 
-    let highlights = highlights(l, &ops, &anomalies, &collision, &requirements);
+    let mut highlights = highlights(l, &ops, &anomalies, &collision, &requirements);
+    if let Some(a) = &availability {
+        if let Some(low) = m.availability.as_ref().and_then(|v| {
+            v.iter()
+                .min_by(|x, y| x.availability().total_cmp(&y.availability()))
+        }) {
+            highlights.push(format!(
+                "Availability: lowest {} ({}, target {}) over {} system{}; {} outage{} in the month.",
+                pct2(low.availability()),
+                low.system,
+                a.target,
+                a.systems.len(),
+                if a.systems.len() == 1 { "" } else { "s" },
+                a.outages.len(),
+                if a.outages.len() == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    if !procedures.waivers.is_empty() || procedures.violations > 0 {
+        highlights.push(format!(
+            "Flight rules: {} waiver{} ({} violation{} covered, {} unused), {} violation{} not waived.",
+            procedures.waivers.len(),
+            if procedures.waivers.len() == 1 { "" } else { "s" },
+            procedures.waived_violations,
+            if procedures.waived_violations == 1 { "" } else { "s" },
+            procedures.unused_waivers,
+            procedures.violations,
+            if procedures.violations == 1 { "" } else { "s" }
+        ));
+    }
     let reference = l
         .manifest
         .reference
@@ -803,6 +1026,8 @@ pub fn view(l: &Loaded) -> MonthlyView {
         planning,
         anomalies,
         collision,
+        availability,
+        procedures,
         requirements,
         notes,
         warnings: l.warnings.clone(),
@@ -1280,7 +1505,7 @@ fn spark(k: &metrics::KpiValue) -> Svg {
         title: k
             .series
             .iter()
-            .map(|(m, v)| format!("{m}: {}", show_value(*v, k.def.unit)))
+            .map(|(m, v)| format!("{m}: {}", show_kpi(k.def, *v)))
             .collect::<Vec<_>>()
             .join(", "),
     });

@@ -12,7 +12,10 @@ use crate::monthly::cdm::{Cdm, Screening};
 use crate::monthly::changes::ChangeRequest;
 use crate::monthly::kpi::History;
 use crate::monthly::manifest::{self, Manifest, MANIFEST_FILE};
-use crate::monthly::metrics::{self, CoverageCounts, Metrics, PlanInfo, Planned};
+use crate::monthly::metrics::{
+    self, CoverageCounts, FlightRuleFindings, Metrics, PlanInfo, Planned,
+};
+use crate::monthly::outages::Outage;
 use crate::monthly::table::{self, Table};
 use crate::monthly::{Loc, Month, Problem};
 use crate::time::Dur;
@@ -30,6 +33,7 @@ pub struct Request {
     pub changes: Option<PathBuf>,
     pub cdm: Vec<PathBuf>,
     pub kpi_history: Option<PathBuf>,
+    pub outages: Option<PathBuf>,
     pub previous_requirements: Vec<PathBuf>,
     pub tolerance: Option<String>,
 }
@@ -58,6 +62,9 @@ pub struct Loaded {
     pub cdms: Option<Vec<Cdm>>,
     pub cdm_files: Vec<String>,
     pub history: Option<Named<History>>,
+    pub outages: Option<Named<Vec<Outage>>>,
+    /// Waivers and flight-rule violations of the plans.
+    pub flight_rules: FlightRuleFindings,
     pub coverage: Option<CoverageCounts>,
     pub previous_coverage: Option<CoverageCounts>,
     pub requirement_files: Vec<String>,
@@ -279,6 +286,19 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         Named { path, value: v }
     });
 
+    let outages = named_table(
+        pick(&req.outages, &manifest.outages),
+        manifest.outages_sheet.as_deref(),
+        &mut errs,
+        &mut warnings,
+        &mut files,
+    )
+    .map(|(path, t)| {
+        let (v, probs) = crate::monthly::outages::read(&t);
+        report(&path, probs, &mut errs, &mut warnings);
+        Named { path, value: v }
+    });
+
     // --- CDMs
     let cdm_roots: Vec<PathBuf> = if req.cdm.is_empty() {
         manifest.cdm.to_vec().iter().map(|p| rel(p)).collect()
@@ -384,9 +404,12 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         errs.extend(warnings);
         return Err(errs);
     }
+    // Errors and warnings per plan file (notes, such as waived violations, are shown in
+    // the procedures and flight rules section instead).
     let findings: Vec<(crate::source::FileId, bool)> = run
         .diagnostics
         .iter()
+        .filter(|d| d.severity != crate::diag::Severity::Note)
         .map(|d| {
             (
                 d.primary.span.file,
@@ -395,6 +418,10 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         })
         .collect();
     let (plans, activities, unresolved) = metrics::from_model(&run.model, &findings);
+    let flight_rules = metrics::flight_rules_of(&run.model, &run.diagnostics, &|span| {
+        let lc = run.sources.line_col(span.file, span.start as usize);
+        format!("{}:{}", show(run.sources.path(span.file)), lc.line)
+    });
     let mut run_files: Vec<PathBuf> = run
         .sources
         .ids()
@@ -409,6 +436,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         anomalies: anomalies.as_ref().map(|a| &a.value[..]),
         changes: changes.as_ref().map(|c| &c.value[..]),
         cdms: cdms.as_deref(),
+        outages: outages.as_ref().map(|o| &o.value[..]),
         coverage: coverage.as_ref().map(|c| (c, previous_coverage.as_ref())),
         history: history.as_ref().map(|h| &h.value),
         tolerance,
@@ -445,6 +473,8 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         cdms,
         cdm_files,
         history,
+        outages,
+        flight_rules,
         coverage,
         previous_coverage,
         requirement_files,
