@@ -78,6 +78,14 @@ docs/tracing.md explains them and the `requirements:` section of opsplan.yaml.\n
 Exit codes: 0 no trace defect, 1 trace defects (uncovered, suspect, dangling, withdrawn, \
 duplicate, ambiguous), 2 usage or input failure (an unreadable export or plan).")]
     Trace(TraceArgs),
+    /// What changed between two issues of a plan: activities added, removed, moved,
+    /// re-assigned, relations re-timed, procedure versions, flight-rule verdicts.
+    #[command(after_help = "Examples:\n  \
+opsplan diff issue3/ issue4/                    two mission folders (or opsplan.yaml)\n  \
+opsplan diff old.plan new.plan --format json\n\n\
+Each side is read and checked as `opsplan check` would; activities are matched by id.\n\
+Exit codes (as diff(1)): 0 no difference, 1 differences, 2 usage or input failure.")]
+    Diff(DiffArgs),
     /// Reports people read: the consistency report, the traceability report, the monthly
     /// operations report (HTML, Markdown or JSON).
     #[command(
@@ -193,6 +201,16 @@ pub enum TraceFormat {
 }
 
 #[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// The older issue: a plan file, a folder or an opsplan.yaml.
+    pub old: PathBuf,
+    /// The newer issue.
+    pub new: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(clap::Args, Debug)]
 pub struct ReqsListArgs {
     /// Export files or folders.
     #[arg(required = true)]
@@ -267,6 +285,7 @@ pub fn main() -> ExitCode {
         Command::Reqs(ReqsCommand::Diff(args)) => reqs_diff(&args, &mut stdout),
         Command::Trace(args) => trace(&args, &mut stdout),
         Command::Report(command) => report::run(&command, &mut stdout),
+        Command::Diff(args) => plan_diff(&args, &mut stdout),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -327,6 +346,30 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     // delay the exit (a few percent of a 100,000-activity check).
     std::mem::forget(run);
     Ok(code)
+}
+
+fn plan_diff(args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+    let load = |p: &PathBuf| workspace::check_paths(std::slice::from_ref(p));
+    let (old, new) = match (load(&args.old), load(&args.new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("opsplan: error: {e}");
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    for (side, run) in [(&args.old, &old), (&args.new, &new)] {
+        if run.model.plans.is_empty() {
+            eprintln!("opsplan: error: {}: holds no plan", side.display());
+            return Ok(EXIT_FAILURE);
+        }
+    }
+    let d = workspace::plan_diff::diff(&old, &new);
+    match args.format {
+        Format::Text => out.write_all(output::plan_diff::text(&d).as_bytes())?,
+        Format::Json => out.write_all(output::plan_diff::json(&d).as_bytes())?,
+    }
+    out.flush()?;
+    Ok(if d.is_empty() { EXIT_OK } else { EXIT_FINDINGS })
 }
 
 /// The exit code of a check run: 2 an input could not be used, 1 findings at error

@@ -3,6 +3,7 @@
 pub mod github;
 pub mod json;
 pub mod junit;
+pub mod plan_diff;
 pub mod reqs;
 pub mod reqs_diff;
 pub mod sarif;

@@ -6,6 +6,7 @@
 
 mod config;
 pub mod monthly;
+pub mod plan_diff;
 pub mod requirements;
 pub mod windows_csv;
 

@@ -1,0 +1,129 @@
+//! `opsplan diff OLD NEW`: what changed between two issues of a plan, as text for the
+//! change request and JSON for tools.
+
+use crate::workspace::plan_diff::PlanDiff;
+use std::fmt::Write;
+
+/// The text a change request can quote: a section per kind of change, then the summary.
+pub fn text(d: &PlanDiff) -> String {
+    let mut out = String::new();
+    for p in &d.plans {
+        let issue = |i: &Option<String>| i.as_deref().map_or("?".to_string(), str::to_string);
+        let _ = writeln!(
+            out,
+            "{} issue {} → issue {}  ({} → {})",
+            p.id,
+            issue(&p.old_issue),
+            issue(&p.new_issue),
+            p.old_file,
+            p.new_file
+        );
+        let section = |out: &mut String, title: &str, lines: Vec<String>| {
+            if lines.is_empty() {
+                return;
+            }
+            let _ = writeln!(out, "{title} ({}):", lines.len());
+            for l in lines {
+                let _ = writeln!(out, "  {l}");
+            }
+        };
+        let act = |a: &crate::workspace::plan_diff::ActivityRef| {
+            let mut s = a.id.clone();
+            if let Some(t) = &a.title {
+                s.push_str(&format!(" \"{t}\""));
+            }
+            s.push_str(&format!(" {}", a.when));
+            if !a.roles.is_empty() {
+                s.push_str(&format!(" by {}", a.roles.join(", ")));
+            }
+            s
+        };
+        section(&mut out, "added", p.added.iter().map(act).collect());
+        section(&mut out, "removed", p.removed.iter().map(act).collect());
+        section(
+            &mut out,
+            "moved",
+            p.moved
+                .iter()
+                .map(|m| {
+                    let mut s = format!("{} {}: {} → {}", m.id, m.shift, m.old, m.new);
+                    if let Some(dc) = &m.duration_change {
+                        s.push_str(&format!(" (duration {dc})"));
+                    }
+                    s
+                })
+                .collect(),
+        );
+        section(
+            &mut out,
+            "re-assigned",
+            p.reassigned
+                .iter()
+                .map(|r| format!("{}: {} → {}", r.id, roles(&r.old), roles(&r.new)))
+                .collect(),
+        );
+        section(
+            &mut out,
+            "relations",
+            p.relations
+                .iter()
+                .map(|c| format!("{}: {} → {}", c.id, or_none(&c.old), or_none(&c.new)))
+                .collect(),
+        );
+        section(
+            &mut out,
+            "procedures",
+            p.procedures
+                .iter()
+                .map(|c| format!("{}: {} → {}", c.id, or_none(&c.old), or_none(&c.new)))
+                .collect(),
+        );
+    }
+    for id in &d.plans_added {
+        let _ = writeln!(out, "plan added: {id}");
+    }
+    for id in &d.plans_removed {
+        let _ = writeln!(out, "plan removed: {id}");
+    }
+    if !d.flight_rules.is_empty() {
+        let _ = writeln!(out, "flight rules ({}):", d.flight_rules.len());
+        for r in &d.flight_rules {
+            let _ = writeln!(out, "  {}: {} → {}", r.rule, r.old, r.new);
+        }
+    }
+    let _ = writeln!(out, "summary: {}", d.summary);
+    out
+}
+
+fn roles(r: &[String]) -> String {
+    if r.is_empty() {
+        "(no role)".into()
+    } else {
+        r.join(", ")
+    }
+}
+
+fn or_none(s: &str) -> &str {
+    if s.is_empty() {
+        "(none)"
+    } else {
+        s
+    }
+}
+
+/// The diff as JSON (format version 1).
+pub fn json(d: &PlanDiff) -> String {
+    #[derive(serde::Serialize)]
+    struct Doc<'a> {
+        version: u32,
+        #[serde(flatten)]
+        diff: &'a PlanDiff,
+    }
+    let mut s = serde_json::to_string_pretty(&Doc {
+        version: 1,
+        diff: d,
+    })
+    .unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}

@@ -1,0 +1,394 @@
+//! What changed between two issues of a plan (`opsplan diff OLD NEW`): activities added,
+//! removed, moved (by how much), re-assigned, relations re-timed, procedure versions
+//! changed, flight-rule verdicts changed, and the overall verdict.
+//!
+//! Both sides are checked runs; activities are matched by id (hash maps, linear), plans by
+//! id (or the one plan of each side when each has one). Everything is listed in the new
+//! plan's order, then the old plan's for removals, so the output is deterministic.
+
+use super::Run;
+use crate::diag::Code;
+use crate::model::PlanModel;
+use crate::time::Dur;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanDiff {
+    pub plans: Vec<PlanChanges>,
+    /// Plan ids only in the new side / only in the old side.
+    pub plans_added: Vec<String>,
+    pub plans_removed: Vec<String>,
+    /// `pass`, `pass with waivers`, `fail` of each side.
+    pub old_verdict: &'static str,
+    pub new_verdict: &'static str,
+    pub flight_rules: Vec<RuleChange>,
+    pub summary: String,
+}
+
+impl PlanDiff {
+    pub fn is_empty(&self) -> bool {
+        self.plans_added.is_empty()
+            && self.plans_removed.is_empty()
+            && self.flight_rules.is_empty()
+            && self.old_verdict == self.new_verdict
+            && self.plans.iter().all(PlanChanges::is_empty)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanChanges {
+    pub id: String,
+    pub old_issue: Option<String>,
+    pub new_issue: Option<String>,
+    pub old_file: String,
+    pub new_file: String,
+    pub added: Vec<ActivityRef>,
+    pub removed: Vec<ActivityRef>,
+    pub moved: Vec<Moved>,
+    pub reassigned: Vec<Reassigned>,
+    pub relations: Vec<Changed>,
+    pub procedures: Vec<Changed>,
+}
+
+impl PlanChanges {
+    pub fn is_empty(&self) -> bool {
+        self.old_issue == self.new_issue
+            && self.added.is_empty()
+            && self.removed.is_empty()
+            && self.moved.is_empty()
+            && self.reassigned.is_empty()
+            && self.relations.is_empty()
+            && self.procedures.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityRef {
+    pub id: String,
+    pub title: Option<String>,
+    /// `2014/275 14:05 .. 2014/275 14:25`, or `unknown`.
+    pub when: String,
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Moved {
+    pub id: String,
+    pub old: String,
+    pub new: String,
+    /// New start − old start (`+30m`, `-1h`, `0s`).
+    pub shift: String,
+    pub shift_seconds: i64,
+    /// New duration − old duration, when it changed.
+    pub duration_change: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reassigned {
+    pub id: String,
+    pub old: Vec<String>,
+    pub new: Vec<String>,
+}
+
+/// A text that changed on one activity (its relations, its procedure reference).
+#[derive(Debug, Clone, Serialize)]
+pub struct Changed {
+    pub id: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// A flight rule whose verdict differs between the issues.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleChange {
+    pub rule: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// Compares two checked runs.
+pub fn diff(old: &Run, new: &Run) -> PlanDiff {
+    let mut plans = Vec::new();
+    let mut plans_added = Vec::new();
+    let mut plans_removed = Vec::new();
+    let (op, np) = (&old.model.plans, &new.model.plans);
+    if op.len() == 1 && np.len() == 1 {
+        plans.push(compare(old, &op[0], new, &np[0]));
+    } else {
+        let old_by_id: BTreeMap<&str, &PlanModel> =
+            op.iter().map(|p| (p.id.value.as_str(), p)).collect();
+        for p in np {
+            match old_by_id.get(p.id.value.as_str()) {
+                Some(o) => plans.push(compare(old, o, new, p)),
+                None => plans_added.push(p.id.value.clone()),
+            }
+        }
+        let new_ids: std::collections::BTreeSet<&str> =
+            np.iter().map(|p| p.id.value.as_str()).collect();
+        plans_removed = op
+            .iter()
+            .filter(|p| !new_ids.contains(p.id.value.as_str()))
+            .map(|p| p.id.value.clone())
+            .collect();
+    }
+    let (ov, nv) = (rule_verdicts(old), rule_verdicts(new));
+    let mut rules: std::collections::BTreeSet<&String> = ov.keys().collect();
+    rules.extend(nv.keys());
+    let flight_rules: Vec<RuleChange> = rules
+        .into_iter()
+        .filter_map(|r| {
+            let o = ov.get(r).map_or("met".to_string(), Verdicts::text);
+            let n = nv.get(r).map_or("met".to_string(), Verdicts::text);
+            (o != n).then(|| RuleChange {
+                rule: r.clone(),
+                old: o,
+                new: n,
+            })
+        })
+        .collect();
+    let mut d = PlanDiff {
+        plans,
+        plans_added,
+        plans_removed,
+        old_verdict: old.verdict().as_str(),
+        new_verdict: new.verdict().as_str(),
+        flight_rules,
+        summary: String::new(),
+    };
+    d.summary = summary(&d);
+    d
+}
+
+fn compare(old_run: &Run, old: &PlanModel, new_run: &Run, new: &PlanModel) -> PlanChanges {
+    let mut c = PlanChanges {
+        id: new.id.value.clone(),
+        old_issue: old.issue.clone(),
+        new_issue: new.issue.clone(),
+        old_file: crate::output::display_path(&old_run.sources, old.file),
+        new_file: crate::output::display_path(&new_run.sources, new.file),
+        added: Vec::new(),
+        removed: Vec::new(),
+        moved: Vec::new(),
+        reassigned: Vec::new(),
+        relations: Vec::new(),
+        procedures: Vec::new(),
+    };
+    for a in &new.activities {
+        let id = &a.ast.id.value;
+        let Some(&oi) = old.activity_index.get(id) else {
+            c.added.push(activity_ref(new, a));
+            continue;
+        };
+        let o = &old.activities[oi];
+        match (o.time.bounds(), a.time.bounds()) {
+            (Some(ot), Some(nt)) if ot != nt => {
+                let shift = nt.start.since(ot.start);
+                let dchange = Dur(nt.duration().seconds() - ot.duration().seconds());
+                c.moved.push(Moved {
+                    id: id.clone(),
+                    old: ot.format(old.notation),
+                    new: nt.format(new.notation),
+                    shift: signed(shift),
+                    shift_seconds: shift.seconds(),
+                    duration_change: (dchange.seconds() != 0).then(|| signed(dchange)),
+                });
+            }
+            (Some(ot), None) => c.moved.push(Moved {
+                id: id.clone(),
+                old: ot.format(old.notation),
+                new: "unknown".into(),
+                shift: "unknown".into(),
+                shift_seconds: 0,
+                duration_change: None,
+            }),
+            _ => {}
+        }
+        let roles = |x: &crate::model::ActivityModel| -> Vec<String> {
+            x.ast.by.iter().map(|r| r.value.clone()).collect()
+        };
+        if roles(o) != roles(a) {
+            c.reassigned.push(Reassigned {
+                id: id.clone(),
+                old: roles(o),
+                new: roles(a),
+            });
+        }
+        let rel = |run: &Run, x: &crate::model::ActivityModel| -> String {
+            x.ast
+                .relations
+                .iter()
+                .map(|r| one_line(run.sources.slice(r.span)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let (or, nr) = (rel(old_run, o), rel(new_run, a));
+        if or != nr {
+            c.relations.push(Changed {
+                id: id.clone(),
+                old: or,
+                new: nr,
+            });
+        }
+        let proc_of = |run: &Run, x: &crate::model::ActivityModel| -> String {
+            match (x.procedure, &x.ast.procedure) {
+                (Some(p), _) => run.model.procedures[p].display_name(),
+                (None, Some(r)) => match &r.version {
+                    Some(v) => format!("{} v{} (undefined)", r.id.value, v.value),
+                    None => format!("{} (undefined)", r.id.value),
+                },
+                (None, None) => String::new(),
+            }
+        };
+        let (opr, npr) = (proc_of(old_run, o), proc_of(new_run, a));
+        if opr != npr {
+            c.procedures.push(Changed {
+                id: id.clone(),
+                old: opr,
+                new: npr,
+            });
+        }
+    }
+    for o in &old.activities {
+        if !new.activity_index.contains_key(&o.ast.id.value) {
+            c.removed.push(activity_ref(old, o));
+        }
+    }
+    c
+}
+
+fn activity_ref(plan: &PlanModel, a: &crate::model::ActivityModel) -> ActivityRef {
+    ActivityRef {
+        id: a.ast.id.value.clone(),
+        title: a.ast.title.as_ref().map(|t| t.value.clone()),
+        when: a
+            .time
+            .bounds()
+            .map_or("unknown".into(), |iv| iv.format(plan.notation)),
+        roles: a.ast.by.iter().map(|r| r.value.clone()).collect(),
+    }
+}
+
+fn signed(d: Dur) -> String {
+    if d.seconds() > 0 {
+        format!("+{d}")
+    } else {
+        d.to_string()
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Violations, waived violations and unknowns of one flight rule in a run.
+#[derive(Default)]
+struct Verdicts {
+    violated: usize,
+    waived: usize,
+    unknown: usize,
+}
+
+impl Verdicts {
+    fn text(&self) -> String {
+        let mut parts = Vec::new();
+        if self.violated > 0 {
+            parts.push(format!("violated ({})", self.violated));
+        }
+        if self.waived > 0 {
+            parts.push(format!("waived ({})", self.waived));
+        }
+        if self.unknown > 0 {
+            parts.push(format!("unknown ({})", self.unknown));
+        }
+        if parts.is_empty() {
+            "met".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+fn rule_verdicts(run: &Run) -> BTreeMap<String, Verdicts> {
+    let mut m: BTreeMap<String, Verdicts> = BTreeMap::new();
+    for d in &run.diagnostics {
+        let Some(rule) = &d.flight_rule else { continue };
+        let v = m.entry(rule.clone()).or_default();
+        match d.code {
+            Code::FlightRuleViolated => v.violated += 1,
+            Code::WaivedViolation => v.waived += 1,
+            Code::FlightRuleUnknown => v.unknown += 1,
+            _ => {}
+        }
+    }
+    m.retain(|_, v| v.violated + v.waived + v.unknown > 0);
+    m
+}
+
+fn summary(d: &PlanDiff) -> String {
+    use crate::output::plural;
+    let sum = |f: fn(&PlanChanges) -> usize| d.plans.iter().map(f).sum::<usize>();
+    let mut parts = Vec::new();
+    let mut push = |n: usize, what: String| {
+        if n > 0 {
+            parts.push(what);
+        }
+    };
+    let n = sum(|p| p.added.len());
+    push(
+        n,
+        format!(
+            "{n} {} added",
+            if n == 1 { "activity" } else { "activities" }
+        ),
+    );
+    let n = sum(|p| p.removed.len());
+    push(n, format!("{n} removed"));
+    let n = sum(|p| p.moved.len());
+    push(n, format!("{n} moved"));
+    let n = sum(|p| p.reassigned.len());
+    push(n, format!("{n} re-assigned"));
+    let n = sum(|p| p.relations.len());
+    push(n, plural(n, "relation change"));
+    let n = sum(|p| p.procedures.len());
+    push(n, plural(n, "procedure change"));
+    let n = d.flight_rules.len();
+    push(n, plural(n, "flight-rule verdict change"));
+    push(
+        d.plans_added.len(),
+        plural(d.plans_added.len(), "plan added"),
+    );
+    push(
+        d.plans_removed.len(),
+        plural(d.plans_removed.len(), "plan removed"),
+    );
+    let issues: Vec<String> = d
+        .plans
+        .iter()
+        .filter(|p| p.old_issue != p.new_issue)
+        .map(|p| {
+            format!(
+                "{} issue {} → {}",
+                p.id,
+                p.old_issue.as_deref().unwrap_or("?"),
+                p.new_issue.as_deref().unwrap_or("?")
+            )
+        })
+        .collect();
+    let mut s = if issues.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", issues.join(", "))
+    };
+    if parts.is_empty() {
+        s.push_str("no change to activities or flight-rule verdicts");
+    } else {
+        s.push_str(&parts.join(", "));
+    }
+    if d.old_verdict != d.new_verdict {
+        s.push_str(&format!("; verdict {} → {}", d.old_verdict, d.new_verdict));
+    } else {
+        s.push_str(&format!("; verdict {}", d.new_verdict));
+    }
+    s
+}
