@@ -540,17 +540,22 @@ impl ActivityLocator {
 /// Flight rules by id, with their YAML text.
 struct FlightRules<'a> {
     by_id: HashMap<&'a str, &'a crate::flight::FlightRule>,
+    /// Every rule's (file, start offset), sorted: where the next rule of a file begins.
+    starts: Vec<(u32, u32)>,
 }
 
 impl<'a> FlightRules<'a> {
     fn new(run: &'a Run) -> Self {
         let mut by_id = HashMap::default();
+        let mut starts = Vec::new();
         for set in &run.rule_sets {
             for r in &set.rules {
                 by_id.entry(r.id.as_str()).or_insert(r);
+                starts.push((r.span.file.0, r.span.start));
             }
         }
-        FlightRules { by_id }
+        starts.sort_unstable();
+        FlightRules { by_id, starts }
     }
 
     fn title(&self, id: &str) -> Option<String> {
@@ -566,13 +571,14 @@ impl<'a> FlightRules<'a> {
         let start = text[..rule.span.start as usize]
             .rfind('\n')
             .map_or(0, |i| i + 1);
-        let next = run
-            .rule_sets
-            .iter()
-            .flat_map(|s| s.rules.iter())
-            .filter(|r| r.span.file == file && r.span.start > rule.span.start)
-            .map(|r| r.span.start as usize)
-            .min();
+        let after = self
+            .starts
+            .partition_point(|&k| k <= (file.0, rule.span.start));
+        let next = self
+            .starts
+            .get(after)
+            .filter(|&&(f, _)| f == file.0)
+            .map(|&(_, start)| start as usize);
         let end = match next {
             Some(n) => text[..n].rfind('\n').map_or(n, |i| i + 1),
             None => text.len(),
