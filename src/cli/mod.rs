@@ -5,6 +5,9 @@
 //! bad project file, an invalid flight-rule or window file).
 //! Writing to a closed pipe (`opsplan check | head`) ends quietly with 0.
 
+mod agenda;
+mod export;
+mod fmt;
 mod monthly;
 mod report;
 
@@ -98,6 +101,13 @@ Reports are deterministic: the generation time is SOURCE_DATE_EPOCH or the newes
 modification time, never the clock."
     )]
     Report(report::ReportCommand),
+    /// The transmission package of a checked plan: JSON, CSV, iCalendar per role, the
+    /// consistency report and a MANIFEST of SHA-256 sums.
+    Export(export::ExportArgs),
+    /// Canonical layout of .plan and .proc files (every comment kept).
+    Fmt(fmt::FmtArgs),
+    /// The Operations Manager's shift sheet: what runs and what comes next for each role.
+    Agenda(agenda::AgendaArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -286,6 +296,9 @@ pub fn main() -> ExitCode {
         Command::Trace(args) => trace(&args, &mut stdout),
         Command::Report(command) => report::run(&command, &mut stdout),
         Command::Diff(args) => plan_diff(&args, &mut stdout),
+        Command::Export(args) => export::run(&args, &mut stdout),
+        Command::Fmt(args) => fmt::run(&args, &mut stdout),
+        Command::Agenda(args) => agenda::run(&args, &mut stdout),
     };
     match result {
         Ok(code) => ExitCode::from(code),
