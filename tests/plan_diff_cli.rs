@@ -57,7 +57,7 @@ fn issue_4(dir: &Path) -> PathBuf {
             "      at     2014/273 08:40\n      lasts  15m\n      by     MCC-M",
             "      at     2014/273 08:40\n      lasts  15m\n      by     MCC-H",
         ),
-        ("after A40 within 2h ", "after A40 within 3h "),
+        ("A40 within 2h ", "A40 within 3h "),
         (
             "      at        2014/275 14:05\n      lasts     20m",
             "      at        2014/275 14:10\n      lasts     25m",

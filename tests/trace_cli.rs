@@ -79,7 +79,7 @@ fn trace_text_shows_statuses_findings_and_the_summary() {
         );
     }
     assert!(text.contains("warning[Q006]: `ATV-OPS-REQ-007` changed since activity A12"));
-    assert!(text.contains("--> examples/atv5-week40/atv5-week40.plan:124:34"));
+    assert!(text.contains("--> examples/atv5-week40/atv5-week40.plan:123:31"));
     assert!(text.ends_with(&format!("\n\n{SUMMARY}\n")), "{text}");
     assert!(!text.contains('\u{1b}'), "no colour with --color never");
     insta::assert_snapshot!("trace_text", text);

@@ -399,7 +399,7 @@ fn load_window_file(
 /// Reads a file as UTF-8 text into `sources`: `Ok` with its id, or `Err` with the id of
 /// an empty or lossy copy when it cannot be read or is not UTF-8 (the finding, with
 /// `code`, is recorded at the first bad byte).
-fn read_utf8(
+pub fn read_utf8(
     path: &Path,
     sources: &mut SourceDb,
     diags: &mut Vec<Diagnostic>,
@@ -858,7 +858,7 @@ fn has_ext(path: &Path, ext: &str) -> bool {
 }
 
 /// Every `*.plan` and `*.proc` below `dir`, sorted, skipping hidden directories and `target`.
-fn source_files_in(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+pub fn source_files_in(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
