@@ -175,3 +175,66 @@ fn the_same_issue_twice_is_no_difference_and_bad_input_is_exit_2() {
     assert_eq!(code, Some(2));
     assert!(err.contains("holds no plan"), "{err}");
 }
+
+/// The example mission ships its previous issue (examples/atv5-week40/issues/): issue 3
+/// replaced it through CR-276-01 when the conjunction of GMT 276 was known.
+#[test]
+fn the_shipped_earlier_issue_checks_clean_and_diffs_against_the_current_one() {
+    let old = std::ffi::OsStr::new("examples/atv5-week40/issues/atv5-week40-issue2.plan");
+    let (code, out, err) = run(&["check".as_ref(), old]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.ends_with("pass: 0 errors, 0 warnings, 0 notes in 11 files\n"),
+        "{out}"
+    );
+
+    let (code, out, err) = run(&["diff".as_ref(), old, "examples/atv5-week40".as_ref()]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(out.contains("summary: ATV5-W40 issue 2 → 3: 10 activities added, 4 moved"));
+    insta::assert_snapshot!("example_issue_2_to_3", out);
+}
+
+#[test]
+fn declarations_windows_and_waivers_are_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.plan");
+    let new = dir.path().join("new.plan");
+    let plan = |resource: &str, group: &str, waiver: &str, window: &str| {
+        format!(
+            "plan P {{\n  horizon 2014/272 00:00 .. 2014/273 00:00\n  roles CREW\n  roles FE-5{group}\n  \
+             resource OCS {resource}\n  window W {window}\n  {waiver}\n  \
+             activity A1 {{\n    at 2014/272 06:00   lasts 1h   by FE-5\n  }}\n}}\n"
+        )
+    };
+    std::fs::write(
+        &old,
+        plan(
+            "exclusive",
+            " in CREW",
+            "waive FR-06 for A1 ref \"CR-1\"",
+            "2014/272 01:00 .. 2014/272 02:00, 2014/272 05:00 .. 2014/272 06:00",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        &new,
+        plan(
+            "capacity 2",
+            "",
+            "waive FR-06 for A1 ref \"CR-2\"",
+            "2014/272 01:00 .. 2014/272 02:00, 2014/272 07:00 .. 2014/272 08:00",
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = run(&["diff".as_ref(), old.as_os_str(), new.as_os_str()]);
+    assert_eq!(code, Some(1), "{err}");
+    for line in [
+        "windows (1):\n  W: 2 → 2 occurrences\n      - 2014/272 05:00 .. 2014/272 06:00\n      + 2014/272 07:00 .. 2014/272 08:00\n",
+        "resources (1):\n  OCS: exclusive → capacity 2\n",
+        "roles (1):\n  FE-5: in CREW → declared\n",
+        "waivers (1):\n  FR-06 for A1: ref \"CR-1\" → ref \"CR-2\"\n",
+        "summary: 1 window changed, 2 declaration changes, 1 waiver change; verdict",
+    ] {
+        assert!(out.contains(line), "{line:?} in\n{out}");
+    }
+}

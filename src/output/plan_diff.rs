@@ -78,6 +78,43 @@ pub fn text(d: &PlanDiff) -> String {
                 .map(|c| format!("{}: {} → {}", c.id, or_none(&c.old), or_none(&c.new)))
                 .collect(),
         );
+        section(
+            &mut out,
+            "windows",
+            p.windows
+                .iter()
+                .map(|w| {
+                    let mut s = format!("{}: {} → {} occurrences", w.id, w.old_count, w.new_count);
+                    for (sign, list) in [("-", &w.removed), ("+", &w.added)] {
+                        for occ in list.iter().take(MAX_OCCURRENCES) {
+                            s.push_str(&format!("\n      {sign} {occ}"));
+                        }
+                        if list.len() > MAX_OCCURRENCES {
+                            s.push_str(&format!(
+                                "\n      {sign} … {} more",
+                                list.len() - MAX_OCCURRENCES
+                            ));
+                        }
+                    }
+                    s
+                })
+                .collect(),
+        );
+        let declared = |c: &crate::workspace::plan_diff::Changed| {
+            format!("{}: {} → {}", c.id, or_none(&c.old), or_none(&c.new))
+        };
+        section(&mut out, "phases", p.phases.iter().map(declared).collect());
+        section(
+            &mut out,
+            "resources",
+            p.resources.iter().map(declared).collect(),
+        );
+        section(&mut out, "roles", p.roles.iter().map(declared).collect());
+        section(
+            &mut out,
+            "waivers",
+            p.waivers.iter().map(declared).collect(),
+        );
     }
     for id in &d.plans_added {
         let _ = writeln!(out, "plan added: {id}");
@@ -94,6 +131,9 @@ pub fn text(d: &PlanDiff) -> String {
     let _ = writeln!(out, "summary: {}", d.summary);
     out
 }
+
+/// Occurrences listed per window and side in the text (JSON lists them all).
+const MAX_OCCURRENCES: usize = 6;
 
 fn roles(r: &[String]) -> String {
     if r.is_empty() {

@@ -1,6 +1,7 @@
 //! What changed between two issues of a plan (`opsplan diff OLD NEW`): activities added,
 //! removed, moved (by how much), re-assigned, relations re-timed, procedure versions
-//! changed, flight-rule verdicts changed, and the overall verdict.
+//! changed, flight-rule verdicts changed, and the overall verdict; and the declarations
+//! the activities rely on: window occurrences, phases, resources, roles and waivers.
 //!
 //! Both sides are checked runs; activities are matched by id (hash maps, linear), plans by
 //! id (or the one plan of each side when each has one). Everything is listed in the new
@@ -49,6 +50,26 @@ pub struct PlanChanges {
     pub reassigned: Vec<Reassigned>,
     pub relations: Vec<Changed>,
     pub procedures: Vec<Changed>,
+    /// Windows whose occurrences (inside the horizon) differ.
+    pub windows: Vec<WindowChange>,
+    /// Phases added, removed, re-timed or re-titled (`(none)` on the side without it).
+    pub phases: Vec<Changed>,
+    /// Resources added, removed, or of another kind or capacity.
+    pub resources: Vec<Changed>,
+    /// Roles added, removed, or moved into another group.
+    pub roles: Vec<Changed>,
+    /// Waivers added, removed, or with another approval reference (id: `FR-06 for A10`).
+    pub waivers: Vec<Changed>,
+}
+
+/// A window whose occurrences changed: those only in the old issue, those only in the new.
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowChange {
+    pub id: String,
+    pub old_count: usize,
+    pub new_count: usize,
+    pub removed: Vec<String>,
+    pub added: Vec<String>,
 }
 
 impl PlanChanges {
@@ -60,6 +81,11 @@ impl PlanChanges {
             && self.reassigned.is_empty()
             && self.relations.is_empty()
             && self.procedures.is_empty()
+            && self.windows.is_empty()
+            && self.phases.is_empty()
+            && self.resources.is_empty()
+            && self.roles.is_empty()
+            && self.waivers.is_empty()
     }
 }
 
@@ -173,7 +199,51 @@ fn compare(old_run: &Run, old: &PlanModel, new_run: &Run, new: &PlanModel) -> Pl
         reassigned: Vec::new(),
         relations: Vec::new(),
         procedures: Vec::new(),
+        windows: windows(old, new),
+        phases: Vec::new(),
+        resources: Vec::new(),
+        roles: Vec::new(),
+        waivers: Vec::new(),
     };
+    c.phases = keyed(
+        old.phases
+            .iter()
+            .map(|p| (p.name.value.clone(), phase_text(old, p))),
+        new.phases
+            .iter()
+            .map(|p| (p.name.value.clone(), phase_text(new, p))),
+    );
+    let resource = |r: &crate::syntax::ast::ResourceDecl| match r.kind {
+        crate::syntax::ast::ResourceKind::Exclusive => "exclusive".to_string(),
+        crate::syntax::ast::ResourceKind::Capacity(n) => format!("capacity {n}"),
+    };
+    c.resources = keyed(
+        old.resources
+            .iter()
+            .map(|r| (r.name.value.clone(), resource(r))),
+        new.resources
+            .iter()
+            .map(|r| (r.name.value.clone(), resource(r))),
+    );
+    let role = |r: &crate::model::RoleModel| match &r.group {
+        Some(g) => format!("in {}", g.value),
+        None => "declared".to_string(),
+    };
+    c.roles = keyed(
+        old.roles.iter().map(|r| (r.name.value.clone(), role(r))),
+        new.roles.iter().map(|r| (r.name.value.clone(), role(r))),
+    );
+    let waiver = |w: &crate::syntax::ast::Waiver| {
+        let acts: Vec<&str> = w.activities.iter().map(|a| a.value.as_str()).collect();
+        (
+            format!("{} for {}", w.rule.value, acts.join(", ")),
+            format!("ref \"{}\"", w.reference.value),
+        )
+    };
+    c.waivers = keyed(
+        old.waivers.iter().map(waiver),
+        new.waivers.iter().map(waiver),
+    );
     for a in &new.activities {
         let id = &a.ast.id.value;
         let Some(&oi) = old.activity_index.get(id) else {
@@ -255,6 +325,95 @@ fn compare(old_run: &Run, old: &PlanModel, new_run: &Run, new: &PlanModel) -> Pl
         }
     }
     c
+}
+
+/// Declarations matched by name: those whose text differs, in name order.
+fn keyed(
+    old: impl Iterator<Item = (String, String)>,
+    new: impl Iterator<Item = (String, String)>,
+) -> Vec<Changed> {
+    let old: BTreeMap<String, String> = old.collect();
+    let new: BTreeMap<String, String> = new.collect();
+    let mut names: std::collections::BTreeSet<&String> = old.keys().collect();
+    names.extend(new.keys());
+    names
+        .into_iter()
+        .filter_map(|n| {
+            let (o, w) = (old.get(n), new.get(n));
+            (o != w).then(|| Changed {
+                id: n.clone(),
+                old: o.cloned().unwrap_or_default(),
+                new: w.cloned().unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+fn phase_text(plan: &PlanModel, p: &crate::model::PhaseModel) -> String {
+    let mut s = p
+        .interval
+        .map_or("(no interval)".to_string(), |i| i.format(plan.notation));
+    if let Some(t) = &p.title {
+        s.push_str(&format!(" \"{t}\""));
+    }
+    s
+}
+
+/// Windows whose occurrences differ: the sorted occurrence lists of both sides are
+/// merged in one pass.
+fn windows(old: &PlanModel, new: &PlanModel) -> Vec<WindowChange> {
+    let by_name = |p: &PlanModel| -> BTreeMap<String, Vec<crate::time::Interval>> {
+        p.windows
+            .iter()
+            .map(|w| (w.decl.name.value.clone(), w.intervals.clone()))
+            .collect()
+    };
+    let (ow, nw) = (by_name(old), by_name(new));
+    let mut names: std::collections::BTreeSet<&String> = ow.keys().collect();
+    names.extend(nw.keys());
+    let empty = Vec::new();
+    let mut out = Vec::new();
+    for name in names {
+        let (o, n) = (
+            ow.get(name).unwrap_or(&empty),
+            nw.get(name).unwrap_or(&empty),
+        );
+        if o == n && ow.contains_key(name) == nw.contains_key(name) {
+            continue;
+        }
+        let (mut i, mut j) = (0, 0);
+        let (mut removed, mut added) = (Vec::new(), Vec::new());
+        let key = |iv: &crate::time::Interval| (iv.start, iv.end);
+        while i < o.len() || j < n.len() {
+            match (o.get(i), n.get(j)) {
+                (Some(a), Some(b)) if key(a) == key(b) => {
+                    i += 1;
+                    j += 1;
+                }
+                (Some(a), Some(b)) if key(a) < key(b) => {
+                    removed.push(a.format(old.notation));
+                    i += 1;
+                }
+                (Some(a), None) => {
+                    removed.push(a.format(old.notation));
+                    i += 1;
+                }
+                (_, Some(b)) => {
+                    added.push(b.format(new.notation));
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        out.push(WindowChange {
+            id: name.clone(),
+            old_count: o.len(),
+            new_count: n.len(),
+            removed,
+            added,
+        });
+    }
+    out
 }
 
 fn activity_ref(plan: &PlanModel, a: &crate::model::ActivityModel) -> ActivityRef {
@@ -352,6 +511,15 @@ fn summary(d: &PlanDiff) -> String {
     push(n, plural(n, "relation change"));
     let n = sum(|p| p.procedures.len());
     push(n, plural(n, "procedure change"));
+    let n = sum(|p| p.windows.len());
+    push(
+        n,
+        format!("{n} {} changed", if n == 1 { "window" } else { "windows" }),
+    );
+    let n = sum(|p| p.phases.len() + p.resources.len() + p.roles.len());
+    push(n, plural(n, "declaration change"));
+    let n = sum(|p| p.waivers.len());
+    push(n, plural(n, "waiver change"));
     let n = d.flight_rules.len();
     push(n, plural(n, "flight-rule verdict change"));
     push(
