@@ -4,7 +4,9 @@
 //! - `parse`: `syntax::parse` of the plan and the library;
 //! - `model`: `Model::build` from the parsed files (resolution, windows, graph, schedule);
 //! - `rules`: `checks::run` over the built model;
-//! - `check`: `workspace::check_sources`, the whole pipeline (parse + model + rules + sort).
+//! - `check`: `workspace::check_sources`, the whole pipeline (parse + model + rules + sort);
+//! - `fmt`: `syntax::format::format` of the plan (layout, then the re-parse and token
+//!   comparison that guards every formatting).
 //!
 //! Run with `cargo bench --bench check`; results are discussed in BENCHMARKS.md. Before
 //! measuring, the generated missions are written to `target/bench-plans/<n>/` so that the
@@ -164,6 +166,17 @@ fn bench_case(c: &mut Criterion, case: &Case) {
         b.iter_batched(
             || (),
             |()| parse_all(black_box(&db)),
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("fmt");
+    configure(&mut g);
+    g.bench_function(id.clone(), |b| {
+        b.iter_batched(
+            || (),
+            |()| syntax::format::format(black_box(&case.generated.plan)),
             BatchSize::PerIteration,
         )
     });
