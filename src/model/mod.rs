@@ -268,6 +268,12 @@ impl Model {
         }
     }
 
+    /// The procedure a reference names, resolved as the plan's own references are
+    /// (a version asked for, else the highest); `None` when it does not resolve.
+    pub fn resolve_procedure(&self, id: &str, version: Option<&str>) -> Option<ProcIdx> {
+        build::resolve_procedure_ref(self, id, version).ok()
+    }
+
     /// The versions available for a procedure id, lowest first.
     pub fn versions_of(&self, id: &str) -> Vec<&str> {
         self.procedure_index

@@ -7,6 +7,7 @@
 //! text taken from an input is escaped); Markdown templates escape with the `md` filter.
 //! JSON is the view serialised, without a template.
 
+pub mod agenda;
 pub mod consistency;
 pub mod gantt;
 pub mod monthly;
@@ -35,6 +36,7 @@ const EMBEDDED: &[(&str, &str)] = embed![
     "trace.md",
     "monthly.html",
     "monthly.md",
+    "agenda.html",
 ];
 
 /// The names of the embedded templates (what `--templates DIR` may replace).

@@ -4,6 +4,7 @@
 //! project file `opsplan.yaml`. Plans pull in their procedure libraries with
 //! `use procedures "…"`, relative to the plan file. Files are only ever opened for reading.
 
+pub mod agenda;
 mod config;
 pub mod monthly;
 pub mod plan_diff;
