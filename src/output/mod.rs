@@ -1,5 +1,6 @@
 //! Rendering findings. One file per format over the same diagnostics; no checking logic.
 
+pub mod export;
 pub mod github;
 pub mod json;
 pub mod junit;
