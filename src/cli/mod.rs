@@ -103,6 +103,7 @@ modification time, never the clock."
     Report(report::ReportCommand),
     /// The transmission package of a checked plan: JSON, CSV, iCalendar per role, the
     /// consistency report and a MANIFEST of SHA-256 sums.
+    #[command(after_help = export::AFTER_HELP)]
     Export(export::ExportArgs),
     /// Canonical layout of .plan and .proc files (every comment kept).
     Fmt(fmt::FmtArgs),

@@ -29,6 +29,10 @@ pub struct ConsistencyView {
     pub waivers: Vec<WaiverView>,
     pub timelines: Vec<Timeline>,
     pub provenance: Provenance,
+    /// Set by `opsplan export --force`: the banner saying the plan went out with errors.
+    /// Absent otherwise (the report's bytes are then as before).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forced_export: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -454,6 +458,7 @@ pub fn view(run: &Run, provenance: Provenance) -> ConsistencyView {
         waivers,
         timelines,
         provenance,
+        forced_export: None,
     }
 }
 
