@@ -72,8 +72,76 @@ fn clean_example_mission_passes() {
             "warning[Q007]: requirement `ATV-OPS-REQ-027`",
         ))
         .stdout(predicate::str::ends_with(
-            "\npass: 0 errors, 4 warnings, 0 notes in 14 files\n",
+            "\npass: 0 errors, 4 warnings, 0 notes in 15 files\n",
         ));
+}
+
+/// Copies a folder, without its project file (whose paths are relative to the repository).
+fn copy_mission(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        // Without opsplan.yaml (and the earlier issues it leaves out): no requirements.
+        if path.is_dir() && path.file_name().is_some_and(|n| n != "issues") {
+            copy_mission(&path, &target);
+        } else if path.is_file() && path.file_name().is_some_and(|n| n != "opsplan.yaml") {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_example_training_scenarios_are_read_and_checked() {
+    // The clean mission's scenarios hold: checking the scenario file alone with its plan
+    // and procedures passes.
+    opsplan()
+        .args([
+            "check",
+            "examples/atv5-week40/atv5-week40.plan",
+            "examples/atv5-week40/scenarios/sim-rbt-overtemp.scn",
+            "--color",
+            "never",
+        ])
+        .assert()
+        .code(0);
+    // The same folder with a scenario that expects the wrong contingency and an idle
+    // trainee fails with the scenario codes, located in the .scn file.
+    let dir = tempfile::tempdir().unwrap();
+    copy_mission("examples/atv5-week40".as_ref(), dir.path());
+    let scn = dir.path().join("scenarios/sim-rbt-overtemp.scn");
+    let text = std::fs::read_to_string(&scn).unwrap();
+    let broken = text
+        .replace("expect ATV-CRP-PRP-090 v1.1", "expect ATV-CRP-PRP-091")
+        .replace("trainees FD, EST, MCC-M", "trainees FD, EST, MCC-M, GC");
+    assert_ne!(broken, text);
+    std::fs::write(&scn, broken).unwrap();
+    let out = opsplan()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let found: BTreeSet<(String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            let file = d["file"].as_str().unwrap().replace('\\', "/");
+            let file = file.rsplit('/').next().unwrap().to_string();
+            (d["code"].as_str().unwrap().to_string(), file)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        BTreeSet::from([
+            ("S006".to_string(), "sim-rbt-overtemp.scn".to_string()),
+            ("S007".to_string(), "sim-rbt-overtemp.scn".to_string()),
+        ])
+    );
 }
 
 #[test]
@@ -165,7 +233,9 @@ fn empty_folder_is_exit_2() {
         .arg(dir.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no .plan or .proc files found"));
+        .stderr(predicate::str::contains(
+            "no .plan, .proc or .scn files found",
+        ));
 }
 
 #[test]

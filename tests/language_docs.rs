@@ -31,7 +31,7 @@ fn every_language_example_parses() {
             "docs/language.md:{line}: {diags:#?}\n{text}"
         );
         assert!(
-            !ast.plans.is_empty() || !ast.procedures.is_empty(),
+            !ast.plans.is_empty() || !ast.procedures.is_empty() || !ast.scenarios.is_empty(),
             "docs/language.md:{line}: the example defines nothing"
         );
     }

@@ -5,6 +5,7 @@
 
 pub mod flight;
 pub mod rules;
+pub mod scenario;
 
 use crate::diag::{Code, Diagnostic, Label, Suggester};
 use crate::model::{Model, RefKind, Scope};

@@ -1,6 +1,7 @@
 //! The one code table. Codes are stable: never reuse or renumber one.
 //! Family prefixes: `E` syntax and literals, `R` references, `G` graph,
-//! `T` timing, `P` procedure logic, `F` flight rules, `Q` requirement import (later: `X` trace).
+//! `T` timing, `P` procedure logic, `F` flight rules, `Q` requirement import (later: `X` trace),
+//! `S` training scenarios.
 //! Each code's documentation lives in its rule file under `src/checks/rules/`.
 
 use super::Severity;
@@ -15,6 +16,7 @@ pub enum Family {
     Procedure,
     FlightRule,
     Requirements,
+    Scenario,
 }
 
 /// Static facts about a code.
@@ -146,6 +148,20 @@ code_table! {
         "A requirement that needs coverage is covered by no activity, procedure, step or flight rule";
     StaleJustification => "Q008", "stale-justification", Requirements, Warning,
         "A recorded coverage gap justification is for a requirement that is covered, not needed or unknown";
+    UndefinedScenarioPlan => "S001", "undefined-scenario-plan", Scenario, Error,
+        "A training scenario names no plan, or a plan that no file defines";
+    UnresolvedInjectTime => "S002", "unresolved-inject-time", Scenario, Error,
+        "The time of an injected event cannot be computed (the activity it is relative to has no known time)";
+    InjectOutsideHorizon => "S003", "inject-outside-horizon", Scenario, Error,
+        "An event is injected outside the horizon of the scenario's plan";
+    NoActivityAtInject => "S004", "no-activity-at-inject", Scenario, Error,
+        "No activity of the plan is running when the event is injected";
+    UnhandledEvent => "S005", "unhandled-event", Scenario, Error,
+        "No procedure on the contingency path of the running activities handles the injected event";
+    ExpectedContingencyMissed => "S006", "expected-contingency-missed", Scenario, Error,
+        "The procedure a scenario expects is not on the contingency path of the running activities, or does not handle the event";
+    IdleTrainee => "S007", "idle-trainee", Scenario, Error,
+        "A trainee's role takes part in none of the scenario's events";
 }
 
 impl Code {

@@ -7,6 +7,7 @@ pub(super) fn build(files: Vec<ast::SourceAst>) -> Model {
     let mut m = Model {
         plans: Vec::new(),
         procedures: Vec::new(),
+        scenarios: Vec::new(),
         procedure_index: HashMap::default(),
         all_roles: HashSet::default(),
         all_windows: HashSet::default(),
@@ -17,6 +18,7 @@ pub(super) fn build(files: Vec<ast::SourceAst>) -> Model {
         files_with_syntax_errors: HashSet::default(),
     };
     let mut plan_asts = Vec::new();
+    let mut scenario_asts = Vec::new();
     for f in files {
         if f.has_syntax_errors {
             m.files_with_syntax_errors.insert(f.file);
@@ -27,9 +29,12 @@ pub(super) fn build(files: Vec<ast::SourceAst>) -> Model {
                 file: f.file,
                 incomplete: f.has_syntax_errors,
                 step_index: HashMap::default(),
+                failure_targets: Vec::new(),
+                call_targets: Vec::new(),
             });
         }
         plan_asts.extend(f.plans.into_iter().map(|p| (f.file, p)));
+        scenario_asts.extend(f.scenarios.into_iter().map(|s| (f.file, s)));
     }
     index_procedures(&mut m);
     let mut plan_ids: HashMap<String, Span> = HashMap::default();
@@ -59,10 +64,16 @@ pub(super) fn build(files: Vec<ast::SourceAst>) -> Model {
     for pi in 0..m.procedures.len() {
         resolve_procedure(&mut m, pi);
     }
+    for pi in 0..m.procedures.len() {
+        let (failures, calls) = scenario::failure_targets(&m, pi);
+        m.procedures[pi].failure_targets = failures;
+        m.procedures[pi].call_targets = calls;
+    }
     for pi in 0..m.plans.len() {
         windows::expand_plan_windows(&mut m, pi);
     }
     schedule::schedule(&mut m);
+    scenario::resolve_scenarios(&mut m, scenario_asts);
     m
 }
 

@@ -7,6 +7,7 @@
 
 mod build;
 mod graph;
+mod scenario;
 mod schedule;
 mod windows;
 
@@ -23,6 +24,11 @@ pub type PlanIdx = usize;
 pub type ActIdx = usize;
 /// Index of a procedure in [`Model::procedures`].
 pub type ProcIdx = usize;
+/// Index of a training scenario in [`Model::scenarios`].
+pub type ScnIdx = usize;
+
+/// Contingency paths are followed this many procedures deep (a longer chain stops there).
+pub const MAX_CONTINGENCY_DEPTH: usize = 32;
 
 /// What kind of name a reference is to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -183,6 +189,12 @@ pub struct ProcedureModel {
     /// From a file with syntax errors: known by name only, never checked.
     pub incomplete: bool,
     pub step_index: HashMap<String, usize>,
+    /// The procedures its failures lead to, resolved, each once, in source order: its
+    /// `contingency`, every `on fail call`, and the calls of its failure steps (the steps
+    /// reached from an `on fail goto` that its nominal flow does not reach).
+    pub failure_targets: Vec<ProcIdx>,
+    /// Every procedure it calls (`call`, `on fail call`), resolved, each once, in source order.
+    pub call_targets: Vec<ProcIdx>,
 }
 
 impl ProcedureModel {
@@ -194,6 +206,11 @@ impl ProcedureModel {
         self.ast.version.as_ref().map(|v| v.value.as_str())
     }
 
+    /// True when it declares `handles EVENT`.
+    pub fn handles(&self, event: &str) -> bool {
+        self.ast.handles.iter().any(|h| h.value == event)
+    }
+
     /// `ATV-FCP-REF-010 v3.2`
     pub fn display_name(&self) -> String {
         match self.version() {
@@ -203,11 +220,58 @@ impl ProcedureModel {
     }
 }
 
+/// Why the time of an injected event is not known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InjectUnknown {
+    /// An invalid literal or an undefined activity (already reported).
+    InvalidInput,
+    /// The activity it is relative to has no known time.
+    Activity(ActIdx),
+    /// Adding the offset leaves the supported calendar.
+    OutOfRange,
+}
+
+/// A resolved `inject`.
+#[derive(Debug, Clone)]
+pub struct InjectModel {
+    /// The injection time (unknown when the scenario's plan is not resolved).
+    pub time: Result<Time, InjectUnknown>,
+    /// True when the time lies inside the plan's horizon (or the plan gives none).
+    pub in_horizon: bool,
+    /// The activities running at that time (`start <= t < end`), in plan order.
+    pub running: Vec<ActIdx>,
+    /// When none is running: the activity that ended last before, and the next to start.
+    pub neighbours: (Option<ActIdx>, Option<ActIdx>),
+    /// Targets of `expects`, index for index.
+    pub expects: Vec<Option<ProcIdx>>,
+}
+
+/// A resolved training scenario.
+#[derive(Debug, Clone)]
+pub struct ScenarioModel {
+    pub ast: ast::Scenario,
+    pub file: FileId,
+    /// The plan it runs; `None` when it names none or an undefined one.
+    pub plan: Option<PlanIdx>,
+    /// `ast.injects`, index for index.
+    pub injects: Vec<InjectModel>,
+}
+
+/// A step of a contingency path: a procedure and the index (in the path) of the
+/// procedure whose failure led to it (`None` for the procedure the activity runs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathStep {
+    pub procedure: ProcIdx,
+    pub from: Option<usize>,
+}
+
 /// Everything the checks look at.
 #[derive(Debug)]
 pub struct Model {
     pub plans: Vec<PlanModel>,
     pub procedures: Vec<ProcedureModel>,
+    /// Training scenarios, in file order.
+    pub scenarios: Vec<ScenarioModel>,
     /// Procedure id → its versions, lowest version first.
     pub procedure_index: HashMap<String, Vec<ProcIdx>>,
     /// Roles declared by any plan (procedures are resolved against these).
@@ -272,6 +336,42 @@ impl Model {
     /// (a version asked for, else the highest); `None` when it does not resolve.
     pub fn resolve_procedure(&self, id: &str, version: Option<&str>) -> Option<ProcIdx> {
         build::resolve_procedure_ref(self, id, version).ok()
+    }
+
+    /// The contingency path of a procedure: `root` first, then breadth first along the
+    /// links of each procedure on it, each procedure once (a cycle ends), at most
+    /// [`MAX_CONTINGENCY_DEPTH`] procedures deep. From `root` only its failures lead on
+    /// ([`ProcedureModel::failure_targets`]); a procedure reached that way runs as the
+    /// contingency, so its failures and every procedure it calls
+    /// ([`ProcedureModel::call_targets`]) lead on. Linear in the procedures and links it visits.
+    pub fn contingency_path(&self, root: ProcIdx) -> Vec<PathStep> {
+        let mut path = vec![PathStep {
+            procedure: root,
+            from: None,
+        }];
+        let mut seen: HashSet<ProcIdx> = HashSet::default();
+        seen.insert(root);
+        let mut level = 0..1;
+        for _ in 0..MAX_CONTINGENCY_DEPTH {
+            let next_start = path.len();
+            for i in level.clone() {
+                let p = &self.procedures[path[i].procedure];
+                let calls = if i == 0 { &[][..] } else { &p.call_targets[..] };
+                for &t in p.failure_targets.iter().chain(calls) {
+                    if seen.insert(t) {
+                        path.push(PathStep {
+                            procedure: t,
+                            from: Some(i),
+                        });
+                    }
+                }
+            }
+            if path.len() == next_start {
+                break;
+            }
+            level = next_start..path.len();
+        }
+        path
     }
 
     /// The versions available for a procedure id, lowest first.

@@ -206,6 +206,7 @@ pub fn family_tag(family: Family) -> &'static str {
         Family::Procedure => "procedure",
         Family::FlightRule => "flight-rule",
         Family::Requirements => "requirements",
+        Family::Scenario => "scenario",
     }
 }
 

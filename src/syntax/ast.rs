@@ -14,6 +14,7 @@ pub struct SourceAst {
     pub file: FileId,
     pub plans: Vec<Plan>,
     pub procedures: Vec<Procedure>,
+    pub scenarios: Vec<Scenario>,
     /// True when the file had syntax errors (the tree then holds what could be recovered).
     pub has_syntax_errors: bool,
 }
@@ -316,6 +317,8 @@ pub struct Procedure {
     pub requires_coverage: Option<Needs>,
     pub requires: Vec<Spanned<String>>,
     pub contingency: Option<ProcRef>,
+    /// The events the procedure deals with (`handles THRUSTER_OVERTEMP, NO_IGNITION`).
+    pub handles: Vec<Ident>,
     pub duration: Option<DurLit>,
     pub steps: Vec<Step>,
     pub span: Span,
@@ -439,9 +442,37 @@ impl Procedure {
             requires_coverage: None,
             requires: Vec::new(),
             contingency: None,
+            handles: Vec::new(),
             duration: None,
             steps: Vec::new(),
             span,
         }
     }
+}
+
+// ---------------------------------------------------------------- training scenarios
+
+/// `scenario SIM-RBT-01 "title" { plan P  trainees FD, EST  inject … }`: a simulation
+/// prepared by the Training Instructor.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub id: Ident,
+    pub title: Option<Spanned<String>>,
+    /// The plan the simulation runs (`plan ATV5-W40`).
+    pub plan: Option<Ident>,
+    /// The roles held by the trainees, every `trainees` line joined.
+    pub trainees: Vec<Ident>,
+    pub injects: Vec<Inject>,
+    pub span: Span,
+}
+
+/// `inject EVENT ["text"] at T { expect PROC [vX.Y] }`
+#[derive(Debug, Clone)]
+pub struct Inject {
+    pub event: Ident,
+    pub text: Option<Spanned<String>>,
+    pub at: TimeExpr,
+    /// The contingency procedures the event must lead to.
+    pub expects: Vec<ProcRef>,
+    pub span: Span,
 }

@@ -24,14 +24,17 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_duration
             | Rule::kw_during
             | Rule::kw_every
+            | Rule::kw_expect
             | Rule::kw_exclusive
             | Rule::kw_fail
             | Rule::kw_family
             | Rule::kw_for
             | Rule::kw_from
             | Rule::kw_goto
+            | Rule::kw_handles
             | Rule::kw_horizon
             | Rule::kw_in
+            | Rule::kw_inject
             | Rule::kw_issue
             | Rule::kw_kind
             | Rule::kw_lasting
@@ -51,10 +54,12 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_ref
             | Rule::kw_roles
             | Rule::kw_rules
+            | Rule::kw_scenario
             | Rule::kw_starts
             | Rule::kw_step
             | Rule::kw_tags
             | Rule::kw_timeout
+            | Rule::kw_trainees
             | Rule::kw_until
             | Rule::kw_use
             | Rule::kw_uses

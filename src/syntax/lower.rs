@@ -62,6 +62,7 @@ pub(super) fn lower_file(
 pub(super) struct LoweredPiece {
     pub plans: Vec<Plan>,
     pub procedures: Vec<Procedure>,
+    pub scenarios: Vec<Scenario>,
     /// The notation of the piece's first absolute time, if it has one.
     pub notation: Option<Notation>,
     pub diags: Vec<Diagnostic>,
@@ -87,6 +88,7 @@ pub(super) fn lower_piece(
         file,
         plans: Vec::new(),
         procedures: Vec::new(),
+        scenarios: Vec::new(),
         has_syntax_errors: false,
     };
     let mut notation = None;
@@ -111,6 +113,7 @@ pub(super) fn lower_piece(
     LoweredPiece {
         plans: ast.plans,
         procedures: ast.procedures,
+        scenarios: ast.scenarios,
         notation,
         diags,
     }
@@ -128,7 +131,7 @@ pub(super) fn repeated_clause(clause: &str, first: Span, again: Span) -> Diagnos
 }
 
 impl Lowerer<'_> {
-    /// Top-level items: plans and procedures.
+    /// Top-level items: plans, procedures and scenarios.
     fn items(&mut self, root: Pair<'_, Rule>, ast: &mut SourceAst) {
         for item in root.into_inner().filter(not_keyword) {
             match item.as_rule() {
@@ -140,6 +143,10 @@ impl Lowerer<'_> {
                 Rule::procedure => {
                     let p = self.procedure(item);
                     ast.procedures.push(p);
+                }
+                Rule::scenario => {
+                    let sc = self.scenario(item);
+                    ast.scenarios.push(sc);
                 }
                 _ => {}
             }
@@ -763,6 +770,9 @@ impl Lowerer<'_> {
                     let r = self.proc_ref(item);
                     self.once(&mut p.contingency, r, "contingency", |r| r.span);
                 }
+                Rule::handles_decl => p
+                    .handles
+                    .extend(self.idents(item.into_inner().find(not_keyword).expect("events"))),
                 Rule::duration_decl => {
                     let d = self.duration(item.into_inner().find(not_keyword).expect("duration"));
                     self.once(&mut p.duration, d, "duration", |d| d.span);
@@ -775,6 +785,63 @@ impl Lowerer<'_> {
             }
         }
         p
+    }
+
+    // ------------------------------------------------------------ scenarios
+
+    fn scenario(&mut self, pair: Pair<'_, Rule>) -> Scenario {
+        let span = self.span(&pair);
+        let mut it = pair.into_inner().filter(not_keyword);
+        let id = self.ident(it.next().expect("scenario id"));
+        let mut sc = Scenario {
+            id,
+            title: None,
+            plan: None,
+            trainees: Vec::new(),
+            injects: Vec::new(),
+            span,
+        };
+        for item in it {
+            match item.as_rule() {
+                Rule::string => sc.title = Some(self.string(item)),
+                Rule::scenario_plan => {
+                    let p = self.ident(item.into_inner().find(not_keyword).expect("plan id"));
+                    self.once(&mut sc.plan, p, "plan", |p| p.span);
+                }
+                Rule::trainees_decl => sc.trainees.extend(
+                    self.idents(item.into_inner().find(not_keyword).expect("trainee roles")),
+                ),
+                Rule::inject_decl => {
+                    let i = self.inject(item);
+                    sc.injects.push(i);
+                }
+                _ => {}
+            }
+        }
+        sc
+    }
+
+    fn inject(&mut self, pair: Pair<'_, Rule>) -> Inject {
+        let span = self.span(&pair);
+        let mut it = pair.into_inner().filter(not_keyword);
+        let event = self.ident(it.next().expect("inject event"));
+        let mut text = None;
+        let mut at = None;
+        let mut expects = Vec::new();
+        for p in it {
+            match p.as_rule() {
+                Rule::string => text = Some(self.string(p)),
+                Rule::expect_clause => expects.push(self.proc_ref(p)),
+                _ => at = Some(self.time_expr(p)),
+            }
+        }
+        Inject {
+            event,
+            text,
+            at: at.expect("inject time"),
+            expects,
+            span,
+        }
     }
 
     fn step(&mut self, pair: Pair<'_, Rule>) -> Step {

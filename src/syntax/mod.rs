@@ -142,6 +142,7 @@ fn join_pieces(
             split::PieceKind::Items => {
                 ast.plans.extend(part.plans);
                 ast.procedures.extend(part.procedures);
+                ast.scenarios.extend(part.scenarios);
             }
             split::PieceKind::PlanHead => {
                 open = part.plans.into_iter().next().map(|p| (p, part.notation));
@@ -290,6 +291,7 @@ fn empty(file: FileId, has_syntax_errors: bool) -> SourceAst {
         file,
         plans: Vec::new(),
         procedures: Vec::new(),
+        scenarios: Vec::new(),
         has_syntax_errors,
     }
 }

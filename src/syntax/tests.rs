@@ -158,7 +158,10 @@ fn parsing_in_pieces_gives_the_tree_of_the_whole_file() {
             let path = entry.expect("directory entry").path();
             if path.is_dir() {
                 dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "plan" || e == "proc") {
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "plan" || e == "proc" || e == "scn")
+            {
                 texts.push(std::fs::read_to_string(&path).expect("example is UTF-8"));
             }
         }
@@ -202,4 +205,109 @@ fn a_syntax_error_in_a_later_piece_is_reported_where_it_is() {
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(diags[0].code, Code::SyntaxError);
     assert!(diags[0].primary.span.start >= at - 3, "{:?}", diags[0]);
+}
+
+const SCENARIO: &str = r#"
+procedure PRP "Over-temperature" {
+  version 1.1
+  handles THRUSTER_OVERTEMP, NO_IGNITION
+}
+scenario SIM-RBT-01 "Thruster over-temperature" {
+  plan     ATV5-W40
+  trainees FD, EST
+  trainees MCC-M
+  inject THRUSTER_OVERTEMP "OCS 3 above 150 degC" at A29.start + 3m {
+    expect ATV-CRP-PRP-090 v1.1
+    expect PRP
+  }
+  inject NO_IGNITION at 2014/275 14:06
+  inject OTHER at 2014-10-02T14:06Z { }
+}
+"#;
+
+#[test]
+fn scenarios_and_handles_parse_with_spans() {
+    let (ast, diags) = parse_str(SCENARIO);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let handles: Vec<&str> = ast.procedures[0]
+        .handles
+        .iter()
+        .map(|h| &SCENARIO[h.span.range()])
+        .collect();
+    assert_eq!(handles, ["THRUSTER_OVERTEMP", "NO_IGNITION"]);
+    let sc = &ast.scenarios[0];
+    assert_eq!(&SCENARIO[sc.id.span.range()], "SIM-RBT-01");
+    assert_eq!(
+        sc.title.as_ref().unwrap().value,
+        "Thruster over-temperature"
+    );
+    assert_eq!(
+        &SCENARIO[sc.plan.as_ref().unwrap().span.range()],
+        "ATV5-W40"
+    );
+    let trainees: Vec<&str> = sc.trainees.iter().map(|t| t.value.as_str()).collect();
+    assert_eq!(trainees, ["FD", "EST", "MCC-M"]);
+    assert_eq!(sc.injects.len(), 3);
+    let first = &sc.injects[0];
+    assert_eq!(&SCENARIO[first.event.span.range()], "THRUSTER_OVERTEMP");
+    assert_eq!(first.text.as_ref().unwrap().value, "OCS 3 above 150 degC");
+    assert_eq!(&SCENARIO[first.at.span().range()], "A29.start + 3m");
+    match &first.at {
+        ast::TimeExpr::Relative {
+            activity,
+            anchor,
+            offset,
+            ..
+        } => {
+            assert_eq!(activity.value, "A29");
+            assert_eq!(*anchor, ast::Anchor::Start);
+            assert_eq!(offset.as_ref().unwrap().value, Some(crate::time::Dur(180)));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        &SCENARIO[first.expects[0].span.range()],
+        "expect ATV-CRP-PRP-090 v1.1"
+    );
+    assert_eq!(first.expects[0].version.as_ref().unwrap().value, "1.1");
+    assert!(first.expects[1].version.is_none());
+    assert!(matches!(sc.injects[1].at, ast::TimeExpr::Absolute(_)));
+    assert!(sc.injects[1].expects.is_empty() && sc.injects[2].expects.is_empty());
+    assert_eq!(sc.span.end as usize, SCENARIO.rfind('}').unwrap() + 1);
+}
+
+#[test]
+fn scenario_mistakes_are_reported_readably() {
+    // A repeated `plan` is a repeated clause; a missing `at` names what was expected.
+    let m = messages("scenario S { plan A plan B }");
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(m[0].starts_with("E004@25"), "{m:?}");
+    let m = messages("scenario S {\n  inject X 2014/275 14:00\n}");
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(m[0].contains("expected `at`"), "{m:?}");
+    assert!(!m[0].contains("_decl"), "{m:?}");
+    let m = messages("scenario S {\n  inject X at A29.start { expect }\n}");
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(m[0].contains("expected a name"), "{m:?}");
+    let m = messages("scenario S {\n  trainee FD\n}");
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(m[0].contains("`trainees`"), "{m:?}");
+    // Keywords do not run on into names: `handlesX` is not `handles` + `X`.
+    assert_eq!(messages("procedure P { handlesX }").len(), 1);
+}
+
+#[test]
+fn a_scenario_between_the_pieces_of_a_large_file_is_kept_whole() {
+    let text = format!("{SAMPLE}\n{SCENARIO}\n{SAMPLE}");
+    let (whole, _) = parse_fast(FileId(0), &text, usize::MAX).expect("parses whole");
+    for piece in [64, 200, 1000] {
+        assert!(split::pieces(&text, piece).is_some());
+        let (ast, _) = parse_fast(FileId(0), &text, piece).expect("parses in pieces");
+        assert_eq!(ast.scenarios.len(), 1);
+        assert_eq!(
+            format!("{ast:?}"),
+            format!("{whole:?}"),
+            "piece size {piece}"
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! Reading inputs and running the pipeline: the only layer below `cli` that does I/O.
 //!
-//! Inputs are files, directories (searched recursively for `*.plan` and `*.proc`) or a
+//! Inputs are files, directories (searched recursively for `*.plan`, `*.proc` and `*.scn`) or a
 //! project file `opsplan.yaml`. Plans pull in their procedure libraries with
 //! `use procedures "…"`, relative to the plan file. Files are only ever opened for reading.
 
@@ -39,7 +39,7 @@ pub enum LoadError {
         column: usize,
         message: String,
     },
-    #[error("{0}: no .plan or .proc files found")]
+    #[error("{0}: no .plan, .proc or .scn files found")]
     NothingToCheck(PathBuf),
     #[error("no requirement exports: give them with --requirements, or name them under `requirements: sources:` in opsplan.yaml")]
     NoRequirements,
@@ -154,7 +154,7 @@ impl Run {
 }
 
 /// Source file extensions opsplan reads.
-const SOURCE_EXTENSIONS: &[&str] = &["plan", "proc"];
+const SOURCE_EXTENSIONS: &[&str] = &["plan", "proc", "scn"];
 
 /// Collects, reads, parses, resolves and checks everything reachable from `paths`; traces
 /// to the requirements when `opsplan.yaml` names them.
@@ -605,6 +605,7 @@ impl Loader {
                     file: id,
                     plans: Vec::new(),
                     procedures: Vec::new(),
+                    scenarios: Vec::new(),
                     has_syntax_errors: true,
                 });
                 None
@@ -858,7 +859,7 @@ fn has_ext(path: &Path, ext: &str) -> bool {
     path.extension().is_some_and(|e| e == ext)
 }
 
-/// Every `*.plan` and `*.proc` below `dir`, sorted, skipping hidden directories and `target`.
+/// Every `*.plan`, `*.proc` and `*.scn` below `dir`, sorted, skipping hidden directories and `target`.
 pub fn source_files_in(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];

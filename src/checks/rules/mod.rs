@@ -48,6 +48,14 @@ pub mod suspect_trace;
 pub mod uncovered_requirement;
 pub mod unknown_requirement;
 pub mod withdrawn_requirement;
+
+pub mod expected_contingency_missed;
+pub mod idle_trainee;
+pub mod inject_outside_horizon;
+pub mod no_activity_at_inject;
+pub mod undefined_scenario_plan;
+pub mod unhandled_event;
+pub mod unresolved_inject_time;
 use super::RuleEntry;
 
 pub(crate) const ALL: &[RuleEntry] = &[
@@ -96,6 +104,13 @@ pub(crate) const ALL: &[RuleEntry] = &[
     suspect_trace::RULE,
     uncovered_requirement::RULE,
     stale_justification::RULE,
+    undefined_scenario_plan::RULE,
+    unresolved_inject_time::RULE,
+    inject_outside_horizon::RULE,
+    no_activity_at_inject::RULE,
+    unhandled_event::RULE,
+    expected_contingency_missed::RULE,
+    idle_trainee::RULE,
 ];
 
 /// For the rules' unit tests: the findings of one code on one source text, which must parse

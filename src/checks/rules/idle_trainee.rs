@@ -1,0 +1,202 @@
+use crate::checks::scenario::{chain, judge};
+use crate::checks::{rule, Context, Reporter};
+use crate::diag::{Code, Diagnostic, Label};
+use crate::model::PlanModel;
+use std::collections::BTreeSet;
+
+/// Nested role groups are followed up to this depth (a cycle of groups ends there).
+const MAX_GROUP_DEPTH: usize = 16;
+
+rule! {
+    /// ## What it does
+    /// Reports a trainee role that takes part in none of the scenario's events. A role
+    /// takes part in an event when it is in the `by` of a running activity whose
+    /// contingency path handles the event, or in the `roles` of a procedure on that path
+    /// from the running procedure to one that handles the event (both included). Groups
+    /// count both ways: a trainee `FE-5` takes part when its group `CREW` does, and a
+    /// trainee `CREW` when one of its members does.
+    ///
+    /// Judged only when every event of the scenario is handled (`S002`–`S005` report
+    /// the others, and a trainee may well have a part in an event not yet judged);
+    /// trainee roles the plan does not declare are `R004`. A scenario without an inject
+    /// leaves every trainee idle.
+    ///
+    /// ## Why it matters
+    /// A simulation is booked for its trainees: a position that has nothing to do in any
+    /// event spends the session watching. Either the trainee list is wrong or the events
+    /// do not exercise that console.
+    ///
+    /// ## Example
+    /// ```text
+    /// scenario SIM-RBT-01 {
+    ///   plan     ATV5-W40
+    ///   trainees FD, GC        // GC has no part in the reboost nor in PRP-090
+    ///   inject THRUSTER_OVERTEMP at A29.start + 3m
+    /// }
+    /// ```
+    IdleTrainee, Reporter::Check(check)
+}
+
+/// The role and the groups it belongs to, nested.
+fn with_groups<'p>(plan: &'p PlanModel, role: &'p str) -> Vec<&'p str> {
+    let mut out = vec![role];
+    let mut current = role;
+    for _ in 0..MAX_GROUP_DEPTH {
+        let group = plan
+            .role_index
+            .get(current)
+            .and_then(|&ri| plan.roles[ri].group.as_ref());
+        match group {
+            Some(g) if !out.contains(&g.value.as_str()) => {
+                current = &g.value;
+                out.push(current);
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let m = cx.model;
+    let judged = judge(m);
+    for (si, sc) in m.scenarios.iter().enumerate() {
+        let Some(pi) = sc.plan else { continue };
+        if sc.ast.trainees.is_empty() {
+            continue;
+        }
+        let plan = &m.plans[pi];
+        let mine: Vec<_> = judged.iter().filter(|j| j.scenario == si).collect();
+        if mine.len() != sc.ast.injects.len() || mine.iter().any(|j| !j.handled()) {
+            continue;
+        }
+        let mut roles: BTreeSet<&str> = BTreeSet::new();
+        let mut per_event: Vec<(usize, BTreeSet<&str>)> = Vec::new();
+        for j in &mine {
+            let mut these: BTreeSet<&str> = BTreeSet::new();
+            for &(r, k) in &j.handlers {
+                let run = &j.running[r];
+                these.extend(
+                    plan.activities[run.activity]
+                        .ast
+                        .by
+                        .iter()
+                        .map(|b| b.value.as_str()),
+                );
+                for i in chain(&run.path, k) {
+                    let p = &m.procedures[run.path[i].procedure];
+                    these.extend(p.ast.roles.iter().map(|r| r.value.as_str()));
+                }
+            }
+            roles.extend(these.iter().copied());
+            per_event.push((j.inject, these));
+        }
+        let with_up: BTreeSet<&str> = roles.iter().flat_map(|r| with_groups(plan, r)).collect();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        for t in &sc.ast.trainees {
+            if !plan.role_index.contains_key(&t.value) || !seen.insert(&t.value) {
+                continue;
+            }
+            let takes_part = with_up.contains(t.value.as_str())
+                || with_groups(plan, &t.value)
+                    .iter()
+                    .any(|g| roles.contains(g));
+            if takes_part {
+                continue;
+            }
+            let mut d = Diagnostic::new(
+                Code::IdleTrainee,
+                format!(
+                    "trainee role `{}` takes part in none of the events of scenario `{}`",
+                    t.value, sc.ast.id.value
+                ),
+                Label::new(t.span, "idle throughout the scenario"),
+            );
+            if sc.ast.injects.is_empty() {
+                d = d.with_help("the scenario injects no event");
+            } else {
+                for (ii, these) in per_event.iter().take(8) {
+                    let inj = &sc.ast.injects[*ii];
+                    let list: Vec<&str> = these.iter().copied().collect();
+                    d = d.with_secondary(Label::new(
+                        inj.event.span,
+                        format!("roles taking part: {}", list.join(", ")),
+                    ));
+                }
+                d = d.with_help(format!(
+                    "give `{}` a part in a procedure that handles one of the events, or remove it from `trainees`",
+                    t.value
+                ));
+            }
+            out.push(d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::rules::findings;
+    use crate::diag::Code;
+
+    const MISSION: &str = r#"
+        plan P {
+          horizon 2014/275 00:00 .. 2014/276 00:00
+          roles FD, GC, EST, PLN, MCC-M
+          roles CREW
+          roles FE-5, FE-6 in CREW
+          activity A29 { at 2014/275 14:05   lasts 20m   by MCC-M   procedure RBT }
+          activity A30 { at 2014/275 14:00   lasts 40m   by GC }
+        }
+        procedure RBT { roles MCC-M, FD   contingency PRP   step 1 { end } }
+        procedure PRP { roles FE-5   contingency RBT   step 1 { call DEEP   abort } }
+        procedure DEEP { roles EST   handles OVERTEMP }
+        procedure SPARE { roles PLN   handles OVERTEMP }
+    "#;
+
+    fn scenario(trainees: &str, event: &str) -> String {
+        format!(
+            "{MISSION}\nscenario S {{ plan P   trainees {trainees}   inject {event} at A29.start + 3m }}"
+        )
+    }
+
+    #[test]
+    fn roles_on_the_handling_path_and_their_groups_take_part() {
+        // DEEP is reached through PRP's failure step; PRP's contingency back to RBT ends.
+        let text = scenario("FD, MCC-M, EST, FE-5, CREW, GC, PLN, FE-6", "OVERTEMP");
+        assert!(findings(Code::UnhandledEvent, &text).is_empty());
+        let idle: Vec<String> = findings(Code::IdleTrainee, &text)
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        // CREW takes part through its member FE-5; GC runs A30, which does not handle
+        // the event; PLN is in SPARE, off the path; FE-6 is a member of CREW but CREW
+        // itself is not among the roles.
+        assert_eq!(
+            idle,
+            [
+                "trainee role `GC` takes part in none of the events of scenario `S`",
+                "trainee role `PLN` takes part in none of the events of scenario `S`",
+                "trainee role `FE-6` takes part in none of the events of scenario `S`",
+            ]
+        );
+    }
+
+    #[test]
+    fn trainees_are_not_judged_while_an_event_is_unhandled() {
+        let text = scenario("GC", "NO_IGNITION");
+        assert_eq!(findings(Code::UnhandledEvent, &text).len(), 1);
+        assert!(findings(Code::IdleTrainee, &text).is_empty());
+    }
+
+    #[test]
+    fn undeclared_and_repeated_trainees_are_reference_findings() {
+        let text = scenario("FD, FX, FD", "OVERTEMP");
+        assert!(findings(Code::IdleTrainee, &text).is_empty());
+        let undefined = findings(Code::UndefinedRole, &text);
+        assert_eq!(undefined.len(), 1);
+        assert_eq!(undefined[0].message, "undefined role `FX`");
+        let dup = findings(Code::DuplicateIdentifier, &text);
+        assert_eq!(dup.len(), 1);
+        assert_eq!(dup[0].message, "duplicate trainee role `FD`");
+    }
+}

@@ -1,0 +1,449 @@
+//! Training scenarios: where a procedure's failures lead (its contingency links), and
+//! each scenario's plan, trainees, injection times, running activities and expected
+//! procedures, resolved.
+//!
+//! The running activities of all the injects of one plan are found in one sweep: the
+//! activities sorted by start, the injects by time, a min-heap of the ends of the
+//! activities started so far (O((n + k) log n) for n activities and k injects, plus
+//! the size of the answers); the neighbours of an idle time by binary search.
+
+use super::build::resolve_procedure_ref;
+use super::*;
+use crate::syntax::ast::{Anchor, FailAction, StatementKind, TimeExpr};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// The procedures the failures of procedure `pi` lead to, and those it calls (see
+/// [`ProcedureModel::failure_targets`], [`ProcedureModel::call_targets`]). Unresolved
+/// names are skipped (reported by R002, R003 and P002). Linear in the procedure's statements.
+pub(super) fn failure_targets(m: &Model, pi: ProcIdx) -> (Vec<ProcIdx>, Vec<ProcIdx>) {
+    let pm = &m.procedures[pi];
+    if pm.incomplete {
+        return (Vec::new(), Vec::new());
+    }
+    let p = &pm.ast;
+    let steps = &p.steps;
+    let label = |l: &ast::Ident| pm.step_index.get(&l.value).copied();
+    // Successors of a step: fall-through and `goto`, and with `on_fail` the `on fail goto`s.
+    let successors = |si: usize, on_fail: bool| -> Vec<usize> {
+        let step = &steps[si];
+        let mut out = Vec::new();
+        for st in &step.statements {
+            if let StatementKind::Goto(l) = &st.kind {
+                out.extend(label(l));
+            }
+            if let (true, Some(FailAction::Goto(l))) = (on_fail, &st.on_fail) {
+                out.extend(label(l));
+            }
+        }
+        let falls_through = !matches!(
+            step.statements.last().map(|s| &s.kind),
+            Some(StatementKind::Goto(_) | StatementKind::Abort(_) | StatementKind::End)
+        );
+        if falls_through && si + 1 < steps.len() {
+            out.push(si + 1);
+        }
+        out
+    };
+    let walk = |starts: Vec<usize>, on_fail: bool, stop: &[bool]| -> Vec<bool> {
+        let mut seen = vec![false; steps.len()];
+        let mut stack = starts;
+        while let Some(s) = stack.pop() {
+            if seen[s] || stop[s] {
+                continue;
+            }
+            seen[s] = true;
+            stack.extend(successors(s, on_fail));
+        }
+        seen
+    };
+    let none = vec![false; steps.len()];
+    let nominal = if steps.is_empty() {
+        Vec::new()
+    } else {
+        walk(vec![0], false, &none)
+    };
+    let fail_starts: Vec<usize> = steps
+        .iter()
+        .flat_map(|s| &s.statements)
+        .filter_map(|st| match &st.on_fail {
+            Some(FailAction::Goto(l)) => label(l),
+            _ => None,
+        })
+        .collect();
+    let failure = walk(fail_starts, true, &nominal);
+
+    let mut refs: Vec<&ast::ProcRef> = p.contingency.iter().collect();
+    let mut calls: Vec<&ast::ProcRef> = Vec::new();
+    for (si, step) in steps.iter().enumerate() {
+        for st in &step.statements {
+            if let Some(FailAction::Call(r)) = &st.on_fail {
+                refs.push(r);
+                calls.push(r);
+            }
+            if let StatementKind::Call(r) = &st.kind {
+                calls.push(r);
+                if failure[si] {
+                    refs.push(r);
+                }
+            }
+        }
+    }
+    let resolve = |refs: Vec<&ast::ProcRef>| {
+        let mut seen: HashSet<ProcIdx> = HashSet::default();
+        let mut out: Vec<ProcIdx> = Vec::new();
+        for r in refs {
+            let version = r.version.as_ref().map(|v| v.value.as_str());
+            if let Ok(t) = resolve_procedure_ref(m, &r.id.value, version) {
+                if seen.insert(t) {
+                    out.push(t);
+                }
+            }
+        }
+        out
+    };
+    (resolve(refs), resolve(calls))
+}
+
+pub(super) fn resolve_scenarios(m: &mut Model, asts: Vec<(FileId, ast::Scenario)>) {
+    let mut plan_ids: HashMap<&str, PlanIdx> = HashMap::default();
+    for (pi, p) in m.plans.iter().enumerate() {
+        plan_ids.entry(p.id.value.as_str()).or_insert(pi);
+    }
+    let mut ids: HashMap<String, Span> = HashMap::default();
+    let mut duplicates = Vec::new();
+    let mut unresolved = Vec::new();
+    let mut scenarios = Vec::with_capacity(asts.len());
+    for (file, sc) in asts {
+        if let Some(&first) = ids.get(&sc.id.value) {
+            duplicates.push(Duplicate {
+                what: "scenario",
+                name: sc.id.value.clone(),
+                first,
+                second: sc.id.span,
+            });
+        } else {
+            ids.insert(sc.id.value.clone(), sc.id.span);
+        }
+        let plan = sc
+            .plan
+            .as_ref()
+            .and_then(|p| plan_ids.get(p.value.as_str()).copied());
+        let mut trainees: HashMap<&str, Span> = HashMap::default();
+        for t in &sc.trainees {
+            if let Some(&first) = trainees.get(t.value.as_str()) {
+                duplicates.push(Duplicate {
+                    what: "trainee role",
+                    name: t.value.clone(),
+                    first,
+                    second: t.span,
+                });
+            } else {
+                trainees.insert(&t.value, t.span);
+            }
+        }
+        let mut injects = Vec::with_capacity(sc.injects.len());
+        for inj in &sc.injects {
+            let mut im = InjectModel {
+                time: Err(InjectUnknown::InvalidInput),
+                in_horizon: false,
+                running: Vec::new(),
+                neighbours: (None, None),
+                expects: vec![None; inj.expects.len()],
+            };
+            if let Some(pi) = plan {
+                im.time = inject_time(&m.plans[pi], &inj.at);
+                if let TimeExpr::Relative { activity, .. } = &inj.at {
+                    if !m.plans[pi].activity_index.contains_key(&activity.value) {
+                        unresolved.push(UnresolvedRef {
+                            kind: RefKind::Activity,
+                            name: activity.clone(),
+                            version: None,
+                            scope: Scope::Plan(pi),
+                        });
+                    }
+                }
+                for (slot, e) in im.expects.iter_mut().zip(&inj.expects) {
+                    let version = e.version.as_ref().map(|v| v.value.as_str());
+                    match resolve_procedure_ref(m, &e.id.value, version) {
+                        Ok(p) => *slot = Some(p),
+                        Err(kind) => unresolved.push(UnresolvedRef {
+                            kind,
+                            name: e.id.clone(),
+                            version: e.version.clone(),
+                            scope: Scope::Plan(pi),
+                        }),
+                    }
+                }
+            }
+            injects.push(im);
+        }
+        if let Some(pi) = plan {
+            let p = &m.plans[pi];
+            unresolved.extend(
+                sc.trainees
+                    .iter()
+                    .filter(|t| !p.role_index.contains_key(&t.value))
+                    .map(|t| UnresolvedRef {
+                        kind: RefKind::Role,
+                        name: t.clone(),
+                        version: None,
+                        scope: Scope::Plan(pi),
+                    }),
+            );
+        }
+        scenarios.push(ScenarioModel {
+            ast: sc,
+            file,
+            plan,
+            injects,
+        });
+    }
+    // Running activities, one sweep per plan over all of its injects.
+    let mut by_plan: HashMap<PlanIdx, Vec<(usize, usize)>> = HashMap::default();
+    for (si, sc) in scenarios.iter_mut().enumerate() {
+        let Some(pi) = sc.plan else { continue };
+        let horizon = m.plans[pi].horizon;
+        for (ii, im) in sc.injects.iter_mut().enumerate() {
+            if let Ok(t) = im.time {
+                im.in_horizon = horizon.is_none_or(|h| h.start <= t && t < h.end);
+                if im.in_horizon {
+                    by_plan.entry(pi).or_default().push((si, ii));
+                }
+            }
+        }
+    }
+    let mut plans: Vec<PlanIdx> = by_plan.keys().copied().collect();
+    plans.sort_unstable();
+    for pi in plans {
+        let queries = &by_plan[&pi];
+        let times: Vec<Time> = queries
+            .iter()
+            .map(|&(si, ii)| scenarios[si].injects[ii].time.unwrap_or(Time(0)))
+            .collect();
+        let found = running_at(&m.plans[pi], &times);
+        for (&(si, ii), (running, neighbours)) in queries.iter().zip(found) {
+            let im = &mut scenarios[si].injects[ii];
+            im.running = running;
+            im.neighbours = neighbours;
+        }
+    }
+    m.scenarios = scenarios;
+    m.duplicates.extend(duplicates);
+    m.unresolved.extend(unresolved);
+}
+
+/// The time an `inject … at` names, in the scenario's plan.
+fn inject_time(plan: &PlanModel, at: &TimeExpr) -> Result<Time, InjectUnknown> {
+    match at {
+        TimeExpr::Absolute(lit) => lit.value.ok_or(InjectUnknown::InvalidInput),
+        TimeExpr::Relative {
+            activity,
+            anchor,
+            offset,
+            ..
+        } => {
+            let &ai = plan
+                .activity_index
+                .get(&activity.value)
+                .ok_or(InjectUnknown::InvalidInput)?;
+            let i = plan.activities[ai]
+                .time
+                .bounds()
+                .ok_or(InjectUnknown::Activity(ai))?;
+            let base = match anchor {
+                Anchor::Start => i.start,
+                Anchor::End => i.end,
+            };
+            let off = match offset {
+                None => crate::time::Dur::ZERO,
+                Some(d) => d.value.ok_or(InjectUnknown::InvalidInput)?,
+            };
+            base.checked_add(off).map_err(|_| InjectUnknown::OutOfRange)
+        }
+    }
+}
+
+type Running = (Vec<ActIdx>, (Option<ActIdx>, Option<ActIdx>));
+
+/// For each time: the activities of `plan` running then (`start <= t < end`, known times
+/// only), in plan order; and, when none is, the one that ended last at or before `t` and
+/// the first to start after it.
+fn running_at(plan: &PlanModel, times: &[Time]) -> Vec<Running> {
+    let mut acts: Vec<(Interval, ActIdx)> = plan
+        .activities
+        .iter()
+        .enumerate()
+        .filter_map(|(ai, a)| a.time.interval().map(|i| (i, ai)))
+        .collect();
+    acts.sort_by_key(|(i, ai)| (i.start, *ai));
+    let mut by_end: Vec<(Time, ActIdx)> = acts.iter().map(|(i, ai)| (i.end, *ai)).collect();
+    by_end.sort_unstable();
+    let mut order: Vec<usize> = (0..times.len()).collect();
+    order.sort_by_key(|&q| times[q]);
+    let mut out: Vec<Running> = vec![(Vec::new(), (None, None)); times.len()];
+    let mut heap: BinaryHeap<Reverse<(Time, ActIdx)>> = BinaryHeap::new();
+    let mut next = 0;
+    for q in order {
+        let t = times[q];
+        while next < acts.len() && acts[next].0.start <= t {
+            heap.push(Reverse((acts[next].0.end, acts[next].1)));
+            next += 1;
+        }
+        while heap.peek().is_some_and(|Reverse((end, _))| *end <= t) {
+            heap.pop();
+        }
+        let mut running: Vec<ActIdx> = heap.iter().map(|Reverse((_, ai))| *ai).collect();
+        running.sort_unstable();
+        let neighbours = if running.is_empty() {
+            let ended = by_end.partition_point(|(end, _)| *end <= t);
+            let started = acts.partition_point(|(i, _)| i.start <= t);
+            (
+                ended.checked_sub(1).map(|k| by_end[k].1),
+                acts.get(started).map(|(_, ai)| *ai),
+            )
+        } else {
+            (None, None)
+        };
+        out[q] = (running, neighbours);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn model(text: &str) -> Model {
+        let (ast, diags) = crate::syntax::parse(FileId(0), text);
+        assert!(diags.is_empty(), "{diags:#?}");
+        Model::build(vec![ast])
+    }
+
+    fn idx(m: &Model, id: &str) -> ProcIdx {
+        m.procedure_index[id][0]
+    }
+
+    #[test]
+    fn the_contingency_path_is_transitive_and_ends_on_cycles() {
+        let m = model(
+            r#"
+            procedure ROOT {
+              contingency C1
+              step 1 { call MON   check X < 1 on fail goto 1 }     // a retry: not a failure step
+              step 2 { check Y < 1 on fail call C2   end }
+            }
+            procedure C1 {
+              step 1 { check Z < 1 on fail goto 3 }
+              step 2 { end }
+              step 3 { manual FD "safe"   call C3 }                // reached only on failure
+              step 4 { call C4   abort }                           // falls through from 3
+            }
+            procedure C2 { contingency ROOT   step 1 { call ROOT } } // a cycle back to ROOT
+            procedure C3 { contingency C1 }                          // and back to C1
+            procedure C4 { handles X   step 1 { call C5 } }         // a contingency's own call
+            procedure C5 { }
+            procedure MON { step 1 { wait 1m } }
+        "#,
+        );
+        let names = |path: &[PathStep]| -> Vec<(String, Option<usize>)> {
+            path.iter()
+                .map(|s| (m.procedures[s.procedure].id().to_string(), s.from))
+                .collect()
+        };
+        let path = m.contingency_path(idx(&m, "ROOT"));
+        assert_eq!(
+            names(&path),
+            [
+                ("ROOT".to_string(), None),
+                ("C1".to_string(), Some(0)),
+                ("C2".to_string(), Some(0)),
+                ("C3".to_string(), Some(1)),
+                ("C4".to_string(), Some(1)),
+                ("C5".to_string(), Some(4)),
+            ]
+        );
+        assert!(m.procedures[idx(&m, "C2")].failure_targets == [idx(&m, "ROOT")]);
+        // MON is called on the nominal flow only: never on the path.
+        assert!(!path.iter().any(|s| s.procedure == idx(&m, "MON")));
+    }
+
+    #[test]
+    fn a_long_chain_is_followed_to_a_bounded_depth() {
+        let mut text = String::new();
+        for i in 0..100 {
+            text.push_str(&format!("procedure P{i} {{ contingency P{} }}\n", i + 1));
+        }
+        text.push_str("procedure P100 { }\n");
+        let m = model(&text);
+        let path = m.contingency_path(idx(&m, "P0"));
+        assert_eq!(path.len(), MAX_CONTINGENCY_DEPTH + 1);
+        let short = m.contingency_path(idx(&m, "P90"));
+        assert_eq!(short.len(), 11, "P90 .. P100");
+    }
+
+    #[test]
+    fn running_activities_agree_with_a_scan() {
+        // Pseudo-random activities (some overlapping, some touching) and injection times,
+        // against the half-open definition checked one by one.
+        let mut seed: u64 = 0x5eed;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut text = String::from("plan P {\n");
+        for i in 0..300 {
+            let start = next(2000);
+            let len = 1 + next(60);
+            text.push_str(&format!(
+                "activity A{i} {{ at 2014/275 00:00   lasts {len}m }}\n"
+            ));
+            text = text.replacen(
+                &format!("activity A{i} {{ at 2014/275 00:00"),
+                &format!(
+                    "activity A{i} {{ at 2014/275 {:02}:{:02}",
+                    start / 60 % 24,
+                    start % 60
+                ),
+                1,
+            );
+        }
+        text.push_str("}\n");
+        let m = model(&text);
+        let plan = &m.plans[0];
+        let base = Time::parse_doy("2014/275 00:00").unwrap();
+        let times: Vec<Time> = (0..500)
+            .map(|_| {
+                base.checked_add(crate::time::Dur(next(25 * 3600) as i64))
+                    .unwrap()
+            })
+            .collect();
+        let got = running_at(plan, &times);
+        for (t, (running, (before, after))) in times.iter().zip(got) {
+            let expected: Vec<ActIdx> = (0..plan.activities.len())
+                .filter(|&ai| {
+                    let i = plan.activities[ai].time.interval().unwrap();
+                    i.start <= *t && *t < i.end
+                })
+                .collect();
+            assert_eq!(running, expected, "at {t:?}");
+            if expected.is_empty() {
+                let end_of = |ai: ActIdx| plan.activities[ai].time.interval().unwrap().end;
+                let start_of = |ai: ActIdx| plan.activities[ai].time.interval().unwrap().start;
+                let last_end = (0..plan.activities.len())
+                    .map(end_of)
+                    .filter(|e| e <= t)
+                    .max();
+                let first_start = (0..plan.activities.len())
+                    .map(start_of)
+                    .filter(|s| s > t)
+                    .min();
+                assert_eq!(before.map(end_of), last_end);
+                assert_eq!(after.map(start_of), first_start);
+            }
+        }
+    }
+}
