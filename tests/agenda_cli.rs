@@ -477,3 +477,26 @@ fn the_html_template_can_be_replaced() {
     assert!(out.is_empty());
     assert!(err.contains("template"), "{err}");
 }
+
+/// A procedure without a contingency procedure still has its own failure path: the
+/// sheet names the failure steps (DAM-030 step 7, reached only from `on fail goto 7`).
+#[test]
+fn failure_steps_are_shown_beside_the_contingencies() {
+    let (code, out, err) = run(&[
+        "agenda",
+        "examples/atv5-week40",
+        "--at",
+        "2014/276 13:00",
+        "--hours",
+        "2",
+        "--role",
+        "MCC-M",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains(
+            "         procedure    ATV-FCP-DAM-030 v1.6 \"PDAM\"\n         on failure   step 7 \"Burn failure\"\n         contingency  none declared\n"
+        ),
+        "{out}"
+    );
+}

@@ -30,6 +30,7 @@ pub(super) fn build(files: Vec<ast::SourceAst>) -> Model {
                 incomplete: f.has_syntax_errors,
                 step_index: HashMap::default(),
                 failure_targets: Vec::new(),
+                failure_steps: Vec::new(),
                 call_targets: Vec::new(),
             });
         }
@@ -65,9 +66,10 @@ pub(super) fn build(files: Vec<ast::SourceAst>) -> Model {
         resolve_procedure(&mut m, pi);
     }
     for pi in 0..m.procedures.len() {
-        let (failures, calls) = scenario::failure_targets(&m, pi);
+        let (failures, calls, steps) = scenario::failure_targets(&m, pi);
         m.procedures[pi].failure_targets = failures;
         m.procedures[pi].call_targets = calls;
+        m.procedures[pi].failure_steps = steps;
     }
     for pi in 0..m.plans.len() {
         windows::expand_plan_windows(&mut m, pi);

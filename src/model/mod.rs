@@ -195,6 +195,9 @@ pub struct ProcedureModel {
     pub failure_targets: Vec<ProcIdx>,
     /// Every procedure it calls (`call`, `on fail call`), resolved, each once, in source order.
     pub call_targets: Vec<ProcIdx>,
+    /// Its failure steps (indices into `ast.steps`, in order): those reached from an
+    /// `on fail goto` that its nominal flow does not reach.
+    pub failure_steps: Vec<usize>,
 }
 
 impl ProcedureModel {

@@ -13,13 +13,14 @@ use crate::syntax::ast::{Anchor, FailAction, StatementKind, TimeExpr};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// The procedures the failures of procedure `pi` lead to, and those it calls (see
-/// [`ProcedureModel::failure_targets`], [`ProcedureModel::call_targets`]). Unresolved
-/// names are skipped (reported by R002, R003 and P002). Linear in the procedure's statements.
-pub(super) fn failure_targets(m: &Model, pi: ProcIdx) -> (Vec<ProcIdx>, Vec<ProcIdx>) {
+/// The procedures the failures of procedure `pi` lead to, those it calls, and its failure
+/// steps (see [`ProcedureModel::failure_targets`], [`ProcedureModel::call_targets`],
+/// [`ProcedureModel::failure_steps`]). Unresolved names are skipped (reported by R002,
+/// R003 and P002). Linear in the procedure's statements.
+pub(super) fn failure_targets(m: &Model, pi: ProcIdx) -> (Vec<ProcIdx>, Vec<ProcIdx>, Vec<usize>) {
     let pm = &m.procedures[pi];
     if pm.incomplete {
-        return (Vec::new(), Vec::new());
+        return (Vec::new(), Vec::new(), Vec::new());
     }
     let p = &pm.ast;
     let steps = &p.steps;
@@ -102,7 +103,8 @@ pub(super) fn failure_targets(m: &Model, pi: ProcIdx) -> (Vec<ProcIdx>, Vec<Proc
         }
         out
     };
-    (resolve(refs), resolve(calls))
+    let failure_steps = (0..steps.len()).filter(|&si| failure[si]).collect();
+    (resolve(refs), resolve(calls), failure_steps)
 }
 
 pub(super) fn resolve_scenarios(m: &mut Model, asts: Vec<(FileId, ast::Scenario)>) {

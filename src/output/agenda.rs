@@ -180,6 +180,12 @@ fn entry(out: &mut String, e: &Entry, width: usize) {
             text.push_str("  NOT IN THE LIBRARY");
         }
         line("procedure", &text);
+        if !p.failure_steps.is_empty() {
+            line(
+                "on failure",
+                &format!("step {}", p.failure_steps.join(", step ")),
+            );
+        }
         if p.resolved && p.contingencies.is_empty() {
             line("contingency", "none declared");
         }

@@ -176,6 +176,8 @@ pub struct ProcedureView {
     pub name: String,
     pub title: Option<String>,
     pub resolved: bool,
+    /// Its failure steps, `7 "Burn failure"`: where its own `on fail goto`s lead.
+    pub failure_steps: Vec<String>,
     pub contingencies: Vec<ContingencyView>,
 }
 
@@ -655,6 +657,7 @@ fn procedure_view(
             name,
             title: None,
             resolved: false,
+            failure_steps: Vec::new(),
             contingencies: Vec::new(),
         });
     };
@@ -663,16 +666,30 @@ fn procedure_view(
         .entry(pi)
         .or_insert_with(|| contingencies(model, pi))
         .clone();
+    let failure_steps = p
+        .failure_steps
+        .iter()
+        .map(|&si| {
+            let step = &p.ast.steps[si];
+            match &step.title {
+                Some(t) => format!("{} \"{}\"", step.label.value, t.value),
+                None => step.label.value.clone(),
+            }
+        })
+        .collect();
     Some(ProcedureView {
         name: p.display_name(),
         title: p.ast.title.as_ref().map(|t| t.value.clone()),
         resolved: true,
+        failure_steps,
         contingencies,
     })
 }
 
 /// The procedure's `contingency`, then the procedures its steps `on fail call`, each
-/// once, in that order.
+/// once, in that order; then the rest of its contingency path (the calls of its failure
+/// steps, and what the contingencies themselves lead to: `Model::contingency_path`, the
+/// path training scenarios follow).
 fn contingencies(model: &Model, pi: ProcIdx) -> Vec<ContingencyView> {
     let p = &model.procedures[pi].ast;
     let mut refs: Vec<(&crate::syntax::ast::ProcRef, String)> = Vec::new();
@@ -721,6 +738,24 @@ fn contingencies(model: &Model, pi: ProcIdx) -> Vec<ContingencyView> {
                 how,
             }),
         }
+    }
+    let path = model.contingency_path(pi);
+    for step in path.iter().skip(1) {
+        let target = &model.procedures[step.procedure];
+        let name = target.display_name();
+        if out.iter().any(|c| c.name == name) {
+            continue;
+        }
+        let how = match step.from {
+            Some(0) | None => "called in a failure step".to_string(),
+            Some(i) => format!("via {}", model.procedures[path[i].procedure].display_name()),
+        };
+        out.push(ContingencyView {
+            name,
+            title: target.ast.title.as_ref().map(|t| t.value.clone()),
+            resolved: true,
+            how,
+        });
     }
     out
 }
