@@ -254,8 +254,10 @@ pub type Workbook = calamine::Sheets<std::io::Cursor<Vec<u8>>>;
 /// sniffed), or says why it cannot be read.
 pub fn open_workbook(bytes: &[u8], extension: &str) -> Result<Workbook, String> {
     use calamine::{open_workbook_from_rs, Ods, Sheets, Xls, Xlsb, Xlsx};
-    let cursor = std::io::Cursor::new(bytes.to_vec());
     let ext = extension.trim_start_matches('.').to_ascii_lowercase();
+    check_unpacked_size(bytes, MAX_UNPACKED)
+        .map_err(|e| format!("unreadable workbook ({ext}): {e}"))?;
+    let cursor = std::io::Cursor::new(bytes.to_vec());
     let opened: Result<Workbook, String> = match ext.as_str() {
         "xlsx" | "xlsm" | "xlam" => open_workbook_from_rs::<Xlsx<_>, _>(cursor)
             .map(Sheets::Xlsx)
@@ -272,6 +274,51 @@ pub fn open_workbook(bytes: &[u8], extension: &str) -> Result<Workbook, String> 
         _ => calamine::open_workbook_auto_from_rs(cursor).map_err(|e| e.to_string()),
     };
     opened.map_err(|e| format!("unreadable workbook ({ext}): {e}"))
+}
+
+/// The most a zipped workbook (XLSX, XLSM, XLSB, ODS) may unpack to: a zip bomb is
+/// refused before the workbook reader sees it.
+pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
+
+/// Refuses a zip archive that unpacks to more than `limit` bytes in all. The sizes its
+/// directory declares are checked first; then every member is inflated into nothing,
+/// at most `limit` bytes in all, since a forged archive may declare less than it holds.
+/// Bytes that are not a zip archive (an XLS, a CSV named .xlsx) pass: the workbook
+/// reader says why it cannot read them.
+pub fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), String> {
+    use std::io::Read;
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let refused = || {
+        format!(
+            "it unpacks to more than {} MiB (a zip bomb?); not read",
+            limit / (1024 * 1024)
+        )
+    };
+    let mut declared: u64 = 0;
+    for i in 0..archive.len() {
+        if let Ok(member) = archive.by_index_raw(i) {
+            declared = declared.saturating_add(member.size());
+        }
+    }
+    if declared > limit {
+        return Err(refused());
+    }
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let Ok(member) = archive.by_index(i) else {
+            continue;
+        };
+        let mut capped = member.take(limit - total + 1);
+        // A member that cannot be inflated is the workbook reader's to report.
+        let n = std::io::copy(&mut capped, &mut std::io::sink()).unwrap_or(0);
+        total += n;
+        if total > limit {
+            return Err(refused());
+        }
+    }
+    Ok(())
 }
 
 /// A sheet's name, the (row, column) of its first cell, and its rows.
@@ -990,6 +1037,20 @@ impl Grid {
         map: &ColumnMap,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Draft> {
+        // A formula that failed in the spreadsheet: the export is not what its author saw.
+        for (ci, cell) in row.cells.iter().enumerate() {
+            if let Cell::Error(e) = cell {
+                diags.push(self.diag(
+                    format!(
+                        "{} holds the spreadsheet error {e} (a formula that failed); it is \
+                         read as that text",
+                        self.place(ri, ci)
+                    ),
+                    self.span(ri, Some(ci)),
+                    "error value here",
+                ));
+            }
+        }
         let id = match row.cell(Some(id_col)) {
             Some(c) => clean_text(&c.raw()).trim().to_string(),
             None => String::new(),

@@ -170,9 +170,15 @@ impl Policy {
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config, LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|e| LoadError::Unreadable {
+        let bytes = super::read_bounded(path, super::MAX_INPUT_BYTES).map_err(|e| {
+            LoadError::Unreadable {
+                path: path.to_path_buf(),
+                source: e,
+            }
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| LoadError::Unreadable {
             path: path.to_path_buf(),
-            source: e,
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
         })?;
         Config::parse(path, &text)
     }

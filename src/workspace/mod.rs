@@ -39,6 +39,8 @@ pub enum LoadError {
         column: usize,
         message: String,
     },
+    #[error("{0}: more than {1} entries below it; not searched (name the folder of the plans and procedures)")]
+    TooManyEntries(PathBuf, usize),
     #[error("{0}: no .plan, .proc or .scn files found")]
     NothingToCheck(PathBuf),
     #[error("no requirement exports: give them with --requirements, or name them under `requirements: sources:` in opsplan.yaml")]
@@ -345,7 +347,7 @@ fn load_window_file(
     diags: &mut Vec<Diagnostic>,
 ) {
     use syntax::ast::{IntervalLit, TimeLit, WindowDecl, WindowShape};
-    let text = match std::fs::read(path) {
+    let text = match read_bounded(path, MAX_INPUT_BYTES) {
         Ok(bytes) => windows_csv::decode(&bytes),
         Err(e) => {
             let id = sources.add(path, String::new());
@@ -397,6 +399,49 @@ fn load_window_file(
     }
 }
 
+/// A folder search gives up after this many entries (files and folders) below the folder:
+/// `use procedures "/"` must not walk a whole disk. Symbolic links to folders are not
+/// followed, so a link loop ends the search too.
+pub const MAX_WALK_ENTRIES: usize = 200_000;
+
+/// The largest input file opsplan reads (a requirement export, a window file, a log):
+/// larger files are refused before they are read.
+pub const MAX_INPUT_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Reads a regular file of at most `limit` bytes. Anything else is refused before it is
+/// opened: a folder, a device (`/dev/zero` never ends), a FIFO (opening it waits for a
+/// writer); so is a file larger than the limit, which is never read whole.
+pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(Error::new(ErrorKind::InvalidInput, "is a folder"));
+    }
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "not a regular file (a device, a pipe or a socket)",
+        ));
+    }
+    let too_large = || {
+        Error::new(
+            ErrorKind::InvalidData,
+            format!("larger than {} MiB", limit / (1024 * 1024)),
+        )
+    };
+    if meta.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
 /// Reads a file as UTF-8 text into `sources`: `Ok` with its id, or `Err` with the id of
 /// an empty or lossy copy when it cannot be read or is not UTF-8 (the finding, with
 /// `code`, is recorded at the first bad byte).
@@ -406,7 +451,7 @@ pub fn read_utf8(
     diags: &mut Vec<Diagnostic>,
     code: Code,
 ) -> Result<FileId, FileId> {
-    match std::fs::read(path) {
+    match read_bounded(path, syntax::MAX_SOURCE_BYTES as u64) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Ok(sources.add(path, text)),
             Err(e) => {
@@ -470,6 +515,9 @@ struct Loader {
     policy: Policy,
     /// The requirements to trace to (`requirements:` in `opsplan.yaml`, or the caller's).
     trace: Option<TraceSetup>,
+    /// Files named by `use procedures` (canonical path, the path's span): they must hold
+    /// procedures only (a plan there would make `use` an include, and cycles possible).
+    libraries: Vec<(PathBuf, Span)>,
 }
 
 impl Loader {
@@ -556,6 +604,7 @@ impl Loader {
         let mut sources = SourceDb::new();
         let mut asts = Vec::new();
         let mut diags = Vec::new();
+        let mut file_asts: std::collections::HashMap<PathBuf, usize> = Default::default();
         let mut next = 0;
         while next < self.queue.len() {
             let wave: Vec<PathBuf> = self.queue[next..].to_vec();
@@ -574,8 +623,30 @@ impl Loader {
             for ((path, _), (ast, d)) in parsed.iter().zip(syntax::parse_many(&texts)) {
                 diags.extend(d);
                 self.follow_uses(path, asts.len(), &ast, &mut diags);
+                let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+                file_asts.insert(key, asts.len());
                 asts.push(ast);
             }
+        }
+        for (key, span) in &self.libraries {
+            let Some(plan) = file_asts.get(key).and_then(|&ai| asts[ai].plans.first()) else {
+                continue;
+            };
+            diags.push(
+                Diagnostic::new(
+                    Code::UnresolvedUsePath,
+                    format!(
+                        "cannot use `{}` as procedures: it holds plan `{}`",
+                        sources.slice(*span).trim_matches('"'),
+                        plan.id.value
+                    ),
+                    Label::new(*span, "a plan, not a procedure library"),
+                )
+                .with_help(
+                    "`use procedures` names procedure files or folders; give other plans to \
+                     `opsplan check` beside this one",
+                ),
+            );
         }
         for (ai, pi, path) in &self.window_files {
             let Some(plan) = asts.get_mut(*ai).and_then(|a| a.plans.get_mut(*pi)) else {
@@ -637,9 +708,14 @@ impl Loader {
                                 }
                                 Err(e) => Some(e.to_string()),
                             }
-                        } else {
+                        } else if meta.is_file() {
+                            let key =
+                                std::fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
+                            self.libraries.push((key, u.path.span));
                             self.push(target.clone());
                             None
+                        } else {
+                            Some("not a file or a folder".to_string())
                         }
                     }
                     Ok(meta) if u.kind == UseKind::Rules && meta.is_file() => {
@@ -818,7 +894,9 @@ fn load_trace_inputs(
         .as_ref()
         .filter(|_| !setup.policy.justified.is_empty())
     {
-        if let Ok(text) = std::fs::read_to_string(config) {
+        if let Ok(text) =
+            read_bounded(config, MAX_INPUT_BYTES).map(|b| String::from_utf8_lossy(&b).into_owned())
+        {
             let spans: Vec<Option<std::ops::Range<usize>>> = setup
                 .policy
                 .justified
@@ -861,8 +939,13 @@ fn has_ext(path: &Path, ext: &str) -> bool {
 
 /// Every `*.plan`, `*.proc` and `*.scn` below `dir`, sorted, skipping hidden directories and `target`.
 pub fn source_files_in(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    source_files_capped(dir, MAX_WALK_ENTRIES)
+}
+
+fn source_files_capped(dir: &Path, max_entries: usize) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
+    let mut entries_seen = 0usize;
     while let Some(d) = stack.pop() {
         let entries = std::fs::read_dir(&d).map_err(|e| LoadError::Unreadable {
             path: d.clone(),
@@ -873,6 +956,10 @@ pub fn source_files_in(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
                 path: d.clone(),
                 source: e,
             })?;
+            entries_seen += 1;
+            if entries_seen > max_entries {
+                return Err(LoadError::TooManyEntries(dir.to_path_buf(), max_entries));
+            }
             let p = entry.path();
             let name = entry.file_name();
             let hidden = name.to_string_lossy().starts_with('.');
@@ -891,4 +978,30 @@ pub fn source_files_in(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     }
     out.sort();
     Ok(out)
+}
+
+#[cfg(test)]
+mod walk_tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_search_stops_after_its_entry_cap_and_never_follows_folder_links() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..30 {
+            std::fs::write(dir.path().join(format!("p{i:02}.proc")), "").unwrap();
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+        let all = source_files_capped(dir.path(), 100).unwrap();
+        assert_eq!(all.len(), 30);
+        match source_files_capped(dir.path(), 10) {
+            Err(e @ LoadError::TooManyEntries(_, 10)) => {
+                assert!(
+                    e.to_string().contains("more than 10 entries below it"),
+                    "{e}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -112,7 +112,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     let mut base = PathBuf::new();
     if let Some(m) = &manifest_path {
         base = m.parent().map(Path::to_path_buf).unwrap_or_default();
-        match std::fs::read(m) {
+        match super::read_bounded(m, super::MAX_INPUT_BYTES) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes);
                 match manifest::parse(&text) {
@@ -324,7 +324,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     for f in &cdm_files_found {
         files.push(f.clone());
         let path = show(f);
-        let text = match std::fs::read(f) {
+        let text = match super::read_bounded(f, super::MAX_INPUT_BYTES) {
             Ok(b) => crate::reqs::tabular::decode(&b),
             Err(e) => {
                 errs.push(format!("{path}: error: cannot be read: {e}"));
@@ -544,7 +544,7 @@ fn counts_of(t: &super::Traced) -> CoverageCounts {
 /// A table from a CSV (`.csv`, `.tsv`, `.txt`) or a workbook (`.xlsx`, `.xlsm`, `.xls`,
 /// `.ods`); problems located in it.
 fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table, Vec<Problem>> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = super::read_bounded(path, super::MAX_INPUT_BYTES).map_err(|e| {
         vec![Problem::error(
             Loc::File,
             match e.kind() {

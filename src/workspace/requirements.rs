@@ -77,9 +77,11 @@ pub fn load_into(
     let mut exports = Vec::new();
     let mut diagnostics = Vec::new();
     for path in files {
-        let bytes = std::fs::read(&path).map_err(|e| LoadError::Unreadable {
-            path: path.clone(),
-            source: e,
+        let bytes = super::read_bounded(&path, super::MAX_INPUT_BYTES).map_err(|e| {
+            LoadError::Unreadable {
+                path: path.clone(),
+                source: e,
+            }
         })?;
         let ext = extension(&path);
         // Text formats join the sources so that a finding shows its line.
