@@ -912,15 +912,7 @@ impl RuleCx<'_, '_> {
         let Some(max) = max_work else { return };
         // Crew members: the roles of the plan that belong to a group, or that are named
         // by an activity and have no group. An activity by a group counts for each member.
-        let mut members_of: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
-        for r in &plan.roles {
-            if let Some(g) = &r.group {
-                members_of
-                    .entry(g.value.as_str())
-                    .or_default()
-                    .push(r.name.value.as_str());
-            }
-        }
+        let members_of = plan.members_of();
         // (member, day) → (worked seconds, activities)
         let mut days: std::collections::BTreeMap<(String, i64), (i64, Vec<ActIdx>)> =
             Default::default();

@@ -179,6 +179,21 @@ impl PlanModel {
     pub fn format_time(&self, t: Time) -> String {
         t.format(self.notation)
     }
+
+    /// The direct members of each group role (`roles FE-5, FE-6 in CREW`: CREW →
+    /// [FE-5, FE-6]), in declaration order.
+    pub fn members_of(&self) -> HashMap<&str, Vec<&str>> {
+        let mut members: HashMap<&str, Vec<&str>> = HashMap::default();
+        for r in &self.roles {
+            if let Some(g) = &r.group {
+                members
+                    .entry(g.value.as_str())
+                    .or_default()
+                    .push(r.name.value.as_str());
+            }
+        }
+        members
+    }
 }
 
 /// A procedure with its step table.

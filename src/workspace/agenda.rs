@@ -403,16 +403,10 @@ struct Roles<'a> {
 
 impl<'a> Roles<'a> {
     fn new(plan: &'a PlanModel) -> Roles<'a> {
-        let mut members_of: HashMap<&str, Vec<&str>> = HashMap::default();
-        for r in &plan.roles {
-            if let Some(g) = &r.group {
-                members_of
-                    .entry(g.value.as_str())
-                    .or_default()
-                    .push(r.name.value.as_str());
-            }
+        Roles {
+            plan,
+            members_of: plan.members_of(),
         }
-        Roles { plan, members_of }
     }
 
     fn group_of(&self, role: &str) -> Option<&'a str> {

@@ -39,21 +39,8 @@ fn row(doc: &ExportDoc, a: &ActivityExport) -> Vec<String> {
         (Some(why), t) => format!("{t}: {why}"),
         (None, t) => t.to_string(),
     };
-    let needs = a.needs.as_ref().map_or(String::new(), |n| {
-        n.windows.join(if n.mode == "all" { " & " } else { " | " })
-    });
-    let uses = a
-        .uses
-        .iter()
-        .map(|u| {
-            if u.amount == 1 {
-                u.resource.clone()
-            } else {
-                format!("{} {}", u.resource, u.amount)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
+    let needs = a.needs.as_ref().map_or(String::new(), super::needs_text);
+    let uses = super::uses_texts(a).join("; ");
     let covers = a
         .covers
         .iter()

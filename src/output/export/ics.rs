@@ -239,22 +239,10 @@ fn description(doc: &ExportDoc, a: &ActivityExport) -> String {
         lines.push(s);
     }
     if let Some(n) = &a.needs {
-        let sep = if n.mode == "all" { " & " } else { " | " };
-        lines.push(format!("Needs: {}", n.windows.join(sep)));
+        lines.push(format!("Needs: {}", super::needs_text(n)));
     }
     if !a.uses.is_empty() {
-        let uses: Vec<String> = a
-            .uses
-            .iter()
-            .map(|u| {
-                if u.amount == 1 {
-                    u.resource.clone()
-                } else {
-                    format!("{} {}", u.resource, u.amount)
-                }
-            })
-            .collect();
-        lines.push(format!("Uses: {}", uses.join(", ")));
+        lines.push(format!("Uses: {}", super::uses_texts(a).join(", ")));
     }
     for r in &a.relations {
         lines.push(format!("Relation: {}", r.text));

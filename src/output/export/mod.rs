@@ -655,6 +655,27 @@ pub fn calendar_roles_of(roles: &[RoleExport], name: &str) -> BTreeSet<String> {
     out
 }
 
+/// `ART & TDRS` or `ART | TDRS`, as the plan wrote it.
+pub fn needs_text(needs: &NeedsExport) -> String {
+    needs
+        .windows
+        .join(if needs.mode == "all" { " & " } else { " | " })
+}
+
+/// `OCS`, `GROUND-CHAIN 2`: the resources an activity uses, with their amounts.
+pub fn uses_texts(a: &ActivityExport) -> Vec<String> {
+    a.uses
+        .iter()
+        .map(|u| {
+            if u.amount == 1 {
+                u.resource.clone()
+            } else {
+                format!("{} {}", u.resource, u.amount)
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
