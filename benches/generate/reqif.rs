@@ -220,7 +220,12 @@ fn uuid(rng: &mut Rng) -> String {
 
 /// Generates a DOORS Classic ReqIF module of `n` requirements.
 pub fn reqif(n: usize) -> ReqSet {
-    let mut rng = Rng::new(SEED ^ n as u64);
+    reqif_seeded(n, SEED)
+}
+
+/// [`reqif`] from another seed: the same shape, other texts, relations and cites.
+pub fn reqif_seeded(n: usize, seed: u64) -> ReqSet {
+    let mut rng = Rng::new(seed ^ n as u64);
     // The outline: chapters, sections and requirements, numbered in document order.
     let mut items = Vec::with_capacity(n + n / PER_SECTION + 16);
     let mut abs = 0;
