@@ -219,11 +219,13 @@ fn yaml_error(file: FileId, text: &str, e: &serde_yaml::Error) -> Diagnostic {
     };
     let span = match e.location() {
         Some(loc) => {
-            let mut start = loc.index().min(text.len());
+            let mut start = floor_char_boundary(text, loc.index());
             // serde reports a bad value at the start of the mapping that holds it; when
             // the message quotes the value (`-15m`), point at the value itself.
             if let Some(value) = message.split('`').nth(1).filter(|v| !v.is_empty()) {
-                let window = &text[start..(start + 4096).min(text.len())];
+                // The search window ends on a character boundary (found by fuzzing: 4096
+                // bytes on could fall inside a multi-byte character, a panic).
+                let window = &text[start..floor_char_boundary(text, start + 4096)];
                 if let Some(i) = window.find(value) {
                     start += i;
                     let end = start + value.len();
@@ -246,6 +248,16 @@ fn yaml_error(file: FileId, text: &str, e: &serde_yaml::Error) -> Diagnostic {
         Label::new(span, "here"),
     )
     .with_help("see `docs/flight-rules.md` for the keys each kind takes")
+}
+
+/// The largest character boundary of `text` at or before `i` (`text.len()` past its end);
+/// `str::floor_char_boundary` is newer than the crate's minimum Rust version.
+fn floor_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// The end of the word or value starting at `start` (to a blank, `,`, `]`, `}` or line end).
