@@ -340,11 +340,7 @@ fn fingerprint(code: &str, uri: &str, message: &str) -> String {
         h.update(part.as_bytes());
         h.update([0]);
     }
-    h.finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::reqs::hex(&h.finalize()[..16])
 }
 
 fn uri(path: &str) -> ArtifactLocation {

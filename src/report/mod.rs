@@ -327,14 +327,7 @@ fn display(path: &Path) -> String {
     p.strip_prefix("./").map(str::to_string).unwrap_or(p)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
+use crate::reqs::hex;
 
 #[cfg(test)]
 mod tests {

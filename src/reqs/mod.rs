@@ -167,7 +167,18 @@ pub fn fingerprint_with<'a>(
         norm(k);
         norm(&v.display());
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&h.finalize())
+}
+
+/// Lower-case hexadecimal of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
 }
 
 impl ReqObject {
@@ -190,6 +201,14 @@ impl ReqObject {
 /// An attribute or column name for matching: its letters and digits, lower case
 /// (`Verification Method`, `verification_method` and `VERIFICATION-METHOD` are one name).
 pub fn attribute_key(name: &str) -> String {
+    if name.is_ascii() {
+        // The common case, without the Unicode case tables.
+        return name
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     name.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)

@@ -1211,12 +1211,9 @@ fn build_object(
     chapter_means_heading: bool,
 ) -> ReqObject {
     let find_exact = |n: &str| vals.iter().position(|v| v.name == n);
-    let find_norm = |names: &[&str]| {
-        names.iter().find_map(|n| {
-            vals.iter()
-                .position(|v| super::attribute_key(&v.name) == *n)
-        })
-    };
+    // Each value's name normalised once, not once per name looked for.
+    let keys: Vec<String> = vals.iter().map(|v| super::attribute_key(&v.name)).collect();
+    let find_norm = |names: &[&str]| names.iter().find_map(|n| keys.iter().position(|k| k == n));
     let nonempty = |i: Option<usize>| i.filter(|&i| !vals[i].value.display().trim().is_empty());
     let mut used = HashSet::new();
 
@@ -1251,11 +1248,9 @@ fn build_object(
     let chapter_i =
         nonempty(find_exact("ReqIF.ChapterName")).or_else(|| nonempty(find_norm(HEADING_NAMES)));
     let name_i = nonempty(find_exact("ReqIF.Name")).or_else(|| nonempty(find_norm(TITLE_NAMES)));
-    let kind_heading = vals.iter().any(|v| {
-        matches!(
-            super::attribute_key(&v.name).as_str(),
-            "kind" | "type" | "artifacttype" | "category"
-        ) && matches!(&v.value, AttrValue::Enum(e) if e.iter().any(|x| says_heading(x)))
+    let kind_heading = vals.iter().zip(&keys).any(|(v, k)| {
+        matches!(k.as_str(), "kind" | "type" | "artifacttype" | "category")
+            && matches!(&v.value, AttrValue::Enum(e) if e.iter().any(|x| says_heading(x)))
     });
     let is_heading = (chapter_means_heading && chapter_i.is_some())
         || ext_heading

@@ -87,18 +87,30 @@ pub fn load_into(
         // Text formats join the sources so that a finding shows its line.
         // (CSV spans are offsets into the decoded text: no byte-order mark, UTF-16 and
         // Windows-1252 decoded; ReqIF spans are byte offsets.)
-        let text = match ext.as_str() {
-            "csv" | "tsv" => crate::reqs::tabular::decode(&bytes),
-            "reqif" => String::from_utf8_lossy(&bytes).into_owned(),
-            _ => String::new(),
+        // A valid UTF-8 ReqIF file is moved into the sources, not copied: the importer
+        // reads the bytes there (a copy only for invalid UTF-8, whose bytes it reports).
+        let (text, raw): (String, Option<Vec<u8>>) = match ext.as_str() {
+            "csv" | "tsv" => (crate::reqs::tabular::decode(&bytes), Some(bytes)),
+            "reqif" => match String::from_utf8(bytes) {
+                Ok(text) => (text, None),
+                Err(e) => {
+                    let bytes = e.into_bytes();
+                    (String::from_utf8_lossy(&bytes).into_owned(), Some(bytes))
+                }
+            },
+            _ => (String::new(), Some(bytes)),
         };
         let id = sources.add(&path, text);
+        let bytes: &[u8] = match &raw {
+            Some(b) => b,
+            None => sources.text(id).as_bytes(),
+        };
         let (export, mut d) = match ext.as_str() {
-            "reqif" | "reqifz" => crate::reqs::reqif::import_reqif(id, &bytes),
-            "csv" | "tsv" => crate::reqs::tabular::import_csv(id, &bytes, &options.columns),
+            "reqif" | "reqifz" => crate::reqs::reqif::import_reqif(id, bytes),
+            "csv" | "tsv" => crate::reqs::tabular::import_csv(id, bytes, &options.columns),
             _ => crate::reqs::tabular::import_workbook(
                 id,
-                &bytes,
+                bytes,
                 &ext,
                 &options.columns,
                 options.sheet.as_deref(),

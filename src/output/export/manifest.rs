@@ -37,12 +37,7 @@ pub struct ManifestInfo {
 
 /// Lowercase hexadecimal SHA-256.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = sha2::Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest.iter() {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
+    crate::reqs::hex(&sha2::Sha256::digest(bytes))
 }
 
 /// A value on one line (line breaks would start a new key).
