@@ -152,6 +152,14 @@ impl SourceDb {
         id
     }
 
+    /// Appends the files of `other`, in order; returns what their ids grow by (a file of
+    /// `other` with id `i` has id `i + offset` here).
+    pub fn append(&mut self, other: SourceDb) -> u32 {
+        let offset = self.files.len() as u32;
+        self.files.extend(other.files);
+        offset
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }

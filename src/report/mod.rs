@@ -148,7 +148,14 @@ impl Templates {
             message: error_chain(&e),
         };
         let context = tera::Context::from_serialize(view).map_err(err)?;
-        self.tera.render(name, &context).map_err(err)
+        // Rendered into bytes and checked with `from_utf8` (a word at a time): tera's own
+        // `render` converts its buffer with the slower lossy conversion.
+        let mut out = Vec::with_capacity(64 * 1024);
+        self.tera.render_to(name, &context, &mut out).map_err(err)?;
+        String::from_utf8(out).map_err(|e| ReportError::Template {
+            name: name.to_string(),
+            message: format!("the template produced invalid UTF-8: {e}"),
+        })
     }
 }
 

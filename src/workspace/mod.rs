@@ -257,13 +257,18 @@ struct LoadedReqs {
     policy: crate::trace::TracePolicy,
 }
 
+/// Requirement exports being read on a thread of their own, into a `SourceDb` of their
+/// own (see [`merge_reqs`]).
+type PendingReqs<'scope> =
+    std::thread::ScopedJoinHandle<'scope, (SourceDb, Vec<Diagnostic>, LoadedReqs)>;
+
 fn finish(
-    sources: SourceDb,
+    mut sources: SourceDb,
     asts: Vec<syntax::ast::SourceAst>,
     mut diags: Vec<Diagnostic>,
     rule_sets: Vec<crate::flight::RuleSet>,
     policy: &Policy,
-    reqs: Option<LoadedReqs>,
+    reqs: Option<PendingReqs<'_>>,
 ) -> Run {
     let model = Model::build(asts);
     diags.extend(duplicate_rule_ids(&rule_sets));
@@ -271,6 +276,14 @@ fn finish(
         rule_sets.iter().flat_map(|s| s.rules.iter()).collect();
     let flight = checks::FlightState::new(&model, rules, Some(&sources));
     diags.extend(checks::run_with(&model, flight));
+    // The exports were read while the plans were parsed and checked; their files join the
+    // sources after every plan, procedure and rule file, as when read in turn.
+    let reqs = reqs.map(|pending| {
+        let detached = pending
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        merge_reqs(&mut sources, &mut diags, detached)
+    });
     let traced = reqs.map(|r| {
         let (files, exports): (Vec<PathBuf>, Vec<crate::reqs::Export>) =
             r.exports.into_iter().unzip();
@@ -311,6 +324,44 @@ fn finish(
         diagnostics: diags,
         traced,
     }
+}
+
+/// Reads the requirement exports into a `SourceDb` of their own, so that it can run on a
+/// thread beside the plans' parse and checks.
+fn load_trace_detached(setup: TraceSetup) -> (SourceDb, Vec<Diagnostic>, LoadedReqs) {
+    let mut sources = SourceDb::new();
+    let mut diags = Vec::new();
+    let loaded = load_trace_inputs(setup, &mut sources, &mut diags);
+    (sources, diags, loaded)
+}
+
+/// Appends the exports' files to `sources` and moves every file id of the exports, their
+/// findings and the justifications' spans by the same offset.
+fn merge_reqs(
+    sources: &mut SourceDb,
+    diags: &mut Vec<Diagnostic>,
+    (theirs, mut found, mut loaded): (SourceDb, Vec<Diagnostic>, LoadedReqs),
+) -> LoadedReqs {
+    let offset = sources.append(theirs);
+    let shift = |file: &mut FileId| file.0 += offset;
+    for d in &mut found {
+        shift(&mut d.primary.span.file);
+        for l in &mut d.secondary {
+            shift(&mut l.span.file);
+        }
+    }
+    for (_, e) in loaded.exports.iter_mut().chain(loaded.baseline.iter_mut()) {
+        if let Some(f) = &mut e.file {
+            shift(f);
+        }
+    }
+    for j in &mut loaded.policy.justified {
+        if let Some(s) = &mut j.span {
+            shift(&mut s.file);
+        }
+    }
+    diags.extend(found);
+    loaded
 }
 
 /// A rule id defined in two rule files (twice in one file is found when loading).
@@ -601,6 +652,15 @@ impl Loader {
     /// cores), then the `use procedures` of its plans queue the next wave. The files keep
     /// the queue's order, so the output does not depend on the number of threads.
     fn run(mut self) -> Run {
+        let trace = self.trace.take();
+        std::thread::scope(|scope| {
+            // The exports do not depend on the plans: they are read meanwhile.
+            let pending = trace.map(|setup| scope.spawn(move || load_trace_detached(setup)));
+            self.run_plans(pending)
+        })
+    }
+
+    fn run_plans(mut self, pending: Option<PendingReqs<'_>>) -> Run {
         let mut sources = SourceDb::new();
         let mut asts = Vec::new();
         let mut diags = Vec::new();
@@ -655,10 +715,7 @@ impl Loader {
             load_window_file(path, &self.window_columns, plan, &mut sources, &mut diags);
         }
         let rule_sets = load_rule_files(&self.rule_files, &mut sources, &mut diags);
-        let reqs = self
-            .trace
-            .map(|setup| load_trace_inputs(setup, &mut sources, &mut diags));
-        finish(sources, asts, diags, rule_sets, &self.policy, reqs)
+        finish(sources, asts, diags, rule_sets, &self.policy, pending)
     }
 
     /// Reads one file into `sources`. `None` when it is unreadable or not UTF-8 (then
