@@ -361,12 +361,21 @@ struct Ctx {
     seen_root: bool,
 }
 
+/// Bytes as text: borrowed when they are valid UTF-8 (checked by `from_utf8`, much faster
+/// than `from_utf8_lossy` on the million short names and texts of a large module).
+fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 fn attr(e: &BytesStart, key: &[u8]) -> Option<String> {
     e.attributes()
         .with_checks(false)
         .flatten()
         .find(|a| a.key.local_name().as_ref() == key)
-        .map(|a| decode_entities(&String::from_utf8_lossy(&a.value)))
+        .map(|a| decode_entities(&lossy(&a.value)))
 }
 
 fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
@@ -402,7 +411,7 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
         let after = reader.buffer_position() as usize;
         match event {
             Event::Start(e) => {
-                let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let local = lossy(e.local_name().as_ref()).into_owned();
                 if !cx.seen_root {
                     cx.seen_root = true;
                     if !(in_ns && local == "REQ-IF") {
@@ -416,7 +425,7 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
                             format!(
                                 "not a ReqIF file: the root element is `{}`, not `REQ-IF` in \
                                  the ReqIF namespace",
-                                String::from_utf8_lossy(e.name().as_ref())
+                                lossy(e.name().as_ref())
                             ),
                         );
                         return;
@@ -438,7 +447,7 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
                             if local == "THE-VALUE" {
                                 if let Some(v) = cx.value.as_mut() {
                                     let inner = &bytes[span.start as usize..span.end as usize];
-                                    v.xhtml = Some(String::from_utf8_lossy(inner).into_owned());
+                                    v.xhtml = Some(lossy(inner).into_owned());
                                 }
                             }
                         }
@@ -463,7 +472,7 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
                 cx.stack.push((in_ns, local));
             }
             Event::Empty(e) => {
-                let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let local = lossy(e.local_name().as_ref()).into_owned();
                 if !cx.seen_root {
                     cx.seen_root = true;
                     st.diag(
@@ -495,17 +504,17 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
                 cx.stack.pop();
             }
             Event::End(e) => {
-                let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let local = lossy(e.local_name().as_ref()).into_owned();
                 end(st, &mut cx, in_ns, &local, after);
                 cx.stack.pop();
                 cx.text.clear();
             }
-            Event::Text(t) => cx.text.push_str(&String::from_utf8_lossy(t.as_ref())),
-            Event::CData(t) => cx.text.push_str(&String::from_utf8_lossy(t.as_ref())),
+            Event::Text(t) => cx.text.push_str(&lossy(t.as_ref())),
+            Event::CData(t) => cx.text.push_str(&lossy(t.as_ref())),
             Event::DocType(d) => {
                 // ReqIF files have no DTD. One that declares entities is refused (they are
                 // never expanded: a billion-laughs or external-entity file reads as text).
-                let body = String::from_utf8_lossy(d.as_ref());
+                let body = lossy(d.as_ref());
                 if body.contains("<!ENTITY") {
                     st.diag(
                         Loc {
@@ -521,7 +530,7 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
                 }
             }
             Event::GeneralRef(r) => {
-                let name = String::from_utf8_lossy(r.as_ref()).into_owned();
+                let name = lossy(r.as_ref()).into_owned();
                 cx.text.push_str(&decode_entities(&format!("&{name};")));
             }
             Event::Eof => {
