@@ -4,6 +4,9 @@
 //! parser), identical bytes across runs, the refusal of a failing plan and the forced
 //! export, and every input failure leaving nothing behind.
 
+mod common;
+use common::copy_dir;
+
 use assert_cmd::Command;
 use icalendar::{CalendarComponent, Component};
 use serde_json::Value;
@@ -470,19 +473,6 @@ fn a_non_empty_or_file_out_and_a_missing_input_are_exit_2_and_touch_nothing() {
     );
     assert!(!out.exists());
     assert_eq!(names(tmp.path()), ["busy"]);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let dest = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &dest);
-        } else {
-            std::fs::copy(&p, &dest).unwrap();
-        }
-    }
 }
 
 #[test]

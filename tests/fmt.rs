@@ -1,6 +1,9 @@
 //! `opsplan fmt`: idempotent, every comment kept, the meaning unchanged, on every example
 //! and on generated plans (a property test); the CLI's exit codes and outputs.
 
+mod common;
+use common::copy_dir;
+
 #[path = "../benches/generate/mod.rs"]
 mod generate;
 
@@ -252,19 +255,6 @@ fn a_formatted_plan_checks_exactly_as_before() {
     assert_eq!(before, after);
     assert_eq!(before[1].0, 1, "the defects example fails");
     assert!(before[1].1.len() > 10);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read") {
-        let p = e.expect("entry").path();
-        let dest = to.join(p.file_name().expect("name"));
-        if p.is_dir() {
-            copy_dir(&p, &dest);
-        } else {
-            std::fs::copy(&p, &dest).expect("copy");
-        }
-    }
 }
 
 #[test]

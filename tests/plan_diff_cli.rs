@@ -1,5 +1,8 @@
 //! `opsplan diff OLD NEW` (issue #6, part 2): what changed between two issues of a plan.
 
+mod common;
+use common::copy_dir;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
@@ -14,19 +17,6 @@ fn run(args: &[&std::ffi::OsStr]) -> (Option<i32>, String, String) {
         String::from_utf8(out.stdout).unwrap(),
         String::from_utf8(out.stderr).unwrap(),
     )
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 /// Issue 4 of the example week: A47 removed, A50 added, A11 re-assigned, A29 moved and
