@@ -54,6 +54,11 @@ const MAX_SECONDS: i64 = 253_402_300_799;
 const MIN_SECONDS: i64 = -2_208_988_800;
 
 impl Time {
+    /// The earliest supported instant, 1900-01-01T00:00:00Z.
+    pub const MIN: Time = Time(MIN_SECONDS);
+    /// The latest supported instant, 9999-12-31T23:59:59Z.
+    pub const MAX: Time = Time(MAX_SECONDS);
+
     fn checked(seconds: i64) -> Result<Time, TimeError> {
         if (MIN_SECONDS..=MAX_SECONDS).contains(&seconds) {
             Ok(Time(seconds))

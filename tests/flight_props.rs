@@ -35,10 +35,10 @@ fn windows() -> impl Strategy<Value = Vec<(u32, u32)>> {
     prop::collection::vec((0u32..700, 1u32..150).prop_map(|(s, l)| (s, s + l)), 0..5)
 }
 
-/// The F001 findings of one rule on the activities, and every other finding.
-fn run(acts: &[Act], wins: &[(u32, u32)], rule: &str) -> usize {
-    let mut plan = String::from(
-        "plan P {\n  horizon 2014/272 00:00 .. 2014/275 00:00\n  roles GC\n  resource R capacity 2\n",
+/// The plan of the activities, with the list window `W` and a resource `R` of `capacity`.
+fn plan_text(acts: &[Act], wins: &[(u32, u32)], capacity: u32, extra: &str) -> String {
+    let mut plan = format!(
+        "plan P {{\n  horizon 2014/272 00:00 .. 2014/275 00:00\n  roles GC\n  resource R capacity {capacity}\n"
     );
     if !wins.is_empty() {
         let list: Vec<String> = wins
@@ -49,6 +49,7 @@ fn run(acts: &[Act], wins: &[(u32, u32)], rule: &str) -> usize {
     } else {
         plan.push_str("  window W 2014/280 00:00 .. 2014/280 00:01\n");
     }
+    plan.push_str(extra);
     for (i, a) in acts.iter().enumerate() {
         plan.push_str(&format!(
             "  activity X{i} {{ at {} lasts {}m by GC kind {} uses R {} }}\n",
@@ -59,15 +60,95 @@ fn run(acts: &[Act], wins: &[(u32, u32)], rule: &str) -> usize {
         ));
     }
     plan.push_str("}\n");
+    plan
+}
+
+/// The findings of one rule on the activities (with `R` of `capacity`), by code; any
+/// other finding fails the test.
+fn run_codes(acts: &[Act], wins: &[(u32, u32)], rule: &str, capacity: u32) -> (usize, usize) {
+    let plan = plan_text(acts, wins, capacity, "");
     let rules = format!("rules:\n  - id: R\n    title: t\n{rule}");
     let run = check_texts(&[("p.plan", &plan), ("r.yaml", &rules)]);
+    let count = |c: Code| run.diagnostics.iter().filter(|d| d.code == c).count();
     let others: Vec<_> = run
         .diagnostics
         .iter()
-        .filter(|d| d.code != Code::FlightRuleViolated)
+        .filter(|d| d.code != Code::FlightRuleViolated && d.code != Code::ResourceCapacityExceeded)
         .collect();
     assert!(others.is_empty(), "{others:#?}");
-    run.diagnostics.len()
+    (
+        count(Code::FlightRuleViolated),
+        count(Code::ResourceCapacityExceeded),
+    )
+}
+
+/// The F001 findings of one rule on the activities (the resource has room for all).
+fn run(acts: &[Act], wins: &[(u32, u32)], rule: &str) -> usize {
+    let (f001, t008) = run_codes(acts, wins, rule, 100);
+    assert_eq!(t008, 0);
+    f001
+}
+
+/// Minute by minute, the units of `R` in use in `[t, t + 1)`.
+fn levels(acts: &[Act]) -> Vec<u32> {
+    (0..800u32)
+        .map(|t| {
+            acts.iter()
+                .filter(|a| a.start <= t && t < a.start + a.len)
+                .map(|a| a.amount)
+                .sum()
+        })
+        .collect()
+}
+
+/// The maximal runs of minutes where `over` holds, as (first, last + 1).
+fn runs(over: &[bool]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut t = 0;
+    while t < over.len() {
+        if over[t] {
+            let from = t;
+            while t < over.len() && over[t] {
+                t += 1;
+            }
+            out.push((from, t));
+        } else {
+            t += 1;
+        }
+    }
+    out
+}
+
+/// Windows of intervals for `needs`: `W` and `V`.
+fn needs_plan(acts: &[(u32, u32, u8)], w: &[(u32, u32)], v: &[(u32, u32)]) -> String {
+    let list = |wins: &[(u32, u32)]| -> String {
+        if wins.is_empty() {
+            "2014/280 00:00 .. 2014/280 00:01".to_string()
+        } else {
+            wins.iter()
+                .map(|&(s, e)| format!("{} .. {}", clock(s), clock(e)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let mut plan = format!(
+        "plan P {{\n  horizon 2014/272 00:00 .. 2014/275 00:00\n  roles GC\n  window W {}\n  window V {}\n",
+        list(w),
+        list(v)
+    );
+    for (i, &(start, len, mode)) in acts.iter().enumerate() {
+        let needs = match mode {
+            0 => "W",
+            1 => "W & V",
+            _ => "W | V",
+        };
+        plan.push_str(&format!(
+            "  activity N{i} {{ at {} lasts {len}m by GC needs {needs} }}\n",
+            clock(start)
+        ));
+    }
+    plan.push_str("}\n");
+    plan
 }
 
 proptest! {
@@ -108,25 +189,62 @@ proptest! {
     }
 
     #[test]
-    fn resource_capacity_reports_each_episode_over_capacity(acts in acts()) {
+    fn capacity_is_checked_by_the_language_and_a_rule_restating_it_adds_nothing(acts in acts()) {
+        // `resource R capacity 2`: T008 reports each run of minutes over 2; the rule that
+        // only restates the declared capacity reports nothing on top.
         let rule = "    kind: resource_capacity\n    resource: R\n";
-        // Minute by minute: the level in [t, t + 1); an episode is a run of minutes over 2.
-        let mut over = vec![false; 800];
-        for (t, slot) in over.iter_mut().enumerate() {
-            let t = t as u32;
-            let level: u32 = acts
-                .iter()
-                .filter(|a| a.start <= t && t < a.start + a.len)
-                .map(|a| a.amount)
-                .sum();
-            *slot = level > 2;
-        }
-        let episodes = over
+        let level = levels(&acts);
+        let over: Vec<bool> = level.iter().map(|&l| l > 2).collect();
+        prop_assert_eq!(run_codes(&acts, &[], rule, 2), (0, runs(&over).len()));
+    }
+
+    #[test]
+    fn a_stricter_capacity_rule_reports_only_what_the_declaration_allows(acts in acts()) {
+        // Capacity 2, rule max 1: the rule reports a run over 1 unless every minute of it
+        // is over 2 (then T008 has it already); T008 reports the runs over 2.
+        let rule = "    kind: resource_capacity\n    resource: R\n    max: 1\n";
+        let level = levels(&acts);
+        let over1: Vec<bool> = level.iter().map(|&l| l > 1).collect();
+        let over2: Vec<bool> = level.iter().map(|&l| l > 2).collect();
+        let rule_runs = runs(&over1)
+            .into_iter()
+            .filter(|&(a, b)| (a..b).any(|t| level[t] <= 2))
+            .count();
+        prop_assert_eq!(run_codes(&acts, &[], rule, 2), (rule_runs, runs(&over2).len()));
+    }
+
+    #[test]
+    fn needs_is_met_exactly_when_one_occurrence_holds_the_activity(
+        acts in prop::collection::vec((0u32..600, 1u32..120, 0u8..3), 1..10),
+        w in windows(),
+        v in windows(),
+    ) {
+        let plan = needs_plan(&acts, &w, &v);
+        let run = check_texts(&[("p.plan", &plan)]);
+        let others: Vec<_> = run.diagnostics.iter().filter(|d| d.code != Code::NeedsNotMet).collect();
+        prop_assert!(others.is_empty(), "{:#?}", others);
+        // Minute by minute: inside one occurrence of a window (occurrences that overlap
+        // or touch are one) means every minute of the activity is covered by it.
+        let inside = |wins: &[(u32, u32)], s: u32, len: u32| {
+            (s..s + len).all(|t| wins.iter().any(|&(a, b)| a <= t && t < b))
+        };
+        let expected: Vec<String> = acts
             .iter()
             .enumerate()
-            .filter(|&(t, &o)| o && (t == 0 || !over[t - 1]))
-            .count();
-        prop_assert_eq!(run(&acts, &[], rule), episodes);
+            .filter(|&(_, &(s, len, mode))| match mode {
+                0 => !inside(&w, s, len),
+                1 => !(inside(&w, s, len) && inside(&v, s, len)),
+                _ => !(inside(&w, s, len) || inside(&v, s, len)),
+            })
+            .map(|(i, _)| format!("N{i}"))
+            .collect();
+        let mut got: Vec<String> = run
+            .diagnostics
+            .iter()
+            .map(|d| d.message.split(' ').next().unwrap_or_default().to_string())
+            .collect();
+        got.sort_by_key(|n| n[1..].parse::<usize>().unwrap_or(0));
+        prop_assert_eq!(got, expected);
     }
 
     #[test]

@@ -294,28 +294,19 @@ fn max_per_period_counts_starts_in_a_half_open_window() {
 
 #[test]
 fn resource_capacity_counts_amounts_and_touching_uses_do_not_add() {
-    let rule = "    kind: resource_capacity\n    resource: GROUND-CHAIN\n";
-    let base = format!(
-        "{}{}",
-        act("C1", "273 10:00", "1h", "uses GROUND-CHAIN"),
-        act("C2", "273 10:30", "1h", "uses GROUND-CHAIN")
-    );
+    // A rule stricter than the declared capacity (2): one chain at a time.
+    let rule = "    kind: resource_capacity\n    resource: GROUND-CHAIN\n    max: 1\n";
+    let c1 = act("C1", "273 10:00", "1h", "uses GROUND-CHAIN");
     passes(
-        &format!(
-            "{base}{}",
-            act("C3", "273 11:00", "1h", "uses GROUND-CHAIN")
-        ),
+        &format!("{c1}{}", act("C2", "273 11:00", "1h", "uses GROUND-CHAIN")),
         rule,
     );
     let m = fails(
-        &format!(
-            "{base}{}",
-            act("C3", "273 10:59", "1h", "uses GROUND-CHAIN")
-        ),
+        &format!("{c1}{}", act("C2", "273 10:59", "1h", "uses GROUND-CHAIN")),
         rule,
     );
-    assert!(m.contains("reach 3 at once (maximum 2)"), "{m}");
-    fails(&act("C1", "273 10:00", "1h", "uses GROUND-CHAIN 3"), rule);
+    assert!(m.contains("reach 2 at once (maximum 1)"), "{m}");
+    fails(&act("C1", "273 10:00", "1h", "uses GROUND-CHAIN 2"), rule);
     let count = "    kind: resource_capacity\n    select: { kind: burn }\n    max: 1\n";
     passes(
         &format!(
@@ -324,6 +315,39 @@ fn resource_capacity_counts_amounts_and_touching_uses_do_not_add() {
             act("B2", "273 11:00", "1h", "kind burn")
         ),
         count,
+    );
+}
+
+/// Codes of every finding for a plan body and one rule.
+fn codes(body: &str, rule: &str) -> Vec<Code> {
+    let plan = format!("{HEAD}{body}\n}}\n");
+    let rules = format!("rules:\n  - id: R\n    title: the rule\n{rule}");
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", &rules)]);
+    run.diagnostics.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn a_declared_capacity_is_checked_by_the_language_and_a_rule_restating_it_adds_nothing() {
+    let rule = "    kind: resource_capacity\n    resource: GROUND-CHAIN\n";
+    let base = format!(
+        "{}{}",
+        act("C1", "273 10:00", "1h", "uses GROUND-CHAIN"),
+        act("C2", "273 10:30", "1h", "uses GROUND-CHAIN")
+    );
+    let touching = act("C3", "273 11:00", "1h", "uses GROUND-CHAIN");
+    assert_eq!(codes(&format!("{base}{touching}"), rule), []);
+    let over = act("C3", "273 10:59", "1h", "uses GROUND-CHAIN");
+    assert_eq!(
+        codes(&format!("{base}{over}"), rule),
+        [Code::ResourceCapacityExceeded]
+    );
+    // Without any rule, the same.
+    assert_eq!(
+        codes(
+            &format!("{base}{over}"),
+            "    kind: min_separation\n    select: { kind: none }\n    min: 1m\n"
+        ),
+        [Code::ResourceCapacityExceeded]
     );
 }
 
@@ -401,4 +425,58 @@ fn a_window_the_plan_does_not_declare_is_an_invalid_rule_file_at_the_name() {
     let s = d.primary.span;
     assert_eq!(&rules[s.start as usize..s.end as usize], "TDSR");
     assert!(run.has_invalid_input());
+}
+
+#[test]
+fn roles_required_counts_groups_both_ways() {
+    let rule = "    kind: roles_required\n    select: { kind: poll }\n    all: [FD, MCC-M]\n    any: [GC, CREW]\n";
+    let poll =
+        |by: &str| format!("  activity P1 {{ at 2014/273 10:00 lasts 30m by {by} kind poll }}\n");
+    passes(&poll("FD, MCC-M, GC"), rule);
+    // A member of CREW brings CREW; the group CREW brings its members.
+    passes(&poll("FD, MCC-M, FE-5"), rule);
+    let m = fails(&poll("FD, GC"), rule);
+    assert!(m.contains("`P1` (by FD, GC) lacks MCC-M"), "{m}");
+    let m = fails(&poll("FD, MCC-M"), rule);
+    assert!(m.contains("has none of GC, CREW"), "{m}");
+    // Not selected: not judged.
+    passes(
+        "  activity X { at 2014/273 10:00 lasts 30m by GC kind telecon }\n",
+        rule,
+    );
+    let members = "    kind: roles_required\n    select: { kind: crew }\n    all: [FE-6]\n";
+    passes(
+        "  activity C { at 2014/273 10:00 lasts 30m by CREW kind crew }\n",
+        members,
+    );
+    let m = fails(
+        "  activity C { at 2014/273 10:00 lasts 30m by FE-5 kind crew }\n",
+        members,
+    );
+    assert!(m.contains("lacks FE-6"), "{m}");
+}
+
+#[test]
+fn roles_required_names_only_declared_roles() {
+    let rule = "    kind: roles_required\n    all: [FDE]\n";
+    let plan = format!("{HEAD}  activity P1 {{ at 2014/273 10:00 lasts 30m by FD }}\n}}\n");
+    let rules = format!("rules:\n  - id: R\n    title: the rule\n{rule}");
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", &rules)]);
+    let codes: Vec<Code> = run.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::InvalidFlightRuleFile]);
+    assert!(
+        run.diagnostics[0].message.contains("FDE"),
+        "{:#?}",
+        run.diagnostics
+    );
+    let empty = "    kind: roles_required\n    select: { kind: poll }\n";
+    let rules = format!("rules:\n  - id: R\n    title: the rule\n{empty}");
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", &rules)]);
+    assert!(
+        run.diagnostics.iter().any(|d| d
+            .message
+            .contains("`roles_required` needs `all`, `any` or both")),
+        "{:#?}",
+        run.diagnostics
+    );
 }

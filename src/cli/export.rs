@@ -229,6 +229,18 @@ fn package(run: &workspace::Run, plan: usize, forced: bool) -> Result<Vec<Packag
     let generated = crate::time::Time::parse_iso(&provenance.generated)
         .map(|t| t.0)
         .unwrap_or(315_532_800);
+    if let Some((name, span, count)) = export::too_dense_windows(run, plan).into_iter().next() {
+        let at = run.sources.line_col(span.file, span.start as usize);
+        return Err(format!(
+            "{}:{}:{}: window `{name}` has {count} occurrences inside the horizon; \
+             the package lists every occurrence and takes at most {} per window: give the \
+             window a longer period, or an `until`",
+            run.sources.path(span.file).display(),
+            at.line,
+            at.column,
+            export::MAX_WINDOW_OCCURRENCES
+        ));
+    }
     let doc = export::build(run, plan, &ExportMeta { generated, forced });
     let mut files = vec![
         PackageFile {

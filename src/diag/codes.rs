@@ -84,6 +84,8 @@ code_table! {
         "Two definitions share one identifier";
     UnresolvedUsePath => "R008", "unresolved-use-path", Reference, Error,
         "A `use` names a file or directory that does not exist";
+    InvalidResourceAmount => "R009", "invalid-resource-amount", Reference, Error,
+        "A `uses` gives an amount the resource cannot take: zero, or more than one unit of an exclusive resource";
     DependencyCycle => "G001", "dependency-cycle", Graph, Error,
         "Activities depend on each other in a cycle";
     RelationViolated => "T001", "relation-violated", Timing, Error,
@@ -98,6 +100,12 @@ code_table! {
         "An activity's start or end cannot be computed";
     ExclusiveResourceOverlap => "T006", "exclusive-resource-overlap", Timing, Error,
         "Two overlapping activities use the same exclusive resource";
+    NeedsNotMet => "T007", "needs-not-met", Timing, Error,
+        "An activity does not lie wholly inside an occurrence of the window(s) it `needs`";
+    ResourceCapacityExceeded => "T008", "resource-capacity-exceeded", Timing, Error,
+        "At some instant the activities using a capacity resource take more units than it has";
+    CoverageUndecided => "T009", "coverage-undecided", Timing, Error,
+        "Windows open and close too often inside an activity for its coverage to be decided";
     UndefinedStep => "P001", "undefined-step", Procedure, Error,
         "A `goto` names a step the procedure does not have";
     UndefinedCallTarget => "P002", "undefined-call-target", Procedure, Error,
@@ -120,6 +128,10 @@ code_table! {
         "A procedure requires coverage that the activity's windows do not give";
     CriticalWithoutProcedure => "P011", "critical-without-procedure", Procedure, Error,
         "A critical activity does not name the procedure that runs it";
+    RoleNotInProcedureRoles => "P012", "role-not-in-procedure-roles", Procedure, Error,
+        "A role named in a procedure's statement (`poll`, `manual`, `wait for`) is not among its `roles`";
+    PollRoleNotInActivity => "P013", "poll-role-not-in-activity", Procedure, Error,
+        "An activity runs a procedure that polls a role the activity does not have among its `by` roles";
     FlightRuleViolated => "F001", "flight-rule-violated", FlightRule, Error,
         "The plan breaks a flight rule";
     FlightRuleUnknown => "F002", "flight-rule-unknown", FlightRule, Error,

@@ -8,10 +8,36 @@
 //! touching ends included; touching is never overlapping.
 
 use super::{Constraint, FlightRule, Selector};
+use crate::model::occurrences::{union_first_gap, Budget, LimitExceeded, Occurrences};
 use crate::model::{ActIdx, Model, PlanIdx, PlanModel};
 use crate::syntax::ast::ResourceKind;
-use crate::time::{first_gap, first_overlap, merge_intervals as merge, Dur, Interval, Time};
+use crate::time::{merge_intervals as merge, Dur, Interval, Time};
 use rustc_hash::FxHashMap;
+
+/// The first part of `iv` that one of the windows shares (the earliest); touching shares
+/// nothing.
+fn first_overlap_of(windows: &[&Occurrences], iv: Interval) -> Option<Interval> {
+    windows
+        .iter()
+        .filter_map(|w| w.first_overlap(iv))
+        .min_by_key(|hit| hit.start)
+        .map(|hit| {
+            // Joined with the other windows' occurrences that continue it.
+            let mut end = hit.end;
+            for _ in 0..crate::model::occurrences::MAX_QUERY_STEPS {
+                let next = windows
+                    .iter()
+                    .filter_map(|w| w.containing(end))
+                    .map(|o| o.end.min(iv.end))
+                    .max();
+                match next {
+                    Some(e) if e > end => end = e,
+                    _ => break,
+                }
+            }
+            Interval::new(hit.start, end)
+        })
+}
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,11 +73,23 @@ pub struct MissingName {
     pub key: &'static str,
 }
 
+/// An activity whose coverage by a rule's windows could not be decided: the windows
+/// open and close more than [`crate::model::occurrences::MAX_QUERY_STEPS`] times inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undecided {
+    pub rule: usize,
+    pub plan: PlanIdx,
+    pub activity: ActIdx,
+    /// The windows, as the rule names them (`ART ∪ TDRS`).
+    pub windows: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Evaluation {
     pub violations: Vec<Violation>,
     pub unknown: Vec<Unknown>,
     pub missing: Vec<MissingName>,
+    pub undecided: Vec<Undecided>,
 }
 
 /// Checks every plan of the model against every rule. The rules run side by side (each
@@ -77,6 +115,7 @@ pub fn evaluate(model: &Model, rules: &[&FlightRule]) -> Evaluation {
             ev.violations.extend(part.violations);
             ev.unknown.extend(part.unknown);
             ev.missing.extend(part.missing);
+            ev.undecided.extend(part.undecided);
         }
     }
     ev
@@ -211,7 +250,7 @@ struct RuleCx<'c, 'a> {
     ev: &'c mut Evaluation,
 }
 
-impl RuleCx<'_, '_> {
+impl<'a> RuleCx<'_, 'a> {
     /// The selected activities with known times, sorted by (start, end, index); the
     /// selected ones whose time is unknown are recorded.
     fn select(&mut self, sel: &Selector) -> Vec<(Interval, ActIdx)> {
@@ -254,15 +293,15 @@ impl RuleCx<'_, '_> {
         });
     }
 
-    /// The union of the named windows' occurrences (sorted, merged, touching joined).
-    /// A name the plan does not declare is recorded; `None` then.
-    fn union(&mut self, names: &[String], key: &'static str) -> Option<Vec<Interval>> {
+    /// The named windows' occurrences (their union is what the kinds read). A name the
+    /// plan does not declare is recorded; `None` then.
+    fn union(&mut self, names: &[String], key: &'static str) -> Option<Vec<&'a Occurrences>> {
         let plan = self.cx.plan;
-        let mut all = Vec::new();
+        let mut all = Vec::with_capacity(names.len());
         let mut ok = true;
         for n in names {
             match plan.window_index.get(n) {
-                Some(&w) => all.extend_from_slice(&plan.windows[w].intervals),
+                Some(&w) => all.push(&plan.windows[w].occurrences),
                 None => {
                     ok = false;
                     self.ev.missing.push(MissingName {
@@ -275,7 +314,7 @@ impl RuleCx<'_, '_> {
                 }
             }
         }
-        ok.then(|| merge(all))
+        ok.then_some(all)
     }
 
     fn check(&mut self, c: &Constraint) {
@@ -328,6 +367,7 @@ impl RuleCx<'_, '_> {
                 max_work,
                 sleep,
             } => self.crew_day(select, *max_work, sleep.as_deref()),
+            Constraint::RolesRequired { select, all, any } => self.roles_required(select, all, any),
         }
     }
 
@@ -445,7 +485,19 @@ impl RuleCx<'_, '_> {
         let names = windows.join(" ∪ ");
         for (iv, ai) in acts {
             let need = Interval::new(Time(iv.start.0 - margin.0), Time(iv.end.0 + margin.0));
-            if let Some(gap) = first_gap(&union, need) {
+            let gap = match union_first_gap(&union, need, &mut Budget::default()) {
+                Ok(gap) => gap,
+                Err(LimitExceeded) => {
+                    self.ev.undecided.push(Undecided {
+                        rule: self.rule,
+                        plan: self.cx.index,
+                        activity: ai,
+                        windows: names.clone(),
+                    });
+                    continue;
+                }
+            };
+            if let Some(gap) = gap {
                 let detail = format!(
                     "`{}` needs {names} from {} to {}{}; not covered from {} to {}",
                     self.cx.name(ai),
@@ -475,7 +527,7 @@ impl RuleCx<'_, '_> {
         let names = windows.join(" ∪ ");
         for (iv, ai) in acts {
             let widened = Interval::new(Time(iv.start.0 - margin.0), Time(iv.end.0 + margin.0));
-            if let Some(hit) = first_overlap(&union, widened) {
+            if let Some(hit) = first_overlap_of(&union, widened) {
                 let detail = format!(
                     "`{}` runs into {names} from {} to {}",
                     self.cx.name(ai),
@@ -797,6 +849,11 @@ impl RuleCx<'_, '_> {
         let plan = self.cx.plan;
         // (interval, amount, activity)
         let mut uses: Vec<(Interval, u64, ActIdx)> = Vec::new();
+        // With a resource: every use of it (selected or not) and its declared capacity.
+        // Where they exceed it, the language's own checks report (`T006`, `T008`): an
+        // episode of this rule is reported only if, at some instant of it, the uses stay
+        // within the declared capacity (the rule is stricter than the declaration there).
+        let mut declared: Option<(u64, Vec<(Interval, u64)>)> = None;
         let limit: u64;
         let what: String;
         match resource {
@@ -811,10 +868,26 @@ impl RuleCx<'_, '_> {
                     });
                     return;
                 };
-                limit = u64::from(max.unwrap_or(match plan.resources[ri].kind {
+                let capacity = match plan.resources[ri].kind {
                     ResourceKind::Exclusive => 1,
                     ResourceKind::Capacity(c) => c,
-                }));
+                };
+                limit = u64::from(max.unwrap_or(capacity));
+                let every_use = self
+                    .cx
+                    .by_start
+                    .iter()
+                    .flat_map(|&(iv, ai)| {
+                        plan.activities[ai]
+                            .ast
+                            .uses
+                            .iter()
+                            .filter(|u| u.resource.value == name)
+                            .map(move |u| (iv, u.amount.as_ref().map_or(1, |a| u64::from(a.value))))
+                    })
+                    .filter(|&(_, amount)| amount > 0)
+                    .collect();
+                declared = Some((u64::from(capacity), every_use));
                 what = format!("`{name}`");
                 let chosen =
                     self.select_where(sel, |a| a.ast.uses.iter().any(|u| u.resource.value == name));
@@ -844,6 +917,19 @@ impl RuleCx<'_, '_> {
             events.push((iv.end, false, amount, ai));
         }
         events.sort_unstable_by_key(|&(t, is_start, _, ai)| (t, is_start, ai));
+        // The declared capacity's own level, swept alongside.
+        let mut total_events: Vec<(Time, bool, u64)> = Vec::new();
+        if let Some((_, all)) = &declared {
+            for &(iv, amount) in all {
+                total_events.push((iv.start, true, amount));
+                total_events.push((iv.end, false, amount));
+            }
+            total_events.sort_unstable();
+        }
+        let capacity = declared.as_ref().map(|(c, _)| *c);
+        let (mut total, mut tk) = (0u64, 0usize);
+        // Whether the current episode has an instant within the declared capacity.
+        let mut beyond_declared = false;
         let mut level: u64 = 0;
         let mut running: std::collections::BTreeSet<ActIdx> = Default::default();
         let mut episode: Option<(Time, u64, Vec<ActIdx>)> = None;
@@ -863,6 +949,45 @@ impl RuleCx<'_, '_> {
                 }
                 k += 1;
             }
+            while tk < total_events.len() && total_events[tk].0 <= t {
+                let (_, is_start, amount) = total_events[tk];
+                if is_start {
+                    total += amount;
+                } else {
+                    total -= amount;
+                }
+                tk += 1;
+            }
+            // The level stays as it is until the next event: the instant `t` stands for
+            // `[t, next event)`, during which the declared level may change too; it is
+            // within the declared capacity somewhere there when it is at `t` or at one
+            // of the declared level's own events before the next event.
+            if level > limit && capacity.is_some_and(|c| total <= c) {
+                beyond_declared = true;
+            }
+            if level > limit && !beyond_declared {
+                if let Some(c) = capacity {
+                    let next = events.get(k).map_or(Time(i64::MAX), |e| e.0);
+                    let mut probe = total;
+                    let mut j = tk;
+                    while j < total_events.len() && total_events[j].0 < next {
+                        let t0 = total_events[j].0;
+                        while j < total_events.len() && total_events[j].0 == t0 {
+                            let (_, is_start, amount) = total_events[j];
+                            if is_start {
+                                probe += amount;
+                            } else {
+                                probe -= amount;
+                            }
+                            j += 1;
+                        }
+                        if probe <= c {
+                            beyond_declared = true;
+                            break;
+                        }
+                    }
+                }
+            }
             if level > limit {
                 match &mut episode {
                     Some((_, peak, acts)) if level > *peak => {
@@ -873,6 +998,11 @@ impl RuleCx<'_, '_> {
                     None => episode = Some((t, level, running.iter().copied().collect())),
                 }
             } else if let Some((from, peak, acts)) = episode.take() {
+                let restates_capacity = capacity.is_some() && !beyond_declared;
+                beyond_declared = false;
+                if restates_capacity {
+                    continue;
+                }
                 let names: Vec<String> = acts
                     .iter()
                     .map(|&a| format!("`{}`", self.cx.name(a)))
@@ -888,6 +1018,91 @@ impl RuleCx<'_, '_> {
         }
     }
 
+    /// The roles of the plan named by `names` that it declares; the others are recorded.
+    fn declared_roles<'n>(
+        &mut self,
+        names: &'n [String],
+        key: &'static str,
+    ) -> Option<Vec<&'n str>> {
+        let plan = self.cx.plan;
+        let mut ok = true;
+        for n in names {
+            if !plan.role_index.contains_key(n) {
+                ok = false;
+                self.ev.missing.push(MissingName {
+                    rule: self.rule,
+                    plan: self.cx.index,
+                    what: "role",
+                    name: n.clone(),
+                    key,
+                });
+            }
+        }
+        ok.then(|| names.iter().map(String::as_str).collect())
+    }
+
+    fn roles_required(&mut self, sel: &Selector, all: &[String], any: &[String]) {
+        let plan = self.cx.plan;
+        let (Some(all), Some(any)) = (
+            self.declared_roles(all, "all"),
+            self.declared_roles(any, "any"),
+        ) else {
+            return;
+        };
+        let acts = self.select(sel);
+        if acts.is_empty() {
+            return;
+        }
+        let members_of = plan.members_of();
+        for (iv, ai) in acts {
+            // The roles taking part: each `by` role, the group it belongs to, and the
+            // members of a group role (groups count both ways).
+            let mut present: Vec<&str> = Vec::new();
+            for r in &plan.activities[ai].ast.by {
+                present.push(r.value.as_str());
+                if let Some(g) = self.cx.group_of.get(r.value.as_str()) {
+                    present.push(g);
+                }
+                if let Some(ms) = members_of.get(r.value.as_str()) {
+                    present.extend(ms.iter().copied());
+                }
+            }
+            let missing: Vec<&str> = all
+                .iter()
+                .copied()
+                .filter(|r| !present.contains(r))
+                .collect();
+            let none_of_any = !any.is_empty() && !any.iter().any(|r| present.contains(r));
+            if missing.is_empty() && !none_of_any {
+                continue;
+            }
+            let name = self.cx.name(ai).to_string();
+            let by: Vec<&str> = plan.activities[ai]
+                .ast
+                .by
+                .iter()
+                .map(|r| r.value.as_str())
+                .collect();
+            let mut parts = Vec::new();
+            if !missing.is_empty() {
+                parts.push(format!("lacks {}", missing.join(", ")));
+            }
+            if none_of_any {
+                parts.push(format!("has none of {}", any.join(", ")));
+            }
+            let detail = format!(
+                "`{name}` (by {}) {}",
+                if by.is_empty() {
+                    "no role".to_string()
+                } else {
+                    by.join(", ")
+                },
+                parts.join(" and ")
+            );
+            self.violate(vec![ai], Some(iv), detail);
+        }
+    }
+
     fn crew_day(&mut self, sel: &Selector, max_work: Option<Dur>, sleep: Option<&str>) {
         let plan = self.cx.plan;
         let acts = self.select(sel);
@@ -897,7 +1112,7 @@ impl RuleCx<'_, '_> {
         if let Some(window) = sleep {
             if let Some(union) = self.union(&[window.to_string()], "sleep") {
                 for &(iv, ai) in &acts {
-                    if let Some(hit) = first_overlap(&union, iv) {
+                    if let Some(hit) = first_overlap_of(&union, iv) {
                         let detail = format!(
                             "`{}` runs into crew sleep ({window}) from {} to {}",
                             self.cx.name(ai),

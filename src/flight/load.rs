@@ -36,6 +36,7 @@ enum Kind {
     MaxPerPeriod,
     ResourceCapacity,
     CrewDay,
+    RolesRequired,
 }
 
 #[derive(Deserialize)]
@@ -86,6 +87,10 @@ struct RawRule {
     max_work: Option<DurText>,
     #[serde(default)]
     sleep: Option<String>,
+    #[serde(default)]
+    all: Option<OneOrMany>,
+    #[serde(default)]
+    any: Option<OneOrMany>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -455,8 +460,9 @@ fn validate(r: RawRule, at: &Locator<'_>) -> Result<FlightRule, Vec<Diagnostic>>
         Kind::MaxPerPeriod => &["select", "period", "max_count", "max_duration"],
         Kind::ResourceCapacity => &["resource", "select", "max"],
         Kind::CrewDay => &["select", "max_work", "sleep"],
+        Kind::RolesRequired => &["select", "all", "any"],
     };
-    let given: [(&str, bool); 19] = [
+    let given: [(&str, bool); 21] = [
         ("select", r.select.is_some()),
         ("a", r.a.is_some()),
         ("b", r.b.is_some()),
@@ -476,6 +482,8 @@ fn validate(r: RawRule, at: &Locator<'_>) -> Result<FlightRule, Vec<Diagnostic>>
         ("max", r.max.is_some()),
         ("max_work", r.max_work.is_some()),
         ("sleep", r.sleep.is_some()),
+        ("all", r.all.is_some()),
+        ("any", r.any.is_some()),
     ];
     let snake = snake_case(&kind_name);
     for (key, present) in given {
@@ -639,6 +647,29 @@ fn validate(r: RawRule, at: &Locator<'_>) -> Result<FlightRule, Vec<Diagnostic>>
                 select: sel(&r.select),
                 max_work: r.max_work.map(|d| d.0),
                 sleep: r.sleep.clone(),
+            }
+        }
+        Kind::RolesRequired => {
+            let all = r.all.clone().map(|w| w.0).unwrap_or_default();
+            let any = r.any.clone().map(|w| w.0).unwrap_or_default();
+            if all.is_empty() && any.is_empty() {
+                err(
+                    if r.all.is_some() {
+                        "all"
+                    } else if r.any.is_some() {
+                        "any"
+                    } else {
+                        "kind"
+                    },
+                    "`roles_required` needs `all`, `any` or both, each with at least one role"
+                        .into(),
+                    &mut errs,
+                );
+            }
+            Constraint::RolesRequired {
+                select: sel(&r.select),
+                all,
+                any,
             }
         }
     };

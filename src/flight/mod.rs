@@ -10,7 +10,7 @@
 mod eval;
 mod load;
 
-pub use eval::{evaluate, Evaluation, MissingName, Unknown, Violation};
+pub use eval::{evaluate, Evaluation, MissingName, Undecided, Unknown, Violation};
 pub use load::load;
 pub(crate) use load::locate_in_rule;
 
@@ -133,6 +133,13 @@ pub enum Constraint {
         max_work: Option<Dur>,
         sleep: Option<String>,
     },
+    /// Every selected activity has each role of `all`, and at least one of `any`, among
+    /// its `by` roles (groups count both ways).
+    RolesRequired {
+        select: Selector,
+        all: Vec<String>,
+        any: Vec<String>,
+    },
 }
 
 impl Constraint {
@@ -150,6 +157,7 @@ impl Constraint {
             Constraint::MaxPerPeriod { .. } => "max_per_period",
             Constraint::ResourceCapacity { .. } => "resource_capacity",
             Constraint::CrewDay { .. } => "crew_day",
+            Constraint::RolesRequired { .. } => "roles_required",
         }
     }
 

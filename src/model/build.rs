@@ -208,7 +208,7 @@ fn plan_tables(m: &mut Model, file: FileId, plan: ast::Plan) -> PlanModel {
         );
         pm.windows.push(WindowModel {
             decl: w,
-            intervals: Vec::new(),
+            occurrences: Default::default(),
         });
     }
     let mut phase_index = HashMap::default();

@@ -7,11 +7,13 @@
 
 mod build;
 mod graph;
+pub mod occurrences;
 mod scenario;
 mod schedule;
 mod windows;
 
 pub use graph::{DepGraph, Edge, EdgeKind, Node};
+pub use occurrences::Occurrences;
 
 use crate::source::{FileId, Span};
 use crate::syntax::ast;
@@ -145,8 +147,20 @@ pub struct RoleModel {
 #[derive(Debug, Clone)]
 pub struct WindowModel {
     pub decl: ast::WindowDecl,
-    /// Sorted, non-overlapping occurrences inside the plan's horizon.
-    pub intervals: Vec<Interval>,
+    /// Its occurrences (sorted, disjoint; periodic and daily windows kept as their rule):
+    /// periodic ones from their first start, daily ones over the horizon's days from the
+    /// day before; outputs clip them to the horizon ([`PlanModel::window_in_horizon`]).
+    pub occurrences: Occurrences,
+}
+
+impl WindowModel {
+    /// `kind relay` … as declared; `other` when not given.
+    pub fn kind(&self) -> ast::WindowKind {
+        self.decl
+            .kind
+            .as_ref()
+            .map_or(ast::WindowKind::Other, |k| k.value)
+    }
 }
 
 /// A resolved plan.
@@ -178,6 +192,23 @@ pub struct PlanModel {
 impl PlanModel {
     pub fn format_time(&self, t: Time) -> String {
         t.format(self.notation)
+    }
+
+    /// A window's occurrences clipped to the horizon (all of them without a horizon), for
+    /// outputs: an occurrence wholly outside the horizon is not listed.
+    pub fn window_in_horizon(&self, wi: usize) -> impl Iterator<Item = Interval> + '_ {
+        let range = self
+            .horizon
+            .unwrap_or(Interval::new(Time::MIN, Time(i64::MAX)));
+        self.windows[wi].occurrences.clipped(range)
+    }
+
+    /// How many occurrences of a window lie (partly) inside the horizon.
+    pub fn window_count_in_horizon(&self, wi: usize) -> u64 {
+        let range = self
+            .horizon
+            .unwrap_or(Interval::new(Time::MIN, Time(i64::MAX)));
+        self.windows[wi].occurrences.count_overlapping(range)
     }
 
     /// The direct members of each group role (`roles FE-5, FE-6 in CREW`: CREW →

@@ -85,16 +85,23 @@ pub fn text(d: &PlanDiff) -> String {
                 .iter()
                 .map(|w| {
                     let mut s = format!("{}: {} → {} occurrences", w.id, w.old_count, w.new_count);
-                    for (sign, list) in [("-", &w.removed), ("+", &w.added)] {
+                    for (sign, list, count) in [
+                        ("-", &w.removed, w.removed_count),
+                        ("+", &w.added, w.added_count),
+                    ] {
                         for occ in list.iter().take(MAX_OCCURRENCES) {
                             s.push_str(&format!("\n      {sign} {occ}"));
                         }
-                        if list.len() > MAX_OCCURRENCES {
-                            s.push_str(&format!(
-                                "\n      {sign} … {} more",
-                                list.len() - MAX_OCCURRENCES
-                            ));
+                        let shown = list.len().min(MAX_OCCURRENCES) as u64;
+                        if count > shown {
+                            s.push_str(&format!("\n      {sign} … {} more", count - shown));
                         }
+                    }
+                    if !w.compared_all {
+                        s.push_str(&format!(
+                            "\n      (the first {} occurrences compared; the rest were not)",
+                            crate::workspace::plan_diff::MAX_COMPARED_OCCURRENCES
+                        ));
                     }
                     s
                 })

@@ -25,6 +25,8 @@ pub const DETAIL_MAX_ACTIVITIES: usize = 3_000;
 pub const DETAIL_PAGES_WHEN_LONG: usize = 7;
 /// Columns of the overview.
 const OVERVIEW_BINS: i64 = 240;
+/// A window with more occurrences than this on one page is drawn as shares of bins.
+const MAX_BANDS_PER_PAGE: u64 = 480;
 
 const LABEL_W: i64 = 120;
 const PLOT_W: i64 = 960;
@@ -376,27 +378,46 @@ impl Ctx<'_> {
     fn window_rows(&self, scale: &Scale, page: Interval, mut y: i64, rows: &mut Vec<Row>) -> i64 {
         for w in &self.plan.windows {
             let name = &w.decl.name.value;
-            let title = w.decl.title.as_ref().map(|t| t.value.as_str());
-            // The occurrences are sorted and disjoint: find the first that ends after the
-            // page starts.
-            let first = w.intervals.partition_point(|iv| iv.end <= page.start);
-            let items: Vec<Item> = w.intervals[first..]
-                .iter()
-                .take_while(|iv| iv.start < page.end)
-                .filter_map(|&iv| {
-                    let (x, width) = scale.span(iv)?;
-                    Some(Item {
-                        x,
-                        y: y + 3,
-                        w: width,
-                        h: ROW_H - 6,
-                        class: format!("band {}", window_class(name, title)),
-                        label: String::new(),
-                        title: format!("{name} {}", iv.format(self.plan.notation)),
-                        href: None,
+            let class = w.kind().as_str();
+            let occ = &w.occurrences;
+            // A window denser than the page can show (a one-second window over a day)
+            // is drawn as the share of each bin it covers, by arithmetic.
+            let items: Vec<Item> = if occ.count_overlapping(page) > MAX_BANDS_PER_PAGE {
+                let bins = OVERVIEW_BINS;
+                let bin_len = ((page.end.0 - page.start.0) / bins).max(1);
+                let bin_iv = |b: i64| {
+                    Interval::new(
+                        Time(page.start.0 + b * bin_len),
+                        Time((page.start.0 + (b + 1) * bin_len).min(page.end.0)),
+                    )
+                };
+                let cover: Vec<i64> = (0..bins).map(|b| occ.covered_within(bin_iv(b)).0).collect();
+                heat_items(
+                    scale,
+                    &cover,
+                    bin_len,
+                    &bin_iv,
+                    y,
+                    &format!("band {class}"),
+                    |share| format!("{name} covers {share}% of"),
+                )
+            } else {
+                occ.overlapping(page)
+                    .filter_map(|iv| {
+                        let (x, width) = scale.span(iv)?;
+                        Some(Item {
+                            x,
+                            y: y + 3,
+                            w: width,
+                            h: ROW_H - 6,
+                            class: format!("band {class}"),
+                            label: String::new(),
+                            title: format!("{name} {}", iv.format(self.plan.notation)),
+                            href: None,
+                        })
                     })
-                })
-                .collect();
+                    .collect()
+            };
             rows.push(Row {
                 kind: "window",
                 label: name.clone(),
@@ -534,18 +555,12 @@ impl Ctx<'_> {
 
         // Windows: the share of each bin they cover.
         for w in &self.plan.windows {
-            let mut cover = vec![0i64; bins as usize];
-            for iv in &w.intervals {
-                let (a, b) = (iv.start.0.max(start), iv.end.0.min(end));
-                if a >= b {
-                    continue;
-                }
-                for bin in bin_of(a)..=bin_of(b - 1) {
-                    let biv = bin_iv(bin);
-                    cover[bin as usize] += b.min(biv.end.0) - a.max(biv.start.0);
-                }
-            }
-            let items = heat_items(&scale, &cover, bin_len, &bin_iv, y, "band", |share| {
+            // Computed per bin by arithmetic: the occurrences are never listed.
+            let cover: Vec<i64> = (0..bins)
+                .map(|b| w.occurrences.covered_within(bin_iv(b)).0)
+                .collect();
+            let class = format!("band {}", w.kind().as_str());
+            let items = heat_items(&scale, &cover, bin_len, &bin_iv, y, &class, |share| {
                 format!("{} covers {share}% of", w.decl.name.value)
             });
             rows.push(Row {
@@ -724,26 +739,6 @@ fn heat_items(
         .collect()
 }
 
-/// The band style of a window, from its name and title: relay, ground pass, sleep, other.
-fn window_class(name: &str, title: Option<&str>) -> &'static str {
-    let text = format!("{name} {}", title.unwrap_or("")).to_ascii_lowercase();
-    if text.contains("sleep") {
-        "sleep"
-    } else if ["rgs", "ground", "station", "pass"]
-        .iter()
-        .any(|k| text.contains(k))
-    {
-        "ground"
-    } else if ["art", "tdrs", "relay", "link", "coverage"]
-        .iter()
-        .any(|k| text.contains(k))
-    {
-        "relay"
-    } else {
-        "other"
-    }
-}
-
 /// `2014/273 · Tue 30 Sep 2014`
 fn day_title(day: Time) -> String {
     let doy = day.format(crate::time::Notation::DayOfYear);
@@ -797,7 +792,7 @@ mod tests {
     const WEEK: &str = r#"plan P {
   horizon 2014/272 00:00 .. 2014/274 00:00
   roles FD, GC
-  window ART every 92m lasting 40m from 2014/272 00:10 until 2014/274 00:00
+  window ART kind relay every 92m lasting 40m from 2014/272 00:10 until 2014/274 00:00
   phase one 2014/272 00:00 .. 2014/274 00:00 {
     activity A1 "First" { at 2014/272 01:00 lasts 1h by FD }
     activity A2 "Overlaps A1" { at 2014/272 01:30 lasts 1h by FD }

@@ -151,8 +151,45 @@ pub enum WindowShape {
 pub struct WindowDecl {
     pub name: Ident,
     pub title: Option<Spanned<String>>,
+    /// `kind relay`: what the window is (styles the report timeline; informative).
+    pub kind: Option<Spanned<WindowKind>>,
     pub shape: WindowShape,
     pub span: Span,
+}
+
+/// What a window is: `kind relay`, `kind ground`, `kind sleep`, `kind other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WindowKind {
+    /// Relay satellite coverage (Artemis, TDRSS).
+    Relay,
+    /// A ground-station pass.
+    Ground,
+    /// Crew sleep or rest.
+    Sleep,
+    /// Anything else (eclipses, blackout periods, bookings).
+    Other,
+}
+
+impl WindowKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WindowKind::Relay => "relay",
+            WindowKind::Ground => "ground",
+            WindowKind::Sleep => "sleep",
+            WindowKind::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<WindowKind> {
+        Some(match text {
+            "relay" => WindowKind::Relay,
+            "ground" => WindowKind::Ground,
+            "sleep" => WindowKind::Sleep,
+            "other" => WindowKind::Other,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -47,6 +47,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         resource_exclusive => "`exclusive`",
         resource_capacity => "`capacity`",
         window_decl => "`window`",
+        window_kind => "`kind`",
+        window_kind_value => "`relay`, `ground`, `sleep` or `other`",
         window_periodic => "`every`",
         window_daily => "`daily`",
         window_intervals => "an interval `T .. T`",

@@ -495,10 +495,20 @@ impl Lowerer<'_> {
         let mut it = pair.into_inner().filter(not_keyword);
         let name = self.ident(it.next().expect("window name"));
         let mut title = None;
+        let mut kind = None;
         let mut shape = WindowShape::Intervals(Vec::new());
         for p in it {
             match p.as_rule() {
                 Rule::string => title = Some(self.string(p)),
+                Rule::window_kind => {
+                    if let Some(v) = p
+                        .into_inner()
+                        .find(|v| v.as_rule() == Rule::window_kind_value)
+                    {
+                        let span = self.span(&v);
+                        kind = WindowKind::parse(v.as_str()).map(|k| Spanned::new(k, span));
+                    }
+                }
                 Rule::window_periodic => {
                     let mut it = p.into_inner().filter(not_keyword);
                     let every = self.duration(it.next().expect("every"));
@@ -532,6 +542,7 @@ impl Lowerer<'_> {
         WindowDecl {
             name,
             title,
+            kind,
             shape,
             span,
         }

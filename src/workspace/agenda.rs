@@ -20,7 +20,7 @@ use super::Run;
 use crate::diag::{did_you_mean, Severity};
 use crate::model::{ActIdx, Model, PlanModel, ProcIdx, TimeState, Unknown};
 use crate::syntax::ast::{FailAction, NeedsMode};
-use crate::time::{first_gap, merge_intervals, Dur, Interval, Time};
+use crate::time::{Dur, Interval, Time};
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
@@ -533,7 +533,6 @@ fn sheet(run: &Run, plan: &PlanModel, shift: Interval, req: &Request, check: &Ch
     let mut extra: std::collections::BTreeMap<&str, RoleSheet> = Default::default();
 
     let mut procedures: HashMap<ProcIdx, Vec<ContingencyView>> = HashMap::default();
-    let mut merged_windows: HashMap<usize, Vec<Interval>> = HashMap::default();
     let running = timeline.running(shift.start);
     let next = timeline.next(shift);
     for (is_running, &(iv, ai)) in running
@@ -559,7 +558,7 @@ fn sheet(run: &Run, plan: &PlanModel, shift: Interval, req: &Request, check: &Ch
             by: a.ast.by.iter().map(|r| r.value.clone()).collect(),
             kind: a.ast.kind.as_ref().map(|k| k.value.clone()),
             procedure: procedure_view(model, plan, ai, &mut procedures),
-            needs: needs_view(plan, ai, iv, &mut merged_windows),
+            needs: needs_view(plan, ai, iv),
         };
         for (role, part) in parts {
             if !wanted(role) {
@@ -755,12 +754,7 @@ fn contingencies(model: &Model, pi: ProcIdx) -> Vec<ContingencyView> {
 }
 
 /// The activity's `needs`, each window checked over the whole activity.
-fn needs_view(
-    plan: &PlanModel,
-    ai: ActIdx,
-    iv: Interval,
-    merged: &mut HashMap<usize, Vec<Interval>>,
-) -> Option<NeedsView> {
+fn needs_view(plan: &PlanModel, ai: ActIdx, iv: Interval) -> Option<NeedsView> {
     let needs = plan.activities[ai].ast.needs.as_ref()?;
     let sep = match needs.mode {
         NeedsMode::All => " & ",
@@ -775,23 +769,18 @@ fn needs_view(
                 open: false,
                 status: "not declared".to_string(),
             },
-            Some(&wi) => {
-                let cover = merged
-                    .entry(wi)
-                    .or_insert_with(|| merge_intervals(plan.windows[wi].intervals.clone()));
-                match first_gap(cover, iv) {
-                    None => NeedWindow {
-                        name: name.to_string(),
-                        open: true,
-                        status: "open throughout".to_string(),
-                    },
-                    Some(gap) => NeedWindow {
-                        name: name.to_string(),
-                        open: false,
-                        status: format!("closed {}", gap.format(plan.notation)),
-                    },
-                }
-            }
+            Some(&wi) => match plan.windows[wi].occurrences.first_gap(iv) {
+                None => NeedWindow {
+                    name: name.to_string(),
+                    open: true,
+                    status: "open throughout".to_string(),
+                },
+                Some(gap) => NeedWindow {
+                    name: name.to_string(),
+                    open: false,
+                    status: format!("closed {}", gap.format(plan.notation)),
+                },
+            },
         })
         .collect();
     let met = match needs.mode {
@@ -811,34 +800,40 @@ fn windows(plan: &PlanModel, shift: Interval) -> Vec<WindowView> {
     plan.windows
         .iter()
         .map(|w| {
-            let occ = merge_intervals(w.intervals.clone());
+            let occ = &w.occurrences;
             // The occurrence holding the start of the shift, if any.
-            let k = occ.partition_point(|o| o.end <= shift.start);
-            let open_until = occ
-                .get(k)
-                .filter(|o| o.start <= shift.start)
-                .map(|o| fmt(o.end));
-            let lo = occ.partition_point(|o| o.start <= shift.start);
-            let hi = occ.partition_point(|o| o.start < shift.end).max(lo);
-            let during = &occ[lo..hi];
-            let openings = during
-                .iter()
-                .take(MAX_OPENINGS)
-                .map(|o| Opening {
-                    start: fmt(o.start),
-                    end: fmt(o.end),
+            let open_until = occ.containing(shift.start).map(|o| fmt(o.end));
+            // The openings during the shift: the occurrences starting after its start
+            // and before its end (counted, and listed up to MAX_OPENINGS).
+            let openings_range = occ
+                .first_starting_from_time(Time(shift.start.0 + 1))
+                .filter(|o| o.start < shift.end)
+                .map(|o| Interval::new(o.start, shift.end));
+            let during = openings_range.map_or(0, |r| occ.count_overlapping(r));
+            let openings: Vec<Opening> = openings_range
+                .map(|r| {
+                    occ.overlapping(r)
+                        .take(MAX_OPENINGS)
+                        .map(|o| Opening {
+                            start: fmt(o.start),
+                            end: fmt(o.end),
+                        })
+                        .collect()
                 })
-                .collect();
-            let next_after = during
-                .is_empty()
-                .then(|| occ.get(hi).map(|o| o.format(plan.notation)))
+                .unwrap_or_default();
+            let next_after = (during == 0)
+                .then(|| {
+                    occ.first_starting_from_time(shift.end)
+                        .map(|o| o.format(plan.notation))
+                })
                 .flatten();
             WindowView {
                 name: w.decl.name.value.clone(),
                 title: w.decl.title.as_ref().map(|t| t.value.clone()),
                 open_until,
                 openings,
-                openings_more: during.len().saturating_sub(MAX_OPENINGS),
+                openings_more: usize::try_from(during.saturating_sub(MAX_OPENINGS as u64))
+                    .unwrap_or(usize::MAX),
                 next_after,
             }
         })

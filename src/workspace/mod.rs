@@ -443,6 +443,7 @@ fn load_window_file(
             None => plan.windows.push(WindowDecl {
                 name: crate::source::Spanned::new(w.name.clone(), w.name_span),
                 title: None,
+                kind: None,
                 shape: WindowShape::Intervals(vec![occurrence]),
                 span: w.span,
             }),

@@ -10,7 +10,7 @@
 use super::Run;
 use crate::diag::Code;
 use crate::model::PlanModel;
-use crate::time::Dur;
+use crate::time::{Dur, Interval};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -62,15 +62,30 @@ pub struct PlanChanges {
     pub waivers: Vec<Changed>,
 }
 
-/// A window whose occurrences changed: those only in the old issue, those only in the new.
+/// A window whose occurrences (inside each side's horizon) changed: those only in the old
+/// issue, those only in the new.
 #[derive(Debug, Clone, Serialize)]
 pub struct WindowChange {
     pub id: String,
-    pub old_count: usize,
-    pub new_count: usize,
+    pub old_count: u64,
+    pub new_count: u64,
+    /// The first [`MAX_LISTED_OCCURRENCES`] removed occurrences.
     pub removed: Vec<String>,
+    /// The first [`MAX_LISTED_OCCURRENCES`] added occurrences.
     pub added: Vec<String>,
+    /// How many were removed and added (among those compared).
+    pub removed_count: u64,
+    pub added_count: u64,
+    /// False when the two sides hold more than [`MAX_COMPARED_OCCURRENCES`] occurrences
+    /// between them: the counts are those of the first ones, and the outputs say so.
+    pub compared_all: bool,
 }
+
+/// Occurrences listed per window and side (the counts cover them all).
+pub const MAX_LISTED_OCCURRENCES: usize = 1_000;
+/// Occurrences compared per window, both sides together (a one-second window over a
+/// century has billions: they are compared up to this many, and the outputs say so).
+pub const MAX_COMPARED_OCCURRENCES: u64 = 10_000_000;
 
 impl PlanChanges {
     pub fn is_empty(&self) -> bool {
@@ -359,59 +374,93 @@ fn phase_text(plan: &PlanModel, p: &crate::model::PhaseModel) -> String {
     s
 }
 
-/// Windows whose occurrences differ: the sorted occurrence lists of both sides are
-/// merged in one pass.
+/// A window's occurrences inside the horizon; none when the side lacks the window.
+fn occurrences_of(p: &PlanModel, wi: Option<usize>) -> Box<dyn Iterator<Item = Interval> + '_> {
+    match wi {
+        Some(wi) => Box::new(p.window_in_horizon(wi)),
+        None => Box::new(std::iter::empty()),
+    }
+}
+
+/// Windows whose occurrences differ: the occurrences of both sides inside their horizons,
+/// merged in one pass (never materialised).
 fn windows(old: &PlanModel, new: &PlanModel) -> Vec<WindowChange> {
-    let by_name = |p: &PlanModel| -> BTreeMap<String, Vec<crate::time::Interval>> {
+    let by_name = |p: &PlanModel| -> BTreeMap<String, usize> {
         p.windows
             .iter()
-            .map(|w| (w.decl.name.value.clone(), w.intervals.clone()))
+            .enumerate()
+            .map(|(wi, w)| (w.decl.name.value.clone(), wi))
             .collect()
     };
     let (ow, nw) = (by_name(old), by_name(new));
     let mut names: std::collections::BTreeSet<&String> = ow.keys().collect();
     names.extend(nw.keys());
-    let empty = Vec::new();
     let mut out = Vec::new();
     for name in names {
-        let (o, n) = (
-            ow.get(name).unwrap_or(&empty),
-            nw.get(name).unwrap_or(&empty),
-        );
-        if o == n && ow.contains_key(name) == nw.contains_key(name) {
-            continue;
-        }
-        let (mut i, mut j) = (0, 0);
-        let (mut removed, mut added) = (Vec::new(), Vec::new());
-        let key = |iv: &crate::time::Interval| (iv.start, iv.end);
-        while i < o.len() || j < n.len() {
-            match (o.get(i), n.get(j)) {
-                (Some(a), Some(b)) if key(a) == key(b) => {
-                    i += 1;
-                    j += 1;
-                }
-                (Some(a), Some(b)) if key(a) < key(b) => {
-                    removed.push(a.format(old.notation));
-                    i += 1;
-                }
-                (Some(a), None) => {
-                    removed.push(a.format(old.notation));
-                    i += 1;
-                }
-                (_, Some(b)) => {
-                    added.push(b.format(new.notation));
-                    j += 1;
-                }
-                (None, None) => break,
+        let (o, n) = (ow.get(name).copied(), nw.get(name).copied());
+        if let (Some(o), Some(n)) = (o, n) {
+            if old.horizon == new.horizon
+                && old.windows[o].occurrences == new.windows[n].occurrences
+            {
+                continue;
             }
         }
-        out.push(WindowChange {
+        let mut a = occurrences_of(old, o).peekable();
+        let mut b = occurrences_of(new, n).peekable();
+        let mut change = WindowChange {
             id: name.clone(),
-            old_count: o.len(),
-            new_count: n.len(),
-            removed,
-            added,
-        });
+            old_count: o.map_or(0, |wi| old.window_count_in_horizon(wi)),
+            new_count: n.map_or(0, |wi| new.window_count_in_horizon(wi)),
+            removed: Vec::new(),
+            added: Vec::new(),
+            removed_count: 0,
+            added_count: 0,
+            compared_all: true,
+        };
+        let key = |iv: &Interval| (iv.start, iv.end);
+        let mut steps: u64 = 0;
+        loop {
+            steps += 1;
+            if steps > MAX_COMPARED_OCCURRENCES {
+                change.compared_all = a.peek().is_none() && b.peek().is_none();
+                break;
+            }
+            let (take_a, take_b) = match (a.peek(), b.peek()) {
+                (None, None) => break,
+                (Some(x), Some(y)) if key(x) == key(y) => (true, true),
+                (Some(x), Some(y)) if key(x) < key(y) => (true, false),
+                (Some(_), None) => (true, false),
+                _ => (false, true),
+            };
+            match (take_a, take_b) {
+                (true, true) => {
+                    a.next();
+                    b.next();
+                }
+                (true, false) => {
+                    let x = a.next().expect("peeked");
+                    change.removed_count += 1;
+                    if change.removed.len() < MAX_LISTED_OCCURRENCES {
+                        change.removed.push(x.format(old.notation));
+                    }
+                }
+                _ => {
+                    let y = b.next().expect("peeked");
+                    change.added_count += 1;
+                    if change.added.len() < MAX_LISTED_OCCURRENCES {
+                        change.added.push(y.format(new.notation));
+                    }
+                }
+            }
+        }
+        if change.removed_count == 0
+            && change.added_count == 0
+            && change.compared_all
+            && o.is_some() == n.is_some()
+        {
+            continue;
+        }
+        out.push(change);
     }
     out
 }

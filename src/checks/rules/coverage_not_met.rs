@@ -1,8 +1,11 @@
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
+use crate::model::occurrences::{
+    intersection_first_gap, union_first_gap, Budget, LimitExceeded, Occurrences,
+};
 use crate::model::{PlanModel, ProcIdx};
 use crate::syntax::ast::{Needs, NeedsMode};
-use crate::time::{first_gap, merge_intervals as merge, Interval, Time};
+use crate::time::Interval;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 rule! {
@@ -26,9 +29,11 @@ rule! {
     /// that did not resolve (R002, R003), and coverage naming a window that no plan declares
     /// (R006).
     ///
-    /// The coverage of each distinct window list is built once per plan (a sort and a merge,
-    /// or a linear intersection); each activity is then one binary search:
-    /// O(L·W log W + A log W) for L distinct lists, W window occurrences and A activities.
+    /// The windows are never expanded: the check walks from occurrence to occurrence
+    /// through the activity (a binary search in a list of intervals, a division for a
+    /// periodic or daily window), so its cost is the number of times the coverage changes
+    /// inside the activity. When that exceeds a million, the coverage is not decided and
+    /// `T009 coverage-undecided` says so.
     ///
     /// ## Why it matters
     /// A procedure that commands the vehicle needs the link the whole time: a propellant
@@ -46,54 +51,6 @@ rule! {
     CoverageNotMet, Reporter::Check(check)
 }
 
-/// The intersection of two sorted lists of disjoint intervals, in linear time.
-fn intersect(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::new();
-    while i < a.len() && j < b.len() {
-        let start = a[i].start.max(b[j].start);
-        let end = a[i].end.min(b[j].end);
-        if start < end {
-            out.push(Interval::new(start, end));
-        }
-        if a[i].end <= b[j].end {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    out
-}
-
-/// The coverage that `windows` (indices into the plan's windows) give together.
-fn coverage(plan: &PlanModel, mode: NeedsMode, windows: &[usize]) -> Vec<Interval> {
-    match mode {
-        NeedsMode::Any => merge(
-            windows
-                .iter()
-                .flat_map(|&w| plan.windows[w].intervals.iter().copied())
-                .collect(),
-        ),
-        NeedsMode::All => {
-            let mut it = windows.iter();
-            let Some(&first) = it.next() else {
-                return Vec::new();
-            };
-            let mut acc = plan.windows[first].intervals.clone();
-            for &w in it {
-                acc = intersect(&acc, &plan.windows[w].intervals);
-            }
-            merge(acc)
-        }
-    }
-}
-
-/// True when one of the sorted, disjoint `intervals` contains the instant `t`.
-fn open_at(intervals: &[Interval], t: Time) -> bool {
-    let k = intervals.partition_point(|c| c.end <= t);
-    intervals.get(k).is_some_and(|c| c.start <= t)
-}
-
 /// What one procedure's `requires coverage` means in one plan, prepared once.
 struct Required<'a> {
     all: bool,
@@ -101,18 +58,10 @@ struct Required<'a> {
     spec: String,
     /// The windows listed, each once, in order, with their index in the plan if it has one.
     windows: Vec<(&'a str, Option<usize>)>,
-    /// Index into the plan's coverage lists.
-    cover: usize,
 }
 
 /// Prepares `req` for `plan`; `None` when it is not judged (a window no plan declares).
-fn prepare<'a>(
-    m: &crate::model::Model,
-    plan: &PlanModel,
-    req: &'a Needs,
-    covers: &mut Vec<Vec<Interval>>,
-    cover_index: &mut HashMap<(bool, Vec<usize>), usize>,
-) -> Option<Required<'a>> {
+fn prepare<'a>(m: &crate::model::Model, plan: &PlanModel, req: &'a Needs) -> Option<Required<'a>> {
     if req.windows.is_empty()
         || req
             .windows
@@ -134,37 +83,37 @@ fn prepare<'a>(
         .map(|(n, _)| *n)
         .collect::<Vec<_>>()
         .join(if all { " & " } else { " | " });
-    let mut present: Vec<usize> = windows.iter().filter_map(|(_, wi)| *wi).collect();
-    present.sort_unstable();
-    // `&` with a window this plan lacks: no coverage at all (an empty `|` list is empty too).
-    let key = if all && present.len() < windows.len() {
-        (false, Vec::new())
-    } else {
-        (all, present)
-    };
-    let cover = match cover_index.get(&key) {
-        Some(&c) => c,
-        None => {
-            covers.push(coverage(plan, req.mode, &key.1));
-            cover_index.insert(key, covers.len() - 1);
-            covers.len() - 1
+    Some(Required { all, spec, windows })
+}
+
+/// The first gap of the coverage `r` asks for over `i`, by walking the windows'
+/// occurrences (never materialised).
+fn first_gap(
+    plan: &PlanModel,
+    r: &Required,
+    i: Interval,
+) -> Result<Option<Interval>, LimitExceeded> {
+    let present: Vec<&Occurrences> = r
+        .windows
+        .iter()
+        .filter_map(|(_, wi)| wi.map(|w| &plan.windows[w].occurrences))
+        .collect();
+    let mut budget = Budget::default();
+    if r.all {
+        // `&` with a window this plan lacks: no coverage at all.
+        if present.len() < r.windows.len() {
+            return Ok(Some(i));
         }
-    };
-    Some(Required {
-        all,
-        spec,
-        windows,
-        cover,
-    })
+        intersection_first_gap(&present, i, &mut budget)
+    } else {
+        union_first_gap(&present, i, &mut budget)
+    }
 }
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
     for plan in &m.plans {
-        // Coverage per distinct (mode, window list), and each procedure's requirement,
-        // built on first use.
-        let mut covers: Vec<Vec<Interval>> = Vec::new();
-        let mut cover_index: HashMap<(bool, Vec<usize>), usize> = HashMap::default();
+        // Each procedure's requirement, prepared on first use.
         let mut required: HashMap<ProcIdx, Option<Required>> = HashMap::default();
         for am in &plan.activities {
             let (Some(i), Some(pi), Some(clause)) =
@@ -179,16 +128,24 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if p.incomplete || plan.horizon.is_some_and(|h| !h.contains(&i)) {
                 continue;
             }
-            let Some(r) = required
-                .entry(pi)
-                .or_insert_with(|| prepare(m, plan, req, &mut covers, &mut cover_index))
-            else {
-                continue;
-            };
-            let Some(gap) = first_gap(&covers[r.cover], i) else {
+            let Some(r) = required.entry(pi).or_insert_with(|| prepare(m, plan, req)) else {
                 continue;
             };
             let (id, spec) = (&am.ast.id.value, &r.spec);
+            let gap = match first_gap(plan, r, i) {
+                Ok(Some(gap)) => gap,
+                Ok(None) => continue,
+                Err(LimitExceeded) => {
+                    out.push(super::coverage_undecided::diagnostic(
+                        plan,
+                        &am.ast.id.value,
+                        clause.span,
+                        i,
+                        spec,
+                    ));
+                    continue;
+                }
+            };
             let mut d = Diagnostic::new(
                 Code::CoverageNotMet,
                 format!(
@@ -211,7 +168,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     .windows
                     .iter()
                     .filter(|(_, wi)| {
-                        !wi.is_some_and(|wi| open_at(&plan.windows[wi].intervals, gap.start))
+                        !wi.is_some_and(|wi| {
+                            plan.windows[wi].occurrences.containing(gap.start).is_some()
+                        })
                     })
                     .map(|(n, _)| *n)
                     .collect();
@@ -236,10 +195,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::intersect;
     use crate::checks::rules::findings;
     use crate::diag::Code;
-    use crate::time::{first_gap, merge_intervals as merge};
+    use crate::time::first_gap;
     use crate::time::{Interval, Time};
 
     fn iv(a: i64, b: i64) -> Interval {
@@ -258,19 +216,6 @@ mod tests {
         assert_eq!(first_gap(&cover, iv(22, 28)), Some(iv(22, 28)));
         assert_eq!(first_gap(&cover, iv(45, 50)), Some(iv(45, 50)));
         assert_eq!(first_gap(&[], iv(45, 50)), Some(iv(45, 50)));
-    }
-
-    #[test]
-    fn union_and_intersection() {
-        assert_eq!(
-            merge(vec![iv(30, 40), iv(10, 20), iv(20, 25), iv(35, 50)]),
-            [iv(10, 25), iv(30, 50)]
-        );
-        assert_eq!(
-            intersect(&[iv(0, 10), iv(20, 30)], &[iv(5, 25), iv(28, 40)]),
-            [iv(5, 10), iv(20, 25), iv(28, 30)]
-        );
-        assert_eq!(intersect(&[iv(0, 10)], &[iv(10, 20)]), []);
     }
 
     const PLAN: &str = r#"

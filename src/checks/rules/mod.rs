@@ -3,21 +3,27 @@
 
 pub mod contingency_not_contingency;
 pub mod coverage_not_met;
+pub mod coverage_undecided;
 pub mod critical_without_procedure;
 pub mod dependency_cycle;
 pub mod duplicate_identifier;
 pub mod exclusive_resource_overlap;
 pub mod invalid_literal;
 pub mod invalid_requirement_export;
+pub mod invalid_resource_amount;
 pub mod invalid_window_file;
+pub mod needs_not_met;
 pub mod non_positive_duration;
 pub mod outside_horizon;
 pub mod outside_phase;
 pub mod owner_not_in_procedure_roles;
+pub mod poll_role_not_in_activity;
 pub mod procedure_call_cycle;
 pub mod procedure_longer_than_slot;
 pub mod relation_violated;
 pub mod repeated_clause;
+pub mod resource_capacity_exceeded;
+pub mod role_not_in_procedure_roles;
 pub mod syntax_error;
 pub mod undefined_activity;
 pub mod undefined_call_target;
@@ -72,6 +78,7 @@ pub(crate) const ALL: &[RuleEntry] = &[
     undefined_window::RULE,
     duplicate_identifier::RULE,
     unresolved_use_path::RULE,
+    invalid_resource_amount::RULE,
     dependency_cycle::RULE,
     relation_violated::RULE,
     outside_phase::RULE,
@@ -79,6 +86,9 @@ pub(crate) const ALL: &[RuleEntry] = &[
     non_positive_duration::RULE,
     unresolved_time::RULE,
     exclusive_resource_overlap::RULE,
+    needs_not_met::RULE,
+    resource_capacity_exceeded::RULE,
+    coverage_undecided::RULE,
     undefined_step::RULE,
     undefined_call_target::RULE,
     unreachable_step::RULE,
@@ -90,6 +100,8 @@ pub(crate) const ALL: &[RuleEntry] = &[
     owner_not_in_procedure_roles::RULE,
     coverage_not_met::RULE,
     critical_without_procedure::RULE,
+    role_not_in_procedure_roles::RULE,
+    poll_role_not_in_activity::RULE,
     flight_rule_violated::RULE,
     flight_rule_unknown::RULE,
     invalid_flight_rule_file::RULE,

@@ -136,6 +136,8 @@ pub struct WindowExport {
     pub title: Option<String>,
     /// `periodic`, `daily` or `intervals`.
     pub shape: &'static str,
+    /// `relay`, `ground`, `sleep` or `other` (`kind` in the plan; `other` when not given).
+    pub kind: &'static str,
     /// The occurrences inside the plan's horizon, sorted, non-overlapping.
     pub occurrences: Vec<TimeSpan>,
 }
@@ -306,6 +308,23 @@ pub fn verdict_of(findings: &[&crate::diag::Diagnostic]) -> Verdict {
 }
 
 /// Builds the package's view of plan `plan` (an index into `run.model.plans`).
+/// The most occurrences of one window the package lists (the JSON holds each one).
+pub const MAX_WINDOW_OCCURRENCES: u64 = 1_000_000;
+
+/// A window with more occurrences inside the horizon than the package lists: its name,
+/// where it is declared and how many it has. The export is refused then, never cut.
+pub fn too_dense_windows(run: &Run, plan: usize) -> Vec<(String, crate::source::Span, u64)> {
+    let p = &run.model.plans[plan];
+    (0..p.windows.len())
+        .filter_map(|wi| {
+            let count = p.window_count_in_horizon(wi);
+            let decl = &p.windows[wi].decl;
+            (count > MAX_WINDOW_OCCURRENCES)
+                .then(|| (decl.name.value.clone(), decl.name.span, count))
+        })
+        .collect()
+}
+
 pub fn build(run: &Run, plan: usize, meta: &ExportMeta) -> ExportDoc {
     let model = &run.model;
     let p = &model.plans[plan];
@@ -343,7 +362,8 @@ pub fn build(run: &Run, plan: usize, meta: &ExportMeta) -> ExportDoc {
     let windows = p
         .windows
         .iter()
-        .map(|w| WindowExport {
+        .enumerate()
+        .map(|(wi, w)| WindowExport {
             name: w.decl.name.value.clone(),
             title: w.decl.title.as_ref().map(|t| t.value.clone()),
             shape: match w.decl.shape {
@@ -351,7 +371,11 @@ pub fn build(run: &Run, plan: usize, meta: &ExportMeta) -> ExportDoc {
                 WindowShape::Daily { .. } => "daily",
                 WindowShape::Intervals(_) => "intervals",
             },
-            occurrences: w.intervals.iter().map(|&iv| TimeSpan::of(iv, n)).collect(),
+            kind: w.kind().as_str(),
+            occurrences: p
+                .window_in_horizon(wi)
+                .map(|iv| TimeSpan::of(iv, n))
+                .collect(),
         })
         .collect();
     let phases = p
