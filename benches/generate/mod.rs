@@ -114,9 +114,9 @@ impl Generated {
 pub fn generate(spec: Spec) -> Generated {
     let mut rng = Rng::new(spec.seed);
     let procs = procedures(&mut rng, spec.procedures);
-    let procedures = write_procedures(&mut rng, &procs);
+    let (procedures, polled) = write_procedures(&mut rng, &procs);
     let schedule = schedule(&mut rng, spec.activities, &procs);
-    let plan = write_plan(&mut rng, &schedule, &procs, spec.activities);
+    let plan = write_plan(&mut rng, &schedule, &procs, &polled, spec.activities);
     Generated {
         spec,
         plan,
@@ -376,8 +376,11 @@ fn procedures(rng: &mut Rng, n: usize) -> Vec<Proc> {
         .collect()
 }
 
-fn write_procedures(rng: &mut Rng, procs: &[Proc]) -> String {
+/// The library's text, and the roles each procedure polls (an activity that runs it
+/// brings them in its `by`, P013).
+fn write_procedures(rng: &mut Rng, procs: &[Proc]) -> (String, Vec<Vec<&'static str>>) {
     let mut s = String::with_capacity(procs.len() * 1_400);
+    let mut polled = Vec::with_capacity(procs.len());
     s.push_str("// Generated procedure library (benches/generate): do not edit.\n\n");
     // The recovery procedures, by number: a `contingency` names one of the lower-numbered.
     let recoveries: Vec<usize> = (0..procs.len())
@@ -385,19 +388,47 @@ fn write_procedures(rng: &mut Rng, procs: &[Proc]) -> String {
         .collect();
     for (i, p) in procs.iter().enumerate() {
         let below = &recoveries[..recoveries.partition_point(|&c| c < i)];
-        write_procedure(rng, &mut s, i, p, procs, below);
+        polled.push(write_procedure(rng, &mut s, i, p, procs, below));
     }
-    s
+    (s, polled)
+}
+
+/// The roles statements name (polled, given a task, waited for), for the `roles` clause
+/// (P012), and the polled ones apart.
+#[derive(Default)]
+struct Named {
+    all: Vec<&'static str>,
+    polled: Vec<&'static str>,
+}
+
+impl Named {
+    fn add(&mut self, role: &'static str) {
+        if !self.all.contains(&role) {
+            self.all.push(role);
+        }
+    }
+
+    fn poll(&mut self, role: &'static str) {
+        self.add(role);
+        if !self.polled.contains(&role) {
+            self.polled.push(role);
+        }
+    }
 }
 
 fn write_procedure(
     rng: &mut Rng,
-    s: &mut String,
+    out: &mut String,
     i: usize,
     p: &Proc,
     procs: &[Proc],
     recoveries: &[usize],
-) {
+) -> Vec<&'static str> {
+    // The header is written after the steps: its `roles` lists every role they name.
+    let mut head = String::new();
+    let mut body = String::new();
+    let mut named = Named::default();
+    let s = &mut head;
     let _ = writeln!(
         s,
         "procedure {} \"{} {}\" {{",
@@ -407,7 +438,7 @@ fn write_procedure(
     );
     let _ = writeln!(s, "  version     {}", p.version);
     let _ = writeln!(s, "  family      {}", p.family);
-    let _ = writeln!(s, "  roles       {}", p.roles.join(", "));
+    let roles_at = s.len();
     if rng.chance(60) {
         let _ = writeln!(s, "  covers      {}", requirement(rng));
     }
@@ -424,6 +455,7 @@ fn write_procedure(
     s.push_str("  duration    ");
     fmt_dur(s, p.duration);
     s.push_str("\n\n");
+    let s = &mut body;
 
     // Steps 1..=last-1 are the nominal path (the last of them ends with `end`);
     // step `last` is the contingency, reached by `on fail goto`.
@@ -449,7 +481,7 @@ fn write_procedure(
             }
         } else {
             for _ in 0..rng.range(1, 3) {
-                statement(rng, s, i, last, procs);
+                statement(rng, s, i, last, procs, &mut named);
             }
         }
         if step == last - 1 {
@@ -459,13 +491,21 @@ fn write_procedure(
     }
     let _ = writeln!(s, "  step {last} \"Contingency\" {{");
     s.push_str("    command PROP_ISOL_CLOSE\n");
-    let _ = writeln!(
-        s,
-        "    manual  {} \"Report the anomaly\"",
-        rng.pick(GROUND_ROLES)
-    );
+    let reporter = *rng.pick(GROUND_ROLES);
+    named.add(reporter);
+    let _ = writeln!(s, "    manual  {reporter} \"Report the anomaly\"");
     let _ = writeln!(s, "    abort   \"{} interrupted\"", p.id);
     s.push_str("  }\n}\n\n");
+    let mut roles = p.roles.clone();
+    for r in named.all {
+        if !roles.contains(&r) {
+            roles.push(r);
+        }
+    }
+    head.insert_str(roles_at, &format!("  roles       {}\n", roles.join(", ")));
+    out.push_str(&head);
+    out.push_str(&body);
+    named.polled
 }
 
 fn requirement(rng: &mut Rng) -> String {
@@ -506,7 +546,14 @@ fn range_check(rng: &mut Rng, s: &mut String) {
     );
 }
 
-fn statement(rng: &mut Rng, s: &mut String, i: usize, last: usize, procs: &[Proc]) {
+fn statement(
+    rng: &mut Rng,
+    s: &mut String,
+    i: usize,
+    last: usize,
+    procs: &[Proc],
+    named: &mut Named,
+) {
     match rng.below(9) {
         0 | 1 => command(rng, s),
         2 => {
@@ -523,6 +570,8 @@ fn statement(rng: &mut Rng, s: &mut String, i: usize, last: usize, procs: &[Proc
         4 => {
             let a = rng.below(POLL_ROLES.len());
             let b = (a + 1 + rng.below(POLL_ROLES.len() - 1)) % POLL_ROLES.len();
+            named.poll(POLL_ROLES[a]);
+            named.poll(POLL_ROLES[b]);
             let _ = writeln!(
                 s,
                 "    poll    {}, {} on fail abort \"NO-GO\"",
@@ -533,19 +582,18 @@ fn statement(rng: &mut Rng, s: &mut String, i: usize, last: usize, procs: &[Proc
             let _ = writeln!(s, "    wait    {}m", rng.range(1, 15));
         }
         6 => {
+            let partner = *rng.pick(PARTNER_ROLES);
+            named.add(partner);
             let _ = writeln!(
                 s,
-                "    wait    for {} \"go ahead\" timeout {}m on fail goto {last}",
-                rng.pick(PARTNER_ROLES),
+                "    wait    for {partner} \"go ahead\" timeout {}m on fail goto {last}",
                 5 * rng.range(1, 9)
             );
         }
         7 => {
-            let _ = writeln!(
-                s,
-                "    manual  {} \"Confirm on the loop\"",
-                rng.pick(ALL_ROLES)
-            );
+            let role = *rng.pick(ALL_ROLES);
+            named.add(role);
+            let _ = writeln!(s, "    manual  {role} \"Confirm on the loop\"");
         }
         _ => {
             if i > 0 {
@@ -830,7 +878,13 @@ fn new_act(day: usize, lane: usize, start: i64, end: i64, role: &'static str) ->
 
 // ---------------------------------------------------------------- plan text
 
-fn write_plan(rng: &mut Rng, sch: &Schedule, procs: &[Proc], n: usize) -> String {
+fn write_plan(
+    rng: &mut Rng,
+    sch: &Schedule,
+    procs: &[Proc],
+    polled: &[Vec<&'static str>],
+    n: usize,
+) -> String {
     let mut s = String::with_capacity(n * 260 + 4_096);
     let horizon_end = sch.days as i64 * DAY;
     let _ = writeln!(
@@ -852,9 +906,12 @@ fn write_plan(rng: &mut Rng, sch: &Schedule, procs: &[Proc], n: usize) -> String
     for (name, note) in EXCLUSIVE {
         let _ = writeln!(s, "  resource {name:<12} exclusive  \"{note}\"");
     }
+    // As many chains as the busiest moment takes (at least two), so that the declared
+    // capacity holds (T008).
     let _ = writeln!(
         s,
-        "  resource {SHARED} capacity 2 \"TM/TC chains, prime and backup\"\n"
+        "  resource {SHARED} capacity {} \"TM/TC chains, prime and backup\"\n",
+        shared_peak(sch).max(2)
     );
     let _ = writeln!(
         s,
@@ -913,7 +970,7 @@ fn write_plan(rng: &mut Rng, sch: &Schedule, procs: &[Proc], n: usize) -> String
             time(d0 + DAY)
         );
         for &i in list {
-            write_activity(rng, &mut s, &sch.acts[i], &sch.acts, procs);
+            write_activity(rng, &mut s, &sch.acts[i], &sch.acts, procs, polled);
         }
         s.push_str("  }\n\n");
     }
@@ -921,7 +978,35 @@ fn write_plan(rng: &mut Rng, sch: &Schedule, procs: &[Proc], n: usize) -> String
     s
 }
 
-fn write_activity(rng: &mut Rng, s: &mut String, a: &Act, acts: &[Act], procs: &[Proc]) {
+/// The most units of the shared resource in use at once.
+fn shared_peak(sch: &Schedule) -> u32 {
+    let mut events: Vec<(i64, i64)> = Vec::new();
+    for a in &sch.acts {
+        for &(r, amount) in &a.uses {
+            if r == SHARED {
+                let k = i64::from(amount.unwrap_or(1));
+                events.push((a.start, k));
+                events.push((a.end, -k));
+            }
+        }
+    }
+    events.sort_unstable();
+    let (mut level, mut peak) = (0i64, 0i64);
+    for (_, d) in events {
+        level += d;
+        peak = peak.max(level);
+    }
+    u32::try_from(peak).unwrap_or(u32::MAX)
+}
+
+fn write_activity(
+    rng: &mut Rng,
+    s: &mut String,
+    a: &Act,
+    acts: &[Act],
+    procs: &[Proc],
+    polled: &[Vec<&'static str>],
+) {
     let id = |i: usize| acts[i].id;
     let topic = if a.lane == SHIFT {
         "Console monitoring shift"
@@ -943,7 +1028,16 @@ fn write_activity(rng: &mut Rng, s: &mut String, a: &Act, acts: &[Act], procs: &
         End::Until => clauses.push(format!("until {}", time(a.end))),
         End::Procedure => {}
     }
-    clauses.push(format!("by {}", a.role));
+    // The owner, then the roles its procedure polls (P013).
+    let mut by = vec![a.role];
+    if let Some((p, _)) = a.procedure {
+        for &r in &polled[p] {
+            if !by.contains(&r) {
+                by.push(r);
+            }
+        }
+    }
+    clauses.push(format!("by {}", by.join(", ")));
     let kind = if a.lane == SHIFT {
         "monitoring"
     } else {

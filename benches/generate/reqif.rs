@@ -873,21 +873,25 @@ pub fn mission(reqs: &ReqSet) -> Mission {
             let minutes = 5 * rng.range(6, 22);
             let role = ROLES[lane % ROLES.len()];
             let _ = writeln!(p, "    activity A{id} \"{} {id}\" {{", rng.pick(TOPICS));
+            let after = (j > 0 && rng.chance(20)).then(|| id - LANES);
+            let procedure = rng.chance(20).then(|| 1 + rng.below(procedure_count));
+            // An activity that runs a procedure brings the roles its polls name (P013).
+            let mut by = vec![role];
+            if procedure.is_some() {
+                by.extend(["FD", "OM"].into_iter().filter(|r| *r != role));
+            }
             let _ = write!(
                 p,
-                "      at {}   lasts {minutes}m   by {role}   kind {}",
+                "      at {}   lasts {minutes}m   by {}   kind {}",
                 time(start),
+                by.join(", "),
                 KINDS[(id * 7 + lane) % KINDS.len()]
             );
-            if j > 0 && rng.chance(20) {
-                let _ = write!(p, "\n      after A{}", id - LANES);
+            if let Some(a) = after {
+                let _ = write!(p, "\n      after A{a}");
             }
-            if rng.chance(20) {
-                let _ = write!(
-                    p,
-                    "\n      procedure GEN-PRC-{:05}",
-                    1 + rng.below(procedure_count)
-                );
+            if let Some(n) = procedure {
+                let _ = write!(p, "\n      procedure GEN-PRC-{n:05}");
             }
             let count = 1 + rng.below(3);
             let _ = write!(p, "\n      covers {}\n    }}\n", citer.list(count));
