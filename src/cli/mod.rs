@@ -9,7 +9,8 @@
 /// "Project file: how it is found").
 macro_rules! project_help {
     () => {
-        "Project file: a folder holding opsplan.yaml is read through it (its `inputs`), and so is an opsplan.yaml given. For any other path (a file, a folder, the default `.`) the nearest opsplan.yaml above it is found, walking up from its folder and stopping after the repository root (the first folder holding `.git`); its flight rules, requirements, window columns and severities judge the paths given (its other inputs are not added). Paths that lead to two different project files are refused (exit 2). --config FILE names the project file, --no-config uses none. The output names the project file used."
+        "Project file: a folder holding opsplan.yaml is read through it (its `inputs`), and so is an opsplan.yaml given. For any other path (a file, a folder, the default `.`) the nearest opsplan.yaml above it is found, walking up from its folder and stopping after the repository root (the first folder holding `.git`); its flight rules, requirements, window columns and severities judge the paths given (its other inputs are not added). Paths that lead to two different project files are refused (exit 2). --config FILE names the project file, --no-config uses none. The output names the project file used. \
+docs/flight-rules.md (\"Project file: how it is found\") has the details."
     };
 }
 
@@ -60,7 +61,7 @@ opsplan check                                 the current folder (or its opsplan
 opsplan check examples/atv5-week40\n  \
 opsplan check plan.plan lib/ --format json\n  \
 opsplan check examples/atv5-week40/atv5-week40.plan   judged by examples/atv5-week40/opsplan.yaml\n  \
-opsplan check --config ci.yaml plans/          another project file\n\n\
+opsplan check --config ci.yaml plans/         another project file\n\n\
 PATHS may be .plan/.proc/.scn files, folders (searched recursively) or an opsplan.yaml \
 project file.\n", project_help!(), "\n\
 The line before the verdict names the project file (`project file: PATH`, or `none found`, \
