@@ -264,6 +264,9 @@ fn github_annotations_of_the_clean_mission_are_warnings() {
     assert_eq!(code, 0);
     let lines: Vec<&str> = out.lines().collect();
     let (verdict, commands) = lines.split_last().unwrap();
+    // Before the verdict, a plain log line names the project file.
+    let (project, commands) = commands.split_last().unwrap();
+    assert_eq!(*project, "project file: examples/atv5-week40/opsplan.yaml");
     assert!(!commands.is_empty());
     assert!(commands.iter().all(|l| l.starts_with("::warning file=")));
     assert!(verdict.starts_with("pass: 0 errors,"), "{verdict}");
@@ -276,6 +279,11 @@ fn github_annotations_of_the_defects_mission_are_escaped() {
     assert_eq!(code, 1);
     let lines: Vec<&str> = out.lines().collect();
     let (verdict, commands) = lines.split_last().unwrap();
+    let (project, commands) = commands.split_last().unwrap();
+    assert_eq!(
+        *project,
+        "project file: examples/atv5-week40-defects/opsplan.yaml"
+    );
     let errors = error_count(DEFECTS);
     assert!(
         verdict.starts_with(&format!("fail: {errors} errors")),

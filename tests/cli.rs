@@ -446,7 +446,8 @@ fn the_project_file_sets_rule_files_and_severities() {
         .arg(dir.path())
         .assert()
         .code(0)
-        .stdout(predicate::str::starts_with("pass: 0 errors"));
+        .stdout(predicate::str::starts_with("project file: "))
+        .stdout(predicate::str::contains("\npass: 0 errors"));
 }
 
 #[test]

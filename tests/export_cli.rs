@@ -195,6 +195,7 @@ fn the_clean_example_exports_a_complete_verifiable_package() {
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["forced"], false);
     assert_eq!(doc["verdict"], "pass");
+    assert_eq!(doc["project_file"], "examples/atv5-week40/opsplan.yaml");
     assert_eq!(doc["counts"]["warnings"], 4);
     assert_eq!(doc["generator"]["generated"], "2014-10-01T00:00:00Z");
     assert_eq!(doc["plan"]["issue"], "3");

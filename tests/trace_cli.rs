@@ -53,7 +53,7 @@ fn trace_text_shows_statuses_findings_and_the_summary() {
     assert_eq!(code, Some(1), "{err}");
     assert_eq!(err, "");
     assert!(text.starts_with(
-        "requirements: requirements/atv-ops-requirements.reqif\nbaseline:     requirements/baseline/atv-ops-requirements-baseline-1.reqif\n"
+        "project file: examples/atv5-week40/opsplan.yaml\nrequirements: requirements/atv-ops-requirements.reqif\nbaseline:     requirements/baseline/atv-ops-requirements-baseline-1.reqif\n"
     ));
     assert_eq!(
         line_with(&text, "ATV-OPS-REQ-007  "),
@@ -514,7 +514,9 @@ fn the_csv_and_xlsx_exports_trace_as_the_reqif_one() {
         ]);
         assert_eq!(code, Some(1), "{export}: {err}");
         assert!(
-            text.starts_with(&format!("requirements: {export}\n")),
+            text.starts_with(&format!(
+                "project file: examples/atv5-week40/opsplan.yaml\nrequirements: {export}\n"
+            )),
             "{export}: {text}"
         );
         assert!(

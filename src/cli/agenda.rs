@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  \
+#[command(after_help = concat!("Examples:\n  \
 opsplan agenda examples/atv5-week40 --at \"2014/275 12:00\" --hours 6\n  \
 opsplan agenda examples/atv5-week40 --at 2014-10-02T12:00Z --role MCC-M --role FD\n  \
 opsplan agenda examples/atv5-week40 --at \"2014/275 06:00\" --format html -o shift.html\n\n\
@@ -24,13 +24,16 @@ are open over it; then every window of the plan and the activities whose time is
 A group role (`roles FE-5, FE-6 in CREW`) shows its members' activities too; a member \
 shows the group's. Roles named only by the procedure's `roles` appear as `supports`.\n\
 Several plans: `--plan ID`, or a sheet for each plan whose horizon overlaps the shift.\n\
-docs/agenda.md describes the sheet.\n\
+docs/agenda.md describes the sheet.\n", project_help!(), "\n\
+The sheet's header names the project file (`Project file`).\n\
 Exit codes: 0 the sheet was written (even when the plan fails its check: the sheet warns), \
 2 usage or input failure (bad --at, unknown --role or --plan, missing or unreadable input, \
-invalid flight-rule or window file, -o not writable); nothing is written then.")]
+invalid flight-rule or window file, -o not writable); nothing is written then."))]
 pub struct AgendaArgs {
     /// Files, folders or opsplan.yaml (default: the current folder).
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub project: super::ProjectArgs,
     /// The start of the shift (`2014/275 12:00` or `2014-10-02T12:00Z`), GMT.
     #[arg(long, value_name = "TIME")]
     pub at: String,
@@ -75,7 +78,7 @@ pub fn run(args: &AgendaArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         Ok(t) => t,
         Err(e) => return fail(format!("--at {e}")),
     };
-    let run = match workspace::check_paths(&args.paths) {
+    let run = match workspace::check_with(&args.paths, &args.project.options()) {
         Ok(run) => run,
         Err(e) => return fail(e.to_string()),
     };
@@ -115,7 +118,7 @@ pub fn run(args: &AgendaArgs, out: &mut impl Write) -> anyhow::Result<u8> {
                 Some(dir) => Templates::with_overrides(dir),
                 None => Ok(Templates::embedded()),
             };
-            let provenance = crate::report::Provenance::of_sources(&run.sources);
+            let provenance = crate::report::Provenance::of_run(&run);
             let view = crate::report::agenda::view(&sheet, provenance);
             match templates.and_then(|t| crate::report::agenda::html(&t, &view)) {
                 Ok(html) => html,

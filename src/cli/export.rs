@@ -13,18 +13,20 @@ use crate::workspace::{self, Verdict};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-pub const AFTER_HELP: &str = "Examples:\n  \
+pub const AFTER_HELP: &str = concat!("Examples:\n  \
 opsplan export examples/atv5-week40 --out atv5-w40-issue3\n  \
+opsplan export examples/atv5-week40/atv5-week40.plan --out pkg   judged by examples/atv5-week40/opsplan.yaml\n  \
 opsplan export missions/ --plan ATV5-W40 --out out/w40\n  \
 SOURCE_DATE_EPOCH=1412121600 opsplan export week40.plan --out pkg   reproducible bytes\n\n\
 The package: plan.json (schema opsplan-export-1.schema.json, included), activities.csv, \
 calendars/<ROLE>.ics (iCalendar, one per role), consistency.html, MANIFEST and SHA256SUMS \
 (`cd DIR && sha256sum -c SHA256SUMS`). DIR must not exist or be empty; nothing is written \
-unless everything could be. docs/export.md describes every file.\n\
+unless everything could be. docs/export.md describes every file.\n", project_help!(), "\n\
+MANIFEST (`project-file:`), plan.json (`project_file`) and the report's provenance name it.\n\
 Exit codes: 0 written; 1 the check found errors: nothing written, or with --force the \
 package written and marked as forced; 2 usage or input failure (a missing or unreadable \
 input, an invalid flight-rule or window file, no plan, a non-empty DIR), nothing written \
-even with --force.";
+even with --force.");
 
 #[derive(clap::Args, Debug)]
 pub struct ExportArgs {
@@ -39,6 +41,8 @@ pub struct ExportArgs {
     /// The plan to export when the input holds several (its id).
     #[arg(long = "plan", value_name = "ID")]
     pub plan_id: Option<String>,
+    #[command(flatten)]
+    pub project: super::ProjectArgs,
 }
 
 /// One file of the package: its path inside the package (with `/`) and its bytes.
@@ -56,7 +60,8 @@ pub fn run(args: &ExportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     if let Err(why) = check_out_dir(&args.out) {
         return fail(format!("{}: {why}; nothing exported", args.out.display()));
     }
-    let run = match workspace::check_paths(std::slice::from_ref(&args.plan)) {
+    let run = match workspace::check_with(std::slice::from_ref(&args.plan), &args.project.options())
+    {
         Ok(run) => run,
         Err(e) => return fail(format!("{e}; nothing exported")),
     };
@@ -114,6 +119,7 @@ pub fn run(args: &ExportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             "{}",
             crate::output::text::render(&run.sources, &findings, color)
         );
+        eprintln!("{}", run.project.line());
         eprintln!("{summary}");
         eprintln!(
             "opsplan: error: the check found {} at error severity: nothing exported \
@@ -149,6 +155,7 @@ pub fn run(args: &ExportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         writeln!(out, "  {}", f.path)?;
     }
     out.flush()?;
+    eprintln!("{}", run.project.line());
     eprintln!("{summary}");
     if forced {
         eprintln!(
@@ -225,7 +232,7 @@ fn select_plan(run: &workspace::Run, input: &Path, id: Option<&str>) -> Result<u
 
 /// Every file of the package, MANIFEST and SHA256SUMS last.
 fn package(run: &workspace::Run, plan: usize, forced: bool) -> Result<Vec<PackageFile>, String> {
-    let provenance = crate::report::Provenance::of_sources(&run.sources);
+    let provenance = crate::report::Provenance::of_run(run);
     let generated = crate::time::Time::parse_iso(&provenance.generated)
         .map(|t| t.0)
         .unwrap_or(315_532_800);
@@ -287,6 +294,7 @@ fn package(run: &workspace::Run, plan: usize, forced: bool) -> Result<Vec<Packag
         notes: doc.counts.notes,
         waived: doc.counts.waived,
         forced,
+        project_file: run.project.describe(),
         opsplan_version: env!("CARGO_PKG_VERSION").to_string(),
         generated: doc.generator.generated.clone(),
         generated_from: provenance.generated_from.clone(),

@@ -5,6 +5,15 @@
 //! bad project file, an invalid flight-rule or window file).
 //! Writing to a closed pipe (`opsplan check | head`) ends quietly with 0.
 
+/// The help paragraph every command that judges a plan shows (docs/flight-rules.md,
+/// "Project file: how it is found").
+macro_rules! project_help {
+    () => {
+        "Project file: a folder holding opsplan.yaml is read through it (its `inputs`), and so is an opsplan.yaml given. For any other path (a file, a folder, the default `.`) the nearest opsplan.yaml above it is found, walking up from its folder and stopping after the repository root (the first folder holding `.git`); its flight rules, requirements, window columns and severities judge the paths given (its other inputs are not added). Paths that lead to two different project files are refused (exit 2). --config FILE names the project file, --no-config uses none. The output names the project file used. \
+docs/flight-rules.md (\"Project file: how it is found\") has the details."
+    };
+}
+
 mod agenda;
 mod export;
 mod fmt;
@@ -47,15 +56,20 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check plans and procedures and report every finding.
-    #[command(after_help = "Examples:\n  \
+    #[command(after_help = concat!("Examples:\n  \
 opsplan check                                 the current folder (or its opsplan.yaml)\n  \
 opsplan check examples/atv5-week40\n  \
-opsplan check plan.plan lib/ --format json\n\n\
-PATHS may be .plan/.proc files, folders (searched recursively) or an opsplan.yaml \
-project file; a folder holding opsplan.yaml is read through it.\n\
+opsplan check plan.plan lib/ --format json\n  \
+opsplan check examples/atv5-week40/atv5-week40.plan   judged by examples/atv5-week40/opsplan.yaml\n  \
+opsplan check --config ci.yaml plans/         another project file\n\n\
+PATHS may be .plan/.proc/.scn files, folders (searched recursively) or an opsplan.yaml \
+project file.\n", project_help!(), "\n\
+The line before the verdict names the project file (`project file: PATH`, or `none found`, \
+or `none (--no-config)`).\n\
 The last line is the verdict: pass, pass with waivers (violations covered by `waive`), or fail.\n\
 Exit codes: 0 pass or pass with waivers, 1 findings at error severity, 2 usage or input \
-failure (including an invalid flight-rule or window file).")]
+failure (including an invalid flight-rule or window file, a bad opsplan.yaml, paths in two \
+projects, a missing --config file)."))]
     Check(CheckArgs),
     /// Print the documentation of a rule (by code or name), or list every rule.
     #[command(
@@ -70,24 +84,28 @@ failure (including an invalid flight-rule or window file).")]
     Reqs(ReqsCommand),
     /// Trace plans, procedures, steps and flight rules to the requirements: coverage,
     /// uncovered, suspect and dangling traces, the matrix, the impact of changes.
-    #[command(after_help = "Examples:\n  \
+    #[command(after_help = concat!("Examples:\n  \
 opsplan trace examples/atv5-week40                 requirements named in its opsplan.yaml\n  \
 opsplan trace plan.plan procs/ -r reqs.reqif\n  \
 opsplan trace examples/atv5-week40 --changed-since requirements/baseline/atv-ops-requirements-baseline-1.reqif\n  \
 opsplan trace --format xlsx -o matrix.xlsx         the matrix for a qualification team\n\n\
 Statuses: covered, suspect, uncovered, justified, not-required, withdrawn, duplicate \
 (requirements); covers, suspect, dangling, withdrawn, ambiguous (links). \
-docs/tracing.md explains them and the `requirements:` section of opsplan.yaml.\n\
+docs/tracing.md explains them and the `requirements:` section of opsplan.yaml.\n", project_help!(), "\n\
+The first line names the project file.\n\
 Exit codes: 0 no trace defect, 1 trace defects (uncovered, suspect, dangling, withdrawn, \
-duplicate, ambiguous), 2 usage or input failure (an unreadable export or plan).")]
+duplicate, ambiguous), 2 usage or input failure (an unreadable export or plan)."))]
     Trace(TraceArgs),
     /// What changed between two issues of a plan: activities added, removed, moved,
     /// re-assigned, relations re-timed, procedure versions, flight-rule verdicts.
-    #[command(after_help = "Examples:\n  \
+    #[command(after_help = concat!("Examples:\n  \
 opsplan diff issue3/ issue4/                    two mission folders (or opsplan.yaml)\n  \
-opsplan diff old.plan new.plan --format json\n\n\
-Each side is read and checked as `opsplan check` would; activities are matched by id.\n\
-Exit codes (as diff(1)): 0 no difference, 1 differences, 2 usage or input failure.")]
+opsplan diff old.plan new.plan --format json\n  \
+opsplan diff examples/atv5-week40/issues/atv5-week40-issue2.plan examples/atv5-week40\n\n\
+Each side is read and checked as `opsplan check` would; activities are matched by id.\n", project_help!(), "\n\
+Each side finds its own project file; --config FILE or --no-config applies to both sides. \
+The line before the summary names both (`project files: OLD → NEW`).\n\
+Exit codes (as diff(1)): 0 no difference, 1 differences, 2 usage or input failure."))]
     Diff(DiffArgs),
     /// Reports people read: the consistency report, the traceability report, the monthly
     /// operations report (HTML, Markdown or JSON).
@@ -176,6 +194,8 @@ impl ImportArgs {
 pub struct TraceArgs {
     /// Files, folders or opsplan.yaml (default: the current folder).
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub project: ProjectArgs,
     /// Requirement exports, in place of `requirements: sources:` of opsplan.yaml.
     #[arg(short = 'r', long = "requirements", value_name = "FILE")]
     pub requirements: Vec<PathBuf>,
@@ -219,6 +239,9 @@ pub struct DiffArgs {
     pub new: PathBuf,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Both sides are judged by this project file or by none (default: each side its own).
+    #[command(flatten)]
+    pub project: ProjectArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -234,10 +257,44 @@ pub struct ReqsListArgs {
     pub color: ColorChoice,
 }
 
+/// Which project file judges the paths (`--config`, `--no-config`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ProjectArgs {
+    /// Use this project file (any name), whatever the paths: its flight rules,
+    /// requirements, window columns and policy judge them; its `inputs` are read when no
+    /// path is given (or the path is the file or its folder).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Use no project file at all: no opsplan.yaml is read, not even one a path names
+    /// (a folder holding one is searched like any other).
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+impl ProjectArgs {
+    pub fn choice(&self) -> workspace::ProjectChoice {
+        match (&self.config, self.no_config) {
+            (Some(file), _) => workspace::ProjectChoice::File(file.clone()),
+            (None, true) => workspace::ProjectChoice::Off,
+            (None, false) => workspace::ProjectChoice::Discover,
+        }
+    }
+
+    /// Options for a run with these flags and no requirement overrides.
+    pub fn options(&self) -> workspace::CheckOptions {
+        workspace::CheckOptions {
+            project: self.choice(),
+            trace: workspace::TraceOverrides::default(),
+        }
+    }
+}
+
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
     /// Files, folders or opsplan.yaml (default: the current folder).
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub project: ProjectArgs,
     /// Output format (docs/ci.md describes sarif, junit and github).
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
@@ -327,14 +384,14 @@ fn use_color(choice: ColorChoice) -> bool {
 }
 
 fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
-    let run = match workspace::check_paths(&args.paths) {
+    let run = match workspace::check_with(&args.paths, &args.project.options()) {
         Ok(run) => run,
         Err(e) => {
             eprintln!("opsplan: error: {e}");
             return Ok(EXIT_FAILURE);
         }
     };
-    let (sources, diags) = (&run.sources, &run.diagnostics);
+    let (sources, diags, project) = (&run.sources, &run.diagnostics, &run.project);
     let verdict_line = format!(
         "{}: {}",
         run.verdict().as_str(),
@@ -344,13 +401,21 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         CheckFormat::Text => {
             let text = output::text::render(sources, diags, use_color(args.color));
             out.write_all(text.as_bytes())?;
+            writeln!(out, "{}", project.line())?;
             writeln!(out, "{verdict_line}")?;
         }
-        CheckFormat::Json => out.write_all(output::json::render(sources, diags).as_bytes())?,
-        CheckFormat::Sarif => out.write_all(output::sarif::render(sources, diags).as_bytes())?,
-        CheckFormat::Junit => out.write_all(output::junit::render(sources, diags).as_bytes())?,
+        CheckFormat::Json => {
+            out.write_all(output::json::render(sources, diags, project).as_bytes())?
+        }
+        CheckFormat::Sarif => {
+            out.write_all(output::sarif::render(sources, diags, project).as_bytes())?
+        }
+        CheckFormat::Junit => {
+            out.write_all(output::junit::render(sources, diags, project).as_bytes())?
+        }
         CheckFormat::Github => {
             out.write_all(output::github::render(sources, diags).as_bytes())?;
+            writeln!(out, "{}", project.line())?;
             writeln!(out, "{verdict_line}")?;
         }
     }
@@ -363,7 +428,8 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
 }
 
 fn plan_diff(args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
-    let load = |p: &PathBuf| workspace::check_paths(std::slice::from_ref(p));
+    let options = args.project.options();
+    let load = |p: &PathBuf| workspace::check_with(std::slice::from_ref(p), &options);
     let (old, new) = match (load(&args.old), load(&args.new)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
@@ -532,23 +598,27 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         eprintln!("opsplan: error: --format xlsx writes a workbook: give the file with -o FILE");
         return Ok(EXIT_FAILURE);
     }
-    let overrides = workspace::TraceOverrides {
-        sources: args.requirements.clone(),
-        baseline: if args.changed_since.is_empty() {
-            args.baseline.clone()
-        } else {
-            args.changed_since.clone()
+    let options = workspace::CheckOptions {
+        project: args.project.choice(),
+        trace: workspace::TraceOverrides {
+            sources: args.requirements.clone(),
+            baseline: if args.changed_since.is_empty() {
+                args.baseline.clone()
+            } else {
+                args.changed_since.clone()
+            },
+            id_attribute: args.id_attribute.clone(),
+            required: true,
         },
-        id_attribute: args.id_attribute.clone(),
-        required: true,
     };
-    let Some((run, findings)) = traced_run(&args.paths, &overrides, args.color)? else {
+    let Some((run, findings)) = traced_run(&args.paths, &options, args.color)? else {
         return Ok(EXIT_FAILURE);
     };
     let traced = run.traced.as_ref().expect("requirements were required");
     let impact = (!args.changed_since.is_empty()).then(|| workspace::impact(&run.model, traced));
     let mut view = output::trace::TraceView::new(&run.sources, traced, impact.as_ref());
     view.findings = output::json::diagnostics_value(&run.sources, &findings);
+    view.project_file = run.project.clone();
     let bytes: Vec<u8> = match args.format {
         TraceFormat::Text => {
             let mut text = output::trace::text(&view);
@@ -598,10 +668,10 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
 /// nothing is to be written).
 fn traced_run(
     paths: &[PathBuf],
-    overrides: &workspace::TraceOverrides,
+    options: &workspace::CheckOptions,
     color: ColorChoice,
 ) -> anyhow::Result<Option<(workspace::Run, Vec<crate::diag::Diagnostic>)>> {
-    let run = match workspace::check_paths_with(paths, overrides) {
+    let run = match workspace::check_with(paths, options) {
         Ok(run) => run,
         Err(e) => {
             eprintln!("opsplan: error: {e}");

@@ -10,9 +10,20 @@ use std::path::PathBuf;
 #[derive(Subcommand, Debug)]
 pub enum ReportCommand {
     /// The consistency report a planner sends with the plan: verdict, findings, timeline.
+    #[command(after_help = concat!("Examples:\n  \
+opsplan report consistency examples/atv5-week40 -o consistency.html\n  \
+opsplan report consistency examples/atv5-week40/atv5-week40.plan --format md\n\n", project_help!(), "\n\
+The provenance at the end names the project file and hashes it with the other inputs.\n\
+Exit codes as `opsplan check`: 0 pass or pass with waivers, 1 findings at error \
+severity, 2 usage or input failure."))]
     Consistency(ConsistencyArgs),
     /// The traceability report for qualification teams: coverage, per-requirement table,
     /// uncovered / suspect / dangling lists, the matrix.
+    #[command(after_help = concat!("Examples:\n  \
+opsplan report trace examples/atv5-week40 -o trace.html\n  \
+opsplan report trace plans/week40.plan -r reqs.reqif --format md\n\n", project_help!(), "\n\
+The provenance at the end names the project file and hashes it with the other inputs.\n\
+Exit codes as `opsplan trace`: 0 no trace defect, 1 trace defects, 2 usage or input failure."))]
     Trace(TraceReportArgs),
     /// The monthly operations report for managers.
     Monthly(super::monthly::MonthlyArgs),
@@ -118,6 +129,8 @@ pub struct ConsistencyArgs {
     /// Files, folders or opsplan.yaml (default: the current folder).
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
+    pub project: super::ProjectArgs,
+    #[command(flatten)]
     pub output: ReportOutput,
 }
 
@@ -125,6 +138,8 @@ pub struct ConsistencyArgs {
 pub struct TraceReportArgs {
     /// Files, folders or opsplan.yaml (default: the current folder).
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub project: super::ProjectArgs,
     /// Requirement exports, in place of `requirements: sources:` of opsplan.yaml.
     #[arg(short = 'r', long = "requirements", value_name = "FILE")]
     pub requirements: Vec<PathBuf>,
@@ -179,14 +194,14 @@ fn templates(dir: Option<&std::path::Path>, out: &mut impl Write) -> anyhow::Res
 /// severity, 2 input failure (the report is still written when the inputs could be read:
 /// an invalid flight-rule file is a finding the planner must see).
 fn consistency(args: &ConsistencyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
-    let run = match workspace::check_paths(&args.paths) {
+    let run = match workspace::check_with(&args.paths, &args.project.options()) {
         Ok(run) => run,
         Err(e) => {
             eprintln!("opsplan: error: {e}");
             return Ok(EXIT_FAILURE);
         }
     };
-    let provenance = crate::report::Provenance::of_sources(&run.sources);
+    let provenance = crate::report::Provenance::of_run(&run);
     let view = crate::report::consistency::view(&run, provenance);
     let written = args.output.emit(out, |templates, format| match format {
         ReportFormat::Json => Ok(crate::report::consistency::json(&view)),
@@ -211,25 +226,28 @@ fn consistency(args: &ConsistencyArgs, out: &mut impl Write) -> anyhow::Result<u
 /// Exit codes as `opsplan trace`: 0 no trace defect, 1 defects, 2 an input could not be
 /// read (nothing written).
 fn trace(args: &TraceReportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
-    let overrides = workspace::TraceOverrides {
-        sources: args.requirements.clone(),
-        baseline: args.baseline.clone(),
-        id_attribute: args.id_attribute.clone(),
-        required: true,
+    let options = workspace::CheckOptions {
+        project: args.project.choice(),
+        trace: workspace::TraceOverrides {
+            sources: args.requirements.clone(),
+            baseline: args.baseline.clone(),
+            id_attribute: args.id_attribute.clone(),
+            required: true,
+        },
     };
-    let Some((run, findings)) =
-        super::traced_run(&args.paths, &overrides, super::ColorChoice::Auto)?
+    let Some((run, findings)) = super::traced_run(&args.paths, &options, super::ColorChoice::Auto)?
     else {
         return Ok(EXIT_FAILURE);
     };
     let traced = run.traced.as_ref().expect("requirements were required");
     let mut trace_view = crate::output::trace::TraceView::new(&run.sources, traced, None);
     trace_view.findings = crate::output::json::diagnostics_value(&run.sources, &findings);
+    trace_view.project_file = run.project.clone();
     let plans = run.model.plans.iter().map(|p| match &p.issue {
         Some(i) => format!("{} issue {i}", p.id.value),
         None => p.id.value.clone(),
     });
-    let provenance = crate::report::Provenance::of_sources(&run.sources);
+    let provenance = crate::report::Provenance::of_run(&run);
     let view = crate::report::trace::view(&trace_view, plans.collect(), provenance);
     let written = args.output.emit(out, |templates, format| match format {
         ReportFormat::Json => Ok(crate::report::trace::json(&trace_view, &view)),

@@ -50,6 +50,7 @@ fn sheet_text(s: &Sheet, out: &mut String) {
         let _ = writeln!(out, "Mission      {m}");
     }
     let _ = writeln!(out, "Plan file    {}", s.file);
+    let _ = writeln!(out, "Project file {}", s.project_file.describe());
     let _ = writeln!(out, "Shift        {} .. {} ({}h)", s.at, s.until, s.hours);
     if let Some(h) = &s.horizon {
         let _ = writeln!(out, "Horizon      {h}");

@@ -10,6 +10,9 @@
 //! become `%25`, `%0D`, `%0A`; in the properties also `:` and `,` become `%3A`, `%2C`.
 //! Paths are relative to the folder `opsplan` ran in (the repository root in a
 //! workflow), with `/` separators and `dir/..` removed.
+//!
+//! After the annotations `opsplan check` prints, as plain log lines (not annotations),
+//! `project file: …` and the verdict.
 
 use super::sarif::clean_path;
 use super::Location;

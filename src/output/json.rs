@@ -1,6 +1,7 @@
 //! JSON diagnostics: one document with a summary and every finding. Field names are
 //! stable (`code`, `severity`, `message`, `file`, `line`, `column`, `end_line`,
 //! `end_column`, `related`); lines and columns are 1-based, the end is exclusive.
+//! `project_file` names the project file that judged the inputs (`null`: none).
 
 use super::Location;
 use crate::diag::Diagnostic;
@@ -11,6 +12,8 @@ use serde::Serialize;
 struct Report<'a> {
     /// Format version of this document.
     version: u32,
+    /// The project file used, as outputs show paths; `null` when none.
+    project_file: Option<String>,
     summary: Summary,
     diagnostics: Vec<JsonDiagnostic<'a>>,
 }
@@ -58,11 +61,16 @@ struct Related<'a> {
     message: &'a str,
 }
 
-pub fn render(sources: &SourceDb, diags: &[Diagnostic]) -> String {
+pub fn render(
+    sources: &SourceDb,
+    diags: &[Diagnostic],
+    project: &crate::workspace::Project,
+) -> String {
     use crate::diag::Severity::*;
     let count = |s| diags.iter().filter(|d| d.severity == s).count();
     let report = Report {
         version: 1,
+        project_file: project.shown(),
         summary: Summary {
             errors: count(Error),
             warnings: count(Warning),

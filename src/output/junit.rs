@@ -9,7 +9,9 @@
 //!   a warning or a note, so a dashboard shows errors as failed tests and never fails on
 //!   warnings (they are passing tests that carry their text);
 //! - a file without findings holds one passing `<testcase name="no findings">`, so no
-//!   suite is empty (and a run without files gives one suite `opsplan` with one).
+//!   suite is empty (and a run without files gives one suite `opsplan` with one);
+//! - every suite starts with `<properties>` holding `<property name="project_file">`:
+//!   the project file that judged the inputs, or `none found` / `none (--no-config)`.
 //!
 //! The document is deterministic: no timestamps, no durations, no host names.
 //! Text and attributes are escaped (`& < > " '`, and line breaks and tabs in attributes
@@ -27,7 +29,11 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// The JUnit document for a run's files and findings.
-pub fn render(sources: &SourceDb, diags: &[Diagnostic]) -> String {
+pub fn render(
+    sources: &SourceDb,
+    diags: &[Diagnostic],
+    project: &crate::workspace::Project,
+) -> String {
     let mut by_file: Vec<Vec<&Diagnostic>> = vec![Vec::new(); sources.len()];
     for d in diags {
         if let Some(list) = by_file.get_mut(d.primary.span.file.0 as usize) {
@@ -86,6 +92,18 @@ pub fn render(sources: &SourceDb, diags: &[Diagnostic]) -> String {
                 ],
             )),
         );
+        ev(&mut w, Event::Start(BytesStart::new("properties")));
+        ev(
+            &mut w,
+            Event::Empty(element(
+                "property",
+                &[
+                    ("name", "project_file".into()),
+                    ("value", project.describe()),
+                ],
+            )),
+        );
+        ev(&mut w, Event::End(BytesEnd::new("properties")));
         if list.is_empty() {
             ev(
                 &mut w,
@@ -242,7 +260,7 @@ mod tests {
 
     #[test]
     fn no_files_still_gives_one_passing_testcase() {
-        let xml = render(&SourceDb::new(), &[]);
+        let xml = render(&SourceDb::new(), &[], &Default::default());
         assert!(xml.contains(r#"<testsuite name="opsplan" tests="1" failures="0""#));
         assert!(xml.contains(r#"<testcase name="no findings" classname="opsplan"/>"#));
     }

@@ -135,6 +135,12 @@ pub fn text(d: &PlanDiff) -> String {
             let _ = writeln!(out, "  {}: {} → {}", r.rule, r.old, r.new);
         }
     }
+    let _ = writeln!(
+        out,
+        "project files: {} → {}",
+        d.old_project_file.describe(),
+        d.new_project_file.describe()
+    );
     let _ = writeln!(out, "summary: {}", d.summary);
     out
 }

@@ -113,10 +113,7 @@ struct JsonFile<'a> {
 
 /// `{"version": 1, "files": [{"file", "dangling_links", "objects": [...]}], "diagnostics": …}`
 pub fn json(run: &ReqRun) -> String {
-    let diagnostics: serde_json::Value =
-        serde_json::from_str(&super::json::render(&run.sources, &run.diagnostics))
-            .map(|v: serde_json::Value| v["diagnostics"].clone())
-            .unwrap_or(serde_json::Value::Null);
+    let diagnostics = super::json::diagnostics_value(&run.sources, &run.diagnostics);
     let doc = JsonRun {
         version: 1,
         files: run

@@ -15,6 +15,8 @@
 //!   line number), with an ordinal among identical findings, so moving a finding in its
 //!   file keeps its identity across runs.
 //! - Flight-rule findings carry `properties.flightRule`, `traces` and `when`.
+//! - The run's `properties.projectFile` names the project file that judged the inputs
+//!   (`null`: none).
 
 use super::Location;
 use crate::checks;
@@ -27,7 +29,11 @@ use std::collections::HashMap;
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// The log for `diags` (already sorted, as a run gives them).
-pub fn render(sources: &SourceDb, diags: &[Diagnostic]) -> String {
+pub fn render(
+    sources: &SourceDb,
+    diags: &[Diagnostic],
+    project: &crate::workspace::Project,
+) -> String {
     let log = Log {
         schema: SCHEMA_URI,
         version: "2.1.0",
@@ -41,6 +47,9 @@ pub fn render(sources: &SourceDb, diags: &[Diagnostic]) -> String {
             },
             column_kind: "unicodeCodePoints",
             results: results(sources, diags),
+            properties: RunProperties {
+                project_file: project.shown(),
+            },
         }],
     };
     let mut s = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".to_string());
@@ -62,6 +71,14 @@ struct Run {
     tool: Tool,
     column_kind: &'static str,
     results: Vec<SarifResult>,
+    properties: RunProperties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties {
+    /// The project file that judged the inputs, as outputs show paths; `null`: none.
+    project_file: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -433,7 +450,8 @@ mod tests {
 
     #[test]
     fn a_run_without_findings_lists_the_rules_and_no_result() {
-        let log: serde_json::Value = serde_json::from_str(&render(&SourceDb::new(), &[])).unwrap();
+        let log: serde_json::Value =
+            serde_json::from_str(&render(&SourceDb::new(), &[], &Default::default())).unwrap();
         assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
         let rules = log["runs"][0]["tool"]["driver"]["rules"]
             .as_array()

@@ -30,6 +30,9 @@ pub struct TraceView {
     /// The trace findings (`Q002`–`Q008`, and `Q001` for exports), with the fields of
     /// `opsplan check --format json`; set by the caller.
     pub findings: serde_json::Value,
+    /// The project file that named the exports and judged the inputs (`null`: none);
+    /// set by the caller.
+    pub project_file: crate::workspace::Project,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -238,6 +241,7 @@ impl TraceView {
                     .collect(),
             }),
             findings: serde_json::Value::Array(Vec::new()),
+            project_file: crate::workspace::Project::default(),
         }
     }
 
@@ -292,6 +296,7 @@ fn one_line(s: &str, max: usize) -> String {
 /// it; then the impact, when asked for.
 pub fn text(v: &TraceView) -> String {
     let mut out = String::new();
+    let _ = writeln!(out, "{}", v.project_file.line());
     let _ = writeln!(out, "requirements: {}", v.exports.join(", "));
     if !v.baseline.is_empty() {
         let _ = writeln!(out, "baseline:     {}", v.baseline.join(", "));

@@ -255,6 +255,10 @@ pub struct Provenance {
     /// `SOURCE_DATE_EPOCH` or `inputs (newest modification time)`.
     pub generated_from: String,
     pub inputs: Vec<InputFile>,
+    /// The project file that judged the inputs of a check run (`null`: none); absent
+    /// from reports that are not made from one check run (the monthly report).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_file: Option<crate::workspace::Project>,
 }
 
 impl Provenance {
@@ -297,7 +301,24 @@ impl Provenance {
                 TimeSource::Inputs => "inputs (newest modification time)".into(),
             },
             inputs,
+            project_file: None,
         }
+    }
+
+    /// The provenance of a check run: every file it read, its project file named (and
+    /// listed among the inputs, since its policy and rules shaped the verdict).
+    pub fn of_run(run: &crate::workspace::Run) -> Provenance {
+        let mut paths: Vec<PathBuf> = run
+            .sources
+            .ids()
+            .map(|id| run.sources.path(id).to_path_buf())
+            .collect();
+        if let Some(f) = &run.project.file {
+            paths.push(f.clone());
+        }
+        let mut p = Provenance::of_files(&paths);
+        p.project_file = Some(run.project.clone());
+        p
     }
 
     /// The paths of every file a check run read.

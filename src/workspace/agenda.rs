@@ -110,6 +110,8 @@ pub struct Sheet {
     pub issue: Option<String>,
     /// The plan's file, as given.
     pub file: String,
+    /// The project file that judged the inputs (`null`: none).
+    pub project_file: super::Project,
     /// The check of the inputs: `pass`, `pass with waivers`, `fail`.
     pub verdict: &'static str,
     pub errors: usize,
@@ -608,6 +610,7 @@ fn sheet(run: &Run, plan: &PlanModel, shift: Interval, req: &Request, check: &Ch
             .path(plan.file)
             .to_string_lossy()
             .replace('\\', "/"),
+        project_file: run.project.clone(),
         verdict: check.verdict,
         errors: check.errors,
         warnings: check.warnings,

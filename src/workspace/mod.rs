@@ -1,18 +1,22 @@
 //! Reading inputs and running the pipeline: the only layer below `cli` that does I/O.
 //!
 //! Inputs are files, directories (searched recursively for `*.plan`, `*.proc` and `*.scn`) or a
-//! project file `opsplan.yaml`. Plans pull in their procedure libraries with
-//! `use procedures "…"`, relative to the plan file. Files are only ever opened for reading.
+//! project file `opsplan.yaml`. The project file that judges the inputs is the one they
+//! name, or the nearest above them, or the one `--config` gives (`project.rs`). Plans pull
+//! in their procedure libraries with `use procedures "…"`, relative to the plan file. Files
+//! are only ever opened for reading.
 
 pub mod agenda;
 mod config;
 pub mod monthly;
 pub mod plan_diff;
+pub mod project;
 pub mod requirements;
 pub mod windows_csv;
 
 use crate::source::FileId;
 pub use config::{Config, Level, Paths, Policy, RequirementsConfig, CONFIG_FILE};
+pub use project::{Project, ProjectChoice, ProjectSource};
 
 use crate::checks;
 use crate::diag::{sort_and_dedup, Code, Diagnostic, Family, Label};
@@ -43,8 +47,23 @@ pub enum LoadError {
     TooManyEntries(PathBuf, usize),
     #[error("{0}: no .plan, .proc or .scn files found")]
     NothingToCheck(PathBuf),
-    #[error("no requirement exports: give them with --requirements, or name them under `requirements: sources:` in opsplan.yaml")]
-    NoRequirements,
+    #[error("no requirement exports: give them with --requirements, or name them under `requirements: sources:` in opsplan.yaml (project file: {0})")]
+    NoRequirements(String),
+    #[error("{first} is judged by the project file {first_project}, but {second} by {second_project}: check them separately, or choose one project file for all with --config FILE (or none with --no-config)")]
+    ProjectConflict {
+        first: String,
+        first_project: String,
+        second: String,
+        second_project: String,
+    },
+    #[error("--config {0}: no such file")]
+    ConfigNotFound(PathBuf),
+    #[error("--config {0}: is a folder; name the project file itself ({0}/opsplan.yaml)")]
+    ConfigIsFolder(PathBuf),
+    #[error("{path}: a project file, but --config names {config}: give one project file")]
+    OtherProjectFile { path: PathBuf, config: PathBuf },
+    #[error("{0}: a project file, but --no-config says to use none")]
+    ProjectFileWithNoConfig(PathBuf),
 }
 
 /// Where the requirements come from and how tracing is judged.
@@ -96,6 +115,8 @@ pub struct Run {
     pub diagnostics: Vec<Diagnostic>,
     /// The trace to the requirements, when exports were named.
     pub traced: Option<Traced>,
+    /// The project file whose rules, requirements and policy judged the inputs.
+    pub project: Project,
 }
 
 /// What a check concludes.
@@ -158,26 +179,41 @@ impl Run {
 /// Source file extensions opsplan reads.
 const SOURCE_EXTENSIONS: &[&str] = &["plan", "proc", "scn"];
 
-/// Collects, reads, parses, resolves and checks everything reachable from `paths`; traces
-/// to the requirements when `opsplan.yaml` names them.
+/// How a run is set up besides its paths.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Which project file judges the paths.
+    pub project: ProjectChoice,
+    /// What the command line puts in place of the project file's `requirements:`.
+    pub trace: TraceOverrides,
+}
+
+/// Collects, reads, parses, resolves and checks everything reachable from `paths`, judged
+/// by their project file (found as [`ProjectChoice::Discover`] says); traces to the
+/// requirements when it names them.
 pub fn check_paths(paths: &[PathBuf]) -> Result<Run, LoadError> {
-    check_paths_with(paths, &TraceOverrides::default())
+    check_with(paths, &CheckOptions::default())
 }
 
 /// [`check_paths`], with the requirement exports and baseline given by the caller in
 /// place of the project file's.
 pub fn check_paths_with(paths: &[PathBuf], overrides: &TraceOverrides) -> Result<Run, LoadError> {
+    check_with(
+        paths,
+        &CheckOptions {
+            project: ProjectChoice::Discover,
+            trace: overrides.clone(),
+        },
+    )
+}
+
+/// [`check_paths`] with every option.
+pub fn check_with(paths: &[PathBuf], options: &CheckOptions) -> Result<Run, LoadError> {
+    let overrides = &options.trace;
     let mut loader = Loader::default();
-    let roots: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    for root in &roots {
-        loader.add_root(root)?;
-    }
+    let first = loader.add_roots(paths, &options.project)?;
     if loader.queue.is_empty() {
-        return Err(LoadError::NothingToCheck(roots[0].clone()));
+        return Err(LoadError::NothingToCheck(first));
     }
     if !overrides.sources.is_empty()
         || !overrides.baseline.is_empty()
@@ -202,7 +238,9 @@ pub fn check_paths_with(paths: &[PathBuf], overrides: &TraceOverrides) -> Result
                 }
             }
         }
-        _ if overrides.required => return Err(LoadError::NoRequirements),
+        _ if overrides.required => {
+            return Err(LoadError::NoRequirements(loader.project.describe()))
+        }
         _ => loader.trace = None,
     }
     Ok(loader.run())
@@ -323,6 +361,7 @@ fn finish(
         rule_sets,
         diagnostics: diags,
         traced,
+        project: Project::default(),
     }
 }
 
@@ -570,32 +609,265 @@ struct Loader {
     /// Files named by `use procedures` (canonical path, the path's span): they must hold
     /// procedures only (a plan there would make `use` an include, and cycles possible).
     libraries: Vec<(PathBuf, Span)>,
+    /// The project file applied.
+    project: Project,
+}
+
+/// One path of the command line, once the project file is chosen.
+enum Root {
+    /// The project file, or the folder holding it: its `inputs`.
+    Project,
+    /// A folder searched for sources.
+    Dir(PathBuf),
+    /// A source file.
+    File(PathBuf),
+}
+
+/// What a path given is, or `NotFound` / `Unreadable`.
+fn metadata_of(root: &Path) -> Result<std::fs::Metadata, LoadError> {
+    std::fs::metadata(root).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => LoadError::NotFound(root.to_path_buf()),
+        _ => LoadError::Unreadable {
+            path: root.to_path_buf(),
+            source: e,
+        },
+    })
+}
+
+fn is_config_name(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == CONFIG_FILE)
+}
+
+/// The project file that judges `paths` and what each path is (docs/flight-rules.md,
+/// "Project file: how it is found"). Only asks whether files exist; reads nothing.
+/// `NamedOnly` is not planned here but read path by path (`add_root_named_only`).
+fn plan_roots(
+    paths: &[PathBuf],
+    choice: &ProjectChoice,
+) -> Result<(Project, Vec<Root>), LoadError> {
+    let dot = [PathBuf::from(".")];
+    let given = if paths.is_empty() { &dot[..] } else { paths };
+    match choice {
+        ProjectChoice::NamedOnly => unreachable!("read by Loader::add_root_named_only"),
+        ProjectChoice::Discover => {
+            // (the path that led to it, the project file as read, its canonical key)
+            let mut chosen: Option<(PathBuf, PathBuf, PathBuf)> = None;
+            let mut source = ProjectSource::NotFound;
+            let mut found_above: std::collections::HashMap<PathBuf, Option<PathBuf>> =
+                Default::default();
+            let mut above = |start: &Path| -> Result<Option<PathBuf>, LoadError> {
+                let key = project::same_file_key(start);
+                if let Some(f) = found_above.get(&key) {
+                    return Ok(f.clone());
+                }
+                let f = project::find_above(start)?;
+                found_above.insert(key, f.clone());
+                Ok(f)
+            };
+            let mut roots = Vec::new();
+            for p in given {
+                let meta = metadata_of(p)?;
+                let (candidate, root) = if meta.is_dir() {
+                    match project::project_file_in(p)? {
+                        Some(f) => (Some((f, ProjectSource::Named)), Root::Project),
+                        None => (
+                            above(p)?
+                                .map(|k| (project::from_current_dir(&k), ProjectSource::Found)),
+                            Root::Dir(p.clone()),
+                        ),
+                    }
+                } else if is_config_name(p) {
+                    (Some((p.clone(), ProjectSource::Named)), Root::Project)
+                } else {
+                    let parent = p
+                        .parent()
+                        .filter(|d| !d.as_os_str().is_empty())
+                        .unwrap_or(Path::new("."));
+                    (
+                        above(parent)?
+                            .map(|k| (project::from_current_dir(&k), ProjectSource::Found)),
+                        Root::File(p.clone()),
+                    )
+                };
+                roots.push(root);
+                let Some((file, how)) = candidate else {
+                    continue;
+                };
+                let key = project::same_file_key(&file);
+                match &chosen {
+                    None => {
+                        chosen = Some((p.clone(), file, key));
+                        source = how;
+                    }
+                    Some((first, first_file, k)) if *k != key => {
+                        return Err(LoadError::ProjectConflict {
+                            first: project::show_path(first),
+                            first_project: project::show_path(first_file),
+                            second: project::show_path(p),
+                            second_project: project::show_path(&file),
+                        });
+                    }
+                    Some((first, _, k)) => {
+                        // The same file: read it as a path named it, when one did.
+                        if source == ProjectSource::Found && how == ProjectSource::Named {
+                            chosen = Some((first.clone(), file, k.clone()));
+                            source = how;
+                        }
+                    }
+                }
+            }
+            let project = Project {
+                file: chosen.map(|(_, f, _)| f),
+                source,
+            };
+            Ok((project, roots))
+        }
+        ProjectChoice::File(config) => {
+            match std::fs::metadata(config) {
+                Ok(m) if m.is_dir() => return Err(LoadError::ConfigIsFolder(config.clone())),
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(LoadError::ConfigNotFound(config.clone()))
+                }
+                Err(e) => {
+                    return Err(LoadError::Unreadable {
+                        path: config.clone(),
+                        source: e,
+                    })
+                }
+            }
+            let key = project::same_file_key(config);
+            let mut roots = Vec::new();
+            if paths.is_empty() {
+                roots.push(Root::Project);
+            }
+            for p in paths {
+                let meta = metadata_of(p)?;
+                let root = if meta.is_dir() {
+                    let holds_it = project::project_file_in(p)?
+                        .is_some_and(|f| project::same_file_key(&f) == key);
+                    if holds_it {
+                        Root::Project
+                    } else {
+                        Root::Dir(p.clone())
+                    }
+                } else if project::same_file_key(p) == key {
+                    Root::Project
+                } else if is_config_name(p) {
+                    return Err(LoadError::OtherProjectFile {
+                        path: p.clone(),
+                        config: config.clone(),
+                    });
+                } else {
+                    Root::File(p.clone())
+                };
+                roots.push(root);
+            }
+            let project = Project {
+                file: Some(config.clone()),
+                source: ProjectSource::Config,
+            };
+            Ok((project, roots))
+        }
+        ProjectChoice::Off => {
+            let mut roots = Vec::new();
+            for p in given {
+                let meta = metadata_of(p)?;
+                roots.push(if meta.is_dir() {
+                    Root::Dir(p.clone())
+                } else if is_config_name(p) {
+                    return Err(LoadError::ProjectFileWithNoConfig(p.clone()));
+                } else {
+                    Root::File(p.clone())
+                });
+            }
+            let project = Project {
+                file: None,
+                source: ProjectSource::Disabled,
+            };
+            Ok((project, roots))
+        }
+    }
 }
 
 impl Loader {
-    fn add_root(&mut self, root: &Path) -> Result<(), LoadError> {
-        let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => LoadError::NotFound(root.to_path_buf()),
-            _ => LoadError::Unreadable {
-                path: root.to_path_buf(),
-                source: e,
-            },
-        })?;
-        if meta.is_dir() {
-            let config = root.join(CONFIG_FILE);
-            if config.is_file() {
-                return self.add_config(&config);
+    /// Chooses the project file, applies it, and queues what each path names. Returns
+    /// the first path (for "nothing to check").
+    fn add_roots(
+        &mut self,
+        paths: &[PathBuf],
+        choice: &ProjectChoice,
+    ) -> Result<PathBuf, LoadError> {
+        if *choice == ProjectChoice::NamedOnly {
+            let roots = if paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                paths.to_vec()
+            };
+            for root in &roots {
+                self.add_root_named_only(root)?;
             }
-            self.add_dir(root)
-        } else if root.file_name().is_some_and(|n| n == CONFIG_FILE) {
-            self.add_config(root)
-        } else {
-            self.push(root.to_path_buf());
-            Ok(())
+            return Ok(roots[0].clone());
         }
+        let (project, roots) = plan_roots(paths, choice)?;
+        let config = match &project.file {
+            Some(file) => Some((self.apply_config(file)?, file.clone())),
+            None => None,
+        };
+        self.project = project;
+        let mut inputs_added = false;
+        for root in &roots {
+            match root {
+                Root::Project => {
+                    if let (Some((config, file)), false) = (&config, inputs_added) {
+                        self.add_inputs(config, file)?;
+                        inputs_added = true;
+                    }
+                }
+                Root::Dir(d) => self.add_dir(d)?,
+                Root::File(f) => self.push(f.clone()),
+            }
+        }
+        let first = match (paths.first(), &self.project.file) {
+            (Some(p), _) => p.clone(),
+            (None, Some(f)) if matches!(choice, ProjectChoice::File(_)) => f
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            (None, _) => PathBuf::from("."),
+        };
+        Ok(first)
     }
 
-    fn add_config(&mut self, path: &Path) -> Result<(), LoadError> {
+    /// The paths as before project files were looked for above them: a folder holding
+    /// `opsplan.yaml` or the file itself is read through it, anything else as it is
+    /// ([`ProjectChoice::NamedOnly`]).
+    fn add_root_named_only(&mut self, root: &Path) -> Result<(), LoadError> {
+        let meta = metadata_of(root)?;
+        let config = if meta.is_dir() {
+            let config = root.join(CONFIG_FILE);
+            if !config.is_file() {
+                return self.add_dir(root);
+            }
+            config
+        } else if is_config_name(root) {
+            root.to_path_buf()
+        } else {
+            self.push(root.to_path_buf());
+            return Ok(());
+        };
+        let loaded = self.apply_config(&config)?;
+        self.add_inputs(&loaded, &config)?;
+        self.project = Project {
+            file: Some(config),
+            source: ProjectSource::Named,
+        };
+        Ok(())
+    }
+
+    /// Reads the project file and applies its flight rules, window columns, policy and
+    /// requirements (not its inputs: [`Loader::add_inputs`]).
+    fn apply_config(&mut self, path: &Path) -> Result<Config, LoadError> {
         let config = Config::load(path)?;
         let base = path.parent().unwrap_or(Path::new("."));
         self.policy = config.policy();
@@ -610,6 +882,12 @@ impl Loader {
             }
             self.push_rules(p);
         }
+        Ok(config)
+    }
+
+    /// Queues the project file's `inputs` (default: its folder).
+    fn add_inputs(&mut self, config: &Config, path: &Path) -> Result<(), LoadError> {
+        let base = path.parent().unwrap_or(Path::new("."));
         for input in config.inputs_or_default() {
             let p = if input == Path::new(".") && !base.as_os_str().is_empty() {
                 base.to_path_buf()
@@ -716,7 +994,9 @@ impl Loader {
             load_window_file(path, &self.window_columns, plan, &mut sources, &mut diags);
         }
         let rule_sets = load_rule_files(&self.rule_files, &mut sources, &mut diags);
-        finish(sources, asts, diags, rule_sets, &self.policy, pending)
+        let mut run = finish(sources, asts, diags, rule_sets, &self.policy, pending);
+        run.project = self.project;
+        run
     }
 
     /// Reads one file into `sources`. `None` when it is unreadable or not UTF-8 (then

@@ -1,11 +1,11 @@
 //! Reading the monthly report's inputs: the manifest (`monthly.yaml`), the plans (through
-//! [`super::check_paths`], with their requirements trace), the as-flown log, the anomaly
+//! [`super::check_with`], with their requirements trace), the as-flown log, the anomaly
 //! and change-request registers (CSV or workbook), the CDMs (KVN) and the KPI history;
 //! then the metrics of [`crate::monthly::metrics`]. Every problem of every input is
 //! collected and rendered located (`path:line:column: error: …`); any error stops the
 //! report.
 
-use super::{check_paths, check_paths_with, tidy, TraceOverrides};
+use super::{check_with, tidy, CheckOptions, ProjectChoice, TraceOverrides};
 use crate::monthly::anomalies::Anomaly;
 use crate::monthly::asflown::Flown;
 use crate::monthly::cdm::{Cdm, Screening};
@@ -209,7 +209,15 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     let run = if plan_paths.is_empty() {
         None
     } else {
-        match check_paths(&plan_paths) {
+        // The plans are read as before project files were looked for above them: the
+        // manifest names their folders (issue #14 leaves the monthly report as it was).
+        match check_with(
+            &plan_paths,
+            &CheckOptions {
+                project: ProjectChoice::NamedOnly,
+                trace: TraceOverrides::default(),
+            },
+        ) {
             Ok(run) => Some(run),
             Err(e) => {
                 errs.push(format!("error: {e}"));
@@ -378,13 +386,16 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         if coverage.is_none() {
             errs.push("error: previous requirements are named, but the plans name no requirements (`requirements:` in their opsplan.yaml)".into());
         } else {
-            match check_paths_with(
+            match check_with(
                 &plan_paths,
-                &TraceOverrides {
-                    sources: previous_paths.clone(),
-                    baseline: previous_paths.clone(),
-                    id_attribute: None,
-                    required: true,
+                &CheckOptions {
+                    project: ProjectChoice::NamedOnly,
+                    trace: TraceOverrides {
+                        sources: previous_paths.clone(),
+                        baseline: previous_paths.clone(),
+                        id_attribute: None,
+                        required: true,
+                    },
                 },
             ) {
                 Ok(prev) => {

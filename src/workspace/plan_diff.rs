@@ -24,6 +24,9 @@ pub struct PlanDiff {
     pub old_verdict: &'static str,
     pub new_verdict: &'static str,
     pub flight_rules: Vec<RuleChange>,
+    /// The project file that judged each side (`null`: none).
+    pub old_project_file: super::Project,
+    pub new_project_file: super::Project,
     pub summary: String,
 }
 
@@ -195,6 +198,8 @@ pub fn diff(old: &Run, new: &Run) -> PlanDiff {
         old_verdict: old.verdict().as_str(),
         new_verdict: new.verdict().as_str(),
         flight_rules,
+        old_project_file: old.project.clone(),
+        new_project_file: new.project.clone(),
         summary: String::new(),
     };
     d.summary = summary(&d);

@@ -2,7 +2,8 @@
 //!
 //! `MANIFEST` is UTF-8 text: a first line naming the format, `key: value` lines (the
 //! plan, its issue, the verdict, the finding counts, whether the export was forced, the
-//! opsplan version, the generation time), a blank line, then one line per other file of
+//! project file that judged the plan, the opsplan version, the generation time), a
+//! blank line, then one line per other file of
 //! the package in the format of `sha256sum` (`<64 hex digits><two spaces><path>`),
 //! sorted by path. `SHA256SUMS` holds the same lines plus the MANIFEST's own, so
 //! `sha256sum -c SHA256SUMS` run in the package folder verifies every file, MANIFEST
@@ -28,6 +29,8 @@ pub struct ManifestInfo {
     pub notes: usize,
     pub waived: usize,
     pub forced: bool,
+    /// The project file that judged the plan, or `none found` / `none (--no-config)`.
+    pub project_file: String,
     pub opsplan_version: String,
     /// ISO 8601 UTC.
     pub generated: String,
@@ -84,6 +87,7 @@ pub fn render(info: &ManifestInfo, files: &[(&str, &[u8])]) -> (String, String) 
             "no".into()
         },
     );
+    kv("project-file", info.project_file.clone());
     kv("opsplan", info.opsplan_version.clone());
     kv("generated", info.generated.clone());
     kv("generated-from", info.generated_from.clone());
@@ -114,6 +118,7 @@ mod tests {
             notes: 0,
             waived: 0,
             forced: false,
+            project_file: "none found".into(),
             opsplan_version: "0.1.0".into(),
             generated: "2014-10-01T00:00:00Z".into(),
             generated_from: "SOURCE_DATE_EPOCH".into(),

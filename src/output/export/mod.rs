@@ -49,6 +49,9 @@ pub struct ExportDoc {
     pub plan: PlanInfo,
     /// `pass`, `pass with waivers` or `fail`: the check run's verdict.
     pub verdict: &'static str,
+    /// The project file whose flight rules, requirements and policy judged the plan, as
+    /// outputs show paths; `null` when none did.
+    pub project_file: crate::workspace::Project,
     pub counts: Counts,
     pub roles: Vec<RoleExport>,
     pub resources: Vec<ResourceExport>,
@@ -410,6 +413,7 @@ pub fn build(run: &Run, plan: usize, meta: &ExportMeta) -> ExportDoc {
             file: crate::output::display_path(&run.sources, p.file),
         },
         verdict: verdict_of(&findings).as_str(),
+        project_file: run.project.clone(),
         counts: Counts {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
