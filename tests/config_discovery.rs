@@ -337,7 +337,7 @@ fn paths_in_two_projects_are_refused_unless_one_is_chosen() {
     std::fs::create_dir(repo.join("loose")).unwrap();
     std::fs::write(
         repo.join("loose/extra.proc"),
-        "procedure X-1 \"Loose\" {\n  version 1.0\n  step 1 { manual FD \"Look\" }\n}\n",
+        "procedure X-1 \"Loose\" {\n  version 1.0\n  roles FD\n  step 1 { manual FD \"Look\" }\n}\n",
     )
     .unwrap();
     let (code, v) = json(
