@@ -145,9 +145,9 @@ fn a_plan_with_errors_gives_a_sheet_that_says_so() {
         "2014/276 05:00",
     ]);
     assert_eq!(code, Some(0));
-    assert!(text.contains("Check        fail (14 errors"), "{text}");
+    assert!(text.contains("Check        fail (20 errors"), "{text}");
     assert!(
-        text.contains("!! WARNING: this sheet comes from a plan that fails its check (14 errors)"),
+        text.contains("!! WARNING: this sheet comes from a plan that fails its check (20 errors)"),
         "{text}"
     );
     // A29 asks for a version the library does not have; A36/A37 are in a cycle.
@@ -174,7 +174,7 @@ fn a_plan_with_errors_gives_a_sheet_that_says_so() {
         "html",
     ]);
     assert_eq!(code, Some(0));
-    assert!(html.contains("<p class=\"plan-warning\" id=\"warning\">WARNING: this sheet comes from a plan that fails its check (14 errors)"));
+    assert!(html.contains("<p class=\"plan-warning\" id=\"warning\">WARNING: this sheet comes from a plan that fails its check (20 errors)"));
     assert!(html.contains("<div class=\"verdict fail\">"));
 }
 
@@ -345,8 +345,12 @@ fn json_is_the_view() {
         .iter()
         .find(|r| r["role"] == "MCC-M")
         .unwrap();
-    let a29 = &mcc["next"][1];
-    assert_eq!(a29["id"], "A29");
+    let a29 = mcc["next"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "A29")
+        .unwrap();
     assert_eq!(a29["critical"], true);
     assert_eq!(a29["procedure"]["name"], "ATV-FCP-RBT-020 v2.4");
     assert_eq!(a29["needs"]["met"], true);

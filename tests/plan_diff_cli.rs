@@ -54,7 +54,7 @@ fn issue_4(dir: &Path) -> PathBuf {
         ),
         (
             "    activity A48 \"Next reboost window\" {",
-            "    activity A50 \"Extra GO poll rehearsal\" {\n      at 2014/278 09:00   lasts 30m   by FD   kind poll\n    }\n    activity A48 \"Next reboost window\" {",
+            "    activity A50 \"Extra GO poll rehearsal\" {\n      at 2014/278 09:00   lasts 30m   by FD, MCC-M, MCC-H   kind poll\n    }\n    activity A48 \"Next reboost window\" {",
         ),
     ];
     for (from, to) in edits {
@@ -92,7 +92,7 @@ fn a_new_issue_lists_every_kind_of_change() {
         body,
         [
             "added (1):",
-            "  A50 \"Extra GO poll rehearsal\" 2014/278 09:00 .. 2014/278 09:30 by FD",
+            "  A50 \"Extra GO poll rehearsal\" 2014/278 09:00 .. 2014/278 09:30 by FD, MCC-M, MCC-H",
             "removed (1):",
             "  A47 \"Weekly ops summary\" 2014/278 10:00 .. 2014/278 11:00 by PLN",
             "moved (2):",
@@ -136,7 +136,7 @@ fn flight_rule_verdicts_procedure_versions_and_the_verdict() {
     assert_eq!(code, Some(1), "{err}");
     for line in [
         "procedures (1):\n  A29: ATV-FCP-RBT-020 v2.4 → ATV-FCP-RBT-020 v2.5 (undefined)\n",
-        "flight rules (4):\n  FR-05: met → violated (1)\n  FR-06: met → waived (1)\n  FR-09: met → violated (1)\n  FR-11: met → violated (1)\n",
+        "flight rules (5):\n  FR-05: met → violated (1)\n  FR-06: met → waived (1)\n  FR-09: met → violated (1)\n  FR-11: met → violated (1)\n  OPS-04: met → violated (1)\n",
         "  A49 -3d2h: 2014/278 16:00 .. 2014/278 18:00 → 2014/275 14:00 .. 2014/275 16:00\n",
         "  A30: MCC-M → MCC-N\n",
         "; verdict pass → fail\n",
