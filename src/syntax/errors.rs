@@ -147,6 +147,16 @@ pub(super) fn syntax_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> 
         .collect();
     expected.retain(|e| e != "`on`" && !groups.iter().any(|g| g != e && g.contains(e.as_str())));
     let found = found_at(text, pos);
+    if let Found::Token(t) = &found {
+        let other = match t.as_str() {
+            "|" => "`&`",
+            "&" => "`|`",
+            _ => "",
+        };
+        if !other.is_empty() && expected.contains(other) {
+            return mixed_operators(file, text, pos);
+        }
+    }
     let message = match (expected.is_empty(), &found) {
         (true, Found::Token(t)) => format!("unexpected `{t}`"),
         (true, Found::EndOfFile) => "unexpected end of file".to_string(),
@@ -171,6 +181,88 @@ pub(super) fn syntax_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> 
         }
     }
     diag
+}
+
+/// `needs A & B | C`: the parser took `&` for the clause's operator and met `|` (or the
+/// reverse) at `pos`. One diagnostic that says the two cannot be mixed, at the second
+/// operator, with the first one shown, and the two ways to write the clause.
+fn mixed_operators(file: FileId, text: &str, pos: usize) -> Diagnostic {
+    let op = &text[pos..pos + 1];
+    let first_op = if op == "|" { "&" } else { "|" };
+    // The clause starts at the last `needs` or `coverage` before the operator.
+    let before = &text[..pos];
+    let clause_at = |kw: &str| {
+        before.rmatch_indices(kw).find(|&(i, _)| {
+            let prev = before[..i].chars().next_back();
+            let next = before[i + kw.len()..].chars().next();
+            !prev.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                && next.is_some_and(char::is_whitespace)
+        })
+    };
+    let (kw_at, clause, all, any) = match (clause_at("needs"), clause_at("coverage")) {
+        (Some((n, _)), Some((c, _))) if c > n => (
+            c,
+            "requires coverage",
+            "all of them open at every instant",
+            "at least one open at every instant",
+        ),
+        (None, Some((c, _))) => (
+            c,
+            "requires coverage",
+            "all of them open at every instant",
+            "at least one open at every instant",
+        ),
+        (Some((n, _)), _) => (n, "needs", "inside all of them", "inside at least one"),
+        (None, None) => (pos, "needs", "inside all of them", "inside at least one"),
+    };
+    let kw_len = if clause == "needs" { 5 } else { 8 };
+    // The window names of the clause: the words after the keyword, up to the first
+    // thing that is neither a name nor an operator.
+    let mut names: Vec<&str> = Vec::new();
+    let body_start = (kw_at + kw_len).min(text.len());
+    for word in text[body_start..]
+        .split(|c: char| c.is_whitespace() || c == '&' || c == '|')
+        .filter(|w| !w.is_empty())
+    {
+        let len = word
+            .char_indices()
+            .find(|&(i, c)| {
+                !(c.is_ascii_alphanumeric() || c == '_' || (c == '-' && i > 0))
+                    || (i == 0 && c.is_ascii_digit())
+            })
+            .map_or(word.len(), |(i, _)| i);
+        let name = &word[..len];
+        if name.is_empty() || KEYWORDS.contains(&name) || names.len() == 20 {
+            break;
+        }
+        names.push(name);
+        if len < word.len() {
+            break;
+        }
+    }
+    if names.len() < 2 {
+        names = vec!["W1", "W2"];
+    }
+    let mut d = Diagnostic::new(
+        Code::SyntaxError,
+        format!("`&` and `|` cannot be mixed in one `{clause}`"),
+        Label::new(
+            Span::new(file, pos..pos + 1),
+            format!("`{op}` after `{first_op}`"),
+        ),
+    );
+    if let Some(i) = text[body_start.min(pos)..pos].find(first_op) {
+        let at = body_start.min(pos) + i;
+        d = d.with_secondary(Label::new(
+            Span::new(file, at..at + 1),
+            format!("`{first_op}` here"),
+        ));
+    }
+    d.with_help(format!(
+        "a `{clause}` takes one operator: write `{clause} {}` ({all}) or `{clause} {}` ({any})",
+        names.join(" & "),
+        names.join(" | ")
+    ))
 }
 
 fn is_punctuation_or_keyword(token: &str) -> bool {
@@ -231,60 +323,63 @@ fn join_or(items: &BTreeSet<String>) -> String {
     }
 }
 
+/// The keywords of the language, for hints.
+const KEYWORDS: &[&str] = &[
+    "activity",
+    "phase",
+    "window",
+    "resource",
+    "roles",
+    "horizon",
+    "mission",
+    "issue",
+    "use",
+    "at",
+    "lasts",
+    "until",
+    "by",
+    "kind",
+    "critical",
+    "tags",
+    "procedure",
+    "needs",
+    "uses",
+    "covers",
+    "note",
+    "after",
+    "before",
+    "during",
+    "starts",
+    "version",
+    "family",
+    "requires",
+    "contingency",
+    "duration",
+    "handles",
+    "scenario",
+    "trainees",
+    "inject",
+    "expect",
+    "step",
+    "command",
+    "check",
+    "poll",
+    "wait",
+    "call",
+    "manual",
+    "goto",
+    "abort",
+    "end",
+];
+
 /// A targeted hint for common slips.
 fn hint_for(token: &str) -> Option<String> {
     let lower = token.to_ascii_lowercase();
-    let keywords = [
-        "activity",
-        "phase",
-        "window",
-        "resource",
-        "roles",
-        "horizon",
-        "mission",
-        "issue",
-        "use",
-        "at",
-        "lasts",
-        "until",
-        "by",
-        "kind",
-        "critical",
-        "tags",
-        "procedure",
-        "needs",
-        "uses",
-        "covers",
-        "note",
-        "after",
-        "before",
-        "during",
-        "starts",
-        "version",
-        "family",
-        "requires",
-        "contingency",
-        "duration",
-        "handles",
-        "scenario",
-        "trainees",
-        "inject",
-        "expect",
-        "step",
-        "command",
-        "check",
-        "poll",
-        "wait",
-        "call",
-        "manual",
-        "goto",
-        "abort",
-        "end",
-    ];
+    let keywords = KEYWORDS;
     if keywords.contains(&lower.as_str()) && lower != token {
         return Some(format!("keywords are lower case: write `{lower}`"));
     }
-    if let Some(k) = crate::diag::did_you_mean(&lower, keywords) {
+    if let Some(k) = crate::diag::did_you_mean(&lower, keywords.iter().copied()) {
         if lower.chars().all(|c| c.is_ascii_alphabetic()) {
             return Some(format!("did you mean the keyword `{k}`?"));
         }
