@@ -142,12 +142,33 @@ impl Policy {
             {
                 return false;
             }
-            let level = d
-                .flight_rule
-                .as_ref()
-                .and_then(|id| self.severity.get(id))
-                .or_else(|| self.severity.get(info.code))
+            let by_code = self
+                .severity
+                .get(info.code)
                 .or_else(|| self.severity.get(info.name));
+            // A flight-rule id wins over the code. A finding about several rules (an
+            // F002) takes the most severe of their levels, a rule without one counting
+            // at the code's level, or else at the finding's own severity.
+            let own = match d.severity {
+                Severity::Note => 1,
+                Severity::Warning => 2,
+                Severity::Error => 3,
+            };
+            let rank = |l: Option<&Level>| match l {
+                Some(Level::Off) => 0,
+                Some(Level::Note) => 1,
+                Some(Level::Warning) => 2,
+                Some(Level::Error) => 3,
+                None => own,
+            };
+            let level = if d.flight_rule.is_some() {
+                d.flight_rules()
+                    .map(|id| self.severity.get(id).or(by_code))
+                    .max_by_key(|l| rank(*l))
+                    .flatten()
+            } else {
+                by_code
+            };
             match level {
                 Some(Level::Off) => false,
                 Some(Level::Error) => {

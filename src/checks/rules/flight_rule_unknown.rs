@@ -1,11 +1,20 @@
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
+use crate::model::{TimeState, Unknown};
+use std::collections::BTreeMap;
 
 rule! {
     /// ## What it does
-    /// Reports each activity that a flight rule selects but whose start or end is not
-    /// known (a cycle, an undefined reference, an impossible time), once per rule: the
-    /// rule cannot be judged for it.
+    /// Reports each activity that flight rules select but whose start or end is not
+    /// known (a cycle, an undefined reference, an impossible time), once, naming every
+    /// rule that cannot be judged for it and why its time is unknown.
+    ///
+    /// One finding per activity, not one per rule: an activity in a dependency cycle that
+    /// eight rules select is one `F002` beside the `G001`, not eight. It stays a finding,
+    /// at error severity, because unknown is not pass: the rules it names were not judged
+    /// for that activity, and the flight-rule verdicts of `opsplan diff`, `opsplan export`
+    /// and the reports count each of them as unknown. A `severity:` set in `opsplan.yaml`
+    /// for one of the rules applies; with several, the most severe of theirs.
     ///
     /// ## Why it matters
     /// Unknown is not pass. A rule that silently skipped an activity without a time would
@@ -18,22 +27,73 @@ rule! {
     FlightRuleUnknown, Reporter::Check(check)
 }
 
+/// Why an activity's time is unknown, in a few words, with the finding that says more.
+fn why(time: TimeState, plan: &crate::model::PlanModel) -> String {
+    match time {
+        TimeState::Unknown(Unknown::InCycle) => "in a dependency cycle (G001)".into(),
+        TimeState::Unknown(Unknown::DependsOn(other)) => format!(
+            "placed from `{}`, whose time is unknown",
+            plan.activities[other].ast.id.value
+        ),
+        TimeState::Unknown(Unknown::InvalidInput) => {
+            "its time uses an invalid value or an undefined name".into()
+        }
+        TimeState::Unknown(Unknown::NoStart) => "no start time (T005)".into(),
+        TimeState::Unknown(Unknown::NoDuration) => "no end time (T005)".into(),
+        TimeState::Unknown(Unknown::OutOfRange) => "time outside the calendar (T005)".into(),
+        TimeState::Inverted(_) => "ends before it starts (T004)".into(),
+        TimeState::Known(_) => "time unknown".into(),
+    }
+}
+
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    // (plan, activity) → the rules that could not judge it, in rule order.
+    let mut by_activity: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     for u in &cx.flight.evaluation.unknown {
-        let rule = cx.flight.rules[u.rule];
-        let a = &cx.model.plans[u.plan].activities[u.activity].ast;
+        let rules = by_activity.entry((u.plan, u.activity)).or_default();
+        if !rules.contains(&u.rule) {
+            rules.push(u.rule);
+        }
+    }
+    for ((p, ai), rules) in by_activity {
+        let plan = &cx.model.plans[p];
+        let am = &plan.activities[ai];
+        let a = &am.ast;
+        let rules: Vec<&crate::flight::FlightRule> =
+            rules.iter().map(|&r| cx.flight.rules[r]).collect();
+        let ids: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
+        let mut traces: Vec<String> = Vec::new();
+        for t in rules.iter().flat_map(|r| &r.traces) {
+            if !traces.contains(t) {
+                traces.push(t.clone());
+            }
+        }
+        let message = match rules.as_slice() {
+            [one] => format!(
+                "{} {} cannot be checked for `{}`: its time is unknown",
+                one.id, one.title, a.id.value
+            ),
+            _ => format!(
+                "{} flight rules cannot be checked for `{}`: its time is unknown ({})",
+                rules.len(),
+                a.id.value,
+                ids.join(", ")
+            ),
+        };
+        let mut d = Diagnostic::new(
+            Code::FlightRuleUnknown,
+            message,
+            Label::new(a.id.span, why(am.time, plan)),
+        );
+        for r in &rules {
+            d = d.with_secondary(Label::new(r.span, format!("rule {}", r.id)));
+        }
         out.push(
-            Diagnostic::new(
-                Code::FlightRuleUnknown,
-                format!(
-                    "{} {} cannot be checked for `{}`: its time is unknown",
-                    rule.id, rule.title, a.id.value
-                ),
-                Label::new(a.id.span, "time unknown"),
+            d.with_help(
+                "give the activity a time that can be computed (the finding on its time says \
+                 why it has none); the rules are checked for it then",
             )
-            .with_secondary(Label::new(rule.span, format!("rule {}", rule.id)))
-            .with_help("give the activity a time that can be computed (see the other findings)")
-            .with_flight_rule(rule.id.clone(), &rule.traces),
+            .with_flight_rules(&ids, &traces),
         );
     }
 }
