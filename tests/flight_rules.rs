@@ -102,8 +102,8 @@ fn no_overlap_margin_is_inclusive_on_both_sides() {
         &format!("{burn}{}", act("E1", "273 10:19", "1h", "kind eva")),
         rule0,
     );
-    // The one that starts later makes the overlap: it is named (and located) first.
-    assert_eq!(m, "R the rule: `E1` overlaps `B1`");
+    // The `a` activity (what the rule keeps away from `b`) is named and located first.
+    assert_eq!(m, "R the rule: `B1` overlaps `E1`");
 }
 
 #[test]

@@ -420,17 +420,8 @@ impl RuleCx<'_, '_> {
             }
         }
         for (ai, bi, overlap) in found {
-            // The one that starts later makes the violation: it is named first.
-            let start = |x: ActIdx| self.cx.plan.activities[x].time.interval().map(|i| i.start);
-            let (first, other) = if start(ai) > start(bi) {
-                (ai, bi)
-            } else {
-                (bi, ai)
-            };
-            let (an, bn) = (
-                self.cx.name(first).to_string(),
-                self.cx.name(other).to_string(),
-            );
+            // The `a` activity is what the rule keeps away from `b`: it comes first.
+            let (an, bn) = (self.cx.name(ai).to_string(), self.cx.name(bi).to_string());
             let detail = if margin.0 > 0 {
                 format!(
                     "`{an}` comes within {} of `{bn}` ({})",
@@ -440,7 +431,7 @@ impl RuleCx<'_, '_> {
             } else {
                 format!("`{an}` overlaps `{bn}`")
             };
-            self.violate(vec![first, other], Some(overlap), detail);
+            self.violate(vec![ai, bi], Some(overlap), detail);
         }
     }
 

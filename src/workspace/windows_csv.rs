@@ -815,8 +815,17 @@ fn parse_time(text: &str) -> Result<Time, (String, Option<String>)> {
         let fix = e.fix().map(str::to_string);
         (e.to_string(), fix)
     };
-    if text.contains('/') {
+    if digits(0..4) && b.get(4) == Some(&b'/') {
         return Time::parse_doy_with(&text, Digits::Loose).map_err(why);
+    }
+    if text.contains('/') {
+        // `30/09/2014`: day/month/year or month/day/year, which no one can tell apart.
+        return Err((
+            "a date with slashes is read only as a GMT day of year (`2014/273`); \
+             day/month/year and month/day/year cannot be told apart"
+                .to_string(),
+            None,
+        ));
     }
     // CCSDS day of year: `2014-273T09:00:00Z`.
     let dash = digits(0..4) && b.get(4) == Some(&b'-');

@@ -111,10 +111,7 @@ fn cycle_diagnostic(m: &Model, comp: &[NodeIndex]) -> Diagnostic {
     for &(from, e, to) in &links[1..] {
         d = d.with_secondary(Label::new(e.span, describe(m, from, e, to)));
     }
-    d.with_help(
-        "remove one of these links, or give one of these activities an absolute time in \
-         place of its link, so that the times can be computed one after the other",
-    )
+    d.with_help("remove one of these links, or write an absolute time in its place")
 }
 
 /// The activity a node is, with its model.

@@ -27,17 +27,38 @@ rule! {
     FlightRuleUnknown, Reporter::Check(check)
 }
 
+/// The first activity name its `at`, `until` or relations use that the plan lacks.
+fn undefined_reference<'a>(
+    am: &'a crate::model::ActivityModel,
+    plan: &crate::model::PlanModel,
+) -> Option<&'a str> {
+    use crate::syntax::ast::TimeExpr;
+    let timed = [&am.ast.at, &am.ast.until]
+        .into_iter()
+        .flatten()
+        .filter_map(|t| match t {
+            TimeExpr::Relative { activity, .. } => Some(activity),
+            TimeExpr::Absolute(_) => None,
+        });
+    let related = am.ast.relations.iter().map(|r| &r.target);
+    timed
+        .chain(related)
+        .find(|n| !plan.activity_index.contains_key(&n.value))
+        .map(|n| n.value.as_str())
+}
+
 /// Why an activity's time is unknown, in a few words, with the finding that says more.
-fn why(time: TimeState, plan: &crate::model::PlanModel) -> String {
-    match time {
+fn why(am: &crate::model::ActivityModel, plan: &crate::model::PlanModel) -> String {
+    match am.time {
         TimeState::Unknown(Unknown::InCycle) => "in a dependency cycle (G001)".into(),
         TimeState::Unknown(Unknown::DependsOn(other)) => format!(
             "placed from `{}`, whose time is unknown",
             plan.activities[other].ast.id.value
         ),
-        TimeState::Unknown(Unknown::InvalidInput) => {
-            "its time uses an invalid value or an undefined name".into()
-        }
+        TimeState::Unknown(Unknown::InvalidInput) => match undefined_reference(am, plan) {
+            Some(name) => format!("placed from `{name}`, which the plan does not define (R001)"),
+            None => "its time is an invalid value (E002)".into(),
+        },
         TimeState::Unknown(Unknown::NoStart) => "no start time (T005)".into(),
         TimeState::Unknown(Unknown::NoDuration) => "no end time (T005)".into(),
         TimeState::Unknown(Unknown::OutOfRange) => "time outside the calendar (T005)".into(),
@@ -83,15 +104,15 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let mut d = Diagnostic::new(
             Code::FlightRuleUnknown,
             message,
-            Label::new(a.id.span, why(am.time, plan)),
+            Label::new(a.id.span, why(am, plan)),
         );
         for r in &rules {
             d = d.with_secondary(Label::new(r.span, format!("rule {}", r.id)));
         }
         out.push(
             d.with_help(
-                "give the activity a time that can be computed (the finding on its time says \
-                 why it has none); the rules are checked for it then",
+                "give the activity a time that can be computed; the finding on its time says \
+                 why it has none",
             )
             .with_flight_rules(&ids, &traces),
         );

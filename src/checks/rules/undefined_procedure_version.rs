@@ -39,7 +39,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let help = match listed.as_slice() {
             [] => format!("{id} exists without a version: drop `v{asked}`"),
             [one] => {
-                format!("{id} exists in {one} only: write {one}, or no version for the highest")
+                format!("{id} exists in {one} only: write {one}")
             }
             _ => format!(
                 "{id} exists in {}: write one of them, or no version for the highest ({})",
