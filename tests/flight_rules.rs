@@ -515,3 +515,49 @@ fn crew_day_speaks_of_crew_sleep_for_crew_and_of_rest_for_ground_roles() {
         "{v:#?}"
     );
 }
+
+#[test]
+fn an_activity_of_a_cycle_gives_one_f002_naming_every_rule() {
+    let plan = format!(
+        "{HEAD}  activity A1 {{ after A2 lasts 1h by GC kind burn }}\n  activity A2 {{ after A1 lasts 1h by GC }}\n}}\n"
+    );
+    let rules = "rules:
+  - id: R1
+    title: one
+    kind: min_separation
+    select: { kind: burn }
+    min: 1h
+  - id: R2
+    title: two
+    kind: resource_capacity
+    select: { kind: burn }
+    max: 1
+  - id: R3
+    title: three
+    kind: max_per_period
+    select: {}
+    period: 1d
+    max_count: 9
+";
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", rules)]);
+    let unknown: Vec<_> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::FlightRuleUnknown)
+        .collect();
+    assert_eq!(unknown.len(), 2, "{unknown:#?}");
+    assert_eq!(
+        unknown[0].message,
+        "3 flight rules cannot be checked for `A1`: its time is unknown (R1, R2, R3)"
+    );
+    assert_eq!(unknown[0].primary.message, "in a dependency cycle (G001)");
+    assert_eq!(
+        unknown[0].flight_rules().collect::<Vec<_>>(),
+        ["R1", "R2", "R3"]
+    );
+    assert_eq!(
+        unknown[1].message,
+        "R3 three cannot be checked for `A2`: its time is unknown"
+    );
+    assert_eq!(run.verdict(), Verdict::Fail);
+}

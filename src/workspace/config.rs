@@ -240,3 +240,53 @@ impl Config {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Code, Diagnostic, Label, Severity};
+    use crate::source::{FileId, Span};
+
+    fn f002(rules: &[&str]) -> Diagnostic {
+        let ids: Vec<String> = rules.iter().map(|r| r.to_string()).collect();
+        let at = Label::new(Span::new(FileId(0), 0..1), "time unknown");
+        Diagnostic::new(Code::FlightRuleUnknown, "m", at).with_flight_rules(&ids, &[])
+    }
+
+    fn apply(levels: &[(&str, Level)], d: Diagnostic) -> Option<Severity> {
+        let policy = Policy {
+            severity: levels.iter().map(|(k, l)| (k.to_string(), *l)).collect(),
+            ..Default::default()
+        };
+        let mut found = vec![d];
+        policy.apply(&mut found);
+        found.first().map(|d| d.severity)
+    }
+
+    #[test]
+    fn a_finding_about_several_flight_rules_takes_the_most_severe_of_their_levels() {
+        use Level::*;
+        let both = || f002(&["FR-01", "FR-02"]);
+        assert_eq!(
+            apply(&[("FR-01", Warning)], f002(&["FR-01"])),
+            Some(Severity::Warning)
+        );
+        // FR-02 has no level of its own: the finding keeps its severity.
+        assert_eq!(apply(&[("FR-01", Off)], both()), Some(Severity::Error));
+        assert_eq!(
+            apply(&[("FR-01", Off), ("FR-02", Note)], both()),
+            Some(Severity::Note)
+        );
+        assert_eq!(apply(&[("FR-01", Off), ("FR-02", Off)], both()), None);
+        // The code's level stands for the rules without one.
+        assert_eq!(
+            apply(&[("F002", Warning), ("FR-01", Off)], both()),
+            Some(Severity::Warning)
+        );
+        assert_eq!(
+            apply(&[("flight-rule-unknown", Off)], both()),
+            None,
+            "the code turned off turns every rule off"
+        );
+    }
+}

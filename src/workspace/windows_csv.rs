@@ -1668,6 +1668,23 @@ RGS,2014/274 06:58,2014/274 07:10
     }
 
     #[test]
+    fn the_windows_a_file_could_not_give_are_named() {
+        let cols = WindowColumns::default();
+        let text = "window,start,end\nRGS,2014/273 08:55,2014/273 09:07\nKOU,bad,2014/273 10:00\nKOU,also bad,2014/273 11:00\nTDRS,2014/273 12:00,2014/273 11:00\n";
+        let read = read_window_file(FILE, text, &cols);
+        assert_eq!(read.windows.len(), 1);
+        assert_eq!(
+            read.unread,
+            ["KOU", "TDRS"],
+            "each name once, in file order"
+        );
+        assert!(!read.rejected);
+        let read = read_window_file(FILE, "window,begin\nRGS,2014/273 08:55\n", &cols);
+        assert!(read.rejected && read.windows.is_empty());
+        assert!(read_window_file(FILE, "", &cols).rejected);
+    }
+
+    #[test]
     fn errors_file() {
         let text = data("rgs-week40-errors.csv");
         let (w, d) = read(&text);
