@@ -12,9 +12,10 @@ rule! {
     /// One finding per activity, not one per rule: an activity in a dependency cycle that
     /// eight rules select is one `F002` beside the `G001`, not eight. It stays a finding,
     /// at error severity, because unknown is not pass: the rules it names were not judged
-    /// for that activity, and the flight-rule verdicts of `opsplan diff`, `opsplan export`
-    /// and the reports count each of them as unknown. A `severity:` set in `opsplan.yaml`
-    /// for one of the rules applies; with several, the most severe of theirs.
+    /// for that activity, and the flight-rule verdicts of `opsplan diff` and
+    /// `opsplan export` count each of them as unknown (the consistency report files the
+    /// finding under the first). A `severity:` set in `opsplan.yaml` for one of the rules
+    /// applies; with several, the most severe of theirs.
     ///
     /// ## Why it matters
     /// Unknown is not pass. A rule that silently skipped an activity without a time would
@@ -71,24 +72,28 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // (plan, activity) → the rules that could not judge it, in rule order.
     let mut by_activity: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     for u in &cx.flight.evaluation.unknown {
-        let rules = by_activity.entry((u.plan, u.activity)).or_default();
-        if !rules.contains(&u.rule) {
-            rules.push(u.rule);
-        }
+        by_activity
+            .entry((u.plan, u.activity))
+            .or_default()
+            .push(u.rule);
     }
-    for ((p, ai), rules) in by_activity {
+    for ((p, ai), mut rules) in by_activity {
+        rules.sort_unstable();
+        rules.dedup();
         let plan = &cx.model.plans[p];
         let am = &plan.activities[ai];
         let a = &am.ast;
         let rules: Vec<&crate::flight::FlightRule> =
             rules.iter().map(|&r| cx.flight.rules[r]).collect();
         let ids: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
-        let mut traces: Vec<String> = Vec::new();
-        for t in rules.iter().flat_map(|r| &r.traces) {
-            if !traces.contains(t) {
-                traces.push(t.clone());
-            }
-        }
+        // Every rule's requirements, each once, in rule order.
+        let mut seen = rustc_hash::FxHashSet::default();
+        let traces: Vec<String> = rules
+            .iter()
+            .flat_map(|r| &r.traces)
+            .filter(|t| seen.insert(t.as_str()))
+            .cloned()
+            .collect();
         let message = match rules.as_slice() {
             [one] => format!(
                 "{} {} cannot be checked for `{}`: its time is unknown",
