@@ -325,11 +325,16 @@ fn split_offset(rest: &str) -> (&str, Offset<'_>) {
         return (rest, Offset::None);
     };
     let (clock, zone) = rest.split_at(at);
+    // `±hh`, `±hhmm` or `±hh:mm`.
+    let len = zone.len();
+    let well_formed = matches!(len, 3 | 5 | 6)
+        && zone
+            .bytes()
+            .enumerate()
+            .skip(1)
+            .all(|(i, b)| b.is_ascii_digit() || (b == b':' && len == 6 && i == 3))
+        && (len != 6 || zone.as_bytes()[3] == b':');
     let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
-    let well_formed = matches!(zone.len(), 3 | 5 | 6)
-        && (zone.len() != 6 || zone.as_bytes()[3] == b':')
-        && (zone.len() != 5 || !zone.contains(':'))
-        && digits.bytes().all(|b| b.is_ascii_digit());
     if !well_formed {
         return (clock, Offset::Invalid(zone));
     }
@@ -715,6 +720,12 @@ mod tests {
             Err(TimeError::Clock(_))
         ));
         assert!(Time::parse_iso("2025-02-13T08:44+25:00").is_err());
+        for odd in ["+00::0", "+0:000", "+000", "+00:0", "-", "+é"] {
+            assert!(
+                Time::parse_iso(&format!("2025-02-13T08:44{odd}")).is_err(),
+                "{odd}"
+            );
+        }
     }
 
     #[test]

@@ -193,52 +193,53 @@ fn mixed_operators(file: FileId, text: &str, pos: usize) -> Diagnostic {
     let before = &text[..pos];
     let clause_at = |kw: &str| {
         before.rmatch_indices(kw).find(|&(i, _)| {
+            let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
             let prev = before[..i].chars().next_back();
             let next = before[i + kw.len()..].chars().next();
-            !prev.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
-                && next.is_some_and(char::is_whitespace)
+            !prev.is_some_and(word) && !next.is_some_and(word)
         })
     };
-    let (kw_at, clause, all, any) = match (clause_at("needs"), clause_at("coverage")) {
-        (Some((n, _)), Some((c, _))) if c > n => (
-            c,
-            "requires coverage",
-            "all of them open at every instant",
-            "at least one open at every instant",
-        ),
-        (None, Some((c, _))) => (
-            c,
-            "requires coverage",
-            "all of them open at every instant",
-            "at least one open at every instant",
-        ),
-        (Some((n, _)), _) => (n, "needs", "inside all of them", "inside at least one"),
-        (None, None) => (pos, "needs", "inside all of them", "inside at least one"),
+    const COVERAGE: (&str, &str, &str) = (
+        "requires coverage",
+        "all of them open at every instant",
+        "at least one open at every instant",
+    );
+    const NEEDS: (&str, &str, &str) = ("needs", "inside all of them", "inside at least one");
+    // Where the clause's names start (at the operator when no keyword is found).
+    let (body_start, (clause, all, any)) = match (clause_at("needs"), clause_at("coverage")) {
+        (Some((n, _)), Some((c, _))) if c > n => (c + "coverage".len(), COVERAGE),
+        (None, Some((c, _))) => (c + "coverage".len(), COVERAGE),
+        (Some((n, _)), _) => (n + "needs".len(), NEEDS),
+        (None, None) => (pos, NEEDS),
     };
-    let kw_len = if clause == "needs" { 5 } else { 8 };
     // The window names of the clause: the words after the keyword, up to the first
     // thing that is neither a name nor an operator.
     let mut names: Vec<&str> = Vec::new();
-    let body_start = (kw_at + kw_len).min(text.len());
-    for word in text[body_start..]
-        .split(|c: char| c.is_whitespace() || c == '&' || c == '|')
-        .filter(|w| !w.is_empty())
-    {
-        let len = word
+    let mut rest = &text[body_start..];
+    while names.len() < 20 {
+        // Blanks, operators and comments between the names.
+        let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '&' || c == '|');
+        if let Some(after) = trimmed.strip_prefix("/*") {
+            rest = after.find("*/").map_or("", |k| &after[k + 2..]);
+            continue;
+        }
+        if let Some(after) = trimmed.strip_prefix("//") {
+            rest = after.find('\n').map_or("", |k| &after[k..]);
+            continue;
+        }
+        let len = trimmed
             .char_indices()
             .find(|&(i, c)| {
                 !(c.is_ascii_alphanumeric() || c == '_' || (c == '-' && i > 0))
                     || (i == 0 && c.is_ascii_digit())
             })
-            .map_or(word.len(), |(i, _)| i);
-        let name = &word[..len];
-        if name.is_empty() || KEYWORDS.contains(&name) || names.len() == 20 {
+            .map_or(trimmed.len(), |(i, _)| i);
+        let name = &trimmed[..len];
+        if name.is_empty() || KEYWORDS.contains(&name) {
             break;
         }
         names.push(name);
-        if len < word.len() {
-            break;
-        }
+        rest = &trimmed[len..];
     }
     if names.len() < 2 {
         names = vec!["W1", "W2"];
@@ -251,8 +252,8 @@ fn mixed_operators(file: FileId, text: &str, pos: usize) -> Diagnostic {
             format!("`{op}` after `{first_op}`"),
         ),
     );
-    if let Some(i) = text[body_start.min(pos)..pos].find(first_op) {
-        let at = body_start.min(pos) + i;
+    if let Some(i) = text[body_start..pos].find(first_op) {
+        let at = body_start + i;
         d = d.with_secondary(Label::new(
             Span::new(file, at..at + 1),
             format!("`{first_op}` here"),
