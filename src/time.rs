@@ -46,6 +46,51 @@ pub enum TimeError {
     Duration(String),
     #[error("the resulting time is out of range")]
     Overflow,
+    /// A field written with too few digits (`8:44`, `2025/44`); `fixed` is the whole
+    /// literal written as the language wants it.
+    #[error("the {field} needs {digits} digits")]
+    Digits {
+        field: &'static str,
+        digits: &'static str,
+        fixed: String,
+    },
+    /// A time with a UTC offset other than zero; `utc` is the same instant in UTC.
+    #[error("only UTC times are accepted (`Z` or `+00:00`), not the offset `{offset}`")]
+    Offset { offset: String, utc: String },
+}
+
+impl TimeError {
+    /// What to write instead, when it can be said: the literal with its fields padded
+    /// (`2025/044 08:44`), or the same instant in UTC (`2025-02-13T07:44Z`).
+    pub fn fix(&self) -> Option<&str> {
+        match self {
+            TimeError::Digits { fixed, .. } => Some(fixed),
+            TimeError::Offset { utc, .. } => Some(utc),
+            _ => None,
+        }
+    }
+}
+
+/// How many digits the fields of a time may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Digits {
+    /// As the language writes them: `hh:mm[:ss]`, two-digit months and days.
+    Exact,
+    /// Also one-digit hours, minutes, seconds, months and days (`9:00`, `2014-9-30`), as
+    /// spreadsheets write them in the files opsplan reads. The day of year still takes
+    /// three digits.
+    Loose,
+}
+
+/// A field of a time of at most `width` digits: its value, and whether it has the digits
+/// `digits` wants (`width` of them, or one or two when loose). `None` when it is not
+/// digits or has too many.
+fn field(text: &str, width: usize, digits: Digits) -> Option<(i64, bool)> {
+    if text.is_empty() || text.len() > width || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let exact = text.len() == width || (digits == Digits::Loose && width == 2);
+    text.parse().ok().map(|v| (v, exact))
 }
 
 /// Latest supported instant: 9999-12-31T23:59:59Z.
@@ -78,51 +123,125 @@ impl Time {
         Dur(self.0.saturating_sub(earlier.0))
     }
 
-    /// Parses `2014/273 09:00[:ss]` (any blanks between date and clock).
+    /// Parses `2014/273 09:00[:ss]` (any blanks between date and clock), the day of
+    /// year in three digits and the clock in two-digit fields.
     pub fn parse_doy(text: &str) -> Result<Time, TimeError> {
+        Time::parse_doy_with(text, Digits::Exact)
+    }
+
+    /// [`Time::parse_doy`], with the clock's fields read as `digits` says.
+    pub fn parse_doy_with(text: &str, digits: Digits) -> Result<Time, TimeError> {
         let (date, clock) = text
             .split_once([' ', '\t'])
             .ok_or_else(|| TimeError::Date(text.to_string()))?;
-        let (year, day) = date
+        let clock = clock.trim();
+        let (year, day_text) = date
             .split_once('/')
             .ok_or_else(|| TimeError::Date(text.to_string()))?;
-        let year = parse_year(year)?;
-        let day: u32 = day.parse().map_err(|_| TimeError::Date(text.to_string()))?;
-        let days_in_year = jiff::civil::date(year, 1, 1).days_in_year() as u32;
+        let year_value = parse_year(year)?;
+        let (day, day_exact) =
+            field(day_text, 3, Digits::Exact).ok_or_else(|| TimeError::Date(text.to_string()))?;
+        let day = day as u32;
+        let days_in_year = jiff::civil::date(year_value, 1, 1).days_in_year() as u32;
         if day == 0 || day > days_in_year {
             return Err(TimeError::DayOfYear {
-                year,
+                year: year_value,
                 day,
                 days_in_year,
             });
         }
-        let secs = parse_clock(clock.trim())?;
-        let jan1 = jiff::civil::date(year, 1, 1);
+        let (secs, clock_fixed) = clock_fields(clock, digits)?;
+        let fixed = || format!("{year}/{day:03} {clock_fixed}");
+        if !day_exact {
+            return Err(TimeError::Digits {
+                field: "day of year",
+                digits: "three",
+                fixed: fixed(),
+            });
+        }
+        if clock_fixed != clock {
+            return Err(clock_digits(clock, fixed()));
+        }
+        let jan1 = jiff::civil::date(year_value, 1, 1);
         let midnight = days_since_epoch(jan1) + i64::from(day - 1);
         Time::checked(midnight * 86_400 + secs)
     }
 
-    /// Parses `2014-09-30T09:00[:00][Z|+00:00]`.
+    /// Parses `2014-09-30T09:00[:00][Z|+00:00]`: two-digit fields, UTC only. Another
+    /// offset (`+01:00`, `-0500`, `+01`) is an error that gives the same instant in UTC.
     pub fn parse_iso(text: &str) -> Result<Time, TimeError> {
-        let body = text
-            .trim_end_matches(['Z', 'z'])
-            .trim_end_matches("+00:00")
-            .trim_end_matches("-00:00");
-        let (date, clock) = body
+        Time::parse_iso_with(text, Digits::Exact)
+    }
+
+    /// [`Time::parse_iso`], with the fields read as `digits` says.
+    pub fn parse_iso_with(text: &str, digits: Digits) -> Result<Time, TimeError> {
+        let (date, rest) = text
             .split_once(['T', 't'])
             .ok_or_else(|| TimeError::Date(text.to_string()))?;
+        let (clock, offset) = split_offset(rest);
         let mut parts = date.splitn(3, '-');
         let (y, m, d) = match (parts.next(), parts.next(), parts.next()) {
             (Some(y), Some(m), Some(d)) => (y, m, d),
             _ => return Err(TimeError::Date(text.to_string())),
         };
         let year = parse_year(y)?;
-        let month: i8 = m.parse().map_err(|_| TimeError::Date(text.to_string()))?;
-        let day: i8 = d.parse().map_err(|_| TimeError::Date(text.to_string()))?;
-        let date = jiff::civil::Date::new(year, month, day)
-            .map_err(|_| TimeError::Date(date.to_string()))?;
-        let secs = parse_clock(clock)?;
-        Time::checked(days_since_epoch(date) * 86_400 + secs)
+        let bad_date = || TimeError::Date(date.to_string());
+        let (month, month_exact) = field(m, 2, digits).ok_or_else(bad_date)?;
+        let (day, day_exact) = field(d, 2, digits).ok_or_else(bad_date)?;
+        let civil = jiff::civil::Date::new(year, month as i8, day as i8).map_err(|_| bad_date())?;
+        let (secs, clock_fixed) = clock_fields(clock, digits)?;
+        let local = days_since_epoch(civil) * 86_400 + secs;
+        let date_fixed = format!("{y}-{month:02}-{day:02}");
+        let (zone, offset_secs) = match offset {
+            Offset::None => ("", 0),
+            Offset::Utc(z) => (z, 0),
+            Offset::Hours { text, seconds } => (text, seconds),
+            Offset::Invalid(o) => return Err(TimeError::Clock(format!("{clock}{o}"))),
+        };
+        if offset_secs != 0 {
+            let utc = Time::checked(local - offset_secs)?;
+            return Err(TimeError::Offset {
+                offset: zone.to_string(),
+                utc: utc.iso_text(clock.matches(':').count() == 2),
+            });
+        }
+        let fixed = || format!("{date_fixed}T{clock_fixed}{zone}");
+        if !month_exact {
+            return Err(TimeError::Digits {
+                field: "month",
+                digits: "two",
+                fixed: fixed(),
+            });
+        }
+        if !day_exact {
+            return Err(TimeError::Digits {
+                field: "day of the month",
+                digits: "two",
+                fixed: fixed(),
+            });
+        }
+        if clock_fixed != clock {
+            return Err(clock_digits(clock, fixed()));
+        }
+        Time::checked(local)
+    }
+
+    /// `2025-02-13T07:44Z`, with `:ss` when `seconds` (or when they are not zero).
+    fn iso_text(self, seconds: bool) -> String {
+        let dt = self.civil();
+        let mut out = format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}",
+            dt.year(),
+            dt.month(),
+            dt.day(),
+            dt.hour(),
+            dt.minute()
+        );
+        if seconds || dt.second() != 0 {
+            out.push_str(&format!(":{:02}", dt.second()));
+        }
+        out.push('Z');
+        out
     }
 
     /// Midnight (00:00) of the UTC day holding this instant.
@@ -188,20 +307,116 @@ fn days_since_epoch(date: jiff::civil::Date) -> i64 {
         .unwrap_or(0)
 }
 
-/// Parses `hh:mm[:ss]` into seconds after midnight.
-pub fn parse_clock(text: &str) -> Result<i64, TimeError> {
-    let bad = || TimeError::Clock(text.to_string());
-    let mut parts = text.split(':');
-    let h: i64 = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
-    let m: i64 = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
-    let s: i64 = match parts.next() {
-        Some(s) => s.parse().map_err(|_| bad())?,
-        None => 0,
+/// The zone written after an ISO 8601 clock.
+enum Offset<'a> {
+    None,
+    /// `Z`, or a zero offset (`+00:00`, `-00:00`, `+0000`, `+00`).
+    Utc(&'a str),
+    /// `+01:00`, `-0500`, `+01`: the offset in seconds east of UTC.
+    Hours {
+        text: &'a str,
+        seconds: i64,
+    },
+    /// Something after the clock that is not a zone.
+    Invalid(&'a str),
+}
+
+/// Splits `09:00:00+01:00` into the clock and its zone.
+fn split_offset(rest: &str) -> (&str, Offset<'_>) {
+    if let Some(clock) = rest.strip_suffix(['Z', 'z']) {
+        return (clock, Offset::Utc(&rest[clock.len()..]));
+    }
+    let Some(at) = rest.find(['+', '-']) else {
+        return (rest, Offset::None);
     };
-    if parts.next().is_some() || h > 23 || m > 59 || s > 59 {
+    let (clock, zone) = rest.split_at(at);
+    // `±hh`, `±hhmm` or `±hh:mm`.
+    let len = zone.len();
+    let well_formed = matches!(len, 3 | 5 | 6)
+        && zone
+            .bytes()
+            .enumerate()
+            .skip(1)
+            .all(|(i, b)| b.is_ascii_digit() || (b == b':' && len == 6 && i == 3))
+        && (len != 6 || zone.as_bytes()[3] == b':');
+    let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
+    if !well_formed {
+        return (clock, Offset::Invalid(zone));
+    }
+    let hours: i64 = digits[..2].parse().unwrap_or(99);
+    let minutes: i64 = match &digits[2..] {
+        "" => 0,
+        m => m.parse().unwrap_or(99),
+    };
+    if hours > 23 || minutes > 59 {
+        return (clock, Offset::Invalid(zone));
+    }
+    let seconds = (hours * 3600 + minutes * 60) * if zone.starts_with('-') { -1 } else { 1 };
+    if seconds == 0 {
+        (clock, Offset::Utc(zone))
+    } else {
+        (
+            clock,
+            Offset::Hours {
+                text: zone,
+                seconds,
+            },
+        )
+    }
+}
+
+/// The first clock field with too few digits, for [`TimeError::Digits`].
+fn clock_digits(clock: &str, fixed: String) -> TimeError {
+    let names = ["hour", "minute", "second"];
+    let field = clock
+        .split(':')
+        .zip(names)
+        .find(|(f, _)| f.len() < 2)
+        .map_or("hour", |(_, n)| n);
+    TimeError::Digits {
+        field,
+        digits: "two",
+        fixed,
+    }
+}
+
+/// Reads `hh:mm[:ss]`: seconds after midnight, and the clock written with two-digit
+/// fields (equal to `text` when it was already).
+fn clock_fields(text: &str, digits: Digits) -> Result<(i64, String), TimeError> {
+    let bad = || TimeError::Clock(text.to_string());
+    let mut values = [0i64; 3];
+    let mut n = 0;
+    let mut exact = true;
+    for part in text.split(':') {
+        if n == 3 {
+            return Err(bad());
+        }
+        let (v, e) = field(part, 2, Digits::Exact).ok_or_else(bad)?;
+        values[n] = v;
+        exact &= e;
+        n += 1;
+    }
+    let [h, m, s] = values;
+    if n < 2 || h > 23 || m > 59 || s > 59 {
         return Err(bad());
     }
-    Ok(h * 3600 + m * 60 + s)
+    let fixed = if exact || digits == Digits::Loose {
+        text.to_string()
+    } else if n == 3 {
+        format!("{h:02}:{m:02}:{s:02}")
+    } else {
+        format!("{h:02}:{m:02}")
+    };
+    Ok((h * 3600 + m * 60 + s, fixed))
+}
+
+/// Parses `hh:mm[:ss]` (two-digit fields) into seconds after midnight.
+pub fn parse_clock(text: &str) -> Result<i64, TimeError> {
+    let (secs, fixed) = clock_fields(text, Digits::Exact)?;
+    if fixed != text {
+        return Err(clock_digits(text, fixed));
+    }
+    Ok(secs)
 }
 
 impl Dur {
@@ -425,6 +640,97 @@ mod tests {
         assert!(Time::parse_doy("2014/000 10:00").is_err());
         assert!(Time::parse_iso("2014-02-30T00:00Z").is_err());
         assert!(Time::parse_iso("0000-01-01T00:00Z").is_err());
+    }
+
+    #[test]
+    fn fields_take_their_digits_and_the_fix_says_how() {
+        let fix = |r: Result<Time, TimeError>| match r {
+            Err(e @ TimeError::Digits { .. }) => format!("{e}: {}", e.fix().unwrap()),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            fix(Time::parse_doy("2025/044 8:44")),
+            "the hour needs two digits: 2025/044 08:44"
+        );
+        assert_eq!(
+            fix(Time::parse_doy("2025/044 08:4")),
+            "the minute needs two digits: 2025/044 08:04"
+        );
+        assert_eq!(
+            fix(Time::parse_doy("2025/044 08:44:5")),
+            "the second needs two digits: 2025/044 08:44:05"
+        );
+        assert_eq!(
+            fix(Time::parse_doy("2025/44 8:00")),
+            "the day of year needs three digits: 2025/044 08:00"
+        );
+        assert_eq!(
+            fix(Time::parse_iso("2025-2-13T08:44Z")),
+            "the month needs two digits: 2025-02-13T08:44Z"
+        );
+        assert_eq!(
+            fix(Time::parse_iso("2025-02-13T8:44")),
+            "the hour needs two digits: 2025-02-13T08:44"
+        );
+        assert_eq!(
+            fix(parse_clock("9:30").map(Time)),
+            "the hour needs two digits: 09:30"
+        );
+        // Files written by spreadsheets may drop the leading zero, not the day of year's.
+        assert_eq!(
+            Time::parse_doy_with("2025/044 8:44", Digits::Loose),
+            Time::parse_doy("2025/044 08:44")
+        );
+        assert!(Time::parse_doy_with("2025/44 08:44", Digits::Loose).is_err());
+        assert_eq!(
+            Time::parse_iso_with("2025-2-3T8:44", Digits::Loose),
+            Time::parse_iso("2025-02-03T08:44")
+        );
+        // A value out of range is said before the digits.
+        assert!(matches!(
+            Time::parse_doy("2025/044 8:61"),
+            Err(TimeError::Clock(_))
+        ));
+        assert!(matches!(
+            Time::parse_doy("2025/400 08:00"),
+            Err(TimeError::DayOfYear { .. })
+        ));
+        assert!(Time::parse_doy("2025/044 +8:00").is_err());
+    }
+
+    #[test]
+    fn only_utc_is_accepted_and_the_error_gives_the_utc_time() {
+        let utc = Time::parse_iso("2025-02-13T07:44Z").unwrap();
+        for zero in ["Z", "z", "+00:00", "-00:00", "+0000", "+00", ""] {
+            assert_eq!(
+                Time::parse_iso(&format!("2025-02-13T07:44{zero}")),
+                Ok(utc),
+                "{zero}"
+            );
+        }
+        let e = Time::parse_iso("2025-02-13T08:44+01:00").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "only UTC times are accepted (`Z` or `+00:00`), not the offset `+01:00`"
+        );
+        assert_eq!(e.fix(), Some("2025-02-13T07:44Z"));
+        let e = Time::parse_iso("2025-02-13T22:30:15-0530").unwrap_err();
+        assert_eq!(e.fix(), Some("2025-02-14T04:00:15Z"));
+        assert_eq!(
+            Time::parse_iso("2025-02-13T08:44+05").unwrap_err().fix(),
+            Some("2025-02-13T03:44Z")
+        );
+        assert!(matches!(
+            Time::parse_iso("2025-02-13T08:44+1"),
+            Err(TimeError::Clock(_))
+        ));
+        assert!(Time::parse_iso("2025-02-13T08:44+25:00").is_err());
+        for odd in ["+00::0", "+0:000", "+000", "+00:0", "-", "+é"] {
+            assert!(
+                Time::parse_iso(&format!("2025-02-13T08:44{odd}")).is_err(),
+                "{odd}"
+            );
+        }
     }
 
     #[test]

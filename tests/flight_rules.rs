@@ -102,6 +102,7 @@ fn no_overlap_margin_is_inclusive_on_both_sides() {
         &format!("{burn}{}", act("E1", "273 10:19", "1h", "kind eva")),
         rule0,
     );
+    // The `a` activity (what the rule keeps away from `b`) is named and located first.
     assert_eq!(m, "R the rule: `B1` overlaps `E1`");
 }
 
@@ -479,4 +480,163 @@ fn roles_required_names_only_declared_roles() {
         "{:#?}",
         run.diagnostics
     );
+}
+
+/// The F001 findings of a plan body and one rule: (message, the text at the primary
+/// location, the texts at the other activity labels).
+fn located(body: &str, rule: &str) -> Vec<(String, String, Vec<String>)> {
+    let plan = format!("{HEAD}{body}\n}}\n");
+    let rules = format!("rules:\n  - id: R\n    title: the rule\n{rule}");
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", &rules)]);
+    run.diagnostics
+        .iter()
+        .filter(|d| d.code == Code::FlightRuleViolated)
+        .map(|d| {
+            let others = d
+                .secondary
+                .iter()
+                .filter(|l| l.message == "involved")
+                .map(|l| run.sources.slice(l.span).to_string())
+                .collect();
+            (
+                d.message.clone(),
+                run.sources.slice(d.primary.span).to_string(),
+                others,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_activity_that_makes_the_violation_is_the_primary_location() {
+    // max_per_period: the third start in 24 h when two are allowed.
+    let rule =
+        "    kind: max_per_period\n    select: { kind: burn }\n    period: 24h\n    max_count: 2\n";
+    let body = format!(
+        "{}{}{}{}",
+        act("B1", "273 00:00", "10m", "kind burn"),
+        act("B2", "273 06:00", "10m", "kind burn"),
+        act("B3", "273 12:00", "10m", "kind burn"),
+        act("B4", "273 18:00", "10m", "kind burn")
+    );
+    let v = located(&body, rule);
+    assert_eq!(v[0].1, "B3", "{v:#?}");
+    assert_eq!(v[0].2, ["B1", "B2", "B4"]);
+    // max_per_period by duration: the activity running when the total passes the maximum.
+    let rule = "    kind: max_per_period\n    select: { kind: burn }\n    period: 24h\n    max_duration: 1h\n";
+    let body = format!(
+        "{}{}{}",
+        act("B1", "273 00:00", "30m", "kind burn"),
+        act("B2", "273 06:00", "20m", "kind burn"),
+        act("B3", "273 12:00", "30m", "kind burn")
+    );
+    let v = located(&body, rule);
+    assert_eq!(v[0].1, "B3", "{v:#?}");
+    // resource_capacity: the use whose start takes the resource over, named in the message
+    // (a rule stricter than the declared capacity of 2, which T008 checks by itself).
+    let rule = "    kind: resource_capacity\n    resource: GROUND-CHAIN\n    max: 1\n";
+    let body = format!(
+        "{}{}{}",
+        act("C1", "273 10:00", "2h", "uses GROUND-CHAIN"),
+        act("C2", "273 10:30", "2h", "uses GROUND-CHAIN"),
+        act("C3", "273 11:00", "2h", "uses GROUND-CHAIN")
+    );
+    let v = located(&body, rule);
+    assert_eq!(v[0].1, "C3", "{v:#?}");
+    assert!(
+        v[0].0.ends_with(": `C3` starts while `C1`, `C2` run"),
+        "{}",
+        v[0].0
+    );
+    // crew_day: the activity that takes the working day over its limit.
+    let rule = "    kind: crew_day\n    select: { role: CREW }\n    max_work: 6h\n";
+    let crew = |id: &str, who: &str, at: &str, lasts: &str| {
+        format!("  activity {id} {{ at 2014/{at} lasts {lasts} by {who} kind crew }}\n")
+    };
+    let body = format!(
+        "{}{}{}",
+        crew("C1", "FE-5", "273 08:00", "4h"),
+        crew("C2", "CREW", "273 13:00", "3h"),
+        crew("C3", "FE-5", "273 17:00", "1h")
+    );
+    let v = located(&body, rule);
+    assert_eq!(v.len(), 1, "{v:#?}");
+    assert_eq!(v[0].1, "C2");
+    assert!(v[0].0.contains("crew member `FE-5` works 8h"), "{}", v[0].0);
+    assert!(v[0].0.contains("the maximum crew day is 6h"), "{}", v[0].0);
+    // min_separation and precedence: the one that starts too early.
+    let rule = "    kind: min_separation\n    select: { kind: burn }\n    min: 3h\n";
+    let body = format!(
+        "{}{}",
+        act("B1", "273 10:00", "20m", "kind burn"),
+        act("B2", "273 11:00", "10m", "kind burn")
+    );
+    assert_eq!(located(&body, rule)[0].1, "B2");
+}
+
+#[test]
+fn crew_day_speaks_of_crew_sleep_for_crew_and_of_rest_for_ground_roles() {
+    let rule = "    kind: crew_day\n    select: { kind: [crew, ground] }\n    sleep: SLEEP\n    max_work: 8h\n";
+    let body = format!(
+        "{}{}{}",
+        "  activity C1 { at 2014/273 21:00 lasts 1h by FE-5 kind crew }\n",
+        "  activity G1 { at 2014/273 05:00 lasts 2h by FD kind ground }\n",
+        "  activity G2 { at 2014/273 08:00 lasts 9h by FD kind ground }\n"
+    );
+    let v: Vec<String> = located(&body, rule).into_iter().map(|v| v.0).collect();
+    assert_eq!(
+        v,
+        [
+            "R the rule: `C1` runs into crew sleep (SLEEP) from 2014/273 21:30 to 2014/273 22:00",
+            "R the rule: `G1` runs into the rest period of `FD` (SLEEP) from 2014/273 05:00 to 2014/273 06:00",
+            "R the rule: `FD` works 11h on the day of 2014/273 00:00 (2 activities); the maximum working day is 8h",
+        ],
+        "{v:#?}"
+    );
+}
+
+#[test]
+fn an_activity_of_a_cycle_gives_one_f002_naming_every_rule() {
+    let plan = format!(
+        "{HEAD}  activity A1 {{ after A2 lasts 1h by GC kind burn }}\n  activity A2 {{ after A1 lasts 1h by GC }}\n}}\n"
+    );
+    let rules = "rules:
+  - id: R1
+    title: one
+    kind: min_separation
+    select: { kind: burn }
+    min: 1h
+  - id: R2
+    title: two
+    kind: resource_capacity
+    select: { kind: burn }
+    max: 1
+  - id: R3
+    title: three
+    kind: max_per_period
+    select: {}
+    period: 1d
+    max_count: 9
+";
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", rules)]);
+    let unknown: Vec<_> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::FlightRuleUnknown)
+        .collect();
+    assert_eq!(unknown.len(), 2, "{unknown:#?}");
+    assert_eq!(
+        unknown[0].message,
+        "3 flight rules cannot be checked for `A1`: its time is unknown (R1, R2, R3)"
+    );
+    assert_eq!(unknown[0].primary.message, "in a dependency cycle (G001)");
+    assert_eq!(
+        unknown[0].flight_rules().collect::<Vec<_>>(),
+        ["R1", "R2", "R3"]
+    );
+    assert_eq!(
+        unknown[1].message,
+        "R3 three cannot be checked for `A2`: its time is unknown"
+    );
+    assert_eq!(run.verdict(), Verdict::Fail);
 }

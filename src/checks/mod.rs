@@ -111,7 +111,21 @@ pub(crate) fn report_unresolved(
     out: &mut Vec<Diagnostic>,
 ) {
     let m = cx.model;
-    let refs: Vec<_> = m.unresolved.iter().filter(|r| r.kind == kind).collect();
+    // A window of a `use windows` file that could not be read is not reported again:
+    // the file's E005 says why it is missing.
+    let unread = |r: &&crate::model::UnresolvedRef| {
+        kind == RefKind::Window
+            && match r.scope {
+                Scope::Plan(p) => m.plans[p].window_unread(&r.name.value),
+                Scope::Procedure(_) => m.plans.iter().any(|p| p.window_unread(&r.name.value)),
+            }
+    };
+    let refs: Vec<_> = m
+        .unresolved
+        .iter()
+        .filter(|r| r.kind == kind)
+        .filter(|r| !unread(r))
+        .collect();
     // One candidate list (and suggestion index) per scope, not per reference.
     let mut queries: rustc_hash::FxHashMap<Scope, usize> = Default::default();
     for r in &refs {
@@ -141,11 +155,46 @@ pub(crate) fn report_unresolved(
             format!("undefined {what} `{}`", r.name.value),
             Label::new(r.name.span, label),
         );
-        if let Some(s) = suggester.suggest(&r.name.value) {
+        let suggestion = suggester.suggest(&r.name.value);
+        if kind == RefKind::Role {
+            d = d.with_help(role_help(m, r, suggestion));
+        } else if let Some(s) = suggestion {
             d = d.with_help(format!("did you mean `{s}`?"));
         } else if kind == RefKind::Step && !names.is_empty() {
             d = d.with_help(format!("the steps are {}", names.join(", ")));
         }
         out.push(d);
+    }
+}
+
+/// An undefined role may be a slip (`MCC-N` for `MCC-M`) or a role nobody declared yet
+/// (`FE-7` beside `FE-5`, `FE-6`): a name close to a declared one gets both answers, the
+/// declaration in the group of the close one (`roles FE-7 in CREW`).
+fn role_help(m: &Model, r: &crate::model::UnresolvedRef, suggestion: Option<&str>) -> String {
+    let name = &r.name.value;
+    // By each plan's role index: no scan of the roles per reference.
+    let group_of = |role: &str| {
+        let in_plan = |p: &crate::model::PlanModel| {
+            let d = &p.roles[*p.role_index.get(role)?];
+            d.group.as_ref().map(|g| g.value.clone())
+        };
+        match r.scope {
+            Scope::Plan(p) => in_plan(&m.plans[p]),
+            Scope::Procedure(_) => m.plans.iter().find_map(in_plan),
+        }
+    };
+    let declaration = match suggestion.and_then(group_of) {
+        Some(g) => format!("`roles {name} in {g}`"),
+        None => format!("`roles {name}`"),
+    };
+    let place = match r.scope {
+        Scope::Plan(_) => "",
+        Scope::Procedure(_) => " in a plan",
+    };
+    match suggestion {
+        Some(s) => format!(
+            "did you mean `{s}`? If `{name}` is a new role, declare it{place}: {declaration}"
+        ),
+        None => format!("declare it{place}: {declaration}"),
     }
 }

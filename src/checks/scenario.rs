@@ -2,6 +2,8 @@
 //! activities, judged once against the contingency paths of their procedures.
 
 use crate::model::{ActIdx, Model, PathStep, PlanModel, ProcIdx, ScnIdx};
+use crate::syntax::ast::{Inject, TimeExpr};
+use crate::time::{Dur, Time};
 use rustc_hash::FxHashMap as HashMap;
 
 /// One running activity and the contingency path of its procedure.
@@ -107,4 +109,66 @@ pub fn chain(path: &[PathStep], k: usize) -> Vec<usize> {
     }
     out.reverse();
     out
+}
+
+/// `14:25` when `x` falls on the day of `t`, else the plan's full notation.
+fn time_near(plan: &PlanModel, x: Time, t: Time) -> String {
+    if x.day_start() == t.day_start() {
+        let secs = x.0 - x.day_start().0;
+        let clock = format!("{:02}:{:02}", secs / 3600, secs / 60 % 60);
+        match secs % 60 {
+            0 => clock,
+            s => format!("{clock}:{s:02}"),
+        }
+    } else {
+        plan.format_time(x)
+    }
+}
+
+/// When activity `ai` is not running at the inject time `t`: "ended at 14:25, 3m before
+/// the inject at 14:28", "starts at 14:05, 2m after the inject at 14:03"; `None` when it
+/// runs then or has no time. An activity runs over `[start, end)`: one that ends at the
+/// inject "ended at 14:25, when the inject comes".
+pub fn not_running(plan: &PlanModel, ai: ActIdx, t: Time) -> Option<String> {
+    let iv = plan.activities[ai].time.interval()?;
+    let at = time_near(plan, t, t);
+    if iv.end <= t {
+        let end = time_near(plan, iv.end, t);
+        Some(if iv.end == t {
+            format!("ended at {end}, when the inject comes")
+        } else {
+            format!(
+                "ended at {end}, {} before the inject at {at}",
+                Dur(t.0 - iv.end.0)
+            )
+        })
+    } else if t < iv.start {
+        let start = time_near(plan, iv.start, t);
+        Some(format!(
+            "starts at {start}, {} after the inject at {at}",
+            Dur(iv.start.0 - t.0)
+        ))
+    } else {
+        None
+    }
+}
+
+/// The activity an inject's time is written from (`at A29.end + 3m`), when it resolves.
+pub fn timed_from(plan: &PlanModel, inj: &Inject) -> Option<ActIdx> {
+    match &inj.at {
+        TimeExpr::Relative { activity, .. } => plan.activity_index.get(&activity.value).copied(),
+        TimeExpr::Absolute(_) => None,
+    }
+}
+
+/// For an inject with running activities: a note when the activity its time is written
+/// from is not among them ("`A29` ended at 14:25, 3m before the inject at 14:28: only the
+/// activities running then are judged").
+pub fn timed_from_note(plan: &PlanModel, inj: &Inject, t: Time) -> Option<String> {
+    let ai = timed_from(plan, inj)?;
+    let when = not_running(plan, ai, t)?;
+    Some(format!(
+        "`{}`, which the inject is timed from, {when}: only the activities running then are judged",
+        plan.activities[ai].ast.id.value
+    ))
 }

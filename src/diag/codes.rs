@@ -61,7 +61,7 @@ code_table! {
     SyntaxError => "E001", "syntax-error", Syntax, Error,
         "The source does not follow the opsplan grammar";
     InvalidLiteral => "E002", "invalid-literal", Syntax, Error,
-        "A time, date, duration or number that is well-formed but impossible or out of range";
+        "A time, date, duration or number that is impossible, out of range, or written as the language does not take it (too few digits, an offset other than UTC, hexadecimal)";
     UnreadableSource => "E003", "unreadable-source", Syntax, Error,
         "A source file is not valid UTF-8 text, or is too large";
     RepeatedClause => "E004", "repeated-clause", Syntax, Error,
@@ -73,7 +73,7 @@ code_table! {
     UndefinedProcedure => "R002", "undefined-procedure", Reference, Error,
         "An activity or contingency names a procedure no library defines";
     UndefinedProcedureVersion => "R003", "undefined-procedure-version", Reference, Error,
-        "A procedure exists but not in the version the plan asks for";
+        "A procedure exists but not in the version asked for (by an activity, a call, a contingency or an expect)";
     UndefinedRole => "R004", "undefined-role", Reference, Error,
         "A role is used but not declared in the plan";
     UndefinedResource => "R005", "undefined-resource", Reference, Error,
@@ -109,7 +109,7 @@ code_table! {
     UndefinedStep => "P001", "undefined-step", Procedure, Error,
         "A `goto` names a step the procedure does not have";
     UndefinedCallTarget => "P002", "undefined-call-target", Procedure, Error,
-        "A `call` names a procedure no library defines";
+        "A `call` names a procedure no library defines in any version";
     UnreachableStep => "P003", "unreachable-step", Procedure, Warning,
         "No path from the first step reaches this step";
     ProcedureCallCycle => "P004", "procedure-call-cycle", Procedure, Error,
@@ -135,7 +135,7 @@ code_table! {
     FlightRuleViolated => "F001", "flight-rule-violated", FlightRule, Error,
         "The plan breaks a flight rule";
     FlightRuleUnknown => "F002", "flight-rule-unknown", FlightRule, Error,
-        "A flight rule cannot be evaluated for an activity whose time is unknown";
+        "Flight rules cannot be evaluated for an activity whose time is unknown (one finding per activity, naming the rules)";
     InvalidFlightRuleFile => "F003", "invalid-flight-rule-file", FlightRule, Error,
         "A flight-rule file is not valid: YAML, keys, types, kinds, windows or margins";
     WaivedViolation => "F004", "waived-violation", FlightRule, Note,

@@ -54,6 +54,9 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// The flight rule (`FR-02`) a finding is about, for severity overrides and reports.
     pub flight_rule: Option<String>,
+    /// Further flight rules the finding is about, after `flight_rule`: an `F002` names
+    /// every rule that could not judge its activity.
+    pub more_flight_rules: Vec<String>,
     /// The requirement IDs the finding traces to (a flight rule's `traces`).
     pub traces: Vec<String>,
     /// When the problem occurs (a flight-rule violation's interval).
@@ -72,6 +75,7 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
             flight_rule: None,
+            more_flight_rules: Vec::new(),
             traces: Vec::new(),
             interval: None,
         }
@@ -86,6 +90,23 @@ impl Diagnostic {
         self.flight_rule = Some(id.into());
         self.traces = traces.to_vec();
         self
+    }
+
+    /// A finding about several flight rules: the first is `flight_rule`, the others
+    /// `more_flight_rules`; `traces` are all of theirs.
+    pub fn with_flight_rules(mut self, ids: &[String], traces: &[String]) -> Self {
+        self.flight_rule = ids.first().cloned();
+        self.more_flight_rules = ids.iter().skip(1).cloned().collect();
+        self.traces = traces.to_vec();
+        self
+    }
+
+    /// Every flight rule the finding is about: `flight_rule`, then `more_flight_rules`.
+    pub fn flight_rules(&self) -> impl Iterator<Item = &str> {
+        self.flight_rule
+            .iter()
+            .chain(&self.more_flight_rules)
+            .map(String::as_str)
     }
 
     pub fn with_secondary(mut self, label: Label) -> Self {

@@ -460,6 +460,7 @@ impl<'a> RuleCx<'_, 'a> {
             }
         }
         for (ai, bi, overlap) in found {
+            // The `a` activity is what the rule keeps away from `b`: it comes first.
             let (an, bn) = (self.cx.name(ai).to_string(), self.cx.name(bi).to_string());
             let detail = if margin.0 > 0 {
                 format!(
@@ -789,7 +790,17 @@ impl<'a> RuleCx<'_, 'a> {
                 }
                 let count = j - i;
                 if count > max as usize && j > reported_to {
-                    let involved: Vec<ActIdx> = acts[i..j].iter().map(|&(_, a)| a).collect();
+                    // The start that makes one too many comes first.
+                    let over = i + max as usize;
+                    let involved: Vec<ActIdx> = std::iter::once(acts[over].1)
+                        .chain(
+                            acts[i..j]
+                                .iter()
+                                .enumerate()
+                                .filter(|&(k, _)| i + k != over)
+                                .map(|(_, &(_, a))| a),
+                        )
+                        .collect();
                     let detail = format!(
                         "{count} activities start within {} from {}; the maximum is {max}",
                         fmt_dur(period),
@@ -826,11 +837,33 @@ impl<'a> RuleCx<'_, 'a> {
                 let w = Interval::new(iv.start, Time(iv.start.0 + period.0));
                 let used = total_in(w);
                 if used > max.0 && w.start >= reported_until {
-                    let involved: Vec<ActIdx> = acts
+                    // The instant the busy time passes the maximum, and the activity
+                    // running then that started last: it comes first.
+                    let mut acc = 0i64;
+                    let mut over_at = w.start;
+                    let from = busy.partition_point(|b| b.end <= w.start);
+                    for b in busy[from..].iter().take_while(|b| b.start < w.end) {
+                        let (s, e) = (b.start.max(w.start), b.end.min(w.end));
+                        if acc + (e.0 - s.0) > max.0 {
+                            over_at = Time(s.0 + (max.0 - acc));
+                            break;
+                        }
+                        acc += e.0 - s.0;
+                    }
+                    let mut involved: Vec<ActIdx> = acts
                         .iter()
                         .filter(|(a, _)| a.overlaps(&w))
                         .map(|&(_, ai)| ai)
                         .collect();
+                    let pusher = acts
+                        .iter()
+                        .filter(|(a, _)| a.start <= over_at && over_at < a.end)
+                        .map(|&(_, ai)| ai)
+                        .next_back();
+                    if let Some(k) = pusher.and_then(|p| involved.iter().position(|&a| a == p)) {
+                        let p = involved.remove(k);
+                        involved.insert(0, p);
+                    }
                     let detail = format!(
                         "selected activities run {} within {} from {}; the maximum is {}",
                         fmt_dur(Dur(used)),
@@ -932,17 +965,20 @@ impl<'a> RuleCx<'_, 'a> {
         let mut beyond_declared = false;
         let mut level: u64 = 0;
         let mut running: std::collections::BTreeSet<ActIdx> = Default::default();
-        let mut episode: Option<(Time, u64, Vec<ActIdx>)> = None;
+        // (from, peak, the activities at the peak, the one whose start made the peak)
+        let mut episode: Option<(Time, u64, Vec<ActIdx>, Option<ActIdx>)> = None;
         let mut k = 0;
         while k < events.len() {
             // Every event at one instant first: an end and a start at the same time leave
             // the level where it was, without a dip that would split an episode.
             let t = events[k].0;
+            let mut started = None;
             while k < events.len() && events[k].0 == t {
                 let (_, is_start, amount, ai) = events[k];
                 if is_start {
                     level += amount;
                     running.insert(ai);
+                    started = Some(ai);
                 } else {
                     level -= amount;
                     running.remove(&ai);
@@ -990,28 +1026,39 @@ impl<'a> RuleCx<'_, 'a> {
             }
             if level > limit {
                 match &mut episode {
-                    Some((_, peak, acts)) if level > *peak => {
+                    Some((_, peak, acts, pusher)) if level > *peak => {
                         *peak = level;
                         *acts = running.iter().copied().collect();
+                        *pusher = started;
                     }
                     Some(_) => {}
-                    None => episode = Some((t, level, running.iter().copied().collect())),
+                    None => episode = Some((t, level, running.iter().copied().collect(), started)),
                 }
-            } else if let Some((from, peak, acts)) = episode.take() {
+            } else if let Some((from, peak, mut acts, pusher)) = episode.take() {
                 let restates_capacity = capacity.is_some() && !beyond_declared;
                 beyond_declared = false;
                 if restates_capacity {
                     continue;
                 }
-                let names: Vec<String> = acts
+                // The activity whose start takes the use over comes first.
+                if let Some(i) = pusher.and_then(|p| acts.iter().position(|&a| a == p)) {
+                    let p = acts.remove(i);
+                    acts.insert(0, p);
+                }
+                let names: Vec<String> = acts[1..]
                     .iter()
                     .map(|&a| format!("`{}`", self.cx.name(a)))
                     .collect();
+                let first = format!("`{}`", self.cx.name(acts[0]));
+                let who = match names.len() {
+                    0 => first,
+                    1 => format!("{first} starts while {} runs", names[0]),
+                    _ => format!("{first} starts while {} run", names.join(", ")),
+                };
                 let detail = format!(
-                    "{what} reach {peak} at once (maximum {limit}) from {} to {}: {}",
+                    "{what} reach {peak} at once (maximum {limit}) from {} to {}: {who}",
                     self.cx.fmt(from),
                     self.cx.fmt(t),
-                    names.join(", ")
                 );
                 self.violate(acts, Some(Interval::new(from, t)), detail);
             }
@@ -1109,12 +1156,25 @@ impl<'a> RuleCx<'_, 'a> {
         if acts.is_empty() {
             return;
         }
+        // A crew member is a role of a group (`roles FE-5 in CREW`), or the group itself;
+        // any other role is a ground role: messages speak of its working day and rest,
+        // not of crew sleep.
+        let members_of = plan.members_of();
+        let is_crew = |r: &str| self.cx.group_of.contains_key(r) || members_of.contains_key(r);
         if let Some(window) = sleep {
             if let Some(union) = self.union(&[window.to_string()], "sleep") {
                 for &(iv, ai) in &acts {
                     if let Some(hit) = first_overlap_of(&union, iv) {
+                        let by = &plan.activities[ai].ast.by;
+                        let rest = if by.is_empty() || by.iter().any(|r| is_crew(&r.value)) {
+                            format!("crew sleep ({window})")
+                        } else {
+                            let roles: Vec<String> =
+                                by.iter().map(|r| format!("`{}`", r.value)).collect();
+                            format!("the rest period of {} ({window})", roles.join(", "))
+                        };
                         let detail = format!(
-                            "`{}` runs into crew sleep ({window}) from {} to {}",
+                            "`{}` runs into {rest} from {} to {}",
                             self.cx.name(ai),
                             self.cx.fmt(hit.start),
                             self.cx.fmt(hit.end)
@@ -1127,10 +1187,9 @@ impl<'a> RuleCx<'_, 'a> {
         let Some(max) = max_work else { return };
         // Crew members: the roles of the plan that belong to a group, or that are named
         // by an activity and have no group. An activity by a group counts for each member.
-        let members_of = plan.members_of();
-        // (member, day) → (worked seconds, activities)
-        let mut days: std::collections::BTreeMap<(String, i64), (i64, Vec<ActIdx>)> =
-            Default::default();
+        // (member, day) → (worked seconds, activities, the one that took the day over)
+        type Day = (i64, Vec<ActIdx>, Option<ActIdx>);
+        let mut days: std::collections::BTreeMap<(String, i64), Day> = Default::default();
         for &(iv, ai) in &acts {
             let mut who: Vec<&str> = Vec::new();
             for r in &plan.activities[ai].ast.by {
@@ -1149,15 +1208,28 @@ impl<'a> RuleCx<'_, 'a> {
                     let e = days.entry((m.to_string(), day.0)).or_default();
                     e.0 += part;
                     e.1.push(ai);
+                    if e.0 > max.0 && e.2.is_none() {
+                        e.2 = Some(ai);
+                    }
                 }
                 day = next;
             }
         }
-        for ((member, day), (worked, acts)) in days {
+        for ((member, day), (worked, mut acts, over)) in days {
             if worked > max.0 {
                 let day = Time(day);
+                // The activity that took the day over its limit comes first.
+                if let Some(i) = over.and_then(|o| acts.iter().position(|&a| a == o)) {
+                    let o = acts.remove(i);
+                    acts.insert(0, o);
+                }
+                let (who, limit) = if is_crew(&member) {
+                    (format!("crew member `{member}`"), "the maximum crew day")
+                } else {
+                    (format!("`{member}`"), "the maximum working day")
+                };
                 let detail = format!(
-                    "`{member}` works {} on the day of {} ({} activities); the maximum is {}",
+                    "{who} works {} on the day of {} ({} activities); {limit} is {}",
                     fmt_dur(Dur(worked)),
                     self.cx.fmt(day),
                     acts.len(),

@@ -165,6 +165,8 @@ fn plan_tables(m: &mut Model, file: FileId, plan: ast::Plan) -> PlanModel {
         role_index: HashMap::default(),
         resource_index: HashMap::default(),
         window_index: HashMap::default(),
+        unread_windows: plan.unread_windows.into_iter().collect(),
+        unread_window_file: plan.unread_window_file,
     };
     let mut spans: Vec<Span> = Vec::new();
     for r in plan.roles {
@@ -608,8 +610,14 @@ fn procedure_links(m: &Model, pi: ProcIdx) -> (Vec<UnresolvedRef>, Vec<EdgeSpec>
                     r.span,
                 ));
             }
-            Err(_) => unresolved.push(UnresolvedRef {
-                kind: RefKind::CallTarget,
+            // A version that does not exist of a procedure that does is R003, as for an
+            // activity's `procedure`; no procedure of that name at all is P002.
+            Err(kind) => unresolved.push(UnresolvedRef {
+                kind: if kind == RefKind::ProcedureVersion {
+                    kind
+                } else {
+                    RefKind::CallTarget
+                },
                 name: r.id.clone(),
                 version: r.version.clone(),
                 scope,

@@ -187,9 +187,19 @@ pub struct PlanModel {
     pub role_index: HashMap<String, usize>,
     pub resource_index: HashMap<String, usize>,
     pub window_index: HashMap<String, usize>,
+    /// Windows its `use windows` files would define but could not give (`E005`).
+    pub unread_windows: HashSet<String>,
+    /// True when a `use windows` file of the plan could not be read at all.
+    pub unread_window_file: bool,
 }
 
 impl PlanModel {
+    /// True when `name` may be a window of a `use windows` file that could not be read
+    /// (the file's `E005` says why, so `name` is not reported as undefined).
+    pub fn window_unread(&self, name: &str) -> bool {
+        self.unread_window_file || self.unread_windows.contains(name)
+    }
+
     pub fn format_time(&self, t: Time) -> String {
         t.format(self.notation)
     }

@@ -17,7 +17,7 @@ pub mod metrics;
 pub mod outages;
 pub mod table;
 
-use crate::time::{Dur, Notation, Time};
+use crate::time::{Digits, Dur, Notation, Time};
 use std::fmt;
 
 /// Where a problem is in its file.
@@ -209,7 +209,7 @@ pub fn parse_time(text: &str) -> Result<Time, String> {
         _ => body,
     };
     if body.contains('/') {
-        return Time::parse_doy(body).map_err(|e| err(e.to_string()));
+        return Time::parse_doy_with(body, Digits::Loose).map_err(|e| err(e.to_string()));
     }
     let (date, clock) = match body.split_once(['T', 't', ' ']) {
         Some((d, c)) => (d, c.trim()),
@@ -218,9 +218,11 @@ pub fn parse_time(text: &str) -> Result<Time, String> {
     let parts: Vec<&str> = date.split('-').collect();
     match parts.as_slice() {
         [y, doy] if doy.len() == 3 => {
-            Time::parse_doy(&format!("{y}/{doy} {clock}")).map_err(|e| err(e.to_string()))
+            Time::parse_doy_with(&format!("{y}/{doy} {clock}"), Digits::Loose)
+                .map_err(|e| err(e.to_string()))
         }
-        [_, _, _] => Time::parse_iso(&format!("{date}T{clock}")).map_err(|e| err(e.to_string())),
+        [_, _, _] => Time::parse_iso_with(&format!("{date}T{clock}"), Digits::Loose)
+            .map_err(|e| err(e.to_string())),
         _ => Err(err("no date".into())),
     }
 }

@@ -40,6 +40,10 @@ struct JsonDiagnostic<'a> {
     related: Vec<Related<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     flight_rule: Option<&'a str>,
+    /// Further flight rules the finding is about (an F002 names every rule that could
+    /// not judge its activity).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    more_flight_rules: &'a [String],
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     traces: &'a [String],
     /// When the problem occurs, in ISO 8601 UTC.
@@ -113,6 +117,7 @@ fn json_diagnostics<'a>(sources: &SourceDb, diags: &'a [Diagnostic]) -> Vec<Json
                     })
                     .collect(),
                 flight_rule: d.flight_rule.as_deref(),
+                more_flight_rules: &d.more_flight_rules,
                 traces: &d.traces,
                 when: d.interval.map(|iv| When {
                     start: iv.start.format(crate::time::Notation::Iso),

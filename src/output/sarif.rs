@@ -187,6 +187,8 @@ struct ResultProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     flight_rule: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    more_flight_rules: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     traces: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     when: Option<When>,
@@ -306,6 +308,7 @@ fn results(sources: &SourceDb, diags: &[Diagnostic]) -> Vec<SarifResult> {
                 },
                 properties: ResultProperties {
                     flight_rule: d.flight_rule.clone(),
+                    more_flight_rules: d.more_flight_rules.clone(),
                     traces: d.traces.clone(),
                     when: d.interval.map(|iv| When {
                         start: iv.start.format(crate::time::Notation::Iso),

@@ -308,6 +308,11 @@ pub struct Plan {
     /// The notation of the plan's first absolute time.
     pub notation: Notation,
     pub span: Span,
+    /// Windows its `use windows` files would define but could not give (the names of
+    /// their rows with a problem, `E005`); set when the files are read.
+    pub unread_windows: Vec<String>,
+    /// True when a `use windows` file of the plan could not be read at all.
+    pub unread_window_file: bool,
 }
 
 impl Plan {
@@ -328,6 +333,8 @@ impl Plan {
             waivers: Vec::new(),
             notation: Notation::DayOfYear,
             span,
+            unread_windows: Vec::new(),
+            unread_window_file: false,
         }
     }
 

@@ -149,6 +149,16 @@ pub(super) fn syntax_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> 
         .collect();
     expected.retain(|e| e != "`on`" && !groups.iter().any(|g| g != e && g.contains(e.as_str())));
     let found = found_at(text, pos);
+    if let Found::Token(t) = &found {
+        let other = match t.as_str() {
+            "|" => "`&`",
+            "&" => "`|`",
+            _ => "",
+        };
+        if !other.is_empty() && expected.contains(other) {
+            return mixed_operators(file, text, pos);
+        }
+    }
     let message = match (expected.is_empty(), &found) {
         (true, Found::Token(t)) => format!("unexpected `{t}`"),
         (true, Found::EndOfFile) => "unexpected end of file".to_string(),
@@ -173,6 +183,89 @@ pub(super) fn syntax_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> 
         }
     }
     diag
+}
+
+/// `needs A & B | C`: the parser took `&` for the clause's operator and met `|` (or the
+/// reverse) at `pos`. One diagnostic that says the two cannot be mixed, at the second
+/// operator, with the first one shown, and the two ways to write the clause.
+fn mixed_operators(file: FileId, text: &str, pos: usize) -> Diagnostic {
+    let op = &text[pos..pos + 1];
+    let first_op = if op == "|" { "&" } else { "|" };
+    // The clause starts at the last `needs` or `coverage` before the operator.
+    let before = &text[..pos];
+    let clause_at = |kw: &str| {
+        before.rmatch_indices(kw).find(|&(i, _)| {
+            let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+            let prev = before[..i].chars().next_back();
+            let next = before[i + kw.len()..].chars().next();
+            !prev.is_some_and(word) && !next.is_some_and(word)
+        })
+    };
+    const COVERAGE: (&str, &str, &str) = (
+        "requires coverage",
+        "all of them open at every instant",
+        "at least one open at every instant",
+    );
+    const NEEDS: (&str, &str, &str) = ("needs", "inside all of them", "inside at least one");
+    // Where the clause's names start (at the operator when no keyword is found).
+    let (body_start, (clause, all, any)) = match (clause_at("needs"), clause_at("coverage")) {
+        (Some((n, _)), Some((c, _))) if c > n => (c + "coverage".len(), COVERAGE),
+        (None, Some((c, _))) => (c + "coverage".len(), COVERAGE),
+        (Some((n, _)), _) => (n + "needs".len(), NEEDS),
+        (None, None) => (pos, NEEDS),
+    };
+    // The window names of the clause: the words after the keyword, up to the first
+    // thing that is neither a name nor an operator.
+    let mut names: Vec<&str> = Vec::new();
+    let mut rest = &text[body_start..];
+    while names.len() < 20 {
+        // Blanks, operators and comments between the names.
+        let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '&' || c == '|');
+        if let Some(after) = trimmed.strip_prefix("/*") {
+            rest = after.find("*/").map_or("", |k| &after[k + 2..]);
+            continue;
+        }
+        if let Some(after) = trimmed.strip_prefix("//") {
+            rest = after.find('\n').map_or("", |k| &after[k..]);
+            continue;
+        }
+        let len = trimmed
+            .char_indices()
+            .find(|&(i, c)| {
+                !(c.is_ascii_alphanumeric() || c == '_' || (c == '-' && i > 0))
+                    || (i == 0 && c.is_ascii_digit())
+            })
+            .map_or(trimmed.len(), |(i, _)| i);
+        let name = &trimmed[..len];
+        if name.is_empty() || KEYWORDS.contains(&name) {
+            break;
+        }
+        names.push(name);
+        rest = &trimmed[len..];
+    }
+    if names.len() < 2 {
+        names = vec!["W1", "W2"];
+    }
+    let mut d = Diagnostic::new(
+        Code::SyntaxError,
+        format!("`&` and `|` cannot be mixed in one `{clause}`"),
+        Label::new(
+            Span::new(file, pos..pos + 1),
+            format!("`{op}` after `{first_op}`"),
+        ),
+    );
+    if let Some(i) = text[body_start..pos].find(first_op) {
+        let at = body_start + i;
+        d = d.with_secondary(Label::new(
+            Span::new(file, at..at + 1),
+            format!("`{first_op}` here"),
+        ));
+    }
+    d.with_help(format!(
+        "a `{clause}` takes one operator: write `{clause} {}` ({all}) or `{clause} {}` ({any})",
+        names.join(" & "),
+        names.join(" | ")
+    ))
 }
 
 fn is_punctuation_or_keyword(token: &str) -> bool {
@@ -233,60 +326,63 @@ fn join_or(items: &BTreeSet<String>) -> String {
     }
 }
 
+/// The keywords of the language, for hints.
+const KEYWORDS: &[&str] = &[
+    "activity",
+    "phase",
+    "window",
+    "resource",
+    "roles",
+    "horizon",
+    "mission",
+    "issue",
+    "use",
+    "at",
+    "lasts",
+    "until",
+    "by",
+    "kind",
+    "critical",
+    "tags",
+    "procedure",
+    "needs",
+    "uses",
+    "covers",
+    "note",
+    "after",
+    "before",
+    "during",
+    "starts",
+    "version",
+    "family",
+    "requires",
+    "contingency",
+    "duration",
+    "handles",
+    "scenario",
+    "trainees",
+    "inject",
+    "expect",
+    "step",
+    "command",
+    "check",
+    "poll",
+    "wait",
+    "call",
+    "manual",
+    "goto",
+    "abort",
+    "end",
+];
+
 /// A targeted hint for common slips.
 fn hint_for(token: &str) -> Option<String> {
     let lower = token.to_ascii_lowercase();
-    let keywords = [
-        "activity",
-        "phase",
-        "window",
-        "resource",
-        "roles",
-        "horizon",
-        "mission",
-        "issue",
-        "use",
-        "at",
-        "lasts",
-        "until",
-        "by",
-        "kind",
-        "critical",
-        "tags",
-        "procedure",
-        "needs",
-        "uses",
-        "covers",
-        "note",
-        "after",
-        "before",
-        "during",
-        "starts",
-        "version",
-        "family",
-        "requires",
-        "contingency",
-        "duration",
-        "handles",
-        "scenario",
-        "trainees",
-        "inject",
-        "expect",
-        "step",
-        "command",
-        "check",
-        "poll",
-        "wait",
-        "call",
-        "manual",
-        "goto",
-        "abort",
-        "end",
-    ];
+    let keywords = KEYWORDS;
     if keywords.contains(&lower.as_str()) && lower != token {
         return Some(format!("keywords are lower case: write `{lower}`"));
     }
-    if let Some(k) = crate::diag::did_you_mean(&lower, keywords) {
+    if let Some(k) = crate::diag::did_you_mean(&lower, keywords.iter().copied()) {
         if lower.chars().all(|c| c.is_ascii_alphabetic()) {
             return Some(format!("did you mean the keyword `{k}`?"));
         }

@@ -6,7 +6,7 @@ use super::ast::*;
 use super::Rule;
 use crate::diag::{Code, Diagnostic, Label};
 use crate::source::{FileId, Span, Spanned};
-use crate::time::{parse_clock, Dur, Notation, Time};
+use crate::time::{parse_clock, Dur, Notation, Time, TimeError};
 use pest::iterators::Pair;
 
 /// True when `text` holds only blanks and comments.
@@ -248,6 +248,24 @@ impl Lowerer<'_> {
         ));
     }
 
+    /// An invalid time or time of day, with what to write instead when it can be said.
+    fn invalid_time(&mut self, span: Span, message: String, e: &TimeError) {
+        let label = match e {
+            TimeError::Digits { field, .. } => format!("the {field} has too few digits"),
+            TimeError::Offset { .. } => "not UTC".to_string(),
+            _ => "impossible value".to_string(),
+        };
+        let mut d = Diagnostic::new(Code::InvalidLiteral, message, Label::new(span, label));
+        match e {
+            TimeError::Digits { fixed, .. } => d = d.with_help(format!("write `{fixed}`")),
+            TimeError::Offset { utc, .. } => {
+                d = d.with_help(format!("in UTC this is `{utc}`: write that"))
+            }
+            _ => {}
+        }
+        self.diags.push(d);
+    }
+
     fn repeated(&mut self, clause: &str, first: Span, again: Span) {
         self.diags.push(repeated_clause(clause, first, again));
     }
@@ -278,7 +296,7 @@ impl Lowerer<'_> {
         let value = match parsed {
             Ok(t) => Some(t),
             Err(e) => {
-                self.invalid(span, format!("invalid time `{text}`: {e}"));
+                self.invalid_time(span, format!("invalid time `{text}`: {e}"), &e);
                 None
             }
         };
@@ -359,6 +377,11 @@ impl Lowerer<'_> {
         let span = self.span(&pair);
         let value = match parse_clock(pair.as_str()) {
             Ok(v) => Some(v),
+            Err(e @ TimeError::Digits { .. }) => {
+                let message = format!("invalid time of day `{}`: {e}", pair.as_str());
+                self.invalid_time(span, message, &e);
+                None
+            }
             Err(e) => {
                 self.invalid(span, e.to_string());
                 None
@@ -913,6 +936,10 @@ impl Lowerer<'_> {
         let span = self.span(&inner);
         let v = match inner.as_rule() {
             Rule::string => Value::Text(self.string(inner).value),
+            Rule::hex_number => Value::Number {
+                value: self.hex(&inner),
+                unit: None,
+            },
             Rule::quantity => self.quantity(inner),
             _ => Value::Name(inner.as_str().to_string()),
         };
@@ -927,6 +954,36 @@ impl Lowerer<'_> {
                 self.invalid(span, format!("number `{}` is out of range", pair.as_str()));
                 0.0
             }
+        }
+    }
+
+    /// A hexadecimal number: reported (the language writes numbers in decimal), read as
+    /// its value so that the rest of the statement is still checked.
+    fn hex(&mut self, pair: &Pair<'_, Rule>) -> f64 {
+        let text = pair.as_str();
+        let value = u128::from_str_radix(&text[2..], 16).ok();
+        let help = match value {
+            Some(v) => format!("write the number in decimal: `{v}`"),
+            None => "write the number in decimal".to_string(),
+        };
+        let span = self.span(pair);
+        self.diags.push(
+            Diagnostic::new(
+                Code::InvalidLiteral,
+                format!("hexadecimal number `{text}` is not accepted"),
+                Label::new(span, "hexadecimal"),
+            )
+            .with_help(help),
+        );
+        value.map_or(0.0, |v| v as f64)
+    }
+
+    /// A `number` or `hex_number` pair.
+    fn number_or_hex(&mut self, pair: &Pair<'_, Rule>) -> f64 {
+        if pair.as_rule() == Rule::hex_number {
+            self.hex(pair)
+        } else {
+            self.number(pair)
         }
     }
 
@@ -960,10 +1017,15 @@ impl Lowerer<'_> {
                 let test = if test_pair.as_rule() == Rule::check_range {
                     let mut ti = test_pair.into_inner().filter(not_keyword);
                     let low_pair = ti.next().expect("range low");
-                    let low = self.number(&low_pair);
-                    let (high, unit) = match self.quantity(ti.next().expect("range high")) {
-                        Value::Number { value, unit } => (value, unit),
-                        _ => (0.0, None),
+                    let low = self.number_or_hex(&low_pair);
+                    let high_pair = ti.next().expect("range high");
+                    let (high, unit) = if high_pair.as_rule() == Rule::hex_number {
+                        (self.hex(&high_pair), None)
+                    } else {
+                        match self.quantity(high_pair) {
+                            Value::Number { value, unit } => (value, unit),
+                            _ => (0.0, None),
+                        }
                     };
                     CheckTest::Range { low, high, unit }
                 } else {

@@ -311,3 +311,26 @@ fn a_scenario_between_the_pieces_of_a_large_file_is_kept_whole() {
         );
     }
 }
+
+#[test]
+fn mixed_operators_are_said_to_be_mixed_wherever_the_clause_starts() {
+    let text = "plan P {\n  window A 2014/272 00:00 .. 2014/272 01:00\n  activity X { needs/*c*/A & B | C }\n}\n";
+    let (_, d) = parse_str(text);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].message, "`&` and `|` cannot be mixed in one `needs`");
+    assert_eq!(&text[d[0].primary.span.range()], "|");
+    assert_eq!(&text[d[0].secondary[0].span.range()], "&");
+    assert_eq!(
+        d[0].help.as_deref(),
+        Some("a `needs` takes one operator: write `needs A & B & C` (inside all of them) or `needs A | B | C` (inside at least one)")
+    );
+    // Literals the language writes otherwise are invalid literals that say what to write.
+    let m = messages("plan P { horizon 2014/5 00:00 .. 2014/006 9:00 }\n");
+    assert_eq!(
+        m,
+        [
+            "E002@17: invalid time `2014/5 00:00`: the day of year needs three digits",
+            "E002@33: invalid time `2014/006 9:00`: the hour needs two digits",
+        ]
+    );
+}

@@ -48,7 +48,10 @@ pub fn parse_time(text: &str) -> Result<Time, String> {
     } else {
         return Err(format!("`{text}` is not a time: give {TIME_FORMS}"));
     };
-    parsed.map_err(|e| format!("`{text}` is not a valid time ({e}): give {TIME_FORMS}"))
+    parsed.map_err(|e| match e.fix() {
+        Some(fix) => format!("`{text}` is not a valid time: {e}; give `{fix}`"),
+        None => format!("`{text}` is not a valid time: {e}; give {TIME_FORMS}"),
+    })
 }
 
 /// What sheet to make.
@@ -987,6 +990,19 @@ mod tests {
         assert!(e.contains("day 367"), "{e}");
         assert!(parse_time("2014-10-02").is_err());
         assert!(parse_time("").is_err());
+        // The language's forms only: a three-digit day of year, two-digit fields, UTC.
+        assert_eq!(
+            parse_time("2014/44 12:00").unwrap_err(),
+            "`2014/44 12:00` is not a valid time: the day of year needs three digits; give `2014/044 12:00`"
+        );
+        assert_eq!(
+            parse_time("2014/275 9:00").unwrap_err(),
+            "`2014/275 9:00` is not a valid time: the hour needs two digits; give `2014/275 09:00`"
+        );
+        assert_eq!(
+            parse_time("2014-10-02T14:00+02:00").unwrap_err(),
+            "`2014-10-02T14:00+02:00` is not a valid time: only UTC times are accepted (`Z` or `+00:00`), not the offset `+02:00`; give `2014-10-02T12:00Z`"
+        );
     }
 
     const PLAN: &str = r#"

@@ -142,12 +142,33 @@ impl Policy {
             {
                 return false;
             }
-            let level = d
-                .flight_rule
-                .as_ref()
-                .and_then(|id| self.severity.get(id))
-                .or_else(|| self.severity.get(info.code))
+            let by_code = self
+                .severity
+                .get(info.code)
                 .or_else(|| self.severity.get(info.name));
+            // A flight-rule id wins over the code. A finding about several rules (an
+            // F002) takes the most severe of their levels, a rule without one counting
+            // at the code's level, or else at the finding's own severity.
+            let own = match d.severity {
+                Severity::Note => 1,
+                Severity::Warning => 2,
+                Severity::Error => 3,
+            };
+            let rank = |l: Option<&Level>| match l {
+                Some(Level::Off) => 0,
+                Some(Level::Note) => 1,
+                Some(Level::Warning) => 2,
+                Some(Level::Error) => 3,
+                None => own,
+            };
+            let level = if d.flight_rule.is_some() {
+                d.flight_rules()
+                    .map(|id| self.severity.get(id).or(by_code))
+                    .max_by_key(|l| rank(*l))
+                    .flatten()
+            } else {
+                by_code
+            };
             match level {
                 Some(Level::Off) => false,
                 Some(Level::Error) => {
@@ -217,5 +238,55 @@ impl Config {
         } else {
             self.inputs.clone()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Code, Diagnostic, Label, Severity};
+    use crate::source::{FileId, Span};
+
+    fn f002(rules: &[&str]) -> Diagnostic {
+        let ids: Vec<String> = rules.iter().map(|r| r.to_string()).collect();
+        let at = Label::new(Span::new(FileId(0), 0..1), "time unknown");
+        Diagnostic::new(Code::FlightRuleUnknown, "m", at).with_flight_rules(&ids, &[])
+    }
+
+    fn apply(levels: &[(&str, Level)], d: Diagnostic) -> Option<Severity> {
+        let policy = Policy {
+            severity: levels.iter().map(|(k, l)| (k.to_string(), *l)).collect(),
+            ..Default::default()
+        };
+        let mut found = vec![d];
+        policy.apply(&mut found);
+        found.first().map(|d| d.severity)
+    }
+
+    #[test]
+    fn a_finding_about_several_flight_rules_takes_the_most_severe_of_their_levels() {
+        use Level::*;
+        let both = || f002(&["FR-01", "FR-02"]);
+        assert_eq!(
+            apply(&[("FR-01", Warning)], f002(&["FR-01"])),
+            Some(Severity::Warning)
+        );
+        // FR-02 has no level of its own: the finding keeps its severity.
+        assert_eq!(apply(&[("FR-01", Off)], both()), Some(Severity::Error));
+        assert_eq!(
+            apply(&[("FR-01", Off), ("FR-02", Note)], both()),
+            Some(Severity::Note)
+        );
+        assert_eq!(apply(&[("FR-01", Off), ("FR-02", Off)], both()), None);
+        // The code's level stands for the rules without one.
+        assert_eq!(
+            apply(&[("F002", Warning), ("FR-01", Off)], both()),
+            Some(Severity::Warning)
+        );
+        assert_eq!(
+            apply(&[("flight-rule-unknown", Off)], both()),
+            None,
+            "the code turned off turns every rule off"
+        );
     }
 }

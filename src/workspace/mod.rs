@@ -446,12 +446,16 @@ fn load_window_file(
                 format!("window file cannot be read: {e}"),
                 Label::new(Span::new(id, 0..0), "unreadable"),
             ));
+            plan.unread_window_file = true;
             return;
         }
     };
     let id = sources.add(path, text);
-    let (windows, d) = windows_csv::read_windows_csv(id, sources.text(id), columns);
-    diags.extend(d);
+    let read = windows_csv::read_window_file(id, sources.text(id), columns);
+    diags.extend(read.diagnostics);
+    plan.unread_windows.extend(read.unread);
+    plan.unread_window_file |= read.rejected;
+    let windows = read.windows;
     let notation = plan.notation;
     for w in windows {
         let lit = |t| TimeLit {

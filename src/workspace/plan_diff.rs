@@ -525,13 +525,15 @@ impl Verdicts {
 fn rule_verdicts(run: &Run) -> BTreeMap<String, Verdicts> {
     let mut m: BTreeMap<String, Verdicts> = BTreeMap::new();
     for d in &run.diagnostics {
-        let Some(rule) = &d.flight_rule else { continue };
-        let v = m.entry(rule.clone()).or_default();
-        match d.code {
-            Code::FlightRuleViolated => v.violated += 1,
-            Code::WaivedViolation => v.waived += 1,
-            Code::FlightRuleUnknown => v.unknown += 1,
-            _ => {}
+        // An F002 names every rule that could not judge its activity.
+        for rule in d.flight_rules() {
+            let v = m.entry(rule.to_string()).or_default();
+            match d.code {
+                Code::FlightRuleViolated => v.violated += 1,
+                Code::WaivedViolation => v.waived += 1,
+                Code::FlightRuleUnknown => v.unknown += 1,
+                _ => {}
+            }
         }
     }
     m.retain(|_, v| v.violated + v.waived + v.unknown > 0);

@@ -46,17 +46,21 @@
 //!
 //! - GMT day of year: `2014/273 09:00`, `2014/273 09:00:30`;
 //! - ISO 8601: `2014-09-30T09:00:00Z`, `2014-09-30T09:00`, `2014-09-30 09:00:00`, with `Z`,
-//!   `+00:00` or no suffix (any other offset is an error: window files are UTC);
+//!   a zero offset (`+00:00`, `+0000`, `+00`) or no suffix (any other offset is an error
+//!   that gives the time in UTC: window files are UTC);
 //! - CCSDS day of year: `2014-273T09:00:00Z`.
 //!
-//! A fraction of a second (`09:00:00.000`) is dropped.
+//! A fraction of a second (`09:00:00.000`) is dropped. The day of year takes three digits
+//! (`2014/044`), as in the language; hours, minutes, seconds, months and days may have
+//! one digit (`9:00`), as spreadsheets write them.
 //!
 //! # Errors
 //!
 //! Reading never fails and never panics: every problem is a [`Diagnostic`] with code
 //! `E005 invalid-window-file`, located at the exact cell (a byte span in the file text):
-//! an empty name, a time that is not a time or is impossible (`2014/367 10:00`, `25:00`),
-//! an end not after its start, a row too short to hold a column, a quote never closed.
+//! an empty name, a time that is not a time or is impossible (`2014/367 10:00`, `25:00`:
+//! the message names the column, the help the notations accepted), an end not after its
+//! start, a row too short to hold a column, a quote never closed.
 //! A row with a problem gives no window; every other row is still read, so all bad rows
 //! are reported, up to [`MAX_PROBLEMS`] per file and then one note counting the rest. A
 //! missing column is one diagnostic at the header line naming what was expected and what
@@ -64,10 +68,14 @@
 //! row is read. A header without rows is a file with no windows, not an error.
 //!
 //! Windows and diagnostics come in file order; the time is linear in the file size.
+//!
+//! [`read_window_file`] also says which windows the file could not give: the names of its
+//! rows with a problem, or the whole file when its header could not be read. A plan does
+//! not report those names as undefined (`R006`): the `E005` already says why.
 
 use crate::diag::{Code, Diagnostic, Label, Severity};
 use crate::source::{FileId, LineIndex, Span};
-use crate::time::{Interval, Time};
+use crate::time::{Digits, Interval, Time};
 use std::ops::Range;
 
 /// At most this many problems are reported per file; a final note counts the rest.
@@ -162,6 +170,23 @@ pub fn read_windows_csv(
     text: &str,
     columns: &WindowColumns,
 ) -> (Vec<ExternalWindow>, Vec<Diagnostic>) {
+    let read = read_window_file(file, text, columns);
+    (read.windows, read.diagnostics)
+}
+
+/// What one window file gives.
+#[derive(Debug, Clone, Default)]
+pub struct WindowFile {
+    pub windows: Vec<ExternalWindow>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The names of the rows that could not be read (each once, in file order).
+    pub unread: Vec<String>,
+    /// True when no row was read: the header could not be (or the file is empty).
+    pub rejected: bool,
+}
+
+/// [`read_windows_csv`], with the windows the file could not give.
+pub fn read_window_file(file: FileId, text: &str, columns: &WindowColumns) -> WindowFile {
     let mut reader = Reader {
         file,
         text,
@@ -170,8 +195,14 @@ pub fn read_windows_csv(
         diags: Vec::new(),
         suppressed: 0,
         first_suppressed: None,
+        unread: Vec::new(),
+        rejected: false,
     };
     let windows = reader.read(columns);
+    let mut unread = std::mem::take(&mut reader.unread);
+    let mut seen = rustc_hash::FxHashSet::default();
+    unread.retain(|n| seen.insert(n.clone()));
+    let rejected = reader.rejected;
     let mut diags = reader.diags;
     if let Some(span) = reader.first_suppressed {
         diags.push(
@@ -194,7 +225,12 @@ pub fn read_windows_csv(
             )),
         );
     }
-    (windows, diags)
+    WindowFile {
+        windows,
+        diagnostics: diags,
+        unread,
+        rejected,
+    }
 }
 
 /// Where a row's window name comes from.
@@ -208,6 +244,9 @@ struct Layout {
     station: Option<usize>,
     start: usize,
     end: usize,
+    /// The headers of the start and end columns, as written, for messages.
+    start_header: String,
+    end_header: String,
 }
 
 /// The cells of one record as written: byte ranges in the text, quotes included.
@@ -227,6 +266,10 @@ struct Reader<'t> {
     diags: Vec<Diagnostic>,
     suppressed: usize,
     first_suppressed: Option<Span>,
+    /// The window names of the rows that had a problem.
+    unread: Vec<String>,
+    /// No row could be read.
+    rejected: bool,
 }
 
 /// Longest cell quoted in a message.
@@ -288,7 +331,10 @@ impl Reader<'_> {
             match &layout {
                 None => match self.layout(&cells, &raw, columns) {
                     Some(l) => layout = Some(l),
-                    None => return windows,
+                    None => {
+                        self.rejected = true;
+                        return windows;
+                    }
                 },
                 Some(l) => {
                     if let Some(w) = self.row(l, &cells, &raw) {
@@ -298,6 +344,7 @@ impl Reader<'_> {
             }
         }
         if layout.is_none() {
+            self.rejected = true;
             self.report(
                 Diagnostic::new(
                     Code::InvalidWindowFile,
@@ -445,11 +492,15 @@ impl Reader<'_> {
             (None, Some(i), _) | (None, None, Some(i)) => NameSource::Column(i),
             (None, None, None) => return None, // reported as missing above
         };
+        let (start, end) = (start?, end?);
+        let header_text = |i: usize| header.get(i).map_or(String::new(), |h| shorten(&h.0));
         Some(Layout {
             name,
             station,
-            start: start?,
-            end: end?,
+            start,
+            end,
+            start_header: header_text(start),
+            end_header: header_text(end),
         })
     }
 
@@ -657,8 +708,14 @@ impl Reader<'_> {
                 ));
             }
         }
-        let start_t = start.and_then(|(v, span)| time_cell(v, span, Role::Start, &mut problems));
-        let end_t = end.and_then(|(v, span)| time_cell(v, span, Role::End, &mut problems));
+        let start_t = start.and_then(|(v, span)| {
+            let column = (Role::Start, layout.start_header.as_str());
+            time_cell(v, span, column, &mut problems)
+        });
+        let end_t = end.and_then(|(v, span)| {
+            let column = (Role::End, layout.end_header.as_str());
+            time_cell(v, span, column, &mut problems)
+        });
         if let (Some(s), Some(e), Some((_, s_span)), Some((_, e_span))) =
             (start_t, end_t, start, end)
         {
@@ -676,6 +733,9 @@ impl Reader<'_> {
             }
         }
         if !problems.is_empty() {
+            if let Some((n, _)) = name.filter(|(n, _)| !n.is_empty()) {
+                self.unread.push(n.to_string());
+            }
             // File order: by position, then as found.
             problems.sort_by_key(|d| (d.primary.span.start, d.primary.span.end));
             for d in problems {
@@ -695,47 +755,87 @@ impl Reader<'_> {
     }
 }
 
-/// Parses a start or end cell; pushes the problem and gives `None` when it is not a time.
-fn time_cell(value: &str, span: Span, role: Role, problems: &mut Vec<Diagnostic>) -> Option<Time> {
-    let problem = if value.is_empty() {
-        format!("{} time is empty", role.label())
+/// The notations a window file's times may be written in, for messages.
+const TIME_FORMS: &str = "`2014/273 09:00[:ss]` (GMT day of year), `2014-09-30T09:00[:ss]Z` or \
+                          `2014-09-30 09:00[:ss]` (ISO 8601, UTC) or `2014-273T09:00:00Z` (CCSDS \
+                          day of year)";
+
+/// Parses a start or end cell of the column `(role, header)`; pushes the problem and
+/// gives `None` when it is not a time.
+fn time_cell(
+    value: &str,
+    span: Span,
+    (role, header): (Role, &str),
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Time> {
+    let column = format!("column `{header}`");
+    let (problem, fix) = if value.is_empty() {
+        (format!("{} time is empty ({column})", role.label()), None)
     } else {
         match parse_time(value) {
             Ok(t) => return Some(t),
-            Err(why) => format!("invalid {} time `{}`: {why}", role.label(), shorten(value)),
+            Err((why, fix)) => (
+                format!(
+                    "invalid {} time `{}` in {column}: {why}",
+                    role.label(),
+                    shorten(value)
+                ),
+                fix,
+            ),
         }
     };
+    let mut help = format!("the {column} takes UTC times: {TIME_FORMS}");
+    if let Some(fix) = fix {
+        help = format!("write `{fix}`\n{help}");
+    }
     problems.push(
         Diagnostic::new(
             Code::InvalidWindowFile,
             problem,
             Label::new(span, format!("expected a UTC {} time", role.label())),
         )
-        .with_help(
-            "write times as `2014/273 09:00[:ss]` (GMT day of year) or \
-             `2014-09-30T09:00:00Z` (ISO 8601, UTC)",
-        ),
+        .with_help(help),
     );
     None
 }
 
-/// Parses one UTC time in any of the accepted notations (see the module documentation).
-fn parse_time(text: &str) -> Result<Time, String> {
+/// Parses one UTC time in any of the accepted notations (see the module documentation):
+/// the time, or why not and, when it can be said, what to write instead.
+fn parse_time(text: &str) -> Result<Time, (String, Option<String>)> {
     if text.len() > MAX_TIME_LEN {
-        return Err(format!("too long to be a time ({} bytes)", text.len()));
+        return Err((
+            format!("too long to be a time ({} bytes)", text.len()),
+            None,
+        ));
     }
     let text = drop_fraction(text);
     let b = text.as_bytes();
     let digits = |r: Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let why = |e: crate::time::TimeError| {
+        let fix = e.fix().map(str::to_string);
+        (e.to_string(), fix)
+    };
+    if digits(0..4) && b.get(4) == Some(&b'/') {
+        return Time::parse_doy_with(&text, Digits::Loose).map_err(why);
+    }
     if text.contains('/') {
-        return Time::parse_doy(&text).map_err(|e| e.to_string());
+        // `30/09/2014`: day/month/year or month/day/year, which no one can tell apart.
+        return Err((
+            "a date with slashes is read only as a GMT day of year (`2014/273`); \
+             day/month/year and month/day/year cannot be told apart"
+                .to_string(),
+            None,
+        ));
     }
     // CCSDS day of year: `2014-273T09:00:00Z`.
     let dash = digits(0..4) && b.get(4) == Some(&b'-');
     if dash && digits(5..8) && matches!(b.get(8), Some(b'T' | b't' | b' ')) {
         let clock = text[9..].trim_end_matches(['Z', 'z']);
-        return Time::parse_doy(&format!("{}/{} {clock}", &text[..4], &text[5..8]))
-            .map_err(|e| e.to_string());
+        return Time::parse_doy_with(
+            &format!("{}/{} {clock}", &text[..4], &text[5..8]),
+            Digits::Loose,
+        )
+        .map_err(why);
     }
     if dash {
         // `2014-09-30 09:00` is ISO 8601 with a blank for the `T`.
@@ -743,21 +843,9 @@ fn parse_time(text: &str) -> Result<Time, String> {
             Some((date, clock)) => format!("{date}T{}", clock.trim_start()),
             None => text.to_string(),
         };
-        if let Some((date, clock)) = iso.split_once(['T', 't']) {
-            if let Some(at) = clock.find(['+', '-']) {
-                let offset = &clock[at..];
-                if !matches!(offset, "+00:00" | "-00:00" | "+00" | "+0000") {
-                    return Err(format!(
-                        "the offset `{offset}` is not UTC (window files are in UTC: use `Z`)"
-                    ));
-                }
-                return Time::parse_iso(&format!("{date}T{}", &clock[..at]))
-                    .map_err(|e| e.to_string());
-            }
-        }
-        return Time::parse_iso(&iso).map_err(|e| e.to_string());
+        return Time::parse_iso_with(&iso, Digits::Loose).map_err(why);
     }
-    Err("not a time".to_string())
+    Err(("not a time in a notation opsplan reads".to_string(), None))
 }
 
 /// `09:00:00.250` → `09:00:00`: times have second resolution.
@@ -1185,9 +1273,15 @@ mod tests {
         ] {
             assert!(parse_time(s).is_err(), "{s}");
         }
-        assert!(parse_time("2014-09-30T09:00:00+02:00")
-            .unwrap_err()
-            .contains("not UTC"));
+        let (why, fix) = parse_time("2014-09-30T09:00:00+02:00").unwrap_err();
+        assert!(why.contains("only UTC"), "{why}");
+        assert_eq!(fix.as_deref(), Some("2014-09-30T07:00:00Z"));
+        // Spreadsheets drop an hour's leading zero; the day of year keeps its three digits.
+        assert_eq!(parse_time("2014-09-30 9:00"), Ok(t));
+        assert_eq!(parse_time("2014/273 9:00"), Ok(t));
+        let (why, fix) = parse_time("2014/44 09:00").unwrap_err();
+        assert_eq!(why, "the day of year needs three digits");
+        assert_eq!(fix.as_deref(), Some("2014/044 09:00"));
     }
 
     #[test]
@@ -1256,8 +1350,13 @@ RGS,2014/274 06:58,2014/274 07:10
             lines[4],
             (7, "row has 2 cells but the end column is cell 3")
         );
-        assert_eq!(lines[5], (8, "start time is empty"));
-        assert!(lines[6].0 == 8 && lines[6].1.contains("`whenever`: not a time"));
+        assert_eq!(lines[5], (8, "start time is empty (column `start`)"));
+        assert!(
+            lines[6].0 == 8
+                && lines[6]
+                    .1
+                    .contains("`whenever` in column `end`: not a time")
+        );
         // The end-before-start diagnostic points at the end and shows the start.
         let e = &d[2];
         assert_eq!(&text[e.primary.span.range()], "2014/273 12:03");
@@ -1403,6 +1502,8 @@ RGS,2014/274 06:58,2014/274 07:10
             diags: Vec::new(),
             suppressed: 0,
             first_suppressed: None,
+            unread: Vec::new(),
+            rejected: false,
         };
         let mut csv_reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -1564,6 +1665,23 @@ RGS,2014/274 06:58,2014/274 07:10
             assert_eq!(*name, "TDRS");
             assert_eq!(*iv, Interval::new(doy(s), doy(e)));
         }
+    }
+
+    #[test]
+    fn the_windows_a_file_could_not_give_are_named() {
+        let cols = WindowColumns::default();
+        let text = "window,start,end\nRGS,2014/273 08:55,2014/273 09:07\nKOU,bad,2014/273 10:00\nKOU,also bad,2014/273 11:00\nTDRS,2014/273 12:00,2014/273 11:00\n";
+        let read = read_window_file(FILE, text, &cols);
+        assert_eq!(read.windows.len(), 1);
+        assert_eq!(
+            read.unread,
+            ["KOU", "TDRS"],
+            "each name once, in file order"
+        );
+        assert!(!read.rejected);
+        let read = read_window_file(FILE, "window,begin\nRGS,2014/273 08:55\n", &cols);
+        assert!(read.rejected && read.windows.is_empty());
+        assert!(read_window_file(FILE, "", &cols).rejected);
     }
 
     #[test]

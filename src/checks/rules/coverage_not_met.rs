@@ -78,6 +78,11 @@ fn prepare<'a>(m: &crate::model::Model, plan: &PlanModel, req: &'a Needs) -> Opt
         .filter(|w| seen.insert(w.value.as_str()))
         .map(|w| (w.value.as_str(), plan.window_index.get(&w.value).copied()))
         .collect();
+    // A window of a file that could not be read whole (E005): its occurrences are not all
+    // known, so the coverage is not judged (the run already exits 2, incomplete).
+    if windows.iter().any(|(n, _)| plan.window_unread(n)) {
+        return None;
+    }
     let spec = windows
         .iter()
         .map(|(n, _)| *n)

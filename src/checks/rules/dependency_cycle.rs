@@ -8,8 +8,10 @@ rule! {
     /// ## What it does
     /// Reports activities that depend on each other in a cycle through relations
     /// (`after`, `before`, `during`, `starts with`) or relative times (`at X.end + 5m`).
-    /// The whole cycle is shown, each link at the place that states it. `A after B` and
-    /// `B before A` say the same thing and are not a cycle.
+    /// The whole cycle is shown, from the activity written first, each link at the place
+    /// that states it and in the words of that statement, in time: `at M.start - 45m` in
+    /// `P` reads "`P` starts 45m before `M` starts". `A after B` and `B before A` say the
+    /// same thing and are not a cycle.
     ///
     /// ## Why it matters
     /// No order of execution satisfies a cycle, and the times of its activities cannot be
@@ -78,25 +80,125 @@ fn cycle_diagnostic(m: &Model, comp: &[NodeIndex]) -> Diagnostic {
         n = p;
     }
     path.reverse();
-    // path: (from, edge from → next); the edge span is where the dependent states it.
-    let mut names: Vec<String> = path.iter().map(|(n, _)| name(m, *n).0).collect();
-    names.push(name(m, start).0);
-    let (_, first_edge) = path[0];
+    // path: (from, edge from → next): `next` depends on `from`, and the edge's span is
+    // where that is stated. Shown the other way round, from the first activity in
+    // source order to what it depends on, each link in the words of its statement.
+    let mut links: Vec<(NodeIndex, crate::model::Edge, NodeIndex)> = path
+        .iter()
+        .enumerate()
+        .map(|(i, &(from, e))| (from, e, path.get(i + 1).map_or(start, |x| x.0)))
+        .collect();
+    links.reverse();
+    let names: Vec<String> = links
+        .iter()
+        .map(|&(_, _, to)| format!("`{}`", name(m, to).0))
+        .collect();
+    let message = match names.as_slice() {
+        [one] => format!("dependency cycle: {one} depends on itself"),
+        [a, b] => format!("dependency cycle: {a} and {b} depend on each other"),
+        [init @ .., last] => format!(
+            "dependency cycle: {} and {last} depend on one another in a circle",
+            init.join(", ")
+        ),
+        [] => "dependency cycle".to_string(),
+    };
+    let (from, e, to) = links[0];
     let mut d = Diagnostic::new(
         Code::DependencyCycle,
-        format!("dependency cycle: {}", names.join(" → ")),
-        Label::new(
-            first_edge.span,
-            describe(m, path[0].0, path.get(1).map_or(start, |x| x.0)),
-        ),
+        message,
+        Label::new(e.span, describe(m, from, e, to)),
     );
-    for (i, (from, e)) in path.iter().enumerate().skip(1) {
-        let to = path.get(i + 1).map_or(start, |x| x.0);
-        d = d.with_secondary(Label::new(e.span, describe(m, *from, to)));
+    for &(from, e, to) in &links[1..] {
+        d = d.with_secondary(Label::new(e.span, describe(m, from, e, to)));
     }
-    d.with_help("remove or reverse one of these relations so that an order exists")
+    d.with_help("remove one of these links, or write an absolute time in its place")
 }
 
-fn describe(m: &Model, from: NodeIndex, to: NodeIndex) -> String {
-    format!("{} comes before {}", name(m, from).0, name(m, to).0)
+/// The activity a node is, with its model.
+fn activity(m: &Model, n: NodeIndex) -> Option<&crate::model::ActivityModel> {
+    match &m.graph.graph[n] {
+        Node::Activity { plan, activity } => m.plans[*plan].activities.get(*activity),
+        _ => None,
+    }
+}
+
+/// `10m`, or nothing for a zero or invalid offset; and whether it is negative.
+fn offset_text(off: Option<&crate::syntax::ast::DurLit>) -> (String, bool) {
+    match off.and_then(|o| o.value) {
+        Some(d) if d.0 != 0 => (crate::time::Dur(d.0.abs()).to_string(), d.0 < 0),
+        _ => (String::new(), false),
+    }
+}
+
+/// How the link `from → to` (`to` depends on `from`) reads in time, in the words of the
+/// statement that makes it: `after A36` is "A37 starts after A36 ends", `at M.start - 45m`
+/// is "P starts 45m before M starts".
+fn describe(m: &Model, from: NodeIndex, e: crate::model::Edge, to: NodeIndex) -> String {
+    use crate::syntax::ast::{Anchor, RelationKind, TimeExpr};
+    let (f, t) = (name(m, from).0, name(m, to).0);
+    let fallback = format!("`{t}` depends on `{f}`");
+    match e.kind {
+        EdgeKind::Relation(kind) => {
+            // `before` is written by the activity that comes first; the others by the
+            // activity that depends.
+            let (writer, other) = if kind == RelationKind::Before {
+                (from, &t)
+            } else {
+                (to, &f)
+            };
+            let Some(a) = activity(m, writer) else {
+                return fallback;
+            };
+            let w = &a.ast.id.value;
+            let Some(r) = a.ast.relations.iter().find(|r| r.span == e.span) else {
+                return fallback;
+            };
+            let (off, negative) = offset_text(r.offset.as_ref());
+            match (kind, off.is_empty(), negative) {
+                (RelationKind::After, true, _) => format!("`{w}` starts after `{other}` ends"),
+                (RelationKind::After, false, false) => {
+                    format!("`{w}` starts at least {off} after `{other}` ends")
+                }
+                (RelationKind::After, false, true) => {
+                    format!("`{w}` starts at the earliest {off} before `{other}` ends")
+                }
+                (RelationKind::Before, true, _) => format!("`{w}` ends before `{other}` starts"),
+                (RelationKind::Before, false, _) => {
+                    format!("`{w}` ends at least {off} before `{other}` starts")
+                }
+                (RelationKind::During, _, _) => format!("`{w}` runs during `{other}`"),
+                (RelationKind::StartsWith, true, _) => format!("`{w}` starts with `{other}`"),
+                (RelationKind::StartsWith, false, false) => {
+                    format!("`{w}` starts {off} after `{other}` starts")
+                }
+                (RelationKind::StartsWith, false, true) => {
+                    format!("`{w}` starts {off} before `{other}` starts")
+                }
+            }
+        }
+        EdgeKind::TimeReference => {
+            let Some(a) = activity(m, to) else {
+                return fallback;
+            };
+            let (which, expr) = match (&a.ast.at, &a.ast.until) {
+                (Some(at), _) if at.span() == e.span => ("starts", at),
+                (_, Some(until)) if until.span() == e.span => ("ends", until),
+                _ => return fallback,
+            };
+            let TimeExpr::Relative { anchor, offset, .. } = expr else {
+                return fallback;
+            };
+            let point = match anchor {
+                Anchor::Start => "starts",
+                Anchor::End => "ends",
+            };
+            let (off, negative) = offset_text(offset.as_ref());
+            match (off.is_empty(), negative) {
+                (true, _) => format!("`{t}` {which} when `{f}` {point}"),
+                (false, false) => format!("`{t}` {which} {off} after `{f}` {point}"),
+                (false, true) => format!("`{t}` {which} {off} before `{f}` {point}"),
+            }
+        }
+        _ => fallback,
+    }
 }

@@ -1,4 +1,4 @@
-use crate::checks::scenario::{judge, path_text};
+use crate::checks::scenario::{judge, path_text, timed_from_note};
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
 
@@ -8,7 +8,9 @@ rule! {
     /// contingency path of the activities running at the injection time (see `S005`
     /// for the path), or is on it but does not declare `handles EVENT`. `expect PROC`
     /// without a version accepts any version of it on the path; `expect PROC v1.1` only
-    /// that one. An expected procedure that no library defines is `R002`/`R003`.
+    /// that one. An expected procedure that no library defines is `R002`/`R003`. As for
+    /// `S005`, an inject timed from an activity that is not running then gets a note
+    /// saying when that activity ended or starts.
     ///
     /// ## Why it matters
     /// The expected contingency is what the Training Instructor grades: the trainees must
@@ -68,6 +70,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         plan.activities[r.activity].ast.id.span,
                         format!("its contingency path: {}", path_text(m, &r.path)),
                     ));
+                }
+                if let Ok(t) = sc.injects[j.inject].time {
+                    if let Some(note) = timed_from_note(plan, inj, t) {
+                        d = d.with_note(note);
+                    }
                 }
                 out.push(d.with_help(format!(
                     "expect a procedure on the path, or lead the running procedure to {shown} (`contingency`, `on fail call`)"

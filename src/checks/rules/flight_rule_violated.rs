@@ -10,6 +10,14 @@ rule! {
     /// the requirements the rule traces to. The constraint kinds and their bounds are in
     /// `docs/flight-rules.md`. A violation covered by a `waive` is reported as F004.
     ///
+    /// The finding points at the activity that makes the violation, the others involved
+    /// are related labels: the later of two too close (`min_separation`), the `a` activity
+    /// of an overlap (`no_overlap`), the `b` one of a `precedence`, the selected one of
+    /// `requires_*`, the later step of a `sequence`, the start one too many
+    /// (`max_per_period` count) or the activity running when the total passes the maximum
+    /// (duration), the use whose start takes a resource over (`resource_capacity`), the
+    /// activity that takes a working day over its limit (`crew_day`).
+    ///
     /// ## Why it matters
     /// Flight rules are the constraints a Planner and a Flight Director check by hand
     /// before a plan goes out: burns 3 h apart, no thruster firing during an EVA, crew

@@ -5,9 +5,13 @@ rule! {
     /// Reports a problem in a Flight Dynamics window file named by `use windows "…"` (a CSV
     /// of passes, relay coverage or bookings: one occurrence per row, with the window's
     /// name, start and end), at the exact cell: a missing column (the header lists what
-    /// was found), a time that is not a time or is impossible, an end not after its start,
+    /// was found), a time that is not a time or is impossible (the message names the
+    /// column, the help the notations a window file may use), an end not after its start,
     /// a row too short, a quote never closed, an occurrence for a window the plan declares
-    /// as `every` or `daily`. Every bad row is reported; the good rows are still used.
+    /// as `every` or `daily`. Every bad row is reported; the good rows are still used. The
+    /// windows the file would have given (the names of its bad rows, or every window when
+    /// its header cannot be read) are not reported again as undefined (`R006`, `F003`) by
+    /// the activities, procedures and flight rules that need them.
     /// `opsplan check` exits with code 2, because the check is incomplete. Column names
     /// and their accepted aliases are in `src/workspace/windows_csv.rs` and can be set in
     /// `opsplan.yaml` (`windows: { start: "AOS (UTC)", end: "LOS (UTC)" }`).

@@ -21,8 +21,8 @@ rule! {
     ///
     /// Not judged: activities whose time is unknown (T005) or impossible (T004),
     /// activities not wholly inside the plan's horizon (T003), and a `|` list naming a
-    /// window the plan does not declare (R006). In a `&` list, the declared windows are
-    /// still judged.
+    /// window the plan does not declare (R006) or one of a window file that could not be
+    /// read whole (E005). In a `&` list, the other windows are still judged.
     ///
     /// Windows are never expanded: the occurrence holding an instant is found by binary
     /// search in a list of intervals and by division in a periodic or daily window, so
@@ -52,10 +52,17 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             // Each window once, with its index in the plan when it declares it.
+            // A window of a file that could not be read whole (E005) is not judged: its
+            // occurrences are not all known.
             let mut windows: Vec<(&Ident, Option<usize>)> = Vec::new();
             for w in &needs.windows {
                 if windows.iter().all(|(n, _)| n.value != w.value) {
-                    windows.push((w, plan.window_index.get(&w.value).copied()));
+                    let known = plan
+                        .window_index
+                        .get(&w.value)
+                        .copied()
+                        .filter(|_| !plan.window_unread(&w.value));
+                    windows.push((w, known));
                 }
             }
             let declared: Vec<(&Ident, usize)> = windows

@@ -1,3 +1,4 @@
+use crate::checks::scenario::{not_running, timed_from};
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
 
@@ -5,7 +6,9 @@ rule! {
     /// ## What it does
     /// Reports an event injected when no activity of the plan is running. An activity
     /// runs over `[start, end)`: an event at the very end of an activity is not during
-    /// it. The activity that ended last before and the next one to start are shown.
+    /// it. The activity the inject is timed from (`at A29.end + 3m`), the activity that
+    /// ended last before and the next one to start are shown, each with when it ended or
+    /// starts against the inject ("`A29` ended at 14:25, 3m before the inject at 14:28").
     ///
     /// ## Why it matters
     /// A scenario tests the controllers on the procedure of the activity under way when
@@ -30,6 +33,13 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if !im.in_horizon || !im.running.is_empty() {
                 continue;
             }
+            // The activity the inject is timed from, and the neighbours, each with how
+            // far from the inject it ended or starts.
+            let from = timed_from(plan, inj);
+            let primary = match from.and_then(|ai| Some((ai, not_running(plan, ai, t)?))) {
+                Some((ai, when)) => format!("`{}` {when}", plan.activities[ai].ast.id.value),
+                None => "nothing runs then".to_string(),
+            };
             let mut d = Diagnostic::new(
                 Code::NoActivityAtInject,
                 format!(
@@ -38,26 +48,28 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     inj.event.value,
                     plan.format_time(t)
                 ),
-                Label::new(inj.at.span(), "nothing runs then"),
+                Label::new(inj.at.span(), primary),
             );
             let (before, after) = im.neighbours;
-            if let Some(ai) = before {
-                let a = &plan.activities[ai];
-                if let Some(i) = a.time.interval() {
-                    d = d.with_secondary(Label::new(
-                        a.ast.id.span,
-                        format!("the last to end by then, at {}", plan.format_time(i.end)),
-                    ));
+            for (ai, what) in [
+                (before, "the last to end by then"),
+                (after, "the next to start"),
+            ] {
+                let Some(ai) = ai else { continue };
+                if let Some(when) = not_running(plan, ai, t) {
+                    let label = if from == Some(ai) {
+                        format!("{what}, and the inject is timed from it: {when}")
+                    } else {
+                        format!("{what}: {when}")
+                    };
+                    d = d.with_secondary(Label::new(plan.activities[ai].ast.id.span, label));
                 }
             }
-            if let Some(ai) = after {
-                let a = &plan.activities[ai];
-                if let Some(i) = a.time.interval() {
-                    d = d.with_secondary(Label::new(
-                        a.ast.id.span,
-                        format!("the next to start, at {}", plan.format_time(i.start)),
-                    ));
-                }
+            if let Some(ai) = from.filter(|&a| Some(a) != before && Some(a) != after) {
+                d = d.with_secondary(Label::new(
+                    plan.activities[ai].ast.id.span,
+                    "the inject is timed from it",
+                ));
             }
             out.push(d.with_help(
                 "inject the event while the activity whose procedure must handle it is running",

@@ -5,7 +5,9 @@ rule! {
     /// Reports text that does not follow the opsplan grammar: a missing brace, an unknown
     /// keyword, a value of the wrong shape, a file that stops in the middle of a block.
     /// The message says what was expected at that exact place ("expected a duration such
-    /// as `40m` or `PT40M`, found `40`").
+    /// as `40m` or `PT40M`, found `40`"). `&` and `|` mixed in one `needs` or
+    /// `requires coverage` are said to be so, with the two ways to write the clause (one
+    /// operator per clause: `needs ART & TDRS` or `needs ART | TDRS`).
     ///
     /// After an error the parser blanks the offending line and parses the file again, so
     /// every bad statement of a file is reported in one run (at most 20 per file). Other

@@ -7,7 +7,9 @@ rule! {
     /// Reports a procedure that no library defines, where an activity runs it
     /// (`procedure ATV-FCP-REF-010 v3.2`) or a procedure names it as its `contingency`.
     /// Libraries are the `.proc` files given on the command line, found in the given
-    /// directories, or named by the plan's `use procedures`.
+    /// directories, or named by the plan's `use procedures`. A procedure that exists in
+    /// other versions than the one asked for is `R003`; a `call` of an unknown procedure
+    /// is `P002`.
     ///
     /// ## Why it matters
     /// An operator who opens the plan on the day must find the procedure to execute, and the

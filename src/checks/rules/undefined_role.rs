@@ -7,6 +7,10 @@ rule! {
     /// Reports a role that is used but not declared with `roles` in the plan: in an activity's
     /// `by`, and in a procedure's `roles`, `poll` and `manual` statements (procedures are checked
     /// against the roles of every plan in the run, and only when a plan is present).
+    /// The help gives the declaration to add (`roles FE-7`). When the name is close to a
+    /// declared role it may be a slip (`MCC-N` for `MCC-M`) or a new role (`FE-7` beside
+    /// `FE-5`): both are offered, "did you mean" first, and the declaration puts the new
+    /// role in the group of the close one (`roles FE-7 in CREW`).
     ///
     /// ## Why it matters
     /// Every activity needs one responsible position on console; a misspelt role (`MCC-N` for

@@ -5,7 +5,10 @@ use crate::model::RefKind;
 rule! {
     /// ## What it does
     /// Reports a window named by an activity's `needs` or a procedure's `requires coverage` that
-    /// no `window` declaration defines.
+    /// no `window` declaration defines. A window that a `use windows` file would define is
+    /// not reported when the file could not give it (a row of that window, or the file's
+    /// header, could not be read): the file's `E005` says why, and the check is incomplete
+    /// (exit code 2) until the file is corrected.
     ///
     /// ## Why it matters
     /// A critical activity that needs relay coverage (Artemis, TDRS) must be checked against the

@@ -1,3 +1,4 @@
+use crate::checks::scenario::timed_from_note;
 use crate::checks::scenario::{judge, path_text};
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{did_you_mean, Code, Diagnostic, Label};
@@ -18,7 +19,10 @@ rule! {
     ///
     /// The path is followed breadth first, each procedure once (a cycle of calls ends),
     /// at most 32 procedures deep. When no procedure at all declares the event, the
-    /// closest event name that one does declare is suggested.
+    /// closest event name that one does declare is suggested. When the inject is timed from
+    /// an activity that is not running then (`at A29.end + 3m`), a note says when it ended
+    /// or starts ("`A29`, which the inject is timed from, ended at 14:25, 3m before the
+    /// inject at 14:28").
     ///
     /// ## Why it matters
     /// A training scenario rehearses the controllers' answer to a failure: the event
@@ -109,6 +113,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         } else {
             format!("no procedure declares `handles {event}`: declare it in the contingency procedure written for the event")
         };
+        if let Ok(t) = sc.injects[j.inject].time {
+            if let Some(note) = timed_from_note(plan, inj, t) {
+                d = d.with_note(note);
+            }
+        }
         out.push(d.with_help(help));
     }
 }

@@ -624,15 +624,15 @@ fn flight_rules(
     }
     let mut counts: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
     for d in findings {
-        let Some(rule) = d.flight_rule.as_deref() else {
-            continue;
-        };
-        let c = counts.entry(rule).or_default();
-        match d.code {
-            Code::FlightRuleViolated => c.0 += 1,
-            Code::WaivedViolation => c.1 += 1,
-            Code::FlightRuleUnknown => c.2 += 1,
-            _ => {}
+        // An F002 names every rule that could not judge its activity.
+        for rule in d.flight_rules() {
+            let c = counts.entry(rule).or_default();
+            match d.code {
+                Code::FlightRuleViolated => c.0 += 1,
+                Code::WaivedViolation => c.1 += 1,
+                Code::FlightRuleUnknown => c.2 += 1,
+                _ => {}
+            }
         }
     }
     let mut out: Vec<FlightRuleVerdict> = Vec::new();
