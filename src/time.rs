@@ -583,6 +583,45 @@ pub fn first_gap(cover: &[Interval], need: Interval) -> Option<Interval> {
     }
 }
 
+/// For each instant of `at` (sorted ascending), the items whose interval holds it
+/// (`start ≤ t < end`), each list sorted. One sweep over the items sorted by start and by
+/// end, with the running set kept in a vector with positions: O(n log n + output).
+pub fn running_at<T: Copy + Ord>(items: &[(Interval, T)], at: &[Time]) -> Vec<Vec<T>> {
+    let mut by_start: Vec<usize> = (0..items.len()).collect();
+    by_start.sort_unstable_by_key(|&k| (items[k].0.start, k));
+    let mut by_end: Vec<usize> = (0..items.len()).collect();
+    by_end.sort_unstable_by_key(|&k| (items[k].0.end, k));
+    let mut running: Vec<usize> = Vec::new();
+    let mut pos: Vec<usize> = vec![usize::MAX; items.len()];
+    let (mut s, mut e) = (0, 0);
+    let mut out = Vec::with_capacity(at.len());
+    for &t in at {
+        while s < by_start.len() && items[by_start[s]].0.start <= t {
+            let k = by_start[s];
+            pos[k] = running.len();
+            running.push(k);
+            s += 1;
+        }
+        while e < by_end.len() && items[by_end[e]].0.end <= t {
+            let k = by_end[e];
+            let p = pos[k];
+            if p != usize::MAX {
+                let last = *running.last().expect("running holds k");
+                running.swap_remove(p);
+                if last != k {
+                    pos[last] = p;
+                }
+                pos[k] = usize::MAX;
+            }
+            e += 1;
+        }
+        let mut now: Vec<T> = running.iter().map(|&k| items[k].1).collect();
+        now.sort_unstable();
+        out.push(now);
+    }
+    out
+}
+
 /// The first part of `iv` that `set` (sorted, disjoint) shares; touching shares nothing.
 pub fn first_overlap(set: &[Interval], iv: Interval) -> Option<Interval> {
     let k = set.partition_point(|u| u.end <= iv.start);

@@ -964,9 +964,11 @@ impl<'a> RuleCx<'_, 'a> {
         // Whether the current episode has an instant within the declared capacity.
         let mut beyond_declared = false;
         let mut level: u64 = 0;
-        let mut running: std::collections::BTreeSet<ActIdx> = Default::default();
-        // (from, peak, the activities at the peak, the one whose start made the peak)
-        let mut episode: Option<(Time, u64, Vec<ActIdx>, Option<ActIdx>)> = None;
+        // (from, peak, when the peak begins, the one whose start made the peak)
+        let mut episode: Option<(Time, u64, Time, Option<ActIdx>)> = None;
+        // The episodes to report: (from, to, peak, peak instant, the one that made it);
+        // the activities at each peak are found afterwards by one more sweep.
+        let mut found: Vec<(Time, Time, u64, Time, Option<ActIdx>)> = Vec::new();
         let mut k = 0;
         while k < events.len() {
             // Every event at one instant first: an end and a start at the same time leave
@@ -977,11 +979,9 @@ impl<'a> RuleCx<'_, 'a> {
                 let (_, is_start, amount, ai) = events[k];
                 if is_start {
                     level += amount;
-                    running.insert(ai);
                     started = Some(ai);
                 } else {
                     level -= amount;
-                    running.remove(&ai);
                 }
                 k += 1;
             }
@@ -1026,42 +1026,50 @@ impl<'a> RuleCx<'_, 'a> {
             }
             if level > limit {
                 match &mut episode {
-                    Some((_, peak, acts, pusher)) if level > *peak => {
+                    Some((_, peak, at, pusher)) if level > *peak => {
                         *peak = level;
-                        *acts = running.iter().copied().collect();
+                        *at = t;
                         *pusher = started;
                     }
                     Some(_) => {}
-                    None => episode = Some((t, level, running.iter().copied().collect(), started)),
+                    None => episode = Some((t, level, t, started)),
                 }
-            } else if let Some((from, peak, mut acts, pusher)) = episode.take() {
+            } else if let Some((from, peak, at, pusher)) = episode.take() {
                 let restates_capacity = capacity.is_some() && !beyond_declared;
                 beyond_declared = false;
-                if restates_capacity {
-                    continue;
+                if !restates_capacity {
+                    found.push((from, t, peak, at, pusher));
                 }
-                // The activity whose start takes the use over comes first.
-                if let Some(i) = pusher.and_then(|p| acts.iter().position(|&a| a == p)) {
-                    let p = acts.remove(i);
-                    acts.insert(0, p);
-                }
-                let names: Vec<String> = acts[1..]
-                    .iter()
-                    .map(|&a| format!("`{}`", self.cx.name(a)))
-                    .collect();
-                let first = format!("`{}`", self.cx.name(acts[0]));
-                let who = match names.len() {
-                    0 => first,
-                    1 => format!("{first} starts while {} runs", names[0]),
-                    _ => format!("{first} starts while {} run", names.join(", ")),
-                };
-                let detail = format!(
-                    "{what} reach {peak} at once (maximum {limit}) from {} to {}: {who}",
-                    self.cx.fmt(from),
-                    self.cx.fmt(t),
-                );
-                self.violate(acts, Some(Interval::new(from, t)), detail);
             }
+        }
+        let running: Vec<(Interval, ActIdx)> = uses.iter().map(|&(iv, _, ai)| (iv, ai)).collect();
+        let peaks: Vec<Time> = found.iter().map(|f| f.3).collect();
+        for ((from, to, peak, _, pusher), mut acts) in found
+            .into_iter()
+            .zip(crate::time::running_at(&running, &peaks))
+        {
+            acts.dedup();
+            // The activity whose start takes the use over comes first.
+            if let Some(i) = pusher.and_then(|p| acts.iter().position(|&a| a == p)) {
+                let p = acts.remove(i);
+                acts.insert(0, p);
+            }
+            let names: Vec<String> = acts[1..]
+                .iter()
+                .map(|&a| format!("`{}`", self.cx.name(a)))
+                .collect();
+            let first = format!("`{}`", self.cx.name(acts[0]));
+            let who = match names.len() {
+                0 => first,
+                1 => format!("{first} starts while {} runs", names[0]),
+                _ => format!("{first} starts while {} run", names.join(", ")),
+            };
+            let detail = format!(
+                "{what} reach {peak} at once (maximum {limit}) from {} to {}: {who}",
+                self.cx.fmt(from),
+                self.cx.fmt(to),
+            );
+            self.violate(acts, Some(Interval::new(from, to)), detail);
         }
     }
 

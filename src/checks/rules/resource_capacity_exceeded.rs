@@ -112,43 +112,17 @@ fn episodes(uses: &[Use], capacity: u64) -> Vec<Episode> {
     out
 }
 
-/// For each sorted instant of `at`, the uses running then (`start ≤ t < end`), by a
-/// second sweep: O(n log n + output).
+/// For each sorted instant of `at`, the uses running then, by start.
 fn running_at(uses: &[Use], at: &[Time]) -> Vec<Vec<Use>> {
-    let mut by_start: Vec<usize> = (0..uses.len()).collect();
-    by_start.sort_unstable_by_key(|&k| (uses[k].iv.start, k));
-    let mut by_end: Vec<usize> = (0..uses.len()).collect();
-    by_end.sort_unstable_by_key(|&k| (uses[k].iv.end, k));
-    // Running set as a vector with positions, for O(1) insertion and removal.
-    let mut running: Vec<usize> = Vec::new();
-    let mut pos: Vec<usize> = vec![usize::MAX; uses.len()];
-    let (mut s, mut e) = (0, 0);
-    let mut out = Vec::with_capacity(at.len());
-    for &t in at {
-        while s < by_start.len() && uses[by_start[s]].iv.start <= t {
-            let k = by_start[s];
-            pos[k] = running.len();
-            running.push(k);
-            s += 1;
-        }
-        while e < by_end.len() && uses[by_end[e]].iv.end <= t {
-            let k = by_end[e];
-            let p = pos[k];
-            if p != usize::MAX {
-                let last = *running.last().expect("running holds k");
-                running.swap_remove(p);
-                if last != k {
-                    pos[last] = p;
-                }
-                pos[k] = usize::MAX;
-            }
-            e += 1;
-        }
-        let mut now: Vec<Use> = running.iter().map(|&k| uses[k]).collect();
-        now.sort_by_key(|u| (u.iv.start, u.activity));
-        out.push(now);
-    }
-    out
+    let items: Vec<(Interval, (Time, ActIdx, usize))> = uses
+        .iter()
+        .enumerate()
+        .map(|(k, u)| (u.iv, (u.iv.start, u.activity, k)))
+        .collect();
+    crate::time::running_at(&items, at)
+        .into_iter()
+        .map(|now| now.into_iter().map(|(_, _, k)| uses[k]).collect())
+        .collect()
 }
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
