@@ -5,8 +5,10 @@ use crate::model::RefKind;
 rule! {
     /// ## What it does
     /// Reports a role that is used but not declared with `roles` in the plan: in an activity's
-    /// `by`, and in a procedure's `roles`, `poll` and `manual` statements (procedures are checked
-    /// against the roles of every plan in the run, and only when a plan is present).
+    /// `by`, as the group of `roles FE-5, FE-6 in CREW` (the group is a role and is declared
+    /// by a `roles` line of its own), in a training scenario's `trainees` (against its
+    /// plan), and in a procedure's `roles`, `poll` and `manual` statements (procedures are
+    /// checked against the roles of every plan in the run, and only when a plan is present).
     ///
     /// ## Why it matters
     /// Every activity needs one responsible position on console; a misspelt role (`MCC-N` for
