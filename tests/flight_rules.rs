@@ -402,3 +402,53 @@ fn a_window_the_plan_does_not_declare_is_an_invalid_rule_file_at_the_name() {
     assert_eq!(&rules[s.start as usize..s.end as usize], "TDSR");
     assert!(run.has_invalid_input());
 }
+
+/// The activities a selector picks: every activity lies in the window W, and a
+/// `forbidden_window` rule with the selector reports exactly the ones it picks.
+fn picked(selector: &str) -> Vec<String> {
+    let plan = format!(
+        "{HEAD}{}{}{}{}{}  phase ph {{\n  {}  }}\n{}}}\n",
+        act("A1", "273 10:00", "10m", "kind burn"),
+        act("A2", "273 10:00", "10m", "tags relay, night"),
+        "  activity A3 { at 2014/273 10:00 lasts 10m by FE-5 }\n",
+        act("A4", "273 10:00", "10m", "critical procedure X"),
+        act("B41", "273 10:00", "10m", "kind dump"),
+        act("A5", "273 10:00", "10m", ""),
+        act("B5", "273 10:00", "10m", "kind burn tags night"),
+    );
+    let rules = format!(
+        "rules:\n  - id: R\n    title: the rule\n    kind: forbidden_window\n    select: {selector}\n    windows: [W]\n"
+    );
+    let procs = "procedure X {\n  version 1.0\n  roles GC\n  step 1 { end }\n}\n";
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", &rules), ("x.proc", procs)]);
+    let mut ids: Vec<String> = run
+        .diagnostics
+        .iter()
+        .map(|d| {
+            assert_eq!(d.code, Code::FlightRuleViolated, "{d:#?}");
+            d.message.split('`').nth(1).expect("the activity").to_string()
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn each_selector_field_picks_its_activities() {
+    let all = ["A1", "A2", "A3", "A4", "A5", "B41", "B5"];
+    assert_eq!(picked("{}"), all);
+    assert_eq!(picked("{ kind: burn }"), ["A1", "B5"]);
+    assert_eq!(picked("{ kind: [dump, burn] }"), ["A1", "B41", "B5"]);
+    assert_eq!(picked("{ tag: night }"), ["A2", "B5"]);
+    // A role picks its own activities and, for a group, its members' (FE-5 is in CREW).
+    assert_eq!(picked("{ role: CREW }"), ["A3"]);
+    assert_eq!(picked("{ role: FE-5 }"), ["A3"]);
+    assert_eq!(picked("{ critical: true }"), ["A4"]);
+    assert_eq!(picked("{ critical: false }"), ["A1", "A2", "A3", "A5", "B41", "B5"]);
+    assert_eq!(picked("{ phase: ph }"), ["A5"]);
+    assert_eq!(picked("{ id: \"B*\" }"), ["B41", "B5"]);
+    assert_eq!(picked("{ id: [A1, B41] }"), ["A1", "B41"]);
+    // Every field given must match.
+    assert_eq!(picked("{ kind: burn, tag: night }"), ["B5"]);
+    assert!(picked("{ kind: burn, phase: ph }").is_empty());
+}
