@@ -426,7 +426,11 @@ fn picked(selector: &str) -> Vec<String> {
         .iter()
         .map(|d| {
             assert_eq!(d.code, Code::FlightRuleViolated, "{d:#?}");
-            d.message.split('`').nth(1).expect("the activity").to_string()
+            d.message
+                .split('`')
+                .nth(1)
+                .expect("the activity")
+                .to_string()
         })
         .collect();
     ids.sort();
@@ -444,11 +448,41 @@ fn each_selector_field_picks_its_activities() {
     assert_eq!(picked("{ role: CREW }"), ["A3"]);
     assert_eq!(picked("{ role: FE-5 }"), ["A3"]);
     assert_eq!(picked("{ critical: true }"), ["A4"]);
-    assert_eq!(picked("{ critical: false }"), ["A1", "A2", "A3", "A5", "B41", "B5"]);
+    assert_eq!(
+        picked("{ critical: false }"),
+        ["A1", "A2", "A3", "A5", "B41", "B5"]
+    );
     assert_eq!(picked("{ phase: ph }"), ["A5"]);
     assert_eq!(picked("{ id: \"B*\" }"), ["B41", "B5"]);
     assert_eq!(picked("{ id: [A1, B41] }"), ["A1", "B41"]);
     // Every field given must match.
     assert_eq!(picked("{ kind: burn, tag: night }"), ["B5"]);
     assert!(picked("{ kind: burn, phase: ph }").is_empty());
+}
+
+#[test]
+fn crew_day_sleep_may_be_touched_not_entered() {
+    let rule = "    kind: crew_day\n    select: { role: CREW }\n    sleep: SLEEP\n";
+    let crew = |at: &str, lasts: &str| {
+        format!("  activity C1 {{ at 2014/{at} lasts {lasts} by FE-5 kind crew }}\n")
+    };
+    passes(&crew("273 21:00", "30m"), rule);
+    passes(&crew("274 06:00", "30m"), rule);
+    fails(&crew("273 21:00", "31m"), rule);
+    fails(&crew("274 05:59", "30m"), rule);
+}
+
+#[test]
+fn a_rule_id_defined_in_two_files_is_an_invalid_rule_file() {
+    let rule = "rules:\n  - id: FR-02\n    title: burns apart\n    kind: min_separation\n    select: { kind: burn }\n    min: 3h\n";
+    let plan = format!("{HEAD}}}\n");
+    let run = check_texts(&[("p.plan", &plan), ("a.yaml", rule), ("b.yaml", rule)]);
+    let found: Vec<&str> = run.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        found,
+        ["flight rule `FR-02` is defined in two files"],
+        "{:#?}",
+        run.diagnostics
+    );
+    assert!(run.has_invalid_input());
 }
