@@ -217,17 +217,26 @@ fn the_negative_offset_example_checks_clean_and_places_as_documented() {
     assert_eq!(start("A13"), doy("2014/273 09:30"));
     assert_eq!(start("A12M"), doy("2014/273 08:55"));
     // One minute more of overlap breaks each relation.
-    for (from, to) in [
+    for (from, to, message) in [
         (
             "at 2014/273 08:30   lasts 40m",
             "at 2014/273 08:31   lasts 40m",
+            "A11 may end at most 10m after A12 starts, but ends 11m after",
         ),
-        ("after A12 - 10m", "after A12 - 10m   at 2014/273 09:29"),
+        (
+            "after A12 - 10m",
+            "after A12 - 10m   at 2014/273 09:29",
+            "A13 may start at most 10m before A12 ends, but starts 11m before",
+        ),
     ] {
         let broken = text.replace(from, to);
         let run = opsplan::workspace::check_texts(&[("overlap.plan", &broken)]);
-        let codes: Vec<&str> = run.diagnostics.iter().map(|d| d.code.info().code).collect();
-        assert_eq!(codes, ["T001"], "{to}");
+        let found: Vec<(&str, &str)> = run
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.info().code, d.message.as_str()))
+            .collect();
+        assert_eq!(found, [("T001", message)], "{to}");
     }
 }
 
