@@ -640,3 +640,87 @@ fn an_activity_of_a_cycle_gives_one_f002_naming_every_rule() {
     );
     assert_eq!(run.verdict(), Verdict::Fail);
 }
+
+/// The activities a selector picks: every activity lies in the window W, and a
+/// `forbidden_window` rule with the selector reports exactly the ones it picks.
+fn picked(selector: &str) -> Vec<String> {
+    let plan = format!(
+        "{HEAD}{}{}{}{}{}  phase ph {{\n  {}  }}\n{}}}\n",
+        act("A1", "273 10:00", "10m", "kind burn"),
+        act("A2", "273 10:00", "10m", "tags relay, night"),
+        "  activity A3 { at 2014/273 10:00 lasts 10m by FE-5 }\n",
+        act("A4", "273 10:00", "10m", "critical procedure X"),
+        act("B41", "273 10:00", "10m", "kind dump"),
+        act("A5", "273 10:00", "10m", ""),
+        act("B5", "273 10:00", "10m", "kind burn tags night"),
+    );
+    let rules = format!(
+        "rules:\n  - id: R\n    title: the rule\n    kind: forbidden_window\n    select: {selector}\n    windows: [W]\n"
+    );
+    let procs = "procedure X {\n  version 1.0\n  roles GC\n  step 1 { end }\n}\n";
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", &rules), ("x.proc", procs)]);
+    let mut ids: Vec<String> = run
+        .diagnostics
+        .iter()
+        .map(|d| {
+            assert_eq!(d.code, Code::FlightRuleViolated, "{d:#?}");
+            d.message
+                .split('`')
+                .nth(1)
+                .expect("the activity")
+                .to_string()
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn each_selector_field_picks_its_activities() {
+    let all = ["A1", "A2", "A3", "A4", "A5", "B41", "B5"];
+    assert_eq!(picked("{}"), all);
+    assert_eq!(picked("{ kind: burn }"), ["A1", "B5"]);
+    assert_eq!(picked("{ kind: [dump, burn] }"), ["A1", "B41", "B5"]);
+    assert_eq!(picked("{ tag: night }"), ["A2", "B5"]);
+    // A role picks its own activities and, for a group, its members' (FE-5 is in CREW).
+    assert_eq!(picked("{ role: CREW }"), ["A3"]);
+    assert_eq!(picked("{ role: FE-5 }"), ["A3"]);
+    assert_eq!(picked("{ critical: true }"), ["A4"]);
+    assert_eq!(
+        picked("{ critical: false }"),
+        ["A1", "A2", "A3", "A5", "B41", "B5"]
+    );
+    assert_eq!(picked("{ phase: ph }"), ["A5"]);
+    assert_eq!(picked("{ id: \"B*\" }"), ["B41", "B5"]);
+    assert_eq!(picked("{ id: [A1, B41] }"), ["A1", "B41"]);
+    // Every field given must match.
+    assert_eq!(picked("{ kind: burn, tag: night }"), ["B5"]);
+    assert!(picked("{ kind: burn, phase: ph }").is_empty());
+}
+
+#[test]
+fn crew_day_sleep_may_be_touched_not_entered() {
+    let rule = "    kind: crew_day\n    select: { role: CREW }\n    sleep: SLEEP\n";
+    let crew = |at: &str, lasts: &str| {
+        format!("  activity C1 {{ at 2014/{at} lasts {lasts} by FE-5 kind crew }}\n")
+    };
+    passes(&crew("273 21:00", "30m"), rule);
+    passes(&crew("274 06:00", "30m"), rule);
+    fails(&crew("273 21:00", "31m"), rule);
+    fails(&crew("274 05:59", "30m"), rule);
+}
+
+#[test]
+fn a_rule_id_defined_in_two_files_is_an_invalid_rule_file() {
+    let rule = "rules:\n  - id: FR-02\n    title: burns apart\n    kind: min_separation\n    select: { kind: burn }\n    min: 3h\n";
+    let plan = format!("{HEAD}}}\n");
+    let run = check_texts(&[("p.plan", &plan), ("a.yaml", rule), ("b.yaml", rule)]);
+    let found: Vec<&str> = run.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        found,
+        ["flight rule `FR-02` is defined in two files"],
+        "{:#?}",
+        run.diagnostics
+    );
+    assert!(run.has_invalid_input());
+}

@@ -319,6 +319,23 @@ fn resolve_plan(m: &mut Model, pi: PlanIdx) {
         })
         .collect();
     m.unresolved.extend(unknown);
+    // `roles FE-5, FE-6 in CREW`: the group is a role and must be declared too (once per
+    // `roles` line, whose members share the group's name and span).
+    let plan = &m.plans[pi];
+    let mut seen_groups: HashSet<Span> = HashSet::default();
+    let groups: Vec<UnresolvedRef> = plan
+        .roles
+        .iter()
+        .filter_map(|r| r.group.as_ref())
+        .filter(|g| !plan.role_index.contains_key(&g.value) && seen_groups.insert(g.span))
+        .map(|g| UnresolvedRef {
+            kind: RefKind::Role,
+            name: g.clone(),
+            version: None,
+            scope: Scope::Plan(pi),
+        })
+        .collect();
+    m.unresolved.extend(groups);
     for ai in 0..m.plans[pi].activities.len() {
         m.graph.node(Node::Activity {
             plan: pi,

@@ -7,12 +7,14 @@ rule! {
     /// ## What it does
     /// Checks every stated relation against the scheduled times (bounds inclusive):
     ///
-    /// - `after X [+ off] [within w]`: gap = start − end(X); `off ≤ gap` (off defaults
-    ///   to 0) and, with `within`, `gap ≤ w`;
-    /// - `before X [- off] [within w]`: gap = start(X) − end; `off ≤ gap ≤ w`
-    ///   (`before X - 10m` asks for 10 minutes of separation);
+    /// - `after X [± off] [within w]`: gap = start − end(X); `s ≤ gap`, `s` the offset as
+    ///   written (0 when none; `after X - 10m` allows 10 minutes of overlap) and, with
+    ///   `within`, `gap ≤ w`;
+    /// - `before X [± off] [within w]`: gap = start(X) − end; `−s ≤ gap ≤ w`
+    ///   (`before X - 10m` asks for 10 minutes of separation, `before X + 10m` allows 10
+    ///   minutes of overlap);
     /// - `during X`: start(X) ≤ start and end ≤ end(X);
-    /// - `starts with X [+ off]`: start = start(X) + off.
+    /// - `starts with X [± off]`: start = start(X) + s.
     ///
     /// Relations to activities whose time is unknown are not judged here (see T005).
     ///
@@ -68,7 +70,22 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             String::new()
                         };
                         if gap < off {
-                            Some(if gap.0 < 0 {
+                            Some(if off.0 < 0 {
+                                // `after X - 10m`, `before X + 10m`: an overlap of at most 10m.
+                                if r.kind == RelationKind::After {
+                                    format!(
+                                        "{me_id} may start at most {} before {x_id} ends, but starts {} before",
+                                        fmt(off.negated()),
+                                        fmt(gap.negated())
+                                    )
+                                } else {
+                                    format!(
+                                        "{me_id} may end at most {} after {x_id} starts, but ends {} after",
+                                        fmt(off.negated()),
+                                        fmt(gap.negated())
+                                    )
+                                }
+                            } else if gap.0 < 0 {
                                 format!(
                                     "{what}{at_least}, but they overlap by {}",
                                     fmt(gap.negated())

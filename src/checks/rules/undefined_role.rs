@@ -5,8 +5,10 @@ use crate::model::RefKind;
 rule! {
     /// ## What it does
     /// Reports a role that is used but not declared with `roles` in the plan: in an activity's
-    /// `by`, and in a procedure's `roles`, `poll` and `manual` statements (procedures are checked
-    /// against the roles of every plan in the run, and only when a plan is present).
+    /// `by`, as the group of `roles FE-5, FE-6 in CREW` (the group is a role and is declared
+    /// by a `roles` line of its own), in a training scenario's `trainees` (against its
+    /// plan), and in a procedure's `roles`, `poll` and `manual` statements (procedures are
+    /// checked against the roles of every plan in the run, and only when a plan is present).
     /// The help gives the declaration to add (`roles FE-7`). When the name is close to a
     /// declared role it may be a slip (`MCC-N` for `MCC-M`) or a new role (`FE-7` beside
     /// `FE-5`): both are offered, "did you mean" first, and the declaration puts the new
