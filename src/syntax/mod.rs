@@ -276,7 +276,17 @@ fn parse_slow(file: FileId, text: &str) -> (SourceAst, Vec<Diagnostic>) {
                     return (salvage(file, text), diags);
                 }
                 diags.push(diag);
-                if diags.len() >= MAX_SYNTAX_ERRORS || at >= current.len() {
+                if diags.len() >= MAX_SYNTAX_ERRORS && at < current.len() {
+                    // Never a silent cut: the last finding says the file was not read on.
+                    if let Some(last) = diags.last_mut() {
+                        last.notes.push(format!(
+                            "opsplan stops at {MAX_SYNTAX_ERRORS} syntax errors in a file: \
+                             the rest of this file was not read; correct these and check again"
+                        ));
+                    }
+                    return (salvage(file, text), diags);
+                }
+                if at >= current.len() {
                     return (salvage(file, text), diags);
                 }
                 last_error_at = Some(at);

@@ -133,6 +133,26 @@ fn every_bad_line_is_reported() {
 }
 
 #[test]
+fn the_error_cap_is_said_not_silent() {
+    let mut text = String::from("plan P {\n");
+    for i in 0..30 {
+        text.push_str(&format!("  activity A{i} {{ bogus }}\n"));
+    }
+    text.push_str("}\n");
+    let (_, diags) = super::parse(FileId(0), &text);
+    assert_eq!(diags.len(), 20, "{diags:#?}");
+    assert!(
+        diags[19]
+            .notes
+            .iter()
+            .any(|n| n.contains("stops at 20 syntax errors")),
+        "{:#?}",
+        diags[19]
+    );
+    assert!(diags[..19].iter().all(|d| d.notes.is_empty()));
+}
+
+#[test]
 fn a_file_cut_in_half_reports_end_of_file() {
     let m = messages("plan P {\n  activity A1 { at 2014/273 09:00");
     assert_eq!(m.len(), 1, "{m:?}");

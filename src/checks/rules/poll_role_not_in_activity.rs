@@ -37,9 +37,12 @@ rule! {
 
 /// The roles an activity's `by` brings, with groups both ways: each role, the groups it
 /// belongs to, and the members of each group role.
-fn taking_part<'p>(plan: &'p PlanModel, by: &'p [Ident]) -> HashSet<&'p str> {
+fn taking_part<'p>(
+    plan: &'p PlanModel,
+    members: &rustc_hash::FxHashMap<&'p str, Vec<&'p str>>,
+    by: &'p [Ident],
+) -> HashSet<&'p str> {
     let mut set: HashSet<&str> = HashSet::default();
-    let members = plan.members_of();
     for r in by {
         set.insert(r.value.as_str());
         if let Some(g) = plan
@@ -59,6 +62,10 @@ fn taking_part<'p>(plan: &'p PlanModel, by: &'p [Ident]) -> HashSet<&'p str> {
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
     for plan in &m.plans {
+        let members = plan.members_of();
+        // The roles each procedure polls, found once per procedure: (role, poll statement).
+        let mut polled: rustc_hash::FxHashMap<usize, Vec<(&Ident, crate::source::Span)>> =
+            Default::default();
         for am in &plan.activities {
             let (Some(pi), Some(clause)) = (am.procedure, am.ast.procedure.as_ref()) else {
                 continue;
@@ -67,25 +74,33 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if p.incomplete {
                 continue;
             }
-            let present = taking_part(plan, &am.ast.by);
+            let roles = polled.entry(pi).or_insert_with(|| {
+                let mut list: Vec<(&Ident, crate::source::Span)> = Vec::new();
+                for step in &p.ast.steps {
+                    for st in &step.statements {
+                        if let StatementKind::Poll { roles } = &st.kind {
+                            for r in roles {
+                                if list.iter().all(|(x, _)| x.value != r.value) {
+                                    list.push((r, st.span));
+                                }
+                            }
+                        }
+                    }
+                }
+                list
+            });
+            if roles.is_empty() {
+                continue;
+            }
+            let present = taking_part(plan, &members, &am.ast.by);
             // Polled roles the plan declares, each once, in the procedure's order.
             let mut missing: Vec<&Ident> = Vec::new();
             let mut polls: Vec<crate::source::Span> = Vec::new();
-            for step in &p.ast.steps {
-                for st in &step.statements {
-                    let StatementKind::Poll { roles } = &st.kind else {
-                        continue;
-                    };
-                    for r in roles {
-                        if plan.role_index.contains_key(&r.value)
-                            && !present.contains(r.value.as_str())
-                            && missing.iter().all(|x| x.value != r.value)
-                        {
-                            missing.push(r);
-                            if !polls.contains(&st.span) {
-                                polls.push(st.span);
-                            }
-                        }
+            for &(r, span) in roles.iter() {
+                if plan.role_index.contains_key(&r.value) && !present.contains(r.value.as_str()) {
+                    missing.push(r);
+                    if !polls.contains(&span) {
+                        polls.push(span);
                     }
                 }
             }
