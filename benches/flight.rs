@@ -85,5 +85,43 @@ fn main() {
         });
     }
     g.finish();
+    dense_windows(&mut c);
     c.final_summary();
+}
+
+/// Issue #14: a periodic window of period 1 s over 100 years (3.2 billion occurrences)
+/// and a daily window over the same century, read by every window check at once: `needs`
+/// (T007), `requires coverage` (P010), `requires_window`, `forbidden_window` and
+/// `crew_day`'s sleep, for 1,000 activities spread over the century. The windows are never
+/// expanded, so the whole check takes milliseconds (target: well under a second).
+fn dense_windows(c: &mut Criterion) {
+    let mut plan = String::from(
+        "plan CENTURY {\n  horizon 1950/001 00:00 .. 2050/001 00:00\n  roles GC, CREW\n  roles FE-5 in CREW\n  window TICK every 2s lasting 1s from 1950/001 00:00\n  window NIGHT kind sleep daily 22:00 .. 06:00\n",
+    );
+    for i in 0..1_000u32 {
+        // One a month or so, over the century, each 10 s long at an odd second: TICK
+        // cannot hold it (T007), NIGHT can.
+        let year = 1950 + i / 10;
+        let day = 1 + (i % 10) * 36;
+        plan.push_str(&format!(
+            "  activity A{i} {{ at {year}/{day:03} 23:00:01   lasts 10s   by FE-5   needs TICK | NIGHT   procedure WATCH }}\n"
+        ));
+    }
+    plan.push_str("}\nprocedure WATCH { roles CREW, GC   requires coverage TICK | NIGHT   step 1 { manual GC \"Watch\" } }\n");
+    let rules = "rules:\n  - id: W1\n    title: inside the ticks\n    kind: requires_window\n    select: { role: CREW }\n    windows: [TICK]\n  - id: W2\n    title: away from the ticks\n    kind: forbidden_window\n    select: { role: CREW }\n    windows: [TICK]\n  - id: W3\n    title: crew rest\n    kind: crew_day\n    select: { role: CREW }\n    sleep: NIGHT\n";
+    let files = [("century.plan", plan.as_str()), ("rules.yaml", rules)];
+    let once = workspace::check_texts(&files);
+    eprintln!(
+        "[opsplan bench] dense windows: {} findings over a century of 1-second occurrences",
+        once.diagnostics.len()
+    );
+    let mut g = c.benchmark_group("dense-windows");
+    g.sample_size(10);
+    g.sampling_mode(SamplingMode::Flat);
+    g.warm_up_time(Duration::from_secs(1));
+    g.measurement_time(Duration::from_secs(3));
+    g.bench_function("1s-period-100-years", |b| {
+        b.iter(|| workspace::check_texts(black_box(&files)))
+    });
+    g.finish();
 }

@@ -1159,7 +1159,7 @@ pub fn flight_rules(count: usize) -> String {
         let t1 = TAGS[i % TAGS.len()];
         let id = format!("GEN-{i:03}");
         let _ = writeln!(s, "  - id: {id}\n    title: generated rule {i}");
-        let body = match i % 11 {
+        let body = match i % 12 {
             0 => format!("    kind: min_separation\n    select: {{ kind: {k1} }}\n    min: 20m\n"),
             1 => format!("    kind: no_overlap\n    a: {{ kind: {k1} }}\n    b: {{ tag: {t1} }}\n    margin: 5m\n"),
             2 => format!("    kind: requires_window\n    select: {{ kind: {k1} }}\n    windows: [ART, TDRS]\n    margin: 5m\n"),
@@ -1170,7 +1170,8 @@ pub fn flight_rules(count: usize) -> String {
             7 => format!("    kind: sequence\n    steps:\n      - {{ kind: {k1} }}\n      - {{ kind: {k2} }}\n"),
             8 => format!("    kind: max_per_period\n    select: {{ kind: {k1} }}\n    period: 24h\n    max_count: 20\n    max_duration: 10h\n"),
             9 => "    kind: resource_capacity\n    resource: GROUND-CHAIN\n".to_string(),
-            _ => "    kind: crew_day\n    select: { role: CREW }\n    max_work: 6h30m\n".to_string(),
+            10 => "    kind: crew_day\n    select: { role: CREW }\n    max_work: 6h30m\n".to_string(),
+            _ => format!("    kind: roles_required\n    select: {{ kind: {k1} }}\n    any: [FD, OM, MCC-M]\n"),
         };
         s.push_str(&body);
         let _ = writeln!(s, "    traces: [GEN-REQ-{:03}]", i % 40);
