@@ -724,3 +724,48 @@ fn a_rule_id_defined_in_two_files_is_an_invalid_rule_file() {
     );
     assert!(run.has_invalid_input());
 }
+
+#[test]
+fn an_absence_is_not_invented_when_the_missing_activity_has_no_time() {
+    // C04 would follow C03, but its time is unknown (it is after an undefined activity):
+    // the rule is not judged for C03 (F002 names C04), never failed.
+    let rule = "    kind: requires_following\n    select: { kind: dump }\n    following: { kind: check }\n    max_gap: 1h\n";
+    let plan = format!(
+        "{HEAD}  activity C03 {{ at 2014/273 10:00 lasts 10m by GC kind dump }}\n  activity C04 {{ after CO3 lasts 10m by GC kind check }}\n}}\n"
+    );
+    let rules = format!("rules:\n  - id: R\n    title: the rule\n{rule}");
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", &rules)]);
+    let codes: Vec<Code> = run.diagnostics.iter().map(|d| d.code).collect();
+    assert!(
+        !codes.contains(&Code::FlightRuleViolated),
+        "{:#?}",
+        run.diagnostics
+    );
+    assert!(codes.contains(&Code::FlightRuleUnknown), "{codes:?}");
+    // A sequence whose first step is in a cycle does not "lack step 1".
+    let rule =
+        "    kind: sequence\n    steps:\n      - { kind: press }\n      - { kind: transfer }\n";
+    let plan = format!(
+        "{HEAD}  activity P1 {{ after P2 lasts 10m by GC kind press }}\n  activity P2 {{ after P1 lasts 10m by GC kind other }}\n  activity T1 {{ at 2014/273 12:00 lasts 10m by GC kind transfer }}\n}}\n"
+    );
+    let rules = format!("rules:\n  - id: R\n    title: the rule\n{rule}");
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", &rules)]);
+    assert!(
+        !run.diagnostics
+            .iter()
+            .any(|d| d.code == Code::FlightRuleViolated),
+        "{:#?}",
+        run.diagnostics
+    );
+    // With the step truly missing, the chain is incomplete.
+    let plan =
+        format!("{HEAD}  activity T1 {{ at 2014/273 12:00 lasts 10m by GC kind transfer }}\n}}\n");
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", &rules)]);
+    assert!(
+        run.diagnostics
+            .iter()
+            .any(|d| d.message.contains("lacks step 1")),
+        "{:#?}",
+        run.diagnostics
+    );
+}

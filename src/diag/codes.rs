@@ -144,6 +144,8 @@ code_table! {
         "A waiver matches no violation (the rule is met, or the waiver is stale)";
     UndefinedFlightRule => "F006", "undefined-flight-rule", FlightRule, Error,
         "A waiver names a flight rule that no rule file defines";
+    UnmatchedSelectorValue => "F007", "unmatched-selector-value", FlightRule, Warning,
+        "A flight rule selects by a kind, tag, role or phase that no activity has, and one close to it exists (a likely typo)";
     InvalidRequirementExport => "Q001", "invalid-requirement-export", Requirements, Error,
         "A requirements export (ReqIF, ReqIFz, CSV, XLSX, XLS, ODS) cannot be read, or one of its objects is malformed";
     UnknownRequirement => "Q002", "unknown-requirement", Requirements, Error,

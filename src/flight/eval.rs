@@ -283,6 +283,17 @@ impl<'a> RuleCx<'_, 'a> {
             .collect()
     }
 
+    /// The activities `sel` picks whose time is unknown (already recorded by
+    /// [`Self::select`]).
+    fn unknown_matches(&self, sel: &Selector) -> Vec<ActIdx> {
+        self.cx
+            .unknown
+            .iter()
+            .copied()
+            .filter(|&ai| self.cx.matches(sel, ai))
+            .collect()
+    }
+
     fn violate(&mut self, activities: Vec<ActIdx>, interval: Option<Interval>, detail: String) {
         self.ev.violations.push(Violation {
             rule: self.rule,
@@ -621,6 +632,10 @@ impl<'a> RuleCx<'_, 'a> {
             return;
         }
         let others = self.select(other);
+        // An activity the `other` selector picks but whose time is unknown could be the
+        // one that satisfies the rule: without a known match, the rule is then not judged
+        // (that activity is reported as F002), never failed with an invented absence.
+        let unknown_others = self.unknown_matches(other);
         // Preceding: the others' ends; following: their starts. Sorted for binary search.
         let mut marks: Vec<(Time, ActIdx)> = others
             .iter()
@@ -643,7 +658,7 @@ impl<'a> RuleCx<'_, 'a> {
                 .iter()
                 .take_while(|&&(t, _)| t <= hi)
                 .any(|&(_, oi)| oi != ai);
-            if ok {
+            if ok || unknown_others.iter().any(|&u| u != ai) {
                 continue;
             }
             let name = self.cx.name(ai).to_string();
@@ -710,16 +725,22 @@ impl<'a> RuleCx<'_, 'a> {
 
     fn sequence(&mut self, steps: &[Selector], max_gap: Option<Dur>) {
         let sets: Vec<Vec<(Interval, ActIdx)>> = steps.iter().map(|s| self.select(s)).collect();
+        // A step whose activities all have unknown times is planned, not missing: it is not
+        // judged (they are reported as F002).
+        let unknown: Vec<bool> = steps
+            .iter()
+            .map(|s| !self.unknown_matches(s).is_empty())
+            .collect();
         let planned: Vec<usize> = (0..sets.len()).filter(|&i| !sets[i].is_empty()).collect();
         if planned.is_empty() {
             return;
         }
-        if planned.len() < sets.len() {
+        let missing: Vec<usize> = (0..sets.len())
+            .filter(|&i| sets[i].is_empty() && !unknown[i])
+            .collect();
+        if !missing.is_empty() {
             let first = sets[planned[0]][0].1;
-            let missing: Vec<String> = (0..sets.len())
-                .filter(|i| sets[*i].is_empty())
-                .map(|i| format!("step {}", i + 1))
-                .collect();
+            let missing: Vec<String> = missing.iter().map(|i| format!("step {}", i + 1)).collect();
             let detail = format!(
                 "the chain starting with `{}` lacks {}",
                 self.cx.name(first),

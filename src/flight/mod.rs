@@ -161,6 +161,30 @@ impl Constraint {
         }
     }
 
+    /// Every selector of the rule with the YAML key it is written under (`select`, `a`,
+    /// `b`, `preceding`, `following`, `steps`).
+    pub fn selectors(&self) -> Vec<(&'static str, &Selector)> {
+        match self {
+            Constraint::MinSeparation { select, .. }
+            | Constraint::RequiresWindow { select, .. }
+            | Constraint::ForbiddenWindow { select, .. }
+            | Constraint::MaxPerPeriod { select, .. }
+            | Constraint::ResourceCapacity { select, .. }
+            | Constraint::CrewDay { select, .. }
+            | Constraint::RolesRequired { select, .. } => vec![("select", select)],
+            Constraint::NoOverlap { a, b, .. } | Constraint::Precedence { a, b, .. } => {
+                vec![("a", a), ("b", b)]
+            }
+            Constraint::RequiresPreceding {
+                select, preceding, ..
+            } => vec![("select", select), ("preceding", preceding)],
+            Constraint::RequiresFollowing {
+                select, following, ..
+            } => vec![("select", select), ("following", following)],
+            Constraint::Sequence { steps, .. } => steps.iter().map(|s| ("steps", s)).collect(),
+        }
+    }
+
     /// The window names the rule refers to.
     pub fn windows(&self) -> Vec<&str> {
         match self {

@@ -44,6 +44,7 @@ pub mod flight_rule_unknown;
 pub mod flight_rule_violated;
 pub mod invalid_flight_rule_file;
 pub mod undefined_flight_rule;
+pub mod unmatched_selector_value;
 pub mod unused_waiver;
 pub mod waived_violation;
 
@@ -108,6 +109,7 @@ pub(crate) const ALL: &[RuleEntry] = &[
     waived_violation::RULE,
     unused_waiver::RULE,
     undefined_flight_rule::RULE,
+    unmatched_selector_value::RULE,
     invalid_requirement_export::RULE,
     unknown_requirement::RULE,
     withdrawn_requirement::RULE,
