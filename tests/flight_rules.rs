@@ -589,7 +589,7 @@ fn crew_day_speaks_of_crew_sleep_for_crew_and_of_rest_for_ground_roles() {
         [
             "R the rule: `C1` runs into crew sleep (SLEEP) from 2014/273 21:30 to 2014/273 22:00",
             "R the rule: `G1` runs into the rest period of `FD` (SLEEP) from 2014/273 05:00 to 2014/273 06:00",
-            "R the rule: `FD` works 11h on the day of 2014/273 00:00 (2 activities); the maximum working day is 8h",
+            "R the rule: `FD` works 11h on 2014/273 (2 activities); the maximum working day is 8h",
         ],
         "{v:#?}"
     );

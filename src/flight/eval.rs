@@ -1257,10 +1257,18 @@ impl<'a> RuleCx<'_, 'a> {
                 } else {
                     (format!("`{member}`"), "the maximum working day")
                 };
+                // The day alone: `2014/276`, `2014-10-03` (no midnight clock).
+                let date = self.cx.fmt(day);
+                let date = match self.cx.plan.notation {
+                    crate::time::Notation::DayOfYear => date.split(' ').next(),
+                    crate::time::Notation::Iso => date.split('T').next(),
+                }
+                .unwrap_or_default()
+                .to_string();
                 let detail = format!(
-                    "{who} works {} on the day of {} ({} activities); {limit} is {}",
+                    "{who} works {} on {} ({} activities); {limit} is {}",
                     fmt_dur(Dur(worked)),
-                    self.cx.fmt(day),
+                    date,
                     acts.len(),
                     fmt_dur(max)
                 );

@@ -345,7 +345,24 @@ fn finish(
             policy: r.policy,
         }
     });
-    // Inside a file with syntax errors only the syntax findings are trustworthy.
+    // Inside a file with syntax errors only the syntax findings are trustworthy: the others
+    // are dropped, and the file's first syntax error says so (a silent drop would look
+    // like a checked file).
+    let mut told: HashSet<FileId> = HashSet::new();
+    for d in diags.iter_mut() {
+        let file = d.primary.span.file;
+        if d.code == Code::SyntaxError
+            && model.files_with_syntax_errors.contains(&file)
+            && told.insert(file)
+        {
+            d.notes.push(
+                "until this file parses, opsplan reports only its syntax errors: its plans, \
+                 procedures and scenarios are not checked, nor is how other files use its \
+                 procedures"
+                    .to_string(),
+            );
+        }
+    }
     diags.retain(|d| {
         d.code.info().family == Family::Syntax
             || d.code == Code::UnresolvedUsePath
