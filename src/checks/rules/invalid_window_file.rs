@@ -12,9 +12,10 @@ rule! {
     /// windows the file would have given (the names of its bad rows, or every window when
     /// its header cannot be read) are not reported again as undefined (`R006`, `F003`) by
     /// the activities, procedures and flight rules that need them.
-    /// `opsplan check` exits with code 2, because the check is incomplete. Column names
-    /// and their accepted aliases are in `src/workspace/windows_csv.rs` and can be set in
-    /// `opsplan.yaml` (`windows: { start: "AOS (UTC)", end: "LOS (UTC)" }`).
+    /// `opsplan check` exits with code 2, because the check is incomplete. The columns
+    /// and the names accepted for them are in the "Window files" section of the language
+    /// reference (docs/language.md); they can be set in `opsplan.yaml`
+    /// (`windows: { start: "AOS (UTC)", end: "LOS (UTC)" }`).
     ///
     /// ## Why it matters
     /// The windows decide whether a critical activity has relay or ground coverage. A pass
