@@ -1,7 +1,7 @@
 //! The defects example documents every finding it gives: its README's table lists each
 //! finding of `opsplan check --format json examples/atv5-week40-defects` (file, line:col,
 //! code) and nothing else, and each defect is marked by a `// DEFECT: CODE` comment on the
-//! line just above the line its finding points at. Regenerate the table's positions from
+//! line just above the line its finding points at (`# DEFECT:` in YAML). Regenerate the table's positions from
 //! the JSON output when the example changes.
 
 use std::collections::BTreeSet;
@@ -72,12 +72,13 @@ fn each_defect_is_marked_on_the_line_above_its_finding() {
         let line: usize = pos.split(':').next().unwrap().parse().unwrap();
         let text = std::fs::read_to_string(format!("{DIR}/{file}")).unwrap();
         let above = text.lines().nth(line - 2).unwrap_or_default();
+        let comment = if file.ends_with(".yaml") { "#" } else { "//" };
         if !above
             .trim_start()
-            .starts_with(&format!("// DEFECT: {code}"))
+            .starts_with(&format!("{comment} DEFECT: {code}"))
         {
             wrong.push(format!(
-                "{file}:{line}: not `// DEFECT: {code} …` above but {above:?}"
+                "{file}:{line}: not `{comment} DEFECT: {code} …` above but {above:?}"
             ));
         }
     }

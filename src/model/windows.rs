@@ -70,6 +70,16 @@ fn expand(shape: &WindowShape, horizon: Option<Interval>) -> (Occurrences, Probl
                 ));
                 return (Occurrences::default(), problems);
             }
+            if let Some(u) = until.as_ref().and_then(|u| u.value.map(|v| (v, u.span))) {
+                if u.0 <= from_t {
+                    problems.push((
+                        u.1,
+                        "the window's `until` is not after its `from`: it has no occurrence"
+                            .to_string(),
+                    ));
+                    return (Occurrences::default(), problems);
+                }
+            }
             // Occurrences start at `from`, `from + every`, … while the start is before
             // `until`, or the horizon's end, or (neither given) the end of the calendar.
             let end = match (until.as_ref().and_then(|u| u.value), horizon) {
