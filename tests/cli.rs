@@ -419,7 +419,10 @@ fn an_invalid_rule_file_is_located_and_exit_2() {
         .code(2)
         .stdout(predicate::str::contains("rules.yaml:4:11"))
         .stdout(predicate::str::contains(
-            "unknown variant `forbiden_window`",
+            "error[F003]: rule FR-06: unknown kind `forbiden_window`",
+        ))
+        .stdout(predicate::str::contains(
+            "= help: did you mean `forbidden_window`?",
         ));
 }
 
@@ -594,4 +597,64 @@ fn reqs_list_gives_the_line_of_each_record_whatever_the_line_ends() {
             assert!(text.contains("crlf.csv:5:1"), "{text}");
         }
     }
+}
+
+#[test]
+fn a_bad_rule_is_skipped_and_the_check_says_it_is_incomplete() {
+    let rules = format!(
+        "{FR06}  - id: FR-07\n    title: Burns apart\n    kind: min_separation\n    minimum: 2h\n"
+    );
+    let dir = flight_mission(
+        &rules,
+        "  waive FR-07 for A25 ref \"CR-1\"\n  activity A25 \"Photos\" { at 2014/276 02:00 lasts 30m by CREW }\n",
+        None,
+    );
+    let out = opsplan()
+        .args(["check", "--color", "never"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("error[F001]: FR-06"), "the good rule: {text}");
+    assert!(
+        text.contains("error[F003]: rule FR-07: unknown key `minimum`"),
+        "{text}"
+    );
+    assert!(!text.contains("F006"), "{text}");
+    assert!(
+        text.ends_with(
+            "incomplete check: 1 flight rule was not evaluated (FR-07), so findings may be missing\n\
+             fail: 2 errors, 0 warnings, 0 notes in 2 files\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_use_rules_path_that_names_no_file_leaves_waivers_unjudged() {
+    let dir = flight_mission(
+        FR06,
+        "  use rules \"more-rules.yaml\"\n  waive FR-08 for A25 ref \"CR-1\"\n  activity A25 \"Photos\" { at 2014/276 10:00 lasts 30m by CREW }\n",
+        None,
+    );
+    let out = opsplan()
+        .args(["check", "--color", "never"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error[R008]: cannot use `more-rules.yaml`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("= the rules of this file are not evaluated"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("F006"),
+        "FR-08 may be in the missing file: {text}"
+    );
 }

@@ -769,3 +769,81 @@ fn an_absence_is_not_invented_when_the_missing_activity_has_no_time() {
         run.diagnostics
     );
 }
+
+/// A rule file with a good rule (FR-06, broken by the plan) and a bad one (FR-07, an
+/// unknown key), and a plan waiving FR-07 for an activity.
+const GOOD_AND_BAD: &str = "rules:\n  - id: FR-06\n    title: Crew tasks outside crew sleep\n    kind: forbidden_window\n    select: { role: CREW }\n    windows: [SLEEP]\n  - id: FR-07\n    title: Burns apart\n    kind: min_separation\n    select: { kind: burn }\n    minimum: 2h\n";
+
+#[test]
+fn one_bad_rule_leaves_the_others_of_its_file_evaluated() {
+    let body = "  waive FR-07 for B1 ref \"CR-1\"\n  activity C1 { at 2014/273 23:00 lasts 30m by FE-5 }\n  activity B1 { at 2014/273 10:00 lasts 30m by GC kind burn }\n";
+    let plan = format!("{HEAD}{body}}}\n");
+    let run = check_texts(&[("p.plan", &plan), ("r.yaml", GOOD_AND_BAD)]);
+    let codes: Vec<(Code, &str)> = run
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            // The good rule still finds its violation...
+            (
+                Code::FlightRuleViolated,
+                "FR-06 Crew tasks outside crew sleep: `C1` runs into SLEEP from 2014/273 23:00 to 2014/273 23:30"
+            ),
+            // ...the bad one is reported, and the waiver naming it is neither undefined
+            // (F006) nor unused (F005).
+            (
+                Code::InvalidFlightRuleFile,
+                "rule FR-07: unknown key `minimum`"
+            ),
+        ],
+        "{:#?}",
+        run.diagnostics
+    );
+    let f003 = &run.diagnostics[1];
+    assert_eq!(f003.help.as_deref(), Some("did you mean `min`?"));
+    assert!(f003
+        .notes
+        .contains(&"rule FR-07 is not evaluated".to_string()));
+    assert!(run.has_invalid_input());
+    assert_eq!(
+        run.incomplete().as_deref(),
+        Some("1 flight rule was not evaluated (FR-07)")
+    );
+}
+
+#[test]
+fn a_rule_file_that_cannot_be_read_leaves_every_waiver_unjudged() {
+    // Its rules are unknown: no waiver is called undefined (F006), whatever it names;
+    // a waiver of a rule of another file is still judged (F005).
+    let body = "  waive FR-99 for C1 ref \"CR-1\"\n  waive FR-02 for C1 ref \"CR-2\"\n  activity C1 { at 2014/273 12:00 lasts 30m by FE-5 }\n";
+    let plan = format!("{HEAD}{body}}}\n");
+    let broken = "rules:\n  - id: FR-99\n    title: [unclosed\n";
+    let other = "rules:\n  - id: FR-02\n    title: burns apart\n    kind: min_separation\n    select: { kind: burn }\n    min: 3h\n";
+    let run = check_texts(&[("p.plan", &plan), ("a.yaml", broken), ("b.yaml", other)]);
+    let codes: Vec<Code> = run.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        [Code::UnusedWaiver, Code::InvalidFlightRuleFile],
+        "{:#?}",
+        run.diagnostics
+    );
+    let f003 = &run.diagnostics[1];
+    assert!(f003
+        .message
+        .starts_with("flight-rule file is not valid YAML"));
+    assert_eq!(f003.notes, ["none of the rules of this file is evaluated"]);
+    assert_eq!(
+        run.incomplete().as_deref(),
+        Some("1 flight-rule file could not be read (a.yaml): none of its rules was evaluated")
+    );
+    // Without the broken file, the misspelt waiver is F006 again.
+    let run = check_texts(&[("p.plan", &plan), ("b.yaml", other)]);
+    assert!(run
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::UndefinedFlightRule));
+    assert_eq!(run.incomplete(), None);
+}

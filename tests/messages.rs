@@ -86,6 +86,13 @@ case!(
 );
 // 12. Scenario findings say when the activity an inject is timed from ended.
 case!(injects_say_when_their_activity_ended, "inject-after-end");
+// 13. A bad key in one flight rule names the rule, says what its kind takes and that the
+//     rule is not evaluated; the file's other rules are; no F006 for its waiver; the
+//     check says it is incomplete.
+case!(
+    a_bad_flight_rule_is_named_and_skipped_alone,
+    "flight-rule-bad-key"
+);
 
 #[test]
 fn agenda_at_reads_what_the_language_reads() {

@@ -463,3 +463,46 @@ fn the_report_help_names_every_report() {
         assert!(help.contains(cmd), "{cmd}");
     }
 }
+
+#[test]
+fn consistency_verdict_says_when_the_check_is_incomplete() {
+    // One rule of the file cannot be read: the others are evaluated, and the verdict
+    // says what was left out.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("w40.plan"),
+        "plan W40 {\n  horizon 2014/275 00:00 .. 2014/277 00:00\n  use rules \"geo-ops-rules.yaml\"\n  roles CREW\n  window CREW-SLEEP daily 21:30 .. 06:00\n  waive GEO-FR-07 for A25 ref \"CR-1\"\n  activity A25 \"Photos\" { at 2014/276 02:00 lasts 30m by CREW }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("geo-ops-rules.yaml"),
+        "rules:\n  - id: GEO-FR-06\n    title: Crew tasks outside crew sleep\n    kind: forbidden_window\n    select: { role: CREW }\n    windows: [CREW-SLEEP]\n  - id: GEO-FR-07\n    title: Burns apart\n    kind: min_separation\n    select: { kind: burn }\n    minimum: 2h\n",
+    )
+    .unwrap();
+    let out = opsplan()
+        .current_dir(dir.path())
+        .args(["report", "consistency", ".", "--format", "md"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{md}");
+    assert!(md.contains(
+        "**Verdict: FAIL (INCOMPLETE CHECK)**: Incomplete check: 1 flight rule was not \
+         evaluated (GEO-FR-07), so findings may be missing. 2 findings at error severity"
+    ));
+    snapshot_settings().bind(|| insta::assert_snapshot!("consistency_incomplete_md", md));
+    let out = opsplan()
+        .current_dir(dir.path())
+        .args(["report", "consistency", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"]["incomplete"], true);
+    let out = opsplan()
+        .current_dir(dir.path())
+        .args(["report", "consistency", "."])
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(html.contains("<b>Incomplete check</b>"));
+}

@@ -2,7 +2,7 @@
 //! once, and which violations the plans' waivers cover. The F-rules under `rules/` turn
 //! this into findings.
 
-use crate::flight::{evaluate, Evaluation, FlightRule, Violation};
+use crate::flight::{evaluate, Evaluation, FlightRule, RuleSet, Violation};
 use crate::model::{Model, PlanIdx};
 use crate::source::SourceDb;
 use crate::time::Interval;
@@ -18,6 +18,45 @@ pub struct FlightState<'a> {
     pub waived_by: Vec<Option<(PlanIdx, usize)>>,
     /// For each plan, for each of its waivers: whether it covers a violation.
     pub waiver_used: Vec<Vec<bool>>,
+    /// The rules that are written but not evaluated: a waiver naming one is neither
+    /// undefined (F006) nor unused (F005); the F003 that skipped the rule says why.
+    pub not_evaluated: NotEvaluated<'a>,
+}
+
+/// The rules of a run that are not evaluated.
+#[derive(Debug, Default)]
+pub struct NotEvaluated<'a> {
+    /// The ids of the rules skipped for a problem (F003), sorted.
+    pub ids: Vec<&'a str>,
+    /// A rule file could not be read at all (not YAML, unreadable, no `rules:` list, a
+    /// `use rules` path that names no file): any id may be one of its rules.
+    pub unknown_rules: bool,
+}
+
+impl<'a> NotEvaluated<'a> {
+    pub fn of(sets: &'a [RuleSet]) -> Self {
+        let mut ids: Vec<&str> = sets
+            .iter()
+            .flat_map(|s| &s.skipped)
+            .filter_map(|r| r.id.as_deref())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        NotEvaluated {
+            ids,
+            unknown_rules: sets.iter().any(|s| s.unreadable),
+        }
+    }
+
+    /// Whether `id` is a rule that is written (or may be) but not evaluated.
+    pub fn may_be(&self, id: &str) -> bool {
+        self.unknown_rules || self.is_skipped(id)
+    }
+
+    /// Whether `id` is a rule skipped for a problem.
+    pub fn is_skipped(&self, id: &str) -> bool {
+        self.ids.binary_search(&id).is_ok()
+    }
 }
 
 impl<'a> FlightState<'a> {
@@ -55,6 +94,7 @@ impl<'a> FlightState<'a> {
             evaluation,
             waived_by,
             waiver_used,
+            not_evaluated: NotEvaluated::default(),
         }
     }
 

@@ -9,7 +9,7 @@ pub mod scenario;
 
 use crate::diag::{Code, Diagnostic, Label, Suggester};
 use crate::model::{Model, RefKind, Scope};
-pub use flight::FlightState;
+pub use flight::{FlightState, NotEvaluated};
 
 /// What a rule sees.
 pub struct Context<'a> {

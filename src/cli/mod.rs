@@ -392,8 +392,10 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         }
     };
     let (sources, diags, project) = (&run.sources, &run.diagnostics, &run.project);
+    // An input that could not be used says what the check left out, before the verdict.
     let verdict_line = format!(
-        "{}: {}",
+        "{}{}: {}",
+        incomplete_line(&run),
         run.verdict().as_str(),
         output::summary(diags, sources.len())
     );
@@ -450,6 +452,14 @@ fn plan_diff(args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     }
     out.flush()?;
     Ok(if d.is_empty() { EXIT_OK } else { EXIT_FINDINGS })
+}
+
+/// `incomplete check: 1 flight rule was not evaluated (FR-07), so findings may be
+/// missing` and a line end, when an input could not be used; else nothing.
+pub(crate) fn incomplete_line(run: &workspace::Run) -> String {
+    run.incomplete()
+        .map(|what| format!("incomplete check: {what}, so findings may be missing\n"))
+        .unwrap_or_default()
 }
 
 /// The exit code of a check run: 2 an input could not be used, 1 findings at error

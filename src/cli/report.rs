@@ -213,7 +213,8 @@ fn consistency(args: &ConsistencyArgs, out: &mut impl Write) -> anyhow::Result<u
     }
     if args.output.output.is_some() {
         eprintln!(
-            "{}: {}",
+            "{}{}: {}",
+            super::incomplete_line(&run),
             run.verdict().as_str(),
             crate::output::summary(&run.diagnostics, run.sources.len())
         );

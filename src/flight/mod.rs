@@ -11,8 +11,10 @@ mod eval;
 mod load;
 
 pub use eval::{evaluate, Evaluation, MissingName, Undecided, Unknown, Violation};
-pub use load::load;
 pub(crate) use load::locate_in_rule;
+pub use load::{
+    kind_keys, load, COMMON_KEYS, FILE_KEYS, KINDS, MAX_RULE_FILE_BYTES, RULE_KEYS, SELECTOR_KEYS,
+};
 
 use crate::source::{FileId, Span};
 use crate::time::Dur;
@@ -21,7 +23,24 @@ use crate::time::Dur;
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub file: Option<FileId>,
+    /// The valid rules: the ones evaluated.
     pub rules: Vec<FlightRule>,
+    /// The rules written in the file but not evaluated, because an `F003` found a problem
+    /// in them (not the second definition of an id, whose first is evaluated).
+    pub skipped: Vec<SkippedRule>,
+    /// The file could not be read as a list of rules (unreadable, not UTF-8, too large,
+    /// not YAML, no `rules:` list; or a `use rules` path that names no file): which rules
+    /// it holds is unknown, and none of them is evaluated.
+    pub unreadable: bool,
+}
+
+/// A rule of a file that is not evaluated (an `F003` says why).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedRule {
+    /// Its `id:`, when that is text: the name a waiver would use.
+    pub id: Option<String>,
+    /// Where it is written (its `id:` value, else its first key).
+    pub span: Span,
 }
 
 /// One flight rule, validated.

@@ -41,8 +41,12 @@ pub struct VerdictView {
     pub status: &'static str,
     /// `pass`, `pass with waivers`, `fail`.
     pub text: &'static str,
-    /// One sentence for the reader.
+    /// One sentence for the reader; when the check is incomplete, first what it left
+    /// out.
     pub explanation: String,
+    /// An input could not be used (an invalid flight-rule or window file, a requirement
+    /// export with problems): the check is incomplete, findings may be missing.
+    pub incomplete: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -165,6 +169,9 @@ pub struct WaiverView {
     /// The findings it covers (F004), by anchor.
     pub covers: Vec<String>,
     pub used: bool,
+    /// Its rule is written but not evaluated (an F003 says why), or may be in a rule
+    /// file that could not be read: whether it covers a violation is unknown.
+    pub not_judged: bool,
 }
 
 /// Builds the view of a check run.
@@ -184,6 +191,7 @@ pub fn view(run: &Run, provenance: Provenance) -> ConsistencyView {
     // Waivers get anchors first so findings can point at them.
     let mut waiver_anchor: HashMap<(u32, usize, usize), String> = HashMap::default();
     let mut waivers = Vec::new();
+    let not_evaluated = crate::checks::NotEvaluated::of(&run.rule_sets);
     for (p, plan) in model.plans.iter().enumerate() {
         for waiver in &plan.waivers {
             let anchor = format!("W{}", waivers.len() + 1);
@@ -204,6 +212,9 @@ pub fn view(run: &Run, provenance: Provenance) -> ConsistencyView {
                 )),
                 covers: Vec::new(),
                 used: false,
+                not_judged: not_evaluated.is_skipped(&waiver.rule.value)
+                    || (rules.title(&waiver.rule.value).is_none()
+                        && not_evaluated.may_be(&waiver.rule.value)),
             });
         }
     }
@@ -437,6 +448,13 @@ pub fn view(run: &Run, provenance: Provenance) -> ConsistencyView {
             crate::output::plural(counts.errors, "finding")
         ),
     };
+    let incomplete = run.incomplete();
+    let explanation = match &incomplete {
+        Some(what) => {
+            format!("Incomplete check: {what}, so findings may be missing. {explanation}")
+        }
+        None => explanation,
+    };
     ConsistencyView {
         title,
         verdict: VerdictView {
@@ -447,6 +465,7 @@ pub fn view(run: &Run, provenance: Provenance) -> ConsistencyView {
             },
             text: verdict.as_str(),
             explanation,
+            incomplete: incomplete.is_some(),
         },
         plans,
         counts,

@@ -168,11 +168,114 @@ impl Run {
         })
     }
 
+    /// When an input could not be used ([`Run::has_invalid_input`]): what the check left
+    /// out, as a phrase for the verdict ("1 flight rule was not evaluated (GEO-FR-07)";
+    /// the rule files not read; the window files and requirement exports with problems).
+    pub fn incomplete(&self) -> Option<String> {
+        if !self.has_invalid_input() {
+            return None;
+        }
+        use crate::diag::Severity;
+        let name = |file: FileId| self.sources.path(file).display().to_string();
+        let mut parts = Vec::new();
+        let skipped: Vec<&crate::flight::SkippedRule> =
+            self.rule_sets.iter().flat_map(|s| &s.skipped).collect();
+        if !skipped.is_empty() {
+            let named: Vec<String> = skipped.iter().filter_map(|r| r.id.clone()).collect();
+            let unnamed = skipped.len() - named.len();
+            let mut shown: Vec<String> = named.iter().take(5).cloned().collect();
+            let more = named.len() - shown.len();
+            if more > 0 {
+                shown.push(format!("{more} more"));
+            }
+            if unnamed > 0 {
+                shown.push(format!("{unnamed} without an id"));
+            }
+            parts.push(format!(
+                "{} {} not evaluated ({})",
+                count_of(skipped.len(), "flight rule"),
+                if skipped.len() == 1 { "was" } else { "were" },
+                and_list(&shown)
+            ));
+        }
+        let unread: Vec<String> = self
+            .rule_sets
+            .iter()
+            .filter(|s| s.unreadable)
+            .filter_map(|s| s.file.map(name))
+            .collect();
+        if !unread.is_empty() {
+            parts.push(format!(
+                "{} could not be read ({}): none of {} rules was evaluated",
+                count_of(unread.len(), "flight-rule file"),
+                and_list(&first_of(&unread)),
+                if unread.len() == 1 { "its" } else { "their" },
+            ));
+        }
+        let files_with = |code: Code| -> Vec<String> {
+            let mut files: Vec<FileId> = self
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == code && d.severity == Severity::Error)
+                .map(|d| d.primary.span.file)
+                .collect();
+            files.sort_unstable_by_key(|f| f.0);
+            files.dedup();
+            files.into_iter().map(name).collect()
+        };
+        if parts.is_empty()
+            && self
+                .diagnostics
+                .iter()
+                .any(|d| d.code == Code::InvalidFlightRuleFile && d.severity == Severity::Error)
+        {
+            parts.push("some flight-rule inputs could not be used (F003)".to_string());
+        }
+        for (code, what) in [
+            (Code::InvalidWindowFile, "window file"),
+            (Code::InvalidRequirementExport, "requirement export"),
+        ] {
+            let files = files_with(code);
+            if !files.is_empty() {
+                parts.push(format!(
+                    "{} could not be used whole ({}, {})",
+                    count_of(files.len(), what),
+                    and_list(&first_of(&files)),
+                    code.info().code
+                ));
+            }
+        }
+        Some(parts.join("; "))
+    }
+
     pub fn count(&self, severity: crate::diag::Severity) -> usize {
         self.diagnostics
             .iter()
             .filter(|d| d.severity == severity)
             .count()
+    }
+}
+
+/// "1 window file", "2 window files" (`output` is right of `workspace` in the layers).
+fn count_of(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// At most five names, then how many more.
+fn first_of(names: &[String]) -> Vec<String> {
+    let mut shown: Vec<String> = names.iter().take(5).cloned().collect();
+    if names.len() > 5 {
+        shown.push(format!("{} more", names.len() - 5));
+    }
+    shown
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -312,7 +415,8 @@ fn finish(
     diags.extend(duplicate_rule_ids(&rule_sets));
     let rules: Vec<&crate::flight::FlightRule> =
         rule_sets.iter().flat_map(|s| s.rules.iter()).collect();
-    let flight = checks::FlightState::new(&model, rules, Some(&sources));
+    let mut flight = checks::FlightState::new(&model, rules, Some(&sources));
+    flight.not_evaluated = checks::NotEvaluated::of(&rule_sets);
     diags.extend(checks::run_with(&model, flight));
     // The exports were read while the plans were parsed and checked; their files join the
     // sources after every plan, procedure and rule file, as when read in turn.
@@ -595,7 +699,8 @@ pub fn read_utf8(
     }
 }
 
-/// Reads and loads the flight-rule files.
+/// Reads and loads the flight-rule files. A file that cannot be read gives a set marked
+/// unreadable: its rules are unknown, and its finding says that none is evaluated.
 fn load_rule_files(
     paths: &[PathBuf],
     sources: &mut SourceDb,
@@ -603,8 +708,20 @@ fn load_rule_files(
 ) -> Vec<crate::flight::RuleSet> {
     let mut sets = Vec::new();
     for path in paths {
-        let Ok(id) = read_utf8(path, sources, diags, Code::InvalidFlightRuleFile) else {
-            continue;
+        let id = match read_utf8(path, sources, diags, Code::InvalidFlightRuleFile) {
+            Ok(id) => id,
+            Err(id) => {
+                if let Some(d) = diags.last_mut().filter(|d| d.primary.span.file == id) {
+                    d.notes
+                        .push("none of the rules of this file is evaluated".to_string());
+                }
+                sets.push(crate::flight::RuleSet {
+                    file: Some(id),
+                    unreadable: true,
+                    ..Default::default()
+                });
+                continue;
+            }
         };
         let (set, d) = crate::flight::load(id, sources.text(id));
         diags.extend(d);
@@ -620,6 +737,8 @@ struct Loader {
     seen: HashSet<PathBuf>,
     /// Flight-rule files, in the order they were named (each once).
     rule_files: Vec<PathBuf>,
+    /// `use rules` paths that name no file (R008): rules that are unknown.
+    missing_rule_files: usize,
     /// `use windows` files: (index of the file's tree, index of the plan in it, path).
     window_files: Vec<(usize, usize, PathBuf)>,
     /// How window files name their columns (`windows:` in `opsplan.yaml`).
@@ -1014,7 +1133,14 @@ impl Loader {
             };
             load_window_file(path, &self.window_columns, plan, &mut sources, &mut diags);
         }
-        let rule_sets = load_rule_files(&self.rule_files, &mut sources, &mut diags);
+        let mut rule_sets = load_rule_files(&self.rule_files, &mut sources, &mut diags);
+        // A `use rules` path that names no file: its rules are unknown (R008 says why).
+        rule_sets.extend(
+            (0..self.missing_rule_files).map(|_| crate::flight::RuleSet {
+                unreadable: true,
+                ..Default::default()
+            }),
+        );
         let mut run = finish(sources, asts, diags, rule_sets, &self.policy, pending);
         run.project = self.project;
         run
@@ -1091,14 +1217,17 @@ impl Loader {
                     Ok(_) => None,
                 };
                 if let Some(why) = problem {
-                    diags.push(
-                        Diagnostic::new(
-                            Code::UnresolvedUsePath,
-                            format!("cannot use `{}`: {why}", u.path.value),
-                            Label::new(u.path.span, format!("looked for {}", target.display())),
-                        )
-                        .with_help("paths in `use` are relative to the plan file"),
-                    );
+                    let mut d = Diagnostic::new(
+                        Code::UnresolvedUsePath,
+                        format!("cannot use `{}`: {why}", u.path.value),
+                        Label::new(u.path.span, format!("looked for {}", target.display())),
+                    )
+                    .with_help("paths in `use` are relative to the plan file");
+                    if u.kind == UseKind::Rules {
+                        self.missing_rule_files += 1;
+                        d = d.with_note("the rules of this file are not evaluated");
+                    }
+                    diags.push(d);
                 }
             }
         }

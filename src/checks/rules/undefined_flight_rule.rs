@@ -6,6 +6,12 @@ rule! {
     /// Reports a `waive` whose rule id no flight-rule file of the run defines, with a
     /// "did you mean" among the ids that exist.
     ///
+    /// A waiver is not reported when its rule is written but not evaluated: a rule whose
+    /// definition has a problem (its `id:` is known, and its `F003` says what is wrong),
+    /// or any rule at all when a rule file could not be read (not YAML, unreadable, no
+    /// `rules:` list, a `use rules` path that names no file): its rules are unknown, so
+    /// the waiver may well be right, and the `F003` (or `R008`) already fails the check.
+    ///
     /// ## Why it matters
     /// A waiver for a misspelt rule waives nothing: the violation it was approved for is
     /// still reported, and the approval reference is lost from the report.
@@ -19,10 +25,14 @@ rule! {
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let ids: Vec<&str> = cx.flight.rules.iter().map(|r| r.id.as_str()).collect();
+    let defined: rustc_hash::FxHashSet<&str> = ids.iter().copied().collect();
     let suggest = Suggester::new(ids.clone(), 1);
     for plan in &cx.model.plans {
         for w in &plan.waivers {
-            if ids.contains(&w.rule.value.as_str()) {
+            // Defined, or written in a rule that is not evaluated (its F003 says why).
+            if defined.contains(w.rule.value.as_str())
+                || cx.flight.not_evaluated.may_be(&w.rule.value)
+            {
                 continue;
             }
             let mut d = Diagnostic::new(

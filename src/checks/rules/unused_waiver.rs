@@ -5,7 +5,9 @@ rule! {
     /// ## What it does
     /// Reports a `waive` that covers no violation: the rule is met by the activities it
     /// names (the plan changed since the waiver was approved), or the waiver names the
-    /// wrong activity. A waiver for a rule no file defines is F006 instead.
+    /// wrong activity. A waiver for a rule no file defines is F006 instead. A waiver for
+    /// a rule that is not evaluated (its definition has a problem, an `F003`) is not
+    /// reported: whether it covers a violation is unknown until the rule can be read.
     ///
     /// ## Why it matters
     /// A stale waiver is a standing permission nobody needs: it would silently cover a
@@ -19,10 +21,13 @@ rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let defined: rustc_hash::FxHashSet<&str> =
+        cx.flight.rules.iter().map(|r| r.id.as_str()).collect();
     for (pi, plan) in cx.model.plans.iter().enumerate() {
         for (wi, w) in plan.waivers.iter().enumerate() {
-            let known = cx.flight.rules.iter().any(|r| r.id == w.rule.value);
-            if !known || cx.flight.waiver_used[pi][wi] {
+            let known = defined.contains(w.rule.value.as_str());
+            let skipped = cx.flight.not_evaluated.is_skipped(&w.rule.value);
+            if !known || skipped || cx.flight.waiver_used[pi][wi] {
                 continue;
             }
             let names: Vec<String> = w
