@@ -86,6 +86,9 @@ case!(
 );
 // 12. Scenario findings say when the activity an inject is timed from ended.
 case!(injects_say_when_their_activity_ended, "inject-after-end");
+// 13. Short names (roles, windows, resources, activity ids): swaps, confusables and case
+//     slips get "did you mean"; a slip of a role gets no "declare it".
+case!(short_names_get_did_you_mean, "short-names");
 
 #[test]
 fn agenda_at_reads_what_the_language_reads() {
