@@ -136,6 +136,68 @@ fn an_unknown_role_or_plan_is_a_usage_error_with_a_suggestion() {
     assert!(err.contains("--hours 0"), "{err}");
 }
 
+/// Short role names: a swap of two letters, a case slip and confusable characters get a
+/// "did you mean"; a name far from every role gets none; equally close siblings are
+/// all offered.
+#[test]
+fn a_swapped_or_misread_role_gets_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = r#"
+plan EOS7-W11 "Week 11" {
+  horizon 2025/070 00:00 .. 2025/077 00:00
+  roles GSC, FD, SPACON, SPACON-A, SPACON-B, C03
+  activity A1 "Pass" { at 2025/070 12:00 lasts 30m by GSC }
+}
+"#;
+    std::fs::write(dir.path().join("w11.plan"), plan).unwrap();
+    let agenda = |role: &str| {
+        let out = opsplan()
+            .arg("agenda")
+            .arg(dir.path())
+            .args(["--at", "2025/070 11:00", "--role", role])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{role}");
+        assert!(out.stdout.is_empty(), "{role}: nothing written");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    for (asked, meant) in [
+        ("GCS", "(did you mean `GSC`?)"),
+        ("gsc", "(did you mean `GSC`?)"),
+        ("fd", "(did you mean `FD`?)"),
+        ("CO3", "(did you mean `C03`?)"),
+        ("C30", "(did you mean `C03`?)"),
+        ("SPACON-C", "(did you mean `SPACON-A` or `SPACON-B`?)"),
+    ] {
+        let err = agenda(asked);
+        assert!(
+            err.contains(&format!(
+                "no role `{asked}` in EOS7-W11 {meant}; its roles are: GSC, FD"
+            )),
+            "{err}"
+        );
+    }
+    let err = agenda("EVA");
+    assert!(
+        err.contains("no role `EVA` in EOS7-W11; its roles are"),
+        "{err}"
+    );
+    assert!(!err.contains("did you mean"), "{err}");
+    // `--plan` too.
+    let out = opsplan()
+        .arg("agenda")
+        .arg(dir.path())
+        .args(["--at", "2025/070 11:00", "--plan", "EOS7-W1l"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("no plan `EOS7-W1l` (did you mean `EOS7-W11`?)"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_plan_with_errors_gives_a_sheet_that_says_so() {
     let (code, text, _) = run(&[

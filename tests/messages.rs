@@ -93,6 +93,9 @@ case!(
     a_bad_flight_rule_is_named_and_skipped_alone,
     "flight-rule-bad-key"
 );
+// 14. Short names (roles, windows, resources, activity ids): swaps, confusables and case
+//     slips get "did you mean"; a slip of a role gets no "declare it".
+case!(short_names_get_did_you_mean, "short-names");
 
 #[test]
 fn agenda_at_reads_what_the_language_reads() {

@@ -292,6 +292,44 @@ fn trace_csv_defuses_formulas_in_requirement_text() {
     assert_eq!(json["requirements"][0]["text"], "=HYPERLINK(\"http://x\")");
 }
 
+#[test]
+fn a_dangling_id_between_two_ids_suggests_both() {
+    // The plan covers OPS-REQ-007; the export holds 006 and 008, each one edit away.
+    let dir = tiny_mission(
+        "Object Identifier,Req ID,Object Text,Object Level\n\
+         OPS-1,OPS-REQ-006,Transfer,1\n\
+         OPS-2,OPS-REQ-008,Spacing,1\n",
+    );
+    let out = opsplan()
+        .args(["trace", "--color", "never"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("help: did you mean `OPS-REQ-006` or `OPS-REQ-008`?"),
+        "{text}"
+    );
+    let out = opsplan()
+        .args(["trace", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cites = &json["artifacts"][0]["cites"];
+    let dangling = cites
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "OPS-REQ-007")
+        .expect("the dangling cite");
+    assert_eq!(
+        dangling["suggestions"],
+        serde_json::json!(["OPS-REQ-006", "OPS-REQ-008"])
+    );
+}
+
 fn sheet(path: &Path, name: &str) -> calamine::Range<calamine::Data> {
     use calamine::Reader;
     let mut wb = calamine::open_workbook_auto(path).expect("a readable workbook");

@@ -7,7 +7,7 @@ pub mod flight;
 pub mod rules;
 pub mod scenario;
 
-use crate::diag::{Code, Diagnostic, Label, Suggester};
+use crate::diag::{Code, Diagnostic, Label, Suggester, Suggestion};
 use crate::model::{Model, RefKind, Scope};
 pub use flight::{FlightState, NotEvaluated};
 
@@ -126,17 +126,25 @@ pub(crate) fn report_unresolved(
         .filter(|r| r.kind == kind)
         .filter(|r| !unread(r))
         .collect();
-    // One candidate list (and suggestion index) per scope, not per reference.
-    let mut queries: rustc_hash::FxHashMap<Scope, usize> = Default::default();
-    for r in &refs {
-        *queries.entry(r.scope).or_default() += 1;
+    // One candidate list per scope, and the suggestions of a scope's references asked
+    // together (the deletion index when there are many: `diag::Suggester`).
+    let mut by_scope: rustc_hash::FxHashMap<Scope, Vec<usize>> = Default::default();
+    for (i, r) in refs.iter().enumerate() {
+        by_scope.entry(r.scope).or_default().push(i);
     }
-    let mut by_scope: rustc_hash::FxHashMap<Scope, (Vec<&str>, Suggester)> = Default::default();
-    for r in &refs {
-        let (names, suggester) = by_scope.entry(r.scope).or_insert_with(|| {
-            let names = m.names(kind, r.scope);
-            (names.clone(), Suggester::new(names, queries[&r.scope]))
-        });
+    let mut names_of: rustc_hash::FxHashMap<Scope, Vec<&str>> = Default::default();
+    let mut suggestions: Vec<Option<Suggestion>> = vec![None; refs.len()];
+    for (scope, idx) in &by_scope {
+        let names = m.names(kind, *scope);
+        let queries: Vec<&str> = idx.iter().map(|&i| refs[i].name.value.as_str()).collect();
+        let answers = Suggester::new(names.clone()).suggest_all(&queries);
+        for (&i, a) in idx.iter().zip(answers) {
+            suggestions[i] = a;
+        }
+        names_of.insert(*scope, names);
+    }
+    for (r, suggestion) in refs.iter().zip(&suggestions) {
+        let names = &names_of[&r.scope];
         let place = match r.scope {
             Scope::Plan(p) => format!("plan {}", m.plans[p].id.value),
             Scope::Procedure(p) => format!("procedure {}", m.procedures[p].display_name()),
@@ -155,11 +163,10 @@ pub(crate) fn report_unresolved(
             format!("undefined {what} `{}`", r.name.value),
             Label::new(r.name.span, label),
         );
-        let suggestion = suggester.suggest(&r.name.value);
         if kind == RefKind::Role {
-            d = d.with_help(role_help(m, r, suggestion));
+            d = d.with_help(role_help(m, r, suggestion.as_ref()));
         } else if let Some(s) = suggestion {
-            d = d.with_help(format!("did you mean `{s}`?"));
+            d = d.with_help(s.did_you_mean());
         } else if kind == RefKind::Step && !names.is_empty() {
             d = d.with_help(format!("the steps are {}", names.join(", ")));
         }
@@ -167,10 +174,17 @@ pub(crate) fn report_unresolved(
     }
 }
 
-/// An undefined role may be a slip (`MCC-N` for `MCC-M`) or a role nobody declared yet
-/// (`FE-7` beside `FE-5`, `FE-6`): a name close to a declared one gets both answers, the
-/// declaration in the group of the close one (`roles FE-7 in CREW`).
-fn role_help(m: &Model, r: &crate::model::UnresolvedRef, suggestion: Option<&str>) -> String {
+/// An undefined role may be a slip or a role nobody declared yet. A slip (the name of a
+/// declared role in another case, with a confusable character or two adjacent characters
+/// swapped: `GCS` for `GSC`) gets only "did you mean". A weaker match (`MCC-N` for
+/// `MCC-M`, but also `FE-7` beside `FE-5`, `FE-6`) gets both answers, the declaration in
+/// the group of the suggested roles when they share one (`roles FE-7 in CREW`). No close
+/// name: the declaration alone.
+fn role_help(
+    m: &Model,
+    r: &crate::model::UnresolvedRef,
+    suggestion: Option<&Suggestion>,
+) -> String {
     let name = &r.name.value;
     // By each plan's role index: no scan of the roles per reference.
     let group_of = |role: &str| {
@@ -183,18 +197,25 @@ fn role_help(m: &Model, r: &crate::model::UnresolvedRef, suggestion: Option<&str
             Scope::Procedure(_) => m.plans.iter().find_map(in_plan),
         }
     };
-    let declaration = match suggestion.and_then(group_of) {
-        Some(g) => format!("`roles {name} in {g}`"),
-        None => format!("`roles {name}`"),
-    };
     let place = match r.scope {
         Scope::Plan(_) => "",
         Scope::Procedure(_) => " in a plan",
     };
     match suggestion {
-        Some(s) => format!(
-            "did you mean `{s}`? If `{name}` is a new role, declare it{place}: {declaration}"
-        ),
-        None => format!("declare it{place}: {declaration}"),
+        Some(s) if s.is_slip() => s.did_you_mean(),
+        Some(s) => {
+            let groups: Vec<Option<String>> = s.names().iter().map(|n| group_of(n)).collect();
+            let declaration = match groups.split_first() {
+                Some((Some(g), rest)) if rest.iter().all(|o| o.as_ref() == Some(g)) => {
+                    format!("`roles {name} in {g}`")
+                }
+                _ => format!("`roles {name}`"),
+            };
+            format!(
+                "{} If `{name}` is a new role, declare it{place}: {declaration}",
+                s.did_you_mean()
+            )
+        }
+        None => format!("declare it{place}: `roles {name}`"),
     }
 }

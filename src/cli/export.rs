@@ -219,7 +219,7 @@ fn select_plan(run: &workspace::Run, input: &Path, id: Option<&str>) -> Result<u
         )),
         (Some(want), _) => ids.iter().position(|&i| i == want).ok_or_else(|| {
             let hint = crate::diag::did_you_mean(want, ids.iter().copied())
-                .map(|s| format!(" (did you mean `{s}`?)"))
+                .map(|s| format!(" ({})", s.did_you_mean()))
                 .unwrap_or_default();
             format!(
                 "{}: no plan `{want}`{hint}; its plans: {}",

@@ -2,8 +2,10 @@
 //! secondary labels and help. Nothing here renders; see `output`.
 
 mod codes;
+mod suggest;
 
 pub use codes::{Code, CodeInfo, Family, ALL_CODES};
+pub use suggest::{did_you_mean, or_list, Closeness, Suggester, Suggestion, MAX_LISTED};
 
 use crate::source::Span;
 
@@ -146,120 +148,4 @@ impl Diagnostic {
 pub fn sort_and_dedup(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diags.dedup();
-}
-
-/// "Did you mean …?": the closest candidate by Jaro-Winkler similarity, if close enough.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    Suggester::new(candidates.into_iter().collect(), 1).suggest(name)
-}
-
-/// Answers "did you mean …?" for many misspelt names against one candidate list.
-///
-/// A full scan compares a name with every candidate; for few names that is best. When
-/// names × candidates would exceed [`Suggester::SCAN_LIMIT`] comparisons (thousands of
-/// dangling references into a plan of 100,000 activities), candidates are instead
-/// looked up by their one-character deletions (symmetric delete), which finds every
-/// candidate within one edit, one transposition or one substitution of the name, in
-/// time independent of the number of candidates. Either way the pick is the most
-/// similar candidate by Jaro-Winkler (≥ 0.8), ties broken by name.
-pub struct Suggester<'a> {
-    names: Vec<&'a str>,
-    lower: Vec<String>,
-    /// One-deletion variants (and the names themselves) → candidate indices.
-    deletes: Option<rustc_hash::FxHashMap<String, Vec<u32>>>,
-}
-
-impl<'a> Suggester<'a> {
-    /// Above this many comparisons the deletion index is built instead of scanning.
-    pub const SCAN_LIMIT: usize = 2_000_000;
-
-    /// `queries` is how many names will be looked up (a hint for the strategy).
-    pub fn new(names: Vec<&'a str>, queries: usize) -> Self {
-        let lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
-        let deletes = (names.len().saturating_mul(queries) > Self::SCAN_LIMIT).then(|| {
-            let mut index: rustc_hash::FxHashMap<String, Vec<u32>> = Default::default();
-            for (i, l) in lower.iter().enumerate() {
-                for v in variants(l) {
-                    index.entry(v).or_default().push(i as u32);
-                }
-            }
-            index
-        });
-        Suggester {
-            names,
-            lower,
-            deletes,
-        }
-    }
-
-    /// The candidate closest to `name`, if close enough.
-    pub fn suggest(&self, name: &str) -> Option<&'a str> {
-        let query = name.to_lowercase();
-        let mut best: Option<(f64, &'a str)> = None;
-        let mut consider = |i: usize| {
-            let c = self.names[i];
-            if c == name {
-                return;
-            }
-            let score = strsim::jaro_winkler(&query, &self.lower[i]);
-            if score >= 0.8 && best.is_none_or(|(s, b)| score > s || (score == s && c < b)) {
-                best = Some((score, c));
-            }
-        };
-        match &self.deletes {
-            None => (0..self.names.len()).for_each(&mut consider),
-            Some(index) => {
-                let mut seen: Vec<u32> = variants(&query)
-                    .filter_map(|v| index.get(&v))
-                    .flatten()
-                    .copied()
-                    .collect();
-                seen.sort_unstable();
-                seen.dedup();
-                seen.into_iter().for_each(|i| consider(i as usize));
-            }
-        }
-        best.map(|(_, c)| c)
-    }
-}
-
-/// A name and each of its one-character deletions.
-fn variants(name: &str) -> impl Iterator<Item = String> + '_ {
-    std::iter::once(name.to_string()).chain(name.char_indices().map(move |(i, c)| {
-        let mut v = String::with_capacity(name.len());
-        v.push_str(&name[..i]);
-        v.push_str(&name[i + c.len_utf8()..]);
-        v
-    }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggestion_picks_the_closest_name() {
-        let names = ["A11", "A12", "MCC-M", "MCC-H"];
-        assert_eq!(did_you_mean("MCC-N", names), Some("MCC-H"));
-        assert_eq!(did_you_mean("ZZZZZZ", names), None);
-    }
-
-    #[test]
-    fn the_deletion_index_finds_near_misses_among_many_names() {
-        let owned: Vec<String> = (0..50_000).map(|i| format!("A{i}")).collect();
-        let names: Vec<&str> = owned.iter().map(String::as_str).collect();
-        let s = Suggester::new(names, 1_000);
-        assert!(s.deletes.is_some(), "large inputs use the index");
-        assert_eq!(s.suggest("A1234x"), Some("A1234")); // one insertion
-        assert_eq!(s.suggest("a777"), Some("A777")); // case only
-        assert_eq!(s.suggest("B1234"), Some("A1234")); // one substitution
-        assert_eq!(s.suggest("QQQQQQQQ"), None);
-        // Same pick as a full scan when the name is one edit away.
-        let few = Suggester::new(vec!["MCC-M", "MCC-H", "FD"], 1);
-        assert!(few.deletes.is_none());
-        assert_eq!(few.suggest("MCC-N"), Some("MCC-H"));
-    }
 }

@@ -352,7 +352,7 @@ fn rules_list(
                 )
                 .with_note("a flight-rule file has one key, `rules:`, holding the list of rules");
                 if let Some(s) = crate::diag::did_you_mean(bare, FILE_KEYS.iter().copied()) {
-                    d = d.with_help(format!("did you mean `{s}`?"));
+                    d = d.with_help(s.did_you_mean());
                 }
                 unknown.push(d);
             }
@@ -1199,7 +1199,7 @@ fn check_rule(
                 };
                 let d = found.problem(at, "unknown kind", &m, true);
                 if let Some(s) = given.and_then(|k| crate::diag::did_you_mean(k, kind_names())) {
-                    d.help = Some(format!("did you mean `{s}`?"));
+                    d.help = Some(s.did_you_mean());
                 }
                 d.notes.push(kinds_note);
                 None
@@ -1214,7 +1214,7 @@ fn check_rule(
     // Every key: known, taken by the kind, given once, with a value of its type.
     let mut given = Given::default();
     let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
-    let suggester = Suggester::new(takes.clone(), entries.len());
+    let suggester = Suggester::new(takes.clone());
     for (key, value) in &entries {
         let Some(name) = key.scalar() else {
             let m = format!("a key must be a name, not {}", key.describe());
@@ -1236,7 +1236,12 @@ fn check_rule(
             let m = format!("unknown key `{name}`");
             let d = found.problem(key_span, "unknown key", &m, true);
             if let Some(s) = suggester.suggest(name) {
-                d.help = Some(format!("did you mean `{s}`?"));
+                d.help = Some(s.did_you_mean());
+            } else if let Some(k) = takes.iter().find(|k| {
+                k.len().min(name.len()) >= 3 && (name.starts_with(*k) || k.starts_with(name))
+            }) {
+                // A key spelt out or cut short (`minimum` for `min`, `marg` for `margin`).
+                d.help = Some(format!("did you mean `{k}`?"));
             }
             d.notes.push(takes_note(kind));
             continue;
@@ -1479,7 +1484,7 @@ fn selector_of(
             return Err(Bad {
                 label: "unknown key",
                 help: crate::diag::did_you_mean(name, SELECTOR_KEYS.iter().copied())
-                    .map(|s| format!("did you mean `{s}`?")),
+                    .map(|s| s.did_you_mean()),
                 note: Some(format!("a selector takes {}", and_list(SELECTOR_KEYS))),
                 ..Bad::new(key_at, format!("unknown selector key `{name}` in `{key}`"))
             });

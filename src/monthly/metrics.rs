@@ -449,6 +449,18 @@ pub fn compute(inp: &Inputs) -> (Metrics, Vec<Problem>) {
         by_id.entry(a.id.as_str()).or_default().push(i);
     }
     let plan_ids: BTreeSet<&str> = inp.activities.iter().map(|a| a.plan.as_str()).collect();
+    // "Did you mean" for the logged ids no plan holds, asked together.
+    let unknown: Vec<&str> = inp
+        .flown
+        .iter()
+        .filter(|f| f.plan.is_none() && !by_id.contains_key(f.activity.as_str()))
+        .map(|f| f.activity.as_str())
+        .collect();
+    let suggested: BTreeMap<&str, String> = unknown
+        .iter()
+        .zip(crate::diag::Suggester::new(by_id.keys().copied().collect()).suggest_all(&unknown))
+        .filter_map(|(q, s)| Some((*q, s?.did_you_mean())))
+        .collect();
     let mut flown_of: BTreeMap<usize, usize> = BTreeMap::new();
     let mut outside_month = 0;
     for (fi, f) in inp.flown.iter().enumerate() {
@@ -474,8 +486,9 @@ pub fn compute(inp: &Inputs) -> (Metrics, Vec<Problem>) {
                     ),
                     Some(p) => format!("activity `{}` is not in plan `{p}`", f.activity),
                     None => {
-                        let hint = crate::diag::did_you_mean(&f.activity, by_id.keys().copied())
-                            .map(|s| format!(" (did you mean `{s}`?)"))
+                        let hint = suggested
+                            .get(f.activity.as_str())
+                            .map(|s| format!(" ({s})"))
                             .unwrap_or_default();
                         format!(
                             "activity `{}` is in none of the plans read{hint}",

@@ -97,8 +97,9 @@ pub struct ArtifactView {
 pub struct CiteView {
     pub id: String,
     pub status: LinkStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub suggestion: Option<String>,
+    /// For a dangling id: the equally close ids of "did you mean", in id order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -189,7 +190,7 @@ impl TraceView {
             artifacts[l.artifact].cites.push(CiteView {
                 id: l.cited.clone(),
                 status: l.status,
-                suggestion: l.suggestion.clone(),
+                suggestions: l.suggestions.clone(),
             });
         }
         let s = &t.summary;
@@ -340,11 +341,14 @@ pub fn text(v: &TraceView) -> String {
                 .iter()
                 .filter(|c| c.status == LinkStatus::Dangling)
                 .map(move |c| {
-                    let hint = c
-                        .suggestion
-                        .as_ref()
-                        .map(|s| format!(" (did you mean {s}?)"))
-                        .unwrap_or_default();
+                    let hint = if c.suggestions.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " (did you mean {}?)",
+                            crate::diag::or_list(&c.suggestions, "")
+                        )
+                    };
                     format!(
                         "  {} cites {}{hint}  [{}:{}:{}]",
                         v.artifact_title(i),

@@ -98,6 +98,7 @@ pub struct LinkRow {
     pub status: &'static str,
     pub item: String,
     pub location: String,
+    /// For a dangling id, "did you mean": `A` or `A or B`.
     pub suggestion: Option<String>,
     /// The requirement's text, when it exists.
     pub text: Option<String>,
@@ -173,7 +174,8 @@ pub fn view(trace: &TraceView, plans: Vec<String>, provenance: Provenance) -> Tr
                 status: c.status.as_str(),
                 item: item_name(i),
                 location: format!("{}:{}:{}", a.file, a.line, a.column),
-                suggestion: c.suggestion.clone(),
+                suggestion: (!c.suggestions.is_empty())
+                    .then(|| crate::diag::or_list(&c.suggestions, "")),
                 text: texts.get(c.id.as_str()).map(|t| t.to_string()),
             };
             match c.status {

@@ -384,7 +384,12 @@ fn hint_for(token: &str) -> Option<String> {
     }
     if let Some(k) = crate::diag::did_you_mean(&lower, keywords.iter().copied()) {
         if lower.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Some(format!("did you mean the keyword `{k}`?"));
+            let keyword = if k.names().len() == 1 {
+                "the keyword"
+            } else {
+                "one of the keywords"
+            };
+            return Some(format!("did you mean {keyword} {}?", k.alternatives()));
         }
     }
     None

@@ -186,8 +186,9 @@ pub struct TraceLink {
     pub status: LinkStatus,
     /// Index into [`Trace::requirements`] (the first, when ambiguous).
     pub requirement: Option<usize>,
-    /// For dangling links: the closest id, if any.
-    pub suggestion: Option<String>,
+    /// For dangling links: the closest ids ("did you mean"), equally close, in id order;
+    /// empty when none is close.
+    pub suggestions: Vec<String>,
     pub suspect: Option<SuspectWhy>,
 }
 
@@ -598,11 +599,23 @@ pub fn trace(inp: &Inputs) -> Trace {
         .iter()
         .filter(|(_, c)| !index.contains_key(c.id))
         .count();
-    let suggester = (dangling > 0).then(|| {
-        let mut names: Vec<&str> = index.keys().copied().collect();
-        names.sort_unstable();
-        Suggester::new(names, dangling)
-    });
+    // "Did you mean" for every dangling id, asked together (the deletion index when
+    // there are many ids: `diag::Suggester`).
+    let mut suggested: HashMap<&str, Vec<String>> = HashMap::default();
+    if dangling > 0 {
+        let names: Vec<&str> = index.keys().copied().collect();
+        let queries: Vec<&str> = cites
+            .iter()
+            .map(|(_, c)| c.id)
+            .filter(|id| !index.contains_key(id))
+            .collect();
+        let answers = Suggester::new(names).suggest_all(&queries);
+        for (q, a) in queries.into_iter().zip(answers) {
+            if let Some(a) = a {
+                suggested.insert(q, a.names().iter().map(|s| s.to_string()).collect());
+            }
+        }
+    }
     let mut links = Vec::with_capacity(cites.len());
     for (artifact, c) in cites {
         let found = index.get(c.id);
@@ -613,16 +626,13 @@ pub fn trace(inp: &Inputs) -> Trace {
             span: c.span,
             status: LinkStatus::Covers,
             requirement: found.map(|v| v[0]),
-            suggestion: None,
+            suggestions: Vec::new(),
             suspect: None,
         };
         match found {
             None => {
                 link.status = LinkStatus::Dangling;
-                link.suggestion = suggester
-                    .as_ref()
-                    .and_then(|s| s.suggest(c.id))
-                    .map(str::to_string);
+                link.suggestions = suggested.get(c.id).cloned().unwrap_or_default();
             }
             Some(v) if v.len() > 1 => link.status = LinkStatus::Ambiguous,
             Some(v) => {
@@ -762,9 +772,13 @@ fn findings(
                         short(title)
                     ));
                 }
-                match &l.suggestion {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None => d,
+                if l.suggestions.is_empty() {
+                    d
+                } else {
+                    d.with_help(format!(
+                        "did you mean {}?",
+                        crate::diag::or_list(&l.suggestions, "`")
+                    ))
                 }
             }
             LinkStatus::Withdrawn => {
@@ -1077,9 +1091,8 @@ procedure MON-060 "Monitor" {
                 .iter()
                 .find(|l| l.cited == "R-66")
                 .unwrap()
-                .suggestion
-                .as_deref(),
-            Some("R-6")
+                .suggestions,
+            ["R-6"]
         );
         assert_eq!(links_of(&t, "R-31"), [LinkStatus::Withdrawn]);
         assert_eq!(links_of(&t, "R-12"), [LinkStatus::Ambiguous]);

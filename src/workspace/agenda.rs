@@ -79,6 +79,7 @@ pub enum AgendaError {
     #[error("no plan `{name}`{}; the inputs hold: {known}", hint(.suggestion))]
     UnknownPlan {
         name: String,
+        /// The names "did you mean" offers, quoted: "`A` or `B`".
         suggestion: Option<String>,
         known: String,
     },
@@ -91,10 +92,11 @@ pub enum AgendaError {
     },
 }
 
+/// " (did you mean `A` or `B`?)" from the names suggested, or nothing.
 fn hint(suggestion: &Option<String>) -> String {
     suggestion
         .as_ref()
-        .map(|s| format!(" (did you mean `{s}`?)"))
+        .map(|s| format!(" (did you mean {s}?)"))
         .unwrap_or_default()
 }
 
@@ -267,7 +269,7 @@ pub fn agenda(run: &Run, req: &Request) -> Result<Agenda, AgendaError> {
                 let ids: Vec<&str> = model.plans.iter().map(|p| p.id.value.as_str()).collect();
                 return Err(AgendaError::UnknownPlan {
                     name: name.to_string(),
-                    suggestion: did_you_mean(name, ids.iter().copied()).map(str::to_string),
+                    suggestion: did_you_mean(name, ids.iter().copied()).map(|s| s.alternatives()),
                     known: ids.join(", "),
                 });
             }
@@ -293,7 +295,7 @@ pub fn agenda(run: &Run, req: &Request) -> Result<Agenda, AgendaError> {
             return Err(AgendaError::UnknownRole {
                 name: name.clone(),
                 plan: p.id.value.clone(),
-                suggestion: did_you_mean(name, names.iter().copied()).map(str::to_string),
+                suggestion: did_you_mean(name, names.iter().copied()).map(|s| s.alternatives()),
                 known: names.join(", "),
             });
         }

@@ -25,32 +25,34 @@ rule! {
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let ids: Vec<&str> = cx.flight.rules.iter().map(|r| r.id.as_str()).collect();
-    let defined: rustc_hash::FxHashSet<&str> = ids.iter().copied().collect();
-    let suggest = Suggester::new(ids.clone(), 1);
-    for plan in &cx.model.plans {
-        for w in &plan.waivers {
-            // Defined, or written in a rule that is not evaluated (its F003 says why).
-            if defined.contains(w.rule.value.as_str())
-                || cx.flight.not_evaluated.may_be(&w.rule.value)
-            {
-                continue;
-            }
-            let mut d = Diagnostic::new(
-                Code::UndefinedFlightRule,
-                format!(
-                    "waiver names flight rule `{}`, which no rule file defines",
-                    w.rule.value
-                ),
-                Label::new(w.rule.span, "unknown flight rule"),
-            );
-            d = match suggest.suggest(&w.rule.value) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None if ids.is_empty() => d.with_help(
-                    "no flight rules are loaded: add `use rules \"…\"` to the plan or `rules:` to opsplan.yaml",
-                ),
-                None => d,
-            };
-            out.push(d);
-        }
+    let known: rustc_hash::FxHashSet<&str> = ids.iter().copied().collect();
+    // Defined, or written in a rule that is not evaluated (its F003 says why): not F006.
+    let unknown: Vec<_> = cx
+        .model
+        .plans
+        .iter()
+        .flat_map(|p| &p.waivers)
+        .filter(|w| {
+            !known.contains(w.rule.value.as_str()) && !cx.flight.not_evaluated.may_be(&w.rule.value)
+        })
+        .collect();
+    let queries: Vec<&str> = unknown.iter().map(|w| w.rule.value.as_str()).collect();
+    let suggestions = Suggester::new(ids.clone()).suggest_all(&queries);
+    for (w, suggestion) in unknown.into_iter().zip(suggestions) {
+        let d = Diagnostic::new(
+            Code::UndefinedFlightRule,
+            format!(
+                "waiver names flight rule `{}`, which no rule file defines",
+                w.rule.value
+            ),
+            Label::new(w.rule.span, "unknown flight rule"),
+        );
+        out.push(match suggestion {
+            Some(s) => d.with_help(s.did_you_mean()),
+            None if ids.is_empty() => d.with_help(
+                "no flight rules are loaded: add `use rules \"…\"` to the plan or `rules:` to opsplan.yaml",
+            ),
+            None => d,
+        });
     }
 }

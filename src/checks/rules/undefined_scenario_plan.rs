@@ -29,7 +29,15 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if missing == 0 {
         return;
     }
-    let suggester = Suggester::new(names.clone(), missing);
+    let queries: Vec<&str> = m
+        .scenarios
+        .iter()
+        .filter_map(|s| s.ast.plan.as_ref().filter(|_| s.plan.is_none()))
+        .map(|p| p.value.as_str())
+        .collect();
+    let suggester = Suggester::new(names.clone());
+    let suggestions = suggester.suggest_all(&queries);
+    let mut suggestions = suggestions.into_iter();
     for sc in m.scenarios.iter().filter(|s| s.plan.is_none()) {
         let id = &sc.ast.id.value;
         let d = match &sc.ast.plan {
@@ -45,8 +53,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     format!("undefined plan `{}` in scenario `{id}`", p.value),
                     Label::new(p.span, "no file of the check defines this plan"),
                 );
-                match suggester.suggest(&p.value) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                match suggestions.next().flatten() {
+                    Some(s) => d.with_help(s.did_you_mean()),
                     None if names.is_empty() => {
                         d.with_help("check the folder of the plan with the scenario")
                     }

@@ -1,7 +1,7 @@
 use crate::checks::scenario::timed_from_note;
 use crate::checks::scenario::{judge, path_text};
 use crate::checks::{rule, Context, Reporter};
-use crate::diag::{did_you_mean, Code, Diagnostic, Label};
+use crate::diag::{Code, Diagnostic, Label, Suggester};
 
 /// At most this many running activities are labelled in one finding.
 const MAX_LABELS: usize = 8;
@@ -56,6 +56,24 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         .collect();
     declared.sort_unstable();
     declared.dedup();
+    // "Did you mean" for the injected events no procedure declares, asked together.
+    let unknown: Vec<&str> = judged
+        .iter()
+        .filter(|j| !j.handled())
+        .map(|j| {
+            m.scenarios[j.scenario].ast.injects[j.inject]
+                .event
+                .value
+                .as_str()
+        })
+        .filter(|e| declared.binary_search(e).is_err())
+        .collect();
+    let suggester = Suggester::new(declared.clone());
+    let suggestions: rustc_hash::FxHashMap<&str, _> = unknown
+        .iter()
+        .copied()
+        .zip(suggester.suggest_all(&unknown))
+        .collect();
     for j in judged.iter().filter(|j| !j.handled()) {
         let sc = &m.scenarios[j.scenario];
         let Some(pi) = sc.plan else { continue };
@@ -108,8 +126,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 handlers.join(", "),
                 if handlers.len() == 1 { "handles" } else { "handle" }
             )
-        } else if let Some(s) = did_you_mean(event, declared.iter().copied()) {
-            format!("no procedure declares `handles {event}`; did you mean `{s}`?")
+        } else if let Some(Some(s)) = suggestions.get(event.as_str()) {
+            format!(
+                "no procedure declares `handles {event}`; {}",
+                s.did_you_mean()
+            )
         } else {
             format!("no procedure declares `handles {event}`: declare it in the contingency procedure written for the event")
         };

@@ -4,7 +4,8 @@ rule! {
 /// ## What it does
 /// Reports a `covers` (of an activity, a procedure or a step) or a flight rule's
 /// `traces` entry that names a requirement no export holds: a dangling trace. The
-/// finding is at the id as written, with the closest existing id as "did you mean"; a
+/// finding is at the id as written, with the closest existing ids as "did you mean" (a
+/// swap, a confusable, an edit or two: docs/language.md, "Did you mean"); a
 /// heading's id is told apart (headings are chapters, not requirements). Reported when
 /// requirement exports are given (`requirements:` in `opsplan.yaml`, or `opsplan trace`).
 ///

@@ -70,12 +70,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     if have.contains(value.as_str()) || !seen.insert((field, value.as_str())) {
                         continue;
                     }
-                    let close = have
-                        .iter()
-                        .copied()
-                        .find(|h| h.eq_ignore_ascii_case(value))
-                        .or_else(|| did_you_mean(value, have.iter().copied()));
-                    let Some(close) = close else {
+                    let Some(close) = did_you_mean(value, have.iter().copied()) else {
                         continue;
                     };
                     let span = match cx.flight.sources {
@@ -93,7 +88,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             ),
                             Label::new(span, format!("no activity has {field} `{value}`")),
                         )
-                        .with_help(format!("did you mean `{close}`?"))
+                        .with_help(close.did_you_mean())
                         .with_flight_rule(rule.id.clone(), &rule.traces),
                     );
                 }
@@ -131,7 +126,7 @@ mod tests {
   - id: R3
     title: role
     kind: min_separation
-    select: { role: FDX }
+    select: { role: FSD }
     min: 1h
   - id: R4
     title: no EVA this week
@@ -153,7 +148,7 @@ mod tests {
                 ("R1 typo selects `kind: brun`, which no activity has: the rule selects nothing through it".to_string(), help("burn")),
                 ("R2 case selects `kind: Burn`, which no activity has: the rule selects nothing through it".to_string(), help("burn")),
                 ("R2 case selects `tag: propulsoin`, which no activity has: the rule selects nothing through it".to_string(), help("propulsion")),
-                ("R3 role selects `role: FDX`, which no activity has: the rule selects nothing through it".to_string(), help("FDS")),
+                ("R3 role selects `role: FSD`, which no activity has: the rule selects nothing through it".to_string(), help("FDS")),
             ],
             "{:#?}",
             run.diagnostics
