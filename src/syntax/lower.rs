@@ -1015,6 +1015,12 @@ impl Lowerer<'_> {
                 let parameter = self.ident(it.next().expect("check parameter"));
                 let test_pair = it.next().expect("check test");
                 let test = if test_pair.as_rule() == Rule::check_range {
+                    let range_span = self.span(&test_pair);
+                    let range_text = test_pair
+                        .as_str()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     let mut ti = test_pair.into_inner().filter(not_keyword);
                     let low_pair = ti.next().expect("range low");
                     let low = self.number_or_hex(&low_pair);
@@ -1027,6 +1033,18 @@ impl Lowerer<'_> {
                             _ => (0.0, None),
                         }
                     };
+                    if low > high {
+                        // An empty range: no telemetry value can pass the check.
+                        self.invalid(
+                            range_span,
+                            format!(
+                                "the range `{range_text}` is empty: its low bound is above its high bound"
+                            ),
+                        );
+                        if let Some(d) = self.diags.last_mut() {
+                            d.help = Some("write the low bound first: `in LOW .. HIGH`".into());
+                        }
+                    }
                     CheckTest::Range { low, high, unit }
                 } else {
                     let mut ti = test_pair.into_inner().filter(not_keyword);

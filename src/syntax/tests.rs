@@ -133,6 +133,19 @@ fn every_bad_line_is_reported() {
 }
 
 #[test]
+fn an_empty_check_range_is_an_invalid_literal() {
+    let (_, diags) = super::parse(
+        FileId(0),
+        "procedure P { step 1 { check T in 22 .. 18 degC on fail abort   check U in 1 .. 1 on fail abort } }",
+    );
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert!(
+        diags[0].message.contains("`in 22 .. 18 degC` is empty"),
+        "{diags:#?}"
+    );
+}
+
+#[test]
 fn the_error_cap_is_said_not_silent() {
     let mut text = String::from("plan P {\n");
     for i in 0..30 {
