@@ -1,7 +1,7 @@
 //! opsplan: flight plans and operational procedures for spacecraft operations teams.
 //!
 //! Layers (a layer uses only those before it):
-//! `source, time, par → diag → syntax, reqs → model → flight → checks, trace, monthly
+//! `source, time, par, context → diag → syntax, reqs → model → flight → checks, trace, monthly
 //! → workspace → output → report → cli`.
 //! See ARCHITECTURE.md.
 
@@ -13,6 +13,7 @@ extern crate alloc;
 
 pub mod checks;
 pub mod cli;
+pub mod context;
 pub mod diag;
 pub mod flight;
 pub mod model;

@@ -32,10 +32,13 @@ where
         return items.iter().map(f).collect();
     }
     let next = AtomicUsize::new(0);
+    // The workers work on the caller's input: a panic names it (`context`).
+    let label = crate::context::current();
     let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
+                    let _label = crate::context::inherit(label.clone());
                     let mut out = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);

@@ -4,6 +4,8 @@ use opsplan::diag::{Code, Severity};
 use opsplan::source::SourceDb;
 use opsplan::workspace::{check_paths, check_sources};
 
+mod common;
+
 fn check_text(text: &str) -> Vec<(Code, String)> {
     let mut db = SourceDb::new();
     db.add("input.plan", text.to_string());
@@ -18,6 +20,7 @@ const VALID: &str = "plan P {\n  horizon 2014/272 00:00 .. 2014/279 00:00\n  rol
 
 #[test]
 fn missing_brace() {
+    common::limit_this_process();
     let d = check_text(&VALID.replace("by FD }", "by FD"));
     assert!(
         d.iter()
@@ -28,6 +31,7 @@ fn missing_brace() {
 
 #[test]
 fn impossible_time() {
+    common::limit_this_process();
     let d = check_text(&VALID.replace("2014/273 09:00", "2014/367 25:00"));
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!(d[0].0, Code::InvalidLiteral);
@@ -35,6 +39,7 @@ fn impossible_time() {
 
 #[test]
 fn unknown_keyword() {
+    common::limit_this_process();
     let d = check_text(&VALID.replace("by FD", "owner FD"));
     assert!(
         d.iter()
@@ -45,6 +50,7 @@ fn unknown_keyword() {
 
 #[test]
 fn file_cut_in_half_at_every_byte() {
+    common::limit_this_process();
     for cut in (0..VALID.len()).filter(|&i| VALID.is_char_boundary(i)) {
         let d = check_text(&VALID[..cut]);
         if cut > 0 && !VALID[cut..].trim().is_empty() {
@@ -55,6 +61,7 @@ fn file_cut_in_half_at_every_byte() {
 
 #[test]
 fn invalid_utf8_is_located() {
+    common::limit_this_process();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.plan");
     let mut bytes = VALID.as_bytes().to_vec();
@@ -68,6 +75,7 @@ fn invalid_utf8_is_located() {
 
 #[test]
 fn deep_nesting() {
+    common::limit_this_process();
     let text = format!("plan P {}{}", "{".repeat(20_000), "}".repeat(20_000));
     let d = check_text(&text);
     assert!(d.iter().all(|(c, _)| *c == Code::SyntaxError) && !d.is_empty());
@@ -77,6 +85,7 @@ fn deep_nesting() {
 
 #[test]
 fn very_long_line() {
+    common::limit_this_process();
     let title = "x".repeat(20 * 1024 * 1024);
     let d = check_text(&VALID.replace("\"Poll\"", &format!("\"{title}\"")));
     assert!(d.is_empty(), "{d:?}");
@@ -92,6 +101,7 @@ fn very_long_line() {
 
 #[test]
 fn nul_bytes_and_crlf() {
+    common::limit_this_process();
     assert!(!check_text(&VALID.replace("Poll", "Po\0ll\"\0")).is_empty());
     assert!(check_text(&VALID.replace('\n', "\r\n")).is_empty());
     assert!(check_text(&format!("\u{FEFF}{VALID}")).is_empty());
@@ -99,6 +109,7 @@ fn nul_bytes_and_crlf() {
 
 #[test]
 fn duration_and_offset_overflow() {
+    common::limit_this_process();
     let d = check_text(&VALID.replace("lasts 30m", "lasts 9999999999999999999999m"));
     assert!(d.iter().any(|(c, _)| *c == Code::InvalidLiteral), "{d:?}");
     let text = VALID.replace(
@@ -115,6 +126,7 @@ fn duration_and_offset_overflow() {
 
 #[test]
 fn every_error_of_a_file_in_one_run() {
+    common::limit_this_process();
     let text = "plan P {\n  roles FD\n  activity A1 { at 2014/273 09:00 lasts 40 by FD }\n  activity A2 { at 2014/273 10:00 lasts 1h by FD }\n  activity A3 { at 2014/273 11:00 lats 1h by FD }\n}\n";
     let d = check_text(text);
     assert_eq!(
@@ -126,6 +138,7 @@ fn every_error_of_a_file_in_one_run() {
 
 #[test]
 fn errors_of_every_file_in_one_run() {
+    common::limit_this_process();
     let mut db = SourceDb::new();
     db.add(
         "a.plan",
@@ -143,4 +156,14 @@ fn errors_of_every_file_in_one_run() {
         .map(|d| d.primary.span.file.0)
         .collect();
     assert_eq!(files.len(), 2, "{:#?}", run.diagnostics);
+}
+
+#[test]
+fn the_memory_limit_is_in_force() {
+    common::limit_this_process();
+    let mut v: Vec<u8> = Vec::new();
+    assert!(
+        v.try_reserve(3 * 1024 * 1024 * 1024).is_err(),
+        "3 GiB must not fit under the 2 GiB address-space limit"
+    );
 }

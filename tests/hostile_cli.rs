@@ -6,12 +6,12 @@
 
 use assert_cmd::Command;
 use std::path::Path;
-use std::time::Duration;
 
+mod common;
+
+/// The binary under the hostile-input limits (2 GiB of address space, 60 s of CPU).
 fn opsplan() -> Command {
-    let mut c = Command::cargo_bin("opsplan").expect("the binary is built");
-    c.timeout(Duration::from_secs(120));
-    c
+    common::limited()
 }
 
 /// Runs the binary; (exit code, stdout, stderr). A run killed by the time limit has no

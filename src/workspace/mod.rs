@@ -558,6 +558,7 @@ fn load_window_file(
     diags: &mut Vec<Diagnostic>,
 ) {
     use syntax::ast::{IntervalLit, TimeLit, WindowDecl, WindowShape};
+    let _reading = crate::context::reading(path.display().to_string());
     let text = match read_bounded(path, MAX_INPUT_BYTES) {
         Ok(bytes) => windows_csv::decode(&bytes),
         Err(e) => {
@@ -708,6 +709,7 @@ fn load_rule_files(
 ) -> Vec<crate::flight::RuleSet> {
     let mut sets = Vec::new();
     for path in paths {
+        let _reading = crate::context::reading(path.display().to_string());
         let id = match read_utf8(path, sources, diags, Code::InvalidFlightRuleFile) {
             Ok(id) => id,
             Err(id) => {

@@ -332,6 +332,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     for f in &cdm_files_found {
         files.push(f.clone());
         let path = show(f);
+        let _reading = crate::context::reading(path.clone());
         let text = match super::read_bounded(f, super::MAX_INPUT_BYTES) {
             Ok(b) => crate::reqs::tabular::decode(&b),
             Err(e) => {
@@ -555,6 +556,7 @@ fn counts_of(t: &super::Traced) -> CoverageCounts {
 /// A table from a CSV (`.csv`, `.tsv`, `.txt`) or a workbook (`.xlsx`, `.xlsm`, `.xls`,
 /// `.ods`); problems located in it.
 fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table, Vec<Problem>> {
+    let _reading = crate::context::reading(path.display().to_string());
     let bytes = super::read_bounded(path, super::MAX_INPUT_BYTES).map_err(|e| {
         vec![Problem::error(
             Loc::File,

@@ -77,6 +77,7 @@ pub fn load_into(
     let mut exports = Vec::new();
     let mut diagnostics = Vec::new();
     for path in files {
+        let _reading = crate::context::reading(path.display().to_string());
         let bytes = super::read_bounded(&path, super::MAX_INPUT_BYTES).map_err(|e| {
             LoadError::Unreadable {
                 path: path.clone(),

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 /// Copies the folder `from` into `to` (created), recursively.
+#[allow(dead_code)]
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("the folder is created");
     for e in std::fs::read_dir(from).expect("the folder is readable") {
@@ -39,4 +40,21 @@ pub fn limited() -> assert_cmd::Command {
         .arg(bin)
         .timeout(std::time::Duration::from_secs(2 * HOSTILE_CPU_SECONDS));
     cmd
+}
+
+/// Limits this test process to `HOSTILE_MEMORY_KIB` of address space (once): the
+/// in-process hostile tests then fail with an allocation error, not an OOM-killed machine.
+#[allow(dead_code)]
+pub fn limit_this_process() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let bytes = (HOSTILE_MEMORY_KIB * 1024) as libc::rlim_t;
+        let limit = libc::rlimit {
+            rlim_cur: bytes,
+            rlim_max: bytes,
+        };
+        // SAFETY: setrlimit reads the struct it is given; no memory is shared.
+        let rc = unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) };
+        assert_eq!(rc, 0, "setrlimit(RLIMIT_AS) is allowed to lower the limit");
+    });
 }
