@@ -21,7 +21,7 @@ seconds=${1:-60}
 case $seconds in
   '' | *[!0-9]*) echo "usage: fuzz/run.sh [SECONDS_PER_TARGET]" >&2; exit 2 ;;
 esac
-all_targets="parse check reqif reqifz csv xlsx flight_rules"
+all_targets="parse check reqif reqifz csv xlsx flight_rules fmt_edit windows_csv scenario"
 targets=${FUZZ_TARGETS:-$all_targets}
 shared=${OPSPLAN_CORPUS:-$root/../shared/corpus}
 started=$SECONDS
@@ -92,6 +92,15 @@ find_seeds() { # find_seeds DIR... -- NAME-PATTERN...
 mapfile -t dsl < <(find_seeds examples tests/fixtures -- '*.plan' '*.proc' '*.scn')
 seed parse "${dsl[@]}"
 seed check "${dsl[@]}"
+# fmt_edit: a seed byte and edit triples (fuzz/bodies.rs); a few starting points.
+mkdir -p fuzz/corpus/fmt_edit
+for pick in 0 1 2; do
+  printf "\\x0$pick\\x10\\x00\\x02\\x80\\x01\\x03" >fuzz/corpus/fmt_edit/seed-$pick
+done
+mapfile -t windows < <(find_seeds examples tests/fixtures tests/data -- '*.csv')
+seed windows_csv "${windows[@]}"
+mapfile -t scns < <(find_seeds examples tests/fixtures tests/data -- '*.scn')
+seed scenario "${scns[@]}"
 mapfile -t rules < <(find_seeds examples tests/fixtures -- '*rules*.yaml')
 seed flight_rules "${rules[@]}"
 mapfile -t reqif < <(find_seeds requirements tests/fixtures "$shared/reqif" -- '*.reqif')
@@ -152,7 +161,7 @@ fi
 } >fuzz/corpus/flight_rules.dict
 dict_for() {
   case $1 in
-    parse | check) echo "-dict=fuzz/corpus/opsplan.dict" ;;
+    parse | check | scenario) echo "-dict=fuzz/corpus/opsplan.dict" ;;
     flight_rules) echo "-dict=fuzz/corpus/flight_rules.dict" ;;
   esac
 }

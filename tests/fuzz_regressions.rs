@@ -8,6 +8,9 @@ use opsplan::syntax::format::{format, FormatError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+#[path = "../fuzz/bodies.rs"]
+mod bodies;
+
 /// What every fuzz target checks: the same bodies as in `fuzz/fuzz_targets/`.
 fn run_target(target: &str, data: &[u8]) {
     match target {
@@ -60,6 +63,9 @@ fn run_target(target: &str, data: &[u8]) {
             let rules: Vec<_> = set.rules.iter().collect();
             let _ = opsplan::flight::evaluate(&model, &rules);
         }
+        "fmt_edit" => bodies::fmt_edit(data),
+        "windows_csv" => bodies::windows_csv(data),
+        "scenario" => bodies::scenario(data),
         other => panic!("tests/data/fuzz/{other}: no such fuzz target"),
     }
 }
@@ -72,6 +78,9 @@ const TARGETS: &[&str] = &[
     "csv",
     "xlsx",
     "flight_rules",
+    "fmt_edit",
+    "windows_csv",
+    "scenario",
 ];
 
 fn inputs() -> Vec<(String, PathBuf)> {
@@ -113,4 +122,18 @@ fn every_fuzz_finding_is_fixed() {
             started.elapsed()
         );
     }
+}
+
+/// The shared bodies run on a few inputs here too, so a change that breaks one fails
+/// `cargo test`, not only the next fuzz run.
+#[test]
+fn the_shared_bodies_run_on_plain_inputs() {
+    bodies::fmt_edit(&[0, 10, 0, 2, 200, 1, 4]);
+    bodies::fmt_edit(&[2, 255, 255, 3]);
+    bodies::windows_csv(include_bytes!(
+        "../examples/atv5-week40/windows/rgs-week40.csv"
+    ));
+    bodies::scenario(include_bytes!(
+        "../examples/atv5-week40/scenarios/sim-rbt-overtemp.scn"
+    ));
 }
