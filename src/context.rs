@@ -11,6 +11,7 @@ use std::cell::RefCell;
 
 thread_local! {
     static CURRENT: RefCell<Option<String>> = const { RefCell::new(None) };
+    static CONTAINING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 /// Restores the previous label when dropped.
@@ -43,6 +44,30 @@ pub fn inherit(label: Option<String>) -> Option<Guard> {
     label.map(reading)
 }
 
+/// Runs third-party code that reads hostile bytes (a workbook reader), turning a panic
+/// into `Err(its message)`: a problem with the file, reported as a finding, not a crash.
+/// While it runs, the binary's panic hook stays silent ([`containing`]), so no panic text
+/// reaches the user.
+pub fn contain_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    CONTAINING.with(|c| c.set(c.get() + 1));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CONTAINING.with(|c| c.set(c.get() - 1));
+    result.map_err(|payload| {
+        if let Some(s) = payload.downcast_ref::<&str>() {
+            (*s).to_string()
+        } else if let Some(s) = payload.downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "a panic without a message".to_string()
+        }
+    })
+}
+
+/// True inside [`contain_panic`] on this thread: a panic here is expected and handled.
+pub fn containing() -> bool {
+    CONTAINING.with(|c| c.get() > 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,6 +85,17 @@ mod tests {
             assert_eq!(current().as_deref(), Some("a.plan"));
         }
         assert_eq!(current(), None);
+    }
+
+    #[test]
+    fn a_contained_panic_is_a_value() {
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let r: Result<(), String> = contain_panic(|| panic!("bad cell {}", 7));
+        std::panic::set_hook(prev);
+        assert_eq!(r, Err("bad cell 7".to_string()));
+        assert!(!containing());
+        assert_eq!(contain_panic(|| 5), Ok(5));
     }
 
     #[test]

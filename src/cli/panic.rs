@@ -19,6 +19,10 @@ pub fn install() {
     let keep_default = std::env::var_os("OPSPLAN_BACKTRACE").is_some_and(|v| v == "1");
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        if crate::context::containing() {
+            // A reader's panic the library turns into a finding (`contain_panic`).
+            return;
+        }
         if keep_default {
             default(info);
         }

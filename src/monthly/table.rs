@@ -140,10 +140,8 @@ pub fn from_csv(bytes: &[u8]) -> (Table, Vec<Problem>) {
 /// `sheet` names one). Date cells read as ISO 8601 text.
 pub fn from_workbook(bytes: &[u8], extension: &str, sheet: Option<&str>) -> Result<Table, String> {
     // calamine reads hostile bytes: a panic there is a problem with the file.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_workbook(bytes, extension, sheet)
-    }))
-    .unwrap_or_else(|_| Err("unreadable workbook: the reader failed on its contents".into()))
+    crate::context::contain_panic(|| read_workbook(bytes, extension, sheet))
+        .unwrap_or_else(|_| Err("unreadable workbook: the reader failed on its contents".into()))
 }
 
 fn read_workbook(bytes: &[u8], extension: &str, sheet: Option<&str>) -> Result<Table, String> {

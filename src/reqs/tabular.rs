@@ -204,9 +204,7 @@ pub fn import_workbook(
     };
     // calamine is third-party code reading hostile bytes: a panic there is a problem
     // with the file, not a crash.
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_sheets(bytes, extension, sheet)
-    }));
+    let read = crate::context::contain_panic(|| read_sheets(bytes, extension, sheet));
     let sheets = match read {
         Ok(Ok(sheets)) => sheets,
         Ok(Err(message)) => return problem(message),
