@@ -19,6 +19,8 @@ mod export;
 mod fmt;
 mod monthly;
 mod report;
+pub(crate) mod temp;
+pub mod write;
 
 use crate::checks;
 use crate::diag::ALL_CODES;
@@ -556,44 +558,6 @@ fn reqs_diff(args: &ReqsDiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     })
 }
 
-/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, then a rename.
-/// A replaced file keeps its permissions; a new one gets those of any new file (umask).
-fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::{Error, ErrorKind};
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    if !dir.is_dir() {
-        return Err(Error::new(
-            ErrorKind::NotFound,
-            format!("the folder {} does not exist", dir.display()),
-        ));
-    }
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".opsplan-");
-    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(
-            existing
-                .clone()
-                .unwrap_or_else(|| std::fs::Permissions::from_mode(0o666)),
-        );
-    }
-    let plain = |e: Error| Error::new(e.kind(), e.kind().to_string());
-    let mut tmp = builder.tempfile_in(dir).map_err(plain)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    if let Some(p) = existing {
-        // Where the mode could not be given at creation (not Unix).
-        let _ = std::fs::set_permissions(tmp.path(), p);
-    }
-    tmp.persist(path).map_err(|e| plain(e.error))?;
-    Ok(())
-}
-
 /// The creation time written into binary outputs: SOURCE_DATE_EPOCH, or 1980-01-01
 /// (the zip epoch), never the clock.
 fn source_date_epoch() -> i64 {
@@ -653,8 +617,9 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     };
     match &args.output {
         Some(path) => {
-            if let Err(e) = write_atomic(path, &bytes) {
-                eprintln!("opsplan: error: {}: cannot be written: {e}", path.display());
+            let inputs = workspace::inputs::Inputs::of_run(&run);
+            if let Err(message) = write::write_output("-o", path, &bytes, &inputs) {
+                eprintln!("opsplan: error: {message}");
                 return Ok(EXIT_FAILURE);
             }
             if args.format != TraceFormat::Text {
