@@ -122,7 +122,7 @@ pub(crate) fn check_output(flag: &str, path: &Path, inputs: &Inputs) -> Result<T
             if identity(&input.path) != out {
                 continue;
             }
-            return Err(if input.path == path {
+            return Err(if same_path(&input.path, path) {
                 format!(
                     "{flag} {shown} is an input of this run (read as {}): nothing written",
                     input.role.as_str()
@@ -146,6 +146,13 @@ pub(crate) fn check_output(flag: &str, path: &Path, inputs: &Inputs) -> Result<T
         path: target,
         existing: Some(meta),
     })
+}
+
+/// Whether two paths are written alike, `.` components aside (`./w.plan` and `w.plan`).
+fn same_path(a: &Path, b: &Path) -> bool {
+    use std::path::Component;
+    let named = |p| Path::components(p).filter(|c| *c != Component::CurDir);
+    named(a).eq(named(b))
 }
 
 /// The folder a file is in (`.` for a bare name).
