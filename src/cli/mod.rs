@@ -2,8 +2,11 @@
 //!
 //! Exit codes: 0 no finding at error severity (pass, or pass with waivers); 1 findings at
 //! error severity; 2 usage or input failure (a missing file, an unreadable directory, a
-//! bad project file, an invalid flight-rule or window file).
+//! bad project file, an invalid flight-rule or window file, an output `-o` refused because
+//! it is an input of the run or not a regular file: `write.rs`).
 //! Writing to a closed pipe (`opsplan check | head`) ends quietly with 0.
+//! SIGINT, SIGTERM and SIGHUP remove the temporary files and end the process by the
+//! signal (`temp.rs`): a shell shows 130, 143 or 129.
 
 /// The help paragraph every command that judges a plan shows (docs/flight-rules.md,
 /// "Project file: how it is found").
@@ -48,7 +51,10 @@ opsplan check examples/atv5-week40          check a mission folder\n  \
 opsplan check week40.plan procedures/       check a plan with a procedure library\n  \
 opsplan check --format json . > findings.json\n  \
 opsplan rule G001                           explain a finding's rule\n\n\
-Exit codes: 0 clean, 1 findings at error severity, 2 usage or input failure."
+Exit codes: 0 clean, 1 findings at error severity, 2 usage or input failure (an -o that \
+names an input of the run or a non-regular file included: nothing is written). \
+Interrupted by SIGINT, SIGTERM or SIGHUP, opsplan removes its temporary files and ends \
+by that signal (a shell shows 130, 143 or 129)."
 )]
 pub struct Cli {
     #[command(subcommand)]
