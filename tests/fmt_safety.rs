@@ -3,6 +3,7 @@
 //! sees the new text); mode kept; a read-only file is refused ("read-only", exit 2, by its
 //! mode bits, also as root); a file saved while it was formatted is left as saved; a write
 //! error is exit 2 and the summary counts only the files written.
+#![cfg(unix)]
 
 use assert_cmd::Command;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};

@@ -5,6 +5,7 @@
 //! written. Then the temporaries: a run interrupted by SIGINT or SIGTERM while it writes
 //! leaves no `.opsplan-tmp-*` behind and ends by that signal (a shell shows 130 and 143),
 //! and a later run removes the temporaries of dead processes, not those of live ones.
+#![cfg(unix)]
 
 mod common;
 use common::{copy_dir, limited};

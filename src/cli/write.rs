@@ -93,7 +93,8 @@ pub(crate) fn check_output(flag: &str, path: &Path, inputs: &Inputs) -> Result<T
             ))
         }
     };
-    let meta = if link.is_symlink() {
+    let is_link = link.is_symlink();
+    let meta = if is_link {
         match std::fs::metadata(path) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -136,7 +137,7 @@ pub(crate) fn check_output(flag: &str, path: &Path, inputs: &Inputs) -> Result<T
             });
         }
     }
-    let target = if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) {
+    let target = if is_link {
         std::fs::canonicalize(path)
             .map_err(|e| format!("{flag} {shown}: cannot be examined: {e}; nothing written"))?
     } else {

@@ -12,6 +12,7 @@
 
 use super::Run;
 use crate::syntax::ast::UseKind;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// What an input was read as (shown in the refusal: "read as a plan").
@@ -127,36 +128,35 @@ impl Inputs {
         for s in &run.model.scenarios {
             set(s.file, Role::Scenario);
         }
-        // Paths read under a role the model does not keep by file id.
-        let mut by_path: Vec<(PathBuf, Role)> = Vec::new();
+        // Paths read under a role the model does not keep by file id (the first role
+        // given to a path wins).
+        let mut by_path: HashMap<PathBuf, Role> = HashMap::new();
+        let mut named = |path: PathBuf, role: Role| {
+            by_path.entry(path).or_insert(role);
+        };
         if let Some(t) = &run.traced {
-            by_path.extend(t.files.iter().map(|f| (f.clone(), Role::RequirementExport)));
-            by_path.extend(
-                t.baseline_files
-                    .iter()
-                    .map(|f| (f.clone(), Role::RequirementBaseline)),
-            );
+            for f in &t.files {
+                named(f.clone(), Role::RequirementExport);
+            }
+            for f in &t.baseline_files {
+                named(f.clone(), Role::RequirementBaseline);
+            }
         }
         if let Some(f) = &run.project.file {
-            by_path.push((f.clone(), Role::ProjectFile));
+            named(f.clone(), Role::ProjectFile);
         }
         for p in &run.model.plans {
             let plan_file = sources.path(p.id.span.file);
             let base = plan_file.parent().unwrap_or(Path::new("."));
             for u in p.uses.iter().filter(|u| u.kind == UseKind::Windows) {
-                by_path.push((base.join(&u.path.value), Role::WindowFile));
+                named(base.join(&u.path.value), Role::WindowFile);
             }
         }
         let mut inputs = Inputs::new();
         for (id, role) in sources.ids().zip(roles) {
             let path = sources.path(id);
             let role = role
-                .or_else(|| {
-                    by_path
-                        .iter()
-                        .find(|(p, _)| p.as_path() == path)
-                        .map(|&(_, r)| r)
-                })
+                .or_else(|| by_path.get(path).copied())
                 .unwrap_or(Role::Source);
             inputs.add(path, role);
         }
