@@ -545,13 +545,14 @@ fn sighup_while_exporting_leaves_no_partial_package() {
     use std::os::unix::process::ExitStatusExt;
     let (dir, status, output) = interrupt(rustix::process::Signal::HUP, |dir, size| {
         let n = 500 * size;
+        // One activity a minute from 2014/272 00:00: none overlaps another.
         let mut plan =
-            String::from("plan P {\n  horizon 2014/272 00:00 .. 2014/300 00:00\n  roles FD\n\n");
+            String::from("plan P {\n  horizon 2014/272 00:00 .. 2015/001 00:00\n  roles FD\n\n");
         for i in 0..n {
             plan.push_str(&format!(
                 "  activity A{i:06} \"Activity {i}\" {{ at 2014/{} {:02}:{:02}   lasts 1m   by FD }}\n",
-                272 + i / 1000,
-                (i % 1000) / 60 % 24,
+                272 + i / 1440,
+                (i % 1440) / 60,
                 i % 60
             ));
         }
