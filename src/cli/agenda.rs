@@ -5,7 +5,7 @@
 //! `--plan`, a missing or unreadable input, an invalid flight-rule or window file, a file
 //! that cannot be written). Nothing is written on exit 2.
 
-use super::{write_atomic, EXIT_FAILURE, EXIT_OK};
+use super::{EXIT_FAILURE, EXIT_OK};
 use crate::output;
 use crate::report::Templates;
 use crate::workspace::{self, agenda};
@@ -110,6 +110,7 @@ pub fn run(args: &AgendaArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         Ok(s) => s,
         Err(e) => return fail(e.to_string()),
     };
+    let mut inputs = workspace::inputs::Inputs::of_run(&run);
     let text = match args.format {
         AgendaFormat::Text => output::agenda::text(&sheet),
         AgendaFormat::Json => output::agenda::json(&sheet),
@@ -120,7 +121,13 @@ pub fn run(args: &AgendaArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             };
             let provenance = crate::report::Provenance::of_run(&run);
             let view = crate::report::agenda::view(&sheet, provenance);
-            match templates.and_then(|t| crate::report::agenda::html(&t, &view)) {
+            let rendered = templates.and_then(|t| {
+                for f in t.files() {
+                    inputs.add(f, workspace::inputs::Role::Template);
+                }
+                crate::report::agenda::html(&t, &view)
+            });
+            match rendered {
                 Ok(html) => html,
                 Err(e) => return fail(e.to_string()),
             }
@@ -128,8 +135,8 @@ pub fn run(args: &AgendaArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     };
     match &args.output {
         Some(path) => {
-            if let Err(e) = write_atomic(path, text.as_bytes()) {
-                return fail(format!("{}: cannot be written: {e}", path.display()));
+            if let Err(message) = super::write::write_output("-o", path, text.as_bytes(), &inputs) {
+                return fail(message);
             }
         }
         None => {

@@ -4,7 +4,8 @@
 //! The plan is checked as `opsplan check` would; a plan whose check has errors is
 //! refused unless `--force`. The files are rendered in memory (`output::export` and the
 //! consistency report of `report`), written into a temporary folder beside DIR and renamed
-//! into place last: a failed run leaves nothing behind, and never touches an input.
+//! into place last: a failed or interrupted run leaves nothing behind (`temp`), and never
+//! touches an input.
 
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::diag::{Code, Severity};
@@ -58,6 +59,9 @@ fn fail(message: impl std::fmt::Display) -> anyhow::Result<u8> {
 
 pub fn run(args: &ExportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     if let Err(why) = check_out_dir(&args.out) {
+        if let Some(refusal) = holds_input(&args.out, &args.plan) {
+            return fail(refusal);
+        }
         return fail(format!("{}: {why}; nothing exported", args.out.display()));
     }
     let run = match workspace::check_with(std::slice::from_ref(&args.plan), &args.project.options())
@@ -195,6 +199,29 @@ fn check_out_dir(dir: &Path) -> Result<(), String> {
     }
 }
 
+/// The refusal when `--out` is the folder of the plan given, or holds it.
+fn holds_input(out: &Path, plan: &Path) -> Option<String> {
+    let (o, p) = (
+        std::fs::canonicalize(out).ok()?,
+        std::fs::canonicalize(plan).ok()?,
+    );
+    if o == p {
+        Some(format!(
+            "--out {} is {}, an input of this run (read as the plan): nothing exported",
+            out.display(),
+            plan.display()
+        ))
+    } else if p.starts_with(&o) {
+        Some(format!(
+            "--out {} holds {}, an input of this run (read as the plan): nothing exported",
+            out.display(),
+            plan.display()
+        ))
+    } else {
+        None
+    }
+}
+
 fn parent_of(dir: &Path) -> &Path {
     dir.parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -315,38 +342,15 @@ fn package(run: &workspace::Run, plan: usize, forced: bool) -> Result<Vec<Packag
     Ok(files)
 }
 
-/// Writes the files into a temporary folder beside `dir`, then renames it to `dir` (an
-/// empty `dir` is replaced). On any failure the temporary folder is removed.
+/// Writes the files into a temporary folder beside `dir` (`.opsplan-tmp-<pid>-<random>`,
+/// removed on a signal or any failure), then renames it to `dir` (an empty `dir` is
+/// replaced).
 fn write_package(dir: &Path, files: &[PackageFile]) -> std::io::Result<()> {
     let parent = parent_of(dir);
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "package".into());
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.opsplan-export-"))
-        .tempdir_in(parent)?;
+    super::temp::sweep_stale(parent);
+    let tmp = super::temp::TempDir::create_in(parent)?;
     for f in files {
-        let path = tmp.path().join(&f.path);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p)?;
-        }
-        let mut file = std::fs::File::create_new(&path)?;
-        file.write_all(&f.bytes)?;
-        file.sync_all()?;
+        tmp.write_file(&f.path, &f.bytes)?;
     }
-    let kept: PathBuf = tmp.keep();
-    let renamed = std::fs::rename(&kept, dir).or_else(|e| {
-        // Where renaming onto an empty folder is refused (not POSIX), remove it first.
-        if dir.is_dir() && std::fs::remove_dir(dir).is_ok() {
-            std::fs::rename(&kept, dir)
-        } else {
-            Err(e)
-        }
-    });
-    if let Err(e) = renamed {
-        let _ = std::fs::remove_dir_all(&kept);
-        return Err(e);
-    }
-    Ok(())
+    tmp.persist(dir)
 }

@@ -2,10 +2,15 @@
 //! described in `syntax::format` and docs/fmt.md).
 //!
 //! Exit codes: 0 every file is (now) formatted; 1 with `--check`, some files would be
-//! reformatted (they are listed); 2 a file could not be read or does not parse (every
-//! such file is reported; the others are still formatted).
+//! reformatted (they are listed); 2 a file could not be read, does not parse, or could
+//! not be written (read-only, changed while formatting, a write error): every such file
+//! is reported, the others are still formatted.
+//!
+//! Files are written by [`super::write::replace_checked`]: through symbolic links, keeping
+//! hard links, mode and owner, never over a read-only file or one saved meanwhile.
 
-use super::{write_atomic, EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
+use super::write::replace_checked;
+use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::diag::Diagnostic;
 use crate::source::SourceDb;
 use crate::syntax::format::{format, FormatError};
@@ -20,9 +25,12 @@ opsplan fmt examples/atv5-week40\n  \
 opsplan fmt --check .                     for CI: list the files that would change, exit 1\n  \
 opsplan fmt - < week40.plan               format standard input to standard output\n\n\
 Formatting keeps every comment and never changes what a file says (the result is parsed \
-again and compared). Files already formatted are not rewritten.\n\
+again and compared). Files already formatted are not rewritten. A symbolic link is \
+written through (its target is formatted); a file with several names (hard links) keeps \
+them all; a read-only file is not written; a file saved while it was being formatted is \
+left as saved. The summary counts only files written.\n\
 Exit codes: 0 formatted, 1 (--check) some files would be reformatted, 2 a file could not \
-be read or does not parse.")]
+be read, does not parse or could not be written (read-only, changed while formatting).")]
 pub struct FmtArgs {
     /// Files or folders (default: the current folder); `-` reads standard input and
     /// writes the result to standard output.
@@ -59,8 +67,9 @@ pub fn run(args: &FmtArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             failed = true;
         }
     }
+    // A file named twice (a path and a symbolic link to it, two hard links) is one file.
     let mut seen = std::collections::HashSet::new();
-    files.retain(|f| seen.insert(f.clone()));
+    files.retain(|f| seen.insert(same_file_key(f)));
 
     let mut sources = SourceDb::new();
     let mut diags: Vec<Diagnostic> = Vec::new();
@@ -96,14 +105,14 @@ pub fn run(args: &FmtArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         if formatted == text {
             continue;
         }
-        changed += 1;
         if !args.check {
-            if let Err(e) = write_atomic(path, formatted.as_bytes()) {
-                eprintln!("opsplan: error: {}: cannot be written: {e}", path.display());
+            if let Err(e) = replace_checked(path, text.as_bytes(), formatted.as_bytes()) {
+                eprintln!("opsplan: error: {}: {e}", path.display());
                 failed = true;
                 continue;
             }
         }
+        changed += 1;
         writeln!(out, "{}", path.display())?;
     }
     out.flush()?;
@@ -124,6 +133,18 @@ pub fn run(args: &FmtArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// What makes two paths the same file: device and inode (through links); else the path.
+fn same_file_key(path: &std::path::Path) -> (u64, u64, PathBuf) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(m) = std::fs::metadata(path) {
+            return (m.dev(), m.ino(), PathBuf::new());
+        }
+    }
+    (0, 0, path.to_path_buf())
 }
 
 /// `opsplan fmt -`: standard input to standard output.

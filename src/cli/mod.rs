@@ -2,8 +2,11 @@
 //!
 //! Exit codes: 0 no finding at error severity (pass, or pass with waivers); 1 findings at
 //! error severity; 2 usage or input failure (a missing file, an unreadable directory, a
-//! bad project file, an invalid flight-rule or window file).
+//! bad project file, an invalid flight-rule or window file, an output `-o` refused because
+//! it is an input of the run or not a regular file: `write.rs`).
 //! Writing to a closed pipe (`opsplan check | head`) ends quietly with 0.
+//! SIGINT, SIGTERM and SIGHUP remove the temporary files and end the process by the
+//! signal (`temp.rs`): a shell shows 130, 143 or 129.
 
 /// The help paragraph every command that judges a plan shows (docs/flight-rules.md,
 /// "Project file: how it is found").
@@ -20,6 +23,8 @@ mod fmt;
 mod monthly;
 mod panic;
 mod report;
+pub(crate) mod temp;
+pub mod write;
 
 use crate::checks;
 use crate::diag::ALL_CODES;
@@ -50,7 +55,10 @@ opsplan check examples/atv5-week40          check a mission folder\n  \
 opsplan check week40.plan procedures/       check a plan with a procedure library\n  \
 opsplan check --format json . > findings.json\n  \
 opsplan rule G001                           explain a finding's rule\n\n\
-Exit codes: 0 clean, 1 findings at error severity, 2 usage or input failure."
+Exit codes: 0 clean, 1 findings at error severity, 2 usage or input failure (an -o that \
+names an input of the run or a non-regular file included: nothing is written). \
+Interrupted by SIGINT, SIGTERM or SIGHUP, opsplan removes its temporary files and ends \
+by that signal (a shell shows 130, 143 or 129)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -583,44 +591,6 @@ fn reqs_diff(args: &ReqsDiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     })
 }
 
-/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, then a rename.
-/// A replaced file keeps its permissions; a new one gets those of any new file (umask).
-fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::{Error, ErrorKind};
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    if !dir.is_dir() {
-        return Err(Error::new(
-            ErrorKind::NotFound,
-            format!("the folder {} does not exist", dir.display()),
-        ));
-    }
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".opsplan-");
-    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(
-            existing
-                .clone()
-                .unwrap_or_else(|| std::fs::Permissions::from_mode(0o666)),
-        );
-    }
-    let plain = |e: Error| Error::new(e.kind(), e.kind().to_string());
-    let mut tmp = builder.tempfile_in(dir).map_err(plain)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    if let Some(p) = existing {
-        // Where the mode could not be given at creation (not Unix).
-        let _ = std::fs::set_permissions(tmp.path(), p);
-    }
-    tmp.persist(path).map_err(|e| plain(e.error))?;
-    Ok(())
-}
-
 /// The creation time written into binary outputs: SOURCE_DATE_EPOCH, or 1980-01-01
 /// (the zip epoch), never the clock.
 fn source_date_epoch() -> i64 {
@@ -680,8 +650,9 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     };
     match &args.output {
         Some(path) => {
-            if let Err(e) = write_atomic(path, &bytes) {
-                eprintln!("opsplan: error: {}: cannot be written: {e}", path.display());
+            let inputs = workspace::inputs::Inputs::of_run(&run);
+            if let Err(message) = write::write_output("-o", path, &bytes, &inputs) {
+                eprintln!("opsplan: error: {message}");
                 return Ok(EXIT_FAILURE);
             }
             if args.format != TraceFormat::Text {

@@ -95,7 +95,7 @@ pub fn run(args: &MonthlyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         }
     }
     let v = view::view(&loaded);
-    let written = args.output.emit(out, |templates, format| {
+    let written = args.output.emit(out, &loaded.inputs, |templates, format| {
         view::render(&v, templates, format, &loaded)
     })?;
     Ok(if written {

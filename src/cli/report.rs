@@ -3,6 +3,7 @@
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::report::{ReportFormat, Templates};
 use crate::workspace;
+use crate::workspace::inputs::{Inputs, Role};
 use clap::{Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -86,12 +87,14 @@ impl ReportOutput {
         }
     }
 
-    /// Renders the report and writes it (atomically with `-o`). `render` gets the
-    /// templates and the format; for JSON it serialises the view itself.
+    /// Renders the report and writes it (atomically with `-o`, never over one of
+    /// `inputs` nor the templates read). `render` gets the templates and the format; for
+    /// JSON it serialises the view itself.
     /// Returns `Ok(false)` after printing the reason when nothing could be written.
     pub fn emit(
         &self,
         out: &mut impl Write,
+        inputs: &Inputs,
         render: impl FnOnce(&Templates, ReportFormat) -> Result<String, crate::report::ReportError>,
     ) -> anyhow::Result<bool> {
         let templates = match self.templates() {
@@ -110,8 +113,14 @@ impl ReportOutput {
         };
         match &self.output {
             Some(path) => {
-                if let Err(e) = super::write_atomic(path, text.as_bytes()) {
-                    eprintln!("opsplan: error: {}: cannot be written: {e}", path.display());
+                let mut inputs = inputs.clone();
+                for f in templates.files() {
+                    inputs.add(f, Role::Template);
+                }
+                if let Err(message) =
+                    super::write::write_output("-o", path, text.as_bytes(), &inputs)
+                {
+                    eprintln!("opsplan: error: {message}");
                     return Ok(false);
                 }
             }
@@ -176,15 +185,13 @@ fn templates(dir: Option<&std::path::Path>, out: &mut impl Write) -> anyhow::Res
     let mut failed = false;
     for (name, text) in crate::report::embedded_templates() {
         let path = dir.join(name);
-        if path.exists() {
-            eprintln!("opsplan: {}: exists, left as it is", path.display());
-            continue;
-        }
-        if let Err(e) = super::write_atomic(&path, text.as_bytes()) {
-            eprintln!("opsplan: error: {}: cannot be written: {e}", path.display());
-            failed = true;
-        } else {
-            writeln!(out, "{}", path.display())?;
+        match super::write::write_new(&path, text.as_bytes()) {
+            Ok(true) => writeln!(out, "{}", path.display())?,
+            Ok(false) => eprintln!("opsplan: {}: exists, left as it is", path.display()),
+            Err(e) => {
+                eprintln!("opsplan: error: {}: cannot be written: {e}", path.display());
+                failed = true;
+            }
         }
     }
     Ok(if failed { EXIT_FAILURE } else { EXIT_OK })
@@ -203,11 +210,14 @@ fn consistency(args: &ConsistencyArgs, out: &mut impl Write) -> anyhow::Result<u
     };
     let provenance = crate::report::Provenance::of_run(&run);
     let view = crate::report::consistency::view(&run, provenance);
-    let written = args.output.emit(out, |templates, format| match format {
-        ReportFormat::Json => Ok(crate::report::consistency::json(&view)),
-        ReportFormat::Html => templates.render("consistency.html", &view),
-        ReportFormat::Md => templates.render("consistency.md", &view),
-    })?;
+    let inputs = Inputs::of_run(&run);
+    let written = args
+        .output
+        .emit(out, &inputs, |templates, format| match format {
+            ReportFormat::Json => Ok(crate::report::consistency::json(&view)),
+            ReportFormat::Html => templates.render("consistency.html", &view),
+            ReportFormat::Md => templates.render("consistency.md", &view),
+        })?;
     if !written {
         return Ok(EXIT_FAILURE);
     }
@@ -250,11 +260,14 @@ fn trace(args: &TraceReportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     });
     let provenance = crate::report::Provenance::of_run(&run);
     let view = crate::report::trace::view(&trace_view, plans.collect(), provenance);
-    let written = args.output.emit(out, |templates, format| match format {
-        ReportFormat::Json => Ok(crate::report::trace::json(&trace_view, &view)),
-        ReportFormat::Html => templates.render("trace.html", &view),
-        ReportFormat::Md => templates.render("trace.md", &view),
-    })?;
+    let inputs = Inputs::of_run(&run);
+    let written = args
+        .output
+        .emit(out, &inputs, |templates, format| match format {
+            ReportFormat::Json => Ok(crate::report::trace::json(&trace_view, &view)),
+            ReportFormat::Html => templates.render("trace.html", &view),
+            ReportFormat::Md => templates.render("trace.md", &view),
+        })?;
     if !written {
         return Ok(EXIT_FAILURE);
     }

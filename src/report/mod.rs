@@ -79,6 +79,9 @@ pub enum ReportError {
 /// The tera instance with every report template.
 pub struct Templates {
     tera: tera::Tera,
+    /// The files read from a `--templates` folder (inputs of the run: an output never
+    /// replaces one).
+    files: Vec<PathBuf>,
 }
 
 impl Templates {
@@ -101,6 +104,7 @@ impl Templates {
             .collect();
         entries.sort();
         let mut own = Vec::new();
+        let mut files = Vec::new();
         for path in entries {
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                 continue;
@@ -113,8 +117,16 @@ impl Templates {
                 message: e.to_string(),
             })?;
             own.push((name.to_string(), text));
+            files.push(path);
         }
-        Templates::build(&own)
+        let mut templates = Templates::build(&own)?;
+        templates.files = files;
+        Ok(templates)
+    }
+
+    /// The files read from the `--templates` folder (none for the embedded templates).
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
     }
 
     fn build(own: &[(String, String)]) -> Result<Templates, ReportError> {
@@ -138,7 +150,10 @@ impl Templates {
                 name: "(loading)".into(),
                 message: error_chain(&e),
             })?;
-        Ok(Templates { tera })
+        Ok(Templates {
+            tera,
+            files: Vec::new(),
+        })
     }
 
     /// Renders the template `name` with `view` as its context.

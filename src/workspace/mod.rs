@@ -8,6 +8,7 @@
 
 pub mod agenda;
 mod config;
+pub mod inputs;
 pub mod monthly;
 pub mod plan_diff;
 pub mod project;

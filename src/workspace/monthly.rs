@@ -5,6 +5,7 @@
 //! collected and rendered located (`path:line:column: error: …`); any error stops the
 //! report.
 
+use super::inputs::Role;
 use super::{check_with, tidy, CheckOptions, ProjectChoice, TraceOverrides};
 use crate::monthly::anomalies::Anomaly;
 use crate::monthly::asflown::Flown;
@@ -74,6 +75,8 @@ pub struct Loaded {
     pub metrics: Metrics,
     /// Every file read, for the provenance.
     pub files: Vec<PathBuf>,
+    /// Every file read and as what: no output may replace one.
+    pub inputs: super::inputs::Inputs,
     /// Rendered warnings (the report is still made).
     pub warnings: Vec<String>,
 }
@@ -193,6 +196,10 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     }
 
     let mut files: Vec<PathBuf> = manifest_path.iter().cloned().collect();
+    let mut read = super::inputs::Inputs::new();
+    if let Some(m) = &manifest_path {
+        read.add(m, Role::MonthlyManifest);
+    }
 
     // --- the plans
     if !req.plans.is_empty() {
@@ -241,6 +248,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         }
         Some(p) => {
             files.push(p.clone());
+            read.add(p, Role::AsFlownLog);
             match read_table(p, manifest.as_flown_sheet.as_deref()) {
                 Err(probs) => {
                     report(&show(p), probs, &mut errs, &mut warnings);
@@ -258,7 +266,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         }
     };
     let anomalies = named_table(
-        pick(&req.anomalies, &manifest.anomalies),
+        pick(&req.anomalies, &manifest.anomalies).inspect(|p| read.add(p, Role::AnomalyRegister)),
         manifest.anomalies_sheet.as_deref(),
         &mut errs,
         &mut warnings,
@@ -270,7 +278,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         Named { path, value: v }
     });
     let changes = named_table(
-        pick(&req.changes, &manifest.changes),
+        pick(&req.changes, &manifest.changes).inspect(|p| read.add(p, Role::ChangeRegister)),
         manifest.changes_sheet.as_deref(),
         &mut errs,
         &mut warnings,
@@ -282,7 +290,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         Named { path, value: v }
     });
     let history = named_table(
-        pick(&req.kpi_history, &manifest.kpi_history),
+        pick(&req.kpi_history, &manifest.kpi_history).inspect(|p| read.add(p, Role::KpiHistory)),
         None,
         &mut errs,
         &mut warnings,
@@ -295,7 +303,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     });
 
     let outages = named_table(
-        pick(&req.outages, &manifest.outages),
+        pick(&req.outages, &manifest.outages).inspect(|p| read.add(p, Role::OutageLog)),
         manifest.outages_sheet.as_deref(),
         &mut errs,
         &mut warnings,
@@ -331,6 +339,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     let mut seen_ids: std::collections::BTreeMap<String, String> = Default::default();
     for f in &cdm_files_found {
         files.push(f.clone());
+        read.add(f, Role::Cdm);
         let path = show(f);
         let _reading = crate::context::reading(path.clone());
         let text = match super::read_bounded(f, super::MAX_INPUT_BYTES) {
@@ -401,6 +410,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
             ) {
                 Ok(prev) => {
                     previous_coverage = prev.traced.as_ref().map(counts_of);
+                    read.extend(super::inputs::Inputs::of_run(&prev));
                     files.extend(previous_paths.iter().cloned());
                 }
                 Err(e) => errs.push(format!("error: previous requirements: {e}")),
@@ -470,6 +480,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         return Err(out);
     }
     files.extend(run_files);
+    read.extend(super::inputs::Inputs::of_run(&run));
     let files: Vec<PathBuf> = files.iter().map(|f| tidy(f)).collect();
     Ok(Loaded {
         month,
@@ -495,6 +506,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         screening,
         metrics,
         files,
+        inputs: read,
         warnings,
     })
 }
