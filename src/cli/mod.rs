@@ -366,7 +366,7 @@ pub fn main() -> ExitCode {
             {
                 return ExitCode::from(EXIT_OK);
             }
-            eprintln!("opsplan: error: {e:#}");
+            eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&format!("{e:#}")));
             ExitCode::from(EXIT_FAILURE)
         }
     }
@@ -387,7 +387,7 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let run = match workspace::check_with(&args.paths, &args.project.options()) {
         Ok(run) => run,
         Err(e) => {
-            eprintln!("opsplan: error: {e}");
+            eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&e.to_string()));
             return Ok(EXIT_FAILURE);
         }
     };
@@ -435,7 +435,7 @@ fn plan_diff(args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let (old, new) = match (load(&args.old), load(&args.new)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("opsplan: error: {e}");
+            eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&e.to_string()));
             return Ok(EXIT_FAILURE);
         }
     };
@@ -479,7 +479,7 @@ fn reqs_list(args: &ReqsListArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let run = match workspace::requirements::load_requirements(&args.files, &options) {
         Ok(run) => run,
         Err(e) => {
-            eprintln!("opsplan: error: {e}");
+            eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&e.to_string()));
             return Ok(EXIT_FAILURE);
         }
     };
@@ -513,7 +513,7 @@ fn reqs_diff(args: &ReqsDiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let (old, new) = match (load(&args.old), load(&args.new)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("opsplan: error: {e}");
+            eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&e.to_string()));
             return Ok(EXIT_FAILURE);
         }
     };
@@ -684,7 +684,7 @@ fn traced_run(
     let run = match workspace::check_with(paths, options) {
         Ok(run) => run,
         Err(e) => {
-            eprintln!("opsplan: error: {e}");
+            eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&e.to_string()));
             return Ok(None);
         }
     };

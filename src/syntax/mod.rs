@@ -308,9 +308,10 @@ fn empty(file: FileId, has_syntax_errors: bool) -> SourceAst {
 
 /// Replaces the line holding `at` with blanks, preserving every byte offset. Braces are
 /// kept when the line opens or closes a block, so the block structure stays as written.
+/// A line ends at `\n` or `\r` (a `\r` alone ends a line, as for the line numbers).
 fn blank_line(text: &str, at: usize) -> String {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
     let line = &text[start..end];
     let balanced = line.matches('{').count() == line.matches('}').count();
     let mut out = String::with_capacity(text.len());
