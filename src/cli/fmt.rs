@@ -48,7 +48,10 @@ pub fn run(args: &FmtArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             match workspace::source_files_in(p) {
                 Ok(found) => files.extend(found),
                 Err(e) => {
-                    eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&e.to_string()));
+                    eprintln!(
+                        "opsplan: error: {}",
+                        crate::diag::terminal_safe(&e.to_string())
+                    );
                     failed = true;
                 }
             }

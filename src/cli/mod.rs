@@ -186,6 +186,7 @@ impl ImportArgs {
             },
             sheet: self.sheet.clone(),
             id_attribute: self.id_attribute.clone(),
+            contain: None,
         }
     }
 }
@@ -366,7 +367,10 @@ pub fn main() -> ExitCode {
             {
                 return ExitCode::from(EXIT_OK);
             }
-            eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&format!("{e:#}")));
+            eprintln!(
+                "opsplan: error: {}",
+                crate::diag::terminal_safe(&format!("{e:#}"))
+            );
             ExitCode::from(EXIT_FAILURE)
         }
     }
@@ -387,7 +391,10 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let run = match workspace::check_with(&args.paths, &args.project.options()) {
         Ok(run) => run,
         Err(e) => {
-            eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&e.to_string()));
+            eprintln!(
+                "opsplan: error: {}",
+                crate::diag::terminal_safe(&e.to_string())
+            );
             return Ok(EXIT_FAILURE);
         }
     };
@@ -435,7 +442,10 @@ fn plan_diff(args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let (old, new) = match (load(&args.old), load(&args.new)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&e.to_string()));
+            eprintln!(
+                "opsplan: error: {}",
+                crate::diag::terminal_safe(&e.to_string())
+            );
             return Ok(EXIT_FAILURE);
         }
     };
@@ -479,7 +489,10 @@ fn reqs_list(args: &ReqsListArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let run = match workspace::requirements::load_requirements(&args.files, &options) {
         Ok(run) => run,
         Err(e) => {
-            eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&e.to_string()));
+            eprintln!(
+                "opsplan: error: {}",
+                crate::diag::terminal_safe(&e.to_string())
+            );
             return Ok(EXIT_FAILURE);
         }
     };
@@ -513,7 +526,10 @@ fn reqs_diff(args: &ReqsDiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let (old, new) = match (load(&args.old), load(&args.new)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&e.to_string()));
+            eprintln!(
+                "opsplan: error: {}",
+                crate::diag::terminal_safe(&e.to_string())
+            );
             return Ok(EXIT_FAILURE);
         }
     };
@@ -684,7 +700,10 @@ fn traced_run(
     let run = match workspace::check_with(paths, options) {
         Ok(run) => run,
         Err(e) => {
-            eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&e.to_string()));
+            eprintln!(
+                "opsplan: error: {}",
+                crate::diag::terminal_safe(&e.to_string())
+            );
             return Ok(None);
         }
     };

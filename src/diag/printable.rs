@@ -71,7 +71,10 @@ mod tests {
             terminal_safe("a\u{1b}[2Jb\u{7}c\rd\te\nf\u{9b}g\u{202e}h\u{0}"),
             "a\\u{1b}[2Jb\\u{7}c\\u{d}d\te\nf\\u{9b}g\\u{202e}h\\u{0}"
         );
-        assert!(matches!(terminal_safe("é – plain\ttext\n"), Cow::Borrowed(_)));
+        assert!(matches!(
+            terminal_safe("é – plain\ttext\n"),
+            Cow::Borrowed(_)
+        ));
         for s in ["x\u{1b}y", "\u{7f}", "\u{2066}é", "plain"] {
             assert_eq!(safe_len(s), terminal_safe(s).len(), "{s:?}");
         }

@@ -300,8 +300,7 @@ impl<'a> Files<'a> for Excerpts<'a> {
 
     fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
         let s = self.shown.get(id).ok_or(FilesError::FileMissing)?;
-        Ok(s
-            .lines
+        Ok(s.lines
             .partition_point(|l| l.range.start <= byte_index)
             .saturating_sub(1))
     }
@@ -318,12 +317,12 @@ impl<'a> Files<'a> for Excerpts<'a> {
         byte_index: usize,
     ) -> Result<usize, FilesError> {
         let s = self.shown.get(id).ok_or(FilesError::FileMissing)?;
-        let offset = s
-            .unmap(self.sources, line_index, byte_index)
-            .ok_or(FilesError::LineTooLarge {
-                given: line_index,
-                max: s.lines.len().saturating_sub(1),
-            })?;
+        let offset =
+            s.unmap(self.sources, line_index, byte_index)
+                .ok_or(FilesError::LineTooLarge {
+                    given: line_index,
+                    max: s.lines.len().saturating_sub(1),
+                })?;
         Ok(self.sources.line_col(s.file, offset).column as usize)
     }
 

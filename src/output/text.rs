@@ -29,7 +29,11 @@ fn convert(d: &Diagnostic, shown: &[ShownLabel]) -> cs::Diagnostic<usize> {
             label.with_message(safe(&l.message))
         })
         .collect();
-    let mut notes: Vec<String> = d.help.iter().map(|h| format!("help: {}", safe(h))).collect();
+    let mut notes: Vec<String> = d
+        .help
+        .iter()
+        .map(|h| format!("help: {}", safe(h)))
+        .collect();
     notes.extend(d.notes.iter().map(|n| safe(n)));
     let info = d.code.info();
     notes.push(format!(
@@ -66,8 +70,7 @@ pub fn render(sources: &SourceDb, diags: &[Diagnostic], color: bool) -> String {
             continue;
         }
         let (excerpts, shown) = Excerpts::new(sources, &labels);
-        if term::emit_to_write_style(&mut buffer, &config, &excerpts, &convert(d, &shown))
-            .is_err()
+        if term::emit_to_write_style(&mut buffer, &config, &excerpts, &convert(d, &shown)).is_err()
         {
             render_short(sources, d, &mut buffer);
         }

@@ -8,6 +8,7 @@
 
 pub mod agenda;
 mod config;
+pub mod contain;
 pub mod monthly;
 pub mod plan_diff;
 pub mod project;
@@ -322,7 +323,19 @@ pub fn check_with(paths: &[PathBuf], options: &CheckOptions) -> Result<Run, Load
         || !overrides.baseline.is_empty()
         || overrides.id_attribute.is_some()
     {
+        // Exports named on the command line are read wherever they are.
+        let given: Vec<PathBuf> = overrides
+            .sources
+            .iter()
+            .chain(&overrides.baseline)
+            .cloned()
+            .collect();
+        loader.add_given(&given);
+        let roots = loader.roots.clone();
         let setup = loader.trace.get_or_insert_with(TraceSetup::default);
+        if setup.import.contain.is_some() {
+            setup.import.contain = Some(roots);
+        }
         if !overrides.sources.is_empty() {
             setup.sources = overrides.sources.clone();
         }
@@ -626,7 +639,8 @@ pub const MAX_INPUT_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// Reads a regular file of at most `limit` bytes. Anything else is refused before it is
 /// opened: a folder, a device (`/dev/zero` never ends), a FIFO (opening it waits for a
-/// writer); so is a file larger than the limit, which is never read whole.
+/// writer), a file of the kernel's (`/proc/self/environ`: [`contain::special_place`]);
+/// so is a file larger than the limit, which is never read whole.
 pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::{Error, ErrorKind, Read};
     let meta = std::fs::metadata(path)?;
@@ -638,6 +652,9 @@ pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
             ErrorKind::InvalidInput,
             "not a regular file (a device, a pipe or a socket)",
         ));
+    }
+    if let Some(why) = contain::special_place(path) {
+        return Err(Error::new(ErrorKind::InvalidInput, why));
     }
     let too_large = || {
         Error::new(
@@ -751,6 +768,10 @@ struct Loader {
     libraries: Vec<(PathBuf, Span)>,
     /// The project file applied.
     project: Project,
+    /// Where the paths named by the inputs may lead (`contain`).
+    roots: contain::Roots,
+    /// The files named on the command line (canonical): always read.
+    given: HashSet<PathBuf>,
 }
 
 /// One path of the command line, once the project file is chosen.
@@ -947,6 +968,7 @@ impl Loader {
             for root in &roots {
                 self.add_root_named_only(root)?;
             }
+            self.add_given(&roots);
             return Ok(roots[0].clone());
         }
         let (project, roots) = plan_roots(paths, choice)?;
@@ -955,6 +977,11 @@ impl Loader {
             None => None,
         };
         self.project = project;
+        if paths.is_empty() && config.is_none() {
+            self.add_given(&[PathBuf::from(".")]);
+        } else {
+            self.add_given(paths);
+        }
         let mut inputs_added = false;
         for root in &roots {
             match root {
@@ -1005,37 +1032,85 @@ impl Loader {
         Ok(())
     }
 
-    /// Reads the project file and applies its flight rules, window columns, policy and
-    /// requirements (not its inputs: [`Loader::add_inputs`]).
+    /// The paths given on the command line: their folders are inside the roots, and the
+    /// files are read wherever they are.
+    fn add_given(&mut self, paths: &[PathBuf]) {
+        for p in paths {
+            self.roots.add_given(p);
+            if p.is_file() {
+                self.given.insert(project::same_file_key(p));
+            }
+        }
+    }
+
+    /// Reads the project file and applies its `allow-paths`, flight rules, window
+    /// columns, policy and requirements (not its inputs: [`Loader::add_inputs`]). A path
+    /// it names outside the project is an error at its value.
     fn apply_config(&mut self, path: &Path) -> Result<Config, LoadError> {
         let config = Config::load(path)?;
         let base = path.parent().unwrap_or(Path::new("."));
+        let allowed = contain::allowed(base, &config.allow_paths).map_err(|(i, why)| {
+            config.error_at(
+                path,
+                contain::ALLOW_KEY,
+                &config.allow_paths[i],
+                format!("{}: {why}", contain::ALLOW_KEY),
+            )
+        })?;
+        self.roots.merge(contain::Roots::of_project(path, &allowed));
+        let outside = |key: &str, value: &Path, o: contain::Outside| {
+            config.error_at(
+                path,
+                key,
+                value,
+                format!("{key}: `{}`: {o}", value.display()),
+            )
+        };
         self.policy = config.policy();
         self.window_columns = config.windows.clone().unwrap_or_default();
         if let Some(r) = &config.requirements {
-            self.trace = Some(trace_setup(r, base, path));
+            for (key, list) in [("sources", &r.sources), ("baseline", &r.baseline)] {
+                for v in list.to_vec() {
+                    self.roots
+                        .check(&base.join(&v))
+                        .map_err(|o| outside(key, &v, o))?;
+                }
+            }
+            let mut setup = trace_setup(r, base, path);
+            setup.import.contain = Some(self.roots.clone());
+            self.trace = Some(setup);
         }
         for r in &config.rules {
             let p = base.join(r);
             if !p.is_file() {
                 return Err(LoadError::NotFound(p));
             }
+            self.roots.check(&p).map_err(|o| outside("rules", r, o))?;
             self.push_rules(p);
         }
         Ok(config)
     }
 
-    /// Queues the project file's `inputs` (default: its folder).
+    /// Queues the project file's `inputs` (default: its folder); an input outside the
+    /// project is an error at its value.
     fn add_inputs(&mut self, config: &Config, path: &Path) -> Result<(), LoadError> {
         let base = path.parent().unwrap_or(Path::new("."));
         for input in config.inputs_or_default() {
             let p = if input == Path::new(".") && !base.as_os_str().is_empty() {
                 base.to_path_buf()
             } else {
-                base.join(input)
+                base.join(&input)
             };
             if !p.exists() {
                 return Err(LoadError::NotFound(p));
+            }
+            if let Err(o) = self.roots.check(&p) {
+                return Err(config.error_at(
+                    path,
+                    "inputs",
+                    &input,
+                    format!("inputs: `{}`: {o}", input.display()),
+                ));
             }
             if p.is_dir() {
                 self.add_dir(&p)?;
@@ -1090,7 +1165,13 @@ impl Loader {
             next = self.queue.len();
             let mut parsed: Vec<(PathBuf, FileId)> = Vec::new();
             for path in wave {
-                let Some(id) = Self::read(&path, &mut sources, &mut asts, &mut diags) else {
+                let refused = if self.given.contains(&project::same_file_key(&path)) {
+                    None
+                } else {
+                    self.roots.check(&path).err()
+                };
+                let Some(id) = Self::read(&path, refused, &mut sources, &mut asts, &mut diags)
+                else {
                     continue;
                 };
                 parsed.push((path, id));
@@ -1146,15 +1227,32 @@ impl Loader {
         run
     }
 
-    /// Reads one file into `sources`. `None` when it is unreadable or not UTF-8 (then
-    /// the finding and an empty tree are recorded).
+    /// Reads one file into `sources`. `None` when it is refused (it leads outside the
+    /// project: `refused`), unreadable or not UTF-8 (then the finding and an empty tree
+    /// are recorded).
     fn read(
         path: &Path,
+        refused: Option<contain::Outside>,
         sources: &mut SourceDb,
         asts: &mut Vec<syntax::ast::SourceAst>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<FileId> {
-        match read_utf8(path, sources, diags, Code::UnreadableSource) {
+        let read = match refused {
+            Some(outside) => {
+                let id = sources.add(path, String::new());
+                diags.push(
+                    Diagnostic::new(
+                        Code::UnreadableSource,
+                        format!("file not read: {outside}"),
+                        Label::new(Span::new(id, 0..0), "outside the project"),
+                    )
+                    .with_help("a link in a folder searched leads out of the project"),
+                );
+                Err(id)
+            }
+            None => read_utf8(path, sources, diags, Code::UnreadableSource),
+        };
+        match read {
             Ok(id) => Some(id),
             Err(id) => {
                 asts.push(syntax::ast::SourceAst {
@@ -1180,6 +1278,10 @@ impl Loader {
         for (plan_index, plan) in ast.plans.iter().enumerate() {
             for u in &plan.uses {
                 let target = base.join(&u.path.value);
+                if let Err(outside) = self.roots.check(&target) {
+                    self.refuse_use(u, &outside.to_string(), diags);
+                    continue;
+                }
                 let problem = match std::fs::metadata(&target) {
                     Err(e) => Some(e.to_string()),
                     Ok(meta) if u.kind == UseKind::Procedures => {
@@ -1187,7 +1289,20 @@ impl Loader {
                             match source_files_in(&target) {
                                 Ok(files) => {
                                     for f in files.into_iter().filter(|f| has_ext(f, "proc")) {
-                                        self.push(f);
+                                        match self.roots.check(&f) {
+                                            Ok(()) => self.push(f),
+                                            Err(outside) => {
+                                                let within = f
+                                                    .strip_prefix(&target)
+                                                    .unwrap_or(&f)
+                                                    .to_path_buf();
+                                                let why = format!(
+                                                    "its file `{}` is not read: {outside}",
+                                                    project::show_path(&within)
+                                                );
+                                                self.refuse_use(u, &why, diags);
+                                            }
+                                        }
                                     }
                                     None
                                 }
@@ -1231,6 +1346,27 @@ impl Loader {
                 }
             }
         }
+    }
+}
+
+impl Loader {
+    /// A `use` whose path leads outside the project: an `E003` at the path, nothing read
+    /// (and for `use rules`, the file's rules counted as not evaluated).
+    fn refuse_use(&mut self, u: &syntax::ast::Use, why: &str, diags: &mut Vec<Diagnostic>) {
+        let mut d = Diagnostic::new(
+            Code::UnreadableSource,
+            format!("cannot use `{}`: {why}", u.path.value),
+            Label::new(u.path.span, "outside the project: not read"),
+        )
+        .with_help(
+            "paths in `use` are relative to the plan file and must stay inside the project \
+             (the folder of its opsplan.yaml, or the folders given)",
+        );
+        if u.kind == UseKind::Rules {
+            self.missing_rule_files += 1;
+            d = d.with_note("the rules of this file are not evaluated");
+        }
+        diags.push(d);
     }
 }
 
@@ -1305,6 +1441,7 @@ fn trace_setup(r: &RequirementsConfig, base: &Path, config_file: &Path) -> Trace
             columns,
             sheet: r.sheet.clone(),
             id_attribute: r.id.clone(),
+            contain: None,
         },
         policy: crate::trace::TracePolicy {
             need: r.need.clone(),
