@@ -105,11 +105,11 @@ fn render_short(sources: &SourceDb, d: &Diagnostic, out: &mut Buffer) {
             safe(&l.message)
         );
     }
-    for n in &d.notes {
-        let _ = writeln!(out, "  = {}", safe(n));
-    }
     if let Some(h) = &d.help {
         let _ = writeln!(out, "  = help: {}", safe(h));
+    }
+    for n in &d.notes {
+        let _ = writeln!(out, "  = {}", safe(n));
     }
     let _ = writeln!(out);
 }

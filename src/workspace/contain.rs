@@ -288,6 +288,88 @@ fn parse_mountinfo(text: &str) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
+/// What a text that is not opsplan source starts with, said without quoting a byte of
+/// it (the text may be a secret): a kind of file, or the punctuation it starts with.
+pub fn describe_start(text: &str) -> String {
+    let at = crate::syntax::first_token(text);
+    let rest = &text[at..];
+    let head = &text.as_bytes()[..text.len().min(8192)];
+    if head.contains(&0) {
+        return "binary data (it holds NUL bytes)".to_string();
+    }
+    let first_line = rest.split(['\n', '\r']).next().unwrap_or("");
+    let is_name = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    match rest.chars().next() {
+        None => "nothing but blanks and comments".to_string(),
+        Some(c) if c.is_alphabetic() || c == '_' => {
+            let word = first_line
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("");
+            if first_line
+                .split_once('=')
+                .is_some_and(|(name, _)| is_name(name.trim_start_matches("export ")))
+            {
+                "`NAME=value` lines, as an environment file holds".to_string()
+            } else if first_line.contains(':') && !first_line.contains(' ') {
+                "`a:b:c` fields, as a password or group file holds".to_string()
+            } else if word.len() <= 12
+                && crate::diag::did_you_mean(word, ["plan", "procedure", "scenario"]).is_some()
+            {
+                "a word close to `plan`, `procedure` or `scenario`, but none of them".to_string()
+            } else {
+                "a word other than `plan`, `procedure` or `scenario`".to_string()
+            }
+        }
+        Some(c) if c.is_ascii_digit() => "a number".to_string(),
+        Some('<') => "`<`, as XML or HTML does".to_string(),
+        Some('{') | Some('[') => "`{` or `[`, as JSON or YAML does".to_string(),
+        Some('-') if rest.starts_with("---") => "`---`, as YAML or a PEM key does".to_string(),
+        Some('#') if rest.starts_with("#!") => "`#!`, as a script does".to_string(),
+        Some('#') => "`#`, as a shell, YAML or Python file does".to_string(),
+        Some(c) if c.is_ascii_punctuation() => format!("`{c}`"),
+        Some(_) => "a character that starts no opsplan item".to_string(),
+    }
+}
+
+/// The finding for a file read as opsplan source that is not (it has syntax errors and
+/// does not start as source does: [`crate::syntax::starts_like_source`]): located at its
+/// first token, saying what it starts with and how large it is, quoting nothing.
+pub fn not_source_finding(file: crate::source::FileId, text: &str) -> crate::diag::Diagnostic {
+    use crate::diag::{Code, Diagnostic, Label};
+    let at = crate::syntax::first_token(text).min(text.len());
+    let ends_with_line_end = text.ends_with(['\n', '\r']);
+    let lines =
+        crate::source::LineIndex::new(text).line_starts().len() - usize::from(ends_with_line_end);
+    let mut d = Diagnostic::new(
+        Code::UnreadableSource,
+        format!(
+            "not an opsplan source: it starts with {} ({} bytes, {} line{}); its content is not shown",
+            describe_start(text),
+            text.len(),
+            lines,
+            if lines == 1 { "" } else { "s" }
+        ),
+        Label::new(
+            crate::source::Span::new(file, at..at),
+            "an opsplan file starts with `plan`, `procedure` or `scenario` and a name",
+        ),
+    )
+    .with_help(
+        "`use procedures` and the paths given name opsplan files (`.plan`, `.proc`, `.scn`); \
+         a file that does not start as one is never quoted, in case it holds secrets",
+    );
+    d.notes
+        .push("its plans, procedures and scenarios, if any, are not read".to_string());
+    d
+}
+
 /// Where the value `value` of key `key` is in a YAML text (1-based line and column): the
 /// first occurrence of the value after the first `key:`; the key's place when the value
 /// is not found there; 1:1 when neither is. Used to locate a refused path.

@@ -676,8 +676,9 @@ pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 }
 
 /// Reads a file as UTF-8 text into `sources`: `Ok` with its id, or `Err` with the id of
-/// an empty or lossy copy when it cannot be read or is not UTF-8 (the finding, with
-/// `code`, is recorded at the first bad byte).
+/// an empty or blanked copy when it cannot be read or is not UTF-8 (the finding, with
+/// `code`, is recorded at the first bad byte; the file is never quoted:
+/// [`SourceDb::make_opaque`]).
 pub fn read_utf8(
     path: &Path,
     sources: &mut SourceDb,
@@ -690,10 +691,15 @@ pub fn read_utf8(
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
                 let id = sources.add(path, String::from_utf8_lossy(e.as_bytes()).into_owned());
+                // Located, never quoted: a file that is not UTF-8 text may be anything.
+                sources.make_opaque(id);
                 diags.push(
                     Diagnostic::new(
                         code,
-                        "file is not valid UTF-8 text",
+                        format!(
+                            "file is not valid UTF-8 text ({} bytes); its content is not shown",
+                            e.as_bytes().len()
+                        ),
                         Label::new(
                             Span::new(id, valid..valid + 1),
                             "first byte that is not UTF-8",
@@ -1180,7 +1186,21 @@ impl Loader {
                 .iter()
                 .map(|&(_, id)| (id, sources.text(id)))
                 .collect();
-            for ((path, _), (ast, d)) in parsed.iter().zip(syntax::parse_many(&texts)) {
+            let results = syntax::parse_many(&texts);
+            for ((path, id), (mut ast, mut d)) in parsed.iter().zip(results) {
+                if ast.has_syntax_errors && !syntax::starts_like_source(sources.text(*id)) {
+                    // Not opsplan text (a password file, an environment, a key): one
+                    // finding that quotes nothing, and the text forgotten.
+                    d = vec![contain::not_source_finding(*id, sources.text(*id))];
+                    sources.make_opaque(*id);
+                    ast = syntax::ast::SourceAst {
+                        file: *id,
+                        plans: Vec::new(),
+                        procedures: Vec::new(),
+                        scenarios: Vec::new(),
+                        has_syntax_errors: true,
+                    };
+                }
                 diags.extend(d);
                 self.follow_uses(path, asts.len(), &ast, &mut diags);
                 let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
