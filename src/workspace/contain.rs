@@ -288,10 +288,47 @@ fn parse_mountinfo(text: &str) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-/// What a text that is not opsplan source starts with, said without quoting a byte of
-/// it (the text may be a secret): a kind of file, or the punctuation it starts with.
-pub fn describe_start(text: &str) -> String {
-    let at = crate::syntax::first_token(text);
+/// How comments are written in a kind of file, to find where its content starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comments {
+    /// `//` and `/* */` (opsplan source).
+    Opsplan,
+    /// `#` to the end of the line, and a leading `---` (YAML).
+    Yaml,
+    /// None (CSV).
+    None,
+}
+
+/// The byte offset of a text's first token, comments skipped as `comments` says.
+fn first_token(text: &str, comments: Comments) -> usize {
+    match comments {
+        Comments::Opsplan => crate::syntax::first_token(text),
+        Comments::Yaml => {
+            let mut rest = text;
+            loop {
+                rest = rest.trim_start_matches([' ', '\t', '\r', '\n', '\u{FEFF}']);
+                if rest.starts_with('#') {
+                    rest = rest.find(['\n', '\r']).map_or("", |i| &rest[i..]);
+                } else if rest.starts_with("---") && !rest.starts_with("----") {
+                    rest = &rest[3..];
+                } else {
+                    return text.len() - rest.len();
+                }
+            }
+        }
+        Comments::None => {
+            text.len()
+                - text
+                    .trim_start_matches([' ', '\t', '\r', '\n', '\u{FEFF}'])
+                    .len()
+        }
+    }
+}
+
+/// What a text starts with, said without quoting a byte of it (the text may be a
+/// secret): a kind of file, or the punctuation it starts with.
+pub fn describe_start(text: &str, comments: Comments) -> String {
+    let at = first_token(text, comments);
     let rest = &text[at..];
     let head = &text.as_bytes()[..text.len().min(8192)];
     if head.contains(&0) {
@@ -319,55 +356,127 @@ pub fn describe_start(text: &str) -> String {
                 "`NAME=value` lines, as an environment file holds".to_string()
             } else if first_line.contains(':') && !first_line.contains(' ') {
                 "`a:b:c` fields, as a password or group file holds".to_string()
-            } else if word.len() <= 12
+            } else if comments == Comments::Opsplan
+                && word.len() <= 12
                 && crate::diag::did_you_mean(word, ["plan", "procedure", "scenario"]).is_some()
             {
                 "a word close to `plan`, `procedure` or `scenario`, but none of them".to_string()
             } else {
-                "a word other than `plan`, `procedure` or `scenario`".to_string()
+                "a word".to_string()
             }
         }
         Some(c) if c.is_ascii_digit() => "a number".to_string(),
         Some('<') => "`<`, as XML or HTML does".to_string(),
         Some('{') | Some('[') => "`{` or `[`, as JSON or YAML does".to_string(),
-        Some('-') if rest.starts_with("---") => "`---`, as YAML or a PEM key does".to_string(),
+        Some('-') if rest.starts_with("-----") => {
+            "`-----`, as a PEM key or certificate does".to_string()
+        }
         Some('#') if rest.starts_with("#!") => "`#!`, as a script does".to_string(),
         Some('#') => "`#`, as a shell, YAML or Python file does".to_string(),
         Some(c) if c.is_ascii_punctuation() => format!("`{c}`"),
-        Some(_) => "a character that starts no opsplan item".to_string(),
+        Some(_) => "a character that starts no item".to_string(),
     }
 }
 
-/// The finding for a file read as opsplan source that is not (it has syntax errors and
-/// does not start as source does: [`crate::syntax::starts_like_source`]): located at its
+/// What a file of some kind must be, for [`not_of_kind`].
+pub struct Kind {
+    /// `an opsplan source`, `a flight-rule file`, `a window file`.
+    pub name: &'static str,
+    /// What such a file starts with, the label at its first token.
+    pub starts: &'static str,
+    pub code: crate::diag::Code,
+    pub comments: Comments,
+    pub help: &'static str,
+}
+
+/// An opsplan source: `plan`, `procedure` or `scenario` and a name.
+pub const OPSPLAN_SOURCE: Kind = Kind {
+    name: "an opsplan source",
+    starts: "an opsplan file starts with `plan`, `procedure` or `scenario` and a name",
+    code: crate::diag::Code::UnreadableSource,
+    comments: Comments::Opsplan,
+    help: "`use procedures` and the paths given name opsplan files (`.plan`, `.proc`, `.scn`); \
+           a file that does not start as one is never quoted, in case it holds secrets",
+};
+
+/// A flight-rule file: a YAML mapping with `rules:`.
+pub const FLIGHT_RULE_FILE: Kind = Kind {
+    name: "a flight-rule file",
+    starts: "a flight-rule file holds `rules:` and, under it, one `- id: …` per rule",
+    code: crate::diag::Code::InvalidFlightRuleFile,
+    comments: Comments::Yaml,
+    help: "`use rules` and `rules:` name flight-rule files (YAML); a file that has no \
+           `rules:` key is never quoted, in case it holds secrets",
+};
+
+/// A window file: a table whose first row names its columns.
+pub const WINDOW_FILE: Kind = Kind {
+    name: "a window file",
+    starts: "a window file starts with a header row naming its columns (`window,start,end`)",
+    code: crate::diag::Code::InvalidWindowFile,
+    comments: Comments::None,
+    help: "`use windows` names window files (CSV); a file whose first line is not a row of \
+           columns is never quoted, in case it holds secrets",
+};
+
+/// The finding for a file that is not of the kind it was read as (an opsplan source
+/// with syntax errors that does not start as source does, a flight-rule file with no
+/// `rules:` key, a window file whose first line is no row of columns): located at its
 /// first token, saying what it starts with and how large it is, quoting nothing.
-pub fn not_source_finding(file: crate::source::FileId, text: &str) -> crate::diag::Diagnostic {
-    use crate::diag::{Code, Diagnostic, Label};
-    let at = crate::syntax::first_token(text).min(text.len());
+pub fn not_of_kind(
+    file: crate::source::FileId,
+    text: &str,
+    kind: &Kind,
+) -> crate::diag::Diagnostic {
+    use crate::diag::{Diagnostic, Label};
+    let at = first_token(text, kind.comments).min(text.len());
     let ends_with_line_end = text.ends_with(['\n', '\r']);
     let lines =
         crate::source::LineIndex::new(text).line_starts().len() - usize::from(ends_with_line_end);
     let mut d = Diagnostic::new(
-        Code::UnreadableSource,
+        kind.code,
         format!(
-            "not an opsplan source: it starts with {} ({} bytes, {} line{}); its content is not shown",
-            describe_start(text),
+            "not {}: it starts with {} ({} bytes, {} line{}); its content is not shown",
+            kind.name,
+            describe_start(text, kind.comments),
             text.len(),
             lines,
             if lines == 1 { "" } else { "s" }
         ),
-        Label::new(
-            crate::source::Span::new(file, at..at),
-            "an opsplan file starts with `plan`, `procedure` or `scenario` and a name",
-        ),
+        Label::new(crate::source::Span::new(file, at..at), kind.starts),
     )
-    .with_help(
-        "`use procedures` and the paths given name opsplan files (`.plan`, `.proc`, `.scn`); \
-         a file that does not start as one is never quoted, in case it holds secrets",
-    );
-    d.notes
-        .push("its plans, procedures and scenarios, if any, are not read".to_string());
+    .with_help(kind.help);
+    d.notes.push(match kind.code {
+        crate::diag::Code::UnreadableSource => {
+            "its plans, procedures and scenarios, if any, are not read".to_string()
+        }
+        crate::diag::Code::InvalidFlightRuleFile => {
+            "none of the rules of this file is evaluated".to_string()
+        }
+        _ => "no window of this file is read".to_string(),
+    });
     d
+}
+
+/// True when a flight-rule file that could not be loaded is a YAML file meant as one: it
+/// has a `rules` key (at the start of a line, or in a flow mapping).
+pub fn names_rules(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start_matches(['"', '\'']);
+        l.starts_with("rules")
+            && l["rules".len()..]
+                .trim_start_matches(['"', '\'', ' '])
+                .starts_with(':')
+    }) || (text[first_token(text, Comments::Yaml)..].starts_with('{') && text.contains("rules"))
+}
+
+/// True when a window file that could not be read is a table: its first line holds at
+/// least two cells (by comma, semicolon, tab or bar) and no NUL byte.
+pub fn looks_like_table(text: &str) -> bool {
+    let rest = &text[first_token(text, Comments::None)..];
+    let first = rest.split(['\n', '\r']).next().unwrap_or("");
+    !text.as_bytes()[..text.len().min(8192)].contains(&0)
+        && first.split([',', ';', '\t', '|']).count() >= 2
 }
 
 /// Where the value `value` of key `key` is in a YAML text (1-based line and column): the

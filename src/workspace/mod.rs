@@ -586,6 +586,17 @@ fn load_window_file(
     };
     let id = sources.add(path, text);
     let read = windows_csv::read_window_file(id, sources.text(id), columns);
+    if read.rejected && !contain::looks_like_table(sources.text(id)) {
+        // Not a table at all (a key, an environment): one finding that quotes nothing.
+        diags.push(contain::not_of_kind(
+            id,
+            sources.text(id),
+            &contain::WINDOW_FILE,
+        ));
+        sources.make_opaque(id);
+        plan.unread_window_file = true;
+        return;
+    }
     diags.extend(read.diagnostics);
     plan.unread_windows.extend(read.unread);
     plan.unread_window_file |= read.rejected;
@@ -747,7 +758,17 @@ fn load_rule_files(
             }
         };
         let (set, d) = crate::flight::load(id, sources.text(id));
-        diags.extend(d);
+        if set.unreadable && !contain::names_rules(sources.text(id)) {
+            // Not a flight-rule file at all: one finding that quotes nothing.
+            diags.push(contain::not_of_kind(
+                id,
+                sources.text(id),
+                &contain::FLIGHT_RULE_FILE,
+            ));
+            sources.make_opaque(id);
+        } else {
+            diags.extend(d);
+        }
         sets.push(set);
     }
     sets
@@ -1191,7 +1212,11 @@ impl Loader {
                 if ast.has_syntax_errors && !syntax::starts_like_source(sources.text(*id)) {
                     // Not opsplan text (a password file, an environment, a key): one
                     // finding that quotes nothing, and the text forgotten.
-                    d = vec![contain::not_source_finding(*id, sources.text(*id))];
+                    d = vec![contain::not_of_kind(
+                        *id,
+                        sources.text(*id),
+                        &contain::OPSPLAN_SOURCE,
+                    )];
                     sources.make_opaque(*id);
                     ast = syntax::ast::SourceAst {
                         file: *id,
