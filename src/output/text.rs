@@ -111,5 +111,11 @@ fn render_short(sources: &SourceDb, d: &Diagnostic, out: &mut Buffer) {
     for n in &d.notes {
         let _ = writeln!(out, "  = {}", safe(n));
     }
+    let info = d.code.info();
+    let _ = writeln!(
+        out,
+        "  = rule: {} ({}); see `opsplan rule {}`",
+        info.name, info.code, info.code
+    );
     let _ = writeln!(out);
 }

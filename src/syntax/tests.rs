@@ -390,6 +390,6 @@ fn a_text_starts_like_source_only_with_an_item_keyword_and_a_name() {
     ] {
         assert!(!starts_like_source(no), "{no:?}");
     }
-    assert_eq!(first_token("  // x\r\n  /* y */ plan"), 19);
+    assert_eq!(first_token("  // x\r\n  /* y */ plan"), 18);
     assert_eq!(first_token("/* open"), 7);
 }

@@ -687,9 +687,10 @@ pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 }
 
 /// Reads a file as UTF-8 text into `sources`: `Ok` with its id, or `Err` with the id of
-/// an empty or blanked copy when it cannot be read or is not UTF-8 (the finding, with
-/// `code`, is recorded at the first bad byte; the file is never quoted:
-/// [`SourceDb::make_opaque`]).
+/// an empty or lossy copy when it cannot be read or is not UTF-8 (the finding, with
+/// `code`, is recorded at the first bad byte). A file that is not UTF-8 and does not
+/// start as the kind expected does (opsplan source, or a flight-rule file with `rules:`)
+/// is never quoted: its copy is blanked ([`SourceDb::make_opaque`]).
 pub fn read_utf8(
     path: &Path,
     sources: &mut SourceDb,
@@ -701,16 +702,26 @@ pub fn read_utf8(
             Ok(text) => Ok(sources.add(path, text)),
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
-                let id = sources.add(path, String::from_utf8_lossy(e.as_bytes()).into_owned());
-                // Located, never quoted: a file that is not UTF-8 text may be anything.
-                sources.make_opaque(id);
+                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                // A file of the kind expected in another encoding is quoted (its excerpt
+                // shows where to look); anything else is located, never quoted.
+                let meant = match code {
+                    Code::InvalidFlightRuleFile => contain::names_rules(&lossy),
+                    _ => syntax::starts_like_source(&lossy),
+                };
+                let id = sources.add(path, lossy);
+                let mut message = "file is not valid UTF-8 text".to_string();
+                if !meant {
+                    sources.make_opaque(id);
+                    message = format!(
+                        "{message} ({} bytes); its content is not shown",
+                        e.as_bytes().len()
+                    );
+                }
                 diags.push(
                     Diagnostic::new(
                         code,
-                        format!(
-                            "file is not valid UTF-8 text ({} bytes); its content is not shown",
-                            e.as_bytes().len()
-                        ),
+                        message,
                         Label::new(
                             Span::new(id, valid..valid + 1),
                             "first byte that is not UTF-8",
