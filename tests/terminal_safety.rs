@@ -61,12 +61,18 @@ fn control_characters_in_findings_are_escaped_in_text_and_github_output() {
     assert_eq!(code, Some(1), "{text}");
     assert_eq!(unsafe_chars(&text), Vec::<char>::new(), "{text}");
     assert!(text.contains("lib\\u{1b}[2J\\u{7}.proc"), "{text}");
-    assert!(text.contains("Burns \\u{1b}[2J apart\\u{d} hidden \\u{7}"), "{text}");
+    assert!(
+        text.contains("Burns \\u{1b}[2J apart\\u{d} hidden \\u{7}"),
+        "{text}"
+    );
     insta::assert_snapshot!("hostile_plan_text", text);
 
     // With colour: the only ESC are opsplan's own colour codes, never the input's.
     let (_, colour, _) = run(dir.path(), &["check", "p.plan", "--color", "always"]);
-    assert!(!colour.contains("\u{1b}[2J") && !colour.contains('\u{7}'), "{colour:?}");
+    assert!(
+        !colour.contains("\u{1b}[2J") && !colour.contains('\u{7}'),
+        "{colour:?}"
+    );
     assert!(colour.contains("lib\\u{1b}[2J\\u{7}.proc"), "{colour:?}");
 
     let (_, github, _) = run(dir.path(), &["check", "p.plan", "--format", "github"]);
@@ -104,7 +110,10 @@ fn agenda_diff_and_reqs_text_escape_the_inputs_texts() {
     let (code, list, err) = run(dir.path(), &["reqs", "list", "r.csv"]);
     assert_eq!(code, Some(0), "{list}{err}");
     assert_eq!(unsafe_chars(&list), Vec::<char>::new(), "{list}");
-    assert!(list.contains("Shall \\u{1b}[2J\\u{9b}31m ring \\u{7}"), "{list}");
+    assert!(
+        list.contains("Shall \\u{1b}[2J\\u{9b}31m ring \\u{7}"),
+        "{list}"
+    );
 }
 
 #[test]
@@ -138,7 +147,11 @@ fn a_carriage_return_alone_ends_a_line_for_numbers_and_excerpts() {
     let (_, json, _) = run(dir.path(), &["check", "mixed.plan", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let d = &v["diagnostics"][0];
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(5), Some(37)), "{v}");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(5), Some(37)),
+        "{v}"
+    );
     let (_, text, _) = run(dir.path(), &["check", "mixed.plan", "--color", "never"]);
     assert!(
         text.contains("5 |     at 2014/273 09:00   lasts 30m   bi FD\n"),
@@ -149,7 +162,8 @@ fn a_carriage_return_alone_ends_a_line_for_numbers_and_excerpts() {
 /// A plan on one line holding `n` activities, each with a role that is not declared:
 /// one finding per activity, all on line 1.
 fn one_line_plan(n: usize, pad: usize) -> String {
-    let mut s = String::from("plan P \"one line\" { horizon 2014/272 00:00 .. 2014/279 00:00 roles FD");
+    let mut s =
+        String::from("plan P \"one line\" { horizon 2014/272 00:00 .. 2014/279 00:00 roles FD");
     let title = "x".repeat(pad);
     for i in 0..n {
         s.push_str(&format!(

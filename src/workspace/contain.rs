@@ -97,7 +97,8 @@ impl Roots {
 
     fn add_folder(&mut self, folder: &Path) {
         if let Some(c) = canonical(folder) {
-            if !self.inside.contains(&c) {
+            // A folder inside one already there adds nothing.
+            if !self.inside.iter().any(|root| c.starts_with(root)) {
                 self.shown.push(shown(&c));
                 self.inside.push(c);
             }
@@ -110,6 +111,12 @@ impl Roots {
         let Some(c) = canonical(path) else {
             return Ok(());
         };
+        if let Some(why) = special_place(&c) {
+            return Err(Outside {
+                leads_to: shown(&c),
+                why,
+            });
+        }
         if self.inside.iter().any(|root| c.starts_with(root)) {
             return Ok(());
         }
@@ -356,6 +363,11 @@ pub fn describe_start(text: &str, comments: Comments) -> String {
                 "`NAME=value` lines, as an environment file holds".to_string()
             } else if first_line.contains(':') && !first_line.contains(' ') {
                 "`a:b:c` fields, as a password or group file holds".to_string()
+            } else if first_line
+                .split_once(": ")
+                .is_some_and(|(key, _)| is_name(key.trim()))
+            {
+                "`key: value` lines, as a YAML file holds".to_string()
             } else if comments == Comments::Opsplan
                 && word.len() <= 12
                 && crate::diag::did_you_mean(word, ["plan", "procedure", "scenario"]).is_some()
