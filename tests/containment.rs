@@ -241,6 +241,18 @@ fn a_file_that_is_not_of_its_kind_is_never_quoted() {
     for format in ["html", "md", "json"] {
         run(d, &["report", "consistency", "p.plan", "--format", format]);
     }
+    // `fmt` of a folder holding a key named as a procedure: located, not quoted.
+    write(
+        d,
+        "key.proc",
+        &format!("-----BEGIN OPENSSH PRIVATE KEY-----\n{SECRET}\n"),
+    );
+    let (code, _, err) = run(d, &["fmt", "--check", "."]);
+    assert_ne!(code, Some(0), "{err}");
+    assert!(
+        err.contains("error[E003]: not an opsplan source: it starts with `-----`"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -81,6 +81,14 @@ pub fn run(args: &FmtArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         let text = sources.text(id);
         let formatted = match format(text) {
             Ok(f) => f,
+            Err(FormatError::Syntax) if !syntax::starts_like_source(text) => {
+                // Not opsplan text (a key a link in the folder points at): never quoted.
+                let kind = &workspace::contain::OPSPLAN_SOURCE;
+                diags.push(workspace::contain::not_of_kind(id, text, kind));
+                sources.make_opaque(id);
+                failed = true;
+                continue;
+            }
             Err(FormatError::Syntax) => {
                 diags.extend(syntax::parse(id, text).1);
                 failed = true;
