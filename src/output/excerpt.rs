@@ -337,3 +337,110 @@ impl<'a> Files<'a> for Excerpts<'a> {
             })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::{Code, Diagnostic, Label};
+    use crate::source::{SourceDb, Span};
+
+    fn render(text: &str, labels: &[std::ops::Range<usize>]) -> String {
+        let mut db = SourceDb::new();
+        let id = db.add("f.plan", text.to_string());
+        let mut d = Diagnostic::new(
+            Code::SyntaxError,
+            "m",
+            Label::new(Span::new(id, labels[0].clone()), "primary"),
+        );
+        for (i, r) in labels.iter().enumerate().skip(1) {
+            d = d.with_secondary(Label::new(Span::new(id, r.clone()), format!("s{i}")));
+        }
+        crate::output::text::render(&db, &[d], false)
+    }
+
+    /// The same finding rendered by codespan-reporting over the whole file.
+    fn reference(text: &str, labels: &[std::ops::Range<usize>]) -> String {
+        use codespan_reporting::diagnostic as cs;
+        use codespan_reporting::term::{self, termcolor::Buffer, Chars, Config};
+        let file = codespan_reporting::files::SimpleFile::new("f.plan", text);
+        let ls: Vec<cs::Label<()>> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                if i == 0 {
+                    cs::Label::primary((), r.clone()).with_message("primary")
+                } else {
+                    cs::Label::secondary((), r.clone()).with_message(format!("s{i}"))
+                }
+            })
+            .collect();
+        let d = cs::Diagnostic::error()
+            .with_message("m")
+            .with_code("E001")
+            .with_labels(ls)
+            .with_notes(vec![
+                "rule: syntax-error (E001); see `opsplan rule E001`".to_string()
+            ]);
+        let config = Config {
+            chars: Chars::ascii(),
+            ..Config::default()
+        };
+        let mut buffer = Buffer::no_color();
+        term::emit_to_write_style(&mut buffer, &config, &file, &d).unwrap();
+        String::from_utf8(buffer.into_inner()).unwrap()
+    }
+
+    #[test]
+    fn on_short_lines_the_excerpt_is_what_codespan_shows_of_the_whole_file() {
+        // A small deterministic generator: random texts of short lines, random labels.
+        let mut seed: u64 = 0x5eed;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n.max(1)
+        };
+        for case in 0..400 {
+            let lines = 1 + next(40);
+            let mut text = String::new();
+            for _ in 0..lines {
+                let len = next(30);
+                for _ in 0..len {
+                    text.push(['a', 'b', ' ', 'é', '{', '"'][next(6)]);
+                }
+                text.push('\n');
+            }
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let labels: Vec<std::ops::Range<usize>> = (0..1 + next(3))
+                .map(|_| {
+                    let a = boundaries[next(boundaries.len())];
+                    let b = boundaries[next(boundaries.len())];
+                    a.min(b)..a.max(b)
+                })
+                .collect();
+            assert_eq!(
+                render(&text, &labels),
+                reference(&text, &labels),
+                "case {case}: {text:?} {labels:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_span_on_a_long_line_shows_both_its_ends() {
+        let text = format!("{}{}{}\n", "a".repeat(1000), "X".repeat(3000), "b".repeat(1000));
+        let out = render(&text, &[1000..4000]);
+        assert!(out.contains("--> f.plan:1:1001"), "{out}");
+        assert!(out.lines().all(|l| l.chars().count() < 400), "{out}");
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn a_label_over_many_lines_shows_its_first_and_last_lines() {
+        let text: String = (1..=200).map(|i| format!("line {i}\n")).collect();
+        let start = text.find("line 10\n").unwrap() + 2;
+        let end = text.find("line 150\n").unwrap() + 4;
+        assert_eq!(render(&text, &[start..end]), reference(&text, &[start..end]));
+    }
+}
