@@ -5,6 +5,7 @@
 //! flight-rule file or a window file that is not one is never quoted, in any format.
 //! Every run is under the hostile-input limits (`common::limited`).
 
+#[allow(dead_code)] // not every helper is used here
 mod common;
 
 use std::path::Path;

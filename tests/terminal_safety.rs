@@ -5,6 +5,7 @@
 //! are cut to a window around the finding and the work stays linear (10,000 findings
 //! on a 1 MB line).
 
+#[allow(dead_code)] // not every helper is used here
 mod common;
 
 use assert_cmd::Command;

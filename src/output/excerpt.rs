@@ -185,7 +185,8 @@ impl Shown {
                     .map_or(r.end, |(i, _)| p + i)
             };
             let mut windows: Vec<Range<usize>> = if points.is_empty() {
-                vec![r.start..fwd(r.start, 2 * WINDOW_CHARS)]
+                let first = r.start..fwd(r.start, 2 * WINDOW_CHARS);
+                vec![first]
             } else {
                 points
                     .iter()
@@ -429,8 +430,14 @@ mod tests {
 
     #[test]
     fn a_long_span_on_a_long_line_shows_both_its_ends() {
-        let text = format!("{}{}{}\n", "a".repeat(1000), "X".repeat(3000), "b".repeat(1000));
-        let out = render(&text, &[1000..4000]);
+        let text = format!(
+            "{}{}{}\n",
+            "a".repeat(1000),
+            "X".repeat(3000),
+            "b".repeat(1000)
+        );
+        let span = 1000..4000;
+        let out = render(&text, std::slice::from_ref(&span));
         assert!(out.contains("--> f.plan:1:1001"), "{out}");
         assert!(out.lines().all(|l| l.chars().count() < 400), "{out}");
         insta::assert_snapshot!(out);
@@ -441,6 +448,9 @@ mod tests {
         let text: String = (1..=200).map(|i| format!("line {i}\n")).collect();
         let start = text.find("line 10\n").unwrap() + 2;
         let end = text.find("line 150\n").unwrap() + 4;
-        assert_eq!(render(&text, &[start..end]), reference(&text, &[start..end]));
+        assert_eq!(
+            render(&text, std::slice::from_ref(&(start..end))),
+            reference(&text, std::slice::from_ref(&(start..end)))
+        );
     }
 }
