@@ -41,6 +41,8 @@ pub struct Outside {
     pub leads_to: String,
     /// The message: "outside the project (…): allow it with …".
     pub why: String,
+    /// True for a special file ([`special_place`]): no `allow-paths:` allows it.
+    pub special: bool,
 }
 
 impl std::fmt::Display for Outside {
@@ -115,6 +117,7 @@ impl Roots {
             return Err(Outside {
                 leads_to: shown(&c),
                 why,
+                special: true,
             });
         }
         if self.inside.iter().any(|root| c.starts_with(root)) {
@@ -135,7 +138,11 @@ impl Roots {
                  or allow it with `{ALLOW_KEY}:` in an opsplan.yaml"
             ),
         };
-        Err(Outside { leads_to, why })
+        Err(Outside {
+            leads_to,
+            why,
+            special: false,
+        })
     }
 
     /// Adds the roots of `other` (several project files named in one run: the last one

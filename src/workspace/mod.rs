@@ -1075,7 +1075,7 @@ impl Loader {
     fn add_given(&mut self, paths: &[PathBuf]) {
         for p in paths {
             self.roots.add_given(p);
-            if p.is_file() {
+            if !p.is_dir() {
                 self.given.insert(project::same_file_key(p));
             }
         }
@@ -1296,14 +1296,15 @@ impl Loader {
         let read = match refused {
             Some(outside) => {
                 let id = sources.add(path, String::new());
-                diags.push(
-                    Diagnostic::new(
-                        Code::UnreadableSource,
-                        format!("file not read: {outside}"),
-                        Label::new(Span::new(id, 0..0), "outside the project"),
-                    )
-                    .with_help("a link in a folder searched leads out of the project"),
+                let mut d = Diagnostic::new(
+                    Code::UnreadableSource,
+                    format!("file not read: {outside}"),
+                    Label::new(Span::new(id, 0..0), "not read"),
                 );
+                if !outside.special {
+                    d = d.with_help("a link in a folder searched leads out of the project");
+                }
+                diags.push(d);
                 Err(id)
             }
             None => read_utf8(path, sources, diags, Code::UnreadableSource),
@@ -1412,7 +1413,7 @@ impl Loader {
         let mut d = Diagnostic::new(
             Code::UnreadableSource,
             format!("cannot use `{}`: {why}", u.path.value),
-            Label::new(u.path.span, "outside the project: not read"),
+            Label::new(u.path.span, "not read"),
         )
         .with_help(
             "paths in `use` are relative to the plan file and must stay inside the project \
