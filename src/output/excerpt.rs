@@ -341,6 +341,7 @@ impl<'a> Files<'a> for Excerpts<'a> {
 
 #[cfg(test)]
 mod tests {
+    use super::WINDOW_CHARS;
     use crate::diag::{Code, Diagnostic, Label};
     use crate::source::{SourceDb, Span};
 
@@ -424,6 +425,56 @@ mod tests {
                 render(&text, &labels),
                 reference(&text, &labels),
                 "case {case}: {text:?} {labels:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn on_long_lines_every_excerpt_is_cut_and_located_as_the_file_says() {
+        let mut seed: u64 = 0xc0ffee;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n.max(1)
+        };
+        for case in 0..200 {
+            let mut text = String::new();
+            for _ in 0..1 + next(6) {
+                let len = next(3000);
+                for _ in 0..len {
+                    text.push(['a', ' ', 'é', '\u{1b}', '\t', '€'][next(6)]);
+                }
+                text.push(['\n', '\r'][next(2)]);
+                if next(3) == 0 {
+                    text.push('\n');
+                }
+            }
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let labels: Vec<std::ops::Range<usize>> = (0..1 + next(4))
+                .map(|_| {
+                    let a = boundaries[next(boundaries.len())];
+                    let b = boundaries[next(boundaries.len())];
+                    a.min(b)..a.max(b)
+                })
+                .collect();
+            let out = render(&text, &labels);
+            let mut db = SourceDb::new();
+            let id = db.add("f.plan", text.clone());
+            let at = db.line_col(id, labels[0].start);
+            assert!(
+                out.contains(&format!("--> f.plan:{}:{}\n", at.line, at.column)),
+                "case {case}: {out}"
+            );
+            assert!(!out.contains('\u{1b}'), "case {case}");
+            // A window: 80 characters either side of each label end, escapes (6 bytes
+            // for one character), the margin and the cut marks.
+            let widest = out.lines().map(|l| l.chars().count()).max().unwrap();
+            assert!(
+                widest < 2 * 4 * (2 * WINDOW_CHARS * 6 + 20),
+                "case {case}: {widest}"
             );
         }
     }
