@@ -244,3 +244,32 @@ fn a_finding_far_along_a_long_line_has_its_column_in_characters() {
     assert!(text.contains("far.plan:1:5104"), "{text}");
     insta::assert_snapshot!("far_along_a_long_line", text);
 }
+
+#[cfg(unix)]
+#[test]
+fn file_and_folder_names_with_control_characters_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("m\u{1b}]0;t\u{7}");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("opsplan.yaml"), "").unwrap();
+    let plan = HOSTILE_PLAN
+        .replace("  use procedures \"lib\u{1b}[2J\u{7}.proc\"\n", "")
+        .replace("  use rules \"r.yaml\"\n", "")
+        .replace("  roles FD", "  roles FD ");
+    std::fs::write(folder.join("p\u{1b}[2J.plan"), plan).unwrap();
+    let (code, text, _) = run(
+        dir.path(),
+        &["check", "m\u{1b}]0;t\u{7}", "--color", "never"],
+    );
+    assert_eq!(code, Some(1), "{text}");
+    assert_eq!(unsafe_chars(&text), Vec::<char>::new(), "{text}");
+    assert!(text.contains("p\\u{1b}[2J.plan:"), "{text}");
+    assert!(
+        text.contains("project file: m\\u{1b}]0;t\\u{7}/opsplan.yaml"),
+        "{text}"
+    );
+    let (code, listed, _) = run(dir.path(), &["fmt", "--check", "."]);
+    assert_eq!(code, Some(1), "{listed}");
+    assert_eq!(unsafe_chars(&listed), Vec::<char>::new(), "{listed}");
+    assert!(listed.contains("p\\u{1b}[2J.plan"), "{listed}");
+}

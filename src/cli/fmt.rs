@@ -115,7 +115,11 @@ pub fn run(args: &FmtArgs, out: &mut impl Write) -> anyhow::Result<u8> {
                 continue;
             }
         }
-        writeln!(out, "{}", path.display())?;
+        writeln!(
+            out,
+            "{}",
+            crate::diag::terminal_safe(&path.display().to_string())
+        )?;
     }
     out.flush()?;
     if !diags.is_empty() {

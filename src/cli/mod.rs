@@ -400,12 +400,14 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     };
     let (sources, diags, project) = (&run.sources, &run.diagnostics, &run.project);
     // An input that could not be used says what the check left out, before the verdict.
-    let verdict_line = format!(
+    // (Terminal-safe: what was left out names flight-rule ids and files.)
+    let verdict_line = crate::diag::terminal_safe(&format!(
         "{}{}: {}",
         incomplete_line(&run),
         run.verdict().as_str(),
         output::summary(diags, sources.len())
-    );
+    ))
+    .into_owned();
     match args.format {
         CheckFormat::Text => {
             let text = output::text::render(sources, diags, use_color(args.color));
