@@ -45,7 +45,8 @@ fn devices_and_pipes_are_refused_without_being_read() {
     assert_eq!(code, Some(1), "{out}{err}");
     assert!(out.contains("not a regular file"), "{out}");
 
-    // A plan that uses a device as its procedure library.
+    // A plan that uses a device as its procedure library: a special file (and outside
+    // the project), refused before anything is opened.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("p.plan"),
@@ -58,8 +59,9 @@ fn devices_and_pipes_are_refused_without_being_read() {
     let (code, out, _) = run(&[os("check"), os("p.plan")], Some(dir.path()));
     assert_eq!(code, Some(1), "{out}");
     assert!(
-        out.contains("error[R008]: cannot use `/dev/zero`: not a file or a folder")
-            && out.contains("p.plan:4:18"),
+        out.contains(
+            "error[E003]: cannot use `/dev/zero`: a special file (under /dev), never read"
+        ) && out.contains("p.plan:4:18"),
         "{out}"
     );
 
@@ -147,6 +149,16 @@ fn dot_dot_in_use_paths_names_a_folder_beside_the_plan() {
             .replace("by FD\n", "by FD\n    procedure X-1 v1.0\n"),
     )
     .unwrap();
+    // Without a project file the folder of the plan given is the project: `../lib` is
+    // outside it, refused at the `use` (tests/containment.rs).
+    let (code, out, _) = run(&[os("check"), os("plans/p.plan")], Some(dir.path()));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("error[E003]: cannot use `../lib/`: lib is outside the folders given (plans)"),
+        "{out}"
+    );
+    // With the project file above both, `..` stays inside the project: read.
+    std::fs::write(dir.path().join("opsplan.yaml"), "").unwrap();
     let (code, out, _) = run(&[os("check"), os("plans/p.plan")], Some(dir.path()));
     assert_eq!(code, Some(0), "{out}");
     assert!(out.ends_with("in 2 files\n"), "{out}");

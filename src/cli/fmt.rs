@@ -56,7 +56,10 @@ pub fn run(args: &FmtArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             match workspace::source_files_in(p) {
                 Ok(found) => files.extend(found),
                 Err(e) => {
-                    eprintln!("opsplan: error: {e}");
+                    eprintln!(
+                        "opsplan: error: {}",
+                        crate::diag::terminal_safe(&e.to_string())
+                    );
                     failed = true;
                 }
             }
@@ -87,6 +90,14 @@ pub fn run(args: &FmtArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         let text = sources.text(id);
         let formatted = match format(text) {
             Ok(f) => f,
+            Err(FormatError::Syntax) if !syntax::starts_like_source(text) => {
+                // Not opsplan text (a key a link in the folder points at): never quoted.
+                let kind = &workspace::contain::OPSPLAN_SOURCE;
+                diags.push(workspace::contain::not_of_kind(id, text, kind));
+                sources.make_opaque(id);
+                failed = true;
+                continue;
+            }
             Err(FormatError::Syntax) => {
                 diags.extend(syntax::parse(id, text).1);
                 failed = true;
@@ -113,7 +124,11 @@ pub fn run(args: &FmtArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             }
         }
         changed += 1;
-        writeln!(out, "{}", path.display())?;
+        writeln!(
+            out,
+            "{}",
+            crate::diag::terminal_safe(&path.display().to_string())
+        )?;
     }
     out.flush()?;
     if !diags.is_empty() {

@@ -198,6 +198,7 @@ impl ImportArgs {
             },
             sheet: self.sheet.clone(),
             id_attribute: self.id_attribute.clone(),
+            contain: None,
         }
     }
 }
@@ -391,7 +392,10 @@ fn run() -> ExitCode {
             {
                 return ExitCode::from(EXIT_OK);
             }
-            eprintln!("opsplan: error: {e:#}");
+            eprintln!(
+                "opsplan: error: {}",
+                crate::diag::terminal_safe(&format!("{e:#}"))
+            );
             ExitCode::from(EXIT_FAILURE)
         }
     }
@@ -422,18 +426,23 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let run = match workspace::check_with(&args.paths, &args.project.options()) {
         Ok(run) => run,
         Err(e) => {
-            eprintln!("opsplan: error: {e}");
+            eprintln!(
+                "opsplan: error: {}",
+                crate::diag::terminal_safe(&e.to_string())
+            );
             return Ok(EXIT_FAILURE);
         }
     };
     let (sources, diags, project) = (&run.sources, &run.diagnostics, &run.project);
     // An input that could not be used says what the check left out, before the verdict.
-    let verdict_line = format!(
+    // (Terminal-safe: what was left out names flight-rule ids and files.)
+    let verdict_line = crate::diag::terminal_safe(&format!(
         "{}{}: {}",
         incomplete_line(&run),
         run.verdict().as_str(),
         output::summary(diags, sources.len())
-    );
+    ))
+    .into_owned();
     match args.format {
         CheckFormat::Text => {
             let text = output::text::render(sources, diags, use_color(args.color));
@@ -470,7 +479,10 @@ fn plan_diff(args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let (old, new) = match (load(&args.old), load(&args.new)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("opsplan: error: {e}");
+            eprintln!(
+                "opsplan: error: {}",
+                crate::diag::terminal_safe(&e.to_string())
+            );
             return Ok(EXIT_FAILURE);
         }
     };
@@ -514,7 +526,10 @@ fn reqs_list(args: &ReqsListArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let run = match workspace::requirements::load_requirements(&args.files, &options) {
         Ok(run) => run,
         Err(e) => {
-            eprintln!("opsplan: error: {e}");
+            eprintln!(
+                "opsplan: error: {}",
+                crate::diag::terminal_safe(&e.to_string())
+            );
             return Ok(EXIT_FAILURE);
         }
     };
@@ -548,7 +563,10 @@ fn reqs_diff(args: &ReqsDiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let (old, new) = match (load(&args.old), load(&args.new)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("opsplan: error: {e}");
+            eprintln!(
+                "opsplan: error: {}",
+                crate::diag::terminal_safe(&e.to_string())
+            );
             return Ok(EXIT_FAILURE);
         }
     };
@@ -682,7 +700,10 @@ fn traced_run(
     let run = match workspace::check_with(paths, options) {
         Ok(run) => run,
         Err(e) => {
-            eprintln!("opsplan: error: {e}");
+            eprintln!(
+                "opsplan: error: {}",
+                crate::diag::terminal_safe(&e.to_string())
+            );
             return Ok(None);
         }
     };

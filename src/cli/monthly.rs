@@ -74,7 +74,7 @@ pub fn run(args: &MonthlyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         Err(problems) => {
             let mut err = std::io::stderr().lock();
             for p in &problems {
-                writeln!(err, "{p}")?;
+                writeln!(err, "{}", crate::diag::terminal_safe(p))?;
             }
             let n = problems
                 .iter()
@@ -91,7 +91,7 @@ pub fn run(args: &MonthlyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     {
         let mut err = std::io::stderr().lock();
         for w in &loaded.warnings {
-            writeln!(err, "{w}")?;
+            writeln!(err, "{}", crate::diag::terminal_safe(w))?;
         }
     }
     let v = view::view(&loaded);

@@ -35,9 +35,12 @@ pub fn install() {
             .map(|l| format!(" ({}:{})", l.file(), l.line()))
             .unwrap_or_default();
         let input = crate::context::current()
-            .map(|label| format!(" while reading {}", printable(&label)))
+            .map(|label| format!(" while reading {}", crate::diag::terminal_safe(&label)))
             .unwrap_or_default();
-        eprintln!("{}", line(&input, &printable(&what), &place));
+        eprintln!(
+            "{}",
+            line(&input, &crate::diag::terminal_safe(&what), &place)
+        );
     }));
 }
 
@@ -47,19 +50,6 @@ fn line(input: &str, what: &str, place: &str) -> String {
          verdict: nothing was written. Please report it with `opsplan --version` and, if \
          you can share it, the input named here (OPSPLAN_BACKTRACE=1 adds a backtrace)."
     )
-}
-
-/// Control characters shown escaped (`\u{1b}`): a panic message may quote an input.
-fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -84,11 +74,6 @@ mod tests {
         ));
         assert!(l.contains("nothing was written"));
         assert!(l.contains("report it"));
-    }
-
-    #[test]
-    fn control_characters_are_escaped() {
-        assert_eq!(printable("a\u{1b}[2Jb\n"), "a\\u{1b}[2Jb\\u{a}");
     }
 
     #[test]

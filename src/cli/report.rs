@@ -100,14 +100,20 @@ impl ReportOutput {
         let templates = match self.templates() {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("opsplan: error: {e}");
+                eprintln!(
+                    "opsplan: error: {}",
+                    crate::diag::terminal_safe(&e.to_string())
+                );
                 return Ok(false);
             }
         };
         let text = match render(&templates, self.format.into()) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("opsplan: error: {e}");
+                eprintln!(
+                    "opsplan: error: {}",
+                    crate::diag::terminal_safe(&e.to_string())
+                );
                 return Ok(false);
             }
         };
@@ -204,7 +210,10 @@ fn consistency(args: &ConsistencyArgs, out: &mut impl Write) -> anyhow::Result<u
     let run = match workspace::check_with(&args.paths, &args.project.options()) {
         Ok(run) => run,
         Err(e) => {
-            eprintln!("opsplan: error: {e}");
+            eprintln!(
+                "opsplan: error: {}",
+                crate::diag::terminal_safe(&e.to_string())
+            );
             return Ok(EXIT_FAILURE);
         }
     };

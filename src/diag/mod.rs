@@ -2,9 +2,11 @@
 //! secondary labels and help. Nothing here renders; see `output`.
 
 mod codes;
+mod printable;
 mod suggest;
 
 pub use codes::{Code, CodeInfo, Family, ALL_CODES};
+pub use printable::{is_unprintable, push_safe, safe_len, terminal_safe};
 pub use suggest::{did_you_mean, or_list, Closeness, Suggester, Suggestion, MAX_LISTED};
 
 use crate::source::Span;

@@ -151,6 +151,10 @@ pub struct Manifest {
     pub rag: Rag,
     /// Free text shown in the summary (outlook, risks), one paragraph each.
     pub outlook: Vec<String>,
+    /// Files and folders outside the manifest's folder that its paths may name
+    /// (`workspace::contain`).
+    #[serde(rename = "allow-paths")]
+    pub allow_paths: Vec<String>,
 }
 
 /// Parses the manifest; an error is located at its line and column.

@@ -9,6 +9,11 @@ const RULE: usize = 78;
 
 /// The sheets, one after the other.
 pub fn text(agenda: &Agenda) -> String {
+    crate::diag::terminal_safe(&text_raw(agenda)).into_owned()
+}
+
+/// [`text`] before control characters from the inputs are escaped.
+fn text_raw(agenda: &Agenda) -> String {
     let mut out = String::new();
     for (i, sheet) in agenda.sheets.iter().enumerate() {
         if i > 0 {

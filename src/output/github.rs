@@ -6,7 +6,9 @@
 //!
 //! `error` for errors, `warning` for warnings, `notice` for notes. The message holds the
 //! finding's message, the primary label, the related locations, the notes and the help,
-//! one per line. Escaping follows the Actions toolkit: in the message `%`, CR and LF
+//! one per line. Control characters from the inputs are first shown escaped (`\u{1b}`,
+//! [`crate::diag::terminal_safe`]: the log is read on a terminal or in a browser that
+//! obeys them); then escaping follows the Actions toolkit: in the message `%`, CR and LF
 //! become `%25`, `%0D`, `%0A`; in the properties also `:` and `,` become `%3A`, `%2C`.
 //! Paths are relative to the folder `opsplan` ran in (the repository root in a
 //! workflow), with `/` separators and `dir/..` removed.
@@ -16,7 +18,7 @@
 
 use super::sarif::clean_path;
 use super::Location;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{terminal_safe, Diagnostic, Severity};
 use crate::source::SourceDb;
 use std::fmt::Write;
 
@@ -56,13 +58,13 @@ pub fn render(sources: &SourceDb, diags: &[Diagnostic]) -> String {
         let _ = writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&clean_path(&loc.file)),
+            escape_property(&terminal_safe(&clean_path(&loc.file))),
             loc.line,
             loc.column,
             loc.end_line,
             loc.end_column,
             escape_property(&format!("{} {}", info.code, info.name)),
-            escape_data(&message)
+            escape_data(&terminal_safe(&message))
         );
     }
     out

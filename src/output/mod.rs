@@ -1,6 +1,7 @@
 //! Rendering findings. One file per format over the same diagnostics; no checking logic.
 
 pub mod agenda;
+pub mod excerpt;
 pub mod export;
 pub mod github;
 pub mod json;

@@ -6,6 +6,11 @@ use std::fmt::Write;
 
 /// The text a change request can quote: a section per kind of change, then the summary.
 pub fn text(d: &PlanDiff) -> String {
+    crate::diag::terminal_safe(&text_raw(d)).into_owned()
+}
+
+/// [`text`] before control characters from the inputs are escaped.
+fn text_raw(d: &PlanDiff) -> String {
     let mut out = String::new();
     for p in &d.plans {
         let issue = |i: &Option<String>| i.as_deref().map_or("?".to_string(), str::to_string);

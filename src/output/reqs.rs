@@ -7,6 +7,11 @@ use std::fmt::Write;
 
 /// One block per object: the id and kind, the text, the attributes, the links, the place.
 pub fn text(run: &ReqRun) -> String {
+    crate::diag::terminal_safe(&text_raw(run)).into_owned()
+}
+
+/// [`text`] before control characters from the inputs are escaped.
+fn text_raw(run: &ReqRun) -> String {
     let mut out = String::new();
     for (path, export) in &run.exports {
         let _ = writeln!(

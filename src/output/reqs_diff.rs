@@ -25,6 +25,11 @@ const DUPLICATES_SHOWN: usize = 10;
 /// The diff for a reader: header, one block per changed object, one line per added or
 /// removed object, the duplicated ids if any, and a summary line.
 pub fn text(diff: &ReqDiff, old_name: &str, new_name: &str) -> String {
+    crate::diag::terminal_safe(&text_raw(diff, old_name, new_name)).into_owned()
+}
+
+/// [`text`] before control characters from the inputs are escaped.
+fn text_raw(diff: &ReqDiff, old_name: &str, new_name: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "--- {old_name}");
     let _ = writeln!(out, "+++ {new_name}");

@@ -296,6 +296,11 @@ fn one_line(s: &str, max: usize) -> String {
 /// The table a reader scans: one line per requirement with its status and what covers
 /// it; then the impact, when asked for.
 pub fn text(v: &TraceView) -> String {
+    crate::diag::terminal_safe(&text_raw(v)).into_owned()
+}
+
+/// [`text`] before control characters from the inputs are escaped.
+fn text_raw(v: &TraceView) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", v.project_file.line());
     let _ = writeln!(out, "requirements: {}", v.exports.join(", "));

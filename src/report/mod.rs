@@ -133,6 +133,16 @@ impl Templates {
         let mut tera = tera::Tera::default();
         // Escape HTML only (the default also lists .xml and .htm; we have neither).
         tera.autoescape_on([".html"]);
+        // Control characters from the inputs are shown escaped (`\u{1b}`), then HTML-escaped:
+        // a report printed to a terminal cannot drive it.
+        tera.set_escape_fn(|input, out| {
+            if input.contains('\r') {
+                let crlf_as_lf = input.replace("\r\n", "\n");
+                tera::escape_html(&crate::diag::terminal_safe(&crlf_as_lf), out)
+            } else {
+                tera::escape_html(&crate::diag::terminal_safe(input), out)
+            }
+        });
         tera.register_filter("md", |s: &str, _: tera::Kwargs, _: &tera::State| {
             md_escape(s)
         });
@@ -186,7 +196,8 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 /// Escapes text for Markdown: what would be markup (emphasis, links, tables, raw HTML)
-/// is shown as written; line breaks become spaces so a value stays in its table cell.
+/// is shown as written; line breaks become spaces so a value stays in its table cell;
+/// other control characters are shown escaped (`\u{1b}`).
 pub fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -200,7 +211,7 @@ pub fn md_escape(s: &str) -> String {
             }
             '\r' => {}
             '\n' => out.push(' '),
-            _ => out.push(c),
+            _ => crate::diag::push_safe(&mut out, c),
         }
     }
     out
@@ -219,7 +230,7 @@ pub fn html_code_spans(s: &str) -> String {
                 '>' => out.push_str("&gt;"),
                 '"' => out.push_str("&quot;"),
                 '\'' => out.push_str("&#x27;"),
-                _ => out.push(c),
+                _ => crate::diag::push_safe(&mut out, c),
             }
         }
         out

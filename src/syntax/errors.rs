@@ -226,7 +226,7 @@ fn mixed_operators(file: FileId, text: &str, pos: usize) -> Diagnostic {
             continue;
         }
         if let Some(after) = trimmed.strip_prefix("//") {
-            rest = after.find('\n').map_or("", |k| &after[k..]);
+            rest = after.find(['\n', '\r']).map_or("", |k| &after[k..]);
             continue;
         }
         let len = trimmed

@@ -18,7 +18,7 @@ fn is_trivia(text: &str) -> bool {
             return true;
         }
         if let Some(r) = rest.strip_prefix("//") {
-            rest = r.find('\n').map_or("", |i| &r[i..]);
+            rest = r.find(['\n', '\r']).map_or("", |i| &r[i..]);
         } else if let Some(r) = rest.strip_prefix("/*") {
             match r.find("*/") {
                 Some(i) => rest = &r[i + 2..],

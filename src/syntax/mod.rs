@@ -296,6 +296,44 @@ fn parse_slow(file: FileId, text: &str) -> (SourceAst, Vec<Diagnostic>) {
     }
 }
 
+/// The byte offset of a text's first token: after blanks, a byte-order mark and comments
+/// (the text's length when it holds none).
+pub fn first_token(text: &str) -> usize {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', '\r', '\n', '\u{FEFF}']);
+        if let Some(r) = rest.strip_prefix("//") {
+            rest = r.find(['\n', '\r']).map_or("", |i| &r[i..]);
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.find("*/").map_or("", |i| &r[i + 2..]);
+        } else {
+            return text.len() - rest.len();
+        }
+    }
+}
+
+/// True when a text starts as opsplan source does: `plan`, `procedure` or `scenario`,
+/// then a name (blanks and comments between them). A file read as opsplan source that
+/// has syntax errors and does not start so is not opsplan text at all (a password file,
+/// `/proc/self/environ`, a key): it is never quoted (`workspace`, "not an opsplan
+/// source").
+pub fn starts_like_source(text: &str) -> bool {
+    let at = first_token(text);
+    let rest = &text[at..];
+    let Some(after) = ["plan", "procedure", "scenario"]
+        .iter()
+        .find_map(|k| rest.strip_prefix(k))
+    else {
+        return false;
+    };
+    let name_at = first_token(after);
+    name_at > 0
+        && after[name_at..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+}
+
 fn empty(file: FileId, has_syntax_errors: bool) -> SourceAst {
     SourceAst {
         file,
@@ -308,9 +346,10 @@ fn empty(file: FileId, has_syntax_errors: bool) -> SourceAst {
 
 /// Replaces the line holding `at` with blanks, preserving every byte offset. Braces are
 /// kept when the line opens or closes a block, so the block structure stays as written.
+/// A line ends at `\n` or `\r` (a `\r` alone ends a line, as for the line numbers).
 fn blank_line(text: &str, at: usize) -> String {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
     let line = &text[start..end];
     let balanced = line.matches('{').count() == line.matches('}').count();
     let mut out = String::with_capacity(text.len());

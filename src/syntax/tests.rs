@@ -367,3 +367,29 @@ fn mixed_operators_are_said_to_be_mixed_wherever_the_clause_starts() {
         ]
     );
 }
+
+#[test]
+fn a_text_starts_like_source_only_with_an_item_keyword_and_a_name() {
+    for yes in [
+        "plan P {}",
+        "\u{FEFF}// c\r/* b */ procedure\tX-1 \"t\" {",
+        "scenario/**/S",
+        "plan\nP",
+    ] {
+        assert!(starts_like_source(yes), "{yes:?}");
+    }
+    for no in [
+        "",
+        "// only a comment",
+        "root:x:0:0:root:/root:/bin/bash",
+        "PATH=/usr/bin\0HOME=/root",
+        "planP {}",
+        "plan = 1",
+        "Plan P {}",
+        "-----BEGIN OPENSSH PRIVATE KEY-----",
+    ] {
+        assert!(!starts_like_source(no), "{no:?}");
+    }
+    assert_eq!(first_token("  // x\r\n  /* y */ plan"), 18);
+    assert_eq!(first_token("/* open"), 7);
+}

@@ -30,6 +30,14 @@ pub struct Config {
     /// The requirement exports the plans trace to, and how tracing is judged.
     #[serde(default)]
     pub requirements: Option<RequirementsConfig>,
+    /// Files and folders outside the project's folder that the paths of the inputs may
+    /// name (`use`, `inputs`, `rules`, `requirements`), relative to the project file
+    /// (`super::contain`).
+    #[serde(default, rename = "allow-paths")]
+    pub allow_paths: Vec<PathBuf>,
+    /// The file's text, to locate a refused value.
+    #[serde(skip)]
+    pub text: String,
 }
 
 /// One path or a list of paths.
@@ -208,7 +216,7 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Config::default());
         }
-        serde_yaml::from_str(text).map_err(|e| {
+        let mut config: Config = serde_yaml::from_str(text).map_err(|e| {
             let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
             LoadError::Config {
                 path: path.to_path_buf(),
@@ -221,7 +229,21 @@ impl Config {
                     .unwrap_or_default()
                     .to_string(),
             }
-        })
+        })?;
+        config.text = text.to_string();
+        Ok(config)
+    }
+
+    /// A [`LoadError::Config`] at the value `value` of key `key` (a path refused).
+    pub fn error_at(&self, path: &Path, key: &str, value: &Path, message: String) -> LoadError {
+        let (line, column) =
+            super::contain::locate_value(&self.text, key, &value.to_string_lossy());
+        LoadError::Config {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
     }
 
     pub fn policy(&self) -> Policy {

@@ -8,6 +8,7 @@
 
 pub mod agenda;
 mod config;
+pub mod contain;
 pub mod inputs;
 pub mod monthly;
 pub mod plan_diff;
@@ -323,7 +324,19 @@ pub fn check_with(paths: &[PathBuf], options: &CheckOptions) -> Result<Run, Load
         || !overrides.baseline.is_empty()
         || overrides.id_attribute.is_some()
     {
+        // Exports named on the command line are read wherever they are.
+        let given: Vec<PathBuf> = overrides
+            .sources
+            .iter()
+            .chain(&overrides.baseline)
+            .cloned()
+            .collect();
+        loader.add_given(&given);
+        let roots = loader.roots.clone();
         let setup = loader.trace.get_or_insert_with(TraceSetup::default);
+        if setup.import.contain.is_some() {
+            setup.import.contain = Some(roots);
+        }
         if !overrides.sources.is_empty() {
             setup.sources = overrides.sources.clone();
         }
@@ -575,6 +588,17 @@ fn load_window_file(
     };
     let id = sources.add(path, text);
     let read = windows_csv::read_window_file(id, sources.text(id), columns);
+    if read.rejected && !contain::looks_like_table(sources.text(id)) {
+        // Not a table at all (a key, an environment): one finding that quotes nothing.
+        diags.push(contain::not_of_kind(
+            id,
+            sources.text(id),
+            &contain::WINDOW_FILE,
+        ));
+        sources.make_opaque(id);
+        plan.unread_window_file = true;
+        return;
+    }
     diags.extend(read.diagnostics);
     plan.unread_windows.extend(read.unread);
     plan.unread_window_file |= read.rejected;
@@ -628,7 +652,8 @@ pub const MAX_INPUT_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// Reads a regular file of at most `limit` bytes. Anything else is refused before it is
 /// opened: a folder, a device (`/dev/zero` never ends), a FIFO (opening it waits for a
-/// writer); so is a file larger than the limit, which is never read whole.
+/// writer), a file of the kernel's (`/proc/self/environ`: [`contain::special_place`]);
+/// so is a file larger than the limit, which is never read whole.
 pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::{Error, ErrorKind, Read};
     let meta = std::fs::metadata(path)?;
@@ -640,6 +665,9 @@ pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
             ErrorKind::InvalidInput,
             "not a regular file (a device, a pipe or a socket)",
         ));
+    }
+    if let Some(why) = contain::special_place(path) {
+        return Err(Error::new(ErrorKind::InvalidInput, why));
     }
     let too_large = || {
         Error::new(
@@ -662,7 +690,9 @@ pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 
 /// Reads a file as UTF-8 text into `sources`: `Ok` with its id, or `Err` with the id of
 /// an empty or lossy copy when it cannot be read or is not UTF-8 (the finding, with
-/// `code`, is recorded at the first bad byte).
+/// `code`, is recorded at the first bad byte). A file that is not UTF-8 and does not
+/// start as the kind expected does (opsplan source, or a flight-rule file with `rules:`)
+/// is never quoted: its copy is blanked ([`SourceDb::make_opaque`]).
 pub fn read_utf8(
     path: &Path,
     sources: &mut SourceDb,
@@ -674,11 +704,26 @@ pub fn read_utf8(
             Ok(text) => Ok(sources.add(path, text)),
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
-                let id = sources.add(path, String::from_utf8_lossy(e.as_bytes()).into_owned());
+                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                // A file of the kind expected in another encoding is quoted (its excerpt
+                // shows where to look); anything else is located, never quoted.
+                let meant = match code {
+                    Code::InvalidFlightRuleFile => contain::names_rules(&lossy),
+                    _ => syntax::starts_like_source(&lossy),
+                };
+                let id = sources.add(path, lossy);
+                let mut message = "file is not valid UTF-8 text".to_string();
+                if !meant {
+                    sources.make_opaque(id);
+                    message = format!(
+                        "{message} ({} bytes); its content is not shown",
+                        e.as_bytes().len()
+                    );
+                }
                 diags.push(
                     Diagnostic::new(
                         code,
-                        "file is not valid UTF-8 text",
+                        message,
                         Label::new(
                             Span::new(id, valid..valid + 1),
                             "first byte that is not UTF-8",
@@ -727,7 +772,17 @@ fn load_rule_files(
             }
         };
         let (set, d) = crate::flight::load(id, sources.text(id));
-        diags.extend(d);
+        if set.unreadable && !contain::names_rules(sources.text(id)) {
+            // Not a flight-rule file at all: one finding that quotes nothing.
+            diags.push(contain::not_of_kind(
+                id,
+                sources.text(id),
+                &contain::FLIGHT_RULE_FILE,
+            ));
+            sources.make_opaque(id);
+        } else {
+            diags.extend(d);
+        }
         sets.push(set);
     }
     sets
@@ -754,6 +809,10 @@ struct Loader {
     libraries: Vec<(PathBuf, Span)>,
     /// The project file applied.
     project: Project,
+    /// Where the paths named by the inputs may lead (`contain`).
+    roots: contain::Roots,
+    /// The files named on the command line (canonical): always read.
+    given: HashSet<PathBuf>,
 }
 
 /// One path of the command line, once the project file is chosen.
@@ -950,6 +1009,7 @@ impl Loader {
             for root in &roots {
                 self.add_root_named_only(root)?;
             }
+            self.add_given(&roots);
             return Ok(roots[0].clone());
         }
         let (project, roots) = plan_roots(paths, choice)?;
@@ -958,6 +1018,11 @@ impl Loader {
             None => None,
         };
         self.project = project;
+        if paths.is_empty() && config.is_none() {
+            self.add_given(&[PathBuf::from(".")]);
+        } else {
+            self.add_given(paths);
+        }
         let mut inputs_added = false;
         for root in &roots {
             match root {
@@ -1008,37 +1073,85 @@ impl Loader {
         Ok(())
     }
 
-    /// Reads the project file and applies its flight rules, window columns, policy and
-    /// requirements (not its inputs: [`Loader::add_inputs`]).
+    /// The paths given on the command line: their folders are inside the roots, and the
+    /// files are read wherever they are.
+    fn add_given(&mut self, paths: &[PathBuf]) {
+        for p in paths {
+            self.roots.add_given(p);
+            if !p.is_dir() {
+                self.given.insert(project::same_file_key(p));
+            }
+        }
+    }
+
+    /// Reads the project file and applies its `allow-paths`, flight rules, window
+    /// columns, policy and requirements (not its inputs: [`Loader::add_inputs`]). A path
+    /// it names outside the project is an error at its value.
     fn apply_config(&mut self, path: &Path) -> Result<Config, LoadError> {
         let config = Config::load(path)?;
         let base = path.parent().unwrap_or(Path::new("."));
+        let allowed = contain::allowed(base, &config.allow_paths).map_err(|(i, why)| {
+            config.error_at(
+                path,
+                contain::ALLOW_KEY,
+                &config.allow_paths[i],
+                format!("{}: {why}", contain::ALLOW_KEY),
+            )
+        })?;
+        self.roots.merge(contain::Roots::of_project(path, &allowed));
+        let outside = |key: &str, value: &Path, o: contain::Outside| {
+            config.error_at(
+                path,
+                key,
+                value,
+                format!("{key}: `{}`: {o}", value.display()),
+            )
+        };
         self.policy = config.policy();
         self.window_columns = config.windows.clone().unwrap_or_default();
         if let Some(r) = &config.requirements {
-            self.trace = Some(trace_setup(r, base, path));
+            for (key, list) in [("sources", &r.sources), ("baseline", &r.baseline)] {
+                for v in list.to_vec() {
+                    self.roots
+                        .check(&base.join(&v))
+                        .map_err(|o| outside(key, &v, o))?;
+                }
+            }
+            let mut setup = trace_setup(r, base, path);
+            setup.import.contain = Some(self.roots.clone());
+            self.trace = Some(setup);
         }
         for r in &config.rules {
             let p = base.join(r);
             if !p.is_file() {
                 return Err(LoadError::NotFound(p));
             }
+            self.roots.check(&p).map_err(|o| outside("rules", r, o))?;
             self.push_rules(p);
         }
         Ok(config)
     }
 
-    /// Queues the project file's `inputs` (default: its folder).
+    /// Queues the project file's `inputs` (default: its folder); an input outside the
+    /// project is an error at its value.
     fn add_inputs(&mut self, config: &Config, path: &Path) -> Result<(), LoadError> {
         let base = path.parent().unwrap_or(Path::new("."));
         for input in config.inputs_or_default() {
             let p = if input == Path::new(".") && !base.as_os_str().is_empty() {
                 base.to_path_buf()
             } else {
-                base.join(input)
+                base.join(&input)
             };
             if !p.exists() {
                 return Err(LoadError::NotFound(p));
+            }
+            if let Err(o) = self.roots.check(&p) {
+                return Err(config.error_at(
+                    path,
+                    "inputs",
+                    &input,
+                    format!("inputs: `{}`: {o}", input.display()),
+                ));
             }
             if p.is_dir() {
                 self.add_dir(&p)?;
@@ -1093,7 +1206,13 @@ impl Loader {
             next = self.queue.len();
             let mut parsed: Vec<(PathBuf, FileId)> = Vec::new();
             for path in wave {
-                let Some(id) = Self::read(&path, &mut sources, &mut asts, &mut diags) else {
+                let refused = if self.given.contains(&project::same_file_key(&path)) {
+                    None
+                } else {
+                    self.roots.check(&path).err()
+                };
+                let Some(id) = Self::read(&path, refused, &mut sources, &mut asts, &mut diags)
+                else {
                     continue;
                 };
                 parsed.push((path, id));
@@ -1102,7 +1221,25 @@ impl Loader {
                 .iter()
                 .map(|&(_, id)| (id, sources.text(id)))
                 .collect();
-            for ((path, _), (ast, d)) in parsed.iter().zip(syntax::parse_many(&texts)) {
+            let results = syntax::parse_many(&texts);
+            for ((path, id), (mut ast, mut d)) in parsed.iter().zip(results) {
+                if ast.has_syntax_errors && !syntax::starts_like_source(sources.text(*id)) {
+                    // Not opsplan text (a password file, an environment, a key): one
+                    // finding that quotes nothing, and the text forgotten.
+                    d = vec![contain::not_of_kind(
+                        *id,
+                        sources.text(*id),
+                        &contain::OPSPLAN_SOURCE,
+                    )];
+                    sources.make_opaque(*id);
+                    ast = syntax::ast::SourceAst {
+                        file: *id,
+                        plans: Vec::new(),
+                        procedures: Vec::new(),
+                        scenarios: Vec::new(),
+                        has_syntax_errors: true,
+                    };
+                }
                 diags.extend(d);
                 self.follow_uses(path, asts.len(), &ast, &mut diags);
                 let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
@@ -1149,15 +1286,33 @@ impl Loader {
         run
     }
 
-    /// Reads one file into `sources`. `None` when it is unreadable or not UTF-8 (then
-    /// the finding and an empty tree are recorded).
+    /// Reads one file into `sources`. `None` when it is refused (it leads outside the
+    /// project: `refused`), unreadable or not UTF-8 (then the finding and an empty tree
+    /// are recorded).
     fn read(
         path: &Path,
+        refused: Option<contain::Outside>,
         sources: &mut SourceDb,
         asts: &mut Vec<syntax::ast::SourceAst>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<FileId> {
-        match read_utf8(path, sources, diags, Code::UnreadableSource) {
+        let read = match refused {
+            Some(outside) => {
+                let id = sources.add(path, String::new());
+                let mut d = Diagnostic::new(
+                    Code::UnreadableSource,
+                    format!("file not read: {outside}"),
+                    Label::new(Span::new(id, 0..0), "not read"),
+                );
+                if !outside.special {
+                    d = d.with_help("a link in a folder searched leads out of the project");
+                }
+                diags.push(d);
+                Err(id)
+            }
+            None => read_utf8(path, sources, diags, Code::UnreadableSource),
+        };
+        match read {
             Ok(id) => Some(id),
             Err(id) => {
                 asts.push(syntax::ast::SourceAst {
@@ -1183,6 +1338,10 @@ impl Loader {
         for (plan_index, plan) in ast.plans.iter().enumerate() {
             for u in &plan.uses {
                 let target = base.join(&u.path.value);
+                if let Err(outside) = self.roots.check(&target) {
+                    self.refuse_use(u, &outside.to_string(), diags);
+                    continue;
+                }
                 let problem = match std::fs::metadata(&target) {
                     Err(e) => Some(e.to_string()),
                     Ok(meta) if u.kind == UseKind::Procedures => {
@@ -1190,7 +1349,20 @@ impl Loader {
                             match source_files_in(&target) {
                                 Ok(files) => {
                                     for f in files.into_iter().filter(|f| has_ext(f, "proc")) {
-                                        self.push(f);
+                                        match self.roots.check(&f) {
+                                            Ok(()) => self.push(f),
+                                            Err(outside) => {
+                                                let within = f
+                                                    .strip_prefix(&target)
+                                                    .unwrap_or(&f)
+                                                    .to_path_buf();
+                                                let why = format!(
+                                                    "its file `{}` is not read: {outside}",
+                                                    project::show_path(&within)
+                                                );
+                                                self.refuse_use(u, &why, diags);
+                                            }
+                                        }
                                     }
                                     None
                                 }
@@ -1234,6 +1406,27 @@ impl Loader {
                 }
             }
         }
+    }
+}
+
+impl Loader {
+    /// A `use` whose path leads outside the project: an `E003` at the path, nothing read
+    /// (and for `use rules`, the file's rules counted as not evaluated).
+    fn refuse_use(&mut self, u: &syntax::ast::Use, why: &str, diags: &mut Vec<Diagnostic>) {
+        let mut d = Diagnostic::new(
+            Code::UnreadableSource,
+            format!("cannot use `{}`: {why}", u.path.value),
+            Label::new(u.path.span, "not read"),
+        )
+        .with_help(
+            "paths in `use` are relative to the plan file and must stay inside the project \
+             (the folder of its opsplan.yaml, or the folders given)",
+        );
+        if u.kind == UseKind::Rules {
+            self.missing_rule_files += 1;
+            d = d.with_note("the rules of this file are not evaluated");
+        }
+        diags.push(d);
     }
 }
 
@@ -1308,6 +1501,7 @@ fn trace_setup(r: &RequirementsConfig, base: &Path, config_file: &Path) -> Trace
             columns,
             sheet: r.sheet.clone(),
             id_attribute: r.id.clone(),
+            contain: None,
         },
         policy: crate::trace::TracePolicy {
             need: r.need.clone(),

@@ -6,7 +6,7 @@
 //! report.
 
 use super::inputs::Role;
-use super::{check_with, tidy, CheckOptions, ProjectChoice, TraceOverrides};
+use super::{check_with, contain, tidy, CheckOptions, ProjectChoice, TraceOverrides};
 use crate::monthly::anomalies::Anomaly;
 use crate::monthly::asflown::Flown;
 use crate::monthly::cdm::{Cdm, Screening};
@@ -113,6 +113,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     }
     let mut manifest = Manifest::default();
     let mut base = PathBuf::new();
+    let mut manifest_text = String::new();
     if let Some(m) = &manifest_path {
         base = m.parent().map(Path::to_path_buf).unwrap_or_default();
         match super::read_bounded(m, super::MAX_INPUT_BYTES) {
@@ -122,11 +123,53 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
                     Ok(mf) => manifest = mf,
                     Err(p) => report(&show(m), vec![p], &mut errs, &mut warnings),
                 }
+                manifest_text = text.into_owned();
             }
             Err(e) => errs.push(format!("{}: error: cannot be read: {e}", show(m))),
         }
     }
     let rel = |s: &str| tidy(&base.join(s));
+    // The manifest's paths stay inside its folder (and its `allow-paths`); the paths
+    // given on the command line are read wherever they are.
+    let at_value = |key: &str, value: &str| {
+        let (line, column) = contain::locate_value(&manifest_text, key, value);
+        format!(
+            "{}:{line}:{column}",
+            manifest_path.as_deref().map_or("monthly.yaml".into(), show)
+        )
+    };
+    let mut roots: Option<contain::Roots> = None;
+    if let Some(m) = &manifest_path {
+        let entries: Vec<PathBuf> = manifest.allow_paths.iter().map(PathBuf::from).collect();
+        match contain::allowed(&base, &entries) {
+            Ok(allowed) => {
+                let mut r = contain::Roots::of_project(m, &allowed);
+                for p in &req.paths {
+                    r.add_given(p);
+                }
+                roots = Some(r);
+            }
+            Err((i, why)) => errs.push(format!(
+                "{}: error: {}: {why}",
+                at_value(contain::ALLOW_KEY, &manifest.allow_paths[i]),
+                contain::ALLOW_KEY
+            )),
+        }
+    }
+    let refused: std::cell::RefCell<Vec<String>> = Default::default();
+    // A path of the manifest, or `None` (and the error recorded) when it leads outside.
+    let keep = |key: &str, value: &str, path: PathBuf| -> Option<PathBuf> {
+        match roots.as_ref().map(|r| r.check(&path)) {
+            Some(Err(outside)) => {
+                refused.borrow_mut().push(format!(
+                    "{}: error: {key}: `{value}`: {outside}",
+                    at_value(key, value)
+                ));
+                None
+            }
+            _ => Some(path),
+        }
+    };
     let month = match Month::parse(&req.month) {
         Ok(m) => Some(m),
         Err(e) => {
@@ -205,9 +248,14 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     if !req.plans.is_empty() {
         plan_paths = req.plans.clone();
     } else if plan_paths.is_empty() {
-        plan_paths = manifest.plans.to_vec().iter().map(|p| rel(p)).collect();
+        plan_paths = manifest
+            .plans
+            .to_vec()
+            .iter()
+            .filter_map(|p| keep("plans", p, rel(p)))
+            .collect();
     }
-    if plan_paths.is_empty() {
+    if plan_paths.is_empty() && refused.borrow().is_empty() {
         errs.push(
             "error: no plans: give them with --plans, as paths, or under `plans:` in monthly.yaml"
                 .into(),
@@ -234,11 +282,13 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     };
 
     // --- tables
-    let pick = |flag: &Option<PathBuf>, key: &Option<String>| -> Option<PathBuf> {
-        flag.clone().or_else(|| key.as_deref().map(rel))
+    let pick = |flag: &Option<PathBuf>, value: &Option<String>, key: &str| -> Option<PathBuf> {
+        flag.clone()
+            .or_else(|| value.as_deref().and_then(|v| keep(key, v, rel(v))))
     };
-    let as_flown_path = pick(&req.as_flown, &manifest.as_flown);
+    let as_flown_path = pick(&req.as_flown, &manifest.as_flown, "as_flown");
     let flown = match &as_flown_path {
+        None if req.as_flown.is_none() && manifest.as_flown.is_some() => None,
         None => {
             errs.push(
                 "error: no as-flown log: give it with --as-flown, or as `as_flown:` in monthly.yaml"
@@ -266,7 +316,8 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         }
     };
     let anomalies = named_table(
-        pick(&req.anomalies, &manifest.anomalies).inspect(|p| read.add(p, Role::AnomalyRegister)),
+        pick(&req.anomalies, &manifest.anomalies, "anomalies")
+            .inspect(|p| read.add(p, Role::AnomalyRegister)),
         manifest.anomalies_sheet.as_deref(),
         &mut errs,
         &mut warnings,
@@ -278,7 +329,8 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         Named { path, value: v }
     });
     let changes = named_table(
-        pick(&req.changes, &manifest.changes).inspect(|p| read.add(p, Role::ChangeRegister)),
+        pick(&req.changes, &manifest.changes, "changes")
+            .inspect(|p| read.add(p, Role::ChangeRegister)),
         manifest.changes_sheet.as_deref(),
         &mut errs,
         &mut warnings,
@@ -290,7 +342,8 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         Named { path, value: v }
     });
     let history = named_table(
-        pick(&req.kpi_history, &manifest.kpi_history).inspect(|p| read.add(p, Role::KpiHistory)),
+        pick(&req.kpi_history, &manifest.kpi_history, "kpi_history")
+            .inspect(|p| read.add(p, Role::KpiHistory)),
         None,
         &mut errs,
         &mut warnings,
@@ -303,7 +356,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     });
 
     let outages = named_table(
-        pick(&req.outages, &manifest.outages).inspect(|p| read.add(p, Role::OutageLog)),
+        pick(&req.outages, &manifest.outages, "outages").inspect(|p| read.add(p, Role::OutageLog)),
         manifest.outages_sheet.as_deref(),
         &mut errs,
         &mut warnings,
@@ -317,7 +370,12 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
 
     // --- CDMs
     let cdm_roots: Vec<PathBuf> = if req.cdm.is_empty() {
-        manifest.cdm.to_vec().iter().map(|p| rel(p)).collect()
+        manifest
+            .cdm
+            .to_vec()
+            .iter()
+            .filter_map(|p| keep("cdm", p, rel(p)))
+            .collect()
     } else {
         req.cdm.clone()
     };
@@ -325,6 +383,21 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     for root in &cdm_roots {
         if root.is_dir() {
             match cdm_files_in(root) {
+                Ok(found) if req.cdm.is_empty() => {
+                    // Files of a folder the manifest names: a link out of the project is
+                    // not read.
+                    let named = root.strip_prefix(&base).unwrap_or(root).to_string_lossy();
+                    let named = named.into_owned();
+                    cdm_files_found.extend(found.into_iter().filter_map(|f| {
+                        let value = manifest
+                            .cdm
+                            .to_vec()
+                            .into_iter()
+                            .find(|v| rel(v) == *root)
+                            .unwrap_or_else(|| named.clone());
+                        keep("cdm", &value, f)
+                    }))
+                }
                 Ok(found) => cdm_files_found.extend(found),
                 Err(e) => errs.push(format!("{}: error: cannot be read: {e}", show(root))),
             }
@@ -380,7 +453,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
             .previous_requirements
             .to_vec()
             .iter()
-            .map(|p| rel(p))
+            .filter_map(|p| keep("previous_requirements", p, rel(p)))
             .collect()
     } else {
         req.previous_requirements.clone()
@@ -418,6 +491,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         }
     }
 
+    errs.extend(refused.take());
     let (Some(month), Some(run), Some(flown)) = (month, run, flown) else {
         errs.extend(warnings);
         return Err(errs);

@@ -76,9 +76,13 @@ impl Project {
         }
     }
 
-    /// `project file: …`, the line text outputs print.
+    /// `project file: …`, the line text outputs print (terminal-safe: a folder name may
+    /// hold control characters).
     pub fn line(&self) -> String {
-        format!("project file: {}", self.describe())
+        format!(
+            "project file: {}",
+            crate::diag::terminal_safe(&self.describe())
+        )
     }
 }
 

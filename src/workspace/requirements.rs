@@ -22,6 +22,9 @@ pub struct ImportOptions {
     /// An attribute (column) holding the id users cite, when it is not the export's own
     /// id: see [`crate::reqs::rekey`].
     pub id_attribute: Option<String>,
+    /// When the exports are named by a project file: where they may lead (a file found
+    /// in a folder that leads outside is a `Q001`, not read).
+    pub contain: Option<super::contain::Roots>,
 }
 
 /// What a set of exports holds.
@@ -78,6 +81,15 @@ pub fn load_into(
     let mut diagnostics = Vec::new();
     for path in files {
         let _reading = crate::context::reading(path.display().to_string());
+        if let Some(Err(outside)) = options.contain.as_ref().map(|r| r.check(&path)) {
+            let id = sources.add(&path, String::new());
+            diagnostics.push(crate::diag::Diagnostic::new(
+                crate::diag::Code::InvalidRequirementExport,
+                format!("export not read: {outside}"),
+                crate::diag::Label::new(Span::new(id, 0..0), "outside the project"),
+            ));
+            continue;
+        }
         let bytes = super::read_bounded(&path, super::MAX_INPUT_BYTES).map_err(|e| {
             LoadError::Unreadable {
                 path: path.clone(),

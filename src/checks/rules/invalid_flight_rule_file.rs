@@ -21,7 +21,9 @@ rule! {
     ///
     /// A file that cannot be read at all (not UTF-8, not YAML, an alias bomb, larger
     /// than 16 MiB, no `rules:` list) is one finding saying that none of its rules is
-    /// evaluated. `opsplan check` exits with code 2 and says the check is incomplete,
+    /// evaluated. A file with no `rules` key at all that cannot be loaded is not a
+    /// flight-rule file: its finding says what it starts with, and nothing of it is
+    /// quoted. `opsplan check` exits with code 2 and says the check is incomplete,
     /// as does the verdict of `opsplan report consistency`.
     ///
     /// The keys every rule takes: `id`, `title`, `kind`, `description`, `traces`. The

@@ -12,6 +12,8 @@ rule! {
     /// windows the file would have given (the names of its bad rows, or every window when
     /// its header cannot be read) are not reported again as undefined (`R006`, `F003`) by
     /// the activities, procedures and flight rules that need them.
+    /// A file whose first line is not a row of columns at all (a key, an environment
+    /// file) is one finding saying what it starts with, and nothing of it is quoted.
     /// `opsplan check` exits with code 2, because the check is incomplete. The columns
     /// and the names accepted for them are in the "Window files" section of the language
     /// reference (docs/language.md); they can be set in `opsplan.yaml`
