@@ -14,6 +14,7 @@ mod windows;
 
 pub use graph::{DepGraph, Edge, EdgeKind, Node};
 pub use occurrences::Occurrences;
+pub use scenario::Timeline;
 
 use crate::source::{FileId, Span};
 use crate::syntax::ast;
@@ -297,8 +298,10 @@ pub struct InjectModel {
     pub time: Result<Time, InjectUnknown>,
     /// True when the time lies inside the plan's horizon (or the plan gives none).
     pub in_horizon: bool,
-    /// The activities running at that time (`start <= t < end`), in plan order.
-    pub running: Vec<ActIdx>,
+    /// How many activities run at that time (`start <= t < end`); which they are,
+    /// [`Model::running_at_inject`] computes when asked (storing them per inject was
+    /// quadratic: 3,000 injects over 3,000 activities).
+    pub running: usize,
     /// When none is running: the activity that ended last before, and the next to start.
     pub neighbours: (Option<ActIdx>, Option<ActIdx>),
     /// Targets of `expects`, index for index.
@@ -331,6 +334,8 @@ pub struct Model {
     pub procedures: Vec<ProcedureModel>,
     /// Training scenarios, in file order.
     pub scenarios: Vec<ScenarioModel>,
+    /// The running-activity index of each plan that has injects in its horizon.
+    pub timelines: HashMap<PlanIdx, Timeline>,
     /// Procedure id → its versions, lowest version first.
     pub procedure_index: HashMap<String, Vec<ProcIdx>>,
     /// Roles declared by any plan (procedures are resolved against these).

@@ -1,4 +1,4 @@
-use crate::checks::scenario::{judge, path_text, timed_from_note};
+use crate::checks::scenario::{judge, named, path_text, timed_from_note};
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
 
@@ -29,9 +29,9 @@ rule! {
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
-    for j in judge(m) {
+    judge(m, |j| {
         let sc = &m.scenarios[j.scenario];
-        let Some(pi) = sc.plan else { continue };
+        let Some(pi) = sc.plan else { return };
         let plan = &m.plans[pi];
         let inj = &sc.ast.injects[j.inject];
         let event = &inj.event.value;
@@ -61,14 +61,14 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Code::ExpectedContingencyMissed,
                     format!(
                         "`{shown}` is not on the contingency path of {}",
-                        ids.join(", ")
+                        named(&ids)
                     ),
                     Label::new(e.span, format!("expected for `{event}`")),
                 );
                 for r in j.running.iter().filter(|r| !r.path.is_empty()).take(8) {
                     d = d.with_secondary(Label::new(
                         plan.activities[r.activity].ast.id.span,
-                        format!("its contingency path: {}", path_text(m, &r.path)),
+                        format!("its contingency path: {}", path_text(m, r.path)),
                     ));
                 }
                 if let Ok(t) = sc.injects[j.inject].time {
@@ -101,5 +101,5 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-    }
+    });
 }
