@@ -446,6 +446,26 @@ mod tests {
     }
 
     #[test]
+    fn a_broad_path_is_followed_to_a_bounded_length() {
+        // ROOT's contingency calls 200 procedures: the path stops at its length bound,
+        // breadth first (the hub, then the first callees).
+        let mut text = String::from("procedure ROOT { contingency HUB }\nprocedure HUB { step 1 {");
+        for i in 0..200 {
+            text.push_str(&format!(" call Q{i}"));
+        }
+        text.push_str(" } }\n");
+        for i in 0..200 {
+            text.push_str(&format!("procedure Q{i} {{ contingency ROOT }}\n"));
+        }
+        let m = model(&text);
+        let path = m.contingency_path(idx(&m, "ROOT"));
+        assert_eq!(path.len(), MAX_CONTINGENCY_PROCEDURES);
+        assert_eq!(path[1].procedure, idx(&m, "HUB"));
+        assert_eq!(path[2].procedure, idx(&m, "Q0"));
+        assert_eq!(path.last().unwrap().procedure, idx(&m, "Q61"));
+    }
+
+    #[test]
     fn running_activities_agree_with_a_scan() {
         // Pseudo-random activities (some overlapping, some touching) and injection times,
         // against the half-open definition checked one by one.

@@ -18,7 +18,8 @@ rule! {
     /// activities are running, one of their paths handling the event is enough.
     ///
     /// The path is followed breadth first, each procedure once (a cycle of calls ends),
-    /// at most 32 procedures deep. When no procedure at all declares the event, the
+    /// at most 32 procedures deep and 64 procedures long. The message names at most 8
+    /// running activities and counts the others. When no procedure at all declares the event, the
     /// closest event name that one does declare is suggested. When the inject is timed from
     /// an activity that is not running then (`at A29.end + 3m`), a note says when it ended
     /// or starts ("`A29`, which the inject is timed from, ended at 14:25, 3m before the
