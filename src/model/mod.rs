@@ -417,36 +417,11 @@ impl Model {
     /// ([`ProcedureModel::call_targets`]) lead on. Linear in the procedures and links it
     /// visits, which are bounded by those limits and the links of the procedures on it.
     pub fn contingency_path(&self, root: ProcIdx) -> Vec<PathStep> {
-        let mut path = vec![PathStep {
-            procedure: root,
-            from: None,
-        }];
-        let mut seen: HashSet<ProcIdx> = HashSet::default();
-        seen.insert(root);
-        let mut level = 0..1;
-        for _ in 0..MAX_CONTINGENCY_DEPTH {
-            let next_start = path.len();
-            for i in level.clone() {
-                let p = &self.procedures[path[i].procedure];
-                let calls = if i == 0 { &[][..] } else { &p.call_targets[..] };
-                for &t in p.failure_targets.iter().chain(calls) {
-                    if seen.insert(t) {
-                        path.push(PathStep {
-                            procedure: t,
-                            from: Some(i),
-                        });
-                        if path.len() == MAX_CONTINGENCY_PROCEDURES {
-                            return path;
-                        }
-                    }
-                }
-            }
-            if path.len() == next_start {
-                break;
-            }
-            level = next_start..path.len();
-        }
-        path
+        contingency_path(
+            root,
+            |p| &self.procedures[p].failure_targets,
+            |p| &self.procedures[p].call_targets,
+        )
     }
 
     /// The versions available for a procedure id, lowest first.
@@ -460,6 +435,45 @@ impl Model {
             })
             .unwrap_or_default()
     }
+}
+
+/// [`Model::contingency_path`] over the links `failures` and `calls` give: breadth first
+/// with a queue (the path itself), never recursive.
+pub fn contingency_path<'a>(
+    root: ProcIdx,
+    failures: impl Fn(ProcIdx) -> &'a [ProcIdx],
+    calls: impl Fn(ProcIdx) -> &'a [ProcIdx],
+) -> Vec<PathStep> {
+    let mut path = vec![PathStep {
+        procedure: root,
+        from: None,
+    }];
+    let mut seen: HashSet<ProcIdx> = HashSet::default();
+    seen.insert(root);
+    let mut level = 0..1;
+    for _ in 0..MAX_CONTINGENCY_DEPTH {
+        let next_start = path.len();
+        for i in level.clone() {
+            let p = path[i].procedure;
+            let called = if i == 0 { &[][..] } else { calls(p) };
+            for &t in failures(p).iter().chain(called) {
+                if seen.insert(t) {
+                    path.push(PathStep {
+                        procedure: t,
+                        from: Some(i),
+                    });
+                    if path.len() == MAX_CONTINGENCY_PROCEDURES {
+                        return path;
+                    }
+                }
+            }
+        }
+        if path.len() == next_start {
+            break;
+        }
+        level = next_start..path.len();
+    }
+    path
 }
 
 /// Compares dotted versions numerically (`3.10` > `3.9`); non-numeric parts compare as text.

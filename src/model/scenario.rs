@@ -446,6 +446,51 @@ mod tests {
     }
 
     #[test]
+    fn call_paths_over_a_chain_of_a_million_stay_bounded() {
+        // A million procedures, each calling the next, each the contingency of the one
+        // before: the path stops 32 deep, from any root, with no recursion.
+        let n = 1_000_000;
+        let next: Vec<Vec<ProcIdx>> = (0..n).map(|i| vec![(i + 1) % n]).collect();
+        for root in [0, n / 2, n - 1] {
+            let path = super::super::contingency_path(root, |p| &next[p], |p| &next[p]);
+            assert_eq!(path.len(), MAX_CONTINGENCY_DEPTH + 1);
+            assert_eq!(path[32].procedure, (root + 32) % n);
+            assert!(path
+                .iter()
+                .enumerate()
+                .skip(1)
+                .all(|(k, s)| s.from == Some(k - 1) && s.procedure == (root + k) % n));
+        }
+        // The same chain as a call graph: one component per procedure, in call order;
+        // closed into a cycle: one component (P004 reports it once).
+        let mut g = super::super::DepGraph::default();
+        let ix: Vec<_> = (0..n).map(|p| g.node(Node::Procedure(p))).collect();
+        let span = Span::new(FileId(0), 0..0);
+        for p in 0..n - 1 {
+            g.graph.add_edge(
+                ix[p],
+                ix[p + 1],
+                Edge {
+                    kind: EdgeKind::Calls,
+                    span,
+                },
+            );
+        }
+        let order = g.components(|k| k == EdgeKind::Calls);
+        assert_eq!(order.len(), n);
+        assert!(order.iter().enumerate().all(|(i, c)| c == &[ix[i]]));
+        g.graph.add_edge(
+            ix[n - 1],
+            ix[0],
+            Edge {
+                kind: EdgeKind::Calls,
+                span,
+            },
+        );
+        assert_eq!(g.components(|k| k == EdgeKind::Calls).len(), 1);
+    }
+
+    #[test]
     fn a_broad_path_is_followed_to_a_bounded_length() {
         // ROOT's contingency calls 200 procedures: the path stops at its length bound,
         // breadth first (the hub, then the first callees).

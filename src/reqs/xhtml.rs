@@ -251,12 +251,19 @@ mod tests {
     #[test]
     fn deep_nesting_is_read_without_recursion_and_indented_at_most_eight_levels() {
         let depth = 100_000;
-        let x = format!("{}{}", "<ul><li>a".repeat(depth), "</li></ul>".repeat(depth));
+        let x = format!(
+            "{}{}",
+            "<ul><li>a".repeat(depth),
+            "</li></ul>".repeat(depth)
+        );
         let text = to_text(&x);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), depth);
         assert_eq!(lines[1], "  - a");
-        assert_eq!(lines[depth - 1], format!("{}- a", "  ".repeat(MAX_LIST_INDENT)));
+        assert_eq!(
+            lines[depth - 1],
+            format!("{}- a", "  ".repeat(MAX_LIST_INDENT))
+        );
         assert!(text.len() < 20 * depth);
         let divs = format!("{}deep{}", "<div>".repeat(depth), "</div>".repeat(depth));
         assert_eq!(to_text(&divs), "deep");
