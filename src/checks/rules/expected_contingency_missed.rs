@@ -10,7 +10,8 @@ rule! {
     /// without a version accepts any version of it on the path; `expect PROC v1.1` only
     /// that one. An expected procedure that no library defines is `R002`/`R003`. As for
     /// `S005`, an inject timed from an activity that is not running then gets a note
-    /// saying when that activity ended or starts.
+    /// saying when that activity ended or starts, and the message names at most 8
+    /// running activities and counts the others.
     ///
     /// ## Why it matters
     /// The expected contingency is what the Training Instructor grades: the trainees must
