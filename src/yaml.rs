@@ -110,6 +110,9 @@ struct Scan<'t> {
     open: Open,
     /// A value may start here (a quote opens a scalar, `[` a collection).
     value_start: bool,
+    /// Where the block entry opened last on this line starts (a scalar there is the
+    /// entry itself: its parent is the collection below it).
+    line_entry: Option<usize>,
     deepest: usize,
 }
 
@@ -122,6 +125,7 @@ impl<'t> Scan<'t> {
             flow: 0,
             open: Open::Nothing,
             value_start: true,
+            line_entry: None,
             deepest: 0,
         }
     }
@@ -170,6 +174,7 @@ impl<'t> Scan<'t> {
         }
         let col = i - ls;
         let empty = i == le || b[i] == b'#';
+        self.line_entry = None;
         match self.open {
             Open::Double | Open::Single => return self.rest(ls, le, ls),
             Open::BlockScalar(parent) => {
@@ -217,6 +222,7 @@ impl<'t> Scan<'t> {
             self.block.pop();
         }
         self.block.push(col);
+        self.line_entry = Some(i);
         self.depth_check(i)?;
         // Compact entries: `- `, `? `, `: ` (a complex key's value) then another token
         // on the same line open one more level each.
@@ -235,6 +241,7 @@ impl<'t> Scan<'t> {
                 break;
             }
             self.block.push(i - ls);
+            self.line_entry = Some(i);
             self.depth_check(i)?;
         }
         self.value_start = true;
@@ -321,8 +328,17 @@ impl<'t> Scan<'t> {
                 b'-' | b'?' if self.value_start && next_blank => {}
                 _ => {
                     if self.value_start && self.flow == 0 {
-                        // A plain scalar (or an alias): a deeper line continues it.
-                        self.open = Open::Plain(self.block.last().copied());
+                        // A plain scalar (or an alias): a line indented deeper than its
+                        // parent continues it. After `key: ` its parent is the key's
+                        // mapping; as the first entry of its line (`- text`, or a value
+                        // on the lines below its key), the collection below that entry.
+                        let n = self.block.len();
+                        let parent = if self.line_entry == Some(i) {
+                            n.checked_sub(2).map(|k| self.block[k])
+                        } else {
+                            self.block.last().copied()
+                        };
+                        self.open = Open::Plain(parent);
                     }
                     self.value_start = false;
                 }
@@ -399,6 +415,16 @@ rules:
 "#;
         // `rules`, the list, a rule, and the flow collections of its last two values.
         assert_eq!(depth(text), 4);
+    }
+
+    #[test]
+    fn a_plain_scalar_continues_on_any_line_deeper_than_its_parent() {
+        // Below its key, or after `- `, a plain scalar's lines continue it when they are
+        // deeper than the key or the `-`, not only deeper than its first line.
+        let text = "description:\n    long text\n  [not a list\nitems:\n  - a text\n   [not a list either\nnext: 1\n";
+        // `items`, its list, and the scalar entry `a text` (counted as an entry: one
+        // more than the real depth, never less); no bracket counts.
+        assert_eq!(depth(text), 3);
     }
 
     #[test]

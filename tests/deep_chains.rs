@@ -9,6 +9,8 @@
 //! debug test build (parsing, not the chain), so the million-long chains are checked at
 //! the library level (`model::graph` and `model::scenario` unit tests).
 
+// Only `limited()` is used here.
+#[allow(dead_code)]
 mod common;
 
 use std::path::{Path, PathBuf};

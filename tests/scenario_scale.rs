@@ -5,6 +5,8 @@
 //! (7.5 GB). Both now run under 512 MiB of address space (the binary, its threads and
 //! its allocator's reservations included).
 
+// Only `limited()` is used here.
+#[allow(dead_code)]
 mod common;
 
 use std::path::Path;

@@ -5,6 +5,8 @@
 //! without a quadratic step, in block style and all on one line. Times are printed for
 //! information, never asserted.
 
+// Only `limited()` is used here.
+#[allow(dead_code)]
 mod common;
 
 use std::path::Path;
