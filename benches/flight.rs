@@ -1,5 +1,6 @@
 //! Flight rules at scale: all 50 generated rules (every constraint kind) evaluated together
-//! on generated plans of 10,000, 100,000 and 1,000,000 activities.
+//! on generated plans of 10,000, 100,000 and 1,000,000 activities; and loading 16,000
+//! generated rules from YAML, in block style and on one line (`load-rules`).
 //!
 //! `cargo bench --bench flight` (about 3 minutes on 2 cores; the 1M plan is generated,
 //! parsed and resolved once, about 2.5 GB). Results in BENCHMARKS.md.
@@ -86,6 +87,7 @@ fn main() {
     }
     g.finish();
     dense_windows(&mut c);
+    load_rules(&mut c);
     c.final_summary();
 }
 
@@ -124,4 +126,66 @@ fn dense_windows(c: &mut Criterion) {
         b.iter(|| workspace::check_texts(black_box(&files)))
     });
     g.finish();
+}
+
+/// Issue 15: loading 16,000 rules (every kind, generated), in block style and all on one
+/// line (a flow list). Loading is linear in the file: rule texts are found by one scan
+/// and line starts by binary search (one-line files took seconds per thousand rules).
+fn load_rules(c: &mut Criterion) {
+    const N: usize = 16_000;
+    let block = generate::flight_rules(N);
+    let (set, errors) = load(FileId(0), &block);
+    assert!(errors.is_empty() && set.rules.len() == N, "{errors:#?}");
+    // The same rules as one flow list on one line.
+    let value: serde_yaml::Value = serde_yaml::from_str(&block).expect("generated YAML");
+    let one_line = format!("{}\n", flow_yaml(&value));
+    let (set, errors) = load(FileId(0), &one_line);
+    assert!(errors.is_empty() && set.rules.len() == N, "{errors:#?}");
+    let mut g = c.benchmark_group("load-rules");
+    g.sample_size(10);
+    g.sampling_mode(SamplingMode::Flat);
+    g.warm_up_time(Duration::from_secs(1));
+    g.measurement_time(Duration::from_secs(5));
+    g.throughput(Throughput::Elements(N as u64));
+    g.bench_function("16000-block", |b| {
+        b.iter(|| load(FileId(0), black_box(&block)))
+    });
+    g.bench_function("16000-one-line", |b| {
+        b.iter(|| load(FileId(0), black_box(&one_line)))
+    });
+    g.finish();
+}
+
+/// A YAML value written in flow style on one line (`{rules: [{id: GEN-000, …}, …]}`),
+/// plain scalars unquoted unless they need quotes.
+fn flow_yaml(v: &serde_yaml::Value) -> String {
+    use serde_yaml::Value;
+    match v {
+        Value::Mapping(m) => {
+            let items: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{}: {}", flow_yaml(k), flow_yaml(v)))
+                .collect();
+            format!("{{{}}}", items.join(", "))
+        }
+        Value::Sequence(s) => {
+            let items: Vec<String> = s.iter().map(flow_yaml).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::String(t) => {
+            let plain = t
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || " -_.*".contains(c))
+                && t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+            if plain {
+                t.clone()
+            } else {
+                format!("{t:?}")
+            }
+        }
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_string(),
+        Value::Tagged(t) => flow_yaml(&t.value),
+    }
 }

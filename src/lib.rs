@@ -1,7 +1,7 @@
 //! opsplan: flight plans and operational procedures for spacecraft operations teams.
 //!
 //! Layers (a layer uses only those before it):
-//! `source, time, par, context → diag → syntax, reqs → model → flight → checks, trace, monthly
+//! `source, time, par, context, yaml → diag → syntax, reqs → model → flight → checks, trace, monthly
 //! → workspace → output → report → cli`.
 //! See ARCHITECTURE.md.
 
@@ -27,3 +27,4 @@ pub mod syntax;
 pub mod time;
 pub mod trace;
 pub mod workspace;
+pub mod yaml;

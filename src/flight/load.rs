@@ -233,6 +233,23 @@ pub fn load(file: FileId, text: &str) -> (RuleSet, Vec<Diagnostic>) {
         ));
         return (set, diags);
     }
+    // Nesting is bounded before the parser sees the text (it is slow on deep nesting).
+    if let Err(e) = crate::yaml::check_depth(text, crate::yaml::MAX_DEPTH) {
+        set.unreadable = true;
+        let start = floor_char_boundary(text, e.offset);
+        let end = start + text[start..].chars().next().map_or(0, char::len_utf8);
+        diags.push(
+            file_problem(
+                Span::new(file, start..end),
+                format!("flight-rule file is {}", e.message()),
+                "one level too deep",
+            )
+            .with_help(
+                "a flight-rule file nests 5 levels deep: `rules:`, its list, a rule, a selector, a list of values",
+            ),
+        );
+        return (set, diags);
+    }
     let doc: Node = match serde_yaml::from_str(text) {
         Ok(d) => d,
         Err(e) => {
@@ -241,22 +258,24 @@ pub fn load(file: FileId, text: &str) -> (RuleSet, Vec<Diagnostic>) {
             return (set, diags);
         }
     };
-    let top = RuleText::new(file, text, 0..text.len());
+    let lines = LineStarts::new(text);
+    let top = RuleText::new(file, text, 0..text.len(), 0);
     let Some(items) = rules_list(doc, &top, &mut set, &mut diags) else {
         return (set, diags);
     };
     let blocks = match top.key("rules", 0) {
         Some(key) => list_items(text, key.end as usize)
             .filter(|b| b.len() == items.len())
-            .unwrap_or_else(|| blocks_by_id(text, key.end as usize, &items)),
-        None => blocks_by_id(text, 0, &items),
+            .unwrap_or_else(|| blocks_by_id(text, &lines, key.end as usize, &items)),
+        None => blocks_by_id(text, &lines, 0, &items),
     };
     let mut seen: FxHashMap<String, Span> = FxHashMap::default();
     // Rules that could not be told apart in the text share one range, scanned once.
-    let mut rt = RuleText::new(file, text, 0..0);
+    let mut rt = RuleText::new(file, text, 0..0, 0);
     for (index, (node, block)) in items.into_iter().zip(blocks).enumerate() {
         if block != rt.block {
-            rt = RuleText::new(file, text, block);
+            let line_start = lines.start_of(block.start);
+            rt = RuleText::new(file, text, block, line_start);
         }
         match check_rule(node, index, &rt, &mut seen) {
             Checked::Valid(rule) => set.rules.push(*rule),
@@ -446,6 +465,31 @@ fn floor_char_boundary(text: &str, i: usize) -> usize {
     i
 }
 
+/// Where each line of a text starts, found once: the start of the line holding any
+/// offset by binary search (a rule's text may start in the middle of a long line, and
+/// searching back for its line start from each rule was quadratic in a file written on
+/// one line).
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, c)| c == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineStarts(starts)
+    }
+
+    /// The start of the line holding byte `at`.
+    fn start_of(&self, at: usize) -> usize {
+        let k = self.0.partition_point(|&s| s <= at);
+        self.0[k.saturating_sub(1)]
+    }
+}
+
 /// The end of the word or value starting at `start` (to a blank, `,`, `]`, `}` or line end).
 fn token_end(text: &str, start: usize) -> usize {
     let rest = &text[start..];
@@ -502,12 +546,15 @@ fn list_items(text: &str, after: usize) -> Option<Vec<Range<usize>>> {
 /// The rules' text ranges when the list is not in block style: from each rule's `id:`
 /// (found in turn, each after the previous) to the next one's. A rule without a text id
 /// shares the range of the rule before it (its problems are located less precisely).
-fn blocks_by_id(text: &str, from: usize, items: &[Node]) -> Vec<Range<usize>> {
+fn blocks_by_id(text: &str, lines: &LineStarts, from: usize, items: &[Node]) -> Vec<Range<usize>> {
     let mut starts = Vec::with_capacity(items.len());
     let mut pos = from;
     let mut last = from;
     // Once an id is not found, the search stops: each search could read to the end.
     let mut lost = false;
+    // The last `{` or `-` before `marker_scan`, found by one forward scan over the rules.
+    let mut marker_scan = from;
+    let mut last_marker: Option<usize> = None;
     for item in items {
         let id = match item {
             Node::Map(entries) => entries
@@ -522,12 +569,29 @@ fn blocks_by_id(text: &str, from: usize, items: &[Node]) -> Vec<Range<usize>> {
             .and_then(|id| find_key_value(text, pos, "id", id));
         lost |= id.is_some() && at.is_none();
         if let Some(at) = at {
-            // Back up to the start of the item (`{` or `- `) on the id's line.
-            let line = text[..at].rfind('\n').map_or(0, |i| i + 1);
-            last = text[line..at]
-                .rfind(['{', '-'])
-                .map_or(at, |i| line + i)
-                .max(pos);
+            // Back up to the start of the item (`{` or `- `) on the id's line. Only
+            // the text after the previous rule's id is searched: a file written on one
+            // line is not read back to its start for each rule.
+            let line = lines.start_of(at);
+            let from = line.max(pos);
+            last = match text[from..at].rfind(['{', '-']) {
+                Some(i) => from + i,
+                None => {
+                    // One between the line start and `pos`: the item starts at `pos`.
+                    while marker_scan < pos {
+                        if matches!(text.as_bytes()[marker_scan], b'{' | b'-') {
+                            last_marker = Some(marker_scan);
+                        }
+                        marker_scan += 1;
+                    }
+                    if last_marker.is_some_and(|m| m >= line) {
+                        pos
+                    } else {
+                        at
+                    }
+                }
+            }
+            .max(pos);
             pos = at + 1;
         }
         starts.push(last);
@@ -607,6 +671,8 @@ struct RuleText<'t> {
     file: FileId,
     text: &'t str,
     block: Range<usize>,
+    /// Where the line holding the start of `block` starts.
+    line_start: usize,
     keys: Vec<KeyAt>,
     /// name → indices into `keys`, in text order: the rule's own keys (or, for a rule
     /// written as one flow mapping, every key).
@@ -618,8 +684,8 @@ struct RuleText<'t> {
 }
 
 impl<'t> RuleText<'t> {
-    fn new(file: FileId, text: &'t str, block: Range<usize>) -> Self {
-        let keys = scan_keys(text, block.clone());
+    fn new(file: FileId, text: &'t str, block: Range<usize>, line_start: usize) -> Self {
+        let keys = scan_keys(text, block.clone(), line_start);
         let mut top: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         let mut all: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         let block_style = keys.iter().any(|k| k.top);
@@ -638,6 +704,7 @@ impl<'t> RuleText<'t> {
             file,
             text,
             block,
+            line_start,
             keys,
             top,
             all,
@@ -787,7 +854,7 @@ impl<'t> RuleText<'t> {
 /// rule itself (first on its line, at the column of the rule's first key). Lines of block
 /// scalars (`description: |`) and comments are skipped; quoted keys are found inside
 /// their quotes. One pass over the block.
-fn scan_keys(text: &str, block: Range<usize>) -> Vec<KeyAt> {
+fn scan_keys(text: &str, block: Range<usize>, first_line_start: usize) -> Vec<KeyAt> {
     let mut keys = Vec::new();
     let mut key_col: Option<usize> = None;
     // Inside a block scalar: the column of its key (its lines are indented deeper).
@@ -796,7 +863,12 @@ fn scan_keys(text: &str, block: Range<usize>) -> Vec<KeyAt> {
     let mut ls = block.start;
     while ls < block.end {
         let le = text[ls..block.end].find('\n').map_or(block.end, |i| ls + i);
-        let line_start = text[..ls].rfind('\n').map_or(0, |i| i + 1);
+        // Every line after the first starts right after a line end.
+        let line_start = if ls == block.start {
+            first_line_start
+        } else {
+            ls
+        };
         let line = text[ls..le].trim_end_matches('\r');
         let body = line.trim_start_matches([' ', '\t']);
         let col = ls - line_start + (line.len() - body.len());
@@ -921,36 +993,101 @@ fn scan_keys(text: &str, block: Range<usize>) -> Vec<KeyAt> {
     keys
 }
 
-/// Locates a word (a window name) in the rule `rule` of `text`: used by the checks that
-/// need the plan (unknown windows), after loading.
-pub(crate) fn locate_in_rule(text: &str, rule: &FlightRule, word: &str, key: &str) -> Span {
-    let start = rule.span.start as usize;
-    // The rule's list item starts at the nearest line, at or above its id, whose first
-    // non-blank character is `-` (`- id: FR-02` at any indentation).
-    let mut block_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    while !text[block_start..]
-        .trim_start_matches([' ', '\t'])
-        .starts_with('-')
-        && block_start > 0
-    {
-        block_start = text[..block_start - 1].rfind('\n').map_or(0, |i| i + 1);
-    }
-    // It ends before the next line indented no deeper than its `-`.
-    let indent =
-        text[block_start..].len() - text[block_start..].trim_start_matches([' ', '\t']).len();
-    let mut next = text.len();
-    let mut line = text[start..].find('\n').map(|i| start + i + 1);
-    while let Some(l) = line {
-        let rest = &text[l..];
-        let body = rest.trim_start_matches([' ', '\t']);
-        let blank = body.is_empty() || body.starts_with(['\n', '\r']);
-        if !blank && rest.len() - body.len() <= indent {
-            next = l;
-            break;
+/// Locates words (unknown windows, selector values, `traces` entries) in one rule's text
+/// after loading, for the checks that need the plan and for tracing. The rule's text (kept
+/// by the loader, [`FlightRule::block`]) is scanned once, and the words of each key's
+/// value are indexed on first use, so locating every word of a rule is linear in its
+/// text, however many there are.
+pub(crate) struct RuleLocator<'t> {
+    rt: RuleText<'t>,
+    /// Key → the words of its value: each run of letters, digits, `_` and `-`, at its
+    /// first place.
+    words: FxHashMap<String, FxHashMap<&'t str, Range<usize>>>,
+    /// Bytes left for searching words that are not such runs (`REQ.1@3f2a`) by a scan of
+    /// the value; past it, they are found only written whole, between blanks, quotes,
+    /// commas and brackets.
+    budget: usize,
+    /// Key → its value's runs between blanks, quotes, commas and brackets.
+    whole: FxHashMap<String, FxHashMap<&'t str, Range<usize>>>,
+}
+
+/// A character of a word as [`RuleText::word_or_key`] delimits words.
+fn word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+impl<'t> RuleLocator<'t> {
+    pub(crate) fn new(text: &'t str, rule: &FlightRule) -> Self {
+        let (start, end) = (rule.block.start as usize, rule.block.end as usize);
+        let line = rule.block_line as usize;
+        let fits = |i: usize| i <= text.len() && text.is_char_boundary(i);
+        let rt = if start <= end && line <= start && fits(start) && fits(end) && fits(line) {
+            RuleText::new(rule.span.file, text, start..end, line)
+        } else {
+            RuleText::new(rule.span.file, text, 0..text.len(), 0)
+        };
+        let budget = 4 * (rt.block.end - rt.block.start) + 4096;
+        RuleLocator {
+            rt,
+            words: FxHashMap::default(),
+            budget,
+            whole: FxHashMap::default(),
         }
-        line = rest.find('\n').map(|i| l + i + 1);
     }
-    RuleText::new(rule.span.file, text, block_start.min(start)..next).word_or_key(word, key)
+
+    /// `word` inside the value of the rule's key `key`, else the key, else where the rule
+    /// is named; the first place where it is written as a word (between characters that
+    /// are not letters, digits, `_` or `-`).
+    pub(crate) fn locate(&mut self, word: &str, key: &str) -> Span {
+        let Some(k) = self.rt.key(key, 0) else {
+            return self.rt.anchor();
+        };
+        let region = self.rt.region(k);
+        let text = self.rt.text;
+        if !word.is_empty() && word.chars().all(word_char) {
+            let index = self
+                .words
+                .entry(key.to_string())
+                .or_insert_with(|| runs(text, region.clone(), |c| !word_char(c)));
+            return index.get(word).map_or(k, |r| self.rt.span(r.clone()));
+        }
+        if self.budget >= region.len() {
+            self.budget -= region.len();
+            return self.rt.word_or_key(word, key);
+        }
+        let index = self.whole.entry(key.to_string()).or_insert_with(|| {
+            runs(text, region.clone(), |c| {
+                c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}' | '"' | '\'')
+            })
+        });
+        index.get(word).map_or(k, |r| self.rt.span(r.clone()))
+    }
+}
+
+/// The runs of `text[region]` between characters that are `separator`, each at its first
+/// place.
+fn runs(
+    text: &str,
+    region: Range<usize>,
+    separator: impl Fn(char) -> bool,
+) -> FxHashMap<&str, Range<usize>> {
+    let mut out: FxHashMap<&str, Range<usize>> = FxHashMap::default();
+    let mut start: Option<usize> = None;
+    for (i, c) in text[region.clone()].char_indices() {
+        let at = region.start + i;
+        match (separator(c), start) {
+            (true, Some(s)) => {
+                out.entry(&text[s..at]).or_insert(s..at);
+                start = None;
+            }
+            (false, None) => start = Some(at),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.entry(&text[s..region.end]).or_insert(s..region.end);
+    }
+    out
 }
 
 /// "1st", "2nd", "3rd", "4th", "11th", "21st".
@@ -1289,6 +1426,8 @@ fn check_rule(
                 check,
                 traces,
                 span: anchor,
+                block: rt.span(rt.block.clone()),
+                block_line: rt.line_start as u32,
             }));
         }
     }
@@ -2095,6 +2234,87 @@ mod tests {
             assert!(set.rules.is_empty(), "{text:?}");
             assert!(set.unreadable, "{text:?}");
             assert_eq!(diags.len(), 1, "{text:?}: {diags:?}");
+        }
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_refused_where_it_passes_it() {
+        let text = format!(
+            "rules:\n  - id: X\n    a: {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let (set, diags) = load(FileId(0), &text);
+        assert!(set.unreadable && set.rules.is_empty());
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        assert!(diags[0].message.contains("nested more than 64 levels deep"));
+        // `rules`, the list and the rule make 3 levels: the 62nd bracket is the 65th.
+        let col = "    a: ".len() + 61;
+        let line2 = "rules:\n  - id: X\n".len();
+        assert_eq!(diags[0].primary.span.start as usize, line2 + col);
+        assert_eq!(at(&text, &diags[0]), "[");
+    }
+
+    #[test]
+    fn rules_on_one_line_are_told_apart_in_linear_time() {
+        // 20,000 rules in one flow list on one line, each tracing its own requirement:
+        // each rule's text is its own item, and each trace is found in it.
+        let n = 20_000;
+        let items: Vec<String> = (0..n)
+            .map(|i| format!("{{id: R{i}, title: t, kind: min_separation, select: {{kind: burn}}, min: 1m, traces: [REQ.{i}@ab, Q{i}]}}"))
+            .collect();
+        let text = format!("rules: [{}]\n", items.join(", "));
+        let (set, diags) = load(FileId(0), &text);
+        assert!(diags.is_empty(), "{:#?}", &diags[..diags.len().min(3)]);
+        assert_eq!(set.rules.len(), n);
+        for i in [0, 1, 9_999, n - 1] {
+            let rule = &set.rules[i];
+            assert_eq!(
+                &text[rule.block.start as usize..rule.block.start as usize + 1],
+                "{"
+            );
+            let mut locator = RuleLocator::new(&text, rule);
+            let span = locator.locate(&format!("REQ.{i}@ab"), "traces");
+            assert_eq!(
+                &text[span.start as usize..span.end as usize],
+                format!("REQ.{i}@ab")
+            );
+            let span = locator.locate(&format!("Q{i}"), "traces");
+            assert_eq!(
+                &text[span.start as usize..span.end as usize],
+                format!("Q{i}")
+            );
+            assert!(text[..span.start as usize].ends_with(&format!("REQ.{i}@ab, ")));
+        }
+    }
+
+    #[test]
+    fn a_locator_finds_words_as_a_scan_would() {
+        let text = "rules:\n  - id: W\n    title: t\n    kind: requires_window\n    select: { kind: x }\n    windows: [TDRS-2, X.TDRS, TDRS, \"GS 1\"]\n";
+        let (set, diags) = load(FileId(0), text);
+        assert!(diags.is_empty(), "{diags:#?}");
+        let rule = &set.rules[0];
+        let mut locator = RuleLocator::new(text, rule);
+        for (word, key, expect) in [
+            ("TDRS", "windows", "X.TDRS"),
+            ("TDRS-2", "windows", "[TDRS-2"),
+            ("GS 1", "windows", "\"GS 1"),
+            ("NONE", "windows", "    windows"),
+            ("x", "select", "{ kind: x"),
+        ] {
+            let span = locator.locate(word, key);
+            let found = &text[..span.end as usize];
+            assert!(found.ends_with(expect), "{word}: {found:?}");
+            assert_eq!(
+                span,
+                RuleText::new(
+                    FileId(0),
+                    text,
+                    rule.block.start as usize..rule.block.end as usize,
+                    rule.block_line as usize
+                )
+                .word_or_key(word, key)
+            );
         }
     }
 }

@@ -11,7 +11,7 @@ mod eval;
 mod load;
 
 pub use eval::{evaluate, Evaluation, MissingName, Undecided, Unknown, Violation};
-pub(crate) use load::locate_in_rule;
+pub(crate) use load::RuleLocator;
 pub use load::{
     kind_keys, load, COMMON_KEYS, FILE_KEYS, KINDS, MAX_RULE_FILE_BYTES, RULE_KEYS, SELECTOR_KEYS,
 };
@@ -54,6 +54,11 @@ pub struct FlightRule {
     pub traces: Vec<String>,
     /// Where the rule is written (its `id:` value), for labels.
     pub span: Span,
+    /// The rule's text (its item of the `rules:` list), where the words of its values
+    /// are located after loading ([`load::RuleLocator`]).
+    pub block: Span,
+    /// Where the line holding the start of `block` starts (keys are told apart by column).
+    pub block_line: u32,
 }
 
 /// Which activities a rule talks about. Every given field must match (and); a list

@@ -8,6 +8,7 @@ pub(super) fn build(files: Vec<ast::SourceAst>) -> Model {
         plans: Vec::new(),
         procedures: Vec::new(),
         scenarios: Vec::new(),
+        timelines: HashMap::default(),
         procedure_index: HashMap::default(),
         all_roles: HashSet::default(),
         all_windows: HashSet::default(),

@@ -14,6 +14,7 @@ mod windows;
 
 pub use graph::{DepGraph, Edge, EdgeKind, Node};
 pub use occurrences::Occurrences;
+pub use scenario::Timeline;
 
 use crate::source::{FileId, Span};
 use crate::syntax::ast;
@@ -31,6 +32,12 @@ pub type ScnIdx = usize;
 
 /// Contingency paths are followed this many procedures deep (a longer chain stops there).
 pub const MAX_CONTINGENCY_DEPTH: usize = 32;
+
+/// A contingency path holds at most this many procedures, its root included (a broader
+/// path stops there). Paths are kept per running procedure while scenarios are judged:
+/// without this bound 10,000 procedures whose contingency calls 10,000 others made
+/// 10,000 paths of 10,000 (7.5 GB from 1.8 MB of input).
+pub const MAX_CONTINGENCY_PROCEDURES: usize = 64;
 
 /// What kind of name a reference is to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -297,8 +304,10 @@ pub struct InjectModel {
     pub time: Result<Time, InjectUnknown>,
     /// True when the time lies inside the plan's horizon (or the plan gives none).
     pub in_horizon: bool,
-    /// The activities running at that time (`start <= t < end`), in plan order.
-    pub running: Vec<ActIdx>,
+    /// How many activities run at that time (`start <= t < end`); which they are,
+    /// [`Model::running_at_inject`] computes when asked (storing them per inject was
+    /// quadratic: 3,000 injects over 3,000 activities).
+    pub running: usize,
     /// When none is running: the activity that ended last before, and the next to start.
     pub neighbours: (Option<ActIdx>, Option<ActIdx>),
     /// Targets of `expects`, index for index.
@@ -331,6 +340,8 @@ pub struct Model {
     pub procedures: Vec<ProcedureModel>,
     /// Training scenarios, in file order.
     pub scenarios: Vec<ScenarioModel>,
+    /// The running-activity index of each plan that has injects in its horizon.
+    pub timelines: HashMap<PlanIdx, Timeline>,
     /// Procedure id → its versions, lowest version first.
     pub procedure_index: HashMap<String, Vec<ProcIdx>>,
     /// Roles declared by any plan (procedures are resolved against these).
@@ -399,38 +410,18 @@ impl Model {
 
     /// The contingency path of a procedure: `root` first, then breadth first along the
     /// links of each procedure on it, each procedure once (a cycle ends), at most
-    /// [`MAX_CONTINGENCY_DEPTH`] procedures deep. From `root` only its failures lead on
+    /// [`MAX_CONTINGENCY_DEPTH`] procedures deep and [`MAX_CONTINGENCY_PROCEDURES`]
+    /// procedures long. From `root` only its failures lead on
     /// ([`ProcedureModel::failure_targets`]); a procedure reached that way runs as the
     /// contingency, so its failures and every procedure it calls
-    /// ([`ProcedureModel::call_targets`]) lead on. Linear in the procedures and links it visits.
+    /// ([`ProcedureModel::call_targets`]) lead on. Linear in the procedures and links it
+    /// visits, which are bounded by those limits and the links of the procedures on it.
     pub fn contingency_path(&self, root: ProcIdx) -> Vec<PathStep> {
-        let mut path = vec![PathStep {
-            procedure: root,
-            from: None,
-        }];
-        let mut seen: HashSet<ProcIdx> = HashSet::default();
-        seen.insert(root);
-        let mut level = 0..1;
-        for _ in 0..MAX_CONTINGENCY_DEPTH {
-            let next_start = path.len();
-            for i in level.clone() {
-                let p = &self.procedures[path[i].procedure];
-                let calls = if i == 0 { &[][..] } else { &p.call_targets[..] };
-                for &t in p.failure_targets.iter().chain(calls) {
-                    if seen.insert(t) {
-                        path.push(PathStep {
-                            procedure: t,
-                            from: Some(i),
-                        });
-                    }
-                }
-            }
-            if path.len() == next_start {
-                break;
-            }
-            level = next_start..path.len();
-        }
-        path
+        contingency_path(
+            root,
+            |p| &self.procedures[p].failure_targets,
+            |p| &self.procedures[p].call_targets,
+        )
     }
 
     /// The versions available for a procedure id, lowest first.
@@ -444,6 +435,45 @@ impl Model {
             })
             .unwrap_or_default()
     }
+}
+
+/// [`Model::contingency_path`] over the links `failures` and `calls` give: breadth first
+/// with a queue (the path itself), never recursive.
+pub fn contingency_path<'a>(
+    root: ProcIdx,
+    failures: impl Fn(ProcIdx) -> &'a [ProcIdx],
+    calls: impl Fn(ProcIdx) -> &'a [ProcIdx],
+) -> Vec<PathStep> {
+    let mut path = vec![PathStep {
+        procedure: root,
+        from: None,
+    }];
+    let mut seen: HashSet<ProcIdx> = HashSet::default();
+    seen.insert(root);
+    let mut level = 0..1;
+    for _ in 0..MAX_CONTINGENCY_DEPTH {
+        let next_start = path.len();
+        for i in level.clone() {
+            let p = path[i].procedure;
+            let called = if i == 0 { &[][..] } else { calls(p) };
+            for &t in failures(p).iter().chain(called) {
+                if seen.insert(t) {
+                    path.push(PathStep {
+                        procedure: t,
+                        from: Some(i),
+                    });
+                    if path.len() == MAX_CONTINGENCY_PROCEDURES {
+                        return path;
+                    }
+                }
+            }
+        }
+        if path.len() == next_start {
+            break;
+        }
+        level = next_start..path.len();
+    }
+    path
 }
 
 /// Compares dotted versions numerically (`3.10` > `3.9`); non-numeric parts compare as text.

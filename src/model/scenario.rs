@@ -2,16 +2,16 @@
 //! each scenario's plan, trainees, injection times, running activities and expected
 //! procedures, resolved.
 //!
-//! The running activities of all the injects of one plan are found in one sweep: the
-//! activities sorted by start, the injects by time, a min-heap of the ends of the
-//! activities started so far (O((n + k) log n) for n activities and k injects, plus
-//! the size of the answers); the neighbours of an idle time by binary search.
+//! The running activities of an inject are not stored: a plan's [`Timeline`] (its
+//! activities sorted by start, over a tree of the latest end in each range) answers "what
+//! runs at t" when an inject is judged, in O(log n) per activity found, and the model keeps
+//! per inject only how many run and, when none does, its neighbours. Memory is linear in
+//! activities + injects however many activities run at each inject (3,000 injects over
+//! 3,000 activities running at once stored 9 million indices, then a path per pair).
 
 use super::build::resolve_procedure_ref;
 use super::*;
 use crate::syntax::ast::{Anchor, FailAction, StatementKind, TimeExpr};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 /// The procedures the failures of procedure `pi` lead to, those it calls, and its failure
 /// steps (see [`ProcedureModel::failure_targets`], [`ProcedureModel::call_targets`],
@@ -149,7 +149,7 @@ pub(super) fn resolve_scenarios(m: &mut Model, asts: Vec<(FileId, ast::Scenario)
             let mut im = InjectModel {
                 time: Err(InjectUnknown::InvalidInput),
                 in_horizon: false,
-                running: Vec::new(),
+                running: 0,
                 neighbours: (None, None),
                 expects: vec![None; inj.expects.len()],
             };
@@ -201,35 +201,27 @@ pub(super) fn resolve_scenarios(m: &mut Model, asts: Vec<(FileId, ast::Scenario)
             injects,
         });
     }
-    // Running activities, one sweep per plan over all of its injects.
-    let mut by_plan: HashMap<PlanIdx, Vec<(usize, usize)>> = HashMap::default();
-    for (si, sc) in scenarios.iter_mut().enumerate() {
+    // Running activities: one timeline per plan that has injects in its horizon.
+    let mut timelines: HashMap<PlanIdx, Timeline> = HashMap::default();
+    for sc in scenarios.iter_mut() {
         let Some(pi) = sc.plan else { continue };
         let horizon = m.plans[pi].horizon;
-        for (ii, im) in sc.injects.iter_mut().enumerate() {
-            if let Ok(t) = im.time {
-                im.in_horizon = horizon.is_none_or(|h| h.start <= t && t < h.end);
-                if im.in_horizon {
-                    by_plan.entry(pi).or_default().push((si, ii));
-                }
+        for im in sc.injects.iter_mut() {
+            let Ok(t) = im.time else { continue };
+            im.in_horizon = horizon.is_none_or(|h| h.start <= t && t < h.end);
+            if !im.in_horizon {
+                continue;
+            }
+            let timeline = timelines
+                .entry(pi)
+                .or_insert_with(|| Timeline::new(&m.plans[pi]));
+            im.running = timeline.count_running(t);
+            if im.running == 0 {
+                im.neighbours = timeline.neighbours(t);
             }
         }
     }
-    let mut plans: Vec<PlanIdx> = by_plan.keys().copied().collect();
-    plans.sort_unstable();
-    for pi in plans {
-        let queries = &by_plan[&pi];
-        let times: Vec<Time> = queries
-            .iter()
-            .map(|&(si, ii)| scenarios[si].injects[ii].time.unwrap_or(Time(0)))
-            .collect();
-        let found = running_at(&m.plans[pi], &times);
-        for (&(si, ii), (running, neighbours)) in queries.iter().zip(found) {
-            let im = &mut scenarios[si].injects[ii];
-            im.running = running;
-            im.neighbours = neighbours;
-        }
-    }
+    m.timelines = timelines;
     m.scenarios = scenarios;
     m.duplicates.extend(duplicates);
     m.unresolved.extend(unresolved);
@@ -266,50 +258,118 @@ fn inject_time(plan: &PlanModel, at: &TimeExpr) -> Result<Time, InjectUnknown> {
     }
 }
 
-type Running = (Vec<ActIdx>, (Option<ActIdx>, Option<ActIdx>));
+/// The activities of a plan with known times, for "which run at t" (`start <= t < end`):
+/// sorted by start, over an implicit binary tree holding the latest end of each range of
+/// them. A query descends only into ranges that start by `t` and end after it, with an
+/// explicit stack: O(log n) per activity found, O(n) memory, no recursion.
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    /// (interval, activity), sorted by (start, activity).
+    by_start: Vec<(Interval, ActIdx)>,
+    /// (end, activity), sorted.
+    by_end: Vec<(Time, ActIdx)>,
+    /// `latest[size + i]` is the end of `by_start[i]`; `latest[k]` the later of
+    /// `latest[2k]` and `latest[2k + 1]`; `size` a power of two (empty leaves: `Time(i64::MIN)`).
+    latest: Vec<Time>,
+    size: usize,
+}
 
-/// For each time: the activities of `plan` running then (`start <= t < end`, known times
-/// only), in plan order; and, when none is, the one that ended last at or before `t` and
-/// the first to start after it.
-fn running_at(plan: &PlanModel, times: &[Time]) -> Vec<Running> {
-    let mut acts: Vec<(Interval, ActIdx)> = plan
-        .activities
-        .iter()
-        .enumerate()
-        .filter_map(|(ai, a)| a.time.interval().map(|i| (i, ai)))
-        .collect();
-    acts.sort_by_key(|(i, ai)| (i.start, *ai));
-    let mut by_end: Vec<(Time, ActIdx)> = acts.iter().map(|(i, ai)| (i.end, *ai)).collect();
-    by_end.sort_unstable();
-    let mut order: Vec<usize> = (0..times.len()).collect();
-    order.sort_by_key(|&q| times[q]);
-    let mut out: Vec<Running> = vec![(Vec::new(), (None, None)); times.len()];
-    let mut heap: BinaryHeap<Reverse<(Time, ActIdx)>> = BinaryHeap::new();
-    let mut next = 0;
-    for q in order {
-        let t = times[q];
-        while next < acts.len() && acts[next].0.start <= t {
-            heap.push(Reverse((acts[next].0.end, acts[next].1)));
-            next += 1;
+impl Timeline {
+    pub fn new(plan: &PlanModel) -> Timeline {
+        let mut by_start: Vec<(Interval, ActIdx)> = plan
+            .activities
+            .iter()
+            .enumerate()
+            .filter_map(|(ai, a)| a.time.interval().map(|i| (i, ai)))
+            .collect();
+        by_start.sort_by_key(|(i, ai)| (i.start, *ai));
+        let mut by_end: Vec<(Time, ActIdx)> = by_start.iter().map(|(i, ai)| (i.end, *ai)).collect();
+        by_end.sort_unstable();
+        let size = by_start.len().next_power_of_two();
+        let mut latest = vec![Time(i64::MIN); 2 * size];
+        for (k, (i, _)) in by_start.iter().enumerate() {
+            latest[size + k] = i.end;
         }
-        while heap.peek().is_some_and(|Reverse((end, _))| *end <= t) {
-            heap.pop();
+        for k in (1..size).rev() {
+            latest[k] = latest[2 * k].max(latest[2 * k + 1]);
         }
-        let mut running: Vec<ActIdx> = heap.iter().map(|Reverse((_, ai))| *ai).collect();
-        running.sort_unstable();
-        let neighbours = if running.is_empty() {
-            let ended = by_end.partition_point(|(end, _)| *end <= t);
-            let started = acts.partition_point(|(i, _)| i.start <= t);
-            (
-                ended.checked_sub(1).map(|k| by_end[k].1),
-                acts.get(started).map(|(_, ai)| *ai),
-            )
-        } else {
-            (None, None)
-        };
-        out[q] = (running, neighbours);
+        Timeline {
+            by_start,
+            by_end,
+            latest,
+            size,
+        }
     }
-    out
+
+    /// Calls `found` with the position in `by_start` of every activity running at `t`, in
+    /// start order.
+    fn each_running(&self, t: Time, mut found: impl FnMut(usize)) {
+        // Only the activities started by `t` can run at `t`.
+        let started = self.by_start.partition_point(|(i, _)| i.start <= t);
+        if started == 0 {
+            return;
+        }
+        // (node, first position it covers, positions it covers), children right first
+        // so that positions come out in order.
+        let mut stack: Vec<(usize, usize, usize)> = vec![(1, 0, self.size)];
+        while let Some((node, first, len)) = stack.pop() {
+            if first >= started || self.latest[node] <= t {
+                continue;
+            }
+            if len == 1 {
+                found(first);
+                continue;
+            }
+            let half = len / 2;
+            stack.push((2 * node + 1, first + half, half));
+            stack.push((2 * node, first, half));
+        }
+    }
+
+    /// How many activities run at `t`: those started by then less those ended by then
+    /// (an activity ended by `t` started before it). O(log n).
+    pub fn count_running(&self, t: Time) -> usize {
+        let started = self.by_start.partition_point(|(i, _)| i.start <= t);
+        let ended = self.by_end.partition_point(|(end, _)| *end <= t);
+        started - ended
+    }
+
+    /// The activities running at `t`, in plan order.
+    pub fn running(&self, t: Time) -> Vec<ActIdx> {
+        let mut out = Vec::new();
+        self.each_running(t, |k| out.push(self.by_start[k].1));
+        out.sort_unstable();
+        out
+    }
+
+    /// The activity that ended last at or before `t` and the first to start after it.
+    pub fn neighbours(&self, t: Time) -> (Option<ActIdx>, Option<ActIdx>) {
+        let ended = self.by_end.partition_point(|(end, _)| *end <= t);
+        let started = self.by_start.partition_point(|(i, _)| i.start <= t);
+        (
+            ended.checked_sub(1).map(|k| self.by_end[k].1),
+            self.by_start.get(started).map(|(_, ai)| *ai),
+        )
+    }
+}
+
+impl Model {
+    /// The activities running when inject `ii` of scenario `si` comes (`start <= t <
+    /// end`), in plan order; empty when its time is unknown or outside the horizon.
+    /// Computed on each call (O(r log n) for r of n activities): the model keeps only
+    /// their number, [`InjectModel::running`].
+    pub fn running_at_inject(&self, si: ScnIdx, ii: usize) -> Vec<ActIdx> {
+        let sc = &self.scenarios[si];
+        let im = &sc.injects[ii];
+        match (sc.plan, im.time) {
+            (Some(pi), Ok(t)) if im.in_horizon && im.running > 0 => self
+                .timelines
+                .get(&pi)
+                .map(|tl| tl.running(t))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -386,6 +446,71 @@ mod tests {
     }
 
     #[test]
+    fn call_paths_over_a_chain_of_a_million_stay_bounded() {
+        // A million procedures, each calling the next, each the contingency of the one
+        // before: the path stops 32 deep, from any root, with no recursion.
+        let n = 1_000_000;
+        let next: Vec<Vec<ProcIdx>> = (0..n).map(|i| vec![(i + 1) % n]).collect();
+        for root in [0, n / 2, n - 1] {
+            let path = super::super::contingency_path(root, |p| &next[p], |p| &next[p]);
+            assert_eq!(path.len(), MAX_CONTINGENCY_DEPTH + 1);
+            assert_eq!(path[32].procedure, (root + 32) % n);
+            assert!(path
+                .iter()
+                .enumerate()
+                .skip(1)
+                .all(|(k, s)| s.from == Some(k - 1) && s.procedure == (root + k) % n));
+        }
+        // The same chain as a call graph: one component per procedure, in call order;
+        // closed into a cycle: one component (P004 reports it once).
+        let mut g = super::super::DepGraph::default();
+        let ix: Vec<_> = (0..n).map(|p| g.node(Node::Procedure(p))).collect();
+        let span = Span::new(FileId(0), 0..0);
+        for p in 0..n - 1 {
+            g.graph.add_edge(
+                ix[p],
+                ix[p + 1],
+                Edge {
+                    kind: EdgeKind::Calls,
+                    span,
+                },
+            );
+        }
+        let order = g.components(|k| k == EdgeKind::Calls);
+        assert_eq!(order.len(), n);
+        assert!(order.iter().enumerate().all(|(i, c)| c == &[ix[i]]));
+        g.graph.add_edge(
+            ix[n - 1],
+            ix[0],
+            Edge {
+                kind: EdgeKind::Calls,
+                span,
+            },
+        );
+        assert_eq!(g.components(|k| k == EdgeKind::Calls).len(), 1);
+    }
+
+    #[test]
+    fn a_broad_path_is_followed_to_a_bounded_length() {
+        // ROOT's contingency calls 200 procedures: the path stops at its length bound,
+        // breadth first (the hub, then the first callees).
+        let mut text = String::from("procedure ROOT { contingency HUB }\nprocedure HUB { step 1 {");
+        for i in 0..200 {
+            text.push_str(&format!(" call Q{i}"));
+        }
+        text.push_str(" } }\n");
+        for i in 0..200 {
+            text.push_str(&format!("procedure Q{i} {{ contingency ROOT }}\n"));
+        }
+        let m = model(&text);
+        let path = m.contingency_path(idx(&m, "ROOT"));
+        assert_eq!(path.len(), MAX_CONTINGENCY_PROCEDURES);
+        assert_eq!(path[1].procedure, idx(&m, "HUB"));
+        assert_eq!(path[2].procedure, idx(&m, "Q0"));
+        assert_eq!(path.last().unwrap().procedure, idx(&m, "Q61"));
+    }
+
+    #[test]
     fn running_activities_agree_with_a_scan() {
         // Pseudo-random activities (some overlapping, some touching) and injection times,
         // against the half-open definition checked one by one.
@@ -423,8 +548,11 @@ mod tests {
                     .unwrap()
             })
             .collect();
-        let got = running_at(plan, &times);
-        for (t, (running, (before, after))) in times.iter().zip(got) {
+        let timeline = Timeline::new(plan);
+        for t in &times {
+            let running = timeline.running(*t);
+            let (before, after) = timeline.neighbours(*t);
+            assert_eq!(timeline.count_running(*t), running.len());
             let expected: Vec<ActIdx> = (0..plan.activities.len())
                 .filter(|&ai| {
                     let i = plan.activities[ai].time.interval().unwrap();

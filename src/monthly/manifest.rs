@@ -162,6 +162,11 @@ pub fn parse(text: &str) -> Result<Manifest, Problem> {
     if text.trim().is_empty() {
         return Ok(Manifest::default());
     }
+    // Nesting is bounded before the parser sees the text (it is slow on deep nesting).
+    if let Err(e) = crate::yaml::check_depth(text, crate::yaml::MAX_DEPTH) {
+        let (line, column) = e.line_col(text);
+        return Err(Problem::error(Loc::LineCol(line, column), e.message()));
+    }
     serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         Problem::error(

@@ -462,6 +462,23 @@ fn manifest_errors_are_located() {
 }
 
 #[test]
+fn a_manifest_nested_too_deep_is_refused_where_it_gets_too_deep() {
+    let deep = format!(
+        "plans: .\noutlook: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let e = manifest::parse(&deep).expect_err("too deep");
+    // `outlook` is the first level, its 64th bracket the 65th.
+    assert_eq!(e.loc, Loc::LineCol(2, "outlook: ".len() + 64));
+    assert!(
+        e.message.contains("nested more than 64 levels deep"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
 fn selectors_pick_like_flight_rules() {
     let s = Selector {
         kind: vec!["telecon".into()],

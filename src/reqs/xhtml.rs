@@ -8,6 +8,11 @@
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+/// List items nested deeper than this many levels are indented as this many (two spaces
+/// a level): 100,000 nested lists would otherwise indent their last item by 200,000
+/// spaces, and the text would grow with the square of the nesting.
+pub const MAX_LIST_INDENT: usize = 8;
+
 /// Converts an XHTML fragment (or plain text) to plain text.
 pub fn to_text(xhtml: &str) -> String {
     if !xhtml.contains('<') {
@@ -48,7 +53,10 @@ fn convert(xhtml: &str) -> Option<String> {
                     }
                     "li" => {
                         newline(&mut out);
-                        out.push_str(&"  ".repeat(lists.len().saturating_sub(1)));
+                        // Nested items are indented, at most MAX_LIST_INDENT levels: the
+                        // text stays linear in the markup however deep the lists nest.
+                        let level = lists.len().saturating_sub(1).min(MAX_LIST_INDENT);
+                        out.push_str(&"  ".repeat(level));
                         match lists.last_mut() {
                             Some(Some(n)) => {
                                 out.push_str(&format!("{n}. "));
@@ -238,5 +246,26 @@ mod tests {
         assert_eq!(to_text("no markup &lt; here"), "no markup < here");
         assert_eq!(to_text("<<<>>>"), ">>");
         assert_eq!(to_text("&unknown; &#xZZ; &"), "&unknown; &#xZZ; &");
+    }
+
+    #[test]
+    fn deep_nesting_is_read_without_recursion_and_indented_at_most_eight_levels() {
+        let depth = 100_000;
+        let x = format!(
+            "{}{}",
+            "<ul><li>a".repeat(depth),
+            "</li></ul>".repeat(depth)
+        );
+        let text = to_text(&x);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), depth);
+        assert_eq!(lines[1], "  - a");
+        assert_eq!(
+            lines[depth - 1],
+            format!("{}- a", "  ".repeat(MAX_LIST_INDENT))
+        );
+        assert!(text.len() < 20 * depth);
+        let divs = format!("{}deep{}", "<div>".repeat(depth), "</div>".repeat(depth));
+        assert_eq!(to_text(&divs), "deep");
     }
 }

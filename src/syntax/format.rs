@@ -187,6 +187,10 @@ fn comment_text(text: &str) -> String {
 
 /// Every token and comment of a file, in order, in canonical spelling.
 fn signature(src: &str, root: Pair<'_, Rule>) -> Vec<String> {
+    // Recursive over the parse tree, whose depth the grammar fixes: no rule of
+    // grammar/opsplan.pest reaches itself (plan → phase → activity → clause, procedure →
+    // step → statement), so the input cannot make it deeper (ARCHITECTURE.md, "No
+    // recursion over input depth").
     fn walk(src: &str, pair: Pair<'_, Rule>, out: &mut Vec<String>) {
         if is_leaf(&pair) {
             if pair.as_rule() != Rule::EOI {

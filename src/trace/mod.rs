@@ -521,9 +521,10 @@ fn collect<'a>(inp: &Inputs<'a>) -> (Vec<Artifact>, Vec<(usize, Cite<'a>)>) {
                 span: r.span,
                 node: None,
             });
+            let mut locator = crate::flight::RuleLocator::new(text, r);
             for entry in &r.traces {
                 let (id, stamp) = split_stamp(entry);
-                let span = crate::flight::locate_in_rule(text, r, entry, "traces");
+                let span = locator.locate(entry, "traces");
                 cites.push((idx, Cite { id, stamp, span }));
             }
         }

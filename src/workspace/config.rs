@@ -216,6 +216,16 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Config::default());
         }
+        // Nesting is bounded before the parser sees the text (it is slow on deep nesting).
+        if let Err(e) = crate::yaml::check_depth(text, crate::yaml::MAX_DEPTH) {
+            let (line, column) = e.line_col(text);
+            return Err(LoadError::Config {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: e.message(),
+            });
+        }
         let mut config: Config = serde_yaml::from_str(text).map_err(|e| {
             let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
             LoadError::Config {
@@ -310,5 +320,30 @@ mod tests {
             None,
             "the code turned off turns every rule off"
         );
+    }
+
+    #[test]
+    fn a_project_file_nested_too_deep_is_refused_where_it_gets_too_deep() {
+        let deep = format!(
+            "select: [T]\ninputs: {}{}\n",
+            "{a: ".repeat(100_000),
+            "}".repeat(100_000)
+        );
+        match Config::parse(Path::new("opsplan.yaml"), &deep) {
+            Err(LoadError::Config {
+                line,
+                column,
+                message,
+                ..
+            }) => {
+                // `inputs` is the first level, its 64th `{` the 65th.
+                assert_eq!((line, column), (2, "inputs: ".len() + 4 * 63 + 1));
+                assert!(
+                    message.contains("nested more than 64 levels deep"),
+                    "{message}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

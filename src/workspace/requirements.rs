@@ -162,19 +162,24 @@ fn extension(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// The export files below `dir` (hidden entries skipped), by a walk with an explicit
+/// stack of folders: a deep tree of folders needs no deeper call stack.
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let hidden = path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else if EXPORT_EXTENSIONS.contains(&extension(&path).as_str()) {
-            out.push(path);
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let path = entry?.path();
+            let hidden = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if hidden {
+                continue;
+            }
+            if path.is_dir() {
+                folders.push(path);
+            } else if EXPORT_EXTENSIONS.contains(&extension(&path).as_str()) {
+                out.push(path);
+            }
         }
     }
     Ok(())

@@ -1,4 +1,4 @@
-use crate::checks::scenario::{judge, path_text, timed_from_note};
+use crate::checks::scenario::{judge, named, path_text, timed_from_note};
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
 
@@ -10,7 +10,8 @@ rule! {
     /// without a version accepts any version of it on the path; `expect PROC v1.1` only
     /// that one. An expected procedure that no library defines is `R002`/`R003`. As for
     /// `S005`, an inject timed from an activity that is not running then gets a note
-    /// saying when that activity ended or starts.
+    /// saying when that activity ended or starts, and the message names at most 8
+    /// running activities and counts the others.
     ///
     /// ## Why it matters
     /// The expected contingency is what the Training Instructor grades: the trainees must
@@ -29,9 +30,9 @@ rule! {
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
-    for j in judge(m) {
+    judge(m, |j| {
         let sc = &m.scenarios[j.scenario];
-        let Some(pi) = sc.plan else { continue };
+        let Some(pi) = sc.plan else { return };
         let plan = &m.plans[pi];
         let inj = &sc.ast.injects[j.inject];
         let event = &inj.event.value;
@@ -61,14 +62,14 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Code::ExpectedContingencyMissed,
                     format!(
                         "`{shown}` is not on the contingency path of {}",
-                        ids.join(", ")
+                        named(&ids)
                     ),
                     Label::new(e.span, format!("expected for `{event}`")),
                 );
                 for r in j.running.iter().filter(|r| !r.path.is_empty()).take(8) {
                     d = d.with_secondary(Label::new(
                         plan.activities[r.activity].ast.id.span,
-                        format!("its contingency path: {}", path_text(m, &r.path)),
+                        format!("its contingency path: {}", path_text(m, r.path)),
                     ));
                 }
                 if let Ok(t) = sc.injects[j.inject].time {
@@ -101,5 +102,5 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-    }
+    });
 }

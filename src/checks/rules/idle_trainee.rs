@@ -57,79 +57,143 @@ fn with_groups<'p>(plan: &'p PlanModel, role: &'p str) -> Vec<&'p str> {
     out
 }
 
+/// What the judgements of one scenario say about its trainees, gathered one judgement
+/// at a time (the judgements themselves are not kept).
+struct Parts<'m> {
+    /// How many of its injects have running activities.
+    judged: usize,
+    /// Whether every one of those is handled.
+    all_handled: bool,
+    /// The roles taking part in any of its events.
+    roles: BTreeSet<&'m str>,
+    /// (inject, the roles taking part in it) for its first events, for the labels.
+    per_event: Vec<(usize, BTreeSet<&'m str>)>,
+}
+
+/// At most this many events are labelled in one finding.
+const MAX_EVENT_LABELS: usize = 8;
+
+impl Parts<'_> {
+    fn new() -> Self {
+        Parts {
+            judged: 0,
+            all_handled: true,
+            roles: BTreeSet::new(),
+            per_event: Vec::new(),
+        }
+    }
+}
+
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
-    let judged = judge(m);
-    for (si, sc) in m.scenarios.iter().enumerate() {
-        let Some(pi) = sc.plan else { continue };
-        if sc.ast.trainees.is_empty() {
-            continue;
+    // The judgements come in scenario order: each scenario is finished when the next
+    // one's first judgement comes, the scenarios without any in their turn.
+    let mut current: Option<(usize, Parts)> = None;
+    let mut next = 0;
+    judge(m, |j| {
+        if current.as_ref().is_none_or(|(si, _)| *si != j.scenario) {
+            if let Some((si, parts)) = current.take() {
+                finish(m, si, parts, out);
+                next = si + 1;
+            }
+            for si in next..j.scenario {
+                finish(m, si, Parts::new(), out);
+            }
+            next = j.scenario;
+            current = Some((j.scenario, Parts::new()));
         }
+        let Some((_, parts)) = current.as_mut() else {
+            return;
+        };
+        parts.judged += 1;
+        parts.all_handled &= j.handled();
+        if !parts.all_handled {
+            return; // the scenario is not judged: its roles do not matter
+        }
+        let Some(pi) = m.scenarios[j.scenario].plan else {
+            return;
+        };
         let plan = &m.plans[pi];
-        let mine: Vec<_> = judged.iter().filter(|j| j.scenario == si).collect();
-        if mine.len() != sc.ast.injects.len() || mine.iter().any(|j| !j.handled()) {
+        let mut these: BTreeSet<&str> = BTreeSet::new();
+        for &(r, k) in &j.handlers {
+            let run = &j.running[r];
+            these.extend(
+                plan.activities[run.activity]
+                    .ast
+                    .by
+                    .iter()
+                    .map(|b| b.value.as_str()),
+            );
+            for i in chain(run.path, k) {
+                let p = &m.procedures[run.path[i].procedure];
+                these.extend(p.ast.roles.iter().map(|r| r.value.as_str()));
+            }
+        }
+        parts.roles.extend(these.iter().copied());
+        if parts.per_event.len() < MAX_EVENT_LABELS {
+            parts.per_event.push((j.inject, these));
+        }
+    });
+    if let Some((si, parts)) = current.take() {
+        finish(m, si, parts, out);
+        next = si + 1;
+    }
+    for si in next..m.scenarios.len() {
+        finish(m, si, Parts::new(), out);
+    }
+}
+
+/// The findings of scenario `si`.
+fn finish(m: &crate::model::Model, si: usize, parts: Parts<'_>, out: &mut Vec<Diagnostic>) {
+    let sc = &m.scenarios[si];
+    let Some(pi) = sc.plan else { return };
+    if sc.ast.trainees.is_empty() {
+        return;
+    }
+    let plan = &m.plans[pi];
+    if parts.judged != sc.ast.injects.len() || !parts.all_handled {
+        return;
+    }
+    let roles = parts.roles;
+    let per_event = parts.per_event;
+    let with_up: BTreeSet<&str> = roles.iter().flat_map(|r| with_groups(plan, r)).collect();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    for t in &sc.ast.trainees {
+        if !plan.role_index.contains_key(&t.value) || !seen.insert(&t.value) {
             continue;
         }
-        let mut roles: BTreeSet<&str> = BTreeSet::new();
-        let mut per_event: Vec<(usize, BTreeSet<&str>)> = Vec::new();
-        for j in &mine {
-            let mut these: BTreeSet<&str> = BTreeSet::new();
-            for &(r, k) in &j.handlers {
-                let run = &j.running[r];
-                these.extend(
-                    plan.activities[run.activity]
-                        .ast
-                        .by
-                        .iter()
-                        .map(|b| b.value.as_str()),
-                );
-                for i in chain(&run.path, k) {
-                    let p = &m.procedures[run.path[i].procedure];
-                    these.extend(p.ast.roles.iter().map(|r| r.value.as_str()));
-                }
-            }
-            roles.extend(these.iter().copied());
-            per_event.push((j.inject, these));
+        let takes_part = with_up.contains(t.value.as_str())
+            || with_groups(plan, &t.value)
+                .iter()
+                .any(|g| roles.contains(g));
+        if takes_part {
+            continue;
         }
-        let with_up: BTreeSet<&str> = roles.iter().flat_map(|r| with_groups(plan, r)).collect();
-        let mut seen: BTreeSet<&str> = BTreeSet::new();
-        for t in &sc.ast.trainees {
-            if !plan.role_index.contains_key(&t.value) || !seen.insert(&t.value) {
-                continue;
-            }
-            let takes_part = with_up.contains(t.value.as_str())
-                || with_groups(plan, &t.value)
-                    .iter()
-                    .any(|g| roles.contains(g));
-            if takes_part {
-                continue;
-            }
-            let mut d = Diagnostic::new(
-                Code::IdleTrainee,
-                format!(
-                    "trainee role `{}` takes part in none of the events of scenario `{}`",
-                    t.value, sc.ast.id.value
-                ),
-                Label::new(t.span, "idle throughout the scenario"),
-            );
-            if sc.ast.injects.is_empty() {
-                d = d.with_help("the scenario injects no event");
-            } else {
-                for (ii, these) in per_event.iter().take(8) {
-                    let inj = &sc.ast.injects[*ii];
-                    let list: Vec<&str> = these.iter().copied().collect();
-                    d = d.with_secondary(Label::new(
-                        inj.event.span,
-                        format!("roles taking part: {}", list.join(", ")),
-                    ));
-                }
-                d = d.with_help(format!(
-                    "give `{}` a part in a procedure that handles one of the events, or remove it from `trainees`",
-                    t.value
+        let mut d = Diagnostic::new(
+            Code::IdleTrainee,
+            format!(
+                "trainee role `{}` takes part in none of the events of scenario `{}`",
+                t.value, sc.ast.id.value
+            ),
+            Label::new(t.span, "idle throughout the scenario"),
+        );
+        if sc.ast.injects.is_empty() {
+            d = d.with_help("the scenario injects no event");
+        } else {
+            for (ii, these) in &per_event {
+                let inj = &sc.ast.injects[*ii];
+                let list: Vec<&str> = these.iter().copied().collect();
+                d = d.with_secondary(Label::new(
+                    inj.event.span,
+                    format!("roles taking part: {}", list.join(", ")),
                 ));
             }
-            out.push(d);
+            d = d.with_help(format!(
+                "give `{}` a part in a procedure that handles one of the events, or remove it from `trainees`",
+                t.value
+            ));
         }
+        out.push(d);
     }
 }
 

@@ -1,6 +1,6 @@
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
-use crate::flight::locate_in_rule;
+use crate::flight::RuleLocator;
 
 rule! {
     /// ## What it does
@@ -69,6 +69,8 @@ rule! {
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut seen = std::collections::BTreeSet::new();
+    // One locator per rule with findings: it indexes the words of the rule once.
+    let mut locators: rustc_hash::FxHashMap<usize, RuleLocator> = Default::default();
     for m in &cx.flight.evaluation.missing {
         let rule = cx.flight.rules[m.rule];
         let plan = &cx.model.plans[m.plan];
@@ -80,7 +82,10 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let span = match cx.flight.sources {
-            Some(db) => locate_in_rule(db.text(rule.span.file), rule, &m.name, m.key),
+            Some(db) => locators
+                .entry(m.rule)
+                .or_insert_with(|| RuleLocator::new(db.text(rule.span.file), rule))
+                .locate(&m.name, m.key),
             None => rule.span,
         };
         out.push(

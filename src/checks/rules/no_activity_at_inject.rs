@@ -30,7 +30,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let plan = &m.plans[pi];
         for (inj, im) in sc.ast.injects.iter().zip(&sc.injects) {
             let Ok(t) = im.time else { continue };
-            if !im.in_horizon || !im.running.is_empty() {
+            if !im.in_horizon || im.running > 0 {
                 continue;
             }
             // The activity the inject is timed from, and the neighbours, each with how

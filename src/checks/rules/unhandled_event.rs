@@ -1,5 +1,5 @@
 use crate::checks::scenario::timed_from_note;
-use crate::checks::scenario::{judge, path_text};
+use crate::checks::scenario::{judge, named, path_text};
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label, Suggester};
 
@@ -18,7 +18,8 @@ rule! {
     /// activities are running, one of their paths handling the event is enough.
     ///
     /// The path is followed breadth first, each procedure once (a cycle of calls ends),
-    /// at most 32 procedures deep. When no procedure at all declares the event, the
+    /// at most 32 procedures deep and 64 procedures long. The message names at most 8
+    /// running activities and counts the others. When no procedure at all declares the event, the
     /// closest event name that one does declare is suggested. When the inject is timed from
     /// an activity that is not running then (`at A29.end + 3m`), a note says when it ended
     /// or starts ("`A29`, which the inject is timed from, ended at 14:25, 3m before the
@@ -44,39 +45,15 @@ rule! {
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
-    let judged = judge(m);
-    if judged.iter().all(|j| j.handled()) {
-        return;
-    }
-    let mut declared: Vec<&str> = m
-        .procedures
-        .iter()
-        .flat_map(|p| &p.ast.handles)
-        .map(|h| h.value.as_str())
-        .collect();
-    declared.sort_unstable();
-    declared.dedup();
-    // "Did you mean" for the injected events no procedure declares, asked together.
-    let unknown: Vec<&str> = judged
-        .iter()
-        .filter(|j| !j.handled())
-        .map(|j| {
-            m.scenarios[j.scenario].ast.injects[j.inject]
-                .event
-                .value
-                .as_str()
-        })
-        .filter(|e| declared.binary_search(e).is_err())
-        .collect();
-    let suggester = Suggester::new(declared.clone());
-    let suggestions: rustc_hash::FxHashMap<&str, _> = unknown
-        .iter()
-        .copied()
-        .zip(suggester.suggest_all(&unknown))
-        .collect();
-    for j in judged.iter().filter(|j| !j.handled()) {
+    // One pass over the judgements: the finding of each unhandled inject, without its
+    // help, which needs the suggestions asked for all their events together.
+    let mut found: Vec<(Diagnostic, &str)> = Vec::new();
+    judge(m, |j| {
+        if j.handled() {
+            return;
+        }
         let sc = &m.scenarios[j.scenario];
-        let Some(pi) = sc.plan else { continue };
+        let Some(pi) = sc.plan else { return };
         let plan = &m.plans[pi];
         let inj = &sc.ast.injects[j.inject];
         let event = &inj.event.value;
@@ -87,7 +64,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .collect();
         let whose = match ids.as_slice() {
             [one] => format!("{one}'s procedure"),
-            _ => format!("the procedures of {}", ids.join(", ")),
+            _ => format!("the procedures of {}", named(&ids)),
         };
         let when = sc.injects[j.inject]
             .time
@@ -100,7 +77,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 inj.event.span,
                 format!(
                     "injected at {when}, while {} {}",
-                    ids.join(", "),
+                    named(&ids),
                     if ids.len() == 1 { "runs" } else { "run" }
                 ),
             ),
@@ -110,35 +87,70 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let label = if r.path.is_empty() {
                 "running; it runs no procedure".to_string()
             } else {
-                format!("running; its contingency path: {}", path_text(m, &r.path))
+                format!("running; its contingency path: {}", path_text(m, r.path))
             };
             d = d.with_secondary(Label::new(a.id.span, label));
         }
-        let handlers: Vec<String> = m
-            .procedures
-            .iter()
-            .filter(|p| p.handles(event))
-            .map(|p| p.display_name())
-            .collect();
-        let help = if !handlers.is_empty() {
-            format!(
-                "{} {} `{event}` but no path leads there: add it as a `contingency` or an `on fail call` of the running procedure",
-                handlers.join(", "),
-                if handlers.len() == 1 { "handles" } else { "handle" }
-            )
-        } else if let Some(Some(s)) = suggestions.get(event.as_str()) {
-            format!(
-                "no procedure declares `handles {event}`; {}",
-                s.did_you_mean()
-            )
-        } else {
-            format!("no procedure declares `handles {event}`: declare it in the contingency procedure written for the event")
-        };
         if let Ok(t) = sc.injects[j.inject].time {
             if let Some(note) = timed_from_note(plan, inj, t) {
                 d = d.with_note(note);
             }
         }
+        found.push((d, event.as_str()));
+    });
+    if found.is_empty() {
+        return;
+    }
+    let mut declared: Vec<&str> = m
+        .procedures
+        .iter()
+        .flat_map(|p| &p.ast.handles)
+        .map(|h| h.value.as_str())
+        .collect();
+    declared.sort_unstable();
+    declared.dedup();
+    // "Did you mean" for the injected events no procedure declares, asked together.
+    let unknown: Vec<&str> = found
+        .iter()
+        .map(|(_, e)| *e)
+        .filter(|e| declared.binary_search(e).is_err())
+        .collect();
+    let suggester = Suggester::new(declared.clone());
+    let suggestions: rustc_hash::FxHashMap<&str, _> = unknown
+        .iter()
+        .copied()
+        .zip(suggester.suggest_all(&unknown))
+        .collect();
+    // The procedures handling each event, found once per event.
+    let mut handling: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
+    for (pi, p) in m.procedures.iter().enumerate() {
+        for h in &p.ast.handles {
+            let procs = handling.entry(h.value.as_str()).or_default();
+            // A procedure declaring the event twice is named once.
+            if procs.last() != Some(&pi) {
+                procs.push(pi);
+            }
+        }
+    }
+    for (d, event) in found {
+        let help = match handling.get(event) {
+            Some(procs) => {
+                let handlers: Vec<String> =
+                    procs.iter().map(|&p| m.procedures[p].display_name()).collect();
+                format!(
+                "{} {} `{event}` but no path leads there: add it as a `contingency` or an `on fail call` of the running procedure",
+                handlers.join(", "),
+                if handlers.len() == 1 { "handles" } else { "handle" }
+            )
+            }
+            None => match suggestions.get(event) {
+                Some(Some(s)) => format!(
+                    "no procedure declares `handles {event}`; {}",
+                    s.did_you_mean()
+                ),
+                _ => format!("no procedure declares `handles {event}`: declare it in the contingency procedure written for the event"),
+            },
+        };
         out.push(d.with_help(help));
     }
 }

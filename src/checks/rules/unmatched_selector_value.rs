@@ -59,6 +59,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for rule in &cx.flight.rules {
         let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
+        // Made on the rule's first finding: it indexes the words of the rule once.
+        let mut locator: Option<crate::flight::RuleLocator> = None;
         for (key, sel) in rule.check.selectors() {
             for (field, wanted, have) in [
                 ("kind", &sel.kind, &v.kind),
@@ -74,9 +76,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         continue;
                     };
                     let span = match cx.flight.sources {
-                        Some(db) => {
-                            crate::flight::locate_in_rule(db.text(rule.span.file), rule, value, key)
-                        }
+                        Some(db) => locator
+                            .get_or_insert_with(|| {
+                                crate::flight::RuleLocator::new(db.text(rule.span.file), rule)
+                            })
+                            .locate(value, key),
                         None => rule.span,
                     };
                     out.push(
