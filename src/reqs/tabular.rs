@@ -64,12 +64,15 @@
 //! one of the two has a module cell, that row is kept and nothing is reported.
 
 use super::{
-    cell_name, fingerprint, xhtml, AttrValue, Direction, Export, Link, ReqLocation, ReqObject,
+    cell_name, fingerprint, workbook, xhtml, AttrValue, Direction, Export, HeadingPath, Link,
+    ReqLocation, ReqObject,
 };
 use crate::diag::{Code, Diagnostic, Label, Severity};
 use crate::source::{FileId, Span};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// The header row is searched for within this many first (non-empty) rows.
 pub const HEADER_SEARCH_ROWS: usize = 20;
@@ -166,21 +169,193 @@ pub fn decode(bytes: &[u8]) -> String {
     }
 }
 
+/// Bytes that are not one encoding: UTF-8 text with a byte that is not UTF-8 (a
+/// Windows-1252 `é` pasted among UTF-8 rows), or a file marked UTF-8 by its byte-order
+/// mark that is not. Never decoded as Windows-1252: that would turn its UTF-8 rows into
+/// mojibake and change their fingerprints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MixedEncoding {
+    /// The bytes read as UTF-8 with the bad bytes replaced (U+FFFD), without a byte-order
+    /// mark: what the finding's span points into.
+    pub text: String,
+    /// Byte offset in `text` of the first bad byte (its replacement character).
+    pub offset: usize,
+    /// 1-based line and column (in characters) of the first bad byte.
+    pub line: usize,
+    pub column: usize,
+    /// The first bad byte.
+    pub byte: u8,
+    /// The first line holding UTF-8 beyond ASCII (`None` with a UTF-8 byte-order mark).
+    pub utf8_line: Option<usize>,
+}
+
+impl MixedEncoding {
+    /// What to tell the user (the place is the finding's).
+    pub fn message(&self) -> String {
+        let why = match self.utf8_line {
+            Some(l) => format!("line {l} is UTF-8 text"),
+            None => "the file starts with a UTF-8 byte-order mark".to_string(),
+        };
+        format!(
+            "line {}, column {} is not UTF-8 (byte 0x{:02X}), but {why}: the file mixes \
+             encodings and is not read (decoding it all as Windows-1252 would garble its \
+             UTF-8 text)",
+            self.line, self.column, self.byte
+        )
+    }
+
+    pub const HELP: &'static str =
+        "save the file as UTF-8 (a Windows-1252 character pasted among UTF-8 text is the \
+         usual cause)";
+}
+
+/// 1-based line of a byte offset (LF, CRLF and lone CR end lines).
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    1 + line_breaks_in(bytes, 0..offset.min(bytes.len()))
+}
+
+/// [`decode`], refusing mixed bytes: a file is UTF-8 when its bytes are valid UTF-8 (or
+/// after a UTF-8 byte-order mark), UTF-16 after a UTF-16 byte-order mark, and Windows-1252
+/// only when it holds no UTF-8 multi-byte sequence at all (a file saved entirely in that
+/// encoding). Bytes that are partly UTF-8 are [`MixedEncoding`].
+pub fn decode_checked(bytes: &[u8]) -> Result<String, Box<MixedEncoding>> {
+    let (body, marked) = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((encoding, bom)) if encoding == encoding_rs::UTF_8 => (&bytes[bom..], true),
+        Some(_) => return Ok(decode(bytes)),
+        None => (bytes, false),
+    };
+    if let Ok(text) = std::str::from_utf8(body) {
+        return Ok(text.to_string());
+    }
+    let mut offset = 0;
+    let mut first_bad: Option<(usize, u8)> = None;
+    let mut utf8_at: Option<usize> = None;
+    for chunk in body.utf8_chunks() {
+        let valid = chunk.valid();
+        if utf8_at.is_none() {
+            if let Some(i) = valid.bytes().position(|b| b >= 0x80) {
+                utf8_at = Some(offset + i);
+            }
+        }
+        if first_bad.is_none() && !chunk.invalid().is_empty() {
+            first_bad = Some((offset + valid.len(), chunk.invalid()[0]));
+        }
+        if first_bad.is_some() && (utf8_at.is_some() || marked) {
+            break;
+        }
+        offset += valid.len() + chunk.invalid().len();
+    }
+    let Some((bad, byte)) = first_bad else {
+        return Ok(decode(bytes));
+    };
+    if !marked && utf8_at.is_none() {
+        // No UTF-8 beyond ASCII anywhere: a file saved in Windows-1252.
+        return Ok(decode(bytes));
+    }
+    let line = line_of(body, bad);
+    let line_start = body[..bad]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1);
+    // The line before the bad byte is valid UTF-8 (the bad byte is the first).
+    let column = 1 + std::str::from_utf8(&body[line_start..bad]).map_or(0, |s| s.chars().count());
+    Err(Box::new(MixedEncoding {
+        text: String::from_utf8_lossy(body).into_owned(),
+        offset: bad,
+        line,
+        column,
+        byte,
+        utf8_line: if marked {
+            None
+        } else {
+            utf8_at.map(|at| line_of(body, at))
+        },
+    }))
+}
+
+/// Where a quoted field that is never closed opens (the byte offset of its quote), in
+/// a CSV text read the way the `csv` crate reads it (which accepts such a field silently,
+/// taking the rest of the file into it).
+fn unterminated_quote(text: &str, delim: u8) -> Option<usize> {
+    #[derive(Clone, Copy)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted(usize),
+        QuoteInQuoted,
+    }
+    let mut state = State::FieldStart;
+    for (i, b) in text.bytes().enumerate() {
+        let ends = b == delim || b == b'\n' || b == b'\r';
+        state = match state {
+            State::FieldStart if b == b'"' => State::Quoted(i),
+            State::FieldStart | State::Unquoted if ends => State::FieldStart,
+            State::FieldStart | State::Unquoted => State::Unquoted,
+            State::Quoted(_) if b == b'"' => State::QuoteInQuoted,
+            State::Quoted(at) => State::Quoted(at),
+            State::QuoteInQuoted if b == b'"' => State::Quoted(i),
+            State::QuoteInQuoted if ends => State::FieldStart,
+            State::QuoteInQuoted => State::Unquoted,
+        };
+    }
+    match state {
+        State::Quoted(at) => Some(at),
+        _ => None,
+    }
+}
+
 /// Reads the objects of a CSV export. See the module documentation.
 pub fn import_csv(file: FileId, bytes: &[u8], map: &ColumnMap) -> (Export, Vec<Diagnostic>) {
-    let text = decode(bytes);
+    let text = match decode_checked(bytes) {
+        Ok(t) => t,
+        Err(m) => {
+            let span = Span::new(file, m.offset..m.offset + '\u{fffd}'.len_utf8());
+            let diag = Diagnostic::new(
+                Code::InvalidRequirementExport,
+                m.message(),
+                Label::new(span, "not UTF-8"),
+            )
+            .with_help(MixedEncoding::HELP);
+            return (
+                Export {
+                    file: Some(file),
+                    ..Export::default()
+                },
+                vec![diag],
+            );
+        }
+    };
     let rows = csv_rows(&text);
+    let unterminated = unterminated_quote(&text, delimiter(&text));
     let grid = Grid {
         file,
         origin: Origin::Csv,
         rows,
     };
-    grid.import(map)
+    let (export, mut diags) = grid.import(map);
+    if let Some(at) = unterminated {
+        let line = line_of(text.as_bytes(), at);
+        diags.insert(
+            0,
+            Diagnostic::new(
+                Code::InvalidRequirementExport,
+                format!(
+                    "the quoted field opened at line {line} is never closed: the file ends \
+                     inside it (a `\"` is missing, or the file is cut short)"
+                ),
+                Label::new(Span::new(file, at..at + 1), "this quote is never closed"),
+            )
+            .with_help("close the field with `\"`, or export the file again"),
+        );
+    }
+    (export, diags)
 }
 
 /// Reads the objects of a workbook (`extension`: `xlsx`, `xlsm`, `xls`, `xlsb` or `ods`;
-/// anything else is sniffed). With `sheet`, only that sheet is read; without, the first
-/// sheet with a header row. See the module documentation.
+/// anything else is sniffed). With `sheet`, only that sheet is read; without, the sheets
+/// in turn until one has a header row. Sheets are read cell by cell within the bounds of
+/// [`super::workbook`]; past them, or when the reader fails, one `Q001` names the sheet
+/// and cell and nothing is imported. See the module documentation.
 pub fn import_workbook(
     file: FileId,
     bytes: &[u8],
@@ -202,31 +377,44 @@ pub fn import_workbook(
             )],
         )
     };
-    // calamine is third-party code reading hostile bytes: a panic there is a problem
-    // with the file, not a crash.
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_sheets(bytes, extension, sheet)
-    }));
-    let sheets = match read {
-        Ok(Ok(sheets)) => sheets,
-        Ok(Err(message)) => return problem(message),
-        Err(_) => return problem("unreadable workbook: the reader failed on its contents".into()),
+    let mut book = match workbook::open(bytes, extension) {
+        Ok(b) => b,
+        Err(e) => return problem(e.full()),
     };
+    let names = book.sheet_names().to_vec();
+    let chosen: Vec<String> = match sheet {
+        Some(wanted) => {
+            let found = names.iter().find(|n| n.as_str() == wanted).or_else(|| {
+                names
+                    .iter()
+                    .find(|n| n.trim().eq_ignore_ascii_case(wanted.trim()))
+            });
+            match found {
+                Some(n) => vec![n.clone()],
+                None => {
+                    return problem(format!(
+                        "the workbook has no sheet '{wanted}' (sheets: {})",
+                        quoted_list(&names)
+                    ))
+                }
+            }
+        }
+        None => names,
+    };
+    let mut budget = workbook::Budget::default();
     let mut first_failure: Option<(Export, Vec<Diagnostic>)> = None;
     let mut tried = Vec::new();
-    for (name, start, rows) in sheets {
+    for name in chosen {
+        let cells = match book.read_sheet(&name, &mut budget) {
+            Ok(s) => s,
+            Err(e) => return problem(e.full()),
+        };
         let grid = Grid {
             file,
-            origin: Origin::Sheet {
-                name: name.clone(),
-                start,
-            },
-            rows,
+            origin: Origin::Sheet { name: name.clone() },
+            rows: sheet_rows(cells),
         };
-        if sheet.is_some() {
-            return grid.import(map);
-        }
-        if grid.find_header(map).is_some() {
+        if sheet.is_some() || grid.find_header(map).is_some() {
             return grid.import(map);
         }
         tried.push(format!("'{name}'"));
@@ -247,129 +435,25 @@ pub fn import_workbook(
     }
 }
 
-/// An open workbook over bytes in memory.
-pub type Workbook = calamine::Sheets<std::io::Cursor<Vec<u8>>>;
+pub use super::workbook::{check_unpacked_size, MAX_UNPACKED};
 
-/// Opens a workbook by its extension (`xlsx`, `xlsm`, `xls`, `xlsb`, `ods`; any other is
-/// sniffed), or says why it cannot be read.
-pub fn open_workbook(bytes: &[u8], extension: &str) -> Result<Workbook, String> {
-    use calamine::{open_workbook_from_rs, Ods, Sheets, Xls, Xlsb, Xlsx};
-    let ext = extension.trim_start_matches('.').to_ascii_lowercase();
-    check_unpacked_size(bytes, MAX_UNPACKED)
-        .map_err(|e| format!("unreadable workbook ({ext}): {e}"))?;
-    let cursor = std::io::Cursor::new(bytes.to_vec());
-    let opened: Result<Workbook, String> = match ext.as_str() {
-        "xlsx" | "xlsm" | "xlam" => open_workbook_from_rs::<Xlsx<_>, _>(cursor)
-            .map(Sheets::Xlsx)
-            .map_err(|e| e.to_string()),
-        "xls" | "xla" => open_workbook_from_rs::<Xls<_>, _>(cursor)
-            .map(Sheets::Xls)
-            .map_err(|e| e.to_string()),
-        "xlsb" => open_workbook_from_rs::<Xlsb<_>, _>(cursor)
-            .map(Sheets::Xlsb)
-            .map_err(|e| e.to_string()),
-        "ods" => open_workbook_from_rs::<Ods<_>, _>(cursor)
-            .map(Sheets::Ods)
-            .map_err(|e| e.to_string()),
-        _ => calamine::open_workbook_auto_from_rs(cursor).map_err(|e| e.to_string()),
-    };
-    opened.map_err(|e| format!("unreadable workbook ({ext}): {e}"))
-}
-
-/// The most a zipped workbook (XLSX, XLSM, XLSB, ODS) may unpack to: a zip bomb is
-/// refused before the workbook reader sees it.
-pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
-
-/// Refuses a zip archive that unpacks to more than `limit` bytes in all. The sizes its
-/// directory declares are checked first; then every member is inflated into nothing,
-/// at most `limit` bytes in all, since a forged archive may declare less than it holds.
-/// Bytes that are not a zip archive (an XLS, a CSV named .xlsx) pass: the workbook
-/// reader says why it cannot read them.
-pub fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), String> {
-    use std::io::Read;
-    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
-        return Ok(());
-    };
-    let refused = || {
-        format!(
-            "it unpacks to more than {} MiB (a zip bomb?); not read",
-            limit / (1024 * 1024)
-        )
-    };
-    let mut declared: u64 = 0;
-    for i in 0..archive.len() {
-        if let Ok(member) = archive.by_index_raw(i) {
-            declared = declared.saturating_add(member.size());
-        }
-    }
-    if declared > limit {
-        return Err(refused());
-    }
-    let mut total: u64 = 0;
-    for i in 0..archive.len() {
-        let Ok(member) = archive.by_index(i) else {
-            continue;
-        };
-        let mut capped = member.take(limit - total + 1);
-        // A member that cannot be inflated is the workbook reader's to report.
-        let n = std::io::copy(&mut capped, &mut std::io::sink()).unwrap_or(0);
-        total += n;
-        if total > limit {
-            return Err(refused());
-        }
-    }
-    Ok(())
-}
-
-/// A sheet's name, the (row, column) of its first cell, and its rows.
-type SheetRows = (String, (usize, usize), Vec<Row>);
-
-fn read_sheets(
-    bytes: &[u8],
-    extension: &str,
-    sheet: Option<&str>,
-) -> Result<Vec<SheetRows>, String> {
-    use calamine::Reader;
-    let mut workbook = open_workbook(bytes, extension)?;
-    let names = workbook.sheet_names();
-    let chosen: Vec<String> = match sheet {
-        Some(wanted) => {
-            let found = names.iter().find(|n| n.as_str() == wanted).or_else(|| {
-                names
-                    .iter()
-                    .find(|n| n.trim().eq_ignore_ascii_case(wanted.trim()))
-            });
-            match found {
-                Some(n) => vec![n.clone()],
-                None => {
-                    return Err(format!(
-                        "the workbook has no sheet '{wanted}' (sheets: {})",
-                        quoted_list(&names)
-                    ))
-                }
-            }
-        }
-        None => names.clone(),
-    };
-    let mut out = Vec::new();
-    for name in chosen {
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|e| format!("unreadable sheet '{name}': {e}"))?;
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        let rows = range
-            .rows()
-            .enumerate()
-            .map(|(i, cells)| Row {
-                cells: cells.iter().map(workbook_cell).collect(),
-                line: r0 as usize + i,
+/// A sheet's used cells as rows (only the rows that have cells; each row's cells by
+/// column, sparse).
+fn sheet_rows(sheet: workbook::Sheet) -> Vec<Row> {
+    let mut rows: Vec<Row> = Vec::new();
+    for c in sheet.cells {
+        let cell = workbook_cell(c.value);
+        match rows.last_mut() {
+            Some(r) if r.line == c.row as usize => r.cells.push((c.col as usize, cell)),
+            _ => rows.push(Row {
+                cells: vec![(c.col as usize, cell)],
+                line: c.row as usize,
                 bytes: 0..0,
                 fields: Vec::new(),
-            })
-            .collect();
-        out.push((name, (r0 as usize, c0 as usize), rows));
+            }),
+        }
     }
-    Ok(out)
+    rows
 }
 
 fn quoted_list(names: &[String]) -> String {
@@ -383,15 +467,14 @@ fn quoted_list(names: &[String]) -> String {
         .join(", ")
 }
 
-fn workbook_cell(data: &calamine::Data) -> Cell {
-    use calamine::Data;
-    match data {
-        Data::Empty => Cell::Empty,
-        Data::Int(i) => Cell::Int(*i),
-        Data::Float(f) => Cell::Real(*f),
-        Data::Bool(b) => Cell::Bool(*b),
-        Data::String(s) => Cell::Text(s.clone()),
-        Data::DateTime(dt) => {
+fn workbook_cell(value: workbook::Value) -> Cell {
+    use workbook::Value;
+    match value {
+        Value::Int(i) => Cell::Int(i),
+        Value::Real(f) => Cell::Real(f),
+        Value::Bool(b) => Cell::Bool(b),
+        Value::Text(s) => Cell::Text(s),
+        Value::DateTime(dt) => {
             if dt.is_duration() {
                 Cell::Real(dt.as_f64())
             } else {
@@ -403,17 +486,16 @@ fn workbook_cell(data: &calamine::Data) -> Cell {
                 }
             }
         }
-        Data::DateTimeIso(s) => Cell::Date(s.clone()),
-        Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Error(e) => Cell::Error(e.to_string()),
+        Value::DateIso(s) => Cell::Date(s),
+        Value::DurationIso(s) => Cell::Text(Arc::from(s)),
+        Value::Error(e) => Cell::Error(e.to_string()),
     }
 }
 
-/// One cell's value as read.
+/// One cell's value as read. Text is shared: the cells of one shared string hold one copy.
 #[derive(Debug, Clone, PartialEq)]
 enum Cell {
-    Empty,
-    Text(String),
+    Text(Arc<str>),
     Int(i64),
     Real(f64),
     Bool(bool),
@@ -423,19 +505,18 @@ enum Cell {
 
 impl Cell {
     /// The cell as (raw) text; numbers without a needless `.0`.
-    fn raw(&self) -> String {
+    fn raw(&self) -> Cow<'_, str> {
         match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) | Cell::Date(s) | Cell::Error(s) => s.clone(),
-            Cell::Int(i) => i.to_string(),
-            Cell::Real(f) => real_text(*f),
-            Cell::Bool(b) => b.to_string(),
+            Cell::Text(s) => Cow::Borrowed(s),
+            Cell::Date(s) | Cell::Error(s) => Cow::Borrowed(s),
+            Cell::Int(i) => Cow::Owned(i.to_string()),
+            Cell::Real(f) => Cow::Owned(real_text(*f)),
+            Cell::Bool(b) => Cow::Owned(b.to_string()),
         }
     }
 
     fn is_blank(&self) -> bool {
         match self {
-            Cell::Empty => true,
             Cell::Text(s) => s.trim().is_empty(),
             _ => false,
         }
@@ -450,20 +531,36 @@ fn real_text(f: f64) -> String {
     }
 }
 
-/// A row: its cells, where it is (CSV: the 1-based line of the record start; workbook: the
+/// A row: its cells by column (sorted; a workbook row holds only its used cells, a CSV
+/// row every field), where it is (CSV: the 1-based line of the record start; workbook: the
 /// zero-based sheet row), and for CSV the record's bytes and each field's raw bytes.
 #[derive(Debug, Clone)]
 struct Row {
-    cells: Vec<Cell>,
+    cells: Vec<(usize, Cell)>,
     line: usize,
     bytes: Range<usize>,
     fields: Vec<Range<usize>>,
 }
 
 impl Row {
+    /// The cell in column `col`, if the row has one.
+    fn get(&self, col: usize) -> Option<&Cell> {
+        match self.cells.get(col) {
+            Some((c, cell)) if *c == col => Some(cell),
+            _ => self
+                .cells
+                .binary_search_by_key(&col, |(c, _)| *c)
+                .ok()
+                .map(|i| &self.cells[i].1),
+        }
+    }
+
     fn cell(&self, col: Option<usize>) -> Option<&Cell> {
-        col.and_then(|c| self.cells.get(c))
-            .filter(|c| !c.is_blank())
+        col.and_then(|c| self.get(c)).filter(|c| !c.is_blank())
+    }
+
+    fn is_blank(&self) -> bool {
+        self.cells.iter().all(|(_, c)| c.is_blank())
     }
 }
 
@@ -501,7 +598,8 @@ fn csv_rows(text: &str) -> Vec<Row> {
                 rows.push(Row {
                     cells: record
                         .iter()
-                        .map(|f| Cell::Text(String::from_utf8_lossy(f).into_owned()))
+                        .map(|f| Cell::Text(Arc::from(String::from_utf8_lossy(f))))
+                        .enumerate()
                         .collect(),
                     // The csv crate's line count is off after CRLF line ends: count here,
                     // from the previous record on (linear in the text).
@@ -581,7 +679,7 @@ pub(crate) fn delimiter(text: &str) -> u8 {
 
 enum Origin {
     Csv,
-    Sheet { name: String, start: (usize, usize) },
+    Sheet { name: String },
 }
 
 struct Grid {
@@ -652,11 +750,14 @@ fn role(names: &[String], named: &Option<String>, aliases: &[&str]) -> Option<us
 }
 
 impl Grid {
+    /// The header row's names by column (`""` where it has no cell).
     fn header_names(row: &Row) -> Vec<String> {
-        row.cells
-            .iter()
-            .map(|c| clean_text(&c.raw()).trim().to_string())
-            .collect()
+        let width = row.cells.last().map_or(0, |(c, _)| c + 1);
+        let mut names = vec![String::new(); width];
+        for (c, cell) in &row.cells {
+            names[*c] = clean_text(&cell.raw()).trim().to_string();
+        }
+        names
     }
 
     /// The header row: the first of the first non-empty rows naming an id and a text or
@@ -665,7 +766,7 @@ impl Grid {
         self.rows
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.cells.iter().any(|c| !c.is_blank()))
+            .filter(|(_, r)| !r.is_blank())
             .take(HEADER_SEARCH_ROWS)
             .find(|(_, r)| {
                 let names = Self::header_names(r);
@@ -697,7 +798,7 @@ impl Grid {
     fn cell_ref(&self, row: usize, col: usize) -> String {
         match &self.origin {
             Origin::Csv => format!("line {}", self.rows[row].line),
-            Origin::Sheet { start, .. } => cell_name(self.rows[row].line, start.1 + col),
+            Origin::Sheet { .. } => cell_name(self.rows[row].line, col),
         }
     }
 
@@ -743,7 +844,7 @@ impl Grid {
         let first = self
             .rows
             .iter()
-            .position(|r| r.cells.iter().any(|c| !c.is_blank()));
+            .position(|r| !r.is_blank());
         let Some(first) = first else {
             let what = match &self.origin {
                 Origin::Csv => "the file is empty".to_string(),
@@ -913,7 +1014,7 @@ impl Grid {
         };
         let mut drafts: Vec<Draft> = Vec::new();
         for (ri, row) in self.rows.iter().enumerate().skip(cols.header + 1) {
-            if row.cells.iter().all(Cell::is_blank) {
+            if row.is_blank() {
                 continue;
             }
             if let Some(d) = self.draft(ri, row, &cols, id_col, map, &mut diags) {
@@ -960,45 +1061,47 @@ impl Grid {
             }
         }
         let drafts: Vec<Draft> = kept.into_iter().flatten().collect();
-        let ids: HashSet<&str> = drafts.iter().map(|d| d.object.id.as_str()).collect();
+        let ids: HashSet<String> = drafts.iter().map(|d| d.object.id.clone()).collect();
         let mut objects = Vec::with_capacity(drafts.len());
         let mut dangling = 0;
-        for d in &drafts {
-            let mut o = d.object.clone();
-            for (kind, target, direction) in &d.links {
+        for d in drafts {
+            let mut o = d.object;
+            for (kind, target, direction) in d.links {
                 let resolved = ids.contains(target.as_str());
                 if !resolved {
                     dangling += 1;
                 }
                 o.links.push(Link {
-                    kind: kind.clone(),
-                    target: target.clone(),
-                    direction: *direction,
+                    kind,
+                    target,
+                    direction,
                     resolved,
                 });
             }
             objects.push(o);
         }
         drop(ids);
-        // Paths from the headings above, by level when levels are known.
-        let mut stack: Vec<(u32, String)> = Vec::new();
+        // Paths from the headings above, by level when levels are known: each heading's
+        // path extends the one it sits in (shared, see `HeadingPath`).
+        let mut stack: Vec<(u32, HeadingPath)> = Vec::new();
         for o in &mut objects {
             match o.level {
                 Some(level) => {
                     while stack.last().is_some_and(|(l, _)| *l >= level) {
                         stack.pop();
                     }
-                    o.path = stack.iter().map(|(_, h)| h.clone()).collect();
+                    o.path = stack.last().map(|(_, p)| p.clone()).unwrap_or_default();
                     if o.is_heading {
-                        stack.push((level, heading_label(o)));
+                        let inner = o.path.child(heading_label(o));
+                        stack.push((level, inner));
                     }
                 }
                 None => {
                     if o.is_heading {
-                        o.path = Vec::new();
-                        stack = vec![(0, heading_label(o))];
+                        o.path = HeadingPath::default();
+                        stack = vec![(0, HeadingPath::default().child(heading_label(o)))];
                     } else {
-                        o.path = stack.iter().map(|(_, h)| h.clone()).collect();
+                        o.path = stack.last().map(|(_, p)| p.clone()).unwrap_or_default();
                     }
                 }
             }
@@ -1038,7 +1141,8 @@ impl Grid {
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Draft> {
         // A formula that failed in the spreadsheet: the export is not what its author saw.
-        for (ci, cell) in row.cells.iter().enumerate() {
+        for (ci, cell) in &row.cells {
+            let ci = *ci;
             if let Cell::Error(e) = cell {
                 diags.push(self.diag(
                     format!(
@@ -1090,7 +1194,8 @@ impl Grid {
             .map(|c| clean_text(&c.raw()).trim().to_string());
         let mut attributes = BTreeMap::new();
         let mut links = Vec::new();
-        for (c, cell) in row.cells.iter().enumerate() {
+        for (c, cell) in &row.cells {
+            let c = *c;
             if cell.is_blank()
                 || [
                     Some(id_col),
@@ -1105,7 +1210,7 @@ impl Grid {
             }
             let name = match cols.names.get(c) {
                 Some(n) if !n.is_empty() => n.clone(),
-                _ => format!("column {}", column_letters(self.column_offset() + c)),
+                _ => format!("column {}", column_letters(c)),
             };
             if let Some((_, dir)) = cols.links.iter().find(|(l, _)| *l == c) {
                 for target in split_links(&clean_text(&cell.raw())) {
@@ -1126,7 +1231,7 @@ impl Grid {
             heading,
             text,
             level,
-            path: Vec::new(),
+            path: HeadingPath::default(),
             module: module_cell.clone().or_else(|| self.module_name()),
             attributes,
             links: Vec::new(),
@@ -1140,13 +1245,6 @@ impl Grid {
             has_module_cell: module_cell.is_some(),
             links,
         })
-    }
-
-    fn column_offset(&self) -> usize {
-        match &self.origin {
-            Origin::Csv => 0,
-            Origin::Sheet { start, .. } => start.1,
-        }
     }
 }
 
@@ -1267,7 +1365,6 @@ fn typed(cell: &Cell) -> AttrValue {
         Cell::Bool(b) => AttrValue::Bool(*b),
         Cell::Date(d) => AttrValue::Date(d.clone()),
         Cell::Error(e) => AttrValue::Text(e.clone()),
-        Cell::Empty => AttrValue::Text(String::new()),
         Cell::Text(s) => typed_text(s),
     }
 }
@@ -1464,8 +1561,8 @@ mod tests {
         let after = e.objects.iter().position(|o| o.id == "3001").unwrap() + 1;
         if !e.objects[after].is_heading {
             assert_eq!(
-                e.objects[after].path,
-                vec!["Definitions Acronyms, and Abbreviations".to_string()]
+                e.objects[after].path.labels(),
+                ["Definitions Acronyms, and Abbreviations"]
             );
         }
         // 3010 links to 3142.
@@ -1578,7 +1675,7 @@ mod tests {
         let r = obj(&e, "SRS-2");
         assert!(!r.is_heading);
         assert_eq!(r.text, "The unit shall\nstart.");
-        assert_eq!(r.path, ["Introduction"]);
+        assert_eq!(r.path.labels(), ["Introduction"]);
         assert_eq!(r.location, ReqLocation::Text { line: 3, column: 1 });
         assert_eq!(r.attributes["Priority"], AttrValue::Text("High".into()));
         assert_eq!(r.attributes["Weight"], AttrValue::Real(1.5));
@@ -1592,7 +1689,7 @@ mod tests {
         assert_eq!(r.links[0].direction, Direction::In);
         assert!(!r.links[1].resolved);
         let deep = obj(&e, "SRS-5");
-        assert_eq!(deep.path, ["Power", "Budget"]);
+        assert_eq!(deep.path.labels(), ["Power", "Budget"]);
         assert_eq!(deep.attributes["Priority"], AttrValue::Text("007".into()));
         assert_eq!(deep.attributes["Weight"], AttrValue::Integer(2));
         assert_eq!(deep.links.len(), 2);
@@ -1683,7 +1780,7 @@ mod tests {
         assert!(d.is_empty(), "{d:#?}");
         assert!(obj(&e, "7").is_heading);
         assert_eq!(obj(&e, "8").text, "- a & b");
-        assert_eq!(obj(&e, "8").path, ["Scope"]);
+        assert_eq!(obj(&e, "8").path.labels(), ["Scope"]);
     }
 
     #[test]
