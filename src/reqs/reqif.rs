@@ -305,11 +305,16 @@ struct Ext {
 struct Member {
     name: Option<String>,
     line_starts: Vec<usize>,
+    /// Characters before each block of [`Member::BLOCK`] bytes: a column is counted from
+    /// the nearest block, not from its line's start (exports are often one long line).
+    chars_before: Vec<usize>,
     /// For columns: the bytes of each line start's line are needed; keep the text.
     bytes: Vec<u8>,
 }
 
 impl Member {
+    const BLOCK: usize = 1024;
+
     fn new(name: Option<String>, bytes: &[u8]) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(
@@ -319,11 +324,28 @@ impl Member {
                 .filter(|&(_, &b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
+        let mut chars_before = Vec::with_capacity(bytes.len() / Self::BLOCK + 1);
+        let mut chars = 0;
+        for block in bytes.chunks(Self::BLOCK) {
+            chars_before.push(chars);
+            chars += block.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        }
         Member {
             name,
             line_starts,
+            chars_before,
             bytes: bytes.to_vec(),
         }
+    }
+
+    /// Characters (UTF-8 sequences) before a byte offset.
+    fn chars_to(&self, offset: usize) -> usize {
+        let block = offset / Self::BLOCK;
+        let base = self.chars_before.get(block).copied().unwrap_or(0);
+        base + self.bytes[(block * Self::BLOCK).min(offset)..offset]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count()
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -334,10 +356,7 @@ impl Member {
             Err(l) => l - 1,
         };
         let start = self.line_starts[line];
-        let column = self.bytes[start..offset]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count();
+        let column = self.chars_to(offset) - self.chars_to(start);
         (line + 1, column + 1)
     }
 }
@@ -531,7 +550,7 @@ fn check_chars(
                     end: base + i + len,
                 },
                 Severity::Error,
-                format!("{what} holds {found}, which XML 1.0 does not allow"),
+                format!("{found} in {what}: XML 1.0 does not allow it"),
             );
         } else {
             return;
@@ -1800,6 +1819,18 @@ mod tests {
             r.path.labels(),
             ["Functional and Data Requirements", "Data Requirements"]
         );
+    }
+
+    #[test]
+    fn columns_on_one_long_line_count_characters_from_blocks() {
+        let text = "é".repeat(1500) + "x";
+        let m = Member::new(None, text.as_bytes());
+        assert_eq!(m.line_col(3000), (1, 1501));
+        assert_eq!(m.line_col(1024), (1, 513));
+        let text = format!("ab\n{}", "é".repeat(600));
+        let m = Member::new(None, text.as_bytes());
+        assert_eq!(m.line_col(3 + 2 * 520), (2, 521));
+        assert_eq!(m.line_col(1), (1, 2));
     }
 
     #[test]

@@ -549,10 +549,9 @@ pub fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), String> {
 
 /// A member of a zip archive by name, ignoring case (as calamine finds them).
 fn member_name(archive: &zip::ZipArchive<Cursor<&[u8]>>, wanted: &str) -> Option<String> {
-    let wanted = wanted.trim_start_matches('/');
     archive
         .file_names()
-        .find(|n| n.eq_ignore_ascii_case(wanted))
+        .find(|n| n.replace('\\', "/").eq_ignore_ascii_case(wanted))
         .map(str::to_string)
 }
 
@@ -645,13 +644,13 @@ fn xlsx_sheet_parts(bytes: &[u8]) -> HashMap<String, String> {
                             .map(|a| {
                                 super::xhtml::decode_entities(&String::from_utf8_lossy(&a.value))
                             });
+                        // As calamine: the last attribute named `id` in any namespace.
                         let id = e
                             .attributes()
                             .with_checks(false)
                             .flatten()
-                            .find(|a| {
-                                a.key.local_name().as_ref() == b"id" && a.key.prefix().is_some()
-                            })
+                            .filter(|a| a.key.local_name().as_ref() == b"id")
+                            .last()
                             .map(|a| a.value.into_owned());
                         if let (Some(n), Some(i)) = (name, id) {
                             sheets.push((n, i));
@@ -676,10 +675,14 @@ fn xlsx_sheet_parts(bytes: &[u8]) -> HashMap<String, String> {
                         if let (Some(id), Some(t)) =
                             (attribute(&e, b"Id"), attribute(&e, b"Target"))
                         {
+                            // As calamine resolves a target.
                             let t = String::from_utf8_lossy(&t).into_owned();
-                            let path = match t.strip_prefix('/') {
-                                Some(abs) => abs.to_string(),
-                                None => format!("xl/{t}"),
+                            let path = if t.starts_with("/xl/") {
+                                t[1..].to_string()
+                            } else if t.starts_with("xl/") {
+                                t
+                            } else {
+                                format!("xl/{t}")
                             };
                             targets.insert(id, path);
                         }
@@ -757,7 +760,7 @@ fn check_xlsx_references(bytes: &[u8], part: &str, sheet: &str) -> Result<(), Re
     };
     let mut last: Option<(u32, u32)> = None;
     let after = |last: Option<(u32, u32)>| match last {
-        Some((r, c)) => format!(" (after cell {})", super::cell_name(r as usize, c as usize)),
+        Some((r, c)) => format!(" after {}", super::cell_name(r as usize, c as usize)),
         None => String::new(),
     };
     let mut buf = Vec::new();
@@ -772,12 +775,13 @@ fn check_xlsx_references(bytes: &[u8], part: &str, sheet: &str) -> Result<(), Re
                             None => {
                                 return Err(ReadError::at(
                                     sheet,
-                                    Some(shown(&r)),
+                                    None,
                                     format!(
-                                        "`{}` is not a cell of a sheet (columns A to XFD, rows 1 \
-                                         to {SHEET_ROWS}){}; the workbook is not read",
-                                        shown(&r),
-                                        after(last)
+                                        "a cell{} is written `{}`, which is not a cell of a \
+                                         sheet (columns A to XFD, rows 1 to {SHEET_ROWS}); the \
+                                         workbook is not read",
+                                        after(last),
+                                        shown(&r)
                                     ),
                                 ))
                             }
@@ -791,10 +795,10 @@ fn check_xlsx_references(bytes: &[u8], part: &str, sheet: &str) -> Result<(), Re
                                 sheet,
                                 None,
                                 format!(
-                                    "row `{}` is not a row of a sheet (1 to {SHEET_ROWS}){}; the \
-                                     workbook is not read",
-                                    shown(&r),
-                                    after(last)
+                                    "a row{} is numbered `{}`, which is not a row of a sheet (1 \
+                                     to {SHEET_ROWS}); the workbook is not read",
+                                    after(last),
+                                    shown(&r)
                                 ),
                             ));
                         }
@@ -1026,13 +1030,13 @@ fn ods_prescan(bytes: &[u8]) -> Result<(), ReadError> {
                                 return over(
                                     format!(
                                         "the sheet spans {range} ({} cells from its first to its \
-                                         last used cell), and a .ods workbook may lay out at \
-                                         most {} cells in all",
+                                         last used cell, repeated rows and columns counted), and \
+                                         a .ods workbook may lay out at most {} cells in all",
                                         thousands(rows.saturating_mul(cols)),
                                         thousands(MAX_LAID_OUT)
                                     ),
                                     &t,
-                                    Some(range.clone()),
+                                    None,
                                 );
                             }
                         }
@@ -1610,13 +1614,22 @@ mod xls {
             let sheet_cells = declared + cells.cells() + formulas.cells();
             laid_out = laid_out.saturating_add(sheet_cells);
             if laid_out > MAX_LAID_OUT {
-                return sheet_error(
-                    cells.range(),
+                let what = if declared >= cells.cells() {
                     format!(
-                        "the sheet spans {} cells from its first to its last used cell (and \
-                         declares {}), and a .xls workbook may lay out at most {} cells in all",
-                        thousands(cells.cells()),
-                        thousands(declared),
+                        "the sheet declares a size of {} cells (its DIMENSIONS record)",
+                        thousands(declared)
+                    )
+                } else {
+                    format!(
+                        "the sheet spans {} ({} cells from its first to its last used cell)",
+                        cells.range().unwrap_or_default(),
+                        thousands(cells.cells())
+                    )
+                };
+                return sheet_error(
+                    None,
+                    format!(
+                        "{what}, and a .xls workbook may lay out at most {} cells in all",
                         thousands(MAX_LAID_OUT)
                     ),
                 );
