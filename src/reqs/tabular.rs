@@ -70,7 +70,7 @@ use super::{
 use crate::diag::{Code, Diagnostic, Label, Severity};
 use crate::source::{FileId, Span};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -325,14 +325,15 @@ pub fn import_csv(file: FileId, bytes: &[u8], map: &ColumnMap) -> (Export, Vec<D
             );
         }
     };
-    let rows = csv_rows(&text);
-    let unterminated = unterminated_quote(&text, delimiter(&text));
+    let delim = delimiter(&text);
+    let unterminated = unterminated_quote(&text, delim);
     let grid = Grid {
         file,
         origin: Origin::Csv,
-        rows,
+        text: &text,
+        delim,
     };
-    let (export, mut diags) = grid.import(map);
+    let (export, mut diags) = grid.import(CsvRows::new(&text, delim), map);
     if let Some(at) = unterminated {
         let line = line_of(text.as_bytes(), at);
         diags.insert(
@@ -412,14 +413,16 @@ pub fn import_workbook(
         let grid = Grid {
             file,
             origin: Origin::Sheet { name: name.clone() },
-            rows: sheet_rows(cells),
+            text: "",
+            delim: b',',
         };
-        if sheet.is_some() || grid.find_header(map).is_some() {
-            return grid.import(map);
+        let rows = sheet_rows(cells);
+        if sheet.is_some() || Grid::find_header(&rows, map).is_some() {
+            return grid.import(rows, map);
         }
         tried.push(format!("'{name}'"));
         if first_failure.is_none() {
-            first_failure = Some(grid.import(map));
+            first_failure = Some(grid.import(rows, map));
         }
     }
     match first_failure {
@@ -449,7 +452,6 @@ fn sheet_rows(sheet: workbook::Sheet) -> Vec<Row> {
                 cells: vec![(c.col as usize, cell)],
                 line: c.row as usize,
                 bytes: 0..0,
-                fields: Vec::new(),
             }),
         }
     }
@@ -531,15 +533,14 @@ fn real_text(f: f64) -> String {
     }
 }
 
-/// A row: its cells by column (sorted; a workbook row holds only its used cells, a CSV
-/// row every field), where it is (CSV: the 1-based line of the record start; workbook: the
-/// zero-based sheet row), and for CSV the record's bytes and each field's raw bytes.
-#[derive(Debug, Clone)]
+/// A row: its used cells by column (sorted, blank ones left out), where it is (CSV: the
+/// 1-based line of the record start; workbook: the zero-based sheet row), and for CSV the
+/// record's bytes (its fields' bytes are found in them when a finding needs one).
+#[derive(Debug, Clone, Default)]
 struct Row {
     cells: Vec<(usize, Cell)>,
     line: usize,
     bytes: Range<usize>,
-    fields: Vec<Range<usize>>,
 }
 
 impl Row {
@@ -575,69 +576,74 @@ fn line_breaks_in(text: &[u8], range: std::ops::Range<usize>) -> usize {
         .count()
 }
 
-/// The records of a CSV text; never fails (the `csv` crate reads every input).
-fn csv_rows(text: &str) -> Vec<Row> {
-    let delim = delimiter(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delim)
-        .from_reader(text.as_bytes());
-    let mut starts = Vec::new();
-    let mut rows = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    let (mut breaks, mut counted) = (0usize, 0usize);
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {
-                let pos = record
-                    .position()
-                    .cloned()
-                    .unwrap_or_else(csv::Position::new);
-                starts.push(pos.byte() as usize);
-                rows.push(Row {
-                    cells: record
-                        .iter()
-                        .map(|f| Cell::Text(Arc::from(String::from_utf8_lossy(f))))
-                        .enumerate()
-                        .collect(),
-                    // The csv crate's line count is off after CRLF line ends: count here,
-                    // from the previous record on (linear in the text).
-                    line: {
-                        let mut at = (pos.byte() as usize).min(text.len());
-                        // After a CRLF the crate places the record at its LF.
-                        if text.as_bytes().get(at) == Some(&b'\n') {
-                            at += 1;
-                        }
-                        breaks += line_breaks_in(text.as_bytes(), counted..at.max(counted));
-                        counted = at.max(counted);
-                        1 + breaks
-                    },
-                    bytes: 0..0,
-                    fields: Vec::new(),
-                });
-            }
-            Ok(false) => break,
-            // Only I/O and UTF-8 errors exist for byte records from a slice; stop reading.
-            Err(_) => break,
+/// The records of a CSV text, one [`Row`] at a time (the importer turns each into an
+/// object before reading the next, so a file is never held twice as rows); never fails
+/// (the `csv` crate reads every input).
+struct CsvRows<'t> {
+    text: &'t str,
+    reader: csv::Reader<&'t [u8]>,
+    record: csv::ByteRecord,
+    /// Line ends counted so far, and up to where.
+    breaks: usize,
+    counted: usize,
+}
+
+impl<'t> CsvRows<'t> {
+    fn new(text: &'t str, delim: u8) -> Self {
+        CsvRows {
+            text,
+            reader: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(delim)
+                .from_reader(text.as_bytes()),
+            record: csv::ByteRecord::new(),
+            breaks: 0,
+            counted: 0,
         }
     }
-    for i in 0..rows.len() {
-        let start = starts[i].min(text.len());
-        let end = starts
-            .get(i + 1)
-            .copied()
-            .unwrap_or(text.len())
-            .clamp(start, text.len());
-        let raw = &text[start..end];
-        let trimmed = raw.trim_end_matches(['\r', '\n']).len();
-        rows[i].bytes = start..start + trimmed;
-        rows[i].fields = field_ranges(&text[start..start + trimmed], delim)
-            .into_iter()
-            .map(|r| start + r.start..start + r.end)
+}
+
+impl Iterator for CsvRows<'_> {
+    type Item = Row;
+
+    fn next(&mut self) -> Option<Row> {
+        // Only I/O and UTF-8 errors exist for byte records from a slice; stop reading.
+        if !self.reader.read_byte_record(&mut self.record).ok()? {
+            return None;
+        }
+        let text = self.text.as_bytes();
+        let pos = self
+            .record
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(text.len());
+        // After a CRLF the crate places the record at its LF.
+        let start = if text.get(pos) == Some(&b'\n') && pos > 0 && text[pos - 1] == b'\r' {
+            pos + 1
+        } else {
+            pos
+        };
+        let end = (self.reader.position().byte() as usize).clamp(start, text.len());
+        let trimmed = self.text[start..end].trim_end_matches(['\r', '\n']).len();
+        // The csv crate's line count is off after CRLF line ends: count here, from the
+        // previous record on (linear in the text).
+        let at = if text.get(pos) == Some(&b'\n') { pos + 1 } else { pos };
+        self.breaks += line_breaks_in(text, self.counted..at.max(self.counted));
+        self.counted = at.max(self.counted);
+        let cells = self
+            .record
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !f.iter().all(u8::is_ascii_whitespace))
+            .map(|(c, f)| (c, Cell::Text(Arc::from(String::from_utf8_lossy(f)))))
             .collect();
+        Some(Row {
+            cells,
+            line: 1 + self.breaks,
+            bytes: start..start + trimmed,
+        })
     }
-    rows
 }
 
 /// Byte ranges (in `record`) of each field, quotes included, split at delimiters outside
@@ -682,10 +688,13 @@ enum Origin {
     Sheet { name: String },
 }
 
-struct Grid {
+/// How rows are read into objects: which file, and where its rows come from (CSV: the
+/// decoded text, in which a finding's field is found).
+struct Grid<'t> {
     file: FileId,
     origin: Origin,
-    rows: Vec<Row>,
+    text: &'t str,
+    delim: u8,
 }
 
 /// The columns found in the header row.
@@ -702,10 +711,12 @@ struct Columns {
     links: Vec<(usize, Direction)>,
 }
 
-/// What one row gives before ids are checked and links resolved.
+/// What the import keeps of a row beside its object, until ids are checked and links
+/// resolved.
 struct Draft {
-    object: ReqObject,
-    row: usize,
+    /// The row's line, and its id cell's span.
+    line: usize,
+    id_span: Span,
     id_col: usize,
     has_module_cell: bool,
     /// (kind, target as written, direction)
@@ -749,7 +760,7 @@ fn role(names: &[String], named: &Option<String>, aliases: &[&str]) -> Option<us
     }
 }
 
-impl Grid {
+impl Grid<'_> {
     /// The header row's names by column (`""` where it has no cell).
     fn header_names(row: &Row) -> Vec<String> {
         let width = row.cells.last().map_or(0, |(c, _)| c + 1);
@@ -762,9 +773,8 @@ impl Grid {
 
     /// The header row: the first of the first non-empty rows naming an id and a text or
     /// heading column.
-    fn find_header(&self, map: &ColumnMap) -> Option<usize> {
-        self.rows
-            .iter()
+    fn find_header(rows: &[Row], map: &ColumnMap) -> Option<usize> {
+        rows.iter()
             .enumerate()
             .filter(|(_, r)| !r.is_blank())
             .take(HEADER_SEARCH_ROWS)
@@ -781,47 +791,56 @@ impl Grid {
         Span::new(self.file, 0..0)
     }
 
-    /// The exact bytes of a cell (CSV), else the row, else nothing.
-    fn span(&self, row: usize, col: Option<usize>) -> Span {
+    /// The exact bytes of a cell (CSV, found in the record's text), else the row, else
+    /// nothing.
+    fn span(&self, row: &Row, col: Option<usize>) -> Span {
         match self.origin {
             Origin::Csv => {
-                let r = &self.rows[row];
-                let range = col
-                    .and_then(|c| r.fields.get(c).cloned())
-                    .unwrap_or_else(|| r.bytes.clone());
+                let range = row.bytes.clone();
+                let record = self.text.get(range.clone()).unwrap_or("");
+                let field = col.and_then(|c| field_ranges(record, self.delim).get(c).cloned());
+                let range = match field {
+                    Some(f) => range.start + f.start..range.start + f.end,
+                    None => range,
+                };
                 Span::new(self.file, range)
             }
             Origin::Sheet { .. } => self.whole_span(),
         }
     }
 
-    fn cell_ref(&self, row: usize, col: usize) -> String {
+    fn cell_ref(&self, line: usize, col: usize) -> String {
         match &self.origin {
-            Origin::Csv => format!("line {}", self.rows[row].line),
-            Origin::Sheet { .. } => cell_name(self.rows[row].line, col),
+            Origin::Csv => format!("line {line}"),
+            Origin::Sheet { .. } => cell_name(line, col),
         }
     }
 
-    /// `line 4` or `sheet 'Objects' cell B4`.
-    fn place(&self, row: usize, col: usize) -> String {
+    /// `line 4` or `sheet 'Objects' cell B4`, for the row at `line`.
+    fn place(&self, line: usize, col: usize) -> String {
         match &self.origin {
-            Origin::Csv => self.cell_ref(row, col),
+            Origin::Csv => self.cell_ref(line, col),
             Origin::Sheet { name, .. } => {
-                format!("sheet '{name}' cell {}", self.cell_ref(row, col))
+                format!("sheet '{name}' cell {}", self.cell_ref(line, col))
             }
         }
     }
 
-    fn location(&self, row: usize, col: usize) -> ReqLocation {
+    fn location(&self, line: usize, col: usize) -> ReqLocation {
         match &self.origin {
-            Origin::Csv => ReqLocation::Text {
-                line: self.rows[row].line,
-                column: 1,
-            },
+            Origin::Csv => ReqLocation::Text { line, column: 1 },
             Origin::Sheet { name, .. } => ReqLocation::Cell {
                 sheet: name.clone(),
-                cell: self.cell_ref(row, col),
+                cell: self.cell_ref(line, col),
             },
+        }
+    }
+
+    /// `line 4` or `sheet 'Objects' row 4`.
+    fn row_place(&self, row: &Row) -> String {
+        match &self.origin {
+            Origin::Csv => format!("line {}", row.line),
+            Origin::Sheet { name, .. } => format!("sheet '{name}' row {}", row.line + 1),
         }
     }
 
@@ -840,11 +859,14 @@ impl Grid {
         )
     }
 
-    fn columns(&self, map: &ColumnMap, diags: &mut Vec<Diagnostic>) -> Option<Columns> {
-        let first = self
-            .rows
-            .iter()
-            .position(|r| !r.is_blank());
+    /// The columns of the header row, found among `head` (the first rows).
+    fn columns(
+        &self,
+        head: &[Row],
+        map: &ColumnMap,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Columns> {
+        let first = head.iter().position(|r| !r.is_blank());
         let Some(first) = first else {
             let what = match &self.origin {
                 Origin::Csv => "the file is empty".to_string(),
@@ -857,11 +879,11 @@ impl Grid {
             ));
             return None;
         };
-        let header = match self.find_header(map) {
+        let header = match Self::find_header(head, map) {
             Some(h) => h,
             None => {
                 // Say what the first row holds, and what was expected.
-                let names = Self::header_names(&self.rows[first]);
+                let names = Self::header_names(&head[first]);
                 let found: Vec<String> = names
                     .iter()
                     .filter(|n| !n.is_empty())
@@ -886,19 +908,14 @@ impl Grid {
                         map.id.clone().unwrap_or_else(|| ID_ALIASES.join("', '")),
                     )
                 };
-                let place = match &self.origin {
-                    Origin::Csv => format!("line {}", self.rows[first].line),
-                    Origin::Sheet { name, .. } => {
-                        format!("sheet '{name}' row {}", self.rows[first].line + 1)
-                    }
-                };
+                let place = self.row_place(&head[first]);
                 diags.push(
                     self.diag(
                         format!(
                             "{what} in the header row ({place}); found columns: {}",
                             if found.is_empty() { "none".into() } else { found.join(", ") }
                         ),
-                        self.span(first, None),
+                        self.span(&head[first], None),
                         "header row",
                     )
                     .with_help(format!(
@@ -908,7 +925,7 @@ impl Grid {
                 return None;
             }
         };
-        let names = Self::header_names(&self.rows[header]);
+        let names = Self::header_names(&head[header]);
         let mut cols = Columns {
             header,
             id: role(&names, &map.id, ID_ALIASES),
@@ -930,7 +947,7 @@ impl Grid {
             ("kind", &map.kind, cols.kind),
         ] {
             if let (Some(n), None) = (named, col) {
-                diags.push(self.missing_column(header, field, n, &names));
+                diags.push(self.missing_column(&head[header], field, n, &names));
             }
         }
         let taken = |c: usize, cols: &Columns| {
@@ -964,7 +981,7 @@ impl Grid {
                     cols.links.push((c, dir));
                 }
                 Some(_) => {}
-                None => diags.push(self.missing_column(header, "links", extra, &names)),
+                None => diags.push(self.missing_column(&head[header], "links", extra, &names)),
             }
         }
         cols.names = names;
@@ -973,7 +990,7 @@ impl Grid {
 
     fn missing_column(
         &self,
-        header: usize,
+        header: &Row,
         field: &str,
         wanted: &str,
         names: &[String],
@@ -983,12 +1000,7 @@ impl Grid {
             .filter(|n| !n.is_empty())
             .map(|n| format!("'{}'", shorten(n)))
             .collect();
-        let place = match &self.origin {
-            Origin::Csv => format!("line {}", self.rows[header].line),
-            Origin::Sheet { name, .. } => {
-                format!("sheet '{name}' row {}", self.rows[header].line + 1)
-            }
-        };
+        let place = self.row_place(header);
         self.diag(
             format!(
                 "the column map names '{wanted}' as the {field} column, but the header row ({place}) has no such column; found columns: {}",
@@ -1000,74 +1012,94 @@ impl Grid {
         .with_severity(Severity::Warning)
     }
 
-    fn import(&self, map: &ColumnMap) -> (Export, Vec<Diagnostic>) {
+    /// Reads `rows` into objects. Rows are taken one at a time: only the first ones
+    /// (where the header row is looked for) are held together.
+    fn import(
+        &self,
+        rows: impl IntoIterator<Item = Row>,
+        map: &ColumnMap,
+    ) -> (Export, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let mut export = Export {
             file: Some(self.file),
             ..Export::default()
         };
-        let Some(cols) = self.columns(map, &mut diags) else {
+        let mut rows = rows.into_iter();
+        let mut head: Vec<Row> = Vec::new();
+        let mut non_empty = 0;
+        while non_empty < HEADER_SEARCH_ROWS {
+            let Some(row) = rows.next() else { break };
+            non_empty += usize::from(!row.is_blank());
+            head.push(row);
+        }
+        let Some(cols) = self.columns(&head, map, &mut diags) else {
             return (export, diags);
         };
         let Some(id_col) = cols.id else {
             return (export, diags);
         };
+        // The objects, and beside them what only the import needs (kept apart so that
+        // nothing is copied from one to the other).
+        let mut objects: Vec<ReqObject> = Vec::new();
         let mut drafts: Vec<Draft> = Vec::new();
-        for (ri, row) in self.rows.iter().enumerate().skip(cols.header + 1) {
+        for row in head.drain(cols.header + 1..).chain(rows) {
             if row.is_blank() {
                 continue;
             }
-            if let Some(d) = self.draft(ri, row, &cols, id_col, map, &mut diags) {
+            if let Some((o, d)) = self.draft(&row, &cols, id_col, map, &mut diags) {
+                objects.push(o);
                 drafts.push(d);
             }
         }
-        // Duplicate ids: keep the first (or the module binding), report both places.
+        drop(head);
+        // Duplicate ids: keep the first (or the module binding, in the first one's
+        // place), report both places.
         let mut seen: HashMap<String, usize> = HashMap::new();
-        let mut kept: Vec<Option<Draft>> = Vec::new();
-        for d in drafts {
-            match seen.get(&d.object.id).copied() {
-                None => {
-                    seen.insert(d.object.id.clone(), kept.len());
-                    kept.push(Some(d));
+        let mut keep = vec![true; objects.len()];
+        for i in 0..objects.len() {
+            let Some(&k) = seen.get(&objects[i].id) else {
+                seen.insert(objects[i].id.clone(), i);
+                continue;
+            };
+            keep[i] = false;
+            if cols.module.is_some() && drafts[k].has_module_cell != drafts[i].has_module_cell {
+                if drafts[i].has_module_cell {
+                    objects.swap(k, i);
+                    drafts.swap(k, i);
                 }
-                Some(k) => {
-                    let Some(first) = kept[k].as_ref() else {
-                        continue;
-                    };
-                    if cols.module.is_some() && first.has_module_cell != d.has_module_cell {
-                        if d.has_module_cell {
-                            kept[k] = Some(d);
-                        }
-                        continue;
-                    }
-                    let (fr, fc) = (first.row, first.id_col);
-                    diags.push(
-                        self.diag(
-                            format!(
-                                "duplicate id '{}' at {}: already at {}",
-                                shorten(&d.object.id),
-                                self.place(d.row, d.id_col),
-                                self.place(fr, fc)
-                            ),
-                            self.span(d.row, Some(d.id_col)),
-                            "this object is skipped",
-                        )
-                        .with_secondary(Label::new(
-                            self.span(fr, Some(fc)),
-                            "first object with this id",
-                        )),
-                    );
-                }
+                continue;
             }
+            let (first, d) = (&drafts[k], &drafts[i]);
+            diags.push(
+                self.diag(
+                    format!(
+                        "duplicate id '{}' at {}: already at {}",
+                        shorten(&objects[i].id),
+                        self.place(d.line, d.id_col),
+                        self.place(first.line, first.id_col)
+                    ),
+                    d.id_span,
+                    "this object is skipped",
+                )
+                .with_secondary(Label::new(first.id_span, "first object with this id")),
+            );
         }
-        let drafts: Vec<Draft> = kept.into_iter().flatten().collect();
-        let ids: HashSet<String> = drafts.iter().map(|d| d.object.id.clone()).collect();
-        let mut objects = Vec::with_capacity(drafts.len());
+        let mut at = 0;
+        objects.retain(|_| {
+            at += 1;
+            keep[at - 1]
+        });
+        let mut at = 0;
+        drafts.retain(|_| {
+            at += 1;
+            keep[at - 1]
+        });
+        drop(keep);
+        // Every id seen is an object kept (the first of its id, or its module binding).
         let mut dangling = 0;
-        for d in drafts {
-            let mut o = d.object;
+        for (o, d) in objects.iter_mut().zip(drafts) {
             for (kind, target, direction) in d.links {
-                let resolved = ids.contains(target.as_str());
+                let resolved = seen.contains_key(target.as_str());
                 if !resolved {
                     dangling += 1;
                 }
@@ -1078,9 +1110,8 @@ impl Grid {
                     resolved,
                 });
             }
-            objects.push(o);
         }
-        drop(ids);
+        drop(seen);
         // Paths from the headings above, by level when levels are known: each heading's
         // path extends the one it sits in (shared, see `HeadingPath`).
         let mut stack: Vec<(u32, HeadingPath)> = Vec::new();
@@ -1133,13 +1164,12 @@ impl Grid {
 
     fn draft(
         &self,
-        ri: usize,
         row: &Row,
         cols: &Columns,
         id_col: usize,
         map: &ColumnMap,
         diags: &mut Vec<Diagnostic>,
-    ) -> Option<Draft> {
+    ) -> Option<(ReqObject, Draft)> {
         // A formula that failed in the spreadsheet: the export is not what its author saw.
         for (ci, cell) in &row.cells {
             let ci = *ci;
@@ -1148,9 +1178,9 @@ impl Grid {
                     format!(
                         "{} holds the spreadsheet error {e} (a formula that failed); it is \
                          read as that text",
-                        self.place(ri, ci)
+                        self.place(row.line, ci)
                     ),
-                    self.span(ri, Some(ci)),
+                    self.span(row, Some(ci)),
                     "error value here",
                 ));
             }
@@ -1163,10 +1193,10 @@ impl Grid {
             diags.push(self.diag(
                 format!(
                     "row without an id ({}, column '{}')",
-                    self.place(ri, id_col),
+                    self.place(row.line, id_col),
                     shorten(&cols.names[id_col])
                 ),
-                self.span(ri, Some(id_col)),
+                self.span(row, Some(id_col)),
                 "no id here",
             ));
             return None;
@@ -1235,16 +1265,19 @@ impl Grid {
             module: module_cell.clone().or_else(|| self.module_name()),
             attributes,
             links: Vec::new(),
-            location: self.location(ri, id_col),
+            location: self.location(row.line, id_col),
             fingerprint: String::new(),
         };
-        Some(Draft {
+        Some((
             object,
-            row: ri,
-            id_col,
-            has_module_cell: module_cell.is_some(),
-            links,
-        })
+            Draft {
+                line: row.line,
+                id_span: self.span(row, Some(id_col)),
+                id_col,
+                has_module_cell: module_cell.is_some(),
+                links,
+            },
+        ))
     }
 }
 
