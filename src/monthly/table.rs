@@ -3,8 +3,9 @@
 //!
 //! CSV: RFC 4180 (quoted cells may hold the separator, quotes doubled, line breaks), the
 //! separator `,`, `;` or tab as the first line uses it, any line end (LF, CRLF, CR), a
-//! byte-order mark, UTF-16, or Windows-1252 when the bytes are not UTF-8 (the decoding of
-//! `reqs::tabular`). The first non-empty row is the header row.
+//! byte-order mark, UTF-16, or Windows-1252 when the file holds no UTF-8 at all; bytes
+//! mixing UTF-8 and others are a problem at the first line that is not UTF-8
+//! (`reqs::tabular::decode_checked`). The first non-empty row is the header row.
 //!
 //! Workbooks: a sheet is read as its used cells (`reqs::workbook`, within its bounds:
 //! docs/limits.md), so a row holds only the cells it uses, each with its column; a sheet

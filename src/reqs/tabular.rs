@@ -54,10 +54,12 @@
 //! Nothing here panics; every problem is a diagnostic with code `Q001
 //! invalid-requirement-export`: no header row, no id column (naming the columns found), a
 //! row without an id, the same id twice (both places; the first object is kept), a column
-//! named in the map that is not there, an unreadable workbook or missing sheet. For CSV the
-//! span is the exact bytes in the decoded text ([`decode`]); for workbooks it is `0..0` and
-//! the message names the sheet and cell. At most [`MAX_PROBLEMS`] are reported per file,
-//! then one note counts the rest.
+//! named in the map that is not there, an unreadable workbook or missing sheet, a workbook
+//! past the bounds of [`super::workbook`], a CSV file mixing encodings
+//! ([`decode_checked`]), a quoted CSV field still open at the end of the file. For CSV the
+//! span is the exact bytes in the decoded text; for workbooks it is `0..0` and the message
+//! names the sheet and cell. At most [`MAX_PROBLEMS`] are reported per file, then one note
+//! counts the rest.
 //!
 //! One exception to "the same id twice": OSLC query dumps list a DOORS Next artifact twice,
 //! as the core artifact and as its module binding (which has a `module` cell). When exactly
@@ -150,9 +152,11 @@ pub struct ColumnMap {
     pub links: Vec<String>,
 }
 
-/// Decodes a CSV file's bytes: a byte-order mark picks UTF-8 or UTF-16 (and is dropped);
-/// without one, UTF-8 when the bytes are valid UTF-8, else Windows-1252. Spans in CSV
-/// diagnostics are byte ranges in this text.
+/// Decodes a CSV file's bytes leniently: a byte-order mark picks UTF-8 or UTF-16 (and is
+/// dropped); without one, UTF-8 when the bytes are valid UTF-8, else Windows-1252. (The
+/// window files use it; requirement exports and the monthly tables use
+/// [`decode_checked`], which refuses mixed bytes.) Spans in CSV diagnostics are byte
+/// ranges in the decoded text.
 pub fn decode(bytes: &[u8]) -> String {
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         return encoding
