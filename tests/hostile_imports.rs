@@ -10,6 +10,8 @@
 use std::io::Write;
 use std::path::Path;
 
+// Not every helper of `common` is used here.
+#[allow(dead_code)]
 mod common;
 
 /// Runs the binary under the hostile-input limits in `dir`; (exit code, stdout, stderr
@@ -30,7 +32,10 @@ fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
 fn refused(dir: &Path, args: &[&str]) -> String {
     let (code, out, err) = run(dir, args);
     assert_eq!(code, Some(2), "stdout: {out}\nstderr: {err}");
-    assert!(!err.contains("panicked") && !out.contains("panicked"), "{err}");
+    assert!(
+        !err.contains("panicked") && !out.contains("panicked"),
+        "{err}"
+    );
     format!("{out}{err}")
 }
 
@@ -76,7 +81,11 @@ fn inline(r: &str, text: &str) -> String {
 
 /// The header row of a requirement sheet: `ID`, `Text`.
 fn header() -> String {
-    format!(r#"<row r="1">{}{}</row>"#, inline("A1", "ID"), inline("B1", "Text"))
+    format!(
+        r#"<row r="1">{}{}</row>"#,
+        inline("A1", "ID"),
+        inline("B1", "Text")
+    )
 }
 
 /// A shared-string table of one string.
@@ -115,7 +124,12 @@ fn cells_far_apart_are_two_cells_not_a_rectangle() {
     ws.write_string(1, 16_383, "far right").unwrap();
     ws.write_string(1_048_575, 16_383, "far away").unwrap();
     wb.save(dir.path().join("far.xlsx")).unwrap();
-    assert!(std::fs::metadata(dir.path().join("far.xlsx")).unwrap().len() < 16 * 1024);
+    assert!(
+        std::fs::metadata(dir.path().join("far.xlsx"))
+            .unwrap()
+            .len()
+            < 16 * 1024
+    );
     let (code, out, err) = run(dir.path(), &["reqs", "list", "far.xlsx"]);
     // The far cell's row has no id: one located finding, the rest read.
     assert_eq!(code, Some(2), "{out}{err}");
@@ -135,7 +149,10 @@ fn the_anomaly_register_is_read_cell_by_cell_too() {
     {
         ws.write_string(0, c as u16, *h).unwrap();
     }
-    for (c, v) in ["AR-1", "2014-10-02", "", "minor", "Fine"].iter().enumerate() {
+    for (c, v) in ["AR-1", "2014-10-02", "", "minor", "Fine"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string(1, c as u16, *v).unwrap();
     }
     ws.write_string(1_048_575, 16_383, "far away").unwrap();
@@ -161,7 +178,10 @@ fn the_anomaly_register_is_read_cell_by_cell_too() {
         ],
     );
     assert!(!dir.path().join("mor.html").exists());
-    let located: Vec<&str> = err.lines().filter(|l| l.contains("anomalies.xlsx")).collect();
+    let located: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("anomalies.xlsx"))
+        .collect();
     insta::assert_snapshot!("far_apart_anomaly_register", located.join("\n"));
 }
 
@@ -171,7 +191,10 @@ fn a_shared_string_used_by_thousands_of_rows_stops_at_the_text_budget() {
     // text. Read up to the 256 MiB budget, then one finding at the cell that passes it.
     let dir = tempfile::tempdir().unwrap();
     let big = "x".repeat(1_000_000);
-    let bytes = xlsx(&rows_using_shared_string(20_000), Some(&one_shared_string(&big)));
+    let bytes = xlsx(
+        &rows_using_shared_string(20_000),
+        Some(&one_shared_string(&big)),
+    );
     assert!(bytes.len() < 256 * 1024, "{}", bytes.len());
     std::fs::write(dir.path().join("shared.xlsx"), &bytes).unwrap();
     let started = std::time::Instant::now();
@@ -185,7 +208,10 @@ fn a_shared_string_used_by_thousands_of_rows_stops_at_the_text_budget() {
 fn under_the_budget_a_shared_string_is_read_for_every_row() {
     let dir = tempfile::tempdir().unwrap();
     let text = "The unit shall start. ".repeat(50);
-    let bytes = xlsx(&rows_using_shared_string(2_000), Some(&one_shared_string(&text)));
+    let bytes = xlsx(
+        &rows_using_shared_string(2_000),
+        Some(&one_shared_string(&text)),
+    );
     std::fs::write(dir.path().join("shared.xlsx"), &bytes).unwrap();
     let (code, out, err) = run(dir.path(), &["reqs", "list", "shared.xlsx"]);
     assert_eq!(code, Some(0), "{err}");
@@ -227,10 +253,17 @@ fn a_cell_reference_no_sheet_has_is_one_finding_without_panic_text() {
     let err = refused(dir.path(), &["reqs", "list", "ref.xlsx"]);
     insta::assert_snapshot!("bad_cell_reference", err);
     // A row number past the sheet, and a dimension that overflows.
-    let data = format!(r#"{}<row r="99999999999">{}</row>"#, header(), inline("A3", "R-1"));
+    let data = format!(
+        r#"{}<row r="99999999999">{}</row>"#,
+        header(),
+        inline("A3", "R-1")
+    );
     std::fs::write(dir.path().join("row.xlsx"), xlsx(&data, None)).unwrap();
     let err = refused(dir.path(), &["reqs", "list", "row.xlsx"]);
-    assert!(err.contains("is numbered `99999999999`, which is not a row"), "{err}");
+    assert!(
+        err.contains("is numbered `99999999999`, which is not a row"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -402,7 +435,11 @@ fn an_xls_workbook_that_would_lay_out_billions_of_cells_is_refused() {
     dims.extend(0u16.to_le_bytes());
     dims.extend(0xFFu16.to_le_bytes());
     dims.extend(0u16.to_le_bytes());
-    let declared = biff(&[record(0x0200, &dims), label(0, 0, "ID"), label(0, 1, "Text")]);
+    let declared = biff(&[
+        record(0x0200, &dims),
+        label(0, 0, "ID"),
+        label(0, 1, "Text"),
+    ]);
     std::fs::write(dir.path().join("declared.xls"), cfb(&declared, false)).unwrap();
     let err = refused(dir.path(), &["reqs", "list", "declared.xls"]);
     insta::assert_snapshot!("xls_declared_size", err);
@@ -575,7 +612,10 @@ fn a_reqifz_with_two_members_of_one_name_is_refused() {
     };
     // The zip writer refuses a repeated name: write the archive by hand (stored members,
     // one central directory listing both).
-    let members = [("module.reqif", reqif("first")), ("module.reqif", reqif("second"))];
+    let members = [
+        ("module.reqif", reqif("first")),
+        ("module.reqif", reqif("second")),
+    ];
     let mut out = Vec::new();
     let mut central = Vec::new();
     for (name, body) in &members {

@@ -338,7 +338,8 @@ impl Row {
 
     /// The text of column `col` (empty when the row is short or the column absent).
     pub fn text(&self, col: Option<usize>) -> &str {
-        col.and_then(|c| self.get(c)).map_or("", |c| c.text.as_str())
+        col.and_then(|c| self.get(c))
+            .map_or("", |c| c.text.as_str())
     }
 
     /// Where column `col` is (the row's end when it is short; for a workbook row without

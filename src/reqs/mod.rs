@@ -451,7 +451,7 @@ mod tests {
         assert_eq!(shown[1], "H16");
         assert_eq!(shown[10], "H25");
         assert_eq!(
-            serde_json::to_value(&HeadingPath::from_labels(["A"])).unwrap(),
+            serde_json::to_value(HeadingPath::from_labels(["A"])).unwrap(),
             serde_json::json!(["A"])
         );
         // A million headings deep: built, shown and dropped without recursion.

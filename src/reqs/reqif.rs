@@ -54,7 +54,9 @@ fn central_directory_names(bytes: &[u8]) -> Option<Vec<&[u8]>> {
         Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?) as usize)
     };
     let u32_at = |at: usize| -> Option<u64> {
-        Some(u64::from(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?)))
+        Some(u64::from(u32::from_le_bytes(
+            bytes.get(at..at + 4)?.try_into().ok()?,
+        )))
     };
     let u64_at = |at: usize| -> Option<u64> {
         Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
@@ -83,7 +85,9 @@ fn central_directory_names(bytes: &[u8]) -> Option<Vec<&[u8]>> {
         start = s;
     }
     let start = usize::try_from(start).ok()?;
-    let end = start.checked_add(usize::try_from(size).ok()?)?.min(bytes.len());
+    let end = start
+        .checked_add(usize::try_from(size).ok()?)?
+        .min(bytes.len());
     let mut names = Vec::new();
     let mut at = start;
     while at + 46 <= end && bytes[at..at + 4] == [0x50, 0x4B, 0x01, 0x02] {
@@ -132,8 +136,8 @@ fn read_zip(st: &mut State, bytes: &[u8], limit: u64) {
     if let Some(names) = central_directory_names(bytes) {
         let mut seen: HashSet<&[u8]> = HashSet::new();
         for name in names {
-            let is_reqif = name.len() >= 6
-                && name[name.len() - 6..].eq_ignore_ascii_case(b".reqif");
+            let is_reqif =
+                name.len() >= 6 && name[name.len() - 6..].eq_ignore_ascii_case(b".reqif");
             if is_reqif && !seen.insert(name) {
                 st.error_at(
                     Span::new(file, 0..0),
@@ -491,7 +495,8 @@ fn invalid_xml_char(raw: &[u8], refs: bool) -> Option<(usize, usize, String)> {
         if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') {
             return Some((i, 1, format!("the control character U+{b:04X}")));
         }
-        if b == 0xEF && raw.get(i + 1) == Some(&0xBF) && matches!(raw.get(i + 2), Some(0xBE | 0xBF)) {
+        if b == 0xEF && raw.get(i + 1) == Some(&0xBF) && matches!(raw.get(i + 2), Some(0xBE | 0xBF))
+        {
             let c = if raw[i + 2] == 0xBE { 0xFFFE } else { 0xFFFF };
             return Some((i, 3, format!("the non-character U+{c:04X}")));
         }
@@ -503,7 +508,9 @@ fn invalid_xml_char(raw: &[u8], refs: bool) -> Option<(usize, usize, String)> {
                     Some(b'x' | b'X') => std::str::from_utf8(&digits[1..])
                         .ok()
                         .and_then(|h| u32::from_str_radix(h, 16).ok()),
-                    _ => std::str::from_utf8(digits).ok().and_then(|d| d.parse().ok()),
+                    _ => std::str::from_utf8(digits)
+                        .ok()
+                        .and_then(|d| d.parse().ok()),
                 };
                 if let Some(v) = value {
                     let allowed = matches!(v, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF);
@@ -598,25 +605,46 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
         match &event {
             Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) if !cx.seen_root => {}
             Event::Start(e) | Event::Empty(e) => {
-                let what = format!(
-                    "the attributes of `{}`",
-                    lossy(e.local_name().as_ref())
+                let what = format!("the attributes of `{}`", lossy(e.local_name().as_ref()));
+                check_chars(
+                    st,
+                    member,
+                    before + 1,
+                    e.as_ref(),
+                    true,
+                    &what,
+                    &mut invalid_chars,
                 );
-                check_chars(st, member, before + 1, e.as_ref(), true, &what, &mut invalid_chars);
             }
             Event::Text(t) => {
                 let what = format!(
                     "the text of `{}`",
                     cx.stack.last().map_or("", |(_, n)| n.as_str())
                 );
-                check_chars(st, member, before, t.as_ref(), false, &what, &mut invalid_chars);
+                check_chars(
+                    st,
+                    member,
+                    before,
+                    t.as_ref(),
+                    false,
+                    &what,
+                    &mut invalid_chars,
+                );
             }
             Event::CData(t) => {
                 let what = format!(
                     "the text of `{}`",
                     cx.stack.last().map_or("", |(_, n)| n.as_str())
                 );
-                check_chars(st, member, before + 9, t.as_ref(), false, &what, &mut invalid_chars);
+                check_chars(
+                    st,
+                    member,
+                    before + 9,
+                    t.as_ref(),
+                    false,
+                    &what,
+                    &mut invalid_chars,
+                );
             }
             Event::GeneralRef(r) => {
                 let written = format!("&{};", lossy(r.as_ref()));
@@ -624,7 +652,15 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
                     "the text of `{}`",
                     cx.stack.last().map_or("", |(_, n)| n.as_str())
                 );
-                check_chars(st, member, before, written.as_bytes(), true, &what, &mut invalid_chars);
+                check_chars(
+                    st,
+                    member,
+                    before,
+                    written.as_bytes(),
+                    true,
+                    &what,
+                    &mut invalid_chars,
+                );
             }
             _ => {}
         }
@@ -1344,10 +1380,7 @@ impl State {
                 while stack.last().is_some_and(|(ss, dd, _)| *ss != s || *dd >= d) {
                     stack.pop();
                 }
-                obj.path = stack
-                    .last()
-                    .map(|(_, _, p)| p.clone())
-                    .unwrap_or_default();
+                obj.path = stack.last().map(|(_, _, p)| p.clone()).unwrap_or_default();
                 if obj.is_heading {
                     let h = obj.heading.clone().unwrap_or_else(|| obj.text.clone());
                     let inner = obj.path.child(h);

@@ -632,7 +632,11 @@ impl Iterator for CsvRows<'_> {
         let trimmed = self.text[start..end].trim_end_matches(['\r', '\n']).len();
         // The csv crate's line count is off after CRLF line ends: count here, from the
         // previous record on (linear in the text).
-        let at = if text.get(pos) == Some(&b'\n') { pos + 1 } else { pos };
+        let at = if text.get(pos) == Some(&b'\n') {
+            pos + 1
+        } else {
+            pos
+        };
         self.breaks += line_breaks_in(text, self.counted..at.max(self.counted));
         self.counted = at.max(self.counted);
         let cells = self
@@ -1760,6 +1764,45 @@ mod tests {
             &ColumnMap::default(),
         );
         assert_eq!(e.objects[0].id, "A");
+    }
+
+    #[test]
+    fn decoding_is_decided_per_file() {
+        assert_eq!(decode_checked(b"a,b\n").as_deref(), Ok("a,b\n"));
+        assert_eq!(
+            decode_checked(b"a,\xE9\n").as_deref(),
+            Ok("a,\u{e9}\n"),
+            "all Windows-1252"
+        );
+        let mut bytes = "ID\r\nGr\u{f6}\u{df}e\r\nx".as_bytes().to_vec();
+        bytes.extend(b"\xE9y");
+        let mixed = decode_checked(&bytes).expect_err("mixed");
+        assert_eq!((mixed.line, mixed.column, mixed.byte), (3, 2, 0xE9));
+        assert_eq!(mixed.utf8_line, Some(2));
+        assert_eq!(&mixed.text[mixed.offset..mixed.offset + 3], "\u{fffd}");
+        // A UTF-8 byte-order mark says UTF-8: a bad byte after it is an error too.
+        let marked = decode_checked(b"\xEF\xBB\xBFa\n\xE9").expect_err("marked");
+        assert_eq!((marked.line, marked.column, marked.utf8_line), (2, 1, None));
+        assert!(!marked.text.starts_with('\u{feff}'));
+        // UTF-16 is decoded as before.
+        assert!(decode_checked(&[0xFF, 0xFE, b'a', 0]).is_ok());
+    }
+
+    #[test]
+    fn an_open_quote_at_the_end_is_found_as_the_csv_crate_reads_quotes() {
+        assert_eq!(unterminated_quote("a,\"b\nc", b','), Some(2));
+        assert_eq!(unterminated_quote("a,\"b\"\"c\"\n", b','), None);
+        assert_eq!(
+            unterminated_quote("a,5\" disk\n", b','),
+            None,
+            "a quote inside a field"
+        );
+        assert_eq!(unterminated_quote("a,\"b\"x\"\n", b','), None);
+        assert_eq!(unterminated_quote("a;\"b", b';'), Some(2));
+        let (_, d) = import_csv(FileId(0), b"ID,Text\nA,\"open\n", &ColumnMap::default());
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].message.contains("opened at line 2 is never closed"));
+        assert_eq!(d[0].primary.span.range(), 10..11);
     }
 
     #[test]

@@ -863,7 +863,7 @@ fn ods_prescan(bytes: &[u8]) -> Result<(), ReadError> {
     let mut table: Option<Table> = None;
     // The current row: its repeats, position, and whether it holds a value.
     let mut row: Option<(u64, u64, bool, u64)> = None; // (repeats, col, non-empty, pushed)
-    // The current cell: (repeats, has a value by attribute, its text length, depth).
+                                                       // The current cell: (repeats, has a value by attribute, its text length, depth).
     let mut cell: Option<(u64, bool, u64, usize)> = None;
     let mut depth = 0usize;
     let mut buf = Vec::new();
@@ -966,10 +966,8 @@ fn ods_prescan(bytes: &[u8]) -> Result<(), ReadError> {
                             }
                             // Copied once per repeated column into the row, and again for
                             // each repeated row when laid out.
-                            text = text.saturating_add(
-                                len.saturating_mul(reps)
-                                    .saturating_mul(1 + r.0),
-                            );
+                            text = text
+                                .saturating_add(len.saturating_mul(reps).saturating_mul(1 + r.0));
                             if text > MAX_TEXT as u64 {
                                 return over(
                                     format!(
@@ -989,8 +987,7 @@ fn ods_prescan(bytes: &[u8]) -> Result<(), ReadError> {
                         r.1 += reps;
                     }
                 } else if name.as_ref() == b"table:table-row" {
-                    if let (Some((repeats, _, nonempty, pushed)), Some(t)) = (row, table.as_mut())
-                    {
+                    if let (Some((repeats, _, nonempty, pushed)), Some(t)) = (row, table.as_mut()) {
                         if nonempty {
                             if t.first.is_none() {
                                 t.first = Some(t.rows);
@@ -1022,10 +1019,7 @@ fn ods_prescan(bytes: &[u8]) -> Result<(), ReadError> {
                                 let range = format!(
                                     "{}:{}",
                                     super::cell_name(first as usize, t.col_min as usize),
-                                    super::cell_name(
-                                        (t.last_end - 1) as usize,
-                                        t.col_max as usize
-                                    )
+                                    super::cell_name((t.last_end - 1) as usize, t.col_max as usize)
                                 );
                                 return over(
                                     format!(
@@ -1158,9 +1152,7 @@ mod xls {
         }
         let dir_start = u32_at(bytes, 48).unwrap_or(END_OF_CHAIN);
         let mini_fat_start = u32_at(bytes, 60).unwrap_or(END_OF_CHAIN);
-        let mut difat: Vec<u32> = (0..109)
-            .filter_map(|i| u32_at(bytes, 76 + 4 * i))
-            .collect();
+        let mut difat: Vec<u32> = (0..109).filter_map(|i| u32_at(bytes, 76 + 4 * i)).collect();
         let mut cfb = Cfb {
             bytes,
             sector,
@@ -1325,8 +1317,7 @@ mod xls {
             pos: 8.min(segments.first().map_or(0, |s| s.len())),
         };
         let mut out = Vec::new();
-        loop {
-            let Some(cch) = c.u16() else { break };
+        while let Some(cch) = c.u16() {
             let Some(flags) = c.byte() else { break };
             let mut wide = flags & 1 != 0;
             let runs = if flags & 8 != 0 {
@@ -1389,9 +1380,7 @@ mod xls {
 
         fn cells(&self) -> u64 {
             match self.min {
-                Some((r, c)) => {
-                    u64::from(self.max.0 - r + 1) * u64::from(self.max.1 - c + 1)
-                }
+                Some((r, c)) => u64::from(self.max.0 - r + 1) * u64::from(self.max.1 - c + 1),
                 None => 0,
             }
         }
@@ -1570,27 +1559,23 @@ mod xls {
                                 .sum()
                         };
                     }
-                    0x00FD => {
-                        if data.len() >= 10 {
-                            here = pos_of(data);
-                            let i = u32_at(data, 6).unwrap_or(0) as usize;
-                            cell_text = sst.get(i).copied().unwrap_or(0);
-                        }
+                    0x00FD if data.len() >= 10 => {
+                        here = pos_of(data);
+                        let i = u32_at(data, 6).unwrap_or(0) as usize;
+                        cell_text = sst.get(i).copied().unwrap_or(0);
                     }
-                    0x00BD => {
-                        if data.len() >= 6 {
-                            let row = u32::from(u16_at(data, 0).unwrap_or(0));
-                            let first = u32::from(u16_at(data, 2).unwrap_or(0));
-                            let last = u32::from(u16_at(data, data.len() - 2).unwrap_or(0));
-                            if last < first {
-                                return sheet_error(
-                                    Some(crate::reqs::cell_name(row as usize, first as usize)),
-                                    "a row of numbers ends before it starts".to_string(),
-                                );
-                            }
-                            cells.add(row, first);
-                            cells.add(row, last);
+                    0x00BD if data.len() >= 6 => {
+                        let row = u32::from(u16_at(data, 0).unwrap_or(0));
+                        let first = u32::from(u16_at(data, 2).unwrap_or(0));
+                        let last = u32::from(u16_at(data, data.len() - 2).unwrap_or(0));
+                        if last < first {
+                            return sheet_error(
+                                Some(crate::reqs::cell_name(row as usize, first as usize)),
+                                "a row of numbers ends before it starts".to_string(),
+                            );
                         }
+                        cells.add(row, first);
+                        cells.add(row, last);
                     }
                     0x000A => break,
                     _ => {}
@@ -1670,7 +1655,10 @@ mod tests {
     #[test]
     fn cell_references() {
         assert_eq!(parse_cell_reference(b"A1"), Some((0, 0)));
-        assert_eq!(parse_cell_reference(b"xfd1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(
+            parse_cell_reference(b"xfd1048576"),
+            Some((1_048_575, 16_383))
+        );
         assert_eq!(parse_cell_reference(b"XFE1"), None);
         assert_eq!(parse_cell_reference(b"A1048577"), None);
         assert_eq!(parse_cell_reference(b"A0"), None);

@@ -252,6 +252,9 @@ mod tests {
         assert_eq!(to_text("no markup &lt; here"), "no markup < here");
         assert_eq!(to_text("<<<>>>"), ">>");
         assert_eq!(to_text("&unknown; &#xZZ; &"), "&unknown; &#xZZ; &");
-        assert_eq!(decode_entities("a&#0;b&#x1F;c&#9;d"), "a\u{FFFD}b\u{FFFD}c\td");
+        assert_eq!(
+            decode_entities("a&#0;b&#x1F;c&#9;d"),
+            "a\u{FFFD}b\u{FFFD}c\td"
+        );
     }
 }
