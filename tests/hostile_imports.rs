@@ -241,6 +241,24 @@ fn a_shared_string_table_declaring_billions_of_strings_is_refused() {
 }
 
 #[test]
+fn a_shared_string_table_listing_millions_of_strings_is_refused() {
+    // Five bytes of XML each (`<si/>`), a string in memory each for calamine.
+    let dir = tempfile::tempdir().unwrap();
+    let mut sst = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#,
+    );
+    sst.push_str(&"<si/>".repeat(4 * 1024 * 1024 + 1));
+    sst.push_str("</sst>");
+    let bytes = xlsx(&rows_using_shared_string(1), Some(&sst));
+    std::fs::write(dir.path().join("listed.xlsx"), &bytes).unwrap();
+    let err = refused(dir.path(), &["reqs", "list", "listed.xlsx"]);
+    assert!(
+        err.contains("lists more than 4,194,304 strings, the most a workbook may hold here"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_cell_reference_no_sheet_has_is_one_finding_without_panic_text() {
     let dir = tempfile::tempdir().unwrap();
     let data = format!(

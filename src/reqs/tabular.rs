@@ -308,8 +308,29 @@ fn unterminated_quote(text: &str, delim: u8) -> Option<usize> {
     }
 }
 
-/// Reads the objects of a CSV export. See the module documentation.
+/// Reads the objects of a CSV export. See the module documentation. The reading runs
+/// under [`super::guard::quietly`]: a panic is one `Q001`, never a crash.
 pub fn import_csv(file: FileId, bytes: &[u8], map: &ColumnMap) -> (Export, Vec<Diagnostic>) {
+    super::guard::quietly(|| read_csv(file, bytes, map)).unwrap_or_else(|p| {
+        (
+            Export {
+                file: Some(file),
+                ..Export::default()
+            },
+            vec![Diagnostic::new(
+                Code::InvalidRequirementExport,
+                format!(
+                    "the requirements export could not be read: the reader failed ({}); please \
+                     report it, with the file if you can",
+                    p.detail
+                ),
+                Label::new(Span::new(file, 0..0), "in this file"),
+            )],
+        )
+    })
+}
+
+fn read_csv(file: FileId, bytes: &[u8], map: &ColumnMap) -> (Export, Vec<Diagnostic>) {
     let text = match decode_checked(bytes) {
         Ok(t) => t,
         Err(m) => {

@@ -203,14 +203,23 @@ fn format_of(bytes: &[u8], ext: &str) -> Option<Format> {
 pub fn open<'a>(bytes: &'a [u8], extension: &str) -> Result<Workbook<'a>, ReadError> {
     let ext = extension.trim_start_matches('.').to_ascii_lowercase();
     let unreadable = |e: String| ReadError::new(format!("unreadable workbook ({ext}): {e}"));
-    check_unpacked_size(bytes, MAX_UNPACKED).map_err(unreadable)?;
-    let format = format_of(bytes, &ext);
-    match format {
-        Some(Format::Xls) => xls::prescan(bytes)?,
-        Some(Format::Ods) => ods_prescan(bytes)?,
-        Some(Format::Xlsx) => shared_strings_check(bytes)?,
-        _ => {}
-    }
+    // The checks read the archive too (zip, quick-xml): under the guard as well.
+    let checked = quietly(|| -> Result<Option<Format>, ReadError> {
+        check_unpacked_size(bytes, MAX_UNPACKED).map_err(unreadable)?;
+        let format = format_of(bytes, &ext);
+        match format {
+            Some(Format::Xls) => xls::prescan(bytes)?,
+            Some(Format::Ods) => ods_prescan(bytes)?,
+            Some(Format::Xlsx) => shared_strings_check(bytes)?,
+            Some(Format::Xlsb) => xlsb_shared_strings_check(bytes)?,
+            None => {}
+        }
+        Ok(format)
+    });
+    let format = match checked {
+        Ok(r) => r?,
+        Err(p) => return Err(ReadError::new(reader_failed("checking the workbook", &p))),
+    };
     let opened = quietly(|| -> Result<Inner<'a>, String> {
         use calamine::open_workbook_from_rs as open;
         let cursor = Cursor::new(bytes);
@@ -237,7 +246,8 @@ pub fn open<'a>(bytes: &'a [u8], extension: &str) -> Result<Workbook<'a>, ReadEr
         Inner::Ods(x) => x.sheet_names(),
     };
     let parts = match inner {
-        Inner::Xlsx(_) => xlsx_sheet_parts(bytes),
+        Inner::Xlsx(_) => quietly(|| xlsx_sheet_parts(bytes))
+            .map_err(|p| ReadError::new(reader_failed("checking the workbook", &p)))?,
         _ => HashMap::new(),
     };
     Ok(Workbook {
@@ -258,7 +268,9 @@ impl Workbook<'_> {
     /// of one workbook).
     pub fn read_sheet(&mut self, name: &str, budget: &mut Budget) -> Result<Sheet, ReadError> {
         if let Some(part) = self.parts.get(name) {
-            check_xlsx_references(self.bytes, part, name)?;
+            quietly(|| check_xlsx_references(self.bytes, part, name)).map_err(|p| {
+                ReadError::at(name, None, reader_failed("checking the sheet", &p))
+            })??;
         }
         let mut last: Option<(u32, u32)> = None;
         let mut shared: HashMap<usize, Arc<str>> = HashMap::new();
@@ -580,7 +592,9 @@ fn attribute(e: &quick_xml::events::BytesStart<'_>, key: &[u8]) -> Option<Vec<u8
 }
 
 /// XLSX: calamine reserves room for the number of strings the shared-string table
-/// declares (`<sst uniqueCount>`) before reading them; more than [`MAX_CELLS`] is refused.
+/// declares (`<sst uniqueCount>`) before reading them, and holds every string it lists
+/// (an empty `<si/>` is five bytes of XML, and a string kept in memory takes far more):
+/// more than [`MAX_CELLS`] declared or listed is refused.
 fn shared_strings_check(bytes: &[u8]) -> Result<(), ReadError> {
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
@@ -591,29 +605,101 @@ fn shared_strings_check(bytes: &[u8]) -> Result<(), ReadError> {
     let Some(mut xml) = member_xml(&mut archive, &name) else {
         return Ok(());
     };
+    let too_many = |what: String| {
+        Err(ReadError::new(format!(
+            "unreadable workbook: its shared-string table ({name}) {what}; not read"
+        )))
+    };
+    let mut listed: u64 = 0;
     let mut buf = Vec::new();
     loop {
         buf.clear();
         match xml.read_event_into(&mut buf) {
-            Ok(quick_xml::events::Event::Start(e)) | Ok(quick_xml::events::Event::Empty(e))
-                if e.local_name().as_ref() == b"sst" =>
-            {
-                let count = attribute(&e, b"uniqueCount").unwrap_or_default();
-                let text = String::from_utf8_lossy(&count);
-                if let Ok(n) = text.trim().parse::<u128>() {
-                    if n > MAX_CELLS as u128 {
-                        return Err(ReadError::new(format!(
-                            "unreadable workbook: its shared-string table ({name}) declares \
-                             {} strings, more than the {} a workbook may hold here; not read",
-                            thousands(u64::try_from(n).unwrap_or(u64::MAX)),
-                            thousands(MAX_CELLS as u64)
-                        )));
+            Ok(quick_xml::events::Event::Start(e)) | Ok(quick_xml::events::Event::Empty(e)) => {
+                match e.local_name().as_ref() {
+                    b"sst" => {
+                        let count = attribute(&e, b"uniqueCount").unwrap_or_default();
+                        let text = String::from_utf8_lossy(&count);
+                        if let Ok(n) = text.trim().parse::<u128>() {
+                            if n > MAX_CELLS as u128 {
+                                return too_many(format!(
+                                    "declares {} strings, more than the {} a workbook may hold \
+                                     here",
+                                    thousands(u64::try_from(n).unwrap_or(u64::MAX)),
+                                    thousands(MAX_CELLS as u64)
+                                ));
+                            }
+                        }
                     }
+                    b"si" => {
+                        listed += 1;
+                        if listed > MAX_CELLS as u64 {
+                            return too_many(format!(
+                                "lists more than {} strings, the most a workbook may hold here",
+                                thousands(MAX_CELLS as u64)
+                            ));
+                        }
+                    }
+                    _ => {}
                 }
-                return Ok(());
             }
+            // Malformed XML is calamine's to report.
             Ok(quick_xml::events::Event::Eof) | Err(_) => return Ok(()),
             _ => {}
+        }
+    }
+}
+
+/// XLSB: the shared-string table (`xl/sharedStrings.bin`) counted the same way, by its
+/// string records (BrtSSTItem).
+fn xlsb_shared_strings_check(bytes: &[u8]) -> Result<(), ReadError> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let Some(name) = member_name(&archive, "xl/sharedStrings.bin") else {
+        return Ok(());
+    };
+    let Ok(member) = archive.by_name(&name) else {
+        return Ok(());
+    };
+    let mut r = BufReader::new(member);
+    let mut byte = || -> Option<u8> {
+        let mut b = [0u8; 1];
+        r.read_exact(&mut b).ok()?;
+        Some(b[0])
+    };
+    let mut listed: u64 = 0;
+    loop {
+        // A record: its type (one or two bytes of seven bits), its size (up to four).
+        let Some(b) = byte() else { return Ok(()) };
+        let typ = if b & 0x80 != 0 {
+            let Some(b2) = byte() else { return Ok(()) };
+            u16::from(b & 0x7F) | (u16::from(b2 & 0x7F) << 7)
+        } else {
+            u16::from(b)
+        };
+        let mut size = 0usize;
+        for i in 0..4 {
+            let Some(b) = byte() else { return Ok(()) };
+            size |= usize::from(b & 0x7F) << (7 * i);
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        for _ in 0..size {
+            if byte().is_none() {
+                return Ok(());
+            }
+        }
+        if typ == 0x0013 {
+            listed += 1;
+            if listed > MAX_CELLS as u64 {
+                return Err(ReadError::new(format!(
+                    "unreadable workbook: its shared-string table ({name}) lists more than {} \
+                     strings, the most a workbook may hold here; not read",
+                    thousands(MAX_CELLS as u64)
+                )));
+            }
         }
     }
 }
@@ -1411,6 +1497,9 @@ mod xls {
         let mut biff8 = true;
         let mut sheets: Vec<(usize, String)> = Vec::new();
         let mut sst: Vec<u64> = Vec::new();
+        // The longest defined name, in characters: a formula token naming it is written
+        // out whole in the formula text calamine builds.
+        let mut longest_name = 0usize;
         let mut at = 0;
         while let Some((typ, data, next)) = record(at) {
             match typ {
@@ -1454,12 +1543,27 @@ mod xls {
                         n = after;
                     }
                     sst = sst_lengths(&segments);
+                    if sst.len() > super::MAX_CELLS {
+                        return Err(ReadError::new(format!(
+                            "unreadable workbook (xls): its shared-string table lists {} \
+                             strings, more than the {} a workbook may hold here; not read",
+                            thousands(sst.len() as u64),
+                            thousands(super::MAX_CELLS as u64)
+                        )));
+                    }
+                }
+                0x0018 => {
+                    longest_name = longest_name.max(data.get(3).copied().unwrap_or(0).into());
                 }
                 0x000A => break,
                 _ => {}
             }
             at = next;
         }
+        // The formula text calamine writes per byte of formula tokens, at most: a 5-byte
+        // name token is the name (UTF-8: up to 3 bytes a character), a 7-byte 3-D
+        // reference a quoted sheet name and a range (16 bytes a byte at most).
+        let formula_factor = ((3 * longest_name + 4) / 5 + 1).max(16) as u64;
         let mut laid_out: u64 = 0;
         let mut text: u64 = 0;
         for (pos, name) in &sheets {
@@ -1541,6 +1645,8 @@ mod xls {
                             formula_at = p;
                             formulas.add(p.0, p.1);
                             here = Some(p);
+                            let tokens = u64::from(u16_at(data, 18).unwrap_or(0));
+                            cell_text = tokens.saturating_mul(formula_factor);
                         }
                     }
                     0x0207 => {
@@ -1587,8 +1693,8 @@ mod xls {
                         return sheet_error(
                             Some(crate::reqs::cell_name(r as usize, c as usize)),
                             format!(
-                                "the text of the workbook's cells (a shared string counted \
-                                 once per cell that uses it) passes {} here",
+                                "the text of the workbook's cells and formulas (a shared \
+                                 string counted once per cell that uses it) passes {} here",
                                 bytes_text(MAX_TEXT as u64)
                             ),
                         );
