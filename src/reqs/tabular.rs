@@ -32,7 +32,8 @@
 //!   `SRS-12`; a prefix ending in `-`, `_`, `.` or `:` is used as it is). A row without an id
 //!   is reported and skipped; rows whose cells are all empty are skipped silently.
 //! - **text**: a cell holding XHTML (DOORS Next `Primary Text`, `<div xmlns=…>`) is converted
-//!   with [`super::xhtml::to_text`]; OOXML escapes (`_x000D_`) and CR LF become line breaks.
+//!   with [`super::xhtml::to_text`]; OOXML escapes (`_x000D_`) and CR LF become line breaks;
+//!   an escape of a character XML 1.0 does not allow (`_x0000_`) reads as U+FFFD.
 //! - **heading**: an object is a heading when its kind contains `Heading` (DOORS Next), or,
 //!   when the table has no kind column, when it has a heading and no text (DOORS Classic).
 //! - **path**: with a level column, the headings above the object by level; without one,
@@ -1377,7 +1378,13 @@ fn clean_text(s: &str) -> String {
         let hex = tail.get(2..6);
         let decoded = match (hex, tail.as_bytes().get(6)) {
             (Some(h), Some(b'_')) if h.bytes().all(|b| b.is_ascii_hexdigit()) => {
-                u32::from_str_radix(h, 16).ok().and_then(char::from_u32)
+                // A character XML 1.0 does not allow (`_x0000_`) never reaches an output.
+                u32::from_str_radix(h, 16).ok().map(|v| match v {
+                    0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD => {
+                        char::from_u32(v).unwrap_or('\u{FFFD}')
+                    }
+                    _ => '\u{FFFD}',
+                })
             }
             _ => None,
         };
@@ -1916,6 +1923,7 @@ mod tests {
     #[test]
     fn helpers() {
         assert_eq!(clean_text("a_x000D_\nb_x005F_x000D_"), "a\nb_x000D_");
+        assert_eq!(clean_text("a_x0000_b_x0001_"), "a\u{FFFD}b\u{FFFD}");
         assert_eq!(
             split_links(&clean_text(
                 "Module Name:M_x000D_\nObject Identifier:1\n2, 3"
