@@ -639,6 +639,12 @@ fn shared_strings_check(bytes: &[u8]) -> Result<(), ReadError> {
                                 thousands(MAX_CELLS as u64)
                             ));
                         }
+                        if xml.buffer_position() > MAX_TEXT as u64 {
+                            return too_many(format!(
+                                "is more than {} (calamine holds it whole)",
+                                bytes_text(MAX_TEXT as u64)
+                            ));
+                        }
                     }
                     _ => {}
                 }
