@@ -557,10 +557,9 @@ fn a_million_nested_headings_in_a_csv_cost_a_node_each() {
     assert_eq!(path, serde_json::json!(shown));
 }
 
-#[test]
-fn ten_thousand_nested_headings_in_a_reqif_cost_a_node_each() {
-    let dir = tempfile::tempdir().unwrap();
-    let n = 10_000;
+/// A ReqIF module of `n` headings, each nested in the one before, and the requirement
+/// `R-1` under the last.
+fn nested_reqif(n: usize) -> String {
     let ns = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd";
     let mut objects = String::new();
     let value = |def: &str, v: &str| {
@@ -590,11 +589,17 @@ fn ten_thousand_nested_headings_in_a_reqif_cost_a_node_each() {
     for _ in 1..=n {
         tree.push_str("</CHILDREN></SPEC-HIERARCHY>");
     }
-    let reqif = format!(
+    format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <REQ-IF xmlns="{ns}"><CORE-CONTENT><REQ-IF-CONTENT><DATATYPES><DATATYPE-DEFINITION-STRING IDENTIFIER="S" MAX-LENGTH="1000"/></DATATYPES><SPEC-TYPES><SPEC-OBJECT-TYPE IDENTIFIER="T" LONG-NAME="Object"><SPEC-ATTRIBUTES><ATTRIBUTE-DEFINITION-STRING IDENTIFIER="ID" LONG-NAME="ReqIF.ForeignID"><TYPE><DATATYPE-DEFINITION-STRING-REF>S</DATATYPE-DEFINITION-STRING-REF></TYPE></ATTRIBUTE-DEFINITION-STRING><ATTRIBUTE-DEFINITION-STRING IDENTIFIER="CH" LONG-NAME="ReqIF.ChapterName"><TYPE><DATATYPE-DEFINITION-STRING-REF>S</DATATYPE-DEFINITION-STRING-REF></TYPE></ATTRIBUTE-DEFINITION-STRING><ATTRIBUTE-DEFINITION-STRING IDENTIFIER="TX" LONG-NAME="ReqIF.Text"><TYPE><DATATYPE-DEFINITION-STRING-REF>S</DATATYPE-DEFINITION-STRING-REF></TYPE></ATTRIBUTE-DEFINITION-STRING></SPEC-ATTRIBUTES></SPEC-OBJECT-TYPE></SPEC-TYPES><SPEC-OBJECTS>{objects}</SPEC-OBJECTS><SPECIFICATIONS><SPECIFICATION IDENTIFIER="spec" LONG-NAME="Deep"><CHILDREN>{tree}</CHILDREN></SPECIFICATION></SPECIFICATIONS></REQ-IF-CONTENT></CORE-CONTENT></REQ-IF>"#
-    );
-    std::fs::write(dir.path().join("deep.reqif"), reqif).unwrap();
+    )
+}
+
+#[test]
+fn ten_thousand_nested_headings_in_a_reqif_cost_a_node_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 10_000;
+    std::fs::write(dir.path().join("deep.reqif"), nested_reqif(n)).unwrap();
     std::fs::write(dir.path().join("p.plan"), PLAN).unwrap();
     let (code, out, err) = run(
         dir.path(),
@@ -606,6 +611,21 @@ fn ten_thousand_nested_headings_in_a_reqif_cost_a_node_each() {
         .chain((n - 9..=n).map(|i| format!("Heading {i}")))
         .collect();
     assert_eq!(path, serde_json::json!(shown));
+}
+
+#[test]
+fn a_reqif_nested_past_the_xml_reader_is_refused_at_the_element() {
+    // 40,000 levels are 80,000 nested elements: the XML reader's 16-bit scope count would
+    // overflow (a panic, or namespaces silently lost in a release build).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("deeper.reqif"), nested_reqif(40_000)).unwrap();
+    let err = refused(dir.path(), &["reqs", "list", "deeper.reqif"]);
+    let found: Vec<&str> = err.lines().filter(|l| l.contains("error[Q001]")).collect();
+    assert_eq!(
+        found,
+        ["error[Q001]: `SPEC-OBJECT-REF` is nested more than 60000 elements deep (about 30000 heading levels), the most opsplan reads; the file is not read further"],
+        "{err}"
+    );
 }
 
 // ------------------------------------------------------------------ no silent wrong answers

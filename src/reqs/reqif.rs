@@ -534,6 +534,13 @@ fn invalid_xml_char(raw: &[u8], refs: bool) -> Option<(usize, usize, String)> {
 /// counts the rest.
 const MAX_INVALID_CHARS: usize = 20;
 
+/// The deepest an element may be nested (the root is at depth 1): a SPEC-HIERARCHY level
+/// takes two (the hierarchy and its CHILDREN), so about 30,000 heading levels. The XML
+/// reader's namespace scopes count levels in 16 bits: past 65,535 they would overflow
+/// (a panic, or in a release build namespaces silently lost), so the file stops being
+/// read here, with a finding.
+pub const MAX_XML_DEPTH: usize = 60_000;
+
 /// Reports a character XML 1.0 does not allow, found in `raw` at `offset` of the member,
 /// in `what` (`the text of \`THE-VALUE\``, `the attributes of \`SPEC-OBJECT\``).
 fn check_chars(
@@ -667,6 +674,23 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
         match event {
             Event::Start(e) => {
                 let local = lossy(e.local_name().as_ref()).into_owned();
+                if cx.stack.len() >= MAX_XML_DEPTH {
+                    st.diag(
+                        Loc {
+                            member,
+                            start: before,
+                            end: after,
+                        },
+                        Severity::Error,
+                        format!(
+                            "`{local}` is nested more than {} elements deep (about {} heading \
+                             levels), the most opsplan reads; the file is not read further",
+                            MAX_XML_DEPTH,
+                            MAX_XML_DEPTH / 2
+                        ),
+                    );
+                    return;
+                }
                 if !cx.seen_root {
                     cx.seen_root = true;
                     if !(in_ns && local == "REQ-IF") {
