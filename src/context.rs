@@ -44,22 +44,70 @@ pub fn inherit(label: Option<String>) -> Option<Guard> {
     label.map(reading)
 }
 
-/// Runs third-party code that reads hostile bytes (a workbook reader), turning a panic
-/// into `Err(its message)`: a problem with the file, reported as a finding, not a crash.
-/// While it runs, the binary's panic hook stays silent ([`containing`]), so no panic text
-/// reaches the user.
+static INSTALL: std::sync::Once = std::sync::Once::new();
+
+thread_local! {
+    static CAUGHT: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Installs (once) a panic hook that, on a thread inside [`contain_panic`], prints nothing
+/// and remembers the panic's message and place for the finding; every other panic goes to
+/// the hook installed before it (the default one, or the binary's own `cli::panic`).
+fn install() {
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if containing() {
+                let place = info
+                    .location()
+                    .map(|l| format!(" ({}:{})", short_path(l.file()), l.line()))
+                    .unwrap_or_default();
+                let message = payload_text(info.payload());
+                CAUGHT.with(|c| *c.borrow_mut() = Some(format!("{message}{place}")));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// What a panic's payload says.
+pub fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_string()
+    }
+}
+
+/// The crate and file of a source path (`calamine-0.35.0/src/xlsx/mod.rs`), not the
+/// machine's folders.
+fn short_path(file: &str) -> String {
+    let parts: Vec<&str> = file.split(['/', '\\']).collect();
+    match parts.iter().rposition(|p| *p == "src") {
+        Some(i) => parts[i.saturating_sub(1)..].join("/"),
+        None => parts.last().copied().unwrap_or(file).to_string(),
+    }
+}
+
+/// Runs third-party code that reads hostile bytes (calamine, zip, quick-xml, csv), turning
+/// a panic into `Err(what it said and where, "attempt to multiply with overflow
+/// (calamine-0.35.0/src/xlsx/mod.rs:1880)")`: a problem with the file, reported as a
+/// finding, not a crash. While it runs this thread's panic output is silenced, so no
+/// panic text reaches the user. The importers check what they can themselves first (cell
+/// references, sheet sizes); this is the backstop. It is the only `catch_unwind` of the
+/// library.
 pub fn contain_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    install();
     CONTAINING.with(|c| c.set(c.get() + 1));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     CONTAINING.with(|c| c.set(c.get() - 1));
     result.map_err(|payload| {
-        if let Some(s) = payload.downcast_ref::<&str>() {
-            (*s).to_string()
-        } else if let Some(s) = payload.downcast_ref::<String>() {
-            s.clone()
-        } else {
-            "a panic without a message".to_string()
-        }
+        CAUGHT
+            .with(|c| c.borrow_mut().take())
+            .unwrap_or_else(|| payload_text(&*payload))
     })
 }
 
@@ -89,13 +137,24 @@ mod tests {
 
     #[test]
     fn a_contained_panic_is_a_value() {
-        let prev = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
         let r: Result<(), String> = contain_panic(|| panic!("bad cell {}", 7));
-        std::panic::set_hook(prev);
-        assert_eq!(r, Err("bad cell 7".to_string()));
+        let e = r.unwrap_err();
+        assert!(e.starts_with("bad cell 7 ("), "{e}");
+        assert!(e.contains("src/context.rs:"), "{e}");
         assert!(!containing());
         assert_eq!(contain_panic(|| 5), Ok(5));
+        // Nested: the inner panic is the inner one's.
+        let outer = contain_panic(|| contain_panic(|| -> u8 { panic!("inner") }).is_err());
+        assert_eq!(outer, Ok(true));
+    }
+
+    #[test]
+    fn short_paths_keep_the_crate_and_file() {
+        assert_eq!(
+            short_path("/home/x/.cargo/registry/src/index/calamine-0.35.0/src/xlsx/mod.rs"),
+            "calamine-0.35.0/src/xlsx/mod.rs"
+        );
+        assert_eq!(short_path("lib.rs"), "lib.rs");
     }
 
     #[test]

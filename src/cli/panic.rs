@@ -29,7 +29,7 @@ pub fn install() {
         if REPORTED.swap(true, Ordering::SeqCst) {
             return;
         }
-        let what = payload_text(info.payload());
+        let what = crate::context::payload_text(info.payload());
         let place = info
             .location()
             .map(|l| format!(" ({}:{})", l.file(), l.line()))
@@ -52,16 +52,6 @@ fn line(input: &str, what: &str, place: &str) -> String {
     )
 }
 
-fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "a panic without a message".to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,8 +68,14 @@ mod tests {
 
     #[test]
     fn payloads_of_both_kinds_are_read() {
-        assert_eq!(payload_text(&"static"), "static");
-        assert_eq!(payload_text(&String::from("owned")), "owned");
-        assert_eq!(payload_text(&42_u8), "a panic without a message");
+        assert_eq!(crate::context::payload_text(&"static"), "static");
+        assert_eq!(
+            crate::context::payload_text(&String::from("owned")),
+            "owned"
+        );
+        assert_eq!(
+            crate::context::payload_text(&42_u8),
+            "a panic without a message"
+        );
     }
 }

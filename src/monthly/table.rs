@@ -3,19 +3,26 @@
 //!
 //! CSV: RFC 4180 (quoted cells may hold the separator, quotes doubled, line breaks), the
 //! separator `,`, `;` or tab as the first line uses it, any line end (LF, CRLF, CR), a
-//! byte-order mark, UTF-16, or Windows-1252 when the bytes are not UTF-8 (the decoding of
-//! `reqs::tabular`). The first non-empty row is the header row.
+//! byte-order mark, UTF-16, or Windows-1252 when the file holds no UTF-8 at all; bytes
+//! mixing UTF-8 and others are a problem at the first line that is not UTF-8
+//! (`reqs::tabular::decode_checked`). The first non-empty row is the header row.
+//!
+//! Workbooks: a sheet is read as its used cells (`reqs::workbook`, within its bounds:
+//! docs/limits.md), so a row holds only the cells it uses, each with its column; a sheet
+//! with cells in `A1` and `XFD1048576` is two cells, not a rectangle.
 
 use super::{norm, Loc, Problem};
 
-/// One cell: its text (trimmed) and where it is.
+/// One cell: its text (trimmed), its column (zero-based) and where it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
     pub text: String,
+    pub col: usize,
     pub loc: Loc,
 }
 
-/// One non-empty row.
+/// One non-empty row: its cells by column (a CSV row holds every field, a workbook row
+/// its used cells).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub cells: Vec<Cell>,
@@ -31,7 +38,15 @@ pub struct Table {
 
 /// Decodes and splits a CSV file. Problems: an unterminated quoted cell.
 pub fn from_csv(bytes: &[u8]) -> (Table, Vec<Problem>) {
-    let text = crate::reqs::tabular::decode(bytes);
+    let text = match crate::reqs::tabular::decode_checked(bytes) {
+        Ok(t) => t,
+        Err(m) => {
+            return (
+                Table::default(),
+                vec![Problem::error(Loc::LineCol(m.line, m.column), m.message())],
+            )
+        }
+    };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let delim = crate::reqs::tabular::delimiter(text) as char;
     let mut rows = Vec::new();
@@ -44,6 +59,9 @@ pub fn from_csv(bytes: &[u8]) -> (Table, Vec<Problem>) {
     let mut at_field_start = true;
     let mut quoted = false;
     let mut finish_row = |cells: &mut Vec<Cell>, line: usize, col: usize| {
+        for (i, c) in cells.iter_mut().enumerate() {
+            c.col = i;
+        }
         let row = std::mem::take(cells);
         if row.iter().any(|c| !c.text.is_empty()) {
             rows.push(Row {
@@ -91,6 +109,7 @@ pub fn from_csv(bytes: &[u8]) -> (Table, Vec<Problem>) {
         if c == delim {
             cells.push(Cell {
                 text: field.trim().to_string(),
+                col: 0,
                 loc: Loc::LineCol(field_loc.0, field_loc.1),
             });
             field.clear();
@@ -102,6 +121,7 @@ pub fn from_csv(bytes: &[u8]) -> (Table, Vec<Problem>) {
         if c == '\r' || c == '\n' {
             cells.push(Cell {
                 text: field.trim().to_string(),
+                col: 0,
                 loc: Loc::LineCol(field_loc.0, field_loc.1),
             });
             field.clear();
@@ -129,6 +149,7 @@ pub fn from_csv(bytes: &[u8]) -> (Table, Vec<Problem>) {
     if !at_field_start || !cells.is_empty() {
         cells.push(Cell {
             text: field.trim().to_string(),
+            col: 0,
             loc: Loc::LineCol(field_loc.0, field_loc.1),
         });
         finish_row(&mut cells, line, col);
@@ -137,81 +158,103 @@ pub fn from_csv(bytes: &[u8]) -> (Table, Vec<Problem>) {
 }
 
 /// Reads one sheet of a workbook (`xlsx`, `xlsm`, `xls`, `ods`; the first sheet unless
-/// `sheet` names one). Date cells read as ISO 8601 text.
-pub fn from_workbook(bytes: &[u8], extension: &str, sheet: Option<&str>) -> Result<Table, String> {
-    // calamine reads hostile bytes: a panic there is a problem with the file.
-    crate::context::contain_panic(|| read_workbook(bytes, extension, sheet))
-        .unwrap_or_else(|_| Err("unreadable workbook: the reader failed on its contents".into()))
-}
-
-fn read_workbook(bytes: &[u8], extension: &str, sheet: Option<&str>) -> Result<Table, String> {
-    use calamine::{Data, Reader};
-    let mut workbook = crate::reqs::tabular::open_workbook(bytes, extension)?;
-    let names = workbook.sheet_names();
+/// `sheet` names one), cell by cell within the bounds of `reqs::workbook`. Date cells read
+/// as ISO 8601 text. A workbook that cannot be read (or passes a bound) is one problem,
+/// at the sheet and cell when known.
+pub fn from_workbook(bytes: &[u8], extension: &str, sheet: Option<&str>) -> Result<Table, Problem> {
+    use crate::reqs::workbook::{self, ReadError, Value};
+    let problem = |e: ReadError| {
+        let loc = match (&e.sheet, &e.cell) {
+            (Some(sheet), Some(cell)) => Loc::Cell {
+                sheet: sheet.clone(),
+                cell: cell.clone(),
+            },
+            _ => Loc::File,
+        };
+        let message = match (&e.sheet, &e.cell) {
+            (Some(s), None) => format!("sheet '{s}': {}", e.message),
+            _ => e.message,
+        };
+        Problem::error(loc, message)
+    };
+    let mut book = workbook::open(bytes, extension).map_err(problem)?;
+    let names = book.sheet_names().to_vec();
     let name = match sheet {
         Some(wanted) => names
             .iter()
             .find(|n| n.trim().eq_ignore_ascii_case(wanted.trim()))
             .cloned()
             .ok_or_else(|| {
-                format!(
-                    "the workbook has no sheet '{wanted}' (sheets: {})",
-                    names
-                        .iter()
-                        .map(|n| format!("'{n}'"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                Problem::error(
+                    Loc::File,
+                    format!(
+                        "the workbook has no sheet '{wanted}' (sheets: {})",
+                        names
+                            .iter()
+                            .map(|n| format!("'{n}'"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 )
             })?,
         None => names
             .first()
             .cloned()
-            .ok_or_else(|| "the workbook has no sheets".to_string())?,
+            .ok_or_else(|| Problem::error(Loc::File, "the workbook has no sheets"))?,
     };
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|e| format!("unreadable sheet '{name}': {e}"))?;
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut rows = Vec::new();
-    for (i, cells) in range.rows().enumerate() {
-        let r = r0 as usize + i;
-        let loc = |j: usize| Loc::Cell {
-            sheet: name.clone(),
-            cell: crate::reqs::cell_name(r, c0 as usize + j),
+    let read = book
+        .read_sheet(&name, &mut workbook::Budget::default())
+        .map_err(problem)?;
+    let loc = |r: u32, c: usize| Loc::Cell {
+        sheet: name.clone(),
+        cell: crate::reqs::cell_name(r as usize, c),
+    };
+    let mut rows: Vec<(u32, Vec<Cell>)> = Vec::new();
+    for c in read.cells {
+        let text = match c.value {
+            Value::Text(s) => s.trim().to_string(),
+            Value::Int(v) => v.to_string(),
+            Value::Real(f) => {
+                if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 {
+                    format!("{}", f as i64)
+                } else {
+                    f.to_string()
+                }
+            }
+            Value::Bool(b) => b.to_string(),
+            Value::DateTime(dt) if !dt.is_duration() => {
+                let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+                format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
+            }
+            Value::DateTime(dt) => dt.as_f64().to_string(),
+            Value::DateIso(s) | Value::DurationIso(s) => s,
+            Value::Error(e) => format!("#{e:?}"),
         };
-        let row: Vec<Cell> = cells
-            .iter()
-            .enumerate()
-            .map(|(j, d)| Cell {
-                text: match d {
-                    Data::Empty => String::new(),
-                    Data::String(s) => s.trim().to_string(),
-                    Data::Int(v) => v.to_string(),
-                    Data::Float(f) => {
-                        if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 {
-                            format!("{}", *f as i64)
-                        } else {
-                            f.to_string()
-                        }
-                    }
-                    Data::Bool(b) => b.to_string(),
-                    Data::DateTime(dt) if !dt.is_duration() => {
-                        let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
-                        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
-                    }
-                    Data::DateTime(dt) => dt.as_f64().to_string(),
-                    Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                    Data::Error(e) => format!("#{e:?}"),
-                },
-                loc: loc(j),
-            })
-            .collect();
-        if row.iter().any(|c| !c.text.is_empty()) {
-            let end = loc(row.len());
-            rows.push(Row { cells: row, end });
+        if text.is_empty() {
+            continue;
+        }
+        let cell = Cell {
+            text,
+            col: c.col as usize,
+            loc: loc(c.row, c.col as usize),
+        };
+        match rows.last_mut() {
+            Some((r, cells)) if *r == c.row => cells.push(cell),
+            _ => rows.push((c.row, vec![cell])),
         }
     }
-    Ok(Table { rows })
+    Ok(Table {
+        rows: rows
+            .into_iter()
+            .map(|(r, cells)| {
+                let next = cells.last().map_or(0, |c| c.col + 1);
+                Row {
+                    cells,
+                    end: loc(r, next),
+                }
+            })
+            .collect(),
+    })
 }
 
 /// A column a reader looks for.
@@ -236,10 +279,12 @@ pub fn find_columns(table: &Table, wanted: &[Column]) -> Result<Vec<Option<usize
     let mut out = Vec::new();
     let mut missing = Vec::new();
     for w in wanted {
-        let found = w
-            .aliases
-            .iter()
-            .find_map(|a| names.iter().position(|n| *n == norm(a)));
+        let found = w.aliases.iter().find_map(|a| {
+            names
+                .iter()
+                .position(|n| *n == norm(a))
+                .map(|i| header.cells[i].col)
+        });
         if found.is_none() && w.required {
             missing.push(w.name);
         }
@@ -279,16 +324,41 @@ pub fn find_columns(table: &Table, wanted: &[Column]) -> Result<Vec<Option<usize
 }
 
 impl Row {
+    /// The cell in column `col`, if the row has one.
+    fn get(&self, col: usize) -> Option<&Cell> {
+        match self.cells.get(col) {
+            Some(c) if c.col == col => Some(c),
+            _ => self
+                .cells
+                .binary_search_by_key(&col, |c| c.col)
+                .ok()
+                .map(|i| &self.cells[i]),
+        }
+    }
+
     /// The text of column `col` (empty when the row is short or the column absent).
     pub fn text(&self, col: Option<usize>) -> &str {
-        col.and_then(|c| self.cells.get(c))
+        col.and_then(|c| self.get(c))
             .map_or("", |c| c.text.as_str())
     }
 
-    /// Where column `col` is (the row's end when it is short).
+    /// Where column `col` is (the row's end when it is short; for a workbook row without
+    /// that cell, the cell itself).
     pub fn loc(&self, col: Option<usize>) -> Loc {
-        col.and_then(|c| self.cells.get(c))
-            .map_or_else(|| self.end.clone(), |c| c.loc.clone())
+        match col.and_then(|c| self.get(c)) {
+            Some(c) => c.loc.clone(),
+            None => match (col, &self.end) {
+                (Some(c), Loc::Cell { sheet, cell }) => {
+                    let row = cell.trim_start_matches(|ch: char| ch.is_ascii_alphabetic());
+                    let letters = crate::reqs::cell_name(0, c);
+                    Loc::Cell {
+                        sheet: sheet.clone(),
+                        cell: format!("{}{row}", letters.trim_end_matches('1')),
+                    }
+                }
+                _ => self.end.clone(),
+            },
+        }
     }
 
     /// The row's first cell (where row-level problems point).

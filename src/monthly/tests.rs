@@ -118,6 +118,17 @@ fn windows_1252_and_semicolons() {
 }
 
 #[test]
+fn a_csv_mixing_encodings_is_one_problem_at_the_first_bad_byte() {
+    let mut bytes = "id;title\nAR-1;Größe\n".as_bytes().to_vec();
+    bytes.extend(b"AR-2;Caf\xe9\n");
+    let (tab, problems) = from_csv(&bytes);
+    assert!(tab.rows.is_empty());
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].loc, Loc::LineCol(3, 9));
+    assert!(problems[0].message.contains("mixes encodings"));
+}
+
+#[test]
 fn an_unterminated_quote_is_located() {
     let (_, problems) = from_csv(b"a,b\n1,\"open\n");
     assert_eq!(problems.len(), 1);

@@ -298,9 +298,9 @@ mod tests {
             text: text.to_string(),
             level: Some(if heading.is_some() { 1 } else { 2 }),
             path: if heading.is_some() {
-                Vec::new()
+                Default::default()
             } else {
-                vec!["Orbit Control".to_string()]
+                crate::reqs::HeadingPath::from_labels(["Orbit Control"])
             },
             module: Some("ATV Operations Requirements".to_string()),
             attributes: BTreeMap::new(),
@@ -408,14 +408,15 @@ mod tests {
         new[3].links = vec![satisfies("ATV-SYS-REQ-104"), satisfies("ATV-SYS-REQ-112")];
         attr(&mut new[4], "Verification Method", verification("Analysis"));
         attr(&mut new[5], "Verification Method", verification("Analysis"));
-        new[5].path = vec!["Orbit Control".into(), "Collision Avoidance".into()];
+        new[5].path =
+            crate::reqs::HeadingPath::from_labels(["Orbit Control", "Collision Avoidance"]);
         new[5].level = Some(3);
         attr(
             &mut new[7],
             "Verification Method",
             verification("Inspection"),
         );
-        new[7].path = vec!["Contingency Procedures".into()];
+        new[7].path = crate::reqs::HeadingPath::from_labels(["Contingency Procedures"]);
         (old, new)
     }
 

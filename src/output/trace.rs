@@ -58,6 +58,7 @@ pub struct RequirementView {
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub module: Option<String>,
+    /// The headings above, as shown: the last `HeadingPath::SHOWN`, after `…` when cut.
     pub path: Vec<String>,
     pub file: String,
     pub location: ReqLocation,
@@ -143,7 +144,7 @@ impl TraceView {
                     needs_coverage: r.needs_coverage,
                     text: o.text.clone(),
                     module: o.module.clone(),
-                    path: o.path.clone(),
+                    path: o.path.shown().into_iter().map(str::to_string).collect(),
                     file: traced
                         .files
                         .get(r.export)

@@ -181,7 +181,7 @@ fn compare(a: &ReqObject, b: &ReqObject) -> Option<Changed> {
         let show = |l: Option<u32>| l.map(|l| l.to_string());
         push("level", false, show(a.level), show(b.level));
     }
-    if a.path.len() != b.path.len() || a.path.iter().zip(&b.path).any(|(x, y)| !same(x, y)) {
+    if !a.path.same_as(&b.path) {
         push("path", false, path(a), path(b));
     }
     if !same_opt(a.module.as_deref(), b.module.as_deref()) {
@@ -234,6 +234,7 @@ fn kind(o: &ReqObject) -> &'static str {
     }
 }
 
+/// The path as shown (its last headings; `…` first when cut).
 fn path(o: &ReqObject) -> Option<String> {
     (!o.path.is_empty()).then(|| o.path.join(" / "))
 }
@@ -352,7 +353,7 @@ mod tests {
             heading: None,
             text: text.to_string(),
             level: Some(2),
-            path: vec!["Flight Operations".to_string()],
+            path: crate::reqs::HeadingPath::from_labels(["Flight Operations"]),
             module: Some("ATV Ops Requirements".to_string()),
             attributes: BTreeMap::new(),
             links: Vec::new(),
@@ -366,7 +367,7 @@ mod tests {
             is_heading: true,
             heading: Some(title.to_string()),
             level: Some(1),
-            path: Vec::new(),
+            path: Default::default(),
             fingerprint: fingerprint(id, Some(title), ""),
             ..req(id, "")
         }
@@ -438,7 +439,7 @@ mod tests {
         let mut b = a.clone();
         set_text(&mut b, "OCS burns shall be ≥3 h apart.");
         b.level = Some(3);
-        b.path = vec!["Flight Operations".into(), "Orbit Control".into()];
+        b.path = crate::reqs::HeadingPath::from_labels(["Flight Operations", "Orbit Control"]);
         b.attributes.insert(
             "Verification Method".into(),
             AttrValue::Enum(vec!["Analysis".into()]),
@@ -651,7 +652,7 @@ mod tests {
     fn large_exports_diff_by_hash() {
         let n = 100_000;
         let base = ReqObject {
-            path: Vec::new(),
+            path: Default::default(),
             module: None,
             ..req("", "")
         };

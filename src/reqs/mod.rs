@@ -9,11 +9,13 @@
 pub mod diff;
 pub mod reqif;
 pub mod tabular;
+pub mod workbook;
 pub mod xhtml;
 
 use crate::source::FileId;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Everything read from one export file.
 #[derive(Debug, Clone, Default)]
@@ -39,8 +41,10 @@ pub struct ReqObject {
     pub text: String,
     /// Outline level, 1 for a top-level object, when the export gives it.
     pub level: Option<u32>,
-    /// The headings above the object, outermost first.
-    pub path: Vec<String>,
+    /// The headings above the object, outermost first: shared with the objects under the
+    /// same heading (each heading points at the one above it), shown cut to its last
+    /// [`HeadingPath::SHOWN`] headings.
+    pub path: HeadingPath,
     /// The module (DOORS module, specification, sheet) the object belongs to.
     pub module: Option<String>,
     /// Every other attribute, typed, by its name in the export.
@@ -52,6 +56,153 @@ pub struct ReqObject {
     /// what the requirement says changes, so a trace recorded against it becomes suspect.
     /// The same requirement gives the same fingerprint in every export format.
     pub fingerprint: String,
+}
+
+/// The headings above an object, outermost first. A path is one node per heading, each
+/// pointing at the heading above it and shared by everything under it, so a module nested
+/// a million headings deep costs a million nodes, not a million paths. Reading a path
+/// walks up from its last heading, at most [`HeadingPath::SHOWN`] steps for what is shown
+/// (a longer path is shown as `…` and its last headings); two paths are compared by a
+/// fingerprint of the whole path kept in each node, in constant time.
+#[derive(Clone, Default)]
+pub struct HeadingPath(Option<Arc<PathNode>>);
+
+struct PathNode {
+    label: String,
+    parent: HeadingPath,
+    /// Headings in the path, this one included.
+    depth: usize,
+    /// SHA-256 (first 16 bytes) over the parent's key and this label, whitespace runs as
+    /// one blank: equal paths have equal keys.
+    key: [u8; 16],
+}
+
+impl Drop for PathNode {
+    // Iterative: dropping the last object of a deep module must not recurse once per heading.
+    fn drop(&mut self) {
+        let mut next = self.parent.0.take();
+        while let Some(node) = next {
+            match Arc::try_unwrap(node) {
+                Ok(mut n) => next = n.parent.0.take(),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+impl HeadingPath {
+    /// The most headings shown of a path (its last ones); a longer path shows `…` first.
+    pub const SHOWN: usize = 10;
+    /// What stands for the headings cut from the start of a long path.
+    pub const CUT: &'static str = "…";
+
+    /// The path one heading deeper: this path, then `label`.
+    pub fn child(&self, label: String) -> HeadingPath {
+        let mut h = Sha256::new();
+        if let Some(p) = &self.0 {
+            h.update(p.key);
+        }
+        for (i, word) in label.split_whitespace().enumerate() {
+            if i > 0 {
+                h.update(b" ");
+            }
+            h.update(word.as_bytes());
+        }
+        h.update([0u8]);
+        let digest = h.finalize();
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&digest[..16]);
+        HeadingPath(Some(Arc::new(PathNode {
+            label,
+            parent: self.clone(),
+            depth: self.len() + 1,
+            key,
+        })))
+    }
+
+    /// A path of the given headings, outermost first.
+    pub fn from_labels<S: Into<String>>(labels: impl IntoIterator<Item = S>) -> HeadingPath {
+        labels
+            .into_iter()
+            .fold(HeadingPath::default(), |p, l| p.child(l.into()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// How many headings the path holds.
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |n| n.depth)
+    }
+
+    /// The last heading (the object's own section).
+    pub fn last(&self) -> Option<&str> {
+        self.0.as_ref().map(|n| n.label.as_str())
+    }
+
+    /// The last `n` headings, outermost first.
+    fn tail(&self, n: usize) -> Vec<&str> {
+        let mut out = Vec::with_capacity(n.min(self.len()));
+        let mut at = self.0.as_deref();
+        while let Some(node) = at {
+            if out.len() == n {
+                break;
+            }
+            out.push(node.label.as_str());
+            at = node.parent.0.as_deref();
+        }
+        out.reverse();
+        out
+    }
+
+    /// The path as shown: its last [`HeadingPath::SHOWN`] headings, after `…` when
+    /// headings were cut.
+    pub fn shown(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        if self.len() > Self::SHOWN {
+            out.push(Self::CUT);
+        }
+        out.extend(self.tail(Self::SHOWN));
+        out
+    }
+
+    /// [`HeadingPath::shown`] joined by `separator`.
+    pub fn join(&self, separator: &str) -> String {
+        self.shown().join(separator)
+    }
+
+    /// Every heading, outermost first: linear in the depth, for tests and short paths.
+    pub fn labels(&self) -> Vec<&str> {
+        self.tail(usize::MAX)
+    }
+
+    /// True when both paths hold the same headings (whitespace runs counting as one blank).
+    pub fn same_as(&self, other: &HeadingPath) -> bool {
+        match (&self.0, &other.0) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.depth == b.depth && a.key == b.key,
+            _ => false,
+        }
+    }
+}
+
+impl PartialEq for HeadingPath {
+    fn eq(&self, other: &Self) -> bool {
+        self.same_as(other)
+    }
+}
+
+impl std::fmt::Debug for HeadingPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.shown()).finish()
+    }
+}
+
+impl serde::Serialize for HeadingPath {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.shown())
+    }
 }
 
 /// A typed attribute value.
@@ -282,6 +433,37 @@ mod tests {
     }
 
     #[test]
+    fn heading_paths_are_shared_cut_when_shown_and_compared_whole() {
+        let a = HeadingPath::from_labels(["Intro", "Scope"]);
+        assert_eq!(a.labels(), ["Intro", "Scope"]);
+        assert_eq!(a.join(" > "), "Intro > Scope");
+        assert_eq!(a.len(), 2);
+        assert_eq!(a.last(), Some("Scope"));
+        assert!(a.same_as(&HeadingPath::from_labels(["Intro", "Scope  "])));
+        assert!(!a.same_as(&HeadingPath::from_labels(["Intro"])));
+        assert!(!a.same_as(&HeadingPath::from_labels(["Scope", "Intro"])));
+        assert!(HeadingPath::default().is_empty());
+        let deep = HeadingPath::from_labels((1..=25).map(|i| format!("H{i}")));
+        let shown = deep.shown();
+        assert_eq!(shown.len(), HeadingPath::SHOWN + 1);
+        assert_eq!(shown[0], "…");
+        assert_eq!(shown[1], "H16");
+        assert_eq!(shown[10], "H25");
+        assert_eq!(
+            serde_json::to_value(HeadingPath::from_labels(["A"])).unwrap(),
+            serde_json::json!(["A"])
+        );
+        // A million headings deep: built, shown and dropped without recursion.
+        let mut p = HeadingPath::default();
+        for i in 0..1_000_000 {
+            p = p.child(format!("{i}"));
+        }
+        assert_eq!(p.len(), 1_000_000);
+        assert_eq!(p.shown().last(), Some(&"999999"));
+        drop(p);
+    }
+
+    #[test]
     fn fingerprints_ignore_rewrapping_but_not_words() {
         let f = fingerprint("R-1", None, "The unit shall\n  start.");
         assert_eq!(f, fingerprint("R-1", None, "The unit shall start."));
@@ -317,7 +499,7 @@ mod rekey_tests {
             heading: None,
             text: "text".into(),
             level: Some(1),
-            path: Vec::new(),
+            path: HeadingPath::default(),
             module: None,
             attributes,
             links: link

@@ -12,7 +12,7 @@
 //! dangling references, which keep the object).
 
 use super::xhtml::{decode_entities, to_text};
-use super::{fingerprint, AttrValue, Direction, Export, Link, ReqLocation, ReqObject};
+use super::{fingerprint, AttrValue, Direction, Export, HeadingPath, Link, ReqLocation, ReqObject};
 use crate::diag::{Code, Diagnostic, Label, Severity};
 use crate::source::{FileId, Span};
 use quick_xml::events::{BytesStart, Event};
@@ -28,8 +28,76 @@ pub const MAX_INPUT: u64 = 256 * 1024 * 1024;
 
 /// Reads a ReqIF file, or a ReqIFz archive (detected by the zip magic `PK\x03\x04`): every
 /// .reqif member, merged, references across members resolved.
+///
+/// The readers (quick-xml, zip) run under [`crate::context::contain_panic`]: a panic inside them
+/// is one `Q001` finding, never a crash.
 pub fn import_reqif(file: FileId, bytes: &[u8]) -> (Export, Vec<Diagnostic>) {
-    import_with_limit(file, bytes, MAX_INPUT)
+    crate::context::contain_panic(|| import_with_limit(file, bytes, MAX_INPUT)).unwrap_or_else(
+        |p| {
+            let mut st = State::new(file);
+            st.error_at(
+                Span::new(file, 0..0),
+                format!(
+                    "the requirements export could not be read: the reader failed ({}); please \
+                 report it, with the file if you can",
+                    p
+                ),
+            );
+            st.finish()
+        },
+    )
+}
+
+/// The names of an archive's members as its central directory lists them, repeats
+/// included (the zip reader keeps one member per name, silently). `None` when the
+/// directory cannot be found.
+fn central_directory_names(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    let u16_at = |at: usize| -> Option<usize> {
+        Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?) as usize)
+    };
+    let u32_at = |at: usize| -> Option<u64> {
+        Some(u64::from(u32::from_le_bytes(
+            bytes.get(at..at + 4)?.try_into().ok()?,
+        )))
+    };
+    let u64_at = |at: usize| -> Option<u64> {
+        Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+    };
+    // The end-of-central-directory record, within the last 64 KiB (its comment).
+    let lowest = bytes.len().saturating_sub(22 + 65_535);
+    let eocd = (lowest..=bytes.len().checked_sub(22)?)
+        .rev()
+        .find(|&i| bytes[i..i + 4] == [0x50, 0x4B, 0x05, 0x06])?;
+    let mut size = u32_at(eocd + 12)?;
+    let mut start = u32_at(eocd + 16)?;
+    if size == 0xFFFF_FFFF || start == 0xFFFF_FFFF {
+        // Zip64: the locator just before points at the zip64 record.
+        let locator = eocd.checked_sub(20)?;
+        if bytes.get(locator..locator + 4)? != [0x50, 0x4B, 0x06, 0x07] {
+            return None;
+        }
+        let record = usize::try_from(u64_at(locator + 8)?).ok()?;
+        if bytes.get(record..record + 4)? != [0x50, 0x4B, 0x06, 0x06] {
+            return None;
+        }
+        size = u64_at(record + 40)?;
+        start = u64_at(record + 48)?;
+    } else if let Some(s) = (eocd as u64).checked_sub(size) {
+        // Data before the archive (a self-extractor) shifts it: trust the record's place.
+        start = s;
+    }
+    let start = usize::try_from(start).ok()?;
+    let end = start
+        .checked_add(usize::try_from(size).ok()?)?
+        .min(bytes.len());
+    let mut names = Vec::new();
+    let mut at = start;
+    while at + 46 <= end && bytes[at..at + 4] == [0x50, 0x4B, 0x01, 0x02] {
+        let (n, m, k) = (u16_at(at + 28)?, u16_at(at + 30)?, u16_at(at + 32)?);
+        names.push(bytes.get(at + 46..at + 46 + n)?);
+        at += 46 + n + m + k;
+    }
+    Some(names)
 }
 
 fn import_with_limit(file: FileId, bytes: &[u8], limit: u64) -> (Export, Vec<Diagnostic>) {
@@ -65,6 +133,26 @@ fn read_zip(st: &mut State, bytes: &[u8], limit: u64) {
             return;
         }
     };
+    // Two members of one name: the zip reader would keep the last silently; which one
+    // is the export is not ours to guess.
+    if let Some(names) = central_directory_names(bytes) {
+        let mut seen: HashSet<&[u8]> = HashSet::new();
+        for name in names {
+            let is_reqif =
+                name.len() >= 6 && name[name.len() - 6..].eq_ignore_ascii_case(b".reqif");
+            if is_reqif && !seen.insert(name) {
+                st.error_at(
+                    Span::new(file, 0..0),
+                    format!(
+                        "the ReqIFz archive holds two members named `{}`: which one is the \
+                         export is ambiguous, so the archive is not read",
+                        String::from_utf8_lossy(name)
+                    ),
+                );
+                return;
+            }
+        }
+    }
     let mut budget = limit;
     let mut found = 0usize;
     for i in 0..archive.len() {
@@ -223,11 +311,16 @@ struct Ext {
 struct Member {
     name: Option<String>,
     line_starts: Vec<usize>,
+    /// Characters before each block of [`Member::BLOCK`] bytes: a column is counted from
+    /// the nearest block, not from its line's start (exports are often one long line).
+    chars_before: Vec<usize>,
     /// For columns: the bytes of each line start's line are needed; keep the text.
     bytes: Vec<u8>,
 }
 
 impl Member {
+    const BLOCK: usize = 1024;
+
     fn new(name: Option<String>, bytes: &[u8]) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(
@@ -237,11 +330,28 @@ impl Member {
                 .filter(|&(_, &b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
+        let mut chars_before = Vec::with_capacity(bytes.len() / Self::BLOCK + 1);
+        let mut chars = 0;
+        for block in bytes.chunks(Self::BLOCK) {
+            chars_before.push(chars);
+            chars += block.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        }
         Member {
             name,
             line_starts,
+            chars_before,
             bytes: bytes.to_vec(),
         }
+    }
+
+    /// Characters (UTF-8 sequences) before a byte offset.
+    fn chars_to(&self, offset: usize) -> usize {
+        let block = offset / Self::BLOCK;
+        let base = self.chars_before.get(block).copied().unwrap_or(0);
+        base + self.bytes[(block * Self::BLOCK).min(offset)..offset]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count()
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -252,10 +362,7 @@ impl Member {
             Err(l) => l - 1,
         };
         let start = self.line_starts[line];
-        let column = self.bytes[start..offset]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count();
+        let column = self.chars_to(offset) - self.chars_to(start);
         (line + 1, column + 1)
     }
 }
@@ -378,7 +485,99 @@ fn attr(e: &BytesStart, key: &[u8]) -> Option<String> {
         .map(|a| decode_entities(&lossy(&a.value)))
 }
 
+/// The first character in `raw` (text, a tag's attributes, XHTML markup) that XML 1.0
+/// does not allow: a control character other than tab, line feed and carriage return,
+/// U+FFFE, U+FFFF, written as is or, when `refs`, as a character reference (`&#0;`, and
+/// references to surrogates or past U+10FFFF). Its offset in `raw`, its length and what
+/// it is.
+fn invalid_xml_char(raw: &[u8], refs: bool) -> Option<(usize, usize, String)> {
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') {
+            return Some((i, 1, format!("the control character U+{b:04X}")));
+        }
+        if b == 0xEF && raw.get(i + 1) == Some(&0xBF) && matches!(raw.get(i + 2), Some(0xBE | 0xBF))
+        {
+            let c = if raw[i + 2] == 0xBE { 0xFFFE } else { 0xFFFF };
+            return Some((i, 3, format!("the non-character U+{c:04X}")));
+        }
+        if refs && b == b'&' && raw.get(i + 1) == Some(&b'#') {
+            let rest = &raw[i + 2..];
+            if let Some(end) = rest.iter().take(12).position(|&c| c == b';') {
+                let digits = &rest[..end];
+                let value = match digits.first() {
+                    Some(b'x' | b'X') => std::str::from_utf8(&digits[1..])
+                        .ok()
+                        .and_then(|h| u32::from_str_radix(h, 16).ok()),
+                    _ => std::str::from_utf8(digits)
+                        .ok()
+                        .and_then(|d| d.parse().ok()),
+                };
+                if let Some(v) = value {
+                    let allowed = matches!(v, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF);
+                    if !allowed {
+                        let written = String::from_utf8_lossy(&raw[i..i + 3 + end]).into_owned();
+                        return Some((
+                            i,
+                            3 + end,
+                            format!("the character reference `{written}` (U+{v:04X})"),
+                        ));
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// At most this many characters XML 1.0 does not allow are reported per member; one note
+/// counts the rest.
+const MAX_INVALID_CHARS: usize = 20;
+
+/// The deepest an element may be nested (the root is at depth 1): a SPEC-HIERARCHY level
+/// takes two (the hierarchy and its CHILDREN), so about 30,000 heading levels. The XML
+/// reader's namespace scopes count levels in 16 bits: past 65,535 they would overflow
+/// (a panic, or in a release build namespaces silently lost), so the file stops being
+/// read here, with a finding.
+pub const MAX_XML_DEPTH: usize = 60_000;
+
+/// Reports a character XML 1.0 does not allow, found in `raw` at `offset` of the member,
+/// in `what` (`the text of \`THE-VALUE\``, `the attributes of \`SPEC-OBJECT\``).
+fn check_chars(
+    st: &mut State,
+    member: usize,
+    offset: usize,
+    raw: &[u8],
+    refs: bool,
+    what: &str,
+    count: &mut usize,
+) {
+    let mut rest = raw;
+    let mut base = offset;
+    while let Some((i, len, found)) = invalid_xml_char(rest, refs) {
+        *count += 1;
+        if *count <= MAX_INVALID_CHARS {
+            st.diag(
+                Loc {
+                    member,
+                    start: base + i,
+                    end: base + i + len,
+                },
+                Severity::Error,
+                format!("{found} in {what}: XML 1.0 does not allow it"),
+            );
+        } else {
+            return;
+        }
+        rest = &rest[i + len..];
+        base += i + len;
+    }
+}
+
 fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
+    let mut invalid_chars = 0usize;
     let mut reader = NsReader::from_reader(bytes);
     reader.config_mut().trim_text(false);
     let mut cx = Ctx::default();
@@ -409,9 +608,91 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
             }
         };
         let after = reader.buffer_position() as usize;
+        // Characters XML 1.0 does not allow: in a tag (names, attribute values and their
+        // references), in text (as is or as a reference), in CDATA. (Before the root
+        // element, the file is not a ReqIF file at all: said once, below.)
+        match &event {
+            Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) if !cx.seen_root => {}
+            Event::Start(e) | Event::Empty(e) => {
+                let what = format!("the attributes of `{}`", lossy(e.local_name().as_ref()));
+                check_chars(
+                    st,
+                    member,
+                    before + 1,
+                    e.as_ref(),
+                    true,
+                    &what,
+                    &mut invalid_chars,
+                );
+            }
+            Event::Text(t) => {
+                let what = format!(
+                    "the text of `{}`",
+                    cx.stack.last().map_or("", |(_, n)| n.as_str())
+                );
+                check_chars(
+                    st,
+                    member,
+                    before,
+                    t.as_ref(),
+                    false,
+                    &what,
+                    &mut invalid_chars,
+                );
+            }
+            Event::CData(t) => {
+                let what = format!(
+                    "the text of `{}`",
+                    cx.stack.last().map_or("", |(_, n)| n.as_str())
+                );
+                check_chars(
+                    st,
+                    member,
+                    before + 9,
+                    t.as_ref(),
+                    false,
+                    &what,
+                    &mut invalid_chars,
+                );
+            }
+            Event::GeneralRef(r) => {
+                let written = format!("&{};", lossy(r.as_ref()));
+                let what = format!(
+                    "the text of `{}`",
+                    cx.stack.last().map_or("", |(_, n)| n.as_str())
+                );
+                check_chars(
+                    st,
+                    member,
+                    before,
+                    written.as_bytes(),
+                    true,
+                    &what,
+                    &mut invalid_chars,
+                );
+            }
+            _ => {}
+        }
         match event {
             Event::Start(e) => {
                 let local = lossy(e.local_name().as_ref()).into_owned();
+                if cx.stack.len() >= MAX_XML_DEPTH {
+                    st.diag(
+                        Loc {
+                            member,
+                            start: before,
+                            end: after,
+                        },
+                        Severity::Error,
+                        format!(
+                            "`{local}` is nested more than {} elements deep (about {} heading \
+                             levels), the most opsplan reads; the file is not read further",
+                            MAX_XML_DEPTH,
+                            MAX_XML_DEPTH / 2
+                        ),
+                    );
+                    return;
+                }
                 if !cx.seen_root {
                     cx.seen_root = true;
                     if !(in_ns && local == "REQ-IF") {
@@ -444,6 +725,16 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
                     let name = e.name().as_ref().to_vec();
                     match reader.read_to_end(quick_xml::name::QName(&name)) {
                         Ok(span) => {
+                            let inner = &bytes[span.start as usize..span.end as usize];
+                            check_chars(
+                                st,
+                                member,
+                                span.start as usize,
+                                inner,
+                                true,
+                                &format!("the XHTML of `{local}`"),
+                                &mut invalid_chars,
+                            );
                             if local == "THE-VALUE" {
                                 if let Some(v) = cx.value.as_mut() {
                                     let inner = &bytes[span.start as usize..span.end as usize];
@@ -553,6 +844,23 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
                         },
                         Severity::Error,
                         format!("the ReqIF file is truncated: `{open}` is not closed"),
+                    );
+                }
+                if invalid_chars > MAX_INVALID_CHARS {
+                    let rest = invalid_chars - MAX_INVALID_CHARS;
+                    st.diag(
+                        Loc {
+                            member,
+                            start: 0,
+                            end: 0,
+                        },
+                        Severity::Note,
+                        format!(
+                            "{rest} more character{} XML 1.0 does not allow {} not shown \
+                             (at most {MAX_INVALID_CHARS} are reported per file)",
+                            if rest == 1 { "" } else { "s" },
+                            if rest == 1 { "is" } else { "are" }
+                        ),
                     );
                 }
                 break;
@@ -1055,8 +1363,8 @@ impl State {
         let raw_objects = std::mem::take(&mut self.objects);
         let mut built: Vec<Option<ReqObject>> = vec![None; raw_objects.len()];
         let mut out_order = Vec::new();
-        // Heading stack per pass: (spec, depth, heading text).
-        let mut stack: Vec<(usize, u32, String)> = Vec::new();
+        // Heading stack per pass: (spec, depth, the path down to and with that heading).
+        let mut stack: Vec<(usize, u32, HeadingPath)> = Vec::new();
         for (oi, node) in order {
             let o = &raw_objects[oi];
             if o.type_ref.is_some()
@@ -1098,10 +1406,11 @@ impl State {
                 while stack.last().is_some_and(|(ss, dd, _)| *ss != s || *dd >= d) {
                     stack.pop();
                 }
-                obj.path = stack.iter().map(|(_, _, h)| h.clone()).collect();
+                obj.path = stack.last().map(|(_, _, p)| p.clone()).unwrap_or_default();
                 if obj.is_heading {
                     let h = obj.heading.clone().unwrap_or_else(|| obj.text.clone());
-                    stack.push((s, d, h));
+                    let inner = obj.path.child(h);
+                    stack.push((s, d, inner));
                 }
             }
             let member = &self.members[o.loc.member];
@@ -1307,7 +1616,7 @@ fn build_object(
         heading,
         text,
         level: None,
-        path: Vec::new(),
+        path: HeadingPath::default(),
         module: None,
         attributes,
         links: Vec::new(),
@@ -1455,7 +1764,7 @@ mod tests {
         assert_eq!(intro.level, Some(1));
         let purpose = obj(&ex, "4429");
         assert!(purpose.is_heading);
-        assert_eq!(purpose.path, ["Introduction"]);
+        assert_eq!(purpose.path.labels(), ["Introduction"]);
         let r = obj(&ex, "4594");
         assert!(!r.is_heading);
         assert_eq!(r.text, "ANSI 1252 Latin 1 for CSV Export");
@@ -1566,9 +1875,21 @@ mod tests {
             r.text
         );
         assert_eq!(
-            r.path,
+            r.path.labels(),
             ["Functional and Data Requirements", "Data Requirements"]
         );
+    }
+
+    #[test]
+    fn columns_on_one_long_line_count_characters_from_blocks() {
+        let text = "é".repeat(1500) + "x";
+        let m = Member::new(None, text.as_bytes());
+        assert_eq!(m.line_col(3000), (1, 1501));
+        assert_eq!(m.line_col(1024), (1, 513));
+        let text = format!("ab\n{}", "é".repeat(600));
+        let m = Member::new(None, text.as_bytes());
+        assert_eq!(m.line_col(3 + 2 * 520), (2, 521));
+        assert_eq!(m.line_col(1), (1, 2));
     }
 
     #[test]
@@ -1615,7 +1936,7 @@ mod tests {
         assert_eq!(s.heading.as_deref(), Some("Purpose"));
         let r = obj(&ex, "NEEDS-67");
         assert!(!r.is_heading);
-        assert_eq!(r.path, ["Introduction", "Purpose"]);
+        assert_eq!(r.path.labels(), ["Introduction", "Purpose"]);
         assert_eq!(
             r.attributes["Type"],
             AttrValue::Enum(vec!["Information".into()])
@@ -1710,7 +2031,7 @@ mod tests {
         assert!(!r.is_heading);
         assert_eq!(r.text, "The unit & the bus shall start up.");
         assert_eq!(r.level, Some(2));
-        assert_eq!(r.path, ["Power"]);
+        assert_eq!(r.path.labels(), ["Power"]);
         // The default value applies when the object has none.
         assert_eq!(
             r.attributes["Priority"],
@@ -1949,7 +2270,7 @@ mod tests {
         let h = &ex.objects[0];
         assert!(h.is_heading, "rm:HEADING marks the heading");
         assert_eq!(h.heading.as_deref(), Some("Title"));
-        assert_eq!(ex.objects[1].path, ["Title"]);
+        assert_eq!(ex.objects[1].path.labels(), ["Title"]);
         assert_eq!(
             h.links[0].target, "OPS-2",
             "core artifact ref resolves to the module object"

@@ -32,7 +32,8 @@
 //!   `SRS-12`; a prefix ending in `-`, `_`, `.` or `:` is used as it is). A row without an id
 //!   is reported and skipped; rows whose cells are all empty are skipped silently.
 //! - **text**: a cell holding XHTML (DOORS Next `Primary Text`, `<div xmlns=…>`) is converted
-//!   with [`super::xhtml::to_text`]; OOXML escapes (`_x000D_`) and CR LF become line breaks.
+//!   with [`super::xhtml::to_text`]; OOXML escapes (`_x000D_`) and CR LF become line breaks;
+//!   an escape of a character XML 1.0 does not allow (`_x0000_`) reads as U+FFFD.
 //! - **heading**: an object is a heading when its kind contains `Heading` (DOORS Next), or,
 //!   when the table has no kind column, when it has a heading and no text (DOORS Classic).
 //! - **path**: with a level column, the headings above the object by level; without one,
@@ -54,22 +55,27 @@
 //! Nothing here panics; every problem is a diagnostic with code `Q001
 //! invalid-requirement-export`: no header row, no id column (naming the columns found), a
 //! row without an id, the same id twice (both places; the first object is kept), a column
-//! named in the map that is not there, an unreadable workbook or missing sheet. For CSV the
-//! span is the exact bytes in the decoded text ([`decode`]); for workbooks it is `0..0` and
-//! the message names the sheet and cell. At most [`MAX_PROBLEMS`] are reported per file,
-//! then one note counts the rest.
+//! named in the map that is not there, an unreadable workbook or missing sheet, a workbook
+//! past the bounds of [`super::workbook`], a CSV file mixing encodings
+//! ([`decode_checked`]), a quoted CSV field still open at the end of the file. For CSV the
+//! span is the exact bytes in the decoded text; for workbooks it is `0..0` and the message
+//! names the sheet and cell. At most [`MAX_PROBLEMS`] are reported per file, then one note
+//! counts the rest.
 //!
 //! One exception to "the same id twice": OSLC query dumps list a DOORS Next artifact twice,
 //! as the core artifact and as its module binding (which has a `module` cell). When exactly
 //! one of the two has a module cell, that row is kept and nothing is reported.
 
 use super::{
-    cell_name, fingerprint, xhtml, AttrValue, Direction, Export, Link, ReqLocation, ReqObject,
+    cell_name, fingerprint, workbook, xhtml, AttrValue, Direction, Export, HeadingPath, Link,
+    ReqLocation, ReqObject,
 };
 use crate::diag::{Code, Diagnostic, Label, Severity};
 use crate::source::{FileId, Span};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// The header row is searched for within this many first (non-empty) rows.
 pub const HEADER_SEARCH_ROWS: usize = 20;
@@ -147,9 +153,11 @@ pub struct ColumnMap {
     pub links: Vec<String>,
 }
 
-/// Decodes a CSV file's bytes: a byte-order mark picks UTF-8 or UTF-16 (and is dropped);
-/// without one, UTF-8 when the bytes are valid UTF-8, else Windows-1252. Spans in CSV
-/// diagnostics are byte ranges in this text.
+/// Decodes a CSV file's bytes leniently: a byte-order mark picks UTF-8 or UTF-16 (and is
+/// dropped); without one, UTF-8 when the bytes are valid UTF-8, else Windows-1252. (The
+/// window files use it; requirement exports and the monthly tables use
+/// [`decode_checked`], which refuses mixed bytes.) Spans in CSV diagnostics are byte
+/// ranges in the decoded text.
 pub fn decode(bytes: &[u8]) -> String {
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         return encoding
@@ -166,21 +174,215 @@ pub fn decode(bytes: &[u8]) -> String {
     }
 }
 
-/// Reads the objects of a CSV export. See the module documentation.
+/// Bytes that are not one encoding: UTF-8 text with a byte that is not UTF-8 (a
+/// Windows-1252 `é` pasted among UTF-8 rows), or a file marked UTF-8 by its byte-order
+/// mark that is not. Never decoded as Windows-1252: that would turn its UTF-8 rows into
+/// mojibake and change their fingerprints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MixedEncoding {
+    /// The bytes read as UTF-8 with the bad bytes replaced (U+FFFD), without a byte-order
+    /// mark: what the finding's span points into.
+    pub text: String,
+    /// Byte offset in `text` of the first bad byte (its replacement character).
+    pub offset: usize,
+    /// 1-based line and column (in characters) of the first bad byte.
+    pub line: usize,
+    pub column: usize,
+    /// The first bad byte.
+    pub byte: u8,
+    /// The first line holding UTF-8 beyond ASCII (`None` with a UTF-8 byte-order mark).
+    pub utf8_line: Option<usize>,
+}
+
+impl MixedEncoding {
+    /// What to tell the user (the place is the finding's).
+    pub fn message(&self) -> String {
+        let why = match self.utf8_line {
+            Some(l) => format!("line {l} is UTF-8 text"),
+            None => "the file starts with a UTF-8 byte-order mark".to_string(),
+        };
+        format!(
+            "line {}, column {} is not UTF-8 (byte 0x{:02X}), but {why}: the file mixes \
+             encodings and is not read (decoding it all as Windows-1252 would garble its \
+             UTF-8 text)",
+            self.line, self.column, self.byte
+        )
+    }
+
+    pub const HELP: &'static str =
+        "save the file as UTF-8 (a Windows-1252 character pasted among UTF-8 text is the \
+         usual cause)";
+}
+
+/// 1-based line of a byte offset (LF, CRLF and lone CR end lines).
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    1 + line_breaks_in(bytes, 0..offset.min(bytes.len()))
+}
+
+/// [`decode`], refusing mixed bytes: a file is UTF-8 when its bytes are valid UTF-8 (or
+/// after a UTF-8 byte-order mark), UTF-16 after a UTF-16 byte-order mark, and Windows-1252
+/// only when it holds no UTF-8 multi-byte sequence at all (a file saved entirely in that
+/// encoding). Bytes that are partly UTF-8 are [`MixedEncoding`].
+pub fn decode_checked(bytes: &[u8]) -> Result<String, Box<MixedEncoding>> {
+    let (body, marked) = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((encoding, bom)) if encoding == encoding_rs::UTF_8 => (&bytes[bom..], true),
+        Some(_) => return Ok(decode(bytes)),
+        None => (bytes, false),
+    };
+    if let Ok(text) = std::str::from_utf8(body) {
+        return Ok(text.to_string());
+    }
+    let mut offset = 0;
+    let mut first_bad: Option<(usize, u8)> = None;
+    let mut utf8_at: Option<usize> = None;
+    for chunk in body.utf8_chunks() {
+        let valid = chunk.valid();
+        if utf8_at.is_none() {
+            if let Some(i) = valid.bytes().position(|b| b >= 0x80) {
+                utf8_at = Some(offset + i);
+            }
+        }
+        if first_bad.is_none() && !chunk.invalid().is_empty() {
+            first_bad = Some((offset + valid.len(), chunk.invalid()[0]));
+        }
+        if first_bad.is_some() && (utf8_at.is_some() || marked) {
+            break;
+        }
+        offset += valid.len() + chunk.invalid().len();
+    }
+    let Some((bad, byte)) = first_bad else {
+        return Ok(decode(bytes));
+    };
+    if !marked && utf8_at.is_none() {
+        // No UTF-8 beyond ASCII anywhere: a file saved in Windows-1252.
+        return Ok(decode(bytes));
+    }
+    let line = line_of(body, bad);
+    let line_start = body[..bad]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1);
+    // The line before the bad byte is valid UTF-8 (the bad byte is the first).
+    let column = 1 + std::str::from_utf8(&body[line_start..bad]).map_or(0, |s| s.chars().count());
+    Err(Box::new(MixedEncoding {
+        text: String::from_utf8_lossy(body).into_owned(),
+        offset: bad,
+        line,
+        column,
+        byte,
+        utf8_line: if marked {
+            None
+        } else {
+            utf8_at.map(|at| line_of(body, at))
+        },
+    }))
+}
+
+/// Where a quoted field that is never closed opens (the byte offset of its quote), in
+/// a CSV text read the way the `csv` crate reads it (which accepts such a field silently,
+/// taking the rest of the file into it).
+fn unterminated_quote(text: &str, delim: u8) -> Option<usize> {
+    #[derive(Clone, Copy)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted(usize),
+        QuoteInQuoted,
+    }
+    let mut state = State::FieldStart;
+    for (i, b) in text.bytes().enumerate() {
+        let ends = b == delim || b == b'\n' || b == b'\r';
+        state = match state {
+            State::FieldStart if b == b'"' => State::Quoted(i),
+            State::FieldStart | State::Unquoted if ends => State::FieldStart,
+            State::FieldStart | State::Unquoted => State::Unquoted,
+            State::Quoted(_) if b == b'"' => State::QuoteInQuoted,
+            State::Quoted(at) => State::Quoted(at),
+            State::QuoteInQuoted if b == b'"' => State::Quoted(i),
+            State::QuoteInQuoted if ends => State::FieldStart,
+            State::QuoteInQuoted => State::Unquoted,
+        };
+    }
+    match state {
+        State::Quoted(at) => Some(at),
+        _ => None,
+    }
+}
+
+/// Reads the objects of a CSV export. See the module documentation. The reading runs
+/// under [`crate::context::contain_panic`]: a panic is one `Q001`, never a crash.
 pub fn import_csv(file: FileId, bytes: &[u8], map: &ColumnMap) -> (Export, Vec<Diagnostic>) {
-    let text = decode(bytes);
-    let rows = csv_rows(&text);
+    crate::context::contain_panic(|| read_csv(file, bytes, map)).unwrap_or_else(|p| {
+        (
+            Export {
+                file: Some(file),
+                ..Export::default()
+            },
+            vec![Diagnostic::new(
+                Code::InvalidRequirementExport,
+                format!(
+                    "the requirements export could not be read: the reader failed ({}); please \
+                     report it, with the file if you can",
+                    p
+                ),
+                Label::new(Span::new(file, 0..0), "in this file"),
+            )],
+        )
+    })
+}
+
+fn read_csv(file: FileId, bytes: &[u8], map: &ColumnMap) -> (Export, Vec<Diagnostic>) {
+    let text = match decode_checked(bytes) {
+        Ok(t) => t,
+        Err(m) => {
+            let span = Span::new(file, m.offset..m.offset + '\u{fffd}'.len_utf8());
+            let diag = Diagnostic::new(
+                Code::InvalidRequirementExport,
+                m.message(),
+                Label::new(span, "not UTF-8"),
+            )
+            .with_help(MixedEncoding::HELP);
+            return (
+                Export {
+                    file: Some(file),
+                    ..Export::default()
+                },
+                vec![diag],
+            );
+        }
+    };
+    let delim = delimiter(&text);
+    let unterminated = unterminated_quote(&text, delim);
     let grid = Grid {
         file,
         origin: Origin::Csv,
-        rows,
+        text: &text,
+        delim,
     };
-    grid.import(map)
+    let (export, mut diags) = grid.import(CsvRows::new(&text, delim), map);
+    if let Some(at) = unterminated {
+        let line = line_of(text.as_bytes(), at);
+        diags.insert(
+            0,
+            Diagnostic::new(
+                Code::InvalidRequirementExport,
+                format!(
+                    "the quoted field opened at line {line} is never closed: the file ends \
+                     inside it (a `\"` is missing, or the file is cut short)"
+                ),
+                Label::new(Span::new(file, at..at + 1), "this quote is never closed"),
+            )
+            .with_help("close the field with `\"`, or export the file again"),
+        );
+    }
+    (export, diags)
 }
 
 /// Reads the objects of a workbook (`extension`: `xlsx`, `xlsm`, `xls`, `xlsb` or `ods`;
-/// anything else is sniffed). With `sheet`, only that sheet is read; without, the first
-/// sheet with a header row. See the module documentation.
+/// anything else is sniffed). With `sheet`, only that sheet is read; without, the sheets
+/// in turn until one has a header row. Sheets are read cell by cell within the bounds of
+/// [`super::workbook`]; past them, or when the reader fails, one `Q001` names the sheet
+/// and cell and nothing is imported. See the module documentation.
 pub fn import_workbook(
     file: FileId,
     bytes: &[u8],
@@ -202,34 +404,51 @@ pub fn import_workbook(
             )],
         )
     };
-    // calamine is third-party code reading hostile bytes: a panic there is a problem
-    // with the file, not a crash.
-    let read = crate::context::contain_panic(|| read_sheets(bytes, extension, sheet));
-    let sheets = match read {
-        Ok(Ok(sheets)) => sheets,
-        Ok(Err(message)) => return problem(message),
-        Err(_) => return problem("unreadable workbook: the reader failed on its contents".into()),
+    let mut book = match workbook::open(bytes, extension) {
+        Ok(b) => b,
+        Err(e) => return problem(e.full()),
     };
+    let names = book.sheet_names().to_vec();
+    let chosen: Vec<String> = match sheet {
+        Some(wanted) => {
+            let found = names.iter().find(|n| n.as_str() == wanted).or_else(|| {
+                names
+                    .iter()
+                    .find(|n| n.trim().eq_ignore_ascii_case(wanted.trim()))
+            });
+            match found {
+                Some(n) => vec![n.clone()],
+                None => {
+                    return problem(format!(
+                        "the workbook has no sheet '{wanted}' (sheets: {})",
+                        quoted_list(&names)
+                    ))
+                }
+            }
+        }
+        None => names,
+    };
+    let mut budget = workbook::Budget::default();
     let mut first_failure: Option<(Export, Vec<Diagnostic>)> = None;
     let mut tried = Vec::new();
-    for (name, start, rows) in sheets {
+    for name in chosen {
+        let cells = match book.read_sheet(&name, &mut budget) {
+            Ok(s) => s,
+            Err(e) => return problem(e.full()),
+        };
         let grid = Grid {
             file,
-            origin: Origin::Sheet {
-                name: name.clone(),
-                start,
-            },
-            rows,
+            origin: Origin::Sheet { name: name.clone() },
+            text: "",
+            delim: b',',
         };
-        if sheet.is_some() {
-            return grid.import(map);
-        }
-        if grid.find_header(map).is_some() {
-            return grid.import(map);
+        let rows = sheet_rows(cells);
+        if sheet.is_some() || Grid::find_header(&rows, map).is_some() {
+            return grid.import(rows, map);
         }
         tried.push(format!("'{name}'"));
         if first_failure.is_none() {
-            first_failure = Some(grid.import(map));
+            first_failure = Some(grid.import(rows, map));
         }
     }
     match first_failure {
@@ -245,129 +464,24 @@ pub fn import_workbook(
     }
 }
 
-/// An open workbook over bytes in memory.
-pub type Workbook = calamine::Sheets<std::io::Cursor<Vec<u8>>>;
+pub use super::workbook::{check_unpacked_size, MAX_UNPACKED};
 
-/// Opens a workbook by its extension (`xlsx`, `xlsm`, `xls`, `xlsb`, `ods`; any other is
-/// sniffed), or says why it cannot be read.
-pub fn open_workbook(bytes: &[u8], extension: &str) -> Result<Workbook, String> {
-    use calamine::{open_workbook_from_rs, Ods, Sheets, Xls, Xlsb, Xlsx};
-    let ext = extension.trim_start_matches('.').to_ascii_lowercase();
-    check_unpacked_size(bytes, MAX_UNPACKED)
-        .map_err(|e| format!("unreadable workbook ({ext}): {e}"))?;
-    let cursor = std::io::Cursor::new(bytes.to_vec());
-    let opened: Result<Workbook, String> = match ext.as_str() {
-        "xlsx" | "xlsm" | "xlam" => open_workbook_from_rs::<Xlsx<_>, _>(cursor)
-            .map(Sheets::Xlsx)
-            .map_err(|e| e.to_string()),
-        "xls" | "xla" => open_workbook_from_rs::<Xls<_>, _>(cursor)
-            .map(Sheets::Xls)
-            .map_err(|e| e.to_string()),
-        "xlsb" => open_workbook_from_rs::<Xlsb<_>, _>(cursor)
-            .map(Sheets::Xlsb)
-            .map_err(|e| e.to_string()),
-        "ods" => open_workbook_from_rs::<Ods<_>, _>(cursor)
-            .map(Sheets::Ods)
-            .map_err(|e| e.to_string()),
-        _ => calamine::open_workbook_auto_from_rs(cursor).map_err(|e| e.to_string()),
-    };
-    opened.map_err(|e| format!("unreadable workbook ({ext}): {e}"))
-}
-
-/// The most a zipped workbook (XLSX, XLSM, XLSB, ODS) may unpack to: a zip bomb is
-/// refused before the workbook reader sees it.
-pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
-
-/// Refuses a zip archive that unpacks to more than `limit` bytes in all. The sizes its
-/// directory declares are checked first; then every member is inflated into nothing,
-/// at most `limit` bytes in all, since a forged archive may declare less than it holds.
-/// Bytes that are not a zip archive (an XLS, a CSV named .xlsx) pass: the workbook
-/// reader says why it cannot read them.
-pub fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), String> {
-    use std::io::Read;
-    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
-        return Ok(());
-    };
-    let refused = || {
-        format!(
-            "it unpacks to more than {} MiB (a zip bomb?); not read",
-            limit / (1024 * 1024)
-        )
-    };
-    let mut declared: u64 = 0;
-    for i in 0..archive.len() {
-        if let Ok(member) = archive.by_index_raw(i) {
-            declared = declared.saturating_add(member.size());
-        }
-    }
-    if declared > limit {
-        return Err(refused());
-    }
-    let mut total: u64 = 0;
-    for i in 0..archive.len() {
-        let Ok(member) = archive.by_index(i) else {
-            continue;
-        };
-        let mut capped = member.take(limit - total + 1);
-        // A member that cannot be inflated is the workbook reader's to report.
-        let n = std::io::copy(&mut capped, &mut std::io::sink()).unwrap_or(0);
-        total += n;
-        if total > limit {
-            return Err(refused());
-        }
-    }
-    Ok(())
-}
-
-/// A sheet's name, the (row, column) of its first cell, and its rows.
-type SheetRows = (String, (usize, usize), Vec<Row>);
-
-fn read_sheets(
-    bytes: &[u8],
-    extension: &str,
-    sheet: Option<&str>,
-) -> Result<Vec<SheetRows>, String> {
-    use calamine::Reader;
-    let mut workbook = open_workbook(bytes, extension)?;
-    let names = workbook.sheet_names();
-    let chosen: Vec<String> = match sheet {
-        Some(wanted) => {
-            let found = names.iter().find(|n| n.as_str() == wanted).or_else(|| {
-                names
-                    .iter()
-                    .find(|n| n.trim().eq_ignore_ascii_case(wanted.trim()))
-            });
-            match found {
-                Some(n) => vec![n.clone()],
-                None => {
-                    return Err(format!(
-                        "the workbook has no sheet '{wanted}' (sheets: {})",
-                        quoted_list(&names)
-                    ))
-                }
-            }
-        }
-        None => names.clone(),
-    };
-    let mut out = Vec::new();
-    for name in chosen {
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|e| format!("unreadable sheet '{name}': {e}"))?;
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        let rows = range
-            .rows()
-            .enumerate()
-            .map(|(i, cells)| Row {
-                cells: cells.iter().map(workbook_cell).collect(),
-                line: r0 as usize + i,
+/// A sheet's used cells as rows (only the rows that have cells; each row's cells by
+/// column, sparse).
+fn sheet_rows(sheet: workbook::Sheet) -> Vec<Row> {
+    let mut rows: Vec<Row> = Vec::new();
+    for c in sheet.cells {
+        let cell = workbook_cell(c.value);
+        match rows.last_mut() {
+            Some(r) if r.line == c.row as usize => r.cells.push((c.col as usize, cell)),
+            _ => rows.push(Row {
+                cells: vec![(c.col as usize, cell)],
+                line: c.row as usize,
                 bytes: 0..0,
-                fields: Vec::new(),
-            })
-            .collect();
-        out.push((name, (r0 as usize, c0 as usize), rows));
+            }),
+        }
     }
-    Ok(out)
+    rows
 }
 
 fn quoted_list(names: &[String]) -> String {
@@ -381,15 +495,14 @@ fn quoted_list(names: &[String]) -> String {
         .join(", ")
 }
 
-fn workbook_cell(data: &calamine::Data) -> Cell {
-    use calamine::Data;
-    match data {
-        Data::Empty => Cell::Empty,
-        Data::Int(i) => Cell::Int(*i),
-        Data::Float(f) => Cell::Real(*f),
-        Data::Bool(b) => Cell::Bool(*b),
-        Data::String(s) => Cell::Text(s.clone()),
-        Data::DateTime(dt) => {
+fn workbook_cell(value: workbook::Value) -> Cell {
+    use workbook::Value;
+    match value {
+        Value::Int(i) => Cell::Int(i),
+        Value::Real(f) => Cell::Real(f),
+        Value::Bool(b) => Cell::Bool(b),
+        Value::Text(s) => Cell::Text(s),
+        Value::DateTime(dt) => {
             if dt.is_duration() {
                 Cell::Real(dt.as_f64())
             } else {
@@ -401,17 +514,16 @@ fn workbook_cell(data: &calamine::Data) -> Cell {
                 }
             }
         }
-        Data::DateTimeIso(s) => Cell::Date(s.clone()),
-        Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Error(e) => Cell::Error(e.to_string()),
+        Value::DateIso(s) => Cell::Date(s),
+        Value::DurationIso(s) => Cell::Text(Arc::from(s)),
+        Value::Error(e) => Cell::Error(e.to_string()),
     }
 }
 
-/// One cell's value as read.
+/// One cell's value as read. Text is shared: the cells of one shared string hold one copy.
 #[derive(Debug, Clone, PartialEq)]
 enum Cell {
-    Empty,
-    Text(String),
+    Text(Arc<str>),
     Int(i64),
     Real(f64),
     Bool(bool),
@@ -421,19 +533,18 @@ enum Cell {
 
 impl Cell {
     /// The cell as (raw) text; numbers without a needless `.0`.
-    fn raw(&self) -> String {
+    fn raw(&self) -> Cow<'_, str> {
         match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) | Cell::Date(s) | Cell::Error(s) => s.clone(),
-            Cell::Int(i) => i.to_string(),
-            Cell::Real(f) => real_text(*f),
-            Cell::Bool(b) => b.to_string(),
+            Cell::Text(s) => Cow::Borrowed(s),
+            Cell::Date(s) | Cell::Error(s) => Cow::Borrowed(s),
+            Cell::Int(i) => Cow::Owned(i.to_string()),
+            Cell::Real(f) => Cow::Owned(real_text(*f)),
+            Cell::Bool(b) => Cow::Owned(b.to_string()),
         }
     }
 
     fn is_blank(&self) -> bool {
         match self {
-            Cell::Empty => true,
             Cell::Text(s) => s.trim().is_empty(),
             _ => false,
         }
@@ -448,20 +559,35 @@ fn real_text(f: f64) -> String {
     }
 }
 
-/// A row: its cells, where it is (CSV: the 1-based line of the record start; workbook: the
-/// zero-based sheet row), and for CSV the record's bytes and each field's raw bytes.
-#[derive(Debug, Clone)]
+/// A row: its used cells by column (sorted, blank ones left out), where it is (CSV: the
+/// 1-based line of the record start; workbook: the zero-based sheet row), and for CSV the
+/// record's bytes (its fields' bytes are found in them when a finding needs one).
+#[derive(Debug, Clone, Default)]
 struct Row {
-    cells: Vec<Cell>,
+    cells: Vec<(usize, Cell)>,
     line: usize,
     bytes: Range<usize>,
-    fields: Vec<Range<usize>>,
 }
 
 impl Row {
+    /// The cell in column `col`, if the row has one.
+    fn get(&self, col: usize) -> Option<&Cell> {
+        match self.cells.get(col) {
+            Some((c, cell)) if *c == col => Some(cell),
+            _ => self
+                .cells
+                .binary_search_by_key(&col, |(c, _)| *c)
+                .ok()
+                .map(|i| &self.cells[i].1),
+        }
+    }
+
     fn cell(&self, col: Option<usize>) -> Option<&Cell> {
-        col.and_then(|c| self.cells.get(c))
-            .filter(|c| !c.is_blank())
+        col.and_then(|c| self.get(c)).filter(|c| !c.is_blank())
+    }
+
+    fn is_blank(&self) -> bool {
+        self.cells.iter().all(|(_, c)| c.is_blank())
     }
 }
 
@@ -476,68 +602,78 @@ fn line_breaks_in(text: &[u8], range: std::ops::Range<usize>) -> usize {
         .count()
 }
 
-/// The records of a CSV text; never fails (the `csv` crate reads every input).
-fn csv_rows(text: &str) -> Vec<Row> {
-    let delim = delimiter(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delim)
-        .from_reader(text.as_bytes());
-    let mut starts = Vec::new();
-    let mut rows = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    let (mut breaks, mut counted) = (0usize, 0usize);
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {
-                let pos = record
-                    .position()
-                    .cloned()
-                    .unwrap_or_else(csv::Position::new);
-                starts.push(pos.byte() as usize);
-                rows.push(Row {
-                    cells: record
-                        .iter()
-                        .map(|f| Cell::Text(String::from_utf8_lossy(f).into_owned()))
-                        .collect(),
-                    // The csv crate's line count is off after CRLF line ends: count here,
-                    // from the previous record on (linear in the text).
-                    line: {
-                        let mut at = (pos.byte() as usize).min(text.len());
-                        // After a CRLF the crate places the record at its LF.
-                        if text.as_bytes().get(at) == Some(&b'\n') {
-                            at += 1;
-                        }
-                        breaks += line_breaks_in(text.as_bytes(), counted..at.max(counted));
-                        counted = at.max(counted);
-                        1 + breaks
-                    },
-                    bytes: 0..0,
-                    fields: Vec::new(),
-                });
-            }
-            Ok(false) => break,
-            // Only I/O and UTF-8 errors exist for byte records from a slice; stop reading.
-            Err(_) => break,
+/// The records of a CSV text, one [`Row`] at a time (the importer turns each into an
+/// object before reading the next, so a file is never held twice as rows); never fails
+/// (the `csv` crate reads every input).
+struct CsvRows<'t> {
+    text: &'t str,
+    reader: csv::Reader<&'t [u8]>,
+    record: csv::ByteRecord,
+    /// Line ends counted so far, and up to where.
+    breaks: usize,
+    counted: usize,
+}
+
+impl<'t> CsvRows<'t> {
+    fn new(text: &'t str, delim: u8) -> Self {
+        CsvRows {
+            text,
+            reader: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(delim)
+                .from_reader(text.as_bytes()),
+            record: csv::ByteRecord::new(),
+            breaks: 0,
+            counted: 0,
         }
     }
-    for i in 0..rows.len() {
-        let start = starts[i].min(text.len());
-        let end = starts
-            .get(i + 1)
-            .copied()
-            .unwrap_or(text.len())
-            .clamp(start, text.len());
-        let raw = &text[start..end];
-        let trimmed = raw.trim_end_matches(['\r', '\n']).len();
-        rows[i].bytes = start..start + trimmed;
-        rows[i].fields = field_ranges(&text[start..start + trimmed], delim)
-            .into_iter()
-            .map(|r| start + r.start..start + r.end)
+}
+
+impl Iterator for CsvRows<'_> {
+    type Item = Row;
+
+    fn next(&mut self) -> Option<Row> {
+        // Only I/O and UTF-8 errors exist for byte records from a slice; stop reading.
+        if !self.reader.read_byte_record(&mut self.record).ok()? {
+            return None;
+        }
+        let text = self.text.as_bytes();
+        let pos = self
+            .record
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(text.len());
+        // After a CRLF the crate places the record at its LF.
+        let start = if text.get(pos) == Some(&b'\n') && pos > 0 && text[pos - 1] == b'\r' {
+            pos + 1
+        } else {
+            pos
+        };
+        let end = (self.reader.position().byte() as usize).clamp(start, text.len());
+        let trimmed = self.text[start..end].trim_end_matches(['\r', '\n']).len();
+        // The csv crate's line count is off after CRLF line ends: count here, from the
+        // previous record on (linear in the text).
+        let at = if text.get(pos) == Some(&b'\n') {
+            pos + 1
+        } else {
+            pos
+        };
+        self.breaks += line_breaks_in(text, self.counted..at.max(self.counted));
+        self.counted = at.max(self.counted);
+        let cells = self
+            .record
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !f.iter().all(u8::is_ascii_whitespace))
+            .map(|(c, f)| (c, Cell::Text(Arc::from(String::from_utf8_lossy(f)))))
             .collect();
+        Some(Row {
+            cells,
+            line: 1 + self.breaks,
+            bytes: start..start + trimmed,
+        })
     }
-    rows
 }
 
 /// Byte ranges (in `record`) of each field, quotes included, split at delimiters outside
@@ -579,13 +715,16 @@ pub(crate) fn delimiter(text: &str) -> u8 {
 
 enum Origin {
     Csv,
-    Sheet { name: String, start: (usize, usize) },
+    Sheet { name: String },
 }
 
-struct Grid {
+/// How rows are read into objects: which file, and where its rows come from (CSV: the
+/// decoded text, in which a finding's field is found).
+struct Grid<'t> {
     file: FileId,
     origin: Origin,
-    rows: Vec<Row>,
+    text: &'t str,
+    delim: u8,
 }
 
 /// The columns found in the header row.
@@ -602,10 +741,12 @@ struct Columns {
     links: Vec<(usize, Direction)>,
 }
 
-/// What one row gives before ids are checked and links resolved.
+/// What the import keeps of a row beside its object, until ids are checked and links
+/// resolved.
 struct Draft {
-    object: ReqObject,
-    row: usize,
+    /// The row's line, and its id cell's span.
+    line: usize,
+    id_span: Span,
     id_col: usize,
     has_module_cell: bool,
     /// (kind, target as written, direction)
@@ -649,21 +790,23 @@ fn role(names: &[String], named: &Option<String>, aliases: &[&str]) -> Option<us
     }
 }
 
-impl Grid {
+impl Grid<'_> {
+    /// The header row's names by column (`""` where it has no cell).
     fn header_names(row: &Row) -> Vec<String> {
-        row.cells
-            .iter()
-            .map(|c| clean_text(&c.raw()).trim().to_string())
-            .collect()
+        let width = row.cells.last().map_or(0, |(c, _)| c + 1);
+        let mut names = vec![String::new(); width];
+        for (c, cell) in &row.cells {
+            names[*c] = clean_text(&cell.raw()).trim().to_string();
+        }
+        names
     }
 
     /// The header row: the first of the first non-empty rows naming an id and a text or
     /// heading column.
-    fn find_header(&self, map: &ColumnMap) -> Option<usize> {
-        self.rows
-            .iter()
+    fn find_header(rows: &[Row], map: &ColumnMap) -> Option<usize> {
+        rows.iter()
             .enumerate()
-            .filter(|(_, r)| r.cells.iter().any(|c| !c.is_blank()))
+            .filter(|(_, r)| !r.is_blank())
             .take(HEADER_SEARCH_ROWS)
             .find(|(_, r)| {
                 let names = Self::header_names(r);
@@ -678,47 +821,56 @@ impl Grid {
         Span::new(self.file, 0..0)
     }
 
-    /// The exact bytes of a cell (CSV), else the row, else nothing.
-    fn span(&self, row: usize, col: Option<usize>) -> Span {
+    /// The exact bytes of a cell (CSV, found in the record's text), else the row, else
+    /// nothing.
+    fn span(&self, row: &Row, col: Option<usize>) -> Span {
         match self.origin {
             Origin::Csv => {
-                let r = &self.rows[row];
-                let range = col
-                    .and_then(|c| r.fields.get(c).cloned())
-                    .unwrap_or_else(|| r.bytes.clone());
+                let range = row.bytes.clone();
+                let record = self.text.get(range.clone()).unwrap_or("");
+                let field = col.and_then(|c| field_ranges(record, self.delim).get(c).cloned());
+                let range = match field {
+                    Some(f) => range.start + f.start..range.start + f.end,
+                    None => range,
+                };
                 Span::new(self.file, range)
             }
             Origin::Sheet { .. } => self.whole_span(),
         }
     }
 
-    fn cell_ref(&self, row: usize, col: usize) -> String {
+    fn cell_ref(&self, line: usize, col: usize) -> String {
         match &self.origin {
-            Origin::Csv => format!("line {}", self.rows[row].line),
-            Origin::Sheet { start, .. } => cell_name(self.rows[row].line, start.1 + col),
+            Origin::Csv => format!("line {line}"),
+            Origin::Sheet { .. } => cell_name(line, col),
         }
     }
 
-    /// `line 4` or `sheet 'Objects' cell B4`.
-    fn place(&self, row: usize, col: usize) -> String {
+    /// `line 4` or `sheet 'Objects' cell B4`, for the row at `line`.
+    fn place(&self, line: usize, col: usize) -> String {
         match &self.origin {
-            Origin::Csv => self.cell_ref(row, col),
+            Origin::Csv => self.cell_ref(line, col),
             Origin::Sheet { name, .. } => {
-                format!("sheet '{name}' cell {}", self.cell_ref(row, col))
+                format!("sheet '{name}' cell {}", self.cell_ref(line, col))
             }
         }
     }
 
-    fn location(&self, row: usize, col: usize) -> ReqLocation {
+    fn location(&self, line: usize, col: usize) -> ReqLocation {
         match &self.origin {
-            Origin::Csv => ReqLocation::Text {
-                line: self.rows[row].line,
-                column: 1,
-            },
+            Origin::Csv => ReqLocation::Text { line, column: 1 },
             Origin::Sheet { name, .. } => ReqLocation::Cell {
                 sheet: name.clone(),
-                cell: self.cell_ref(row, col),
+                cell: self.cell_ref(line, col),
             },
+        }
+    }
+
+    /// `line 4` or `sheet 'Objects' row 4`.
+    fn row_place(&self, row: &Row) -> String {
+        match &self.origin {
+            Origin::Csv => format!("line {}", row.line),
+            Origin::Sheet { name, .. } => format!("sheet '{name}' row {}", row.line + 1),
         }
     }
 
@@ -737,11 +889,14 @@ impl Grid {
         )
     }
 
-    fn columns(&self, map: &ColumnMap, diags: &mut Vec<Diagnostic>) -> Option<Columns> {
-        let first = self
-            .rows
-            .iter()
-            .position(|r| r.cells.iter().any(|c| !c.is_blank()));
+    /// The columns of the header row, found among `head` (the first rows).
+    fn columns(
+        &self,
+        head: &[Row],
+        map: &ColumnMap,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Columns> {
+        let first = head.iter().position(|r| !r.is_blank());
         let Some(first) = first else {
             let what = match &self.origin {
                 Origin::Csv => "the file is empty".to_string(),
@@ -754,11 +909,11 @@ impl Grid {
             ));
             return None;
         };
-        let header = match self.find_header(map) {
+        let header = match Self::find_header(head, map) {
             Some(h) => h,
             None => {
                 // Say what the first row holds, and what was expected.
-                let names = Self::header_names(&self.rows[first]);
+                let names = Self::header_names(&head[first]);
                 let found: Vec<String> = names
                     .iter()
                     .filter(|n| !n.is_empty())
@@ -783,19 +938,14 @@ impl Grid {
                         map.id.clone().unwrap_or_else(|| ID_ALIASES.join("', '")),
                     )
                 };
-                let place = match &self.origin {
-                    Origin::Csv => format!("line {}", self.rows[first].line),
-                    Origin::Sheet { name, .. } => {
-                        format!("sheet '{name}' row {}", self.rows[first].line + 1)
-                    }
-                };
+                let place = self.row_place(&head[first]);
                 diags.push(
                     self.diag(
                         format!(
                             "{what} in the header row ({place}); found columns: {}",
                             if found.is_empty() { "none".into() } else { found.join(", ") }
                         ),
-                        self.span(first, None),
+                        self.span(&head[first], None),
                         "header row",
                     )
                     .with_help(format!(
@@ -805,7 +955,7 @@ impl Grid {
                 return None;
             }
         };
-        let names = Self::header_names(&self.rows[header]);
+        let names = Self::header_names(&head[header]);
         let mut cols = Columns {
             header,
             id: role(&names, &map.id, ID_ALIASES),
@@ -827,7 +977,7 @@ impl Grid {
             ("kind", &map.kind, cols.kind),
         ] {
             if let (Some(n), None) = (named, col) {
-                diags.push(self.missing_column(header, field, n, &names));
+                diags.push(self.missing_column(&head[header], field, n, &names));
             }
         }
         let taken = |c: usize, cols: &Columns| {
@@ -861,7 +1011,7 @@ impl Grid {
                     cols.links.push((c, dir));
                 }
                 Some(_) => {}
-                None => diags.push(self.missing_column(header, "links", extra, &names)),
+                None => diags.push(self.missing_column(&head[header], "links", extra, &names)),
             }
         }
         cols.names = names;
@@ -870,7 +1020,7 @@ impl Grid {
 
     fn missing_column(
         &self,
-        header: usize,
+        header: &Row,
         field: &str,
         wanted: &str,
         names: &[String],
@@ -880,12 +1030,7 @@ impl Grid {
             .filter(|n| !n.is_empty())
             .map(|n| format!("'{}'", shorten(n)))
             .collect();
-        let place = match &self.origin {
-            Origin::Csv => format!("line {}", self.rows[header].line),
-            Origin::Sheet { name, .. } => {
-                format!("sheet '{name}' row {}", self.rows[header].line + 1)
-            }
-        };
+        let place = self.row_place(header);
         self.diag(
             format!(
                 "the column map names '{wanted}' as the {field} column, but the header row ({place}) has no such column; found columns: {}",
@@ -897,106 +1042,127 @@ impl Grid {
         .with_severity(Severity::Warning)
     }
 
-    fn import(&self, map: &ColumnMap) -> (Export, Vec<Diagnostic>) {
+    /// Reads `rows` into objects. Rows are taken one at a time: only the first ones
+    /// (where the header row is looked for) are held together.
+    fn import(
+        &self,
+        rows: impl IntoIterator<Item = Row>,
+        map: &ColumnMap,
+    ) -> (Export, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let mut export = Export {
             file: Some(self.file),
             ..Export::default()
         };
-        let Some(cols) = self.columns(map, &mut diags) else {
+        let mut rows = rows.into_iter();
+        let mut head: Vec<Row> = Vec::new();
+        let mut non_empty = 0;
+        while non_empty < HEADER_SEARCH_ROWS {
+            let Some(row) = rows.next() else { break };
+            non_empty += usize::from(!row.is_blank());
+            head.push(row);
+        }
+        let Some(cols) = self.columns(&head, map, &mut diags) else {
             return (export, diags);
         };
         let Some(id_col) = cols.id else {
             return (export, diags);
         };
+        // The objects, and beside them what only the import needs (kept apart so that
+        // nothing is copied from one to the other).
+        let mut objects: Vec<ReqObject> = Vec::new();
         let mut drafts: Vec<Draft> = Vec::new();
-        for (ri, row) in self.rows.iter().enumerate().skip(cols.header + 1) {
-            if row.cells.iter().all(Cell::is_blank) {
+        for row in head.drain(cols.header + 1..).chain(rows) {
+            if row.is_blank() {
                 continue;
             }
-            if let Some(d) = self.draft(ri, row, &cols, id_col, map, &mut diags) {
+            if let Some((o, d)) = self.draft(&row, &cols, id_col, map, &mut diags) {
+                objects.push(o);
                 drafts.push(d);
             }
         }
-        // Duplicate ids: keep the first (or the module binding), report both places.
+        drop(head);
+        // Duplicate ids: keep the first (or the module binding, in the first one's
+        // place), report both places.
         let mut seen: HashMap<String, usize> = HashMap::new();
-        let mut kept: Vec<Option<Draft>> = Vec::new();
-        for d in drafts {
-            match seen.get(&d.object.id).copied() {
-                None => {
-                    seen.insert(d.object.id.clone(), kept.len());
-                    kept.push(Some(d));
+        let mut keep = vec![true; objects.len()];
+        for i in 0..objects.len() {
+            let Some(&k) = seen.get(&objects[i].id) else {
+                seen.insert(objects[i].id.clone(), i);
+                continue;
+            };
+            keep[i] = false;
+            if cols.module.is_some() && drafts[k].has_module_cell != drafts[i].has_module_cell {
+                if drafts[i].has_module_cell {
+                    objects.swap(k, i);
+                    drafts.swap(k, i);
                 }
-                Some(k) => {
-                    let Some(first) = kept[k].as_ref() else {
-                        continue;
-                    };
-                    if cols.module.is_some() && first.has_module_cell != d.has_module_cell {
-                        if d.has_module_cell {
-                            kept[k] = Some(d);
-                        }
-                        continue;
-                    }
-                    let (fr, fc) = (first.row, first.id_col);
-                    diags.push(
-                        self.diag(
-                            format!(
-                                "duplicate id '{}' at {}: already at {}",
-                                shorten(&d.object.id),
-                                self.place(d.row, d.id_col),
-                                self.place(fr, fc)
-                            ),
-                            self.span(d.row, Some(d.id_col)),
-                            "this object is skipped",
-                        )
-                        .with_secondary(Label::new(
-                            self.span(fr, Some(fc)),
-                            "first object with this id",
-                        )),
-                    );
-                }
+                continue;
             }
+            let (first, d) = (&drafts[k], &drafts[i]);
+            diags.push(
+                self.diag(
+                    format!(
+                        "duplicate id '{}' at {}: already at {}",
+                        shorten(&objects[i].id),
+                        self.place(d.line, d.id_col),
+                        self.place(first.line, first.id_col)
+                    ),
+                    d.id_span,
+                    "this object is skipped",
+                )
+                .with_secondary(Label::new(first.id_span, "first object with this id")),
+            );
         }
-        let drafts: Vec<Draft> = kept.into_iter().flatten().collect();
-        let ids: HashSet<&str> = drafts.iter().map(|d| d.object.id.as_str()).collect();
-        let mut objects = Vec::with_capacity(drafts.len());
+        let mut at = 0;
+        objects.retain(|_| {
+            at += 1;
+            keep[at - 1]
+        });
+        let mut at = 0;
+        drafts.retain(|_| {
+            at += 1;
+            keep[at - 1]
+        });
+        drop(keep);
+        // Every id seen is an object kept (the first of its id, or its module binding).
         let mut dangling = 0;
-        for d in &drafts {
-            let mut o = d.object.clone();
-            for (kind, target, direction) in &d.links {
-                let resolved = ids.contains(target.as_str());
+        for (o, d) in objects.iter_mut().zip(drafts) {
+            for (kind, target, direction) in d.links {
+                let resolved = seen.contains_key(target.as_str());
                 if !resolved {
                     dangling += 1;
                 }
                 o.links.push(Link {
-                    kind: kind.clone(),
-                    target: target.clone(),
-                    direction: *direction,
+                    kind,
+                    target,
+                    direction,
                     resolved,
                 });
             }
-            objects.push(o);
         }
-        drop(ids);
-        // Paths from the headings above, by level when levels are known.
-        let mut stack: Vec<(u32, String)> = Vec::new();
+        drop(seen);
+        // Paths from the headings above, by level when levels are known: each heading's
+        // path extends the one it sits in (shared, see `HeadingPath`).
+        let mut stack: Vec<(u32, HeadingPath)> = Vec::new();
         for o in &mut objects {
             match o.level {
                 Some(level) => {
                     while stack.last().is_some_and(|(l, _)| *l >= level) {
                         stack.pop();
                     }
-                    o.path = stack.iter().map(|(_, h)| h.clone()).collect();
+                    o.path = stack.last().map(|(_, p)| p.clone()).unwrap_or_default();
                     if o.is_heading {
-                        stack.push((level, heading_label(o)));
+                        let inner = o.path.child(heading_label(o));
+                        stack.push((level, inner));
                     }
                 }
                 None => {
                     if o.is_heading {
-                        o.path = Vec::new();
-                        stack = vec![(0, heading_label(o))];
+                        o.path = HeadingPath::default();
+                        stack = vec![(0, HeadingPath::default().child(heading_label(o)))];
                     } else {
-                        o.path = stack.iter().map(|(_, h)| h.clone()).collect();
+                        o.path = stack.last().map(|(_, p)| p.clone()).unwrap_or_default();
                     }
                 }
             }
@@ -1028,23 +1194,23 @@ impl Grid {
 
     fn draft(
         &self,
-        ri: usize,
         row: &Row,
         cols: &Columns,
         id_col: usize,
         map: &ColumnMap,
         diags: &mut Vec<Diagnostic>,
-    ) -> Option<Draft> {
+    ) -> Option<(ReqObject, Draft)> {
         // A formula that failed in the spreadsheet: the export is not what its author saw.
-        for (ci, cell) in row.cells.iter().enumerate() {
+        for (ci, cell) in &row.cells {
+            let ci = *ci;
             if let Cell::Error(e) = cell {
                 diags.push(self.diag(
                     format!(
                         "{} holds the spreadsheet error {e} (a formula that failed); it is \
                          read as that text",
-                        self.place(ri, ci)
+                        self.place(row.line, ci)
                     ),
-                    self.span(ri, Some(ci)),
+                    self.span(row, Some(ci)),
                     "error value here",
                 ));
             }
@@ -1057,10 +1223,10 @@ impl Grid {
             diags.push(self.diag(
                 format!(
                     "row without an id ({}, column '{}')",
-                    self.place(ri, id_col),
+                    self.place(row.line, id_col),
                     shorten(&cols.names[id_col])
                 ),
-                self.span(ri, Some(id_col)),
+                self.span(row, Some(id_col)),
                 "no id here",
             ));
             return None;
@@ -1088,7 +1254,8 @@ impl Grid {
             .map(|c| clean_text(&c.raw()).trim().to_string());
         let mut attributes = BTreeMap::new();
         let mut links = Vec::new();
-        for (c, cell) in row.cells.iter().enumerate() {
+        for (c, cell) in &row.cells {
+            let c = *c;
             if cell.is_blank()
                 || [
                     Some(id_col),
@@ -1103,7 +1270,7 @@ impl Grid {
             }
             let name = match cols.names.get(c) {
                 Some(n) if !n.is_empty() => n.clone(),
-                _ => format!("column {}", column_letters(self.column_offset() + c)),
+                _ => format!("column {}", column_letters(c)),
             };
             if let Some((_, dir)) = cols.links.iter().find(|(l, _)| *l == c) {
                 for target in split_links(&clean_text(&cell.raw())) {
@@ -1124,27 +1291,23 @@ impl Grid {
             heading,
             text,
             level,
-            path: Vec::new(),
+            path: HeadingPath::default(),
             module: module_cell.clone().or_else(|| self.module_name()),
             attributes,
             links: Vec::new(),
-            location: self.location(ri, id_col),
+            location: self.location(row.line, id_col),
             fingerprint: String::new(),
         };
-        Some(Draft {
+        Some((
             object,
-            row: ri,
-            id_col,
-            has_module_cell: module_cell.is_some(),
-            links,
-        })
-    }
-
-    fn column_offset(&self) -> usize {
-        match &self.origin {
-            Origin::Csv => 0,
-            Origin::Sheet { start, .. } => start.1,
-        }
+            Draft {
+                line: row.line,
+                id_span: self.span(row, Some(id_col)),
+                id_col,
+                has_module_cell: module_cell.is_some(),
+                links,
+            },
+        ))
     }
 }
 
@@ -1215,7 +1378,13 @@ fn clean_text(s: &str) -> String {
         let hex = tail.get(2..6);
         let decoded = match (hex, tail.as_bytes().get(6)) {
             (Some(h), Some(b'_')) if h.bytes().all(|b| b.is_ascii_hexdigit()) => {
-                u32::from_str_radix(h, 16).ok().and_then(char::from_u32)
+                // A character XML 1.0 does not allow (`_x0000_`) never reaches an output.
+                u32::from_str_radix(h, 16).ok().map(|v| match v {
+                    0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD => {
+                        char::from_u32(v).unwrap_or('\u{FFFD}')
+                    }
+                    _ => '\u{FFFD}',
+                })
             }
             _ => None,
         };
@@ -1265,7 +1434,6 @@ fn typed(cell: &Cell) -> AttrValue {
         Cell::Bool(b) => AttrValue::Bool(*b),
         Cell::Date(d) => AttrValue::Date(d.clone()),
         Cell::Error(e) => AttrValue::Text(e.clone()),
-        Cell::Empty => AttrValue::Text(String::new()),
         Cell::Text(s) => typed_text(s),
     }
 }
@@ -1462,8 +1630,8 @@ mod tests {
         let after = e.objects.iter().position(|o| o.id == "3001").unwrap() + 1;
         if !e.objects[after].is_heading {
             assert_eq!(
-                e.objects[after].path,
-                vec!["Definitions Acronyms, and Abbreviations".to_string()]
+                e.objects[after].path.labels(),
+                ["Definitions Acronyms, and Abbreviations"]
             );
         }
         // 3010 links to 3142.
@@ -1576,7 +1744,7 @@ mod tests {
         let r = obj(&e, "SRS-2");
         assert!(!r.is_heading);
         assert_eq!(r.text, "The unit shall\nstart.");
-        assert_eq!(r.path, ["Introduction"]);
+        assert_eq!(r.path.labels(), ["Introduction"]);
         assert_eq!(r.location, ReqLocation::Text { line: 3, column: 1 });
         assert_eq!(r.attributes["Priority"], AttrValue::Text("High".into()));
         assert_eq!(r.attributes["Weight"], AttrValue::Real(1.5));
@@ -1590,7 +1758,7 @@ mod tests {
         assert_eq!(r.links[0].direction, Direction::In);
         assert!(!r.links[1].resolved);
         let deep = obj(&e, "SRS-5");
-        assert_eq!(deep.path, ["Power", "Budget"]);
+        assert_eq!(deep.path.labels(), ["Power", "Budget"]);
         assert_eq!(deep.attributes["Priority"], AttrValue::Text("007".into()));
         assert_eq!(deep.attributes["Weight"], AttrValue::Integer(2));
         assert_eq!(deep.links.len(), 2);
@@ -1624,6 +1792,45 @@ mod tests {
             &ColumnMap::default(),
         );
         assert_eq!(e.objects[0].id, "A");
+    }
+
+    #[test]
+    fn decoding_is_decided_per_file() {
+        assert_eq!(decode_checked(b"a,b\n").as_deref(), Ok("a,b\n"));
+        assert_eq!(
+            decode_checked(b"a,\xE9\n").as_deref(),
+            Ok("a,\u{e9}\n"),
+            "all Windows-1252"
+        );
+        let mut bytes = "ID\r\nGr\u{f6}\u{df}e\r\nx".as_bytes().to_vec();
+        bytes.extend(b"\xE9y");
+        let mixed = decode_checked(&bytes).expect_err("mixed");
+        assert_eq!((mixed.line, mixed.column, mixed.byte), (3, 2, 0xE9));
+        assert_eq!(mixed.utf8_line, Some(2));
+        assert_eq!(&mixed.text[mixed.offset..mixed.offset + 3], "\u{fffd}");
+        // A UTF-8 byte-order mark says UTF-8: a bad byte after it is an error too.
+        let marked = decode_checked(b"\xEF\xBB\xBFa\n\xE9").expect_err("marked");
+        assert_eq!((marked.line, marked.column, marked.utf8_line), (2, 1, None));
+        assert!(!marked.text.starts_with('\u{feff}'));
+        // UTF-16 is decoded as before.
+        assert!(decode_checked(&[0xFF, 0xFE, b'a', 0]).is_ok());
+    }
+
+    #[test]
+    fn an_open_quote_at_the_end_is_found_as_the_csv_crate_reads_quotes() {
+        assert_eq!(unterminated_quote("a,\"b\nc", b','), Some(2));
+        assert_eq!(unterminated_quote("a,\"b\"\"c\"\n", b','), None);
+        assert_eq!(
+            unterminated_quote("a,5\" disk\n", b','),
+            None,
+            "a quote inside a field"
+        );
+        assert_eq!(unterminated_quote("a,\"b\"x\"\n", b','), None);
+        assert_eq!(unterminated_quote("a;\"b", b';'), Some(2));
+        let (_, d) = import_csv(FileId(0), b"ID,Text\nA,\"open\n", &ColumnMap::default());
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].message.contains("opened at line 2 is never closed"));
+        assert_eq!(d[0].primary.span.range(), 10..11);
     }
 
     #[test]
@@ -1681,7 +1888,7 @@ mod tests {
         assert!(d.is_empty(), "{d:#?}");
         assert!(obj(&e, "7").is_heading);
         assert_eq!(obj(&e, "8").text, "- a & b");
-        assert_eq!(obj(&e, "8").path, ["Scope"]);
+        assert_eq!(obj(&e, "8").path.labels(), ["Scope"]);
     }
 
     #[test]
@@ -1716,6 +1923,7 @@ mod tests {
     #[test]
     fn helpers() {
         assert_eq!(clean_text("a_x000D_\nb_x005F_x000D_"), "a\nb_x000D_");
+        assert_eq!(clean_text("a_x0000_b_x0001_"), "a\u{FFFD}b\u{FFFD}");
         assert_eq!(
             split_links(&clean_text(
                 "Module Name:M_x000D_\nObject Identifier:1\n2, 3"

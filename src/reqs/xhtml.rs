@@ -163,7 +163,10 @@ fn strip_tags(s: &str) -> String {
 }
 
 /// Resolves `&amp;`-style references: the XML five, numeric ones and common HTML names.
-/// Unknown references are kept as written.
+/// Unknown references are kept as written. A numeric reference to a character XML 1.0
+/// does not allow (`&#0;`, other control characters but tab, line feed and carriage
+/// return, U+FFFE, U+FFFF) becomes U+FFFD, so it never reaches an output (the ReqIF
+/// importer reports it as an error).
 pub fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
@@ -204,7 +207,18 @@ pub fn decode_entities(s: &str) -> String {
                 .or_else(|| name.strip_prefix("#X"))
                 .and_then(|h| u32::from_str_radix(h, 16).ok())
                 .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
+                .and_then(char::from_u32)
+                .map(|c| {
+                    let allowed = matches!(
+                        u32::from(c),
+                        0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF
+                    );
+                    if allowed {
+                        c
+                    } else {
+                        '\u{FFFD}'
+                    }
+                }),
         };
         match decoded {
             Some(c) => {
@@ -246,6 +260,10 @@ mod tests {
         assert_eq!(to_text("no markup &lt; here"), "no markup < here");
         assert_eq!(to_text("<<<>>>"), ">>");
         assert_eq!(to_text("&unknown; &#xZZ; &"), "&unknown; &#xZZ; &");
+        assert_eq!(
+            decode_entities("a&#0;b&#x1F;c&#9;d"),
+            "a\u{FFFD}b\u{FFFD}c\td"
+        );
     }
 
     #[test]

@@ -948,7 +948,7 @@ pub(crate) mod tests {
             heading: None,
             text: text.into(),
             level: Some(2),
-            path: vec!["Refuelling".into()],
+            path: crate::reqs::HeadingPath::from_labels(["Refuelling"]),
             module: Some("OPS".into()),
             attributes,
             links: Vec::new(),

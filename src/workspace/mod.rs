@@ -51,6 +51,10 @@ pub enum LoadError {
     NothingToCheck(PathBuf),
     #[error("no requirement exports: give them with --requirements, or name them under `requirements: sources:` in opsplan.yaml (project file: {0})")]
     NoRequirements(String),
+    #[error(
+        "{0}: a folder with no requirement export in it (looked for {1}); nothing to trace against"
+    )]
+    NoExportsIn(PathBuf, String),
     #[error("{first} is judged by the project file {first_project}, but {second} by {second_project}: check them separately, or choose one project file for all with --config FILE (or none with --no-config)")]
     ProjectConflict {
         first: String,

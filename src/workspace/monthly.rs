@@ -657,8 +657,9 @@ fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table, Vec<Problem>> {
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" | "ods" => table::from_workbook(&bytes, &ext, sheet)
-            .map_err(|m| vec![Problem::error(Loc::File, m)]),
+        "xlsx" | "xlsm" | "xls" | "ods" => {
+            table::from_workbook(&bytes, &ext, sheet).map_err(|p| vec![p])
+        }
         _ => {
             let (t, probs) = table::from_csv(&bytes);
             if probs.is_empty() {

@@ -71,6 +71,11 @@ pub fn load_into(
                 path: p.clone(),
                 source: e,
             })?;
+            if found.is_empty() {
+                let kinds: Vec<String> =
+                    EXPORT_EXTENSIONS.iter().map(|e| format!(".{e}")).collect();
+                return Err(LoadError::NoExportsIn(p.clone(), kinds.join(", ")));
+            }
             found.sort();
             files.extend(found);
         } else {
@@ -103,7 +108,12 @@ pub fn load_into(
         // A valid UTF-8 ReqIF file is moved into the sources, not copied: the importer
         // reads the bytes there (a copy only for invalid UTF-8, whose bytes it reports).
         let (text, raw): (String, Option<Vec<u8>>) = match ext.as_str() {
-            "csv" | "tsv" => (crate::reqs::tabular::decode(&bytes), Some(bytes)),
+            // Mixed bytes are refused by the importer; their text reads as lossy UTF-8
+            // so that its finding points at the first bad byte.
+            "csv" | "tsv" => (
+                crate::reqs::tabular::decode_checked(&bytes).unwrap_or_else(|m| m.text),
+                Some(bytes),
+            ),
             "reqif" => match String::from_utf8(bytes) {
                 Ok(text) => (text, None),
                 Err(e) => {
