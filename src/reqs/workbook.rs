@@ -1569,7 +1569,7 @@ mod xls {
         // The formula text calamine writes per byte of formula tokens, at most: a 5-byte
         // name token is the name (UTF-8: up to 3 bytes a character), a 7-byte 3-D
         // reference a quoted sheet name and a range (16 bytes a byte at most).
-        let formula_factor = ((3 * longest_name + 4) / 5 + 1).max(16) as u64;
+        let formula_factor = ((3 * longest_name).div_ceil(5) + 1).max(16) as u64;
         let mut laid_out: u64 = 0;
         let mut text: u64 = 0;
         for (pos, name) in &sheets {
