@@ -148,6 +148,40 @@ impl LineIndex {
         }
     }
 
+    /// The byte offset of a 1-based `column` (in characters) of a 0-based `line`: the
+    /// inverse of [`LineIndex::line_col`]. A column past the line's end gives its end.
+    /// Costs at most [`CHAR_MARK_BYTES`] bytes of walking however long the line, so
+    /// locating many objects of an export written on one line stays linear.
+    pub fn offset_of(&self, text: &str, line: usize, column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line) else {
+            return text.len();
+        };
+        let range = self.line_range(text, line);
+        let column = column.max(1) - 1;
+        if self.char_marks.is_empty() {
+            return (start as usize).saturating_add(column).min(range.end);
+        }
+        let target = self.chars_before(text, range.start) + column;
+        // The last mark at or before the target character, or the line start if later.
+        let k = self.char_marks.partition_point(|&m| m as usize <= target) - 1;
+        let (mut pos, mut count) = if k * CHAR_MARK_BYTES > range.start {
+            (k * CHAR_MARK_BYTES, self.char_marks[k] as usize)
+        } else {
+            (range.start, self.chars_before(text, range.start))
+        };
+        let bytes = text.as_bytes();
+        while pos < range.end {
+            if !is_continuation(bytes[pos]) {
+                if count == target {
+                    return pos;
+                }
+                count += 1;
+            }
+            pos += 1;
+        }
+        range.end
+    }
+
     pub fn line_starts(&self) -> &[u32] {
         &self.line_starts
     }
@@ -285,6 +319,33 @@ impl SourceDb {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offset_of_inverts_line_col_on_long_lines_of_any_text() {
+        let mut text = String::new();
+        for i in 0..3000 {
+            text.push(['a', 'é', '€', '𝄞', ' '][i % 5]);
+            if i % 997 == 0 {
+                text.push_str(["\n", "\r\n", "\r"][i % 3]);
+            }
+        }
+        for t in [text.as_str(), "plain ascii\nline two\r\nthree"] {
+            let index = LineIndex::new(t);
+            for (offset, _) in t.char_indices() {
+                let lc = index.line_col(t, offset);
+                let range = index.line_range(t, lc.line as usize - 1);
+                let back = index.offset_of(t, lc.line as usize - 1, lc.column as usize);
+                if offset < range.end {
+                    assert_eq!(back, offset, "{lc:?}");
+                } else {
+                    assert_eq!(back, range.end, "{lc:?}");
+                }
+            }
+            // Past the end of a line: its end; a line that does not exist: the text's end.
+            assert_eq!(index.offset_of(t, 0, 1_000_000), index.line_range(t, 0).end);
+            assert_eq!(index.offset_of(t, 1_000_000, 1), t.len());
+        }
+    }
 
     #[test]
     fn line_col_is_one_based_and_counts_chars() {

@@ -23,6 +23,9 @@ import sys
 import tempfile
 import time
 import zipfile
+import warnings
+
+warnings.filterwarnings("ignore", message="Duplicate name")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAN_HEAD = 'plan P "hostile" {\n  horizon 2025/001 00:00 .. 2025/365 00:00\n  roles FD\n'
@@ -213,6 +216,15 @@ def _(d):
     return ["trace", "p.plan", "-r", "r.xlsx", "--format", "json", "-o", "out.json"], ("finish", None)
 
 
+@case("xlsx-shared-string-1mb-x20000")
+def _(d):
+    small_plan(d)
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>R-{r}</t></is></c><c r="B{r}" t="s"><v>0</v></c></row>'
+                   for r in range(2, 20002))
+    xlsx(f"{d}/r.xlsx", HEADER_ROW + rows, shared=["y" * (1024 * 1024)])
+    return ["trace", "p.plan", "-r", "r.xlsx", "--format", "json", "-o", "out.json"], ("refused", None)
+
+
 @case("xlsx-huge-cell-reference")
 def _(d):
     small_plan(d)
@@ -228,6 +240,27 @@ def _(d):
     rows.append("R-1,,the requirement,10001")
     write(f"{d}/r.csv", "\n".join(rows) + "\n")
     return ["trace", "p.plan", "-r", "r.csv", "--format", "json", "-o", "out.json"], ("finish", None)
+
+
+@case("csv-100000-heading-levels")
+def _(d):
+    small_plan(d)
+    rows = ["Object Identifier,Object Heading,Object Text,Object Level"]
+    rows += [f"H-{i},Heading {i},,{i}" for i in range(1, 100_001)]
+    rows.append("R-1,,the requirement,100001")
+    write(f"{d}/r.csv", "\n".join(rows) + "\n")
+    return ["trace", "p.plan", "-r", "r.csv", "--format", "json", "-o", "out.json"], ("finish", None)
+
+
+@case("reqif-100000-heading-levels")
+def _(d):
+    small_plan(d)
+    n = 100_000
+    objs = "".join(spec_object(i, f"heading {i}") for i in range(n))
+    hier = "".join(f'<SPEC-HIERARCHY IDENTIFIER="h{i}"><OBJECT><SPEC-OBJECT-REF>o{i}</SPEC-OBJECT-REF></OBJECT><CHILDREN>' for i in range(n))
+    hier += "</CHILDREN></SPEC-HIERARCHY>" * n
+    write(f"{d}/r.reqif", reqif(objs, hier))
+    return ["trace", "p.plan", "-r", "r.reqif", "--format", "json", "-o", "out.json"], ("refused", "nested more than")
 
 
 @case("reqif-10000-heading-levels")
@@ -284,6 +317,14 @@ def _(d):
     return ["check", "p.plan"], ("findings", None)
 
 
+@case("findings-100000-on-a-17mb-line")
+def _(d):
+    # One physical line of about 17 MB holding 100,000 undefined references (R001).
+    refs = " ".join(f"after A{i}-{'x' * 150}" for i in range(2, 100_002))
+    write(f"{d}/p.plan", PLAN_HEAD + f'  activity A1 "x" {{ at 2025/010 10:00 lasts 1h by FD {refs} }}\n}}\n')
+    return ["check", "p.plan", "--format", "json"], ("findings", None)
+
+
 @case("use-procedures-proc-self-environ")
 def _(d):
     write(f"{d}/p.plan", PLAN_HEAD.replace("roles FD\n", 'roles FD\n  use procedures "/proc/self/environ"\n') + "}\n")
@@ -313,7 +354,7 @@ def _(d):
 def _(d):
     text = (PLAN_HEAD + '  activity A1 "x" { at 2025/010 10:00 lasts 1h by XX }\n}\n').replace("\n", "\r")
     write(f"{d}/p.plan", text)
-    return ["check", "p.plan"], ("findings", "p.plan:5:")
+    return ["check", "p.plan"], ("findings", "p.plan:4:51")
 
 
 @case("trace-empty-requirements-folder")

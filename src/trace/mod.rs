@@ -413,15 +413,13 @@ pub fn object_span(sources: &SourceDb, file: Option<FileId>, loc: &ReqLocation) 
         ReqLocation::Cell { .. } => return Span::new(file, 0..0),
     };
     let f = sources.get(file);
-    let starts = f.line_index.line_starts();
-    let Some(&start) = starts.get(line.saturating_sub(1)) else {
+    let line = line.max(1);
+    if line > f.line_index.line_starts().len() {
         return Span::new(file, 0..0);
-    };
-    let range = f.line_index.line_range(&f.text, line.saturating_sub(1));
-    let at = f.text[range.clone()]
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(range.end, |(i, _)| start as usize + i);
+    }
+    let range = f.line_index.line_range(&f.text, line - 1);
+    // By the line index: a walk along the line would make an export on one line quadratic.
+    let at = f.line_index.offset_of(&f.text, line - 1, column);
     // The id or the element name: up to the next separator.
     let rest = &f.text[at..range.end];
     let len = rest
