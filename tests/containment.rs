@@ -278,3 +278,35 @@ fn monthly_manifest_paths_stay_inside_its_folder() {
     assert!(!d.join("m.html").exists());
     insta::assert_snapshot!("monthly_outside", err);
 }
+
+#[test]
+fn a_file_named_as_procedures_and_as_rules_is_read_as_both_in_either_order() {
+    // Once, a file named by `use procedures` before `use rules` was read only as a
+    // source: its rules were dropped without a word.
+    let rules = "rules:\n  - id: FR-1\n    title: no FD work before 10:00\n    kind: forbidden_window\n    select: { role: FD }\n    windows: [EARLY]\n";
+    for uses in [
+        "use procedures \"r.yaml\"\n  use rules \"r.yaml\"",
+        "use rules \"r.yaml\"\n  use procedures \"r.yaml\"",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(d, "r.yaml", rules);
+        write(
+            d,
+            "p.plan",
+            &plan_with(&format!(
+                "window EARLY 2014/273 00:00 .. 2014/273 10:00\n  {uses}"
+            )),
+        );
+        let (code, out, _) = run(d, &["check", "p.plan"]);
+        assert_eq!(code, Some(1), "{out}");
+        assert!(
+            out.contains("error[F001]: FR-1"),
+            "the rule was dropped:\n{out}"
+        );
+        assert!(
+            out.contains("error[E003]: not an opsplan source"),
+            "the use as procedures was dropped:\n{out}"
+        );
+    }
+}

@@ -137,6 +137,25 @@ pub(super) fn syntax_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> 
             }
         }
     }
+    // A description that is only alternatives (`+` or `-`) is listed as its tokens, so a
+    // token the parser also expected on its own is not listed twice.
+    let alternatives: Vec<String> = expected
+        .iter()
+        .filter(|e| {
+            e.contains(" or ")
+                && e.split(" or ").all(|t| {
+                    t.len() > 2
+                        && t.starts_with('`')
+                        && t.ends_with('`')
+                        && t.matches('`').count() == 2
+                })
+        })
+        .cloned()
+        .collect();
+    for e in alternatives {
+        expected.remove(&e);
+        expected.extend(e.split(" or ").map(str::to_string));
+    }
     // A keyword listed on its own and inside a group description is listed once; `on`
     // and `starts` are halves of `on fail` and `starts with`.
     if expected.remove("`starts`") {
@@ -393,4 +412,26 @@ fn hint_for(token: &str) -> Option<String> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::source::FileId;
+
+    /// The message of the first syntax error of `text`.
+    fn first_error(text: &str) -> String {
+        let (_, diags) = super::super::parse(FileId(0), text);
+        diags.first().expect("a syntax error").message.clone()
+    }
+
+    #[test]
+    fn a_token_is_listed_once_even_when_a_group_also_names_it() {
+        // `after A1.end`: the parser expects a sign both alone and as the offset's group.
+        let m = first_error(
+            "plan P {\n  horizon 2014/272 00:00 .. 2014/279 00:00\n  activity A2 {\n    after A1.end + 10m\n  }\n}\n",
+        );
+        assert!(m.starts_with("expected one of `+`, `-`, `after`"), "{m}");
+        assert_eq!(m.matches("`+`").count(), 1, "{m}");
+        assert_eq!(m.matches("`-`").count(), 1, "{m}");
+    }
 }

@@ -797,8 +797,10 @@ struct Loader {
     /// Files to read, in order; `seen` holds their canonical paths.
     queue: Vec<PathBuf>,
     seen: HashSet<PathBuf>,
-    /// Flight-rule files, in the order they were named (each once).
+    /// Flight-rule files, in the order they were named (each once; a file also named as
+    /// a source is read as both, so neither use is dropped unsaid).
     rule_files: Vec<PathBuf>,
+    seen_rules: HashSet<PathBuf>,
     /// `use rules` paths that name no file (R008): rules that are unknown.
     missing_rule_files: usize,
     /// `use windows` files: (index of the file's tree, index of the plan in it, path).
@@ -1175,7 +1177,7 @@ impl Loader {
 
     fn push_rules(&mut self, path: PathBuf) {
         let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-        if self.seen.insert(key) {
+        if self.seen_rules.insert(key) {
             self.rule_files.push(path);
         }
     }
