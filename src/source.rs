@@ -85,21 +85,30 @@ pub const CHAR_MARK_BYTES: usize = 256;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let bytes = text.as_bytes();
+        Self::of_bytes(text.as_bytes())
+    }
+
+    /// The index of text held as bytes that may not all be UTF-8 (a ReqIF member before
+    /// it is decoded); lines and characters are counted as [`LineIndex::new`] counts them.
+    pub fn of_bytes(bytes: &[u8]) -> Self {
         let mut line_starts = vec![0];
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
                 line_starts.push(i as u32 + 1);
             }
         }
-        let char_marks = if text.is_ascii() {
+        let char_marks = if bytes.is_ascii() {
             Vec::new()
         } else {
             let mut marks = Vec::with_capacity(bytes.len() / CHAR_MARK_BYTES + 1);
             let mut count = 0u32;
             marks.push(0);
             for chunk in bytes.chunks(CHAR_MARK_BYTES) {
-                count += chunk.iter().filter(|&&b| !is_continuation(b)).count() as u32;
+                // Branch-free, so the compiler vectorises it.
+                count += chunk
+                    .iter()
+                    .map(|&b| u32::from(!is_continuation(b)))
+                    .sum::<u32>();
                 marks.push(count);
             }
             marks
@@ -112,13 +121,17 @@ impl LineIndex {
 
     /// The number of characters before `offset` (a character boundary of `text`).
     fn chars_before(&self, text: &str, offset: usize) -> usize {
+        self.chars_before_bytes(text.as_bytes(), offset)
+    }
+
+    fn chars_before_bytes(&self, bytes: &[u8], offset: usize) -> usize {
         if self.char_marks.is_empty() {
             return offset;
         }
         let k = offset / CHAR_MARK_BYTES;
         let from = k * CHAR_MARK_BYTES;
         self.char_marks[k] as usize
-            + text.as_bytes()[from..offset]
+            + bytes[from..offset]
                 .iter()
                 .filter(|&&b| !is_continuation(b))
                 .count()
@@ -135,13 +148,20 @@ impl LineIndex {
     /// Line and column of a byte offset (clamped to the text; inside a character, the
     /// character's own column).
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
+        self.line_col_bytes(text.as_bytes(), offset)
+    }
+
+    /// [`LineIndex::line_col`] in the bytes the index was made of ([`LineIndex::of_bytes`]).
+    pub fn line_col_bytes(&self, bytes: &[u8], offset: usize) -> LineCol {
+        let mut offset = offset.min(bytes.len());
+        while offset > 0 && offset < bytes.len() && is_continuation(bytes[offset]) {
             offset -= 1;
         }
         let line = self.line_of(offset);
         let start = self.line_starts[line] as usize;
-        let column = (self.chars_before(text, offset) - self.chars_before(text, start)) as u32 + 1;
+        let column = (self.chars_before_bytes(bytes, offset)
+            - self.chars_before_bytes(bytes, start)) as u32
+            + 1;
         LineCol {
             line: line as u32 + 1,
             column,

@@ -310,60 +310,28 @@ struct Ext {
 
 struct Member {
     name: Option<String>,
-    line_starts: Vec<usize>,
-    /// Characters before each block of [`Member::BLOCK`] bytes: a column is counted from
-    /// the nearest block, not from its line's start (exports are often one long line).
-    chars_before: Vec<usize>,
+    /// Line starts, and character counts every few hundred bytes: a column is counted
+    /// from the nearest count, not from its line's start (exports are often one line).
+    lines: crate::source::LineIndex,
     /// For columns: the bytes of each line start's line are needed; keep the text.
     bytes: Vec<u8>,
 }
 
 impl Member {
-    const BLOCK: usize = 1024;
-
     fn new(name: Option<String>, bytes: &[u8]) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|&(_, &b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        let mut chars_before = Vec::with_capacity(bytes.len() / Self::BLOCK + 1);
-        let mut chars = 0;
-        for block in bytes.chunks(Self::BLOCK) {
-            chars_before.push(chars);
-            chars += block.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
-        }
         Member {
             name,
-            line_starts,
-            chars_before,
+            // Lines and columns as the sources count them (a `\r` alone ends a line too),
+            // so a location found here points at the same place in the excerpt.
+            lines: crate::source::LineIndex::of_bytes(bytes),
             bytes: bytes.to_vec(),
         }
     }
 
-    /// Characters (UTF-8 sequences) before a byte offset.
-    fn chars_to(&self, offset: usize) -> usize {
-        let block = offset / Self::BLOCK;
-        let base = self.chars_before.get(block).copied().unwrap_or(0);
-        base + self.bytes[(block * Self::BLOCK).min(offset)..offset]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count()
-    }
-
     /// 1-based line and column (in characters) of a byte offset.
     fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.bytes.len());
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(l) => l,
-            Err(l) => l - 1,
-        };
-        let start = self.line_starts[line];
-        let column = self.chars_to(offset) - self.chars_to(start);
-        (line + 1, column + 1)
+        let at = self.lines.line_col_bytes(&self.bytes, offset);
+        (at.line as usize, at.column as usize)
     }
 }
 
@@ -491,8 +459,24 @@ fn attr(e: &BytesStart, key: &[u8]) -> Option<String> {
 /// references to surrogates or past U+10FFFF). Its offset in `raw`, its length and what
 /// it is.
 fn invalid_xml_char(raw: &[u8], refs: bool) -> Option<(usize, usize, String)> {
+    // Blocks holding no byte that could start one (a control character, 0xEF, `&`) are
+    // skipped by a branch-free test the compiler vectorises: most text has none.
+    const BLOCK: usize = 64;
+    let could_start = |block: &[u8]| {
+        block.iter().fold(0u8, |acc, &b| {
+            let control = u8::from(b < 0x20)
+                & u8::from(b != b'\t')
+                & u8::from(b != b'\n')
+                & u8::from(b != b'\r');
+            acc | control | u8::from(b == 0xEF) | (u8::from(b == b'&') & u8::from(refs))
+        }) != 0
+    };
     let mut i = 0;
     while i < raw.len() {
+        if i % BLOCK == 0 && !could_start(&raw[i..raw.len().min(i + BLOCK)]) {
+            i += BLOCK;
+            continue;
+        }
         let b = raw[i];
         if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') {
             return Some((i, 1, format!("the control character U+{b:04X}")));
@@ -551,7 +535,7 @@ fn check_chars(
     offset: usize,
     raw: &[u8],
     refs: bool,
-    what: &str,
+    what: impl Fn() -> String,
     count: &mut usize,
 ) {
     let mut rest = raw;
@@ -566,7 +550,7 @@ fn check_chars(
                     end: base + i + len,
                 },
                 Severity::Error,
-                format!("{found} in {what}: XML 1.0 does not allow it"),
+                format!("{found} in {}: XML 1.0 does not allow it", what()),
             );
         } else {
             return;
@@ -614,60 +598,66 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
         match &event {
             Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) if !cx.seen_root => {}
             Event::Start(e) | Event::Empty(e) => {
-                let what = format!("the attributes of `{}`", lossy(e.local_name().as_ref()));
+                let what = || format!("the attributes of `{}`", lossy(e.local_name().as_ref()));
                 check_chars(
                     st,
                     member,
                     before + 1,
                     e.as_ref(),
                     true,
-                    &what,
+                    what,
                     &mut invalid_chars,
                 );
             }
             Event::Text(t) => {
-                let what = format!(
-                    "the text of `{}`",
-                    cx.stack.last().map_or("", |(_, n)| n.as_str())
-                );
+                let what = || {
+                    format!(
+                        "the text of `{}`",
+                        cx.stack.last().map_or("", |(_, n)| n.as_str())
+                    )
+                };
                 check_chars(
                     st,
                     member,
                     before,
                     t.as_ref(),
                     false,
-                    &what,
+                    what,
                     &mut invalid_chars,
                 );
             }
             Event::CData(t) => {
-                let what = format!(
-                    "the text of `{}`",
-                    cx.stack.last().map_or("", |(_, n)| n.as_str())
-                );
+                let what = || {
+                    format!(
+                        "the text of `{}`",
+                        cx.stack.last().map_or("", |(_, n)| n.as_str())
+                    )
+                };
                 check_chars(
                     st,
                     member,
                     before + 9,
                     t.as_ref(),
                     false,
-                    &what,
+                    what,
                     &mut invalid_chars,
                 );
             }
             Event::GeneralRef(r) => {
                 let written = format!("&{};", lossy(r.as_ref()));
-                let what = format!(
-                    "the text of `{}`",
-                    cx.stack.last().map_or("", |(_, n)| n.as_str())
-                );
+                let what = || {
+                    format!(
+                        "the text of `{}`",
+                        cx.stack.last().map_or("", |(_, n)| n.as_str())
+                    )
+                };
                 check_chars(
                     st,
                     member,
                     before,
                     written.as_bytes(),
                     true,
-                    &what,
+                    what,
                     &mut invalid_chars,
                 );
             }
@@ -732,7 +722,7 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
                                 span.start as usize,
                                 inner,
                                 true,
-                                &format!("the XHTML of `{local}`"),
+                                || format!("the XHTML of `{local}`"),
                                 &mut invalid_chars,
                             );
                             if local == "THE-VALUE" {
