@@ -319,3 +319,26 @@ fn every_relative_link_of_the_docs_exists() {
         }
     }
 }
+
+#[test]
+fn the_readme_rule_table_names_every_code_once() {
+    let doc = read("README.md");
+    let part = section(&doc, "## Rules");
+    let listed: Vec<&str> = part
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| family"))
+        .filter_map(|l| l.trim_matches('|').split('|').nth(1))
+        .flat_map(|codes| codes.split(','))
+        .map(str::trim)
+        .collect();
+    for code in ALL_CODES {
+        let info = code.info();
+        let entry = format!("{} {}", info.code, info.name);
+        assert_eq!(
+            listed.iter().filter(|e| **e == entry).count(),
+            1,
+            "README's rule table must list `{entry}` once"
+        );
+    }
+    assert_eq!(listed.len(), ALL_CODES.len(), "{listed:?}");
+}
