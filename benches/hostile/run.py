@@ -325,6 +325,14 @@ def _(d):
     return ["check", "p.plan", "--format", "json"], ("findings", None)
 
 
+@case("report-of-100000-findings")
+def _(d):
+    # The consistency report of a plan with 100,000 findings (one per line).
+    acts = "".join(f'  activity A{i} "x" {{ at 2025/010 10:00 lasts 1h by FD after B{i} }}\n' for i in range(1, 100_001))
+    write(f"{d}/p.plan", PLAN_HEAD + acts + "}\n")
+    return ["report", "consistency", "p.plan", "-o", "r.html"], ("findings", None)
+
+
 @case("use-procedures-proc-self-environ")
 def _(d):
     write(f"{d}/p.plan", PLAN_HEAD.replace("roles FD\n", 'roles FD\n  use procedures "/proc/self/environ"\n') + "}\n")

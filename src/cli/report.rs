@@ -220,26 +220,30 @@ fn consistency(args: &ConsistencyArgs, out: &mut impl Write) -> anyhow::Result<u
     let provenance = crate::report::Provenance::of_run(&run);
     let view = crate::report::consistency::view(&run, provenance);
     let inputs = Inputs::of_run(&run);
+    let verdict_line = format!(
+        "{}{}: {}",
+        super::incomplete_line(&run),
+        run.verdict().as_str(),
+        crate::output::summary(&run.diagnostics, run.sources.len())
+    );
+    let code = super::check_exit_code(&run);
+    // The view holds all the report needs: the run (sources, model, findings) is freed
+    // before rendering, and the view once the template's context is made, so a plan of
+    // 100,000 findings does not hold three copies of them at once.
+    drop(run);
     let written = args
         .output
-        .emit(out, &inputs, |templates, format| match format {
+        .emit(out, &inputs, move |templates, format| match format {
             ReportFormat::Json => Ok(crate::report::consistency::json(&view)),
-            ReportFormat::Html => templates.render("consistency.html", &view),
-            ReportFormat::Md => templates.render("consistency.md", &view),
+            ReportFormat::Html => templates.render_owned("consistency.html", view),
+            ReportFormat::Md => templates.render_owned("consistency.md", view),
         })?;
     if !written {
         return Ok(EXIT_FAILURE);
     }
     if args.output.output.is_some() {
-        eprintln!(
-            "{}{}: {}",
-            super::incomplete_line(&run),
-            run.verdict().as_str(),
-            crate::output::summary(&run.diagnostics, run.sources.len())
-        );
+        eprintln!("{verdict_line}");
     }
-    let code = super::check_exit_code(&run);
-    std::mem::forget(run);
     Ok(code)
 }
 

@@ -168,19 +168,39 @@ impl Templates {
 
     /// Renders the template `name` with `view` as its context.
     pub fn render<T: serde::Serialize>(&self, name: &str, view: &T) -> Result<String, ReportError> {
-        let err = |e: tera::Error| ReportError::Template {
-            name: name.to_string(),
-            message: error_chain(&e),
-        };
-        let context = tera::Context::from_serialize(view).map_err(err)?;
+        let context = tera::Context::from_serialize(view).map_err(|e| template_error(name, &e))?;
+        self.render_context(name, &context)
+    }
+
+    /// [`Templates::render`], freeing the view as soon as the template's context (a copy
+    /// of it) is made: a large report holds two copies of its content at once, not three.
+    pub fn render_owned<T: serde::Serialize>(
+        &self,
+        name: &str,
+        view: T,
+    ) -> Result<String, ReportError> {
+        let context = tera::Context::from_serialize(&view).map_err(|e| template_error(name, &e))?;
+        drop(view);
+        self.render_context(name, &context)
+    }
+
+    fn render_context(&self, name: &str, context: &tera::Context) -> Result<String, ReportError> {
+        let err = |e: tera::Error| template_error(name, &e);
         // Rendered into bytes and checked with `from_utf8` (a word at a time): tera's own
         // `render` converts its buffer with the slower lossy conversion.
         let mut out = Vec::with_capacity(64 * 1024);
-        self.tera.render_to(name, &context, &mut out).map_err(err)?;
+        self.tera.render_to(name, context, &mut out).map_err(err)?;
         String::from_utf8(out).map_err(|e| ReportError::Template {
             name: name.to_string(),
             message: format!("the template produced invalid UTF-8: {e}"),
         })
+    }
+}
+
+fn template_error(name: &str, e: &tera::Error) -> ReportError {
+    ReportError::Template {
+        name: name.to_string(),
+        message: error_chain(e),
     }
 }
 
