@@ -570,3 +570,79 @@ fn sighup_while_exporting_leaves_no_partial_package() {
         temporaries(dir.path())
     );
 }
+
+/// Runs `args` with standard output appended to `victim` (`>> victim` in a shell) and
+/// checks the refusal: exit 2, one line naming the file and what it was read as, and
+/// `victim` byte for byte as it was.
+fn stdout_refused(args: &[OsString], victim: &Path, read_as: &str) {
+    let before = std::fs::read(victim).unwrap();
+    let append = std::fs::OpenOptions::new()
+        .append(true)
+        .open(victim)
+        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_opsplan"))
+        .args(args)
+        .stdout(append)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("opsplan: error: standard output is "))
+        .unwrap_or_else(|| panic!("{args:?}: {err}"));
+    let name = victim.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(line.contains(&name), "{line}");
+    assert!(
+        line.contains(&format!("(read as {read_as}): nothing written")),
+        "{line}"
+    );
+    assert_eq!(
+        std::fs::read(victim).unwrap(),
+        before,
+        "{} changed",
+        victim.display()
+    );
+}
+
+#[test]
+fn standard_output_appended_to_an_input_is_refused() {
+    let m = Mission::new();
+    let week = m.week();
+    let plan = week.join("atv5-week40.plan");
+    let rules = week.join("flight-rules.yaml");
+    let export = m.reqs().join("atv-ops-requirements.csv");
+    stdout_refused(&os(&[&"check", &week]), &plan, "a plan");
+    stdout_refused(
+        &os(&[&"check", &week, &"--format", &"json"]),
+        &rules,
+        "a flight-rule file",
+    );
+    stdout_refused(
+        &os(&[&"report", &"consistency", &week, &"--format", &"md"]),
+        &plan,
+        "a plan",
+    );
+    stdout_refused(
+        &os(&[&"reqs", &"list", &export]),
+        &export,
+        "a requirement export",
+    );
+    stdout_refused(
+        &os(&[&"agenda", &week, &"--at", &"2014/273 12:00"]),
+        &plan,
+        "a plan",
+    );
+    // Redirected to a file that is no input, the output is written as usual.
+    let elsewhere = week.join("findings.txt");
+    let file = std::fs::File::create(&elsewhere).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_opsplan"))
+        .args(os(&[&"check", &week]))
+        .stdout(file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(std::fs::read_to_string(&elsewhere)
+        .unwrap()
+        .contains("pass:"));
+}

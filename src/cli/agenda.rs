@@ -140,6 +140,9 @@ pub fn run(args: &AgendaArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             }
         }
         None => {
+            if let Err(message) = super::write::check_stdout(|| inputs.clone()) {
+                return fail(message);
+            }
             out.write_all(text.as_bytes())?;
             out.flush()?;
         }

@@ -443,6 +443,10 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         output::summary(diags, sources.len())
     ))
     .into_owned();
+    if let Err(message) = write::check_stdout(|| workspace::inputs::Inputs::of_run(&run)) {
+        eprintln!("opsplan: error: {message}");
+        return Ok(EXIT_FAILURE);
+    }
     match args.format {
         CheckFormat::Text => {
             let text = output::text::render(sources, diags, use_color(args.color));
@@ -493,6 +497,14 @@ fn plan_diff(args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         }
     }
     let d = workspace::plan_diff::diff(&old, &new);
+    if let Err(message) = write::check_stdout(|| {
+        let mut inputs = workspace::inputs::Inputs::of_run(&old);
+        inputs.extend(workspace::inputs::Inputs::of_run(&new));
+        inputs
+    }) {
+        eprintln!("opsplan: error: {message}");
+        return Ok(EXIT_FAILURE);
+    }
     match args.format {
         Format::Text => out.write_all(output::plan_diff::text(&d).as_bytes())?,
         Format::Json => out.write_all(output::plan_diff::json(&d).as_bytes())?,
@@ -533,6 +545,10 @@ fn reqs_list(args: &ReqsListArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             return Ok(EXIT_FAILURE);
         }
     };
+    if let Err(message) = write::check_stdout(|| exports_read(&[&run])) {
+        eprintln!("opsplan: error: {message}");
+        return Ok(EXIT_FAILURE);
+    }
     match args.format {
         Format::Text => {
             out.write_all(output::reqs::text(&run).as_bytes())?;
@@ -548,6 +564,20 @@ fn reqs_list(args: &ReqsListArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         .iter()
         .any(|d| d.severity == crate::diag::Severity::Error);
     Ok(if failed { EXIT_FAILURE } else { EXIT_OK })
+}
+
+/// The files `reqs list` and `reqs diff` read.
+fn exports_read(runs: &[&workspace::requirements::ReqRun]) -> workspace::inputs::Inputs {
+    let mut inputs = workspace::inputs::Inputs::new();
+    for run in runs {
+        for id in run.sources.ids() {
+            inputs.add(
+                run.sources.path(id),
+                workspace::inputs::Role::RequirementExport,
+            );
+        }
+    }
+    inputs
 }
 
 fn has_errors(diags: &[crate::diag::Diagnostic]) -> bool {
@@ -593,6 +623,10 @@ fn reqs_diff(args: &ReqsDiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         args.old.to_string_lossy().replace('\\', "/"),
         args.new.to_string_lossy().replace('\\', "/"),
     );
+    if let Err(message) = write::check_stdout(|| exports_read(&[&old, &new])) {
+        eprintln!("opsplan: error: {message}");
+        return Ok(EXIT_FAILURE);
+    }
     match args.format {
         Format::Text => {
             out.write_all(output::reqs_diff::text(&diff, &old_name, &new_name).as_bytes())?
@@ -678,6 +712,10 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             }
         }
         None => {
+            if let Err(message) = write::check_stdout(|| workspace::inputs::Inputs::of_run(&run)) {
+                eprintln!("opsplan: error: {message}");
+                return Ok(EXIT_FAILURE);
+            }
             out.write_all(&bytes)?;
             out.flush()?;
         }

@@ -107,6 +107,19 @@ impl ReportOutput {
                 return Ok(false);
             }
         };
+        if self.output.is_none() {
+            let read = || {
+                let mut inputs = inputs.clone();
+                for f in templates.files() {
+                    inputs.add(f, Role::Template);
+                }
+                inputs
+            };
+            if let Err(message) = super::write::check_stdout(read) {
+                eprintln!("opsplan: error: {message}");
+                return Ok(false);
+            }
+        }
         let text = match render(&templates, self.format.into()) {
             Ok(t) => t,
             Err(e) => {

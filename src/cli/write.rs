@@ -75,6 +75,45 @@ fn identity(path: &Path) -> Option<PathBuf> {
     std::fs::canonicalize(path).ok()
 }
 
+/// Standard output's device and inode, when the shell redirected it to a regular file.
+#[cfg(unix)]
+fn stdout_file() -> Option<(u64, u64)> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+    let meta = std::fs::File::from(fd).metadata().ok()?;
+    meta.is_file().then(|| (meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn stdout_file() -> Option<(u64, u64)> {
+    None
+}
+
+/// Refuses to print when standard output is a file the run read (`opsplan check p.plan`
+/// appended to `p.plan` by the shell would add the findings to the plan). `inputs` is only made when
+/// standard output is a regular file. `Err` is the one-line refusal. (With `>` the shell
+/// has emptied the file before opsplan starts: the refusal then says what happened.)
+pub(crate) fn check_stdout(inputs: impl FnOnce() -> Inputs) -> Result<(), String> {
+    let Some(out) = stdout_file() else {
+        return Ok(());
+    };
+    #[cfg(unix)]
+    for input in inputs().iter() {
+        if identity(&input.path) == Some(out) {
+            return Err(format!(
+                "standard output is {}, an input of this run (read as {}): nothing written; \
+                 redirect the output to another file, or use -o where the command has it",
+                input.path.display(),
+                input.role.as_str()
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (inputs, out);
+    Ok(())
+}
+
 /// Checks the output path `path` given with `flag`: absent, or a regular file (through a
 /// symbolic link) that is no input of the run. `Err` is the one-line refusal.
 pub(crate) fn check_output(flag: &str, path: &Path, inputs: &Inputs) -> Result<Target, String> {
