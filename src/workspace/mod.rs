@@ -1634,6 +1634,26 @@ pub fn source_files_in(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 }
 
 fn source_files_capped(dir: &Path, max_entries: usize) -> Result<Vec<PathBuf>, LoadError> {
+    files_below(
+        dir,
+        max_entries,
+        |name| !name.to_string_lossy().starts_with('.') && name != "target",
+        |p| SOURCE_EXTENSIONS.iter().any(|e| has_ext(p, e)),
+    )
+}
+
+/// The files below `dir` that `keep` wants, sorted: every folder search of a run (sources,
+/// requirement exports, CDMs) goes through here. Folders are entered when `enter` accepts
+/// their name; links to folders are never followed (a link loop cannot make the walk
+/// endless, nor a link lead it out of the project), while a link to a file is kept as a
+/// file. The walk stops with `TooManyEntries` after `max_entries` entries; it holds an
+/// explicit stack, not a recursion.
+pub(crate) fn files_below(
+    dir: &Path,
+    max_entries: usize,
+    enter: impl Fn(&std::ffi::OsStr) -> bool,
+    keep: impl Fn(&Path) -> bool,
+) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     let mut entries_seen = 0usize;
@@ -1652,17 +1672,15 @@ fn source_files_capped(dir: &Path, max_entries: usize) -> Result<Vec<PathBuf>, L
                 return Err(LoadError::TooManyEntries(dir.to_path_buf(), max_entries));
             }
             let p = entry.path();
-            let name = entry.file_name();
-            let hidden = name.to_string_lossy().starts_with('.');
             let ft = entry.file_type().map_err(|e| LoadError::Unreadable {
                 path: p.clone(),
                 source: e,
             })?;
             if ft.is_dir() {
-                if !hidden && name != "target" {
+                if enter(&entry.file_name()) {
                     stack.push(p);
                 }
-            } else if SOURCE_EXTENSIONS.iter().any(|e| has_ext(&p, e)) {
+            } else if keep(&p) {
                 out.push(p);
             }
         }

@@ -671,31 +671,17 @@ fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table, Vec<Problem>> {
     }
 }
 
-/// `*.cdm`, `*.kvn`, `*.txt` in a folder and its subfolders, sorted.
-fn cdm_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let p = entry?.path();
-            let hidden = p
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            if hidden {
-                continue;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| {
+/// `*.cdm`, `*.kvn`, `*.txt` in a folder and its subfolders, sorted (links to folders not
+/// followed, the walk capped as every folder search is).
+fn cdm_files_in(dir: &Path) -> Result<Vec<PathBuf>, super::LoadError> {
+    let visible = |name: &std::ffi::OsStr| !name.to_string_lossy().starts_with('.');
+    super::files_below(dir, super::MAX_WALK_ENTRIES, visible, |p| {
+        p.file_name().is_some_and(visible)
+            && p.extension().is_some_and(|e| {
                 let e = e.to_string_lossy().to_ascii_lowercase();
                 e == "cdm" || e == "kvn" || e == "txt"
-            }) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+            })
+    })
 }
 
 /// A path as people read it: `/` separators, lexically tidied, no leading `./`.

@@ -66,17 +66,22 @@ pub fn load_into(
             },
         })?;
         if meta.is_dir() {
-            let mut found = Vec::new();
-            collect(p, &mut found).map_err(|e| LoadError::Unreadable {
-                path: p.clone(),
-                source: e,
-            })?;
+            let found = super::files_below(
+                p,
+                super::MAX_WALK_ENTRIES,
+                |name| !name.to_string_lossy().starts_with('.'),
+                |f| {
+                    let hidden = f
+                        .file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+                    !hidden && EXPORT_EXTENSIONS.contains(&extension(f).as_str())
+                },
+            )?;
             if found.is_empty() {
                 let kinds: Vec<String> =
                     EXPORT_EXTENSIONS.iter().map(|e| format!(".{e}")).collect();
                 return Err(LoadError::NoExportsIn(p.clone(), kinds.join(", ")));
             }
-            found.sort();
             files.extend(found);
         } else {
             files.push(p.clone());
@@ -170,27 +175,4 @@ fn extension(path: &Path) -> String {
     path.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default()
-}
-
-/// The export files below `dir` (hidden entries skipped), by a walk with an explicit
-/// stack of folders: a deep tree of folders needs no deeper call stack.
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder)? {
-            let path = entry?.path();
-            let hidden = path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            if hidden {
-                continue;
-            }
-            if path.is_dir() {
-                folders.push(path);
-            } else if EXPORT_EXTENSIONS.contains(&extension(&path).as_str()) {
-                out.push(path);
-            }
-        }
-    }
-    Ok(())
 }
