@@ -372,6 +372,16 @@ def _(d):
     return ["trace", "p.plan", "-r", "reqs"], ("refused", None)
 
 
+@case("trace-requirements-folder-link-loop")
+def _(d):
+    small_plan(d)
+    os.makedirs(f"{d}/reqs")
+    write(f"{d}/reqs/r.csv", "Object Identifier,Object Text\nREQ-1,the requirement\n")
+    os.symlink("..", f"{d}/reqs/up")
+    os.symlink(".", f"{d}/reqs/self")
+    return ["trace", "p.plan", "-r", "reqs"], ("finish", None)
+
+
 @case("reqifz-duplicate-members")
 def _(d):
     small_plan(d)
