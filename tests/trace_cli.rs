@@ -896,3 +896,59 @@ fn an_unreadable_export_is_reported_in_every_format() {
         }
     }
 }
+
+#[test]
+fn a_flight_rule_or_library_that_cannot_be_read_stops_the_trace() {
+    // Once, `trace` skipped them: the rule's `traces: [REQ-99]` vanished with the rule,
+    // the dangling trace was never reported, and the verdict was 100 % and exit 0.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("rules.yaml"),
+        "rules:\n  - id: FR-1\n    tittle: x\n    kind: forbidden_window\n    select: { role: FD }\n    windows: [W]\n    traces: [REQ-99]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("r.csv"),
+        "Object Identifier,Object Text\nREQ-1,the requirement\n",
+    )
+    .unwrap();
+    let plan = |uses: &str| {
+        format!(
+            "plan P {{\n  horizon 2014/272 00:00 .. 2014/279 00:00\n  roles FD\n  window W 2014/273 00:00 .. 2014/273 01:00\n  {uses}\n  activity A1 \"x\" {{ at 2014/273 09:00 lasts 30m by FD covers REQ-1 }}\n}}\n"
+        )
+    };
+    for (uses, code) in [
+        ("use rules \"rules.yaml\"", "error[F003]"),
+        ("use procedures \"missing.proc\"", "error[R008]"),
+    ] {
+        std::fs::write(d.join("p.plan"), plan(uses)).unwrap();
+        let p = d.join("p.plan");
+        let r = d.join("r.csv");
+        for args in [
+            vec![os("trace"), p.as_os_str(), os("-r"), r.as_os_str()],
+            vec![
+                os("report"),
+                os("trace"),
+                p.as_os_str(),
+                os("-r"),
+                r.as_os_str(),
+                os("--format"),
+                os("md"),
+            ],
+        ] {
+            let (exit, out, err) = run(&args);
+            assert_eq!(exit, Some(2), "{uses}: {out}{err}");
+            assert!(err.contains(code), "{uses}: {err}");
+            assert!(
+                err.contains("an input could not be read; no trace written"),
+                "{err}"
+            );
+            assert!(!out.contains("coverage"), "{out}");
+        }
+    }
+}
+
+fn os(s: &str) -> &std::ffi::OsStr {
+    s.as_ref()
+}

@@ -745,7 +745,9 @@ fn traced_run(
             return Ok(None);
         }
     };
-    // The findings that make the trace incomplete or wrong.
+    // The findings that make the trace incomplete or wrong: a source, a library or a
+    // flight-rule file that could not be read would drop its `covers` and `traces`
+    // unsaid (a dangling trace never reported, a coverage that looks complete).
     let findings: Vec<crate::diag::Diagnostic> = run
         .diagnostics
         .iter()
@@ -753,7 +755,10 @@ fn traced_run(
             d.code.info().family == crate::diag::Family::Requirements
                 || matches!(
                     d.code,
-                    crate::diag::Code::SyntaxError | crate::diag::Code::UnreadableSource
+                    crate::diag::Code::SyntaxError
+                        | crate::diag::Code::UnreadableSource
+                        | crate::diag::Code::InvalidFlightRuleFile
+                        | crate::diag::Code::UnresolvedUsePath
                 )
         })
         .cloned()
