@@ -952,3 +952,68 @@ fn a_flight_rule_or_library_that_cannot_be_read_stops_the_trace() {
 fn os(s: &str) -> &std::ffi::OsStr {
     s.as_ref()
 }
+
+#[test]
+fn a_text_changed_past_its_first_words_is_shown_changed_where_it_changed() {
+    // Once, Q006 compared the shortened texts it shows and said "the text is the same".
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let head = "The planner shall check every activity against the flight rules before the plan is sent to the partners";
+    std::fs::write(
+        d.join("old.csv"),
+        format!("Object Identifier,Object Text\nREQ-1,\"{head}, and record the result.\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("new.csv"),
+        format!("Object Identifier,Object Text\nREQ-1,\"{head}, and record the result twice.\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("p.plan"),
+        "plan P {\n  horizon 2014/272 00:00 .. 2014/279 00:00\n  roles FD\n  activity A1 \"x\" { at 2014/273 09:00 lasts 30m by FD covers REQ-1 }\n}\n",
+    )
+    .unwrap();
+    let (p, new, old) = (d.join("p.plan"), d.join("new.csv"), d.join("old.csv"));
+    let (exit, out, err) = run([
+        os("trace"),
+        p.as_os_str(),
+        os("-r"),
+        new.as_os_str(),
+        os("--baseline"),
+        old.as_os_str(),
+    ]);
+    assert_eq!(exit, Some(1), "{out}{err}");
+    assert!(out.contains("warning[Q006]"), "{out}");
+    assert!(!out.contains("the text is the same"), "{out}");
+    assert!(out.contains("record the result twice."), "{out}");
+}
+
+#[test]
+fn an_id_attribute_no_requirement_has_is_refused() {
+    // Once, `--id Foo` left every id as exported, without a word.
+    let (exit, out, err) = run([
+        "reqs",
+        "list",
+        "requirements/atv-ops-requirements.reqif",
+        "--id",
+        "Req Idd",
+    ]);
+    assert_eq!(exit, Some(2), "{out}{err}");
+    assert!(
+        err.contains("the id attribute `Req Idd`") && err.contains("`Req ID`"),
+        "{err}"
+    );
+    let (exit, out, err) = run(["trace", "examples/atv5-week40", "--id", "Req Idd"]);
+    assert_eq!(exit, Some(2), "{out}{err}");
+    assert!(err.contains("is an attribute of no requirement"), "{err}");
+    // The attribute the docs name still works.
+    let (exit, _, err) = run([
+        "reqs",
+        "list",
+        "requirements/atv-ops-requirements.reqif",
+        "--id",
+        "Req ID",
+    ]);
+    assert!(exit == Some(0) || exit == Some(1), "{err}");
+}

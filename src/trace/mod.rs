@@ -738,6 +738,42 @@ fn short(s: &str) -> String {
     }
 }
 
+/// The two texts (runs of blanks as one space) cut to 90 characters around where they
+/// first differ, `…` marking each cut; `None` when they differ only in blanks.
+fn around_difference(old: &str, new: &str) -> Option<(String, String)> {
+    let words = |s: &str| -> Vec<char> {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .collect()
+    };
+    let (a, b) = (words(old), words(new));
+    if a == b {
+        return None;
+    }
+    let first = a
+        .iter()
+        .zip(&b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    let start = first.saturating_sub(40);
+    let cut = |v: &[char]| {
+        let from = start.min(v.len());
+        let end = (from + 90).min(v.len());
+        let mut s = String::new();
+        if from > 0 {
+            s.push('…');
+        }
+        s.extend(&v[from..end]);
+        if end < v.len() {
+            s.push('…');
+        }
+        s
+    };
+    Some((cut(&a), cut(&b)))
+}
+
 fn findings(
     t: &Trace,
     inp: &Inputs,
@@ -826,10 +862,17 @@ fn findings(
                             d = d
                                 .with_note(format!("baseline: {}", short(old_text)))
                                 .with_note(format!("now:      {}", short(&o.text)));
-                        } else {
+                        } else if *old_text == o.text {
                             d = d.with_note(
                                 "the text is the same; a fingerprinted attribute changed",
                             );
+                        } else if let Some((was, is)) = around_difference(old_text, &o.text) {
+                            // The change lies past what `short` shows: show it there.
+                            d = d
+                                .with_note(format!("baseline: {was}"))
+                                .with_note(format!("now:      {is}"));
+                        } else {
+                            d = d.with_note("the text differs only in its spacing or line breaks");
                         }
                     }
                     Some(SuspectWhy::StampMismatch { recorded }) if recorded.len() < MIN_STAMP => {
@@ -924,6 +967,21 @@ fn findings(
 pub(crate) mod tests {
     use super::*;
     use crate::reqs::{fingerprint, Direction, Link};
+
+    #[test]
+    fn a_change_past_the_shown_text_is_shown_where_it_is() {
+        let head = "The planner shall check every activity against the flight rules before the plan is sent to the partners, ";
+        let old = format!("{head}and record the result.");
+        let new = format!("{head}and record the   result twice.");
+        assert_eq!(short(&old), short(&new));
+        let (was, is) = around_difference(&old, &new).unwrap();
+        assert!(
+            was.starts_with('…') && was.ends_with("record the result."),
+            "{was}"
+        );
+        assert!(is.ends_with("record the result twice."), "{is}");
+        assert_eq!(around_difference(&old, &old.replace(' ', "  ")), None);
+    }
 
     #[test]
     fn stamps_split_from_ids() {

@@ -70,6 +70,8 @@ pub enum LoadError {
     OtherProjectFile { path: PathBuf, config: PathBuf },
     #[error("{0}: a project file, but --no-config says to use none")]
     ProjectFileWithNoConfig(PathBuf),
+    #[error("the id attribute `{attribute}` (`--id`, or `id:` in opsplan.yaml) is an attribute of no requirement in the exports; their attributes: {known}")]
+    UnknownIdAttribute { attribute: String, known: String },
 }
 
 /// Where the requirements come from and how tracing is judged.

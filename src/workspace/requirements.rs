@@ -161,6 +161,35 @@ pub fn load_into(
         exports.push((path, export));
     }
     if let Some(attribute) = &options.id_attribute {
+        // An attribute no object has would leave every id as exported, unsaid.
+        let wanted = crate::reqs::attribute_key(attribute);
+        let objects = || exports.iter().flat_map(|(_, e)| e.objects.iter());
+        let has = objects().any(|o| {
+            o.attributes
+                .keys()
+                .any(|k| crate::reqs::attribute_key(k) == wanted)
+        });
+        if !has && objects().next().is_some() {
+            let mut known: Vec<&str> = objects()
+                .flat_map(|o| o.attributes.keys().map(String::as_str))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let more = known.len().saturating_sub(12);
+            known.truncate(12);
+            let mut list = known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if more > 0 {
+                list.push_str(&format!(" and {more} more"));
+            }
+            return Err(LoadError::UnknownIdAttribute {
+                attribute: attribute.clone(),
+                known: if list.is_empty() { "none".into() } else { list },
+            });
+        }
         let mut only: Vec<Export> = exports.iter_mut().map(|(_, e)| std::mem::take(e)).collect();
         crate::reqs::rekey(&mut only, attribute);
         for ((_, slot), e) in exports.iter_mut().zip(only) {
