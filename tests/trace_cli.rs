@@ -1017,3 +1017,34 @@ fn an_id_attribute_no_requirement_has_is_refused() {
     ]);
     assert!(exit == Some(0) || exit == Some(1), "{err}");
 }
+
+#[test]
+fn a_baseline_inside_the_exports_folder_is_not_read_as_a_current_export() {
+    // Once, `-r reqs` with the baseline in `reqs/baseline/` made every requirement a
+    // duplicate (Q004) of its own baseline.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("reqs/baseline")).unwrap();
+    let csv = "Object Identifier,Object Text\nREQ-1,the requirement\n";
+    std::fs::write(d.join("reqs/r.csv"), csv).unwrap();
+    std::fs::write(d.join("reqs/baseline/r-1.csv"), csv).unwrap();
+    std::fs::write(
+        d.join("p.plan"),
+        "plan P {\n  horizon 2014/272 00:00 .. 2014/279 00:00\n  roles FD\n  activity A1 \"x\" { at 2014/273 09:00 lasts 30m by FD covers REQ-1 }\n}\n",
+    )
+    .unwrap();
+    for baseline in ["reqs/baseline/r-1.csv", "reqs/baseline"] {
+        let (p, r, b) = (d.join("p.plan"), d.join("reqs"), d.join(baseline));
+        let (exit, out, err) = run([
+            os("trace"),
+            p.as_os_str(),
+            os("-r"),
+            r.as_os_str(),
+            os("--baseline"),
+            b.as_os_str(),
+        ]);
+        assert_eq!(exit, Some(0), "{baseline}: {out}{err}");
+        assert!(!out.contains("Q004"), "{out}");
+        assert!(out.contains("1 covered"), "{out}");
+    }
+}

@@ -199,6 +199,7 @@ impl ImportArgs {
             sheet: self.sheet.clone(),
             id_attribute: self.id_attribute.clone(),
             contain: None,
+            exclude: Vec::new(),
         }
     }
 }

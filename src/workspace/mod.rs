@@ -1510,6 +1510,7 @@ fn trace_setup(r: &RequirementsConfig, base: &Path, config_file: &Path) -> Trace
             sheet: r.sheet.clone(),
             id_attribute: r.id.clone(),
             contain: None,
+            exclude: Vec::new(),
         },
         policy: crate::trace::TracePolicy {
             need: r.need.clone(),
@@ -1557,30 +1558,39 @@ fn load_trace_inputs(
     sources: &mut SourceDb,
     diags: &mut Vec<Diagnostic>,
 ) -> LoadedReqs {
-    let mut read = |paths: &[PathBuf], sources: &mut SourceDb| match requirements::load_into(
-        paths,
-        &setup.import,
-        sources,
-    ) {
-        Ok((exports, d)) => {
-            diags.extend(d);
-            exports
-        }
-        Err(e) => {
-            let id = sources.add(paths.first().cloned().unwrap_or_default(), String::new());
-            diags.push(Diagnostic::new(
-                Code::InvalidRequirementExport,
-                e.to_string(),
-                Label::new(Span::new(id, 0..0), "cannot be read"),
-            ));
-            Vec::new()
-        }
+    let mut read =
+        |paths: &[PathBuf], import: &requirements::ImportOptions, sources: &mut SourceDb| {
+            match requirements::load_into(paths, import, sources) {
+                Ok((exports, d)) => {
+                    diags.extend(d);
+                    exports
+                }
+                Err(e) => {
+                    let id = sources.add(paths.first().cloned().unwrap_or_default(), String::new());
+                    diags.push(Diagnostic::new(
+                        Code::InvalidRequirementExport,
+                        e.to_string(),
+                        Label::new(Span::new(id, 0..0), "cannot be read"),
+                    ));
+                    Vec::new()
+                }
+            }
+        };
+    // A baseline inside a folder of the current exports (`requirements/baseline/`) is
+    // not read as current exports too (every requirement would be a duplicate).
+    let current = requirements::ImportOptions {
+        exclude: setup
+            .baseline
+            .iter()
+            .filter_map(|b| std::fs::canonicalize(b).ok())
+            .collect(),
+        ..setup.import.clone()
     };
-    let exports = read(&setup.sources, sources);
+    let exports = read(&setup.sources, &current, sources);
     let baseline = if setup.baseline.is_empty() {
         Vec::new()
     } else {
-        read(&setup.baseline, sources)
+        read(&setup.baseline, &setup.import, sources)
     };
     if let Some(config) = setup
         .config_file

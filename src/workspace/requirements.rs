@@ -25,6 +25,9 @@ pub struct ImportOptions {
     /// When the exports are named by a project file: where they may lead (a file found
     /// in a folder that leads outside is a `Q001`, not read).
     pub contain: Option<super::contain::Roots>,
+    /// Files and folders a folder search leaves out (canonical paths): the baseline, when
+    /// it lies inside a folder of the current exports (`requirements/baseline/`).
+    pub exclude: Vec<PathBuf>,
 }
 
 /// What a set of exports holds.
@@ -77,6 +80,17 @@ pub fn load_into(
                     !hidden && EXPORT_EXTENSIONS.contains(&extension(f).as_str())
                 },
             )?;
+            let found: Vec<PathBuf> = if options.exclude.is_empty() {
+                found
+            } else {
+                found
+                    .into_iter()
+                    .filter(|f| {
+                        let real = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
+                        !options.exclude.iter().any(|x| real.starts_with(x))
+                    })
+                    .collect()
+            };
             if found.is_empty() {
                 let kinds: Vec<String> =
                     EXPORT_EXTENSIONS.iter().map(|e| format!(".{e}")).collect();
