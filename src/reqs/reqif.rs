@@ -609,57 +609,25 @@ fn parse_member(st: &mut State, member: usize, bytes: &[u8]) {
                     &mut invalid_chars,
                 );
             }
-            Event::Text(t) => {
+            Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                // (where the text starts, its bytes, whether references count)
+                let written;
+                let (at, raw, refs): (usize, &[u8], bool) = match &event {
+                    Event::Text(t) => (before, t.as_ref(), false),
+                    Event::CData(t) => (before + 9, t.as_ref(), false),
+                    Event::GeneralRef(r) => {
+                        written = format!("&{};", lossy(r.as_ref()));
+                        (before, written.as_bytes(), true)
+                    }
+                    _ => unreachable!("matched above"),
+                };
                 let what = || {
                     format!(
                         "the text of `{}`",
                         cx.stack.last().map_or("", |(_, n)| n.as_str())
                     )
                 };
-                check_chars(
-                    st,
-                    member,
-                    before,
-                    t.as_ref(),
-                    false,
-                    what,
-                    &mut invalid_chars,
-                );
-            }
-            Event::CData(t) => {
-                let what = || {
-                    format!(
-                        "the text of `{}`",
-                        cx.stack.last().map_or("", |(_, n)| n.as_str())
-                    )
-                };
-                check_chars(
-                    st,
-                    member,
-                    before + 9,
-                    t.as_ref(),
-                    false,
-                    what,
-                    &mut invalid_chars,
-                );
-            }
-            Event::GeneralRef(r) => {
-                let written = format!("&{};", lossy(r.as_ref()));
-                let what = || {
-                    format!(
-                        "the text of `{}`",
-                        cx.stack.last().map_or("", |(_, n)| n.as_str())
-                    )
-                };
-                check_chars(
-                    st,
-                    member,
-                    before,
-                    written.as_bytes(),
-                    true,
-                    what,
-                    &mut invalid_chars,
-                );
+                check_chars(st, member, at, raw, refs, what, &mut invalid_chars);
             }
             _ => {}
         }
