@@ -31,9 +31,7 @@ pub(super) fn expose(
         return;
     };
     let key = super::attribute_key(ARTIFACT_TYPE);
-    if own_keys.iter().any(|k| *k == key)
-        || attributes.keys().any(|k| super::attribute_key(k) == key)
-    {
+    if own_keys.contains(&key) || attributes.keys().any(|k| super::attribute_key(k) == key) {
         return;
     }
     attributes.insert(ARTIFACT_TYPE.to_string(), AttrValue::Text(name.to_string()));
@@ -88,7 +86,12 @@ mod tests {
         // The headings are the objects of type Heading, and the type is text.
         for o in &ex.objects {
             let t = &o.attributes[ARTIFACT_TYPE];
-            assert_eq!(o.is_heading, *t == AttrValue::Text("Heading".into()), "{}", o.id);
+            assert_eq!(
+                o.is_heading,
+                *t == AttrValue::Text("Heading".into()),
+                "{}",
+                o.id
+            );
             // Not fingerprinted: id, heading and text only.
             assert_eq!(
                 o.fingerprint,
@@ -101,14 +104,21 @@ mod tests {
             o.attributes[ARTIFACT_TYPE].display()
         };
         assert_eq!(of("4448"), "Heading", "Introduction");
-        assert_eq!(of("4594"), "Information", "ANSI 1252 Latin 1 for CSV Export");
+        assert_eq!(
+            of("4594"),
+            "Information",
+            "ANSI 1252 Latin 1 for CSV Export"
+        );
     }
 
     #[test]
     fn every_reqif_tool_gives_its_type_name_and_unnamed_types_give_none() {
         let polarion = types(&corpus("polarion_live_doc_anonymized.reqif"));
         assert!(polarion.contains_key("Heading"), "{polarion:?}");
-        assert!(polarion.contains_key("Software Requirement"), "{polarion:?}");
+        assert!(
+            polarion.contains_key("Software Requirement"),
+            "{polarion:?}"
+        );
         assert!(!polarion.contains_key("(none)"), "{polarion:?}");
         let pror = types(&corpus("pror_rmf_software_requirements_spec.reqif"));
         assert_eq!(
