@@ -502,3 +502,27 @@ fn artifact_type_selects_what_needs_coverage() {
         "{text}"
     );
 }
+
+#[test]
+fn a_text_longer_than_a_cell_is_cut_and_says_so() {
+    // Excel holds 32,767 characters in a cell: a longer requirement text used to make the
+    // workbook fail; it is cut, and the cell says where the whole text is.
+    let dir = every_status();
+    let long = "The tank pressure shall stay below 22 bar. ".repeat(1_000);
+    std::fs::write(
+        dir.path().join("more.csv"),
+        format!("Object Identifier,Object Text\nOPS-8,{long}\n"),
+    )
+    .unwrap();
+    let (path, _) = workbook(dir.path());
+    let reqs = rows(&path, "Requirements");
+    let r = reqs.iter().find(|r| r[0] == s("OPS-8")).unwrap();
+    let cell = r[5].to_string();
+    assert!(cell.starts_with("The tank pressure shall stay below 22 bar."));
+    assert!(
+        cell.ends_with("… [cut here: a cell holds at most 32767 characters, this text has 42999; the export holds all of it]"),
+        "{}",
+        &cell[cell.len() - 200..]
+    );
+    assert!(cell.chars().count() <= 32_767);
+}

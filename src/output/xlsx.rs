@@ -201,7 +201,7 @@ fn table(
     header: &Format,
 ) -> Result<(), XlsxError> {
     for (c, t) in titles.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, t, header)?;
+        text(sheet, 0, c as u16, t, Some(header))?;
     }
     let last_col = titles.len().max(1) as u16 - 1;
     sheet.autofilter(0, 0, rows as u32, last_col)?;
@@ -240,6 +240,12 @@ fn build(v: &TraceView, created: i64) -> Result<Vec<u8>, XlsxError> {
     let room = COLUMNS_MAX - REQUIREMENT_COLUMNS.len();
     let attributes_left_out = names.len().saturating_sub(room);
     let names: Vec<&str> = names.into_iter().take(room).collect();
+    // Each name's column, so a requirement costs its own attributes, not every name.
+    let column_of: std::collections::HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(j, n)| (*n, REQUIREMENT_COLUMNS.len() + j))
+        .collect();
 
     // Summary.
     let s = &v.summary;
@@ -396,9 +402,9 @@ fn build(v: &TraceView, created: i64) -> Result<Vec<u8>, XlsxError> {
                 text(sheet, row, c as u16, cell, Some(&wrap))?;
             }
         }
-        for (j, name) in names.iter().enumerate() {
-            if let Some(value) = r.attributes.get(*name) {
-                attribute(sheet, row, (cells.len() + j) as u16, value)?;
+        for (name, value) in &r.attributes {
+            if let Some(&c) = column_of.get(name.as_str()) {
+                attribute(sheet, row, c as u16, value)?;
             }
         }
     }
