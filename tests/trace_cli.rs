@@ -215,9 +215,22 @@ fn trace_csv_is_the_matrix_one_row_per_requirement() {
     assert_eq!(rows.len(), 31);
     let header: Vec<&str> = rows[0].iter().collect();
     assert_eq!(
-        header[..4],
-        ["Requirement", "Status", "Needs coverage", "Text"]
+        header[..10],
+        [
+            "Record",
+            "Requirement",
+            "Status",
+            "Needs coverage",
+            "Module",
+            "Heading path",
+            "Text",
+            "Cited by",
+            "Cited at",
+            "Did you mean"
+        ]
     );
+    // No trace covers nothing here: every row is a requirement's.
+    assert!(rows[1..].iter().all(|r| &r[0] == "requirement"));
     // One column per artifact, as many as the JSON lists.
     let json: serde_json::Value = serde_json::from_slice(
         &opsplan()
@@ -228,16 +241,18 @@ fn trace_csv_is_the_matrix_one_row_per_requirement() {
     )
     .unwrap();
     let artifacts = json["artifacts"].as_array().unwrap();
-    assert_eq!(header.len(), 4 + artifacts.len());
-    assert_eq!(header[4], "activity A09");
+    assert_eq!(header.len(), 10 + artifacts.len());
+    assert_eq!(header[10], "activity A09");
     assert!(header.contains(&"step ATV-FCP-REF-010 v3.2 step 2"));
     assert!(rows.iter().all(|r| r.len() == header.len()));
     let a12 = header.iter().position(|h| *h == "activity A12").unwrap();
-    let r7 = rows.iter().find(|r| &r[0] == "ATV-OPS-REQ-007").unwrap();
-    assert_eq!(&r7[1], "suspect");
-    assert_eq!(&r7[2], "yes");
+    let r7 = rows.iter().find(|r| &r[1] == "ATV-OPS-REQ-007").unwrap();
+    assert_eq!(&r7[2], "suspect");
+    assert_eq!(&r7[3], "yes");
+    assert_eq!(&r7[4], "ATV-OPS Requirements");
+    assert_eq!(&r7[5], "Refuelling");
     assert_eq!(&r7[a12], "suspect");
-    let r3 = rows.iter().find(|r| &r[0] == "ATV-OPS-REQ-003").unwrap();
+    let r3 = rows.iter().find(|r| &r[1] == "ATV-OPS-REQ-003").unwrap();
     assert_eq!(&r3[a12], "covers");
 }
 
@@ -277,10 +292,10 @@ fn trace_csv_defuses_formulas_in_requirement_text() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert_eq!(
         text,
-        "Requirement,Status,Needs coverage,Text,activity A12\r\n\
-         OPS-REQ-006,covered,yes,\"'=HYPERLINK(\"\"http://x\"\")\",covers\r\n\
-         OPS-REQ-007,covered,yes,'-1+2 burns shall be spaced,covers\r\n\
-         OPS-REQ-008,uncovered,yes,'@SUM(A1),\r\n"
+        "Record,Requirement,Status,Needs coverage,Module,Heading path,Text,Cited by,Cited at,Did you mean,activity A12\r\n\
+         requirement,OPS-REQ-006,covered,yes,,,\"'=HYPERLINK(\"\"http://x\"\")\",,,,covers\r\n\
+         requirement,OPS-REQ-007,covered,yes,,,'-1+2 burns shall be spaced,,,,covers\r\n\
+         requirement,OPS-REQ-008,uncovered,yes,,,'@SUM(A1),,,,\r\n"
     );
     // The text and JSON outputs keep the text as written.
     let out = opsplan()
@@ -370,7 +385,10 @@ fn trace_xlsx_writes_a_workbook_reproducibly() {
     let first = write();
     assert!(first.starts_with(b"PK\x03\x04"));
     let wb = calamine::open_workbook_auto(&path).unwrap();
-    assert_eq!(wb.sheet_names(), ["Summary", "Matrix", "Requirements"]);
+    assert_eq!(
+        wb.sheet_names(),
+        ["Summary", "Matrix", "Requirements", "Dangling traces"]
+    );
     let matrix = sheet(&path, "Matrix");
     assert_eq!(
         matrix.get_value((0, 0)),

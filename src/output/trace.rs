@@ -67,6 +67,10 @@ pub struct RequirementView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
     pub covered_by: Vec<CoverView>,
+    /// The export's other attributes, typed (for the workbook's Requirements sheet; the
+    /// JSON of `opsplan reqs list` has them).
+    #[serde(skip)]
+    pub attributes: std::collections::BTreeMap<String, crate::reqs::AttrValue>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,6 +105,10 @@ pub struct CiteView {
     /// For a dangling id: the equally close ids of "did you mean", in id order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
+    /// Where the id is written (the `covers`, the `traces` entry).
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -152,6 +160,7 @@ impl TraceView {
                     location: o.location.clone(),
                     fingerprint: r.fingerprint[..SHOWN_STAMP.min(r.fingerprint.len())].to_string(),
                     justification: r.justification.clone(),
+                    attributes: o.attributes.clone(),
                     covered_by: r
                         .links
                         .iter()
@@ -188,10 +197,14 @@ impl TraceView {
             })
             .collect();
         for l in &t.links {
+            let (file, line, column) = at(l.span);
             artifacts[l.artifact].cites.push(CiteView {
                 id: l.cited.clone(),
                 status: l.status,
                 suggestions: l.suggestions.clone(),
+                file,
+                line,
+                column,
             });
         }
         let s = &t.summary;
@@ -438,16 +451,27 @@ pub fn safe_cell(s: &str) -> String {
     }
 }
 
-/// The matrix as rows: a header, then one row per requirement (id, status, text, then
+/// The columns of [`matrix_rows`] before the artifacts' columns.
+pub const MATRIX_COLUMNS: [&str; 6] = [
+    "Requirement",
+    "Status",
+    "Needs coverage",
+    "Module",
+    "Heading path",
+    "Text",
+];
+
+/// A requirement's heading path in one cell: `Introduction > Transfers` (the last
+/// headings after `…` when it is long, as everywhere).
+pub fn heading_path(r: &RequirementView) -> String {
+    r.path.join(" > ")
+}
+
+/// The matrix as rows: a header, then one row per requirement ([`MATRIX_COLUMNS`], then
 /// one cell per artifact: the link status, or empty).
 pub fn matrix_rows(v: &TraceView) -> Vec<Vec<String>> {
     let mut rows = Vec::with_capacity(v.requirements.len() + 1);
-    let mut header = vec![
-        "Requirement".to_string(),
-        "Status".to_string(),
-        "Needs coverage".to_string(),
-        "Text".to_string(),
-    ];
+    let mut header: Vec<String> = MATRIX_COLUMNS.iter().map(|c| c.to_string()).collect();
     header.extend((0..v.artifacts.len()).map(|i| v.artifact_title(i)));
     rows.push(header);
     for r in &v.requirements {
@@ -455,11 +479,13 @@ pub fn matrix_rows(v: &TraceView) -> Vec<Vec<String>> {
             r.id.clone(),
             r.status.as_str().to_string(),
             if r.needs_coverage { "yes" } else { "no" }.to_string(),
+            r.module.clone().unwrap_or_default(),
+            heading_path(r),
             r.text.clone(),
         ];
-        row.resize(4 + v.artifacts.len(), String::new());
+        row.resize(MATRIX_COLUMNS.len() + v.artifacts.len(), String::new());
         for c in &r.covered_by {
-            let cell = &mut row[4 + c.artifact];
+            let cell = &mut row[MATRIX_COLUMNS.len() + c.artifact];
             if cell.is_empty() {
                 *cell = c.status.as_str().to_string();
             }
@@ -469,14 +495,123 @@ pub fn matrix_rows(v: &TraceView) -> Vec<Vec<String>> {
     rows
 }
 
-/// The matrix as CSV (RFC 4180, UTF-8, safe from formula injection).
+/// A trace that covers nothing: its id is in no export (`dangling`), or its requirement
+/// is withdrawn (`withdrawn`) or defined more than once (`ambiguous`).
+#[derive(Debug, Clone)]
+pub struct DanglingTrace<'a> {
+    /// Index into [`TraceView::artifacts`] of what cites it.
+    pub artifact: usize,
+    pub cite: &'a CiteView,
+    /// The requirement, for a withdrawn or ambiguous trace (the first of that id).
+    pub requirement: Option<&'a RequirementView>,
+}
+
+impl DanglingTrace<'_> {
+    /// `file:line:col` of the cited id.
+    pub fn at(&self) -> String {
+        format!("{}:{}:{}", self.cite.file, self.cite.line, self.cite.column)
+    }
+
+    /// "Did you mean": `A` or `A or B`, empty when nothing is close.
+    pub fn suggestion(&self) -> String {
+        crate::diag::or_list(&self.cite.suggestions, "")
+    }
+}
+
+/// Every trace that covers nothing, in artifact order, then in the order each artifact
+/// cites them.
+pub fn dangling_traces(v: &TraceView) -> Vec<DanglingTrace<'_>> {
+    let mut by_id: std::collections::HashMap<&str, &RequirementView> = Default::default();
+    for r in &v.requirements {
+        by_id.entry(r.id.as_str()).or_insert(r);
+    }
+    v.artifacts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| a.cites.iter().map(move |c| (i, c)))
+        .filter(|(_, c)| {
+            matches!(
+                c.status,
+                LinkStatus::Dangling | LinkStatus::Withdrawn | LinkStatus::Ambiguous
+            )
+        })
+        .map(|(artifact, cite)| DanglingTrace {
+            artifact,
+            cite,
+            requirement: by_id.get(cite.id.as_str()).copied(),
+        })
+        .collect()
+}
+
+/// The CSV's columns before the artifacts' columns: `Record`, [`MATRIX_COLUMNS`], then
+/// what only a trace row fills.
+pub const CSV_COLUMNS: [&str; 10] = [
+    "Record",
+    "Requirement",
+    "Status",
+    "Needs coverage",
+    "Module",
+    "Heading path",
+    "Text",
+    "Cited by",
+    "Cited at",
+    "Did you mean",
+];
+
+/// The matrix as CSV (RFC 4180, UTF-8, CRLF, safe from formula injection): one table,
+/// whose `Record` column says what a row is. A `requirement` row per requirement, in
+/// export order (the matrix: [`MATRIX_COLUMNS`], then one cell per artifact); then a
+/// `trace` row per trace that covers nothing ([`dangling_traces`]): the cited id, the
+/// link status (`dangling`, `withdrawn`, `ambiguous`), the requirement's module, heading
+/// path and text when it exists, what cites it and where, "did you mean", and the link
+/// status again in the citing artifact's column.
 pub fn csv(v: &TraceView) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    for row in matrix_rows(v) {
+    let width = CSV_COLUMNS.len() + v.artifacts.len();
+    let mut write = |row: Vec<String>| {
         let row: Vec<String> = row.iter().map(|c| safe_cell(c)).collect();
         w.write_record(&row).expect("writing to memory");
+    };
+    for (i, mut row) in matrix_rows(v).into_iter().enumerate() {
+        let trace_cells = [CSV_COLUMNS[7], CSV_COLUMNS[8], CSV_COLUMNS[9]];
+        let mut out = Vec::with_capacity(width);
+        out.push(
+            if i == 0 {
+                CSV_COLUMNS[0]
+            } else {
+                "requirement"
+            }
+            .to_string(),
+        );
+        let artifacts = row.split_off(MATRIX_COLUMNS.len());
+        out.extend(row);
+        out.extend(
+            trace_cells
+                .iter()
+                .map(|t| if i == 0 { t.to_string() } else { String::new() }),
+        );
+        out.extend(artifacts);
+        write(out);
+    }
+    for d in dangling_traces(v) {
+        let r = d.requirement;
+        let mut out = vec![
+            "trace".to_string(),
+            d.cite.id.clone(),
+            d.cite.status.as_str().to_string(),
+            String::new(),
+            r.and_then(|r| r.module.clone()).unwrap_or_default(),
+            r.map(heading_path).unwrap_or_default(),
+            r.map(|r| r.text.clone()).unwrap_or_default(),
+            v.artifact_title(d.artifact),
+            d.at(),
+            d.suggestion(),
+        ];
+        out.resize(width, String::new());
+        out[CSV_COLUMNS.len() + d.artifact] = d.cite.status.as_str().to_string();
+        write(out);
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
 }

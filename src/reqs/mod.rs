@@ -6,6 +6,7 @@
 //!
 //! Layer: beside `syntax` (`source, time → diag → syntax, reqs → …`).
 
+pub mod artifact_type;
 pub mod diff;
 pub mod reqif;
 pub mod tabular;

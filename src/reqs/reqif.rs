@@ -1567,6 +1567,7 @@ fn build_object(
             attributes.insert(v.name, v.value);
         }
     }
+    super::artifact_type::expose(&mut attributes, &keys, type_name.as_deref());
     let fp = fingerprint(&id, heading.as_deref(), &text);
     ReqObject {
         id,

@@ -1292,4 +1292,32 @@ procedure MON-060 "Monitor" {
         assert!(!need(&[], &[], &["Review"]).applies(&r));
         assert!(Need::default().applies(&r));
     }
+
+    #[test]
+    fn need_by_artifact_type_leaves_doors_next_information_out() {
+        let path = crate::reqs::corpus_path("reqif/doorsng_702_stk_module_with_images.reqifz");
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (ex, _) = crate::reqs::reqif::import_reqif(FileId(0), &bytes);
+        let need = Need {
+            attribute: Some("Artifact Type".into()),
+            values: vec![
+                "Stakeholder Requirement".into(),
+                "System Requirement".into(),
+            ],
+            ..Need::default()
+        };
+        let mut needing = BTreeMap::new();
+        for o in ex.objects.iter().filter(|o| !o.is_heading) {
+            let t = o.attributes[crate::reqs::artifact_type::ARTIFACT_TYPE].display();
+            *needing.entry((t, need.applies(o))).or_insert(0) += 1;
+        }
+        let expected: BTreeMap<(String, bool), i32> = [
+            (("Diagrams and sketches".to_string(), false), 1),
+            (("Information".to_string(), false), 9),
+            (("Stakeholder Requirement".to_string(), true), 62),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(needing, expected);
+    }
 }
