@@ -101,6 +101,12 @@ pub struct CiteView {
     /// For a dangling id: the equally close ids of "did you mean", in id order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
+    /// For a dangling id that is a requirement's export id: the id it is cited by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cite_instead: Option<String>,
+    /// For a dangling id the baseline holds: the baseline export it was deleted since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_since: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -188,10 +194,21 @@ impl TraceView {
             })
             .collect();
         for l in &t.links {
+            let (cite_instead, deleted_since) = match &l.why {
+                Some(crate::trace::DanglingWhy::ExportId { cite, .. }) => {
+                    (Some(cite.clone()), None)
+                }
+                Some(crate::trace::DanglingWhy::Deleted { baseline, .. }) => {
+                    (None, Some(baseline.clone()))
+                }
+                None => (None, None),
+            };
             artifacts[l.artifact].cites.push(CiteView {
                 id: l.cited.clone(),
                 status: l.status,
                 suggestions: l.suggestions.clone(),
+                cite_instead,
+                deleted_since,
             });
         }
         let s = &t.summary;
