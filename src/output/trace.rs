@@ -364,7 +364,11 @@ fn text_raw(v: &TraceView) -> String {
                 .iter()
                 .filter(|c| c.status == LinkStatus::Dangling)
                 .map(move |c| {
-                    let hint = if c.suggestions.is_empty() {
+                    let hint = if let Some(cite) = &c.cite_instead {
+                        format!(" (the export id of {cite})")
+                    } else if let Some(baseline) = &c.deleted_since {
+                        format!(" (deleted since the baseline {baseline})")
+                    } else if c.suggestions.is_empty() {
                         String::new()
                     } else {
                         format!(

@@ -67,7 +67,14 @@ fn written_scalars(text: &str, region: Range<usize>, list: bool) -> Option<Vec<S
     // A quoted key ends with its quote; then `:`.
     let after = after.strip_prefix(['"', '\'']).unwrap_or(after);
     let after = after.trim_start_matches([' ', '\t']).strip_prefix(':')?;
-    let value = after.trim_start_matches([' ', '\t']);
+    let mut value = after.trim_start_matches([' ', '\t']);
+    if let Some(anchored) = value.strip_prefix('&') {
+        // `&ids [1.10]`: the anchor's name, then the value.
+        let name = anchored
+            .find([' ', '\t', '\n', '\r'])
+            .unwrap_or(anchored.len());
+        value = anchored[name..].trim_start_matches([' ', '\t']);
+    }
     let cut = if value.starts_with('[') {
         &value[..flow_end(value)?]
     } else if value.starts_with(['\n', '\r', '#']) || value.is_empty() {
@@ -173,6 +180,7 @@ mod tests {
             ["a]", "1.20", "true"]
         );
         assert_eq!(read(": [TRUE]").unwrap(), ["TRUE"]);
+        assert_eq!(read(": &ids [1.10]").unwrap(), ["1.10"]);
         // Nothing to read again when YAML kept every entry as text.
         assert_eq!(read(": [REQ-1, 04594]").unwrap(), ["REQ-1", "04594"]);
     }
