@@ -313,6 +313,10 @@ fn quoted_and_numeric_ids_trace_from_plans_and_flight_rules_as_written() {
     );
     assert!(out.contains("--> p.plan:6:37"), "{out}");
     assert!(out.contains("help: did you mean `\"REQ 1.2\"`?"), "{out}");
+    assert!(
+        out.contains("  activity D1 cites \"REQ 1.2 \" (did you mean \"REQ 1.2\"?)  [p.plan:4:12]"),
+        "{out}"
+    );
     assert!(!out.contains("`1.1`"), "{out}");
 }
 
@@ -365,5 +369,81 @@ fn fmt_keeps_every_form_of_cited_id_as_written() {
         formatted
             .contains("covers 4594, \"REQ 1.2\"@3F2A9C1B, SYS/12, REQ-1.2@0123abcd, \"4595\"\n"),
         "{formatted}"
+    );
+}
+
+/// A ReqIF module and a CSV module (by its `Module` column), each with its own prefix; the
+/// CSV module's `need` leaves out artifact types; a flight rule cites a bare number.
+#[test]
+fn two_modules_each_with_its_prefix_and_need() {
+    let yaml = "rules: [rules.yaml]\nrequirements:\n  sources: reqs/\n  baseline: reqs/baseline/amr-1.reqif\n  need: { attribute: Verification Method, values: [Test, Inspection] }\n  justified:\n    AMR-4597: \"Verified on the rover test bed\"\n  modules:\n    AMR Stakeholder Requirements:\n      prefix: AMR-\n    SYS Requirements:\n      prefix: SYS\n      need: { attribute: Artifact Type, except: [Information, Heading] }\n";
+    let dir = doors_next_mission("AMR-4595@165429fd5c14, SYS-15, \"SYS-13\"", yaml);
+    let d = dir.path();
+    std::fs::write(
+        d.join("reqs/sys.csv"),
+        "ID,Module,Artifact Type,Primary Text,Verification Method\n12,SYS Requirements,Heading,System,\n13,SYS Requirements,System Requirement,The system shall log every command.,Test\n14,SYS Requirements,Information,Logs are kept for 30 days.,\n15,SYS Requirements,System Requirement,The system shall time-tag commands in UTC.,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("rules.yaml"),
+        "rules:\n  - id: FR-1\n    title: Drives apart\n    kind: min_separation\n    select: { kind: drive }\n    min: 1h\n    traces: [4594, SYS-13]\n",
+    )
+    .unwrap();
+    let (code, out, err) = run_in(d, &["trace", "--color", "never"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    let status = |id: &str| {
+        let row = line_with(&out, &format!("{id}  "));
+        row.split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(status("AMR-4594"), "uncovered", "{out}");
+    // The recorded fingerprint is that of the prefixed id: not suspect.
+    assert_eq!(status("AMR-4595"), "covered", "{out}");
+    assert_eq!(status("AMR-4596"), "not-required", "{out}");
+    assert_eq!(status("AMR-4597"), "justified", "{out}");
+    assert_eq!(status("SYS-13"), "covered", "{out}");
+    assert_eq!(status("SYS-14"), "not-required", "{out}");
+    // The module's need replaces the common one: no Verification Method, still needed.
+    assert_eq!(status("SYS-15"), "covered", "{out}");
+    assert!(!out.contains("SYS-12  "), "a heading: {out}");
+    // In YAML the id to cite is written as YAML takes it, unquoted.
+    assert!(
+        out.contains("error[Q002]: flight rule FR-1 cites `4594`, which is not the id its requirement is cited by"),
+        "{out}"
+    );
+    assert!(out.contains("--> rules.yaml:7:14"), "{out}");
+    assert!(
+        out.contains("= help: with `prefix: AMR-`, cite `AMR-4594`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn need_settings_that_would_be_ignored_and_module_ids_no_object_has_are_refused() {
+    // `except` without the attribute it lists values of.
+    let yaml = format!(
+        "requirements:\n  sources: reqs/amr.reqif\n  modules:\n    {MODULE}:\n      need: {{ except: [Not verified] }}\n"
+    );
+    let dir = doors_next_mission("AMR-4594", &yaml);
+    let (code, out, err) = run_in(dir.path(), &["trace", "--color", "never"]);
+    assert_eq!(code, Some(2), "{out}{err}");
+    assert!(
+        err.contains(&format!(
+            "opsplan.yaml:5:24: the `need` of module `{MODULE}` lists `except` but no `attribute`"
+        )),
+        "{err}"
+    );
+    // A module's `id` that none of its objects has.
+    let yaml = format!(
+        "requirements:\n  sources: reqs/amr.reqif\n  modules:\n    {MODULE}:\n      id: Req ID\n"
+    );
+    std::fs::write(dir.path().join("opsplan.yaml"), yaml).unwrap();
+    let (code, out, err) = run_in(dir.path(), &["trace", "--color", "never"]);
+    assert_eq!(code, Some(2), "{out}{err}");
+    assert!(
+        err.contains(&format!("the id attribute `Req ID` of module `{MODULE}` (`requirements: modules:` in opsplan.yaml) is an attribute of none of its objects; their attributes: `Verification Method`")),
+        "{err}"
     );
 }

@@ -364,22 +364,29 @@ fn text_raw(v: &TraceView) -> String {
                 .iter()
                 .filter(|c| c.status == LinkStatus::Dangling)
                 .map(move |c| {
+                    // As the artifact writes ids: a `covers` quotes those that need it.
+                    let written = |id: &str| match a.kind {
+                        crate::trace::ArtifactKind::FlightRule => id.to_string(),
+                        _ => crate::syntax::cited_form(id).unwrap_or_else(|| id.to_string()),
+                    };
                     let hint = if let Some(cite) = &c.cite_instead {
-                        format!(" (the export id of {cite})")
+                        format!(" (the export id of {})", written(cite))
                     } else if let Some(baseline) = &c.deleted_since {
                         format!(" (deleted since the baseline {baseline})")
                     } else if c.suggestions.is_empty() {
                         String::new()
                     } else {
+                        let suggestions: Vec<String> =
+                            c.suggestions.iter().map(|s| written(s)).collect();
                         format!(
                             " (did you mean {}?)",
-                            crate::diag::or_list(&c.suggestions, "")
+                            crate::diag::or_list(&suggestions, "")
                         )
                     };
                     format!(
                         "  {} cites {}{hint}  [{}:{}:{}]",
                         v.artifact_title(i),
-                        c.id,
+                        written(&c.id),
                         a.file,
                         a.line,
                         a.column
