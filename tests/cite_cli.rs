@@ -107,6 +107,22 @@ fn a_doors_next_module_is_cited_with_its_prefix_and_needs_what_except_leaves() {
         "{out}"
     );
     assert!(out.contains("  <- Satisfaction AMR-4595\n"), "{out}");
+    // And `reqs diff` compares the prefixed ids of both exports.
+    let (code, out, err) = run_in(
+        dir.path(),
+        &[
+            "reqs",
+            "diff",
+            "reqs/baseline/amr-1.reqif",
+            "reqs/amr.reqif",
+            "--prefix",
+            "AMR-",
+        ],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(out.contains("\nadded   AMR-4597  "), "{out}");
+    assert!(out.contains("\nremoved AMR-4598  "), "{out}");
+    assert!(out.contains(", 4 unchanged"), "{out}");
     // The same prefix on the command line of `trace`, for a ReqIF export.
     std::fs::write(dir.path().join("opsplan.yaml"), "").unwrap();
     let (code, out, err) = run_in(

@@ -209,7 +209,7 @@ fn check_attributes(exports: &[Export], ids: &CitedIds) -> Result<(), UnknownAtt
                 .is_none_or(|r| r.attribute.is_none()),
         };
         let key = attribute_key(attribute);
-        if objects().filter(applies).next().is_none() {
+        if !objects().any(|o| applies(&o)) {
             continue;
         }
         let has = objects()
