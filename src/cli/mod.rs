@@ -180,7 +180,9 @@ pub struct ImportArgs {
     /// The sheet of a workbook to read.
     #[arg(long)]
     pub sheet: Option<String>,
-    /// A module prefix for bare DOORS absolute numbers in spreadsheets (`ATV-OPS-REQ`).
+    /// A module prefix put before ids that are bare numbers: DOORS absolute numbers in
+    /// spreadsheets, DOORS Next artifact numbers in ReqIF and spreadsheets (`ATV-OPS-REQ`,
+    /// `AMR-`).
     #[arg(long)]
     pub prefix: Option<String>,
     /// The attribute or column holding the id users cite, when it is not the export's
@@ -200,6 +202,7 @@ impl ImportArgs {
             id_attribute: self.id_attribute.clone(),
             contain: None,
             exclude: Vec::new(),
+            modules: Default::default(),
         }
     }
 }
@@ -223,6 +226,10 @@ pub struct TraceArgs {
     /// The attribute or column holding the id users cite (`--id "Req ID"`).
     #[arg(long = "id", value_name = "ATTRIBUTE")]
     pub id_attribute: Option<String>,
+    /// Put before requirement ids that are bare numbers (DOORS Next artifact numbers,
+    /// DOORS absolute numbers), in place of `requirements: columns: prefix:` (`--prefix AMR-`).
+    #[arg(long)]
+    pub prefix: Option<String>,
     #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
     pub format: TraceFormat,
     /// Write to this file (written whole or not at all) instead of standard output;
@@ -668,6 +675,7 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
                 args.changed_since.clone()
             },
             id_attribute: args.id_attribute.clone(),
+            prefix: args.prefix.clone(),
             required: true,
         },
     };

@@ -177,6 +177,10 @@ pub struct TraceReportArgs {
     /// The attribute or column holding the id users cite (`--id "Req ID"`).
     #[arg(long = "id", value_name = "ATTRIBUTE")]
     pub id_attribute: Option<String>,
+    /// Put before requirement ids that are bare numbers (DOORS Next artifact numbers,
+    /// DOORS absolute numbers), in place of `requirements: columns: prefix:` (`--prefix AMR-`).
+    #[arg(long)]
+    pub prefix: Option<String>,
     #[command(flatten)]
     pub output: ReportOutput,
 }
@@ -269,6 +273,7 @@ fn trace(args: &TraceReportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             sources: args.requirements.clone(),
             baseline: args.baseline.clone(),
             id_attribute: args.id_attribute.clone(),
+            prefix: args.prefix.clone(),
             required: true,
         },
     };

@@ -14,6 +14,8 @@
 //! ranges come from one scan of the `rules:` list ([`list_items`]). Everything is linear
 //! in the size of the file.
 
+mod traces;
+
 use super::{Constraint, FlightRule, RuleSet, Selector, SkippedRule};
 use crate::diag::{Code, Diagnostic, Label, Suggester};
 use crate::source::{FileId, Span};
@@ -1495,7 +1497,24 @@ fn set_key(
         "description" => {
             text(value)?;
         }
-        "traces" => given.traces = names(value)?,
+        "traces" => {
+            let plain = names(value)?;
+            given.traces =
+                traces::as_written(value, plain, rt.text, region.clone()).map_err(|entry| Bad {
+                    help: Some(
+                        "write the id in quotes, as the export writes it: `traces: [\"1.10\"]` \
+                         (YAML reads a bare `1.10` as the number 1.1)"
+                            .to_string(),
+                    ),
+                    ..Bad::new(
+                        at,
+                        format!(
+                            "`traces` entry `{entry}` is a number to YAML, and the digits \
+                             written for it cannot be read back"
+                        ),
+                    )
+                })?
+        }
         "select" => given.select = Some(selector(value)?),
         "a" => given.a = Some(selector(value)?),
         "b" => given.b = Some(selector(value)?),

@@ -20,6 +20,19 @@ fn text_raw(run: &ReqRun) -> String {
             path.display(),
             export.objects.len()
         );
+        // The modules, by the names `requirements: modules:` takes, in order of appearance.
+        let mut modules: Vec<(&str, usize)> = Vec::new();
+        let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+        for m in export.objects.iter().filter_map(|o| o.module.as_deref()) {
+            let i = *seen.entry(m).or_insert_with(|| {
+                modules.push((m, 0));
+                modules.len() - 1
+            });
+            modules[i].1 += 1;
+        }
+        for (m, n) in modules {
+            let _ = writeln!(out, "module: {m} ({})", super::plural(n, "object"));
+        }
         for o in &export.objects {
             object_text(&mut out, path, o);
         }

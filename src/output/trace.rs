@@ -109,6 +109,12 @@ pub struct CiteView {
     pub file: String,
     pub line: u32,
     pub column: u32,
+    /// For a dangling id that is a requirement's export id: the id it is cited by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cite_instead: Option<String>,
+    /// For a dangling id the baseline holds: the baseline export it was deleted since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_since: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -198,6 +204,15 @@ impl TraceView {
             .collect();
         for l in &t.links {
             let (file, line, column) = at(l.span);
+            let (cite_instead, deleted_since) = match &l.why {
+                Some(crate::trace::DanglingWhy::ExportId { cite, .. }) => {
+                    (Some(cite.clone()), None)
+                }
+                Some(crate::trace::DanglingWhy::Deleted { baseline, .. }) => {
+                    (None, Some(baseline.clone()))
+                }
+                None => (None, None),
+            };
             artifacts[l.artifact].cites.push(CiteView {
                 id: l.cited.clone(),
                 status: l.status,
@@ -205,6 +220,8 @@ impl TraceView {
                 file,
                 line,
                 column,
+                cite_instead,
+                deleted_since,
             });
         }
         let s = &t.summary;
@@ -360,18 +377,29 @@ fn text_raw(v: &TraceView) -> String {
                 .iter()
                 .filter(|c| c.status == LinkStatus::Dangling)
                 .map(move |c| {
-                    let hint = if c.suggestions.is_empty() {
+                    // As the artifact writes ids: a `covers` quotes those that need it.
+                    let written = |id: &str| match a.kind {
+                        crate::trace::ArtifactKind::FlightRule => id.to_string(),
+                        _ => crate::syntax::cited_form(id).unwrap_or_else(|| id.to_string()),
+                    };
+                    let hint = if let Some(cite) = &c.cite_instead {
+                        format!(" (the export id of {})", written(cite))
+                    } else if let Some(baseline) = &c.deleted_since {
+                        format!(" (deleted since the baseline {baseline})")
+                    } else if c.suggestions.is_empty() {
                         String::new()
                     } else {
+                        let suggestions: Vec<String> =
+                            c.suggestions.iter().map(|s| written(s)).collect();
                         format!(
                             " (did you mean {}?)",
-                            crate::diag::or_list(&c.suggestions, "")
+                            crate::diag::or_list(&suggestions, "")
                         )
                     };
                     format!(
                         "  {} cites {}{hint}  [{}:{}:{}]",
                         v.artifact_title(i),
-                        c.id,
+                        written(&c.id),
                         a.file,
                         a.line,
                         a.column

@@ -8,6 +8,7 @@
 
 pub mod artifact_type;
 pub mod diff;
+pub mod ids;
 pub mod reqif;
 pub mod tabular;
 pub mod workbook;
@@ -375,38 +376,17 @@ pub const EXPORT_ID: &str = "Export ID";
 /// Identifier). The name matches ignoring case, blanks and punctuation; objects without
 /// a value (headings, usually) keep their id. The replaced id stays as the attribute
 /// [`EXPORT_ID`], links are renamed to follow across all the exports, and fingerprints
-/// are recomputed. Returns how many objects were renamed.
+/// are recomputed. Returns how many objects were renamed. ([`ids::apply`] with one rule
+/// for every module.)
 pub fn rekey(exports: &mut [Export], attribute: &str) -> usize {
-    let key = attribute_key;
-    let wanted = key(attribute);
-    let mut renamed: std::collections::HashMap<String, String> = Default::default();
-    for export in exports.iter_mut() {
-        for o in &mut export.objects {
-            let Some(name) = o.attributes.keys().find(|k| key(k) == wanted).cloned() else {
-                continue;
-            };
-            let value = o.attributes[&name].display().trim().to_string();
-            if value.is_empty() || value == o.id {
-                continue;
-            }
-            o.attributes.remove(&name);
-            let old = std::mem::replace(&mut o.id, value);
-            o.attributes
-                .insert(EXPORT_ID.to_string(), AttrValue::Text(old.clone()));
-            o.fingerprint = fingerprint(&o.id, o.heading.as_deref(), &o.text);
-            renamed.insert(old, o.id.clone());
-        }
-    }
-    if !renamed.is_empty() {
-        for o in exports.iter_mut().flat_map(|e| e.objects.iter_mut()) {
-            for l in &mut o.links {
-                if let Some(new) = renamed.get(&l.target) {
-                    l.target = new.clone();
-                }
-            }
-        }
-    }
-    renamed.len()
+    let ids = ids::CitedIds {
+        all: ids::IdRule {
+            attribute: Some(attribute.to_string()),
+            prefix: None,
+        },
+        ..ids::CitedIds::default()
+    };
+    ids::apply(exports, &ids).unwrap_or(0)
 }
 
 /// The corpus of real exports the import tests read in place: `OPSPLAN_CORPUS`, or

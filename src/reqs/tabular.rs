@@ -66,6 +66,7 @@
 //! as the core artifact and as its module binding (which has a `module` cell). When exactly
 //! one of the two has a module cell, that row is kept and nothing is reported.
 
+use super::ids::with_prefix;
 use super::{
     cell_name, fingerprint, workbook, xhtml, AttrValue, Direction, Export, HeadingPath, Link,
     ReqLocation, ReqObject,
@@ -1320,20 +1321,6 @@ fn heading_label(o: &ReqObject) -> String {
 
 fn column_letters(col: usize) -> String {
     cell_name(0, col).trim_end_matches('1').to_string()
-}
-
-/// `SRS` + `12` → `SRS-12`; ids that are not bare numbers are kept.
-fn with_prefix(id: &str, prefix: Option<&str>) -> String {
-    match prefix.map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
-            if p.ends_with(['-', '_', '.', ':']) {
-                format!("{p}{id}")
-            } else {
-                format!("{p}-{id}")
-            }
-        }
-        _ => id.to_string(),
-    }
 }
 
 /// Link targets in a cell: split on line breaks, commas and semicolons; DOORS Classic

@@ -30,6 +30,20 @@ fn is_trivia(text: &str) -> bool {
     }
 }
 
+/// The id of a quoted `covers` entry: `\"` and `\\` undone (the grammar allows no other
+/// escape).
+fn unescape_cited(inner: &str) -> String {
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 fn not_keyword(pair: &Pair<'_, Rule>) -> bool {
     !super::keywords::is_keyword(pair.as_rule())
 }
@@ -202,7 +216,17 @@ impl Lowerer<'_> {
             .filter(|p| p.as_rule() == Rule::cited)
             .map(|c| {
                 let mut parts = c.into_inner();
-                let id = self.ident(parts.next().expect("cited id"));
+                let written = parts.next().expect("cited id");
+                let id = match written.as_rule() {
+                    // The id between the quotes, its escapes undone; the span is the
+                    // quoted token as written.
+                    Rule::cited_quoted => {
+                        let span = self.span(&written);
+                        let inner = written.into_inner().next().map_or("", |p| p.as_str());
+                        Spanned::new(unescape_cited(inner), span)
+                    }
+                    _ => self.ident(written),
+                };
                 let stamp = parts
                     .next()
                     .map(|s| Spanned::new(s.as_str().to_ascii_lowercase(), self.span(&s)));

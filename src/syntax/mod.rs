@@ -334,6 +334,37 @@ pub fn starts_like_source(text: &str) -> bool {
             .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
 }
 
+/// How a requirement id is written in a `covers`: bare when the grammar's bare form
+/// (`cited_word`: letters, digits and `_`, with `-`, `.` and `/` each followed by one of
+/// them) reads it whole (`ATV-OPS-REQ-006`, `4594`, `REQ-1.2`), else in double quotes
+/// with `"` and `\` escaped (`"REQ 1.2"`). `None` for an id no `covers` can cite: empty,
+/// or holding a control character.
+pub fn cited_form(id: &str) -> Option<String> {
+    if id.is_empty() || id.chars().any(char::is_control) {
+        return None;
+    }
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = id.as_bytes();
+    let bare = word(bytes[0])
+        && bytes.iter().enumerate().all(|(i, &b)| {
+            word(b)
+                || (matches!(b, b'-' | b'.' | b'/') && bytes.get(i + 1).is_some_and(|&n| word(n)))
+        });
+    if bare {
+        return Some(id.to_string());
+    }
+    let mut out = String::with_capacity(id.len() + 2);
+    out.push('"');
+    for c in id.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    Some(out)
+}
+
 fn empty(file: FileId, has_syntax_errors: bool) -> SourceAst {
     SourceAst {
         file,

@@ -393,3 +393,93 @@ fn a_text_starts_like_source_only_with_an_item_keyword_and_a_name() {
     assert_eq!(first_token("  // x\r\n  /* y */ plan"), 18);
     assert_eq!(first_token("/* open"), 7);
 }
+
+#[test]
+fn covers_takes_quoted_numeric_and_dotted_ids_with_exact_spans() {
+    let text = "plan P {\n  activity A1 {\n    covers 4594, REQ-1.2@3f2a9c1b, SYS/12, \"REQ 1.2\"@ABCDEF12, \"a \\\"b\\\" \\\\c\", _x.y-z/9\n  }\n}\n";
+    let (ast, diags) = parse_str(text);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let covers = &ast.plans[0].activities[0].covers;
+    let ids: Vec<&str> = covers.iter().map(|c| c.id.value.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "4594",
+            "REQ-1.2",
+            "SYS/12",
+            "REQ 1.2",
+            "a \"b\" \\c",
+            "_x.y-z/9"
+        ]
+    );
+    // Each span is the id as written (with its quotes), never the stamp.
+    let written: Vec<&str> = covers.iter().map(|c| &text[c.id.span.range()]).collect();
+    assert_eq!(
+        written,
+        [
+            "4594",
+            "REQ-1.2",
+            "SYS/12",
+            "\"REQ 1.2\"",
+            "\"a \\\"b\\\" \\\\c\"",
+            "_x.y-z/9"
+        ]
+    );
+    let stamps: Vec<Option<&str>> = covers
+        .iter()
+        .map(|c| c.stamp.as_ref().map(|s| s.value.as_str()))
+        .collect();
+    assert_eq!(
+        stamps,
+        [None, Some("3f2a9c1b"), None, Some("abcdef12"), None, None]
+    );
+    assert_eq!(
+        &text[covers[3].stamp.as_ref().unwrap().span.range()],
+        "ABCDEF12"
+    );
+}
+
+#[test]
+fn a_cited_id_that_is_empty_has_a_control_character_or_ends_in_a_separator_is_refused() {
+    for (bad, expected) in [
+        ("covers \"\"", "requirement id"),
+        ("covers \"REQ\t1\"", "requirement id"),
+        ("covers \"REQ\u{1b}[2J\"", "requirement id"),
+        ("covers REQ-1.", ""),
+        ("covers REQ-1/", ""),
+        ("covers REQ..1", ""),
+        ("covers -REQ", "requirement id"),
+    ] {
+        let text = format!("plan P {{\n  activity A1 {{\n    {bad}\n  }}\n}}\n");
+        let m = messages(&text);
+        assert_eq!(m.len(), 1, "{bad:?}: {m:?}");
+        assert!(m[0].starts_with("E001@"), "{bad:?}: {m:?}");
+        assert!(m[0].contains(expected), "{bad:?}: {m:?}");
+    }
+}
+
+#[test]
+fn cited_form_is_what_the_grammar_reads_back() {
+    for id in [
+        "ATV-OPS-REQ-006",
+        "4594",
+        "REQ-1.2",
+        "SYS/12",
+        "REQ 1.2",
+        "REQ-",
+        "a\"b\\c",
+        "1.10",
+        "é-1",
+        "x//y",
+    ] {
+        let form = cited_form(id).expect("citable");
+        let text = format!("plan P {{\n  activity A1 {{ covers {form}@0123abcd }}\n}}\n");
+        let (ast, diags) = parse_str(&text);
+        assert!(diags.is_empty(), "{id:?} as {form}: {diags:#?}");
+        assert_eq!(ast.plans[0].activities[0].covers[0].id.value, id, "{form}");
+    }
+    assert_eq!(cited_form("REQ-1.2").as_deref(), Some("REQ-1.2"));
+    assert_eq!(cited_form("REQ 1.2").as_deref(), Some("\"REQ 1.2\""));
+    assert_eq!(cited_form(""), None);
+    assert_eq!(cited_form("a\tb"), None);
+}

@@ -13,7 +13,10 @@
 //!
 //! Layer: `model, flight, reqs → trace → workspace`.
 
+mod dangling;
 pub mod impact;
+
+pub use dangling::DanglingWhy;
 
 use crate::diag::{Code, Diagnostic, Label, Suggester};
 use crate::flight::RuleSet;
@@ -44,9 +47,13 @@ pub struct Need {
     #[serde(default)]
     pub attribute: Option<String>,
     /// The values of `attribute` that need coverage (case-insensitive); empty: any
-    /// non-empty value.
+    /// non-empty value (with `except`: any value not excepted, or none).
     #[serde(default)]
     pub values: Vec<String>,
+    /// The values of `attribute` that do not need coverage (case-insensitive):
+    /// `except: [Information, Heading]`.
+    #[serde(default)]
+    pub except: Vec<String>,
 }
 
 /// Which requirements are withdrawn (deleted or rejected): cited, they are a finding;
@@ -86,6 +93,12 @@ pub struct Justification {
 #[derive(Debug, Clone, Default)]
 pub struct TracePolicy {
     pub need: Need,
+    /// The `need:` of named modules (`requirements: modules:`), in place of `need` for
+    /// their requirements.
+    pub module_need: BTreeMap<String, Need>,
+    /// How the cited ids were made from the exports' (the `id` attribute, prefixes), to
+    /// say what to cite when an export's own id is cited.
+    pub ids: crate::reqs::ids::CitedIds,
     /// `None`: the defaults ([`DEFAULT_STATUS_ATTRIBUTES`]).
     pub withdrawn: Option<Withdrawn>,
     /// Attributes whose change makes a trace suspect, besides the id, heading and text.
@@ -187,8 +200,11 @@ pub struct TraceLink {
     /// Index into [`Trace::requirements`] (the first, when ambiguous).
     pub requirement: Option<usize>,
     /// For dangling links: the closest ids ("did you mean"), equally close, in id order;
-    /// empty when none is close.
+    /// empty when none is close, or when [`TraceLink::why`] says why it dangles.
     pub suggestions: Vec<String>,
+    /// For dangling links: why, when it can be told (an export id, deleted since the
+    /// baseline).
+    pub why: Option<DanglingWhy>,
     pub suspect: Option<SuspectWhy>,
 }
 
@@ -346,6 +362,16 @@ fn value_is<S: AsRef<str>>(v: &AttrValue, wanted: &[S]) -> bool {
     }
 }
 
+impl TracePolicy {
+    /// The `need` of a requirement: its module's, else the common one.
+    pub fn need_for(&self, o: &ReqObject) -> &Need {
+        o.module
+            .as_deref()
+            .and_then(|m| self.module_need.get(m))
+            .unwrap_or(&self.need)
+    }
+}
+
 impl Need {
     /// True when the requirement needs coverage.
     pub fn applies(&self, o: &ReqObject) -> bool {
@@ -362,13 +388,19 @@ impl Need {
             return false;
         }
         if let Some(a) = &self.attribute {
-            let Some(v) = attribute(o, &attribute_key(a)) else {
+            let v = attribute(o, &attribute_key(a));
+            if v.is_some_and(|v| value_is(v, &self.except)) {
                 return false;
-            };
-            if self.values.is_empty() {
-                return !v.display().trim().is_empty();
             }
-            return value_is(v, &self.values);
+            if !self.values.is_empty() {
+                return v.is_some_and(|v| value_is(v, &self.values));
+            }
+            if !self.except.is_empty() {
+                // Everything but the values excepted: a requirement without a value is
+                // not excepted, so it needs coverage.
+                return true;
+            }
+            return v.is_some_and(|v| !v.display().trim().is_empty());
         }
         true
     }
@@ -574,7 +606,7 @@ pub fn trace(inp: &Inputs) -> Trace {
                 } else {
                     ReqStatus::Uncovered
                 },
-                needs_coverage: !withdrawn && policy.need.applies(o),
+                needs_coverage: !withdrawn && policy.need_for(o).applies(o),
                 links: Vec::new(),
                 justification: None,
                 file: e.file,
@@ -594,19 +626,37 @@ pub fn trace(inp: &Inputs) -> Trace {
     }
 
     let (artifacts, cites) = collect(inp);
-    let dangling = cites
-        .iter()
-        .filter(|(_, c)| !index.contains_key(c.id))
-        .count();
-    // "Did you mean" for every dangling id, asked together (the deletion index when
-    // there are many ids: `diag::Suggester`).
+    // Why each dangling id dangles, when it can be told (not for a heading's id, which
+    // says so itself); "did you mean" only for the others.
+    let mut why: HashMap<&str, DanglingWhy> = HashMap::default();
+    let mut ask = false;
+    if cites.iter().any(|(_, c)| !index.contains_key(c.id)) {
+        let lookup = dangling::Lookup::new(&requirements, inp.exports, inp.baseline, inp.sources);
+        for (_, c) in &cites {
+            if index.contains_key(c.id) || why.contains_key(c.id) {
+                continue;
+            }
+            let told = match headings.contains_key(c.id) {
+                true => None,
+                false => lookup.why(c.id, &index, &requirements, inp.exports, &policy.ids),
+            };
+            match told {
+                Some(w) => {
+                    why.insert(c.id, w);
+                }
+                None => ask = true,
+            }
+        }
+    }
+    // "Did you mean" for every other dangling id, asked together (the deletion index
+    // when there are many ids: `diag::Suggester`).
     let mut suggested: HashMap<&str, Vec<String>> = HashMap::default();
-    if dangling > 0 {
+    if ask {
         let names: Vec<&str> = index.keys().copied().collect();
         let queries: Vec<&str> = cites
             .iter()
             .map(|(_, c)| c.id)
-            .filter(|id| !index.contains_key(id))
+            .filter(|id| !index.contains_key(id) && !why.contains_key(id))
             .collect();
         let answers = Suggester::new(names).suggest_all(&queries);
         for (q, a) in queries.into_iter().zip(answers) {
@@ -626,12 +676,14 @@ pub fn trace(inp: &Inputs) -> Trace {
             status: LinkStatus::Covers,
             requirement: found.map(|v| v[0]),
             suggestions: Vec::new(),
+            why: None,
             suspect: None,
         };
         match found {
             None => {
                 link.status = LinkStatus::Dangling;
                 link.suggestions = suggested.get(c.id).cloned().unwrap_or_default();
+                link.why = why.get(c.id).cloned();
             }
             Some(v) if v.len() > 1 => link.status = LinkStatus::Ambiguous,
             Some(v) => {
@@ -789,6 +841,10 @@ fn findings(
     for l in &t.links {
         let d = match l.status {
             LinkStatus::Covers => continue,
+            LinkStatus::Dangling if l.why.is_some() => {
+                let why = l.why.as_ref().expect("checked");
+                dangling::finding(l, why, by(l), t.artifacts[l.artifact].kind)
+            }
             LinkStatus::Dangling => {
                 let mut d = Diagnostic::new(
                     Code::UnknownRequirement,
@@ -810,9 +866,15 @@ fn findings(
                 if l.suggestions.is_empty() {
                     d
                 } else {
+                    let kind = t.artifacts[l.artifact].kind;
+                    let written: Vec<String> = l
+                        .suggestions
+                        .iter()
+                        .map(|s| dangling::as_cited(kind, s))
+                        .collect();
                     d.with_help(format!(
                         "did you mean {}?",
-                        crate::diag::or_list(&l.suggestions, "`")
+                        crate::diag::or_list(&written, "`")
                     ))
                 }
             }
@@ -887,10 +949,11 @@ fn findings(
                     }
                     None => {}
                 }
+                let kind = t.artifacts[l.artifact].kind;
                 d.with_help(format!(
                     "review the {} against the requirement's text, then record it: `{}@{now}`",
-                    t.artifacts[l.artifact].kind.as_str(),
-                    l.cited
+                    kind.as_str(),
+                    dangling::as_cited(kind, &l.cited)
                 ))
             }
         };
@@ -1284,6 +1347,7 @@ procedure MON-060 "Monitor" {
             modules: modules.iter().map(|s| s.to_string()).collect(),
             attribute: Some("Verification Method".into()),
             values: values.iter().map(|s| s.to_string()).collect(),
+            except: Vec::new(),
         };
         assert!(need(&["OPS-"], &["OPS"], &["test"]).applies(&r));
         assert!(need(&[], &[], &[]).applies(&r), "any non-empty value");
@@ -1319,5 +1383,52 @@ procedure MON-060 "Monitor" {
         .into_iter()
         .collect();
         assert_eq!(needing, expected);
+    }
+
+    #[test]
+    fn except_leaves_out_the_values_listed_and_a_module_need_replaces_the_common_one() {
+        let typed = |id: &str, module: &str, kind: Option<&str>| {
+            let mut o = req(id, "x", "Test");
+            o.module = Some(module.into());
+            if let Some(k) = kind {
+                o.attributes
+                    .insert("Artifact Type".into(), AttrValue::Text(k.into()));
+            }
+            o
+        };
+        let except = Need {
+            attribute: Some("artifact type".into()),
+            except: vec!["Information".into(), "heading".into()],
+            ..Need::default()
+        };
+        assert!(!except.applies(&typed("1", "AMR", Some("Information"))));
+        assert!(!except.applies(&typed("2", "AMR", Some("Heading"))));
+        assert!(except.applies(&typed("3", "AMR", Some("Stakeholder Requirement"))));
+        assert!(
+            except.applies(&typed("4", "AMR", None)),
+            "no value is not an excepted value"
+        );
+        let both = Need {
+            values: vec!["Stakeholder Requirement".into(), "Information".into()],
+            ..except.clone()
+        };
+        assert!(!both.applies(&typed("5", "AMR", Some("Information"))));
+        assert!(!both.applies(&typed("6", "AMR", None)));
+        assert!(both.applies(&typed("7", "AMR", Some("stakeholder requirement"))));
+        let policy = TracePolicy {
+            need: Need {
+                prefixes: vec!["SYS-".into()],
+                ..Need::default()
+            },
+            module_need: [("AMR".to_string(), except)].into(),
+            ..TracePolicy::default()
+        };
+        let info = typed("8", "AMR", Some("Information"));
+        let sys = typed("SYS-9", "SYS", Some("Information"));
+        assert!(!policy.need_for(&info).applies(&info));
+        assert!(policy.need_for(&sys).applies(&sys), "the common need");
+        assert!(!policy
+            .need_for(&typed("10", "SYS", None))
+            .applies(&typed("10", "SYS", None)));
     }
 }

@@ -94,6 +94,55 @@ pub struct RequirementsConfig {
     /// Requirement id → why its coverage gap is accepted.
     #[serde(default)]
     pub justified: std::collections::BTreeMap<String, String>,
+    /// Settings of one module each, by module name (DOORS module, ReqIF specification,
+    /// workbook sheet or `Module` column), in place of the common ones for that module.
+    #[serde(default)]
+    pub modules: std::collections::BTreeMap<String, ModuleConfig>,
+}
+
+impl RequirementsConfig {
+    /// A `need` whose `values` or `except` has no `attribute` to hold them (it would be
+    /// ignored, unsaid): the key, its first value and the message.
+    pub fn need_without_attribute(&self) -> Option<(&'static str, String, String)> {
+        let needs = std::iter::once((None, &self.need)).chain(
+            self.modules
+                .iter()
+                .filter_map(|(m, c)| Some((Some(m.as_str()), c.need.as_ref()?))),
+        );
+        for (module, need) in needs {
+            if need.attribute.is_some() {
+                continue;
+            }
+            for (key, list) in [("except", &need.except), ("values", &need.values)] {
+                if let Some(first) = list.first() {
+                    let whose = module.map_or(String::new(), |m| format!(" of module `{m}`"));
+                    return Some((
+                        key,
+                        first.clone(),
+                        format!(
+                            "the `need`{whose} lists `{key}` but no `attribute`: they are values of an attribute (`need: {{ attribute: Artifact Type, except: [Information] }}`)"
+                        ),
+                    ));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// One entry of `requirements: modules:`.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleConfig {
+    /// Put before the module's ids that are bare numbers (`AMR-` + `4594`).
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// The attribute holding the id people cite, for this module.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Which of the module's requirements need coverage, in place of `need:`.
+    #[serde(default)]
+    pub need: Option<crate::trace::Need>,
 }
 
 /// Which findings are reported, and how severe they are.

@@ -72,6 +72,12 @@ pub enum LoadError {
     ProjectFileWithNoConfig(PathBuf),
     #[error("the id attribute `{attribute}` (`--id`, or `id:` in opsplan.yaml) is an attribute of no requirement in the exports; their attributes: {known}")]
     UnknownIdAttribute { attribute: String, known: String },
+    #[error("the id attribute `{attribute}` of module `{module}` (`requirements: modules:` in opsplan.yaml) is an attribute of none of its objects; their attributes: {known}")]
+    UnknownModuleIdAttribute {
+        attribute: String,
+        module: String,
+        known: String,
+    },
 }
 
 /// Where the requirements come from and how tracing is judged.
@@ -97,6 +103,8 @@ pub struct TraceOverrides {
     pub baseline: Vec<PathBuf>,
     /// In place of `requirements: id:`.
     pub id_attribute: Option<String>,
+    /// In place of `requirements: columns: prefix:` (`--prefix`).
+    pub prefix: Option<String>,
     /// Fail with [`LoadError::NoRequirements`] when no export is named anywhere.
     pub required: bool,
 }
@@ -329,6 +337,7 @@ pub fn check_with(paths: &[PathBuf], options: &CheckOptions) -> Result<Run, Load
     if !overrides.sources.is_empty()
         || !overrides.baseline.is_empty()
         || overrides.id_attribute.is_some()
+        || overrides.prefix.is_some()
     {
         // Exports named on the command line are read wherever they are.
         let given: Vec<PathBuf> = overrides
@@ -351,6 +360,9 @@ pub fn check_with(paths: &[PathBuf], options: &CheckOptions) -> Result<Run, Load
         }
         if overrides.id_attribute.is_some() {
             setup.import.id_attribute = overrides.id_attribute.clone();
+        }
+        if overrides.prefix.is_some() {
+            setup.import.columns.prefix = overrides.prefix.clone();
         }
     }
     match &loader.trace {
@@ -1125,6 +1137,9 @@ impl Loader {
                         .map_err(|o| outside(key, &v, o))?;
                 }
             }
+            if let Some((key, value, message)) = r.need_without_attribute() {
+                return Err(config.error_at(path, key, Path::new(&value), message));
+            }
             let mut setup = trace_setup(r, base, path);
             setup.import.contain = Some(self.roots.clone());
             self.trace = Some(setup);
@@ -1511,9 +1526,26 @@ fn trace_setup(r: &RequirementsConfig, base: &Path, config_file: &Path) -> Trace
             id_attribute: r.id.clone(),
             contain: None,
             exclude: Vec::new(),
+            modules: r
+                .modules
+                .iter()
+                .map(|(name, m)| {
+                    let rule = crate::reqs::ids::IdRule {
+                        attribute: m.id.clone(),
+                        prefix: m.prefix.clone(),
+                    };
+                    (name.clone(), rule)
+                })
+                .collect(),
         },
         policy: crate::trace::TracePolicy {
             need: r.need.clone(),
+            module_need: r
+                .modules
+                .iter()
+                .filter_map(|(name, m)| Some((name.clone(), m.need.clone()?)))
+                .collect(),
+            ids: Default::default(),
             withdrawn: r.withdrawn.clone(),
             fingerprint: r.fingerprint.clone(),
             justified: r
@@ -1592,24 +1624,35 @@ fn load_trace_inputs(
     } else {
         read(&setup.baseline, &setup.import, sources)
     };
+    setup.policy.ids = setup.import.cited_ids();
+    // A `modules:` key naming no module of the exports would leave its settings unused,
+    // unsaid (the baseline may lack a module added since).
+    let unknown = requirements::unknown_modules(&exports, setup.import.modules.keys());
     if let Some(config) = setup
         .config_file
         .as_ref()
-        .filter(|_| !setup.policy.justified.is_empty())
+        .filter(|_| !setup.policy.justified.is_empty() || !unknown.is_empty())
     {
-        if let Ok(text) =
-            read_bounded(config, MAX_INPUT_BYTES).map(|b| String::from_utf8_lossy(&b).into_owned())
-        {
-            let spans: Vec<Option<std::ops::Range<usize>>> = setup
-                .policy
-                .justified
-                .iter()
-                .map(|j| locate_justification(&text, &j.id))
-                .collect();
-            let id = sources.add(config, text);
-            for (j, range) in setup.policy.justified.iter_mut().zip(spans) {
-                j.span = Some(Span::new(id, range.unwrap_or(0..0)));
-            }
+        // Unreadable now, it is still the file the findings are about.
+        let text = read_bounded(config, MAX_INPUT_BYTES)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        let spans: Vec<Option<std::ops::Range<usize>>> = setup
+            .policy
+            .justified
+            .iter()
+            .map(|j| locate_justification(&text, &j.id))
+            .collect();
+        let module_spans: Vec<std::ops::Range<usize>> = unknown
+            .iter()
+            .map(|u| requirements::locate_module_key(&text, &u.key).unwrap_or(0..0))
+            .collect();
+        let id = sources.add(config, text);
+        for (j, range) in setup.policy.justified.iter_mut().zip(spans) {
+            j.span = Some(Span::new(id, range.unwrap_or(0..0)));
+        }
+        for (u, range) in unknown.into_iter().zip(module_spans) {
+            diags.push(u.finding(Span::new(id, range)));
         }
     }
     LoadedReqs {

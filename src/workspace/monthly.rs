@@ -477,6 +477,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
                         sources: previous_paths.clone(),
                         baseline: previous_paths.clone(),
                         id_attribute: None,
+                        prefix: None,
                         required: true,
                     },
                 },

@@ -28,6 +28,23 @@ pub struct ImportOptions {
     /// Files and folders a folder search leaves out (canonical paths): the baseline, when
     /// it lies inside a folder of the current exports (`requirements/baseline/`).
     pub exclude: Vec<PathBuf>,
+    /// The id rules of named modules (`requirements: modules:`), in place of
+    /// `id_attribute` and `columns.prefix` for their module: see [`crate::reqs::ids`].
+    pub modules: std::collections::BTreeMap<String, crate::reqs::ids::IdRule>,
+}
+
+impl ImportOptions {
+    /// How the cited ids are made: `id_attribute` and `columns.prefix` for every module,
+    /// and the named modules' own rules.
+    pub fn cited_ids(&self) -> crate::reqs::ids::CitedIds {
+        crate::reqs::ids::CitedIds {
+            all: crate::reqs::ids::IdRule {
+                attribute: self.id_attribute.clone(),
+                prefix: self.columns.prefix.clone(),
+            },
+            modules: self.modules.clone(),
+        }
+    }
 }
 
 /// What a set of exports holds.
@@ -101,6 +118,13 @@ pub fn load_into(
             files.push(p.clone());
         }
     }
+    // A module's own prefix must find the bare numbers of its spreadsheet rows: then every
+    // prefix is put after the import, by `reqs::ids`, not by the spreadsheet reader.
+    let module_prefix = options.modules.values().any(|r| r.prefix.is_some());
+    let columns = crate::reqs::tabular::ColumnMap {
+        prefix: options.columns.prefix.clone().filter(|_| !module_prefix),
+        ..options.columns.clone()
+    };
     let mut exports = Vec::new();
     let mut diagnostics = Vec::new();
     for path in files {
@@ -149,12 +173,12 @@ pub fn load_into(
         };
         let (export, mut d) = match ext.as_str() {
             "reqif" | "reqifz" => crate::reqs::reqif::import_reqif(id, bytes),
-            "csv" | "tsv" => crate::reqs::tabular::import_csv(id, bytes, &options.columns),
+            "csv" | "tsv" => crate::reqs::tabular::import_csv(id, bytes, &columns),
             _ => crate::reqs::tabular::import_workbook(
                 id,
                 bytes,
                 &ext,
-                &options.columns,
+                &columns,
                 options.sheet.as_deref(),
             ),
         };
@@ -174,44 +198,131 @@ pub fn load_into(
         diagnostics.extend(d);
         exports.push((path, export));
     }
-    if let Some(attribute) = &options.id_attribute {
-        // An attribute no object has would leave every id as exported, unsaid.
-        let wanted = crate::reqs::attribute_key(attribute);
-        let objects = || exports.iter().flat_map(|(_, e)| e.objects.iter());
-        let has = objects().any(|o| {
-            o.attributes
-                .keys()
-                .any(|k| crate::reqs::attribute_key(k) == wanted)
-        });
-        if !has && objects().next().is_some() {
-            let mut known: Vec<&str> = objects()
-                .flat_map(|o| o.attributes.keys().map(String::as_str))
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            let more = known.len().saturating_sub(12);
-            known.truncate(12);
-            let mut list = known
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            if more > 0 {
-                list.push_str(&format!(" and {more} more"));
-            }
-            return Err(LoadError::UnknownIdAttribute {
-                attribute: attribute.clone(),
-                known: if list.is_empty() { "none".into() } else { list },
-            });
-        }
+    // The ids people cite: the `id` attribute, prefixes before bare numbers (ReqIF ones
+    // too: DOORS Next exports artifact numbers), module by module. An attribute no
+    // object has would leave every id as exported, unsaid: refused.
+    let ids = options.cited_ids();
+    if !ids.is_empty() && exports.iter().any(|(_, e)| !e.objects.is_empty()) {
         let mut only: Vec<Export> = exports.iter_mut().map(|(_, e)| std::mem::take(e)).collect();
-        crate::reqs::rekey(&mut only, attribute);
+        let applied = crate::reqs::ids::apply(&mut only, &ids);
         for ((_, slot), e) in exports.iter_mut().zip(only) {
             *slot = e;
+        }
+        if let Err(e) = applied {
+            let known = listed(&e.known);
+            return Err(match e.module {
+                None => LoadError::UnknownIdAttribute {
+                    attribute: e.attribute,
+                    known,
+                },
+                Some(module) => LoadError::UnknownModuleIdAttribute {
+                    attribute: e.attribute,
+                    module,
+                    known,
+                },
+            });
         }
     }
     sort_and_dedup(&mut diagnostics);
     Ok((exports, diagnostics))
+}
+
+/// A `requirements: modules:` key that names no module of the exports.
+pub struct UnknownModule {
+    pub key: String,
+    /// The modules the exports hold, in name order.
+    pub known: Vec<String>,
+}
+
+impl UnknownModule {
+    /// Its finding (`Q001`, an error: the trace stops), at `span` (the key in the
+    /// project file).
+    pub fn finding(&self, span: Span) -> Diagnostic {
+        let mut d = Diagnostic::new(
+            crate::diag::Code::InvalidRequirementExport,
+            format!(
+                "`requirements: modules:` names the module `{}`, which no export holds: its settings would apply to nothing",
+                self.key
+            ),
+            crate::diag::Label::new(span, "no such module"),
+        );
+        d = if self.known.is_empty() {
+            d.with_note(
+                "no object of the exports names its module (a CSV file without a `Module` column has none: the settings outside `modules:` apply to it)",
+            )
+        } else {
+            d.with_note(format!(
+                "the modules of the exports: {}",
+                listed(&self.known)
+            ))
+        };
+        let names: Vec<&str> = self.known.iter().map(String::as_str).collect();
+        match crate::diag::did_you_mean(&self.key, names) {
+            Some(s) => d.with_help(s.did_you_mean()),
+            None => d.with_help(
+                "name a module as `opsplan reqs list` shows it (`module:` under each file)",
+            ),
+        }
+    }
+}
+
+/// The `keys` that name no module of `exports` (none when no export holds an object:
+/// their reading failed, and says so).
+pub fn unknown_modules<'k>(
+    exports: &[(PathBuf, Export)],
+    keys: impl Iterator<Item = &'k String>,
+) -> Vec<UnknownModule> {
+    let objects = || exports.iter().flat_map(|(_, e)| e.objects.iter());
+    if objects().next().is_none() {
+        return Vec::new();
+    }
+    let known: std::collections::BTreeSet<&str> =
+        objects().filter_map(|o| o.module.as_deref()).collect();
+    keys.filter(|k| !known.contains(k.as_str()))
+        .map(|k| UnknownModule {
+            key: k.clone(),
+            known: known.iter().map(|m| m.to_string()).collect(),
+        })
+        .collect()
+}
+
+/// Where the key `key` of `requirements: modules:` is written in the project file's text
+/// (plain or quoted, followed by `:`).
+pub fn locate_module_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let from = text.find("modules:")?;
+    let mut at = from;
+    while let Some(i) = text[at..].find(key) {
+        let start = at + i;
+        let end = start + key.len();
+        let before = text[..start].chars().next_back();
+        let after = text[end..]
+            .trim_start_matches(['"', '\''])
+            .trim_start_matches([' ', '\t']);
+        if before.is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '\'' | '{' | ','))
+            && after.starts_with(':')
+        {
+            return Some(start..end);
+        }
+        at = end;
+    }
+    None
+}
+
+/// Names in backticks, at most 12 then how many more; `none` for none.
+fn listed(names: &[String]) -> String {
+    if names.is_empty() {
+        return "none".to_string();
+    }
+    let mut list = names
+        .iter()
+        .take(12)
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > 12 {
+        list.push_str(&format!(" and {} more", names.len() - 12));
+    }
+    list
 }
 
 fn extension(path: &Path) -> String {
