@@ -459,7 +459,7 @@ fn need_settings_that_would_be_ignored_and_module_ids_no_object_has_are_refused(
     let (code, out, err) = run_in(dir.path(), &["trace", "--color", "never"]);
     assert_eq!(code, Some(2), "{out}{err}");
     assert!(
-        err.contains(&format!("the id attribute `Req ID` of module `{MODULE}` (`requirements: modules:` in opsplan.yaml) is an attribute of none of its objects; their attributes: `Verification Method`")),
+        err.contains(&format!("the id attribute `Req ID` of module `{MODULE}` (`requirements: modules:` in opsplan.yaml) is an attribute of none of its objects; their attributes: `Artifact Type`, `Verification Method`")),
         "{err}"
     );
 }
