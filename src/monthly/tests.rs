@@ -180,7 +180,7 @@ fn as_flown_problems_name_the_allowed_values() {
          A3,2014/274 08:00,,done\n\
          A4,2014/274 08:00,2014/274 07:00,done\n\
          A5,2014/274 08:00,2014/274 09:00,\n");
-    assert!(rows.is_empty());
+    assert!(rows.iter().all(|r| !r.ok), "kept for the join, not counted");
     let messages: Vec<String> = problems.iter().map(|p| p.render("log.csv")).collect();
     assert_eq!(
         messages,
@@ -267,8 +267,9 @@ fn change_requests_need_their_decision_date() {
         )
         .0,
     );
-    assert_eq!(list.len(), 1);
-    assert_eq!(list[0].activities, ["A1", "A2"]);
+    let ok: Vec<&changes::ChangeRequest> = list.iter().filter(|c| c.ok).collect();
+    assert_eq!(ok.len(), 1, "rows with problems come back, not ok");
+    assert_eq!(ok[0].activities, ["A1", "A2"]);
     assert!(problems[0]
         .message
         .starts_with("the decision date is empty"));
@@ -459,17 +460,19 @@ fn kpi_history_problems() {
 
 #[test]
 fn manifest_errors_are_located() {
-    let e = manifest::parse("plans: .\ncollision:\n  yellow: high\n").expect_err("bad");
-    assert_eq!(e.loc, Loc::LineCol(3, 11));
-    let e = manifest::parse("plan: .\n").expect_err("unknown key");
+    let p = manifest::parse("plans: .\ncollision:\n  yellow: high\n");
+    assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+    assert_eq!(p.problems[0].loc, Loc::LineCol(3, 11));
+    let p = manifest::parse("plan: .\n");
     assert!(
-        e.message.starts_with("unknown field `plan`"),
+        p.problems[0].message.starts_with("unknown field `plan`"),
         "{}",
-        e.message
+        p.problems[0].message
     );
-    let m = manifest::parse("plans: [a, b]\ncdm: d/\n").expect("ok");
-    assert_eq!(m.plans.to_vec(), ["a", "b"]);
-    assert_eq!(m.collision.yellow, 1e-5);
+    let p = manifest::parse("plans: [a, b]\ncdm: d/\n");
+    assert!(p.problems.is_empty());
+    assert_eq!(p.manifest.plans.to_vec(), ["a", "b"]);
+    assert_eq!(p.manifest.collision.yellow, 1e-5);
 }
 
 #[test]
@@ -479,7 +482,9 @@ fn a_manifest_nested_too_deep_is_refused_where_it_gets_too_deep() {
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
-    let e = manifest::parse(&deep).expect_err("too deep");
+    let p = manifest::parse(&deep);
+    assert!(p.failed("plans"), "a refused file gives no key");
+    let e = &p.problems[0];
     // `outlook` is the first level, its 64th bracket the 65th.
     assert_eq!(e.loc, Loc::LineCol(2, "outlook: ".len() + 64));
     assert!(
@@ -527,13 +532,16 @@ fn flown(id: &str, start: Option<&str>, status: FlownStatus) -> asflown::Flown {
         status,
         comment: String::new(),
         loc: Loc::LineCol(2, 1),
+        start_loc: Loc::LineCol(2, 3),
+        end_loc: Loc::LineCol(2, 4),
+        ok: true,
     }
 }
 
 fn compute(acts: &[Planned], log: &[asflown::Flown]) -> (metrics::Metrics, Vec<Problem>) {
     let none = Selector::default();
     let targets = BTreeMap::new();
-    metrics::compute(&Inputs {
+    let (m, p) = metrics::compute(&Inputs {
         month: OCT,
         plans: &[],
         activities: acts,
@@ -545,12 +553,14 @@ fn compute(acts: &[Planned], log: &[asflown::Flown]) -> (metrics::Metrics, Vec<P
         coverage: None,
         history: None,
         tolerance: Dur::minutes(5),
+        far_from_plan: Dur(7 * 86_400),
         screening: Screening::default(),
         manoeuvres: &none,
         decisions: &none,
         targets: &targets,
         major_open_days: 30,
-    })
+    });
+    (m, p.as_flown.into_iter().chain(p.changes).collect())
 }
 
 #[test]
