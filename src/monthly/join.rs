@@ -62,6 +62,13 @@ impl<'a> Index<'a> {
 
     /// The planned activity a record names, or why there is none.
     pub fn resolve(&self, activity: &str, plan: Option<&str>) -> Result<usize, String> {
+        self.find(activity, plan).map_err(|(_, m)| m)
+    }
+
+    /// [`Index::resolve`], saying whether the plans read cannot tell (the plan named is
+    /// not among them, or no plan is named and none holds the id: it may be another
+    /// month's) or can (the plan read has no such activity; several plans have it).
+    fn find(&self, activity: &str, plan: Option<&str>) -> Result<usize, (Miss, String)> {
         let candidates: Vec<usize> = self
             .by_id
             .get(activity)
@@ -74,18 +81,27 @@ impl<'a> Index<'a> {
             .unwrap_or_default();
         match candidates.len() {
             0 => Err(match plan {
-                Some(p) if !self.plan_ids.contains(p) => format!(
-                    "plan `{p}` is not among the plans read ({})",
-                    self.plans_read()
+                Some(p) if !self.plan_ids.contains(p) => (
+                    Miss::NotRead,
+                    format!(
+                        "plan `{p}` is not among the plans read ({})",
+                        self.plans_read()
+                    ),
                 ),
-                Some(p) => format!("activity `{activity}` is not in plan `{p}`"),
+                Some(p) => (
+                    Miss::Wrong,
+                    format!("activity `{activity}` is not in plan `{p}`"),
+                ),
                 None => {
                     let hint = self
                         .hints
                         .get(activity)
                         .map(|s| format!(" ({s})"))
                         .unwrap_or_default();
-                    format!("activity `{activity}` is in none of the plans read{hint}")
+                    (
+                        Miss::NotRead,
+                        format!("activity `{activity}` is in none of the plans read{hint}"),
+                    )
                 }
             }),
             1 => Ok(candidates[0]),
@@ -104,13 +120,27 @@ impl<'a> Index<'a> {
                     .collect();
                 plans.sort_unstable();
                 plans.dedup();
-                Err(format!(
-                    "activity `{activity}` is in several plans ({}): give the plan in a `plan` column",
-                    plans.join(", ")
+                Err((
+                    Miss::Wrong,
+                    format!(
+                        "activity `{activity}` is in several plans ({}): give the plan in a `plan` column",
+                        plans.join(", ")
+                    ),
                 ))
             }
         }
     }
+}
+
+/// Why a record's activity was not found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Miss {
+    /// The plans read cannot hold it: the plan named was not read, or no plan is named
+    /// and no plan read has the id.
+    NotRead,
+    /// The plans read say it is wrong: the plan named has no such activity, or several
+    /// plans have it and none is named.
+    Wrong,
 }
 
 /// The as-flown log joined to the plans.
@@ -196,9 +226,16 @@ pub fn as_flown(index: &Index, flown: &[Flown], far: Dur) -> (FlownJoin, Vec<Pro
 }
 
 /// Matches the activities and plan of every change request the month lists (raised or
-/// decided in it, or open at its end; and every request with a problem of its own, which
-/// the run reports anyway) to the plans read. Returns, per request (index for index), the
-/// planned activities it names that were found; errors at its plan or activities cell.
+/// decided in it, or open at its end) to the plans read. Returns, per request (index for
+/// index), the planned activities it names that were found.
+///
+/// An activity a plan read does not have (the plan named has no such id; several plans
+/// have it and none is named) is an error at the activities cell. A plan that was not
+/// read, or an id no plan read holds, cannot be told from a request about another
+/// month's plan (a request raised in October about November's): an error when the
+/// request changes this month's figures (approved or implemented, decided in the month,
+/// so it must name activities of the month), a note otherwise. A request with problems of
+/// its own is checked against the plans read only.
 pub fn change_requests(index: &Index, crs: &[ChangeRequest]) -> (Vec<Vec<usize>>, Vec<Problem>) {
     let month = index.month;
     let m_end = month.end();
@@ -206,30 +243,61 @@ pub fn change_requests(index: &Index, crs: &[ChangeRequest]) -> (Vec<Vec<usize>>
     let mut problems = Vec::new();
     for cr in crs {
         let mut found = Vec::new();
+        let decided_in = cr.decided.is_some_and(|d| month.contains(d));
+        let counts = cr.ok && cr.status.accepted() && decided_in;
         let listed = !cr.ok
             || month.contains(cr.raised)
-            || cr.decided.is_some_and(|d| month.contains(d))
+            || decided_in
             || (cr.raised < m_end
                 && (cr.status == CrStatus::Open || cr.decided.is_some_and(|d| d >= m_end)));
-        if listed {
-            let plan = cr.plan.as_deref();
-            match plan {
-                Some(p) if !index.has_plan(p) => problems.push(Problem::error(
-                    cr.plan_loc.clone(),
+        if !listed {
+            out.push(found);
+            continue;
+        }
+        // What a miss the plans read cannot judge becomes.
+        let unjudged = |loc: &super::Loc, m: String, problems: &mut Vec<Problem>| {
+            if counts {
+                problems.push(Problem::error(
+                    loc.clone(),
                     format!(
-                        "change request `{}`: plan `{p}` is not among the plans read ({})",
+                        "change request `{}`: {m}; it is {} and decided in {}, so it changes activities of the month",
                         cr.id,
-                        index.plans_read()
+                        cr.status.as_str(),
+                        month.label()
                     ),
-                )),
-                _ => {
-                    for id in &cr.activities {
-                        match index.resolve(id, plan) {
-                            Ok(i) => found.push(i),
-                            Err(m) => problems.push(Problem::error(
-                                cr.activities_loc.clone(),
-                                format!("change request `{}`: {m}", cr.id),
-                            )),
+                ));
+            } else if cr.ok {
+                problems.push(Problem::note(
+                    loc.clone(),
+                    format!(
+                        "change request `{}`: {m}, so it is not checked (it changes no activity of {}: {})",
+                        cr.id,
+                        month.label(),
+                        cr.status.as_str()
+                    ),
+                ));
+            }
+        };
+        let plan = cr.plan.as_deref();
+        match plan {
+            Some(p) if !index.has_plan(p) => unjudged(
+                &cr.plan_loc,
+                format!(
+                    "plan `{p}` is not among the plans read ({})",
+                    index.plans_read()
+                ),
+                &mut problems,
+            ),
+            _ => {
+                for id in &cr.activities {
+                    match index.find(id, plan) {
+                        Ok(i) => found.push(i),
+                        Err((Miss::Wrong, m)) => problems.push(Problem::error(
+                            cr.activities_loc.clone(),
+                            format!("change request `{}`: {m}", cr.id),
+                        )),
+                        Err((Miss::NotRead, m)) => {
+                            unjudged(&cr.activities_loc, m, &mut problems)
                         }
                     }
                 }
