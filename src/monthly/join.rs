@@ -296,9 +296,7 @@ pub fn change_requests(index: &Index, crs: &[ChangeRequest]) -> (Vec<Vec<usize>>
                             cr.activities_loc.clone(),
                             format!("change request `{}`: {m}", cr.id),
                         )),
-                        Err((Miss::NotRead, m)) => {
-                            unjudged(&cr.activities_loc, m, &mut problems)
-                        }
+                        Err((Miss::NotRead, m)) => unjudged(&cr.activities_loc, m, &mut problems),
                     }
                 }
             }
