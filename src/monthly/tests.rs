@@ -1080,3 +1080,30 @@ fn outage_systems_are_one_system_ignoring_case_and_blanks() {
         "{m:#?}"
     );
 }
+
+#[test]
+fn cut_or_garbled_cdms_are_problems_never_panics() {
+    // Every prefix of both forms, and bytes overwritten by a fixed pseudo-random walk: a
+    // problem or a CDM, never a panic (the XML reader also runs inside
+    // `context::contain_panic` in `workspace::monthly`).
+    for text in [CDM, CDM_XML] {
+        for (i, _) in text.char_indices() {
+            let _ = cdm::parse(&text[..i]);
+            let _ = cdm_xml::parse(&text[..i]);
+        }
+        let mut seed: u64 = 0x5eed;
+        for _ in 0..2_000 {
+            let mut bytes = text.as_bytes().to_vec();
+            for _ in 0..4 {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let at = (seed >> 33) as usize % bytes.len();
+                bytes[at] = b"<>/=[]&;\"' \nZ+-.:0x"[(seed >> 20) as usize % 19];
+            }
+            let garbled = String::from_utf8_lossy(&bytes);
+            let _ = cdm::parse(&garbled);
+            let _ = cdm_xml::parse(&garbled);
+        }
+    }
+}
