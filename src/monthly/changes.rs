@@ -168,16 +168,16 @@ pub fn read_with(table: &Table, ctx: &ReadCtx) -> (Vec<ChangeRequest>, Vec<Probl
         } else {
             ctx.cell_time(row, cols[3], "decided", &mut problems)
         };
-        if decided_text.is_empty() {
-            if status.is_some_and(|s| s.accepted() || s == CrStatus::Rejected) {
-                problems.push(Problem::error(
-                    row.loc(cols[3]),
-                    format!(
-                        "the decision date is empty: a `{}` change request was decided",
-                        status.map_or("", CrStatus::as_str)
-                    ),
-                ));
-            }
+        if decided_text.is_empty()
+            && status.is_some_and(|s| s.accepted() || s == CrStatus::Rejected)
+        {
+            problems.push(Problem::error(
+                row.loc(cols[3]),
+                format!(
+                    "the decision date is empty: a `{}` change request was decided",
+                    status.map_or("", CrStatus::as_str)
+                ),
+            ));
         }
         if let (Some(r), Some(d)) = (raised, decided) {
             if d < r {
