@@ -97,36 +97,63 @@ pub struct Loaded {
     pub notes: Vec<String>,
 }
 
-/// Problems rendered and sorted into what stops the report and what it shows.
+/// Problems sorted into what stops the report and what it shows, each list grouped by
+/// file (files in the order they were first met; a problem of no file on its own) and
+/// by place within a file: the problems a join finds late sit with their file's others.
 #[derive(Default)]
 struct Found {
-    errors: Vec<String>,
-    warnings: Vec<String>,
-    notes: Vec<String>,
+    /// File → its rank, in the order first met (a problem of no file gets a rank alone).
+    files: std::collections::BTreeMap<String, usize>,
+    ranks: usize,
+    errors: Vec<(usize, Loc, String)>,
+    warnings: Vec<(usize, Loc, String)>,
+    notes: Vec<(usize, Loc, String)>,
 }
 
 impl Found {
-    /// The problems of the file shown as `path`, in the order of their place in it.
-    fn add(&mut self, path: &str, mut problems: Vec<Problem>) {
-        problems.sort();
+    fn file(&mut self, path: &str) -> usize {
+        if let Some(&i) = self.files.get(path) {
+            return i;
+        }
+        self.ranks += 1;
+        self.files.insert(path.to_string(), self.ranks);
+        self.ranks
+    }
+
+    /// The problems of the file shown as `path`.
+    fn add(&mut self, path: &str, problems: Vec<Problem>) {
+        let f = self.file(path);
         for p in problems {
             let line = p.render(path);
-            match p.level {
-                Level::Error => self.errors.push(line),
-                Level::Warning => self.warnings.push(line),
-                Level::Note => self.notes.push(line),
-            }
+            let list = match p.level {
+                Level::Error => &mut self.errors,
+                Level::Warning => &mut self.warnings,
+                Level::Note => &mut self.notes,
+            };
+            list.push((f, p.loc, line));
         }
     }
 
+    /// An error of no file (or rendered already), in the order met.
     fn error(&mut self, line: String) {
-        self.errors.push(line);
+        self.ranks += 1;
+        self.errors.push((self.ranks, Loc::File, line));
+    }
+
+    fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    fn sorted(mut v: Vec<(usize, Loc, String)>) -> Vec<String> {
+        v.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        v.into_iter().map(|(_, _, line)| line).collect()
     }
 
     /// Every error, then the warnings.
-    fn failure(mut self) -> Vec<String> {
-        self.errors.extend(self.warnings);
-        self.errors
+    fn failure(self) -> Vec<String> {
+        let mut out = Found::sorted(self.errors);
+        out.extend(Found::sorted(self.warnings));
+        out
     }
 }
 
@@ -745,8 +772,9 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     if !cdms.is_empty() && ours.is_empty() {
         let common = firsts
             .iter()
-            .max_by_key(|(d, (n, _))| (*n, std::cmp::Reverse((*d).clone())))
-            .map(|(d, (n, name))| {
+            .max_by_key(|(d, (n, _))| (*n, std::cmp::Reverse((*d).clone())));
+        let (seen, example) = match common {
+            Some((d, (n, name))) => (
                 format!(
                     " (OBJECT1 of {n} of the {} CDMs read is {d}{})",
                     cdms.len(),
@@ -755,11 +783,13 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
                     } else {
                         format!(" {name}")
                     }
-                )
-            })
-            .unwrap_or_default();
+                ),
+                d.clone(),
+            ),
+            None => (String::new(), "25544".to_string()),
+        };
         found.error(format!(
-            "{}: error: CDMs are given but not the mission's own objects, so the report cannot tell whose conjunctions they are{common}: declare them, `collision: {{ our_objects: [25544] }}` in monthly.yaml or --our-object 25544 (OBJECT_DESIGNATOR or INTERNATIONAL_DESIGNATOR values)",
+            "{}: error: CDMs are given but not the mission's own objects, so the report cannot tell whose conjunctions they are{seen}: declare them, `collision: {{ our_objects: [{example}] }}` in monthly.yaml or --our-object {example} (OBJECT_DESIGNATOR or INTERNATIONAL_DESIGNATOR values)",
             if manifest_path.is_some() {
                 shown_manifest.clone()
             } else {
@@ -859,7 +889,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     if let Some(c) = &changes {
         found.add(&c.path, join_problems.changes);
     }
-    if !found.errors.is_empty() {
+    if found.has_errors() {
         return Err(found.failure());
     }
     files.extend(run_files);
@@ -893,8 +923,8 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         metrics,
         files,
         inputs: read,
-        warnings: found.warnings,
-        notes: found.notes,
+        warnings: Found::sorted(found.warnings),
+        notes: Found::sorted(found.notes),
     })
 }
 
