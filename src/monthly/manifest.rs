@@ -1,6 +1,11 @@
 //! `monthly.yaml`: what a monthly report reads and how it judges. Every key is optional
 //! except `plans` and `as_flown` (which the command line may give instead); unknown keys
 //! are errors at their line and column. `docs/monthly.md` documents every key.
+//!
+//! A bad key does not hide the others: when the manifest as a whole does not deserialize,
+//! each top-level key is tried on its own (the other lines blanked, so positions stay
+//! those of the file), every failing key is reported where it fails, and the keys that
+//! read are used, so the run goes on to report the problems of every other input.
 
 use super::{Loc, Problem};
 use std::collections::BTreeMap;
@@ -79,6 +84,9 @@ pub struct Collision {
     pub manoeuvres: Selector,
     /// The decision activities (default: tag `dam-decision`).
     pub decisions: Selector,
+    /// The mission's own objects: `OBJECT_DESIGNATOR` (catalogue number) or
+    /// `INTERNATIONAL_DESIGNATOR` values. A CDM about none of them is not counted.
+    pub our_objects: Designators,
 }
 
 impl Default for Collision {
@@ -98,6 +106,7 @@ impl Default for Collision {
                 kind: vec![],
                 tag: vec!["dam-decision".into()],
             },
+            our_objects: Designators::default(),
         }
     }
 }
@@ -145,6 +154,11 @@ pub struct Manifest {
     pub previous_requirements: OneOrMany,
     /// An activity started on time when within this of its planned start (default 5m).
     pub on_time_tolerance: Option<String>,
+    /// An actual time further than this from the planned one is a warning (default 7d).
+    pub far_from_plan: Option<String>,
+    /// How the registers write dates with slashes (`DD/MM/YYYY`, `MM/DD/YYYY`); without
+    /// it, only ISO 8601 and day-of-year dates are read.
+    pub date_format: Option<String>,
     pub collision: Collision,
     /// By KPI id (`docs/monthly.md`).
     pub targets: BTreeMap<String, Target>,
@@ -157,25 +171,160 @@ pub struct Manifest {
     pub allow_paths: Vec<String>,
 }
 
-/// Parses the manifest; an error is located at its line and column.
-pub fn parse(text: &str) -> Result<Manifest, Problem> {
-    if text.trim().is_empty() {
-        return Ok(Manifest::default());
+/// Object designators: one or a list, numbers (`25544`) or text (`1998-067A`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Designators(pub Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for Designators {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Scalar {
+            Number(u64),
+            Text(String),
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(Scalar),
+            Many(Vec<Scalar>),
+        }
+        let text = |s: Scalar| match s {
+            Scalar::Number(n) => n.to_string(),
+            Scalar::Text(t) => t,
+        };
+        Ok(Designators(match Raw::deserialize(d)? {
+            Raw::One(s) => vec![text(s)],
+            Raw::Many(v) => v.into_iter().map(text).collect(),
+        }))
     }
+}
+
+/// A manifest as read: the keys that could be read, every problem, and the top-level keys
+/// that could not (their defaults are used so the run can go on; the problems stop it).
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub manifest: Manifest,
+    pub problems: Vec<Problem>,
+    /// Top-level keys given but unreadable; `*` when the whole file is (a YAML syntax
+    /// error): no key of it is known.
+    pub failed: Vec<String>,
+}
+
+impl Parsed {
+    /// Whether the manifest's `key` was given and could not be read.
+    pub fn failed(&self, key: &str) -> bool {
+        self.failed.iter().any(|k| k == key || k == "*")
+    }
+}
+
+/// Parses the manifest; every problem is located at its line and column.
+pub fn parse(text: &str) -> Parsed {
+    if text.trim().is_empty() {
+        return Parsed::default();
+    }
+    let unreadable = |p: Problem| Parsed {
+        manifest: Manifest::default(),
+        problems: vec![p],
+        failed: vec!["*".into()],
+    };
     // Nesting is bounded before the parser sees the text (it is slow on deep nesting).
     if let Err(e) = crate::yaml::check_depth(text, crate::yaml::MAX_DEPTH) {
         let (line, column) = e.line_col(text);
-        return Err(Problem::error(Loc::LineCol(line, column), e.message()));
+        return unreadable(Problem::error(Loc::LineCol(line, column), e.message()));
     }
-    serde_yaml::from_str(text).map_err(|e| {
-        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        Problem::error(
-            Loc::LineCol(line, column),
-            e.to_string()
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-                .to_string(),
-        )
-    })
+    let whole = match serde_yaml::from_str::<Manifest>(text) {
+        Ok(m) => {
+            return Parsed {
+                manifest: m,
+                ..Parsed::default()
+            }
+        }
+        Err(e) => located(&e),
+    };
+    // A syntax error: nothing of the file can be trusted.
+    if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text) {
+        return unreadable(located(&e));
+    }
+    let lines: Vec<&str> = text.split('\n').collect();
+    let blocks = top_level_blocks(&lines);
+    let mut good = Vec::new();
+    let mut out = Parsed::default();
+    for b in &blocks {
+        match serde_yaml::from_str::<Manifest>(&keep_only(&lines, std::slice::from_ref(b))) {
+            Ok(_) => good.push(b.clone()),
+            Err(e) => {
+                out.problems.push(located(&e));
+                out.failed.push(b.key.clone());
+            }
+        }
+    }
+    // Keys that read alone but not together (an alias to another key's anchor, a flow
+    // mapping the block split cannot see): the whole file's error stands.
+    match serde_yaml::from_str::<Manifest>(&keep_only(&lines, &good)) {
+        Ok(m) if !out.problems.is_empty() => out.manifest = m,
+        _ => return unreadable(whole),
+    }
+    out
+}
+
+fn located(e: &serde_yaml::Error) -> Problem {
+    let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    Problem::error(
+        Loc::LineCol(line, column),
+        e.to_string()
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    )
+}
+
+/// A top-level key and its lines (`start..end`, 0-based).
+#[derive(Debug, Clone)]
+struct Block {
+    key: String,
+    start: usize,
+    end: usize,
+}
+
+/// The top-level keys of a block mapping: a line starting in column 1 with neither a
+/// blank, a comment nor a sequence dash starts a key; its block runs to the next one.
+fn top_level_blocks(lines: &[&str]) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let starts = l
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace() && c != '#' && c != '-' && c != '.');
+        if !starts {
+            continue;
+        }
+        if let Some(last) = out.last_mut() {
+            last.end = i;
+        }
+        let key = l.split(':').next().unwrap_or_default();
+        out.push(Block {
+            key: key.trim().trim_matches(['"', '\'']).to_string(),
+            start: i,
+            end: lines.len(),
+        });
+    }
+    out
+}
+
+/// The text with only `blocks`' lines kept, the others blank (lines keep their numbers).
+fn keep_only(lines: &[&str], blocks: &[Block]) -> String {
+    let mut keep = vec![false; lines.len()];
+    for b in blocks {
+        for k in &mut keep[b.start..b.end] {
+            *k = true;
+        }
+    }
+    lines
+        .iter()
+        .zip(keep)
+        .map(|(l, k)| if k { *l } else { "" })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -3,12 +3,15 @@
 //! formatted here with fixed precision; chart geometry is computed here, while every
 //! text of a chart goes through the template (so it is escaped).
 
+mod charts;
+
 use super::{Provenance, ReportError, ReportFormat, Templates};
 use crate::monthly::kpi::Rag;
 use crate::monthly::metrics::{self, show_kpi, Outcome, AGE_BUCKETS};
 use crate::monthly::{fixed1, show_date, show_dur, show_pc, show_time};
 use crate::time::Time;
 use crate::workspace::monthly::Loaded;
+use charts::{charts, Charts};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -38,6 +41,9 @@ pub struct MonthlyView {
     /// Sections left out and why; data notes.
     pub notes: Vec<String>,
     pub warnings: Vec<String>,
+    /// Located notes on the inputs (`file:line: note: …`): rows not counted, names taken
+    /// as one, CDMs read with their objects swapped.
+    pub input_notes: Vec<String>,
     pub definitions: Definitions,
     pub provenance: Provenance,
 }
@@ -69,6 +75,9 @@ pub struct Counts {
     pub planned: usize,
     pub done: usize,
     pub on_time: usize,
+    /// Done, started before the tolerance.
+    pub early: usize,
+    /// Done, started after the tolerance.
     pub late: usize,
     pub partial: usize,
     pub moved: usize,
@@ -84,6 +93,7 @@ impl Counts {
             planned: c.planned,
             done: c.done,
             on_time: get(Outcome::OnTime),
+            early: get(Outcome::Early),
             late: get(Outcome::Late),
             partial: c.partial,
             moved: c.moved,
@@ -251,9 +261,17 @@ pub struct EventRow {
     pub tca: String,
     pub cdms: usize,
     pub first_cdm: String,
+    /// The first CDM's state: `Pc 3.2e-5, 1100 m`.
+    pub first: String,
+    /// The worst state over its CDMs: the highest Pc (`n/a` when no CDM gives one) and the
+    /// smallest miss distance.
     pub max_pc: String,
     pub min_miss: String,
-    /// green, yellow or red
+    /// The last CDM (by creation): when it was created and its state, after a
+    /// manoeuvre when one was flown.
+    pub last_cdm: String,
+    pub last: String,
+    /// green, yellow, red, or na (no CDM of the event gives a probability)
     pub class: String,
     pub in_box: bool,
     pub decision: String,
@@ -369,14 +387,6 @@ struct HtmlContext<'a> {
     #[serde(flatten)]
     view: &'a MonthlyView,
     charts: Charts,
-}
-
-#[derive(Serialize)]
-struct Charts {
-    weeks: Svg,
-    pc: Option<Svg>,
-    /// One per KPI, index for index (empty when there is nothing to draw).
-    sparks: Vec<Svg>,
 }
 
 /// Renders the report in `format`.
@@ -653,13 +663,25 @@ pub fn view(l: &Loaded) -> MonthlyView {
     let sc = &l.screening;
     let collision = l.cdms.as_ref().zip(m.collision.as_ref()).map(|(_, c)| {
         let class = |pc: Option<f64>| {
-            if sc.is_red(pc) {
+            if pc.is_none() {
+                "na"
+            } else if sc.is_red(pc) {
                 "red"
             } else if sc.is_yellow(pc) {
                 "yellow"
             } else {
                 "green"
             }
+        };
+        let cdms = l.cdms.as_deref().unwrap_or_default();
+        let state = |i: usize| {
+            cdms.get(i).map_or_else(String::new, |c| {
+                format!(
+                    "Pc {}, {:.0} m",
+                    c.pc.map(show_pc).unwrap_or_else(|| "n/a".into()),
+                    c.miss_distance
+                )
+            })
         };
         Collision {
             files: l.cdm_files.len(),
@@ -679,7 +701,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
                 .filter(|&&i| {
                     matches!(
                         m.results[i].outcome,
-                        Outcome::OnTime | Outcome::Late | Outcome::Partial
+                        Outcome::OnTime | Outcome::Early | Outcome::Late | Outcome::Partial
                     )
                 })
                 .count(),
@@ -705,8 +727,16 @@ pub fn view(l: &Loaded) -> MonthlyView {
                     tca: show_time(e.tca),
                     cdms: e.cdms.len(),
                     first_cdm: show_time(e.first_cdm),
+                    first: e.cdms.first().map(|&i| state(i)).unwrap_or_default(),
                     max_pc: e.max_pc.map(show_pc).unwrap_or_else(|| "n/a".into()),
                     min_miss: format!("{:.0} m", e.min_miss),
+                    last_cdm: e
+                        .cdms
+                        .last()
+                        .and_then(|&i| cdms.get(i))
+                        .map(|c| show_time(c.creation))
+                        .unwrap_or_default(),
+                    last: e.cdms.last().map(|&i| state(i)).unwrap_or_default(),
                     class: class(e.max_pc).into(),
                     in_box: e.in_box,
                     decision: c
@@ -935,8 +965,69 @@ pub fn view(l: &Loaded) -> MonthlyView {
     if l.outages.is_none() {
         notes.push("No outage log was given (`outages:` in monthly.yaml or --outages): the availability section and the availability KPI are left out.".to_string());
     }
-    if l.history.is_none() {
-        notes.push("No KPI history was given (`kpi_history:` or --kpi-history): KPIs are shown without trends.".to_string());
+    match &l.history {
+        None => notes.push("No KPI history was given (`kpi_history:` or --kpi-history): KPIs are shown without trends.".to_string()),
+        Some(h) => {
+            let previous = month.previous();
+            match h.value.get(&previous) {
+                None => notes.push(format!(
+                    "The KPI history has no value for {previous}, the month before: every trend is blank (the history's sparklines leave the months it lacks as gaps)."
+                )),
+                Some(values) => {
+                    let lacking: Vec<&str> = m
+                        .kpis
+                        .iter()
+                        .filter(|k| k.value.is_some() && !values.contains_key(k.def.id))
+                        .map(|k| k.def.name)
+                        .collect();
+                    if !lacking.is_empty() {
+                        notes.push(format!(
+                            "The KPI history has no {previous} value for {}: {} trend is blank.",
+                            lacking.join(", "),
+                            if lacking.len() == 1 { "its" } else { "their" }
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if let (Some(all), Some(c)) = (&l.cdms, &m.collision) {
+        let outside: Vec<usize> = (0..all.len()).filter(|i| !c.cdms.contains(i)).collect();
+        if !outside.is_empty() {
+            let shown: Vec<String> = outside
+                .iter()
+                .take(5)
+                .map(|&i| {
+                    format!(
+                        "{} ({})",
+                        l.cdm_files.get(i).map_or("", String::as_str),
+                        show_time(all[i].creation)
+                    )
+                })
+                .collect();
+            notes.push(format!(
+                "{} CDM{} created outside {} {} not counted: {}{}.",
+                outside.len(),
+                if outside.len() == 1 { "" } else { "s" },
+                month.label(),
+                if outside.len() == 1 { "is" } else { "are" },
+                shown.join(", "),
+                if outside.len() > shown.len() {
+                    format!(" and {} more", outside.len() - shown.len())
+                } else {
+                    String::new()
+                }
+            ));
+        }
+    }
+    if l.cdms_not_ours > 0 {
+        notes.push(format!(
+            "{} CDM{} about other satellites than the mission's ({}) {} in no count (see the warnings).",
+            l.cdms_not_ours,
+            if l.cdms_not_ours == 1 { "" } else { "s" },
+            l.our_objects.join(", "),
+            if l.cdms_not_ours == 1 { "is" } else { "are" }
+        ));
     }
     if m.outside_month > 0 {
         notes.push(format!(
@@ -1031,9 +1122,10 @@ pub fn view(l: &Loaded) -> MonthlyView {
         requirements,
         notes,
         warnings: l.warnings.clone(),
+        input_notes: l.notes.clone(),
         definitions: Definitions {
             on_time: format!(
-                "An activity is on time when it ran (done or partial) and its actual start is within ±{} of its planned start (bounds included).",
+                "An activity is on time when it ran (done or partial) and its actual start is within ±{} of its planned start (bounds included); a done activity that started earlier is counted early, later late.",
                 show_dur(l.tolerance)
             ),
             rag: vec![
@@ -1150,364 +1242,4 @@ fn day_range(first: Time, end: Time) -> String {
     } else {
         format!("{}-{} {}", a.day(), b.day(), mon(b))
     }
-}
-
-// ------------------------------------------------------------------ charts
-
-/// An SVG chart as primitives; the template draws them (and escapes every text).
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Svg {
-    pub width: u32,
-    pub height: u32,
-    pub title: String,
-    pub rects: Vec<Rect>,
-    pub lines: Vec<Line>,
-    pub circles: Vec<Circle>,
-    pub texts: Vec<Text>,
-    pub polyline: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Rect {
-    pub x: String,
-    pub y: String,
-    pub w: String,
-    pub h: String,
-    pub class: String,
-    pub title: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Line {
-    pub x1: String,
-    pub y1: String,
-    pub x2: String,
-    pub y2: String,
-    pub class: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Circle {
-    pub cx: String,
-    pub cy: String,
-    pub r: String,
-    pub class: String,
-    pub title: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Text {
-    pub x: String,
-    pub y: String,
-    pub anchor: String,
-    pub class: String,
-    pub text: String,
-}
-
-fn n(x: f64) -> String {
-    fixed1(x)
-}
-
-fn text(x: f64, y: f64, anchor: &str, class: &str, t: impl Into<String>) -> Text {
-    Text {
-        x: n(x),
-        y: n(y),
-        anchor: anchor.into(),
-        class: class.into(),
-        text: t.into(),
-    }
-}
-
-fn line(x1: f64, y1: f64, x2: f64, y2: f64, class: &str) -> Line {
-    Line {
-        x1: n(x1),
-        y1: n(y1),
-        x2: n(x2),
-        y2: n(y2),
-        class: class.into(),
-    }
-}
-
-fn charts(v: &MonthlyView, l: &Loaded) -> Charts {
-    Charts {
-        weeks: weeks_chart(&v.operations),
-        pc: v.collision.as_ref().map(|_| pc_chart(l)),
-        sparks: l.metrics.kpis.iter().map(spark).collect(),
-    }
-}
-
-/// Stacked bars: per week, the planned activities by outcome.
-fn weeks_chart(ops: &Operations) -> Svg {
-    let (w, h) = (640.0, 260.0);
-    let (left, right, top, bottom) = (40.0, 150.0, 16.0, 40.0);
-    let plot_w = w - left - right;
-    let plot_h = h - top - bottom;
-    let max = ops
-        .weeks
-        .iter()
-        .map(|w| w.counts.planned)
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let step = nice_step(max as f64);
-    let top_val = (max as f64 / step).ceil() * step;
-    let mut svg = Svg {
-        width: w as u32,
-        height: h as u32,
-        title: "Planned activities per week, by outcome".into(),
-        ..Svg::default()
-    };
-    let mut tick = 0.0;
-    while tick <= top_val + 1e-9 {
-        let y = top + plot_h - plot_h * tick / top_val;
-        svg.lines.push(line(left, y, left + plot_w, y, "grid"));
-        svg.texts.push(text(
-            left - 6.0,
-            y + 4.0,
-            "end",
-            "axis",
-            format!("{tick:.0}"),
-        ));
-        tick += step;
-    }
-    let n_weeks = ops.weeks.len().max(1) as f64;
-    let slot = plot_w / n_weeks;
-    let bar = (slot * 0.6).min(60.0);
-    let parts = |c: &Counts| {
-        [
-            ("on-time", "done on time", c.on_time),
-            ("late", "done, not on time", c.late),
-            ("partial", "partial", c.partial),
-            ("moved", "moved", c.moved),
-            ("cancelled", "cancelled", c.cancelled),
-            ("not-reported", "not reported", c.not_reported),
-        ]
-    };
-    for (i, wk) in ops.weeks.iter().enumerate() {
-        let x = left + slot * i as f64 + (slot - bar) / 2.0;
-        let mut base = 0usize;
-        for (class, label, count) in parts(&wk.counts) {
-            if count == 0 {
-                continue;
-            }
-            let y0 = top + plot_h - plot_h * (base + count) as f64 / top_val;
-            let hh = plot_h * count as f64 / top_val;
-            svg.rects.push(Rect {
-                x: n(x),
-                y: n(y0),
-                w: n(bar),
-                h: n(hh),
-                class: format!("o-{class}"),
-                title: format!("{} {}: {count} {label}", wk.week, wk.days),
-            });
-            base += count;
-        }
-        let cx = x + bar / 2.0;
-        svg.texts.push(text(
-            cx,
-            top + plot_h + 16.0,
-            "middle",
-            "axis",
-            wk.week.clone(),
-        ));
-        svg.texts.push(text(
-            cx,
-            top + plot_h + 30.0,
-            "middle",
-            "axis small",
-            wk.days.clone(),
-        ));
-        svg.texts.push(text(
-            cx,
-            top + plot_h - plot_h * base as f64 / top_val - 4.0,
-            "middle",
-            "value",
-            wk.counts.planned.to_string(),
-        ));
-    }
-    svg.lines.push(line(
-        left,
-        top + plot_h,
-        left + plot_w,
-        top + plot_h,
-        "axis",
-    ));
-    // legend
-    let lx = w - right + 14.0;
-    for (i, (class, label, _)) in parts(&ops.totals).iter().enumerate() {
-        let y = top + 8.0 + 20.0 * i as f64;
-        svg.rects.push(Rect {
-            x: n(lx),
-            y: n(y - 9.0),
-            w: "11.0".into(),
-            h: "11.0".into(),
-            class: format!("o-{class}"),
-            title: (*label).into(),
-        });
-        svg.texts
-            .push(text(lx + 16.0, y, "start", "legend", *label));
-    }
-    svg
-}
-
-fn nice_step(max: f64) -> f64 {
-    for s in [
-        1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 500.0, 1000.0,
-    ] {
-        if max / s <= 6.0 {
-            return s;
-        }
-    }
-    (max / 6.0).ceil()
-}
-
-/// The month's CDMs: Pc (log scale) against creation date, with the thresholds.
-fn pc_chart(l: &Loaded) -> Svg {
-    let (w, h) = (640.0, 240.0);
-    let (left, right, top, bottom) = (56.0, 20.0, 14.0, 36.0);
-    let plot_w = w - left - right;
-    let plot_h = h - top - bottom;
-    let (lo, hi) = (-9.0f64, -2.0f64);
-    let mut svg = Svg {
-        width: w as u32,
-        height: h as u32,
-        title: "Collision probability of each CDM received, by creation date (log scale)".into(),
-        ..Svg::default()
-    };
-    let y_of = |pc: f64| {
-        let e = if pc > 0.0 {
-            pc.log10().clamp(lo, hi)
-        } else {
-            lo
-        };
-        top + plot_h - plot_h * (e - lo) / (hi - lo)
-    };
-    let (m0, m1) = (l.month.start().0 as f64, l.month.end().0 as f64);
-    let x_of = |t: Time| left + plot_w * ((t.0 as f64 - m0) / (m1 - m0)).clamp(0.0, 1.0);
-    for e in (lo as i32)..=(hi as i32) {
-        let y = y_of(10f64.powi(e));
-        svg.lines.push(line(left, y, left + plot_w, y, "grid"));
-        svg.texts
-            .push(text(left - 6.0, y + 4.0, "end", "axis", format!("1e{e}")));
-    }
-    for (thr, class) in [
-        (l.screening.yellow, "thr-yellow"),
-        (l.screening.red, "thr-red"),
-    ] {
-        let y = y_of(thr);
-        svg.lines.push(line(left, y, left + plot_w, y, class));
-    }
-    let days = l.month.days();
-    let mut d = 0;
-    while d < days {
-        let x = x_of(Time(l.month.start().0 + d * 86_400));
-        svg.lines
-            .push(line(x, top + plot_h, x, top + plot_h + 4.0, "axis"));
-        svg.texts.push(text(
-            x,
-            top + plot_h + 18.0,
-            "middle",
-            "axis",
-            format!("{}", d + 1),
-        ));
-        d += 5;
-    }
-    svg.lines.push(line(
-        left,
-        top + plot_h,
-        left + plot_w,
-        top + plot_h,
-        "axis",
-    ));
-    let sc = &l.screening;
-    if let (Some(cdms), Some(c)) = (&l.cdms, &l.metrics.collision) {
-        for &i in &c.cdms {
-            let cdm = &cdms[i];
-            let class = if sc.is_red(cdm.pc) {
-                "pc-red"
-            } else if sc.is_yellow(cdm.pc) {
-                "pc-yellow"
-            } else {
-                "pc-green"
-            };
-            svg.circles.push(Circle {
-                cx: n(x_of(cdm.creation)),
-                cy: n(y_of(cdm.pc.unwrap_or(0.0))),
-                r: "4.0".into(),
-                class: class.into(),
-                title: format!(
-                    "{} {}: {} vs {}, Pc {}, miss {:.0} m",
-                    cdm.message_id,
-                    show_time(cdm.creation),
-                    cdm.object1.designator,
-                    cdm.object2.designator,
-                    cdm.pc.map(show_pc).unwrap_or_else(|| "n/a".into()),
-                    cdm.miss_distance
-                ),
-            });
-        }
-    }
-    svg.texts.push(text(
-        left + plot_w,
-        top + plot_h + 32.0,
-        "end",
-        "axis small",
-        format!("day of {}", l.month.label()),
-    ));
-    svg
-}
-
-/// A KPI's history as a small line.
-fn spark(k: &metrics::KpiValue) -> Svg {
-    let (w, h) = (110.0, 26.0);
-    let mut svg = Svg {
-        width: w as u32,
-        height: h as u32,
-        title: format!(
-            "{}: {} month{}",
-            k.def.name,
-            k.series.len(),
-            if k.series.len() == 1 { "" } else { "s" }
-        ),
-        ..Svg::default()
-    };
-    if k.series.len() < 2 {
-        return svg;
-    }
-    let vals: Vec<f64> = k.series.iter().map(|(_, v)| *v).collect();
-    let lo = vals
-        .iter()
-        .copied()
-        .fold(f64::INFINITY, f64::min)
-        .min(k.target.target);
-    let hi = vals
-        .iter()
-        .copied()
-        .fold(f64::NEG_INFINITY, f64::max)
-        .max(k.target.target);
-    let span = if hi - lo < 1e-9 { 1.0 } else { hi - lo };
-    let x_of = |i: usize| 4.0 + (w - 8.0) * i as f64 / (vals.len() - 1) as f64;
-    let y_of = |v: f64| h - 4.0 - (h - 8.0) * (v - lo) / span;
-    let ty = y_of(k.target.target);
-    svg.lines.push(line(2.0, ty, w - 2.0, ty, "target"));
-    svg.polyline = vals
-        .iter()
-        .enumerate()
-        .map(|(i, v)| format!("{},{}", n(x_of(i)), n(y_of(*v))))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let last = vals.len() - 1;
-    svg.circles.push(Circle {
-        cx: n(x_of(last)),
-        cy: n(y_of(vals[last])),
-        r: "2.5".into(),
-        class: format!("s-{}", k.status.map_or("na", Rag::as_str)),
-        title: k
-            .series
-            .iter()
-            .map(|(m, v)| format!("{m}: {}", show_kpi(k.def, *v)))
-            .collect::<Vec<_>>()
-            .join(", "),
-    });
-    svg
 }
