@@ -7,6 +7,7 @@
 //! Layer: beside `syntax` (`source, time → diag → syntax, reqs → …`).
 
 pub mod diff;
+pub mod outline;
 pub mod reqif;
 pub mod tabular;
 pub mod workbook;
