@@ -13,6 +13,7 @@
 //!
 //! Layer: `model, flight, reqs → trace → workspace`.
 
+pub mod follow;
 pub mod impact;
 
 use crate::diag::{Code, Diagnostic, Label, Suggester};
@@ -91,6 +92,8 @@ pub struct TracePolicy {
     /// Attributes whose change makes a trace suspect, besides the id, heading and text.
     pub fingerprint: Vec<String>,
     pub justified: Vec<Justification>,
+    /// Which requirement links carry a change (`requirements: impact:`).
+    pub impact: follow::ImpactConfig,
 }
 
 /// What cites requirements.
@@ -256,7 +259,8 @@ pub struct ReqEntry {
     /// Indices into [`Trace::links`], in link order.
     pub links: Vec<usize>,
     pub justification: Option<String>,
-    /// The export file, and the object's place in it.
+    /// The file the object is written in (the export, or its member of a ReqIFz), and
+    /// the object's place in it.
     pub file: Option<FileId>,
     pub span: Span,
     /// The fingerprint traces are judged by (with the policy's attributes).
@@ -400,8 +404,9 @@ pub fn split_stamp(entry: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// The span in `sources` of an object's location (the start of its file when the file
-/// has no text, as for a workbook).
+/// The span in `sources` of an object's location in `file` (the export, or the member of
+/// a ReqIFz it is in: [`Export::file_of`]); the start of the file when the file has no
+/// text, as for a workbook.
 pub fn object_span(sources: &SourceDb, file: Option<FileId>, loc: &ReqLocation) -> Span {
     let Some(file) = file.filter(|f| (f.0 as usize) < sources.len()) else {
         return Span::new(FileId(0), 0..0);
@@ -558,6 +563,7 @@ pub fn trace(inp: &Inputs) -> Trace {
     let mut index: HashMap<&str, Vec<usize>> = HashMap::default();
     let mut headings: HashMap<&str, &ReqObject> = HashMap::default();
     for (ei, e) in inp.exports.iter().enumerate() {
+        let members = e.member_files();
         for (oi, o) in e.objects.iter().enumerate() {
             if o.is_heading {
                 headings.insert(&o.id, o);
@@ -577,8 +583,8 @@ pub fn trace(inp: &Inputs) -> Trace {
                 needs_coverage: !withdrawn && policy.need.applies(o),
                 links: Vec::new(),
                 justification: None,
-                file: e.file,
-                span: object_span(inp.sources, e.file, &o.location),
+                file: e.file_of(&members, &o.location),
+                span: object_span(inp.sources, e.file_of(&members, &o.location), &o.location),
                 fingerprint: o.fingerprint_with(&policy.fingerprint),
             });
         }
@@ -1028,6 +1034,7 @@ pub(crate) mod tests {
             file: None,
             objects,
             dangling_links: 0,
+            members: Vec::new(),
         }
     }
 

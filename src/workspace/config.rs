@@ -94,6 +94,9 @@ pub struct RequirementsConfig {
     /// Requirement id → why its coverage gap is accepted.
     #[serde(default)]
     pub justified: std::collections::BTreeMap<String, String>,
+    /// Which requirement links carry a change (`opsplan trace --changed-since`).
+    #[serde(default)]
+    pub impact: crate::trace::follow::ImpactConfig,
 }
 
 /// Which findings are reported, and how severe they are.

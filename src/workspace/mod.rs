@@ -72,6 +72,8 @@ pub enum LoadError {
     ProjectFileWithNoConfig(PathBuf),
     #[error("the id attribute `{attribute}` (`--id`, or `id:` in opsplan.yaml) is an attribute of no requirement in the exports; their attributes: {known}")]
     UnknownIdAttribute { attribute: String, known: String },
+    #[error("requirements: impact: follow: no link of the exports has the type `{link_type}`; their link types: {known}")]
+    UnknownLinkType { link_type: String, known: String },
 }
 
 /// Where the requirements come from and how tracing is judged.
@@ -184,7 +186,7 @@ impl Run {
             return None;
         }
         use crate::diag::Severity;
-        let name = |file: FileId| self.sources.path(file).display().to_string();
+        let name = |file: FileId| self.sources.name(file);
         let mut parts = Vec::new();
         let skipped: Vec<&crate::flight::SkippedRule> =
             self.rule_sets.iter().flat_map(|s| &s.skipped).collect();
@@ -532,6 +534,9 @@ fn merge_reqs(
     }
     for (_, e) in loaded.exports.iter_mut().chain(loaded.baseline.iter_mut()) {
         if let Some(f) = &mut e.file {
+            shift(f);
+        }
+        for (_, f) in &mut e.members {
             shift(f);
         }
     }
@@ -1127,6 +1132,12 @@ impl Loader {
             }
             let mut setup = trace_setup(r, base, path);
             setup.import.contain = Some(self.roots.clone());
+            if let Some(follow) = &r.impact.follow {
+                setup.policy.impact.written = Some((
+                    path.to_path_buf(),
+                    locate_follow_types(&config.text, follow),
+                ));
+            }
             self.trace = Some(setup);
         }
         for r in &config.rules {
@@ -1440,8 +1451,10 @@ impl Loader {
 
 /// What the requirements changed since the baseline affect (see [`crate::trace::impact`]).
 /// A requirement counts as changed when its fingerprint changed (heading, text, or an
-/// attribute listed under `requirements: fingerprint:`) or it was deleted.
-pub fn impact(model: &Model, traced: &Traced) -> crate::trace::impact::Impact {
+/// attribute listed under `requirements: fingerprint:`) or it was deleted. A link type
+/// named under `requirements: impact: follow:` that no link of the exports has is an
+/// error at its place in the project file, naming the types there are.
+pub fn impact(model: &Model, traced: &Traced) -> Result<crate::trace::impact::Impact, LoadError> {
     use crate::trace::impact::Change;
     let old: Vec<&crate::reqs::ReqObject> =
         traced.baseline.iter().flat_map(|e| &e.objects).collect();
@@ -1486,7 +1499,37 @@ pub fn impact(model: &Model, traced: &Traced) -> crate::trace::impact::Impact {
                 what: "deleted".to_string(),
             }),
     );
-    crate::trace::impact::impact(model, &traced.trace, &traced.exports, &changes)
+    let config = &traced.policy.impact;
+    crate::trace::impact::impact(model, &traced.trace, &traced.exports, &changes, config).map_err(
+        |e| {
+            let mut known: Vec<String> = e.known.iter().map(|k| format!("`{k}`")).collect();
+            let more = known.len().saturating_sub(20);
+            known.truncate(20);
+            let mut known = if known.is_empty() {
+                "none (the exports hold no requirement links)".to_string()
+            } else {
+                known.join(", ")
+            };
+            if more > 0 {
+                known.push_str(&format!(" and {more} more"));
+            }
+            let link_type = e.link_type;
+            match &config.written {
+                Some((path, places)) => {
+                    let (line, column) = places.get(e.entry).copied().unwrap_or((1, 1));
+                    LoadError::Config {
+                        path: path.clone(),
+                        line,
+                        column,
+                        message: format!(
+                            "requirements: impact: follow: no link of the exports has the type `{link_type}`; their link types: {known}"
+                        ),
+                    }
+                }
+                None => LoadError::UnknownLinkType { link_type, known },
+            }
+        },
+    )
 }
 
 /// The trace setup a project file describes (paths relative to its folder).
@@ -1516,6 +1559,7 @@ fn trace_setup(r: &RequirementsConfig, base: &Path, config_file: &Path) -> Trace
             need: r.need.clone(),
             withdrawn: r.withdrawn.clone(),
             fingerprint: r.fingerprint.clone(),
+            impact: r.impact.clone(),
             justified: r
                 .justified
                 .iter()
@@ -1617,6 +1661,33 @@ fn load_trace_inputs(
         baseline,
         policy: setup.policy,
     }
+}
+
+/// Where the `type:` of each `follow:` entry under `impact:` is written in a project file's
+/// text (line, column; 1, 1 when not found): each found after the one before.
+fn locate_follow_types(text: &str, follow: &[crate::trace::follow::Follow]) -> Vec<(usize, usize)> {
+    let index = crate::source::LineIndex::new(text);
+    let mut at = text
+        .find("impact:")
+        .and_then(|i| text[i..].find("follow:").map(|j| i + j))
+        .unwrap_or(text.len());
+    follow
+        .iter()
+        .map(|f| {
+            let found = text[at..].find("type:").and_then(|t| {
+                let from = at + t;
+                text[from..].find(f.link_type.as_str()).map(|v| from + v)
+            });
+            match found {
+                Some(offset) => {
+                    at = offset + f.link_type.len();
+                    let lc = index.line_col(text, offset);
+                    (lc.line as usize, lc.column as usize)
+                }
+                None => (1, 1),
+            }
+        })
+        .collect()
 }
 
 /// The key `id:` under `justified:` in a project file's text.
