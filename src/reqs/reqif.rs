@@ -1956,6 +1956,53 @@ mod tests {
     }
 
     #[test]
+    fn corpus_reqifz_objects_are_located_in_their_member() {
+        for (name, members) in [
+            (
+                "doorsng_702_stk_module_with_images.reqifz",
+                &["Requirements.reqif"][..],
+            ),
+            ("reqif_if_TC1700_rmf_reference.reqifz", &[][..]),
+        ] {
+            let path = crate::reqs::corpus_path(&format!("reqif/{name}"));
+            let bytes = std::fs::read(&path).unwrap();
+            let (ex, diags, texts) = import_reqif_members(FileId(7), &bytes, FileId(8));
+            assert!(diags.is_empty(), "{name}: {diags:?}");
+            if !members.is_empty() {
+                let names: Vec<&str> = texts.iter().map(|t| t.name.as_str()).collect();
+                assert_eq!(names, members, "{name}");
+            }
+            assert_eq!(ex.members.len(), texts.len());
+            let files = ex.member_files();
+            for o in &ex.objects {
+                let ReqLocation::Xml {
+                    line,
+                    column,
+                    member: Some(m),
+                    ..
+                } = &o.location
+                else {
+                    panic!("{name}: {:?}", o.location)
+                };
+                let file = ex.file_of(&files, &o.location).unwrap();
+                let k = (file.0 - 8) as usize;
+                assert_eq!(&texts[k].name, m, "{name}");
+                let text = std::str::from_utf8(&texts[k].bytes).unwrap();
+                let index = crate::source::LineIndex::new(text);
+                let at = index.offset_of(text, line - 1, *column);
+                let tag = text[at..].trim_start_matches('<');
+                let element = tag.split([' ', '>', '/', '\t', '\r', '\n']).next().unwrap();
+                assert!(
+                    element.rsplit(':').next() == Some("SPEC-OBJECT"),
+                    "{name}: {} at {line}:{column}: {}",
+                    o.id,
+                    &text[at..(at + 40).min(text.len())]
+                );
+            }
+        }
+    }
+
+    #[test]
     fn reqview_sections() {
         let (ex, _) = corpus("reqview_2_21_demo_needs.reqif");
         assert_eq!(ex.objects.len(), 54);
