@@ -229,8 +229,11 @@ fn read_zip(st: &mut State, bytes: &[u8], limit: u64) {
         }
         budget -= data.len() as u64;
         let idx = st.members.len();
-        st.members.push(Member::new(Some(name), &data));
-        parse_member(st, idx, &data);
+        // The member keeps the bytes (moved, not copied); the parse reads them through a
+        // second handle while the state records into the member list.
+        st.members.push(Member::owned(Some(name), data));
+        let bytes = std::sync::Arc::clone(&st.members[idx].bytes);
+        parse_member(st, idx, &bytes);
     }
     if found == 0 {
         st.error_at(
@@ -350,18 +353,23 @@ struct Member {
     /// Line starts, and character counts every few hundred bytes: a column is counted
     /// from the nearest count, not from its line's start (exports are often one line).
     lines: crate::source::LineIndex,
-    /// For columns: the bytes of each line start's line are needed; keep the text.
-    bytes: Vec<u8>,
+    /// For columns: the bytes of each line start's line are needed; keep the text
+    /// (an archive member's text is then handed to the caller, [`MemberText`]).
+    bytes: std::sync::Arc<Vec<u8>>,
 }
 
 impl Member {
     fn new(name: Option<String>, bytes: &[u8]) -> Self {
+        Member::owned(name, bytes.to_vec())
+    }
+
+    fn owned(name: Option<String>, bytes: Vec<u8>) -> Self {
         Member {
             name,
             // Lines and columns as the sources count them (a `\r` alone ends a line too),
             // so a location found here points at the same place in the excerpt.
-            lines: crate::source::LineIndex::of_bytes(bytes),
-            bytes: bytes.to_vec(),
+            lines: crate::source::LineIndex::of_bytes(&bytes),
+            bytes: std::sync::Arc::new(bytes),
         }
     }
 
@@ -1525,7 +1533,8 @@ impl State {
                     members.push((name.clone(), member_file(first, k)));
                     texts.push(MemberText {
                         name,
-                        bytes: m.bytes,
+                        bytes: std::sync::Arc::try_unwrap(m.bytes)
+                            .unwrap_or_else(|shared| shared.as_ref().clone()),
                     });
                 }
             }
