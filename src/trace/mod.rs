@@ -1204,6 +1204,77 @@ procedure MON-060 "Monitor" {
     }
 
     #[test]
+    fn findings_on_requirements_in_reqifz_members_point_into_the_members() {
+        // R-12 is defined in two members of one archive: Q004 at the second, its first
+        // definition in the first; R-15 (uncovered) is located in its member too.
+        let mut run = crate::workspace::check_texts(&[("w40.plan", PLAN)]);
+        let archive = run.sources.add("a.reqifz", String::new());
+        let one = "<REQ-IF>\n  <SPEC-OBJECT IDENTIFIER=\"x\"/>\n</REQ-IF>\n";
+        let two =
+            "<REQ-IF>\n\n    <SPEC-OBJECT IDENTIFIER=\"y\"/>\n<SPEC-OBJECT IDENTIFIER=\"z\"/>\n";
+        let first = run
+            .sources
+            .add_member("a.reqifz", "one.reqif", one.to_string());
+        let second = run
+            .sources
+            .add_member("a.reqifz", "two.reqif", two.to_string());
+        assert_eq!(run.sources.name(second), "a.reqifz!two.reqif");
+        let at = |o: ReqObject, member: &str, line: usize, column: usize| ReqObject {
+            location: ReqLocation::Xml {
+                element: "SPEC-OBJECT".into(),
+                line,
+                column,
+                member: Some(member.into()),
+            },
+            ..o
+        };
+        let exports = vec![Export {
+            file: Some(archive),
+            objects: vec![
+                at(
+                    req("R-12", "Hatch closed.", "Inspection"),
+                    "one.reqif",
+                    2,
+                    3,
+                ),
+                at(req("R-12", "Hatch shut.", "Inspection"), "two.reqif", 3, 5),
+                at(req("R-15", "Screening box.", "Test"), "two.reqif", 4, 1),
+            ],
+            dangling_links: 0,
+            members: vec![("one.reqif".into(), first), ("two.reqif".into(), second)],
+        }];
+        let t = trace(&Inputs {
+            model: &run.model,
+            rule_sets: &run.rule_sets,
+            sources: &run.sources,
+            exports: &exports,
+            baseline: None,
+            policy: &TracePolicy::default(),
+        });
+        let q004 = t
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::DuplicateRequirement)
+            .unwrap();
+        assert_eq!(q004.primary.span.file, second);
+        assert_eq!(run.sources.slice(q004.primary.span), "<SPEC-OBJECT");
+        let lc = run
+            .sources
+            .line_col(second, q004.primary.span.start as usize);
+        assert_eq!((lc.line, lc.column), (3, 5));
+        assert_eq!(q004.secondary[0].span.file, first);
+        assert_eq!(run.sources.slice(q004.secondary[0].span), "<SPEC-OBJECT");
+        let q007 = t
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::UncoveredRequirement && d.message.contains("R-15"))
+            .unwrap();
+        assert_eq!(q007.primary.span.file, second);
+        let r15 = t.requirements.iter().find(|r| r.id == "R-15").unwrap();
+        assert_eq!(r15.file, Some(second));
+    }
+
+    #[test]
     fn a_recorded_current_fingerprint_clears_the_baseline_change() {
         let r7 = req("R-7", "Transfer shall start in an RGS pass.", "Analysis");
         let mut stamped = PLAN.replace(
