@@ -683,7 +683,19 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         return Ok(EXIT_FAILURE);
     };
     let traced = run.traced.as_ref().expect("requirements were required");
-    let impact = (!args.changed_since.is_empty()).then(|| workspace::impact(&run.model, traced));
+    let impact = match (!args.changed_since.is_empty())
+        .then(|| workspace::impact(&run.model, traced))
+        .transpose()
+    {
+        Ok(impact) => impact,
+        Err(e) => {
+            eprintln!(
+                "opsplan: error: {}",
+                crate::diag::terminal_safe(&e.to_string())
+            );
+            return Ok(EXIT_FAILURE);
+        }
+    };
     let mut view = output::trace::TraceView::new(&run.sources, traced, impact.as_ref());
     view.findings = output::json::diagnostics_value(&run.sources, &findings);
     view.project_file = run.project.clone();

@@ -9,6 +9,7 @@
 pub mod artifact_type;
 pub mod diff;
 pub mod ids;
+pub mod outline;
 pub mod reqif;
 pub mod tabular;
 pub mod workbook;
@@ -27,6 +28,32 @@ pub struct Export {
     pub objects: Vec<ReqObject>,
     /// Links whose target is not in the export: counted and kept, never fatal.
     pub dangling_links: usize,
+    /// The `.reqif` members of a ReqIFz whose text the sources hold: (name, file). An
+    /// object whose location names a member ([`ReqLocation::Xml`]) is in that file.
+    pub members: Vec<(String, FileId)>,
+}
+
+impl Export {
+    /// The file an object's location is in: its member's ([`Export::members`]) when it
+    /// is in a member of a ReqIFz, else the export's. `members` is
+    /// [`Export::member_files`], built once for many lookups.
+    pub fn file_of(
+        &self,
+        members: &std::collections::HashMap<&str, FileId>,
+        location: &ReqLocation,
+    ) -> Option<FileId> {
+        match location {
+            ReqLocation::Xml {
+                member: Some(m), ..
+            } => members.get(m.as_str()).copied().or(self.file),
+            _ => self.file,
+        }
+    }
+
+    /// The file of each member, by name.
+    pub fn member_files(&self) -> std::collections::HashMap<&str, FileId> {
+        self.members.iter().map(|(n, f)| (n.as_str(), *f)).collect()
+    }
 }
 
 /// A requirement or a heading, as the user cites it.
@@ -271,6 +298,10 @@ pub enum ReqLocation {
         element: String,
         line: usize,
         column: usize,
+        /// The `.reqif` member of a ReqIFz the element is in (`line` and `column` are
+        /// the member's); `None` in a plain ReqIF file.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        member: Option<String>,
     },
 }
 

@@ -98,6 +98,9 @@ pub struct RequirementsConfig {
     /// workbook sheet or `Module` column), in place of the common ones for that module.
     #[serde(default)]
     pub modules: std::collections::BTreeMap<String, ModuleConfig>,
+    /// Which requirement links carry a change (`opsplan trace --changed-since`).
+    #[serde(default)]
+    pub impact: crate::trace::follow::ImpactConfig,
 }
 
 impl RequirementsConfig {
