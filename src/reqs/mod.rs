@@ -7,6 +7,8 @@
 //! Layer: beside `syntax` (`source, time → diag → syntax, reqs → …`).
 
 pub mod diff;
+pub mod info;
+pub mod pictures;
 pub mod reqif;
 pub mod tabular;
 pub mod workbook;
@@ -25,6 +27,10 @@ pub struct Export {
     pub objects: Vec<ReqObject>,
     /// Links whose target is not in the export: counted and kept, never fatal.
     pub dangling_links: usize,
+    /// What the export says about itself (ReqIF header, specifications), for reports.
+    pub info: info::ExportInfo,
+    /// The pictures of a ReqIFz that its objects' texts show (`[object: NAME]`), bounded.
+    pub pictures: pictures::Pictures,
 }
 
 /// A requirement or a heading, as the user cites it.
@@ -139,6 +145,20 @@ impl HeadingPath {
     /// The last heading (the object's own section).
     pub fn last(&self) -> Option<&str> {
         self.0.as_ref().map(|n| n.label.as_str())
+    }
+
+    /// The path without its last heading (empty for a top-level heading or no path).
+    pub fn parent(&self) -> HeadingPath {
+        self.0
+            .as_ref()
+            .map_or_else(HeadingPath::default, |n| n.parent.clone())
+    }
+
+    /// Which heading this path ends in: equal for the paths of objects under one heading
+    /// (they share its node), different for two headings of the same words in two places;
+    /// `None` for no path. An identity while the path lives, for grouping, never shown.
+    pub fn node_id(&self) -> Option<usize> {
+        self.0.as_ref().map(|n| Arc::as_ptr(n) as usize)
     }
 
     /// The last `n` headings, outermost first.

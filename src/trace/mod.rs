@@ -1028,6 +1028,7 @@ pub(crate) mod tests {
             file: None,
             objects,
             dangling_links: 0,
+            ..Export::default()
         }
     }
 

@@ -35,6 +35,9 @@ pub struct Config {
     /// (`super::contain`).
     #[serde(default, rename = "allow-paths")]
     pub allow_paths: Vec<PathBuf>,
+    /// The document control of the reports (number, issue, signatures).
+    #[serde(default)]
+    pub document: Option<super::document::DocumentControl>,
     /// The file's text, to locate a refused value.
     #[serde(skip)]
     pub text: String,

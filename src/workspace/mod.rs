@@ -9,6 +9,7 @@
 pub mod agenda;
 mod config;
 pub mod contain;
+pub mod document;
 pub mod inputs;
 pub mod monthly;
 pub mod plan_diff;
@@ -125,6 +126,8 @@ pub struct Run {
     pub traced: Option<Traced>,
     /// The project file whose rules, requirements and policy judged the inputs.
     pub project: Project,
+    /// The project file's `document:` (the reports' document control), when given.
+    pub document: Option<document::DocumentControl>,
 }
 
 /// What a check concludes.
@@ -503,6 +506,7 @@ fn finish(
         diagnostics: diags,
         traced,
         project: Project::default(),
+        document: None,
     }
 }
 
@@ -817,6 +821,8 @@ struct Loader {
     libraries: Vec<(PathBuf, Span)>,
     /// The project file applied.
     project: Project,
+    /// The project file's `document:`.
+    document: Option<document::DocumentControl>,
     /// Where the paths named by the inputs may lead (`contain`).
     roots: contain::Roots,
     /// The files named on the command line (canonical): always read.
@@ -1116,6 +1122,7 @@ impl Loader {
             )
         };
         self.policy = config.policy();
+        self.document = config.document.clone();
         self.window_columns = config.windows.clone().unwrap_or_default();
         if let Some(r) = &config.requirements {
             for (key, list) in [("sources", &r.sources), ("baseline", &r.baseline)] {
@@ -1291,6 +1298,7 @@ impl Loader {
         );
         let mut run = finish(sources, asts, diags, rule_sets, &self.policy, pending);
         run.project = self.project;
+        run.document = self.document;
         run
     }
 
