@@ -120,16 +120,15 @@ impl Embedder {
     }
 }
 
-/// `1.5 MiB`, `340 KiB`, `12 bytes`.
+/// `16 MiB` (whole MiB), `12.5 MiB` (from 10 MiB), `1025 KiB` (rounded up: never
+/// smaller than a limit it exceeds), `12 bytes`.
 pub fn size(bytes: u64) -> String {
     const KIB: u64 = 1024;
-    if bytes >= KIB * KIB {
-        let mib = bytes as f64 / (KIB * KIB) as f64;
-        if mib.fract() == 0.0 {
-            format!("{mib:.0} MiB")
-        } else {
-            format!("{mib:.1} MiB")
-        }
+    const MIB: u64 = KIB * KIB;
+    if bytes >= MIB && bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= 10 * MIB {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
     } else if bytes >= KIB {
         format!("{} KiB", bytes.div_ceil(KIB))
     } else {
@@ -199,7 +198,9 @@ mod tests {
         assert_eq!(size(12), "12 bytes");
         assert_eq!(size(2048), "2 KiB");
         assert_eq!(size(1024 * 1024), "1 MiB");
-        assert_eq!(size(1024 * 1024 * 3 / 2), "1.5 MiB");
+        assert_eq!(size(1024 * 1024 * 3 / 2), "1536 KiB");
+        assert_eq!(size(1024 * 1024 + 1), "1025 KiB");
+        assert_eq!(size(25 * 1024 * 1024 / 2), "12.5 MiB");
     }
 
     #[test]

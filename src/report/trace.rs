@@ -160,6 +160,10 @@ pub struct SuspectRow {
     pub old_text: Option<String>,
     /// The word diff of the baseline text and the text now.
     pub diff: Option<Vec<Piece>>,
+    /// The diff as the baseline's text (words kept and deleted) and as the text now
+    /// (words kept and inserted), blanks between them as pieces of their own.
+    pub old_side: Option<Vec<Piece>>,
+    pub new_side: Option<Vec<Piece>>,
     /// Why there is no word diff (texts too long, too different, the same).
     pub note: Option<String>,
     /// What to write beside the trace once reviewed: `ATV-OPS-REQ-011@235ed0e11c72`.
@@ -593,10 +597,35 @@ fn suspect_rows(
             text: text.clone(),
             title: row.title.clone(),
             old_text,
+            old_side: diff.as_deref().map(|d| side(d, super::word_diff::Op::Del)),
+            new_side: diff.as_deref().map(|d| side(d, super::word_diff::Op::Ins)),
             diff,
             note,
             record: format!("{}@{now}", l.cited),
         });
+    }
+    out
+}
+
+/// One side of a word diff: the runs that are the same and those of `kept` (deleted, or
+/// inserted), one blank between runs.
+fn side(diff: &[Piece], kept: super::word_diff::Op) -> Vec<Piece> {
+    use super::word_diff::Op;
+    let mut out: Vec<Piece> = Vec::new();
+    for p in diff.iter().filter(|p| p.op == Op::Same || p.op == kept) {
+        if !out.is_empty() {
+            match out.last_mut() {
+                Some(last) if last.op == Op::Same => last.text.push(' '),
+                _ => out.push(Piece {
+                    op: Op::Same,
+                    text: " ".to_string(),
+                }),
+            }
+        }
+        match out.last_mut() {
+            Some(last) if last.op == Op::Same && p.op == Op::Same => last.text.push_str(&p.text),
+            _ => out.push(p.clone()),
+        }
     }
     out
 }

@@ -2,10 +2,10 @@
 //! "Document control"): number, issue, revision, title, date, and who prepared, checked
 //! and approved the document. Unknown keys and wrong types are errors at their line and
 //! column, as everywhere in the project file; a date must be a calendar date
-//! (`2014-10-03`).
+//! (`2014-10-03`), checked once the file is read (`Config::parse`) so the error points at
+//! the date itself.
 
 use serde::de::{self, Deserializer, Visitor};
-use serde::Deserialize;
 
 /// The document control shown at the top of the traceability report.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -24,7 +24,7 @@ pub struct DocumentControl {
     #[serde(default, deserialize_with = "scalar")]
     pub title: Option<String>,
     /// The date of the issue (`2014-10-03`).
-    #[serde(default, deserialize_with = "date")]
+    #[serde(default, deserialize_with = "scalar")]
     pub date: Option<String>,
     pub prepared: Option<Signature>,
     pub checked: Option<Signature>,
@@ -37,7 +37,7 @@ pub struct DocumentControl {
 pub struct Signature {
     #[serde(deserialize_with = "required_scalar")]
     pub name: String,
-    #[serde(default, deserialize_with = "date")]
+    #[serde(default, deserialize_with = "scalar")]
     pub date: Option<String>,
 }
 
@@ -46,6 +46,25 @@ impl DocumentControl {
     pub fn is_empty(&self) -> bool {
         *self == DocumentControl::default()
     }
+
+    /// The first date that is not a calendar date written `YYYY-MM-DD`: its key and value.
+    pub fn bad_date(&self) -> Option<(&'static str, &str)> {
+        let signatures = [&self.prepared, &self.checked, &self.approved];
+        std::iter::once(self.date.as_deref())
+            .chain(
+                signatures
+                    .iter()
+                    .map(|s| s.as_ref().and_then(|s| s.date.as_deref())),
+            )
+            .flatten()
+            .find(|d| !is_date(d))
+            .map(|d| ("date", d))
+    }
+}
+
+/// True for a calendar date written `YYYY-MM-DD`.
+pub fn is_date(s: &str) -> bool {
+    s.len() == 10 && s.parse::<jiff::civil::Date>().is_ok()
 }
 
 /// A text, a number or a boolean, as text (`issue: 2` is the issue "2").
@@ -92,20 +111,6 @@ fn required_scalar<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> 
     Ok(s)
 }
 
-fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let s = String::deserialize(d)?;
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    match s.parse::<jiff::civil::Date>() {
-        Ok(date) if s.len() == 10 => Ok(Some(date.to_string())),
-        _ => Err(de::Error::custom(format!(
-            "`{s}` is not a date: write it as YYYY-MM-DD (2014-10-03)"
-        ))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,9 +148,14 @@ mod tests {
         for (text, line, wanted) in [
             ("document:\n  numbr: X\n", 2, "unknown field `numbr`"),
             (
-                "document:\n  date: 03/10/2014\n",
-                2,
-                "`03/10/2014` is not a date",
+                "document:\n  number: X\n  date: 03/10/2014\n",
+                3,
+                "document: date: `03/10/2014` is not a date",
+            ),
+            (
+                "document:\n  number: X\n  checked: { name: A, date: 2014-02-30 }\n",
+                3,
+                "`2014-02-30` is not a date",
             ),
             (
                 "document:\n  checked: { date: 2014-10-03 }\n",
