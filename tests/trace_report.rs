@@ -499,7 +499,7 @@ fn a_requirement_without_text_shows_its_title_or_says_it_has_none() {
             format.as_ref(),
         ]);
         assert_eq!(code, Some(1), "E-1 and E-2 are uncovered: {err}");
-        assert!(out.contains(&titled), "{format}: {titled} in {out}");
+        assert!(out.contains(titled), "{format}: {titled} in {out}");
         assert!(out.contains(none), "{format}: {none}");
     }
 }

@@ -66,6 +66,8 @@ pub fn read_header(bytes: &[u8]) -> Option<ReqIfHeader> {
     loop {
         let (ns, event) = reader.read_resolved_event().ok()?;
         let in_ns = matches!(ns, ResolveResult::Bound(n) if n.as_ref() == super::reqif::REQIF_NS);
+        // Text directly inside a child of REQ-IF-HEADER, while the value is short.
+        let taking = header.is_some() && open.len() == 1 && text.len() < 4 * MAX_VALUE;
         match event {
             Event::Start(e) => {
                 let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
@@ -114,22 +116,16 @@ pub fn read_header(bytes: &[u8]) -> Option<ReqIfHeader> {
                 }
                 text.clear();
             }
-            Event::Text(t) if header.is_some() && open.len() == 1 => {
-                if text.len() < 4 * MAX_VALUE {
-                    text.push_str(&super::xhtml::decode_entities(&String::from_utf8_lossy(
-                        t.as_ref(),
-                    )));
-                }
+            Event::Text(t) if taking => {
+                text.push_str(&super::xhtml::decode_entities(&String::from_utf8_lossy(
+                    t.as_ref(),
+                )));
             }
-            Event::GeneralRef(r) if header.is_some() && open.len() == 1 => {
+            Event::GeneralRef(r) if taking => {
                 let written = format!("&{};", String::from_utf8_lossy(r.as_ref()));
                 text.push_str(&super::xhtml::decode_entities(&written));
             }
-            Event::CData(t) if header.is_some() && open.len() == 1 => {
-                if text.len() < 4 * MAX_VALUE {
-                    text.push_str(&String::from_utf8_lossy(t.as_ref()));
-                }
-            }
+            Event::CData(t) if taking => text.push_str(&String::from_utf8_lossy(t.as_ref())),
             Event::Eof => break,
             _ => {}
         }
