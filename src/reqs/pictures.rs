@@ -3,8 +3,9 @@
 //! bytes so the traceability report can show them.
 //!
 //! Only referenced members are read, each through a cap ([`MAX_PICTURE`]) and all of
-//! them through another ([`MAX_PICTURES`]); a member over a cap is listed with its size
-//! and not kept. The kind of a picture is decided by its bytes, never by the name or the
+//! them through another ([`MAX_PICTURES`], every byte inflated counted); a member over a
+//! cap is listed with its size and not kept; a member whose first 4 KiB are no picture is
+//! read no further. The kind of a picture is decided by its bytes, never by the name or the
 //! `type` attribute: PNG, JPEG and GIF by their signatures, SVG by its root element;
 //! anything else is not a picture. Reading runs inside the importer's
 //! `context::contain_panic`, as the rest of the archive does.
@@ -187,12 +188,26 @@ pub fn from_archive(archive: &[u8], objects: &[super::ReqObject]) -> Pictures {
             );
             continue;
         }
+        // Its first bytes say whether it is a picture: an OLE object or a document is not
+        // read further. Every byte inflated counts against the export's budget.
         let mut bytes = Vec::new();
-        if (&mut member)
-            .take(limit + 1)
-            .read_to_end(&mut bytes)
-            .is_err()
-        {
+        let head = (&mut member)
+            .take(SNIFF.min(limit + 1))
+            .read_to_end(&mut bytes);
+        budget = budget.saturating_sub(bytes.len() as u64);
+        if head.is_err() {
+            continue;
+        }
+        let Some(mime) = sniff(&bytes) else {
+            out.by_name.insert(name.to_string(), Picture::NotAPicture);
+            continue;
+        };
+        let before = bytes.len() as u64;
+        let rest = (&mut member)
+            .take(limit + 1 - before)
+            .read_to_end(&mut bytes);
+        budget = budget.saturating_sub(bytes.len() as u64 - before);
+        if rest.is_err() {
             continue;
         }
         if bytes.len() as u64 > limit {
@@ -206,17 +221,14 @@ pub fn from_archive(archive: &[u8], objects: &[super::ReqObject]) -> Pictures {
             );
             continue;
         }
-        let picture = match sniff(&bytes) {
-            Some(mime) => {
-                budget -= bytes.len() as u64;
-                Picture::Image { mime, bytes }
-            }
-            None => Picture::NotAPicture,
-        };
-        out.by_name.insert(name.to_string(), picture);
+        out.by_name
+            .insert(name.to_string(), Picture::Image { mime, bytes });
     }
     out
 }
+
+/// How many first bytes of a member decide whether it is a picture.
+const SNIFF: u64 = 4096;
 
 #[cfg(test)]
 mod tests {
@@ -324,6 +336,24 @@ mod tests {
         assert_eq!(p.get("m.reqif"), None, "an export is never a picture");
         assert_eq!(p.get("unused.png"), None, "only what a text shows is kept");
         assert_eq!(p.by_name.len(), 4);
+    }
+
+    #[test]
+    fn members_that_are_no_picture_cost_their_first_bytes_only() {
+        let ole = vec![0xD0u8; 512 * 1024];
+        let names: Vec<String> = (0..40).map(|i| format!("o{i:02}.ole")).collect();
+        let mut members: Vec<(&str, &[u8])> =
+            names.iter().map(|n| (n.as_str(), &ole[..])).collect();
+        members.push(("z.png", PNG));
+        let archive = zip_of(&members);
+        let mut text: String = names.iter().map(|n| format!("[object: {n}]")).collect();
+        text.push_str("[object: z.png]");
+        let p = from_archive(&archive, &[object(&text)]);
+        // 40 × 512 KiB of OLE would be 20 MiB, past the budget: only their first 4 KiB
+        // were read, and the picture after them is kept.
+        assert_eq!(p.get("o00.ole"), Some(&Picture::NotAPicture));
+        assert_eq!(p.get("o39.ole"), Some(&Picture::NotAPicture));
+        assert!(matches!(p.get("z.png"), Some(Picture::Image { .. })));
     }
 
     #[test]
