@@ -9,7 +9,9 @@
 pub mod artifact_type;
 pub mod diff;
 pub mod ids;
+pub mod info;
 pub mod outline;
+pub mod pictures;
 pub mod reqif;
 pub mod tabular;
 pub mod workbook;
@@ -31,6 +33,10 @@ pub struct Export {
     /// The `.reqif` members of a ReqIFz whose text the sources hold: (name, file). An
     /// object whose location names a member ([`ReqLocation::Xml`]) is in that file.
     pub members: Vec<(String, FileId)>,
+    /// What the export says about itself (ReqIF header, specifications), for reports.
+    pub info: info::ExportInfo,
+    /// The pictures of a ReqIFz that its objects' texts show (`[object: NAME]`), bounded.
+    pub pictures: pictures::Pictures,
 }
 
 impl Export {
@@ -168,6 +174,20 @@ impl HeadingPath {
     /// The last heading (the object's own section).
     pub fn last(&self) -> Option<&str> {
         self.0.as_ref().map(|n| n.label.as_str())
+    }
+
+    /// The path without its last heading (empty for a top-level heading or no path).
+    pub fn parent(&self) -> HeadingPath {
+        self.0
+            .as_ref()
+            .map_or_else(HeadingPath::default, |n| n.parent.clone())
+    }
+
+    /// Which heading this path ends in: equal for the paths of objects under one heading
+    /// (they share its node), different for two headings of the same words in two places;
+    /// `None` for no path. An identity while the path lives, for grouping, never shown.
+    pub fn node_id(&self) -> Option<usize> {
+        self.0.as_ref().map(|n| Arc::as_ptr(n) as usize)
     }
 
     /// The last `n` headings, outermost first.

@@ -149,13 +149,23 @@ fn import_with_limit(
         );
         return st.finish();
     }
-    if bytes.starts_with(b"PK\x03\x04") {
+    let zipped = bytes.starts_with(b"PK\x03\x04");
+    if zipped {
         read_zip(&mut st, bytes, limit);
     } else {
         st.members.push(Member::new(None, bytes));
         parse_member(&mut st, 0, bytes);
     }
-    st.finish()
+    let header = st
+        .members
+        .iter()
+        .find_map(|m| super::info::read_header(&m.bytes));
+    let (mut export, diags, members) = st.finish();
+    export.info.header = header;
+    if zipped {
+        export.pictures = super::pictures::from_archive(bytes, &export.objects);
+    }
+    (export, diags, members)
 }
 
 fn read_zip(st: &mut State, bytes: &[u8], limit: u64) {
@@ -1319,6 +1329,7 @@ impl State {
         // Specifications: module names and id prefixes.
         let specs = std::mem::take(&mut self.specs);
         let mut modules = Vec::new();
+        let mut specifications = Vec::new();
         for s in &specs {
             let vals = self.resolve_values(&s.values, s.type_ref.as_deref());
             let find = |n: &str| {
@@ -1335,6 +1346,14 @@ impl State {
                 .or_else(|| find("ReqIF.Name"))
                 .or_else(|| prefix.clone())
                 .unwrap_or_else(|| s.ident.clone());
+            specifications.push(super::info::Specification {
+                name: name.clone(),
+                baseline: vals
+                    .iter()
+                    .filter(|v| super::info::is_baseline_attribute(&v.name))
+                    .map(|v| (v.name.clone(), super::info::value(&v.value.display())))
+                    .collect(),
+            });
             modules.push((name, prefix));
         }
         // Where each object sits first in a hierarchy.
@@ -1545,6 +1564,11 @@ impl State {
                 objects,
                 dangling_links: dangling,
                 members,
+                info: super::info::ExportInfo {
+                    header: None,
+                    specifications,
+                },
+                pictures: Default::default(),
             },
             self.diags,
             texts,

@@ -1097,7 +1097,7 @@ pub(crate) mod tests {
             file: None,
             objects,
             dangling_links: 0,
-            members: Vec::new(),
+            ..Export::default()
         }
     }
 
@@ -1305,6 +1305,7 @@ procedure MON-060 "Monitor" {
             ],
             dangling_links: 0,
             members: vec![("one.reqif".into(), first), ("two.reqif".into(), second)],
+            ..Export::default()
         }];
         let t = trace(&Inputs {
             model: &run.model,

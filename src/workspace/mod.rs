@@ -9,6 +9,7 @@
 pub mod agenda;
 mod config;
 pub mod contain;
+pub mod document;
 mod impact;
 pub mod inputs;
 pub mod monthly;
@@ -137,6 +138,8 @@ pub struct Run {
     pub traced: Option<Traced>,
     /// The project file whose rules, requirements and policy judged the inputs.
     pub project: Project,
+    /// The project file's `document:` (the reports' document control), when given.
+    pub document: Option<document::DocumentControl>,
 }
 
 /// What a check concludes.
@@ -519,6 +522,7 @@ fn finish(
         diagnostics: diags,
         traced,
         project: Project::default(),
+        document: None,
     }
 }
 
@@ -836,6 +840,8 @@ struct Loader {
     libraries: Vec<(PathBuf, Span)>,
     /// The project file applied.
     project: Project,
+    /// The project file's `document:`.
+    document: Option<document::DocumentControl>,
     /// Where the paths named by the inputs may lead (`contain`).
     roots: contain::Roots,
     /// The files named on the command line (canonical): always read.
@@ -1135,6 +1141,7 @@ impl Loader {
             )
         };
         self.policy = config.policy();
+        self.document = config.document.clone();
         self.window_columns = config.windows.clone().unwrap_or_default();
         if let Some(r) = &config.requirements {
             for (key, list) in [("sources", &r.sources), ("baseline", &r.baseline)] {
@@ -1319,6 +1326,7 @@ impl Loader {
         );
         let mut run = finish(sources, asts, diags, rule_sets, &self.policy, pending);
         run.project = self.project;
+        run.document = self.document;
         run
     }
 
