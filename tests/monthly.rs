@@ -47,6 +47,57 @@ fn json_snapshot() {
 }
 
 #[test]
+fn json_carries_numbers_beside_the_display_strings() {
+    let j: serde_json::Value = serde_json::from_str(&example("json")).expect("JSON");
+    assert_eq!(j["schema_version"], 2);
+    // Each number agrees with the string shown beside it.
+    let ops = &j["operations"];
+    let completion = ops["completion_percent"].as_f64().expect("a number");
+    assert_eq!(
+        format!("{completion:.1} %"),
+        ops["completion"].as_str().unwrap()
+    );
+    assert_eq!(ops["tolerance_s"], 300);
+    for k in j["kpis"].as_array().unwrap() {
+        let unit = k["unit"].as_str().unwrap();
+        assert!(["%", "count", "h"].contains(&unit), "{k}");
+        match k["value_number"].as_f64() {
+            Some(v) if unit == "count" => assert_eq!(format!("{v}"), k["value"].as_str().unwrap()),
+            Some(v) => assert!(k["value"].as_str().unwrap().starts_with(&format!("{v:.1}"))),
+            None => assert_eq!(k["value"], "n/a"),
+        }
+        assert!(k["target_number"].is_number(), "{k}");
+    }
+    let systems = j["availability"]["systems"].as_array().unwrap();
+    for s in systems {
+        let a = s["availability_percent"].as_f64().unwrap();
+        assert_eq!(format!("{a:.2} %"), s["availability"].as_str().unwrap());
+        assert!(s["unplanned_s"].is_i64());
+    }
+    for o in j["availability"]["outages"].as_array().unwrap() {
+        assert!(o["duration_s"].as_i64().unwrap() > 0, "{o}");
+    }
+    for e in j["collision"]["event_list"].as_array().unwrap() {
+        let miss = e["min_miss_distance_m"].as_f64().unwrap();
+        assert_eq!(format!("{miss:.0} m"), e["min_miss"].as_str().unwrap());
+        assert!(
+            e["max_probability"].is_number() || e["max_pc"] == "n/a",
+            "{e}"
+        );
+    }
+    assert_eq!(j["collision"]["box_radial_m"], 500.0);
+    assert_eq!(j["collision"]["red_probability"], 1e-4);
+    assert_eq!(j["requirements"]["coverage_percent"], 80.0);
+    let late = j["operations"]["deviations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["outcome_key"] == "late")
+        .expect("a late start in the example");
+    assert!(late["delay_s"].as_i64().unwrap() > 300, "{late}");
+}
+
+#[test]
 fn html_has_the_verdict_the_kpi_table_and_charts() {
     let html = example("html");
     assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..40]);

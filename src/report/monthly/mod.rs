@@ -4,6 +4,7 @@
 //! text of a chart goes through the template (so it is escaped).
 
 mod charts;
+mod format;
 
 use super::{Provenance, ReportError, ReportFormat, Templates};
 use crate::monthly::kpi::Rag;
@@ -12,11 +13,19 @@ use crate::monthly::{fixed1, show_date, show_dur, show_pc, show_time};
 use crate::time::Time;
 use crate::workspace::monthly::Loaded;
 use charts::{charts, Charts};
+use format::{clock, day_range, highlights, num, pct, pct2, percent, signed, trim_num};
 use serde::Serialize;
+
+/// The version of the monthly report's JSON document: 2 added the numbers (`*_percent`,
+/// `*_s`, `*_m`, `*_number`, probabilities) beside the display strings
+/// (docs/monthly.md, "JSON").
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthlyView {
     pub report: &'static str,
+    /// The JSON document's version ([`SCHEMA_VERSION`]).
+    pub schema_version: u32,
     pub reference: String,
     pub title: String,
     pub organisation: String,
@@ -68,6 +77,16 @@ pub struct KpiRow {
     /// better, worse, same or an empty string
     pub trend: String,
     pub definition: String,
+    /// `%`, `count` or `h`: the unit of the `*_number` fields.
+    pub unit: String,
+    pub higher_is_better: bool,
+    /// The value as a number (`null` when `n/a`), then the limits, last month's value
+    /// and the change.
+    pub value_number: Option<f64>,
+    pub target_number: f64,
+    pub amber_number: f64,
+    pub previous_number: Option<f64>,
+    pub delta_number: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -110,6 +129,10 @@ pub struct Operations {
     pub completion: String,
     pub on_time_pct: String,
     pub tolerance: String,
+    /// `null` when nothing was planned (completion) or ran (on time).
+    pub completion_percent: Option<f64>,
+    pub on_time_percent: Option<f64>,
+    pub tolerance_s: i64,
     pub by_kind: Vec<KindRow>,
     pub weeks: Vec<WeekRow>,
     /// Critical activities of the month.
@@ -148,6 +171,8 @@ pub struct ActRow {
     pub actual: String,
     /// `+12 min`
     pub delay: String,
+    /// Actual start − planned start, seconds (`null` when it did not start).
+    pub delay_s: Option<i64>,
     pub outcome: String,
     pub outcome_key: String,
     pub comment: String,
@@ -159,6 +184,7 @@ pub struct Planning {
     pub plans: Vec<PlanRow>,
     pub stable: usize,
     pub stable_pct: String,
+    pub stable_percent: Option<f64>,
     pub change_requests: Option<ChangeRequests>,
 }
 
@@ -229,6 +255,8 @@ pub struct AnomalyRow {
     pub state: String,
     /// Age at month end (open) or time to close.
     pub age: String,
+    /// The same in whole days (`null` for a closed anomaly without a closing date).
+    pub age_days: Option<i64>,
     pub activity: String,
 }
 
@@ -247,9 +275,17 @@ pub struct Collision {
     pub manoeuvres_planned: usize,
     pub manoeuvres_flown: usize,
     pub median_decision: String,
+    pub median_decision_s: Option<i64>,
     pub screening_box: String,
+    /// The screening box's half-widths.
+    pub box_radial_m: f64,
+    pub box_along_m: f64,
+    pub box_cross_m: f64,
     pub yellow_threshold: String,
     pub red_threshold: String,
+    /// The thresholds as probabilities.
+    pub yellow_probability: f64,
+    pub red_probability: f64,
     pub event_list: Vec<EventRow>,
     pub manoeuvres: Vec<ActRow>,
 }
@@ -276,6 +312,14 @@ pub struct EventRow {
     pub in_box: bool,
     pub decision: String,
     pub decision_after: String,
+    /// Probabilities (`null` when no CDM gives one) and miss distances as numbers.
+    pub first_probability: Option<f64>,
+    pub first_miss_distance_m: Option<f64>,
+    pub max_probability: Option<f64>,
+    pub min_miss_distance_m: f64,
+    pub last_probability: Option<f64>,
+    pub last_miss_distance_m: Option<f64>,
+    pub decision_after_s: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -287,6 +331,9 @@ pub struct Availability {
     pub amber: String,
     /// `31 d, 744 h`
     pub month_length: String,
+    pub target_percent: Option<f64>,
+    pub amber_percent: Option<f64>,
+    pub month_length_s: i64,
     pub systems: Vec<SystemRow>,
     pub outages: Vec<OutageRow>,
 }
@@ -305,6 +352,10 @@ pub struct SystemRow {
     pub availability_all: String,
     /// green, amber or red (availability against the target)
     pub status: String,
+    pub unplanned_s: i64,
+    pub planned_s: i64,
+    pub availability_percent: f64,
+    pub availability_all_percent: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -315,6 +366,7 @@ pub struct OutageRow {
     pub end: String,
     /// In the month (clipped).
     pub duration: String,
+    pub duration_s: i64,
     pub comment: String,
 }
 
@@ -359,6 +411,10 @@ pub struct Requirements {
     pub previous_coverage: String,
     pub delta: String,
     pub changes: Vec<ReqChange>,
+    pub coverage_percent: f64,
+    pub previous_coverage_percent: Option<f64>,
+    /// Coverage now − against the previous baseline, percentage points.
+    pub delta_points: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -414,38 +470,6 @@ pub fn render(
     }
 }
 
-/// `99.87 %`: two decimals, as availability is read (one decimal would show 99.9 % for
-/// 99.86 %).
-fn pct2(x: f64) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    let r = (x * 100.0).round() / 100.0;
-    format!("{r:.2} %")
-}
-
-fn pct(n: usize, d: usize) -> String {
-    if d == 0 {
-        "n/a".into()
-    } else {
-        format!("{} %", fixed1(100.0 * n as f64 / d as f64))
-    }
-}
-
-fn signed(x: f64, unit: &str) -> String {
-    let s = fixed1(x);
-    let s = if x > 0.0 && s != "0.0" {
-        format!("+{s}")
-    } else {
-        s
-    };
-    match unit {
-        "%" => format!("{s} pt"),
-        "" => s,
-        u => format!("{s} {u}"),
-    }
-}
-
 /// Builds the view.
 pub fn view(l: &Loaded) -> MonthlyView {
     let m = &l.metrics;
@@ -485,6 +509,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
                     }
                 })
                 .unwrap_or_default(),
+            delay_s: r.delay.map(|d| d.0),
             outcome: r.outcome.as_str().into(),
             outcome_key: r.outcome.key().into(),
             comment: f.map(|f| f.comment.clone()).unwrap_or_default(),
@@ -498,6 +523,9 @@ pub fn view(l: &Loaded) -> MonthlyView {
         completion: pct(m.counts.done, m.counts.planned),
         on_time_pct: pct(m.counts.on_time, m.counts.done + m.counts.partial),
         tolerance: show_dur(l.tolerance),
+        completion_percent: percent(m.counts.done, m.counts.planned),
+        on_time_percent: percent(m.counts.on_time, m.counts.done + m.counts.partial),
+        tolerance_s: l.tolerance.0,
         by_kind: m
             .by_kind
             .iter()
@@ -570,6 +598,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
             .collect(),
         stable: m.planning.stable,
         stable_pct: pct(m.planning.stable, m.counts.planned),
+        stable_percent: percent(m.planning.stable, m.counts.planned),
         change_requests: l.changes.as_ref().map(|c| ChangeRequests {
             source: c.path.clone(),
             raised: m.planning.raised,
@@ -639,6 +668,11 @@ pub fn view(l: &Loaded) -> MonthlyView {
                                 .filter(|c| *c < m_end)
                                 .map(show_date)
                                 .unwrap_or_default(),
+                            age_days: if open {
+                                Some((m_end.0 - an.opened.0).div_euclid(86_400))
+                            } else {
+                                an.closed.map(|c| (c.0 - an.opened.0).div_euclid(86_400))
+                            },
                             state: if open { "open" } else { "closed" }.into(),
                             age: if open {
                                 format!("{} d", (m_end.0 - an.opened.0).div_euclid(86_400))
@@ -709,6 +743,12 @@ pub fn view(l: &Loaded) -> MonthlyView {
                 .median_decision
                 .map(metrics::show_secs)
                 .unwrap_or_else(|| "n/a".into()),
+            median_decision_s: c.median_decision,
+            box_radial_m: sc.radial_m,
+            box_along_m: sc.along_m,
+            box_cross_m: sc.cross_m,
+            yellow_probability: sc.yellow,
+            red_probability: sc.red,
             screening_box: format!(
                 "±{} km radial × ±{} km along-track × ±{} km cross-track",
                 trim_num(sc.radial_m / 1000.0),
@@ -752,6 +792,19 @@ pub fn view(l: &Loaded) -> MonthlyView {
                         .get(&ei)
                         .map(|(t, _)| show_dur(t.since(e.first_cdm)))
                         .unwrap_or_default(),
+                    first_probability: e.cdms.first().and_then(|&i| cdms.get(i)?.pc),
+                    first_miss_distance_m: e
+                        .cdms
+                        .first()
+                        .and_then(|&i| Some(cdms.get(i)?.miss_distance)),
+                    max_probability: e.max_pc,
+                    min_miss_distance_m: e.min_miss,
+                    last_probability: e.cdms.last().and_then(|&i| cdms.get(i)?.pc),
+                    last_miss_distance_m: e
+                        .cdms
+                        .last()
+                        .and_then(|&i| Some(cdms.get(i)?.miss_distance)),
+                    decision_after_s: c.decisions.get(&ei).map(|(t, _)| t.since(e.first_cdm).0),
                 })
                 .collect(),
             manoeuvres: c
@@ -796,6 +849,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
                         start: show_time(x.start),
                         end: show_time(x.end),
                         duration: show_dur(crate::time::Dur(clipped.max(0))),
+                        duration_s: clipped.max(0),
                         comment: x.comment.clone(),
                     }
                 })
@@ -812,6 +866,9 @@ pub fn view(l: &Loaded) -> MonthlyView {
                     .map(|(_, t)| format!("≥ {}", pct2(t.amber)))
                     .unwrap_or_default(),
                 month_length: format!("{} d, {} h", month.days(), month_s / 3600),
+                target_percent: target.map(|(_, t)| t.target),
+                amber_percent: target.map(|(_, t)| t.amber),
+                month_length_s: month_s,
                 systems: systems
                     .iter()
                     .map(|s| SystemRow {
@@ -823,6 +880,10 @@ pub fn view(l: &Loaded) -> MonthlyView {
                         availability: pct2(s.availability()),
                         availability_all: pct2(s.availability_all()),
                         status: status(s.availability()),
+                        unplanned_s: s.unplanned_s,
+                        planned_s: s.planned_s,
+                        availability_percent: num(s.availability()),
+                        availability_all_percent: num(s.availability_all()),
                     })
                     .collect(),
                 outages,
@@ -910,6 +971,9 @@ pub fn view(l: &Loaded) -> MonthlyView {
                         .collect()
                 })
                 .unwrap_or_default(),
+            coverage_percent: num(now.percent),
+            previous_coverage_percent: prev.map(|p| num(p.percent)),
+            delta_points: prev.map(|p| num(now.percent - p.percent)),
         }
     });
 
@@ -943,6 +1007,18 @@ pub fn view(l: &Loaded) -> MonthlyView {
                 .unwrap_or_default(),
             trend: k.trend.unwrap_or_default().into(),
             definition: k.def.definition.into(),
+            unit: if k.def.unit.is_empty() {
+                "count"
+            } else {
+                k.def.unit
+            }
+            .into(),
+            higher_is_better: k.def.higher_is_better,
+            value_number: k.value.map(num),
+            target_number: num(k.target.target),
+            amber_number: num(k.target.amber),
+            previous_number: k.previous.map(num),
+            delta_number: k.value.zip(k.previous).map(|(v, p)| num(v - p)),
         })
         .collect();
 
@@ -1084,6 +1160,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
         .unwrap_or_else(|| format!("MOR-{month}"));
     MonthlyView {
         report: "monthly",
+        schema_version: SCHEMA_VERSION,
         title: l
             .manifest
             .title
@@ -1138,108 +1215,5 @@ pub fn view(l: &Loaded) -> MonthlyView {
             ],
         },
         provenance: Provenance::of_files(&l.files),
-    }
-}
-
-fn highlights(
-    l: &Loaded,
-    ops: &Operations,
-    anomalies: &Option<Anomalies>,
-    collision: &Option<Collision>,
-    reqs: &Option<Requirements>,
-) -> Vec<String> {
-    let t = &ops.totals;
-    let mut out = vec![format!(
-        "{} activities planned in {} plan{}: {} done ({} on time), {} partial, {} moved, {} cancelled, {} not reported.",
-        t.planned,
-        l.metrics.planning.plans.len(),
-        if l.metrics.planning.plans.len() == 1 { "" } else { "s" },
-        t.done,
-        ops.on_time_pct,
-        t.partial,
-        t.moved,
-        t.cancelled,
-        t.not_reported
-    )];
-    for a in &ops.critical {
-        out.push(format!(
-            "Critical: {} {} ({}), planned {}, {}{}.",
-            a.plan,
-            a.id,
-            a.title,
-            a.planned,
-            a.outcome,
-            if a.actual.is_empty() {
-                String::new()
-            } else {
-                format!(", flown {}", a.actual)
-            }
-        ));
-    }
-    if let Some(c) = collision {
-        out.push(format!(
-            "Collision risk: {} CDMs, {} events ({} in the screening box, {} ≥ {}, {} ≥ {}); {} avoidance manoeuvre{} flown of {} planned.",
-            c.cdms,
-            c.events,
-            c.events_in_box,
-            c.events_yellow,
-            c.yellow_threshold,
-            c.events_red,
-            c.red_threshold,
-            c.manoeuvres_flown,
-            if c.manoeuvres_flown == 1 { "" } else { "s" },
-            c.manoeuvres_planned
-        ));
-    }
-    if let Some(a) = anomalies {
-        let crit = a
-            .by_severity
-            .iter()
-            .find(|s| s.severity == "critical")
-            .map_or(0, |s| s.open);
-        out.push(format!(
-            "Anomalies: {} opened, {} closed, {} open at month end ({} critical).",
-            a.opened, a.closed, a.open_at_end, crit
-        ));
-    }
-    if let Some(r) = reqs {
-        out.push(if r.previous_coverage.is_empty() {
-            format!(
-                "Requirement coverage {} ({} of {}).",
-                r.coverage, r.covered, r.needing
-            )
-        } else {
-            format!(
-                "Requirement coverage {} ({} of {}), {} against the previous baseline ({}).",
-                r.coverage, r.covered, r.needing, r.delta, r.previous_coverage
-            )
-        });
-    }
-    out
-}
-
-fn trim_num(x: f64) -> String {
-    let s = format!("{x:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-/// `17:42`
-fn clock(t: Time) -> String {
-    show_time(t)[9..].to_string()
-}
-
-/// `6-12 Oct`
-fn day_range(first: Time, end: Time) -> String {
-    let a = metrics::civil(first);
-    let b = metrics::civil(Time(end.0 - 86_400));
-    let mon = |d: jiff::civil::Date| {
-        [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ][(d.month() - 1) as usize]
-    };
-    if a == b {
-        format!("{} {}", a.day(), mon(a))
-    } else {
-        format!("{}-{} {}", a.day(), b.day(), mon(b))
     }
 }
