@@ -159,6 +159,8 @@ pub struct Manifest {
     /// How the registers write dates with slashes (`DD/MM/YYYY`, `MM/DD/YYYY`); without
     /// it, only ISO 8601 and day-of-year dates are read.
     pub date_format: Option<String>,
+    /// How the report writes dates: `iso` (default) or `day-of-year`.
+    pub dates: super::Dates,
     pub collision: Collision,
     /// By KPI id (`docs/monthly.md`).
     pub targets: BTreeMap<String, Target>,

@@ -4,7 +4,6 @@
 use super::{Anomalies, Collision, Operations, Requirements};
 use crate::monthly::fixed1;
 use crate::monthly::metrics;
-use crate::monthly::show_time;
 use crate::time::Time;
 use crate::workspace::monthly::Loaded;
 
@@ -139,7 +138,7 @@ pub(super) fn trim_num(x: f64) -> String {
 
 /// `17:42`
 pub(super) fn clock(t: Time) -> String {
-    show_time(t)[9..].to_string()
+    crate::monthly::Dates::DayOfYear.time(t)[9..].to_string()
 }
 
 /// `6-12 Oct`

@@ -472,6 +472,7 @@ pub fn render(
 
 /// Builds the view.
 pub fn view(l: &Loaded) -> MonthlyView {
+    let dt = l.manifest.dates;
     let m = &l.metrics;
     let month = l.month;
     let mission = l
@@ -489,12 +490,12 @@ pub fn view(l: &Loaded) -> MonthlyView {
             title: a.title.clone(),
             kind: a.kind.clone().unwrap_or_default(),
             critical: a.critical,
-            planned: show_time(a.start),
+            planned: dt.time(a.start),
             actual: f
                 .and_then(|f| f.start)
                 .map(|s| match f.and_then(|f| f.end) {
-                    Some(e) => format!("{} .. {}", show_time(s), clock(e)),
-                    None => show_time(s),
+                    Some(e) => format!("{} .. {}", dt.time(s), clock(e)),
+                    None => dt.time(s),
                 })
                 .unwrap_or_default(),
             delay: r
@@ -576,7 +577,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
                     issue: p.issue.clone(),
                     horizon: p
                         .horizon
-                        .map(|(s, e)| format!("{} .. {}", show_time(s), show_time(e)))
+                        .map(|(s, e)| format!("{} .. {}", dt.time(s), dt.time(e)))
                         .unwrap_or_default(),
                     verdict: p.verdict().into(),
                     errors: p.errors,
@@ -616,8 +617,11 @@ pub fn view(l: &Loaded) -> MonthlyView {
                         id: cr.id.clone(),
                         title: cr.title.clone(),
                         status: cr.status.as_str().into(),
-                        raised: show_time(cr.raised),
-                        decided: cr.decided.map(show_time).unwrap_or_default(),
+                        raised: dt.stamp(cr.raised, cr.raised_clock),
+                        decided: cr
+                            .decided
+                            .map(|t| dt.stamp(t, cr.decided_clock))
+                            .unwrap_or_default(),
                         plan: cr.plan.clone().unwrap_or_default(),
                         activities: cr.activities.join(", "),
                     }
@@ -662,11 +666,11 @@ pub fn view(l: &Loaded) -> MonthlyView {
                             id: an.id.clone(),
                             severity: an.severity.as_str().into(),
                             title: an.title.clone(),
-                            opened: show_date(an.opened),
+                            opened: dt.date(an.opened),
                             closed: an
                                 .closed
                                 .filter(|c| *c < m_end)
-                                .map(show_date)
+                                .map(|t| dt.date(t))
                                 .unwrap_or_default(),
                             age_days: if open {
                                 Some((m_end.0 - an.opened.0).div_euclid(86_400))
@@ -764,9 +768,9 @@ pub fn view(l: &Loaded) -> MonthlyView {
                 .map(|(ei, e)| EventRow {
                     object: e.object.designator.clone(),
                     name: e.object.name.clone(),
-                    tca: show_time(e.tca),
+                    tca: dt.time(e.tca),
                     cdms: e.cdms.len(),
-                    first_cdm: show_time(e.first_cdm),
+                    first_cdm: dt.time(e.first_cdm),
                     first: e.cdms.first().map(|&i| state(i)).unwrap_or_default(),
                     max_pc: e.max_pc.map(show_pc).unwrap_or_else(|| "n/a".into()),
                     min_miss: format!("{:.0} m", e.min_miss),
@@ -774,7 +778,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
                         .cdms
                         .last()
                         .and_then(|&i| cdms.get(i))
-                        .map(|c| show_time(c.creation))
+                        .map(|c| dt.time(c.creation))
                         .unwrap_or_default(),
                     last: e.cdms.last().map(|&i| state(i)).unwrap_or_default(),
                     class: class(e.max_pc).into(),
@@ -784,7 +788,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
                         .get(&ei)
                         .map(|(t, a)| {
                             let a = &l.activities[*a];
-                            format!("{} {} ({})", a.plan, a.id, show_time(*t))
+                            format!("{} {} ({})", a.plan, a.id, dt.time(*t))
                         })
                         .unwrap_or_default(),
                     decision_after: c
@@ -846,8 +850,8 @@ pub fn view(l: &Loaded) -> MonthlyView {
                     OutageRow {
                         system: x.system.clone(),
                         kind: x.kind.as_str().into(),
-                        start: show_time(x.start),
-                        end: show_time(x.end),
+                        start: dt.time(x.start),
+                        end: dt.time(x.end),
                         duration: show_dur(crate::time::Dur(clipped.max(0))),
                         duration_s: clipped.max(0),
                         comment: x.comment.clone(),
@@ -1077,7 +1081,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
                     format!(
                         "{} ({})",
                         l.cdm_files.get(i).map_or("", String::as_str),
-                        show_time(all[i].creation)
+                        dt.time(all[i].creation)
                     )
                 })
                 .collect();
