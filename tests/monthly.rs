@@ -504,6 +504,80 @@ fn an_unknown_date_notation_is_located() {
     );
 }
 
+// ------------------------------------------------------------------ document control
+
+#[test]
+fn the_document_control_block_and_the_managers_summary_come_first() {
+    let (code, html, err) = report(&[EXAMPLE, "--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing"))
+    };
+    // Classification in the header and at the foot; then the block, the manager's
+    // summary, the status.
+    assert!(at("id=\"classification-top\"") < at("<h1>"));
+    assert!(at("id=\"document-control\"") < at("id=\"executive-summary\""));
+    assert!(at("id=\"executive-summary\"") < at("id=\"verdict\""));
+    assert!(at("id=\"provenance\"") < at("id=\"classification-bottom\""));
+    assert_eq!(
+        html.matches("ESA and CNES internal: not for public release")
+            .count(),
+        2
+    );
+    assert!(html.contains("<th>Issue</th><td>1.0</td><th>Date</th><td>2014-11-03</td>"));
+    assert!(html.contains(
+        "<tr><th>Prepared by</th><td>A. Delmas, ATV-CC operations manager</td><td>2014-11-03</td>"
+    ));
+    assert!(html.contains(
+        "<tr><th>Approved by</th><td>M. Laurent, ATV-CC head of operations</td><td></td>"
+    ));
+    assert!(html.contains("Distribution: ESA ATV-5 mission management (ESTEC); "));
+    // Two paragraphs, the blank line between them kept, the lines of each joined.
+    let summary = &html[at("id=\"executive-summary\"")..at("id=\"summary\"")];
+    assert_eq!(summary.matches("<p>").count(), 2, "{summary}");
+    assert!(
+        summary.contains("Cargo, water and reboost operations"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn without_document_keys_the_block_holds_the_reference_and_the_generation_date() {
+    let (code, html, err) = with_manifest("summary: [\"<b>Bold</b> claim\"]\n", &[], "html");
+    assert_eq!(code, 0, "{err}");
+    assert!(!html.contains("class=\"classification\""));
+    assert!(!html.contains("id=\"signatures\""));
+    // SOURCE_DATE_EPOCH is 2014-11-03 08:00.
+    assert!(html.contains("<th>Reference</th><td>MOR-2014-10</td><th>Issue</th><td></td><th>Date</th><td>2014-11-03</td>"));
+    assert!(
+        html.contains("&lt;b&gt;Bold&lt;&#x2F;b&gt; claim")
+            || html.contains("&lt;b&gt;Bold&lt;/b&gt; claim")
+    );
+}
+
+#[test]
+fn bad_document_control_values_are_located() {
+    let (code, _, err) = with_manifest("issue: A\nissue_date: 2014-13-40\n", &[], "md");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("monthly.yaml:2:"), "{err}");
+    assert!(err.contains("`2014-13-40` is not a date"), "{err}");
+    let (code, _, err) = with_manifest(
+        "checked: { name: X, role: lead }\napproved: { name: Y, date: 03/11/2014 }\n",
+        &[],
+        "md",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("monthly.yaml:1:") && err.contains("unknown field `role`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("monthly.yaml:2:") && err.contains("`03/11/2014` is not a date"),
+        "{err}"
+    );
+}
+
 // ------------------------------------------------------------------ malformed inputs
 
 fn assert_fails_located(files: &[(&str, &[u8])], expected: &[&str]) {

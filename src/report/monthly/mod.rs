@@ -34,6 +34,11 @@ pub struct MonthlyView {
     pub month_label: String,
     /// `2014-10-01 to 2014-10-31 (GMT 274-304)`
     pub period: String,
+    /// The document-control block (reference, issue, date, signatures, distribution,
+    /// classification).
+    pub document: DocumentControl,
+    /// The manager's executive summary (`summary:`), shown first: paragraphs.
+    pub executive_summary: Vec<String>,
     /// red, amber or green
     pub status: String,
     pub reasons: Vec<Reason>,
@@ -55,6 +60,29 @@ pub struct MonthlyView {
     pub input_notes: Vec<String>,
     pub definitions: Definitions,
     pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentControl {
+    pub reference: String,
+    /// Empty when the manifest gives none.
+    pub issue: String,
+    /// The issue date (`issue_date:`, else the generation date), in the report's notation.
+    pub date: String,
+    /// Prepared, checked, approved: the roles the manifest names, in that order.
+    pub signatures: Vec<Signature>,
+    pub distribution: Vec<String>,
+    /// Shown in the header and footer when given; empty otherwise.
+    pub classification: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Signature {
+    /// `Prepared by`, `Checked by`, `Approved by`
+    pub role: String,
+    pub name: String,
+    /// Empty when the manifest gives no date.
+    pub date: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1162,8 +1190,38 @@ pub fn view(l: &Loaded) -> MonthlyView {
         .reference
         .clone()
         .unwrap_or_else(|| format!("MOR-{month}"));
+    let provenance = Provenance::of_files(&l.files);
+    let mf = &l.manifest;
+    let document = DocumentControl {
+        reference: reference.clone(),
+        issue: mf.issue.clone().unwrap_or_default(),
+        date: match mf.issue_date {
+            Some(d) => dt.date(d.0),
+            None => crate::monthly::parse_time(&provenance.generated)
+                .map(|t| dt.date(t))
+                .unwrap_or_default(),
+        },
+        signatures: [
+            ("Prepared by", &mf.prepared),
+            ("Checked by", &mf.checked),
+            ("Approved by", &mf.approved),
+        ]
+        .into_iter()
+        .filter_map(|(role, s)| {
+            s.as_ref().map(|s| Signature {
+                role: role.into(),
+                name: s.name.clone(),
+                date: s.date.map(|d| dt.date(d.0)).unwrap_or_default(),
+            })
+        })
+        .collect(),
+        distribution: mf.distribution.clone(),
+        classification: mf.classification.clone().unwrap_or_default(),
+    };
     MonthlyView {
         report: "monthly",
+        document,
+        executive_summary: mf.summary.0.clone(),
         schema_version: SCHEMA_VERSION,
         title: l
             .manifest
@@ -1218,6 +1276,6 @@ pub fn view(l: &Loaded) -> MonthlyView {
                 "Green: otherwise. KPIs without a value (n/a) do not count.".into(),
             ],
         },
-        provenance: Provenance::of_files(&l.files),
+        provenance,
     }
 }
