@@ -578,6 +578,100 @@ fn bad_document_control_values_are_located() {
     );
 }
 
+// ------------------------------------------------------------------ no tool jargon
+
+/// What a customer should not read in the report's body: a backtick, a rule code
+/// (`F004`: a capital and three digits as a word), a configuration key (`snake_case:`).
+fn jargon(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let word = |i: usize| {
+        b.get(i)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    };
+    let around =
+        |i: usize, j: usize| text[i.saturating_sub(40)..(j + 40).min(text.len())].to_string();
+    let mut out = Vec::new();
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'`' {
+            out.push(format!("backtick: {}", around(i, i)));
+        }
+        if c.is_ascii_uppercase()
+            && (i == 0 || !word(i - 1))
+            && b.len() > i + 3
+            && b[i + 1..i + 4].iter().all(u8::is_ascii_digit)
+            && !word(i + 4)
+        {
+            out.push(format!("rule code: {}", around(i, i + 4)));
+        }
+        if c == b':' {
+            let start = (0..i)
+                .rev()
+                .take_while(|&k| b[k].is_ascii_lowercase() || b[k] == b'_')
+                .last()
+                .unwrap_or(i);
+            let key = &text[start..i];
+            if (start == 0 || !word(start - 1))
+                && key.contains('_')
+                && !key.starts_with('_')
+                && !key.ends_with('_')
+            {
+                out.push(format!("config key: {}", around(start, i)));
+            }
+        }
+    }
+    out
+}
+
+/// The HTML's text from `<main` to the technical annex, tags dropped.
+fn html_body(html: &str) -> String {
+    let start = html.find("<main").expect("main");
+    let end = html.find("<section id=\"technical-annex\"").expect("annex");
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&#x60;", "`").replace("&#96;", "`")
+}
+
+#[test]
+fn the_body_of_the_report_has_no_tool_jargon() {
+    let (code, html, err) = report(&[EXAMPLE, "--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(jargon(&html_body(&html)), Vec::<String>::new());
+    // The annex holds what was taken out: the rule codes, the input notes.
+    let annex = &html[html.find("id=\"technical-annex\"").unwrap()..];
+    assert!(annex.contains("<code>F004</code>"));
+    assert!(annex.contains("id=\"input-notes\""));
+    assert!(annex.contains("change-requests-2014.csv:11:34: note:"));
+    let (code, md, _) = report(&[EXAMPLE, "--format", "md"]);
+    assert_eq!(code, 0);
+    let body = &md[..md.find("## Technical annex").expect("annex")];
+    // The Markdown escapes input text (`\*`): only the report's own words are judged.
+    assert_eq!(jargon(body), Vec::<String>::new());
+    // Sections left out say so in words; the keys that add them are in the annex.
+    let args = flags_without_optional();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, html, err) = report(&[&args[..], &["--format", "html"]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(jargon(&html_body(&html)), Vec::<String>::new());
+    assert!(html.contains("No anomaly register was given: the anomalies section"));
+    assert!(html.contains("The anomaly register: `anomalies:` in monthly.yaml or `--anomalies`."));
+    // The check itself: each kind of jargon is caught.
+    assert_eq!(jargon("a `key`").len(), 2);
+    assert_eq!(jargon("covering 1 violation (F004)").len(), 1);
+    assert_eq!(jargon("set previous_requirements: to").len(), 1);
+    assert!(jargon("ATV5-W40 A10 CR-276-01 2014-10-03 13:42 Pc 3.2e-5").is_empty());
+}
+
 // ------------------------------------------------------------------ malformed inputs
 
 fn assert_fails_located(files: &[(&str, &[u8])], expected: &[&str]) {

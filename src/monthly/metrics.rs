@@ -856,7 +856,7 @@ pub fn compute(inp: &Inputs) -> (Metrics, JoinProblems) {
             reasons.push((
                 Rag::Red,
                 format!(
-                    "plan {} fails `opsplan check` ({} error{})",
+                    "plan {} fails its consistency check ({} error{})",
                     p.id,
                     p.errors,
                     if p.errors == 1 { "" } else { "s" }

@@ -52,8 +52,12 @@ pub struct MonthlyView {
     pub availability: Option<Availability>,
     pub procedures: Procedures,
     pub requirements: Option<Requirements>,
-    /// Sections left out and why; data notes.
+    /// Sections left out and why; data notes. In words, no tool jargon: the keys and
+    /// flags that add a section are in `annex_notes`.
     pub notes: Vec<String>,
+    /// The technical annex's notes: which key of monthly.yaml or which flag adds each
+    /// section left out.
+    pub annex_notes: Vec<String>,
     pub warnings: Vec<String>,
     /// Located notes on the inputs (`file:line: note: …`): rows not counted, names taken
     /// as one, CDMs read with their objects swapped.
@@ -940,7 +944,8 @@ pub fn view(l: &Loaded) -> MonthlyView {
             activities: w.activities.join(", "),
             reference: w.reference.clone(),
             location: w.location.clone(),
-            covered: w.covered.clone(),
+            // The findings' messages quote names in backticks: words for the page.
+            covered: w.covered.iter().map(|c| c.replace('`', "")).collect(),
             state: if w.unused { "unused" } else { "used" }.into(),
         })
         .collect();
@@ -1056,25 +1061,44 @@ pub fn view(l: &Loaded) -> MonthlyView {
 
     // --- notes on what is missing
     let mut notes = Vec::new();
+    let mut annex = Vec::new();
     if l.anomalies.is_none() {
-        notes.push("No anomaly register was given (`anomalies:` in monthly.yaml or --anomalies): the anomalies section and the anomaly KPIs are left out.".to_string());
+        notes.push("No anomaly register was given: the anomalies section and the anomaly KPIs are left out.".to_string());
+        annex.push(
+            "The anomaly register: `anomalies:` in monthly.yaml or `--anomalies`.".to_string(),
+        );
     }
     if l.cdms.is_none() {
-        notes.push("No CDMs were given (`cdm:` in monthly.yaml or --cdm): the collision-risk section and the decision-time KPI are left out.".to_string());
+        notes.push("No CDMs were given: the collision-risk section and the decision-time KPI are left out.".to_string());
+        annex.push("The conjunction data messages: `cdm:` in monthly.yaml or `--cdm`.".to_string());
     }
     if l.changes.is_none() {
-        notes.push("No change-request register was given (`changes:` in monthly.yaml or --changes): change requests are not counted, and plan stability counts only moved and cancelled activities.".to_string());
+        notes.push("No change-request register was given: change requests are not counted, and plan stability counts only moved and cancelled activities.".to_string());
+        annex.push(
+            "The change-request register: `changes:` in monthly.yaml or `--changes`.".to_string(),
+        );
     }
     if l.coverage.is_none() {
-        notes.push("The plans name no requirements (`requirements:` in their opsplan.yaml): the requirement coverage section is left out.".to_string());
+        notes.push(
+            "The plans name no requirements: the requirement coverage section is left out."
+                .to_string(),
+        );
+        annex.push("The requirements: `requirements:` in the plans' opsplan.yaml.".to_string());
     } else if l.previous_coverage.is_none() {
-        notes.push("No previous baseline of the requirements was given (`previous_requirements:` or --previous-requirements): coverage is shown without its change.".to_string());
+        notes.push("No previous baseline of the requirements was given: coverage is shown without its change.".to_string());
+        annex.push("The previous requirements baseline: `previous_requirements:` in monthly.yaml or `--previous-requirements`.".to_string());
     }
     if l.outages.is_none() {
-        notes.push("No outage log was given (`outages:` in monthly.yaml or --outages): the availability section and the availability KPI are left out.".to_string());
+        notes.push("No outage log was given: the availability section and the availability KPI are left out.".to_string());
+        annex.push("The outage log: `outages:` in monthly.yaml or `--outages`.".to_string());
     }
     match &l.history {
-        None => notes.push("No KPI history was given (`kpi_history:` or --kpi-history): KPIs are shown without trends.".to_string()),
+        None => {
+            notes.push("No KPI history was given: KPIs are shown without trends.".to_string());
+            annex.push(
+                "The KPI history: `kpi_history:` in monthly.yaml or `--kpi-history`.".to_string(),
+            );
+        }
         Some(h) => {
             let previous = month.previous();
             match h.value.get(&previous) {
@@ -1148,7 +1172,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
     }
     if l.unresolved > 0 {
         notes.push(format!(
-            "{} planned activit{} without a resolved time {} not counted (see `opsplan check`).",
+            "{} planned activit{} without a resolved time {} not counted (see the plans' consistency check).",
             l.unresolved,
             if l.unresolved == 1 { "y" } else { "ies" },
             if l.unresolved == 1 { "is" } else { "are" }
@@ -1260,6 +1284,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
         procedures,
         requirements,
         notes,
+        annex_notes: annex,
         warnings: l.warnings.clone(),
         input_notes: l.notes.clone(),
         definitions: Definitions {
@@ -1268,7 +1293,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
                 show_dur(l.tolerance)
             ),
             rag: vec![
-                "Red: a KPI is red, a critical anomaly is open at month end, a plan of the month fails `opsplan check`, or a red conjunction (Pc ≥ red threshold) had no avoidance manoeuvre flown between its first CDM and its TCA.".into(),
+                "Red: a KPI is red, a critical anomaly is open at month end, a plan of the month fails its consistency check, or a red conjunction (Pc ≥ red threshold) had no avoidance manoeuvre flown between its first CDM and its TCA.".into(),
                 format!(
                     "Amber: otherwise, a KPI is amber, or a major anomaly has been open more than {} d at month end.",
                     l.manifest.rag.major_open_days
