@@ -578,6 +578,38 @@ fn bad_document_control_values_are_located() {
     );
 }
 
+// ------------------------------------------------------------------ print
+
+#[test]
+fn the_printed_page_is_a4_with_the_reference_and_page_numbers_in_its_margins() {
+    let (code, html, err) = report(&[EXAMPLE, "--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    let style = &html[html.find("<style>").unwrap()..html.find("</style>").unwrap()];
+    assert!(style.contains("size: A4;"));
+    assert!(style.contains(r#"@bottom-left { content: "MOR\2d 2014\2d 10\2c  issue 1\2e 0";"#));
+    assert!(style.contains(r#"content: "Page " counter(page) " of " counter(pages);"#));
+    assert!(style
+        .contains(r#"@top-center { content: "ESA and CNES internal\3a  not for public release";"#));
+    // Tables break between rows with their header repeated; headings keep their content.
+    assert!(style.contains(".mor table { break-inside: auto; }"));
+    assert!(style.contains(".mor thead { display: table-header-group; }"));
+    assert!(style.contains(".mor h2, .mor h3 { break-after: avoid;"));
+    assert!(html.contains("<table id=\"kpis\">\n<thead>"));
+    // Whatever the manifest writes stays a CSS string.
+    let (code, html, err) = with_manifest(
+        "reference: 'R\"}</style><script>x()</script>'\nclassification: \"a\\\\b\"\n",
+        &[],
+        "html",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(html.matches("</style>").count(), 1);
+    assert!(!html.contains("<script>"));
+    assert!(html.contains(
+        r#"content: "R\22 \7d \3c \2f style\3e \3c script\3e x\28 \29 \3c \2f script\3e ";"#
+    ));
+    assert!(html.contains(r#"@top-center { content: "a\5c b";"#));
+}
+
 // ------------------------------------------------------------------ no tool jargon
 
 /// What a customer should not read in the report's body: a backtick, a rule code

@@ -30,6 +30,21 @@ pub(super) fn percent(n: usize, d: usize) -> Option<f64> {
     (d != 0).then(|| num(100.0 * n as f64 / d as f64))
 }
 
+/// The inside of a CSS string for `content:` in `<style>`: letters, digits and blanks
+/// as they are, every other character as a CSS escape (`\\3c `), so no quote, backslash
+/// or `</style>` of the input survives.
+pub(super) fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == ' ' {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\{:x} ", c as u32));
+        }
+    }
+    out
+}
+
 /// A computed number for the JSON, to 6 decimals: `3.333333`, not the
 /// `3.3333333333333286` a subtraction leaves (the figures shown have at most 2).
 pub(super) fn num(x: f64) -> f64 {

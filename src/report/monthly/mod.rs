@@ -469,12 +469,17 @@ pub struct Definitions {
     pub rag: Vec<String>,
 }
 
-/// The HTML template's context: the view and its charts.
+/// The HTML template's context: the view, its charts, and the texts of the printed
+/// pages' margins as CSS strings.
 #[derive(Serialize)]
 struct HtmlContext<'a> {
     #[serde(flatten)]
     view: &'a MonthlyView,
     charts: Charts,
+    /// `MOR-2014-10 issue 1.0` and the classification, each the inside of a CSS string
+    /// ([`format::css_string`]): safe in `<style>` whatever the manifest wrote.
+    css_reference: String,
+    css_classification: String,
 }
 
 /// Renders the report in `format`.
@@ -497,6 +502,12 @@ pub fn render(
             &HtmlContext {
                 view,
                 charts: charts(view, loaded),
+                css_reference: format::css_string(&if view.document.issue.is_empty() {
+                    view.reference.clone()
+                } else {
+                    format!("{}, issue {}", view.reference, view.document.issue)
+                }),
+                css_classification: format::css_string(&view.document.classification),
             },
         ),
     }
