@@ -58,6 +58,10 @@ pub struct ChangeRequest {
     pub raised: Time,
     pub status: CrStatus,
     pub decided: Option<Time>,
+    /// Whether the raised and decided cells wrote a time of day (else the report shows
+    /// the date alone).
+    pub raised_clock: bool,
+    pub decided_clock: bool,
     pub title: String,
     pub plan: Option<String>,
     pub activities: Vec<String>,
@@ -150,7 +154,8 @@ pub fn read_with(table: &Table, ctx: &ReadCtx) -> (Vec<ChangeRequest>, Vec<Probl
         } else {
             seen.insert(id.clone(), row.loc(cols[0]));
         }
-        let raised = ctx.cell_time(row, cols[1], "raised", &mut problems);
+        let raised_stamp = ctx.cell_stamp(row, cols[1], "raised", &mut problems);
+        let raised = raised_stamp.map(|s| s.time);
         let status_text = row.text(cols[2]);
         let status = CrStatus::parse(status_text);
         if status.is_none() {
@@ -163,11 +168,12 @@ pub fn read_with(table: &Table, ctx: &ReadCtx) -> (Vec<ChangeRequest>, Vec<Probl
             ));
         }
         let decided_text = row.text(cols[3]);
-        let decided = if decided_text.is_empty() {
+        let decided_stamp = if decided_text.is_empty() {
             None
         } else {
-            ctx.cell_time(row, cols[3], "decided", &mut problems)
+            ctx.cell_stamp(row, cols[3], "decided", &mut problems)
         };
+        let decided = decided_stamp.map(|s| s.time);
         if decided_text.is_empty()
             && status.is_some_and(|s| s.accepted() || s == CrStatus::Rejected)
         {
@@ -221,6 +227,8 @@ pub fn read_with(table: &Table, ctx: &ReadCtx) -> (Vec<ChangeRequest>, Vec<Probl
             raised: raised.unwrap_or(Time(0)),
             status: status.unwrap_or(CrStatus::Open),
             decided,
+            raised_clock: raised_stamp.is_none_or(|s| s.has_clock),
+            decided_clock: decided_stamp.is_none_or(|s| s.has_clock),
             title,
             plan: Some(row.text(cols[5]).to_string()).filter(|p| !p.is_empty()),
             activities,

@@ -35,6 +35,92 @@ impl OneOrMany {
     }
 }
 
+/// A calendar day of the document-control block: `2014-11-03` or `2014/307`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day(pub crate::time::Time);
+
+impl<'de> serde::Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        match super::parse_stamp(&text, super::DateFormat::Iso) {
+            Ok(s) if !s.has_clock => Ok(Day(s.time)),
+            _ => Err(serde::de::Error::custom(format!(
+                "`{}` is not a date; write 2014-11-03 (or 2014/307)",
+                text.trim()
+            ))),
+        }
+    }
+}
+
+/// Who prepared, checked or approved the report: a name, or a name and the day signed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signatory {
+    pub name: String,
+    pub date: Option<Day>,
+}
+
+impl<'de> serde::Deserialize<'de> for Signatory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            name: String,
+            date: Option<Day>,
+        }
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Signatory;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a name, or { name: …, date: 2014-11-03 }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Signatory, E> {
+                Ok(Signatory {
+                    name: v.to_string(),
+                    date: None,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<Signatory, A::Error> {
+                let f: Full = serde::Deserialize::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(m),
+                )?;
+                Ok(Signatory {
+                    name: f.name,
+                    date: f.date,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Paragraphs: one text (split at blank lines) or a list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Paragraphs(pub Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for Paragraphs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let all = match OneOrMany::deserialize(d)? {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        };
+        let mut out = Vec::new();
+        for text in all {
+            let mut para: Vec<&str> = Vec::new();
+            for line in text.lines().chain([""]) {
+                if line.trim().is_empty() {
+                    if !para.is_empty() {
+                        out.push(para.join(" "));
+                        para.clear();
+                    }
+                } else {
+                    para.push(line.trim());
+                }
+            }
+        }
+        Ok(Paragraphs(out))
+    }
+}
+
 /// Activities picked as the flight rules pick them: of one of the kinds listed (when
 /// any is) and with one of the tags listed (when any is). An empty selector picks none.
 #[derive(Debug, Clone, Default, serde::Deserialize, PartialEq)]
@@ -133,6 +219,17 @@ pub struct Manifest {
     pub reference: Option<String>,
     pub title: Option<String>,
     pub organisation: Option<String>,
+    /// The document-control block: issue, its date (default: the generation date), who
+    /// prepared, checked and approved it, the distribution list, the classification.
+    pub issue: Option<String>,
+    pub issue_date: Option<Day>,
+    pub prepared: Option<Signatory>,
+    pub checked: Option<Signatory>,
+    pub approved: Option<Signatory>,
+    pub distribution: Vec<String>,
+    pub classification: Option<String>,
+    /// The manager's executive summary, shown first.
+    pub summary: Paragraphs,
     /// The month this manifest is for; `--month` must agree when both are given.
     pub month: Option<String>,
     /// Plan inputs (files, folders, `opsplan.yaml`), as `opsplan check` takes them.
@@ -159,6 +256,8 @@ pub struct Manifest {
     /// How the registers write dates with slashes (`DD/MM/YYYY`, `MM/DD/YYYY`); without
     /// it, only ISO 8601 and day-of-year dates are read.
     pub date_format: Option<String>,
+    /// How the report writes dates: `iso` (default) or `day-of-year`.
+    pub dates: super::Dates,
     pub collision: Collision,
     /// By KPI id (`docs/monthly.md`).
     pub targets: BTreeMap<String, Target>,

@@ -7,7 +7,7 @@ use super::cdm::{events, Cdm, Event, Screening};
 use super::changes::{ChangeRequest, CrStatus};
 use super::kpi::{self, History, KpiDef, Rag, KPIS};
 use super::manifest::{Selector, Target};
-use super::{show_dur, show_time, Month, Problem};
+use super::{show_dur, Month, Problem};
 use crate::model::Model;
 use crate::time::{Dur, Time};
 use std::collections::{BTreeMap, BTreeSet};
@@ -234,6 +234,8 @@ pub struct Inputs<'a> {
     pub decisions: &'a Selector,
     pub targets: &'a BTreeMap<String, Target>,
     pub major_open_days: i64,
+    /// How the reasons write their times.
+    pub dates: super::Dates,
 }
 
 /// What became of a planned activity.
@@ -854,7 +856,7 @@ pub fn compute(inp: &Inputs) -> (Metrics, JoinProblems) {
             reasons.push((
                 Rag::Red,
                 format!(
-                    "plan {} fails `opsplan check` ({} error{})",
+                    "plan {} fails its consistency check ({} error{})",
                     p.id,
                     p.errors,
                     if p.errors == 1 { "" } else { "s" }
@@ -881,7 +883,7 @@ pub fn compute(inp: &Inputs) -> (Metrics, JoinProblems) {
                     format!(
                         "red conjunction with {} (TCA {}, Pc {}) without an avoidance manoeuvre flown",
                         cdms[e.cdms[0]].object2.designator,
-                        show_time(e.tca),
+                        inp.dates.time(e.tca),
                         e.max_pc.map(super::show_pc).unwrap_or_default()
                     ),
                 ));

@@ -454,10 +454,21 @@ impl ReadCtx {
         what: &str,
         problems: &mut Vec<Problem>,
     ) -> Option<Time> {
+        self.cell_stamp(row, col, what, problems).map(|s| s.time)
+    }
+
+    /// [`ReadCtx::cell_time`] with whether the cell wrote a time of day.
+    pub fn cell_stamp(
+        &self,
+        row: &table::Row,
+        col: Option<usize>,
+        what: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Stamp> {
         let text = row.text(col);
         match self.stamp(text) {
             Ok(s) => match self.plausible(s.time, what, text) {
-                Ok(()) => Some(s.time),
+                Ok(()) => Some(s),
                 Err(e) => {
                     problems.push(Problem::error(row.loc(col), e));
                     None
@@ -473,6 +484,49 @@ impl ReadCtx {
     /// At or after the end of the month reported.
     pub fn after_month(&self, t: Time) -> bool {
         self.month.is_some_and(|m| t >= m.end())
+    }
+}
+
+/// How the report writes dates and times (`dates:` in `monthly.yaml`). Times are shown to
+/// the minute everywhere (the seconds dropped, never rounded into the next minute), so a
+/// column never gains or loses its seconds; the JSON's `*_s` numbers keep them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dates {
+    /// `2014-10-27 17:42`, `2014-10-27` (the default: customer reports).
+    #[default]
+    Iso,
+    /// `2014/300 17:42`, `2014/300` (GMT day of year, as operations teams write it).
+    DayOfYear,
+}
+
+impl Dates {
+    /// An instant, to the minute: `2014-10-27 17:42` or `2014/300 17:42`.
+    pub fn time(self, t: Time) -> String {
+        let d = Time(t.0.div_euclid(60) * 60).civil();
+        format!("{} {:02}:{:02}", self.day(d), d.hour(), d.minute())
+    }
+
+    /// The day of an instant: `2014-10-27` or `2014/300`.
+    pub fn date(self, t: Time) -> String {
+        self.day(t.civil())
+    }
+
+    /// A register's value: its date alone when the cell held only a date (no made-up
+    /// `00:00`), else the time.
+    pub fn stamp(self, t: Time, has_clock: bool) -> String {
+        if has_clock {
+            self.time(t)
+        } else {
+            self.date(t)
+        }
+    }
+
+    fn day(self, d: jiff::civil::DateTime) -> String {
+        match self {
+            Dates::Iso => format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+            Dates::DayOfYear => format!("{:04}/{:03}", d.year(), d.day_of_year()),
+        }
     }
 }
 

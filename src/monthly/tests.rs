@@ -562,6 +562,7 @@ fn compute(acts: &[Planned], log: &[asflown::Flown]) -> (metrics::Metrics, Vec<P
         decisions: &none,
         targets: &targets,
         major_open_days: 30,
+        dates: super::Dates::Iso,
     });
     (m, p.as_flown.into_iter().chain(p.changes).collect())
 }
@@ -1106,4 +1107,30 @@ fn cut_or_garbled_cdms_are_problems_never_panics() {
             let _ = cdm_xml::parse(&garbled);
         }
     }
+}
+
+#[test]
+fn dates_are_written_in_the_notation_chosen_to_the_minute() {
+    use super::Dates;
+    // 2014-10-27 (GMT 300) 23:59:59: the seconds dropped, never rounded into the next day.
+    let late = t("2014-10-27 23:59:59");
+    assert_eq!(Dates::Iso.time(late), "2014-10-27 23:59");
+    assert_eq!(Dates::DayOfYear.time(late), "2014/300 23:59");
+    assert_eq!(Dates::Iso.date(late), "2014-10-27");
+    assert_eq!(Dates::DayOfYear.date(late), "2014/300");
+    // A register's date alone stays a date.
+    let day = t("2014-10-03");
+    assert_eq!(Dates::Iso.stamp(day, false), "2014-10-03");
+    assert_eq!(Dates::Iso.stamp(day, true), "2014-10-03 00:00");
+    assert_eq!(
+        manifest::parse("dates: day-of-year\n").manifest.dates,
+        Dates::DayOfYear
+    );
+    assert_eq!(
+        manifest::parse("month: 2014-10\n").manifest.dates,
+        Dates::Iso
+    );
+    let bad = manifest::parse("month: 2014-10\ndates: julian\n");
+    assert_eq!(bad.failed, vec!["dates".to_string()]);
+    assert!(bad.problems[0].message.contains("day-of-year"), "{bad:?}");
 }

@@ -884,6 +884,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         decisions: &manifest.collision.decisions,
         targets: &manifest.targets,
         major_open_days: manifest.rag.major_open_days,
+        dates: manifest.dates,
     };
     let (metrics, join_problems) = metrics::compute(&inputs);
     found.add(&flown.path, join_problems.as_flown);

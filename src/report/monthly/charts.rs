@@ -5,7 +5,7 @@
 use super::{Counts, MonthlyView, Operations};
 use crate::monthly::kpi::Rag;
 use crate::monthly::metrics::{self, show_kpi};
-use crate::monthly::{fixed1, show_pc, show_time, Month};
+use crate::monthly::{fixed1, show_pc, Month};
 use crate::time::Time;
 use crate::workspace::monthly::Loaded;
 use serde::Serialize;
@@ -292,7 +292,7 @@ fn pc_chart(l: &Loaded) -> Svg {
             let title = format!(
                 "{} {}: {} vs {}, Pc {}, miss {:.0} m",
                 cdm.message_id,
-                show_time(cdm.creation),
+                l.manifest.dates.time(cdm.creation),
                 cdm.object1.designator,
                 cdm.object2.designator,
                 cdm.pc.map(show_pc).unwrap_or_else(|| "not given".into()),
