@@ -26,10 +26,13 @@
 //           a sort must take the script under SCALE_LIMIT_MS and, layout included, no
 //           more than SCALE_LIMIT_MS plus three layouts of the table (measured first, so
 //           a loaded machine does not fail it); a filter likewise (the times are printed).
-//   print   the page is printed to PDF by Chromium (CSS page size), OUT_DIR/NAME.pdf, its
-//           pages rendered to OUT_DIR/NAME-print-N.png (poppler's pdftoppm) and read back
-//           as text (pdftotext -layout): every page must carry its number (`N / PAGES`),
-//           and no page may end with a heading (h1-h3) whose content went to the next.
+//   print   the PDF `opsplan --format pdf` wrote as OUT_DIR/NAME.pdf (.ci/browser-check
+//           makes it for the reports), else the page printed here by Chromium (CSS page
+//           size); its pages rendered to OUT_DIR/NAME-print-N.png (poppler's pdftoppm),
+//           measured (pdfinfo: every page A4, portrait or landscape) and read back as
+//           text (pdftotext -layout): every page must carry its number (`N / PAGES` or
+//           `Page N of PAGES`), and no page may end with a heading (h1-h3) whose content
+//           went to the next.
 //
 // Self-test: every FIXTURE_DIR/pass-*.html must pass and every fail-*.html must fail with
 // a problem whose text contains the fixture's `<!-- expect: TEXT -->` comment; the key
@@ -40,7 +43,7 @@
 
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -484,8 +487,11 @@ async function checkPrint(browser, htmlPath, outDir, name) {
   const { context, page } = await openPage(browser, htmlPath, problems);
   try {
     const headings = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3')].map((h) => h.innerText.replace(/\s+/g, ' ').trim()).filter(Boolean));
+    // The PDF `opsplan --format pdf` printed (the real reports: .ci/browser-check makes
+    // it), else the page printed here (the fixtures), as Chromium's print does.
     const pdf = join(outDir, `${name}.pdf`);
-    await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
+    if (existsSync(pdf)) notes.push(`the PDF of \`opsplan --format pdf\`: ${pdf}`);
+    else await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
     const text = run('pdftotext', ['-layout', '-enc', 'UTF-8', pdf, '-']);
     const pages = text.split('\f');
     if (pages.length > 1 && pages[pages.length - 1].trim() === '') pages.pop();
@@ -494,8 +500,9 @@ async function checkPrint(browser, htmlPath, outDir, name) {
     for (let i = 0; i < total; i++) {
       const lines = pages[i].split('\n').map(norm).filter(Boolean);
       // pdftotext may set the page box's text without its spaces ("3/12").
+      // `3 / 12` (the traceability report) or `Page 3 of 12` (the monthly report).
       const number = `${i + 1} / ${total}`;
-      const numbered = new RegExp(`(^|\\s)${i + 1}\\s*/\\s*${total}$`);
+      const numbered = new RegExp(`(^|\\s)(${i + 1}\\s*/\\s*${total}|Page\\s*${i + 1}\\s*of\\s*${total})$`);
       const footer = lines.findIndex((l) => numbered.test(l));
       if (footer < 0) {
         problems.push(`page ${i + 1} of ${total} has no page number "${number}"`);
@@ -511,6 +518,17 @@ async function checkPrint(browser, htmlPath, outDir, name) {
           problems.push(`page ${i + 1} ends with the heading "${h}" (its content is on page ${i + 2})`);
           break;
         }
+      }
+    }
+    // Every page A4, portrait or landscape (595 x 842 pt, within a point).
+    const info = run('pdfinfo', ['-f', '1', '-l', String(total), pdf]);
+    const sizes = [...info.matchAll(/^Page\s+(\d+)\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts/gm)];
+    if (sizes.length !== total) problems.push(`pdfinfo gave the size of ${sizes.length} pages of ${total}`);
+    const near = (a, b) => Math.abs(a - b) <= 1;
+    for (const [, n, w, h] of sizes) {
+      const [x, y] = [Number(w), Number(h)];
+      if (!((near(x, 595.28) && near(y, 841.89)) || (near(x, 841.89) && near(y, 595.28)))) {
+        problems.push(`page ${n} is not A4: ${w} x ${h} pt`);
       }
     }
     for (const f of readdirSync(outDir)) {

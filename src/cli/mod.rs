@@ -22,6 +22,7 @@ mod export;
 mod fmt;
 mod monthly;
 mod panic;
+mod pdf;
 mod report;
 pub(crate) mod temp;
 pub mod write;

@@ -12,7 +12,9 @@ use std::path::PathBuf;
 #[command(after_help = "Examples:\n  \
 opsplan report monthly examples/atv5-2014-10 -o mor-2014-10.html\n  \
 opsplan report monthly --month 2014-10 examples/atv5-2014-10 --format md\n  \
+opsplan report monthly examples/atv5-2014-10 --format pdf -o mor-2014-10.pdf\n  \
 opsplan report monthly --month 2014-10 --plans plans/ --as-flown as-flown.csv --anomalies anomalies.xlsx --cdm cdm/ --our-object 25544 --outages outages.csv\n\n\
+`--format pdf` prints the HTML page with a headless Chromium (docs/reports.md, \"PDF\").\n\
 PATHS: a folder holding monthly.yaml (the manifest), the manifest itself, or plan inputs \
 (files, folders, opsplan.yaml). Flags take the place of the manifest's entries. \
 docs/monthly.md documents the inputs, the manifest and every metric.\n\

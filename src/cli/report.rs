@@ -5,7 +5,7 @@ use crate::report::{ReportFormat, Templates};
 use crate::workspace;
 use crate::workspace::inputs::{Inputs, Role};
 use clap::{Subcommand, ValueEnum};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
@@ -68,12 +68,16 @@ pub enum ReportFormatArg {
     Md,
     /// The report's data, for tools.
     Json,
+    /// The HTML page printed to PDF (A4) by a headless Chromium, which must be installed
+    /// (`OPSPLAN_CHROMIUM`, or `chromium`/`google-chrome` in PATH).
+    Pdf,
 }
 
 impl From<ReportFormatArg> for ReportFormat {
+    /// PDF is the HTML page, printed.
     fn from(f: ReportFormatArg) -> ReportFormat {
         match f {
-            ReportFormatArg::Html => ReportFormat::Html,
+            ReportFormatArg::Html | ReportFormatArg::Pdf => ReportFormat::Html,
             ReportFormatArg::Md => ReportFormat::Md,
             ReportFormatArg::Json => ReportFormat::Json,
         }
@@ -109,7 +113,25 @@ impl ReportOutput {
                 return Ok(false);
             }
         };
+        // PDF: the browser first, so that a machine without one is told at once.
+        let browser = match self.format {
+            ReportFormatArg::Pdf => match super::pdf::find_browser() {
+                Ok(b) => Some(b),
+                Err(message) => {
+                    eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&message));
+                    return Ok(false);
+                }
+            },
+            _ => None,
+        };
         if self.output.is_none() {
+            if browser.is_some() && std::io::stdout().is_terminal() {
+                eprintln!(
+                    "opsplan: error: --format pdf writes a binary file: give -o FILE (or \
+                     redirect standard output); nothing written"
+                );
+                return Ok(false);
+            }
             let read = || {
                 let mut inputs = inputs.clone();
                 for f in templates.files() {
@@ -132,26 +154,46 @@ impl ReportOutput {
                 return Ok(false);
             }
         };
+        let bytes = match &browser {
+            Some(browser) => {
+                let (when, _) = crate::report::generation_time(newest_input(inputs));
+                match super::pdf::print(browser, &text, when) {
+                    Ok(pdf) => pdf,
+                    Err(message) => {
+                        eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&message));
+                        return Ok(false);
+                    }
+                }
+            }
+            None => text.into_bytes(),
+        };
         match &self.output {
             Some(path) => {
                 let mut inputs = inputs.clone();
                 for f in templates.files() {
                     inputs.add(f, Role::Template);
                 }
-                if let Err(message) =
-                    super::write::write_output("-o", path, text.as_bytes(), &inputs)
-                {
+                if let Err(message) = super::write::write_output("-o", path, &bytes, &inputs) {
                     eprintln!("opsplan: error: {message}");
                     return Ok(false);
                 }
             }
             None => {
-                out.write_all(text.as_bytes())?;
+                out.write_all(&bytes)?;
                 out.flush()?;
             }
         }
         Ok(true)
     }
+}
+
+/// The newest modification time of the inputs, seconds since 1970: the PDF's date when
+/// `SOURCE_DATE_EPOCH` is not set (the reports' provenance does the same).
+fn newest_input(inputs: &Inputs) -> Option<i64> {
+    inputs
+        .iter()
+        .filter_map(|i| crate::report::modified_secs(&i.path))
+        .max()
 }
 
 #[derive(clap::Args, Debug)]

@@ -409,7 +409,6 @@ impl TempDir {
         Ok(TempDir { path, done: false })
     }
 
-    #[cfg(test)]
     pub(crate) fn path(&self) -> &Path {
         &self.path
     }

@@ -328,11 +328,7 @@ impl Provenance {
                 Ok(b) => (hex(&sha2::Sha256::digest(&b)), b.len() as u64),
                 Err(_) => (String::new(), 0),
             };
-            if let Some(m) = std::fs::metadata(path).ok().and_then(|m| m.modified().ok()) {
-                let secs = match m.duration_since(std::time::UNIX_EPOCH) {
-                    Ok(d) => d.as_secs() as i64,
-                    Err(e) => -(e.duration().as_secs() as i64),
-                };
+            if let Some(secs) = modified_secs(path) {
                 newest = Some(newest.map_or(secs, |n| n.max(secs)));
             }
             inputs.push(InputFile {
@@ -379,6 +375,15 @@ impl Provenance {
             .collect();
         Provenance::of_files(&paths)
     }
+}
+
+/// When `path` was last modified, seconds since 1970 (negative before), if it can be told.
+pub fn modified_secs(path: &Path) -> Option<i64> {
+    let m = std::fs::metadata(path).ok()?.modified().ok()?;
+    Some(match m.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64),
+    })
 }
 
 /// `SOURCE_DATE_EPOCH` when set and valid, else the newest input time, else 1980-01-01.
