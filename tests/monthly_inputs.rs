@@ -670,3 +670,157 @@ fn offsets_are_converted_and_slash_dates_read_only_when_declared() {
         "{err}"
     );
 }
+
+// --- A second tester's month, written from the docs alone (issue #17 review) ----------
+
+#[test]
+fn a_plan_file_that_does_not_parse_makes_the_month_red_and_is_shown() {
+    let m = Mission::new();
+    m.write(
+        "b.plan",
+        "plan SAT-B \"Backup\" {\n  horizon 2025/060 00:00 .. 2025/091 00:00\n}}\n",
+    );
+    let (code, out, err) = m.run(&["--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    // Said on standard error, with its place ...
+    assert!(
+        err.contains("b.plan:3:2: error[E001]: expected one of"),
+        "{err}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    // ... never a green month: the file may hold a plan of the month.
+    assert_eq!(json["status"], "red");
+    let reasons = json["reasons"].to_string();
+    assert!(
+        reasons.contains("the consistency check of the plans fails in b.plan (1 error), a file holding no plan that could be read"),
+        "{reasons}"
+    );
+    // The finding itself is in the technical annex.
+    let findings = texts(&json["check_findings"]);
+    assert!(
+        findings[0].starts_with("b.plan:3:2: error[E001]:"),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn a_failing_plans_findings_are_listed_in_the_annex() {
+    let m = Mission::new();
+    m.write(
+        "p.plan",
+        &PLAN.replace("by FD   kind dam", "by FD   kind dam   after A9"),
+    );
+    let (code, out, err) = m.run(&["--format", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("### Findings of the plans' consistency check"),
+        "{out}"
+    );
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("- p.plan:") && l.contains("error\\["))
+        .unwrap_or_else(|| panic!("no located error in the annex:\n{out}"));
+    assert!(line.contains("A9"), "{line}");
+    assert!(err.contains("p.plan:") && err.contains(": error["), "{err}");
+}
+
+#[test]
+fn a_misspelt_manifest_key_is_one_error_naming_the_key_meant() {
+    let m = Mission::new();
+    m.write(
+        "monthly.yaml",
+        &MANIFEST.replace("as_flown: as-flown.csv", "asflown: as-flown.csv"),
+    );
+    let err = m.refused();
+    assert!(
+        err.contains("monthly.yaml:3:1: error: unknown key `asflown`: did you mean `as_flown`?"),
+        "{err}"
+    );
+    assert!(!err.contains("no as-flown log"), "{err}");
+}
+
+#[test]
+fn a_cdms_mistyped_year_is_reported_beside_its_other_problems() {
+    let m = Mission::new();
+    m.write("monthly.yaml", &format!("{MANIFEST}cdm: cdm/\n"));
+    m.write(
+        "cdm/a.kvn",
+        &CDM.replace("CREATION_DATE = 2025-03-08", "CREATION_DATE = 2205-03-08")
+            .replace("900 [m]", "900 [ft]"),
+    );
+    let err = m.refused();
+    assert!(
+        err.contains("cdm/a.kvn:2: error: CREATION_DATE `2205-03-08T10:00:00.000` is after the report is made"),
+        "{err}"
+    );
+    assert!(
+        err.contains("cdm/a.kvn:6: error: `MISS_DISTANCE` in [ft]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn date_only_cells_stay_dates_and_give_one_error_each() {
+    let m = Mission::new();
+    // A cancelled activity with dates alone: shown as a date, no made-up 00:00.
+    m.write(
+        "as-flown.csv",
+        &AS_FLOWN.replace(
+            "A2,2025-03-07 10:00,2025-03-07 10:30,done,",
+            "A2,2025-03-07,2025/066,cancelled,",
+        ),
+    );
+    let (code, out, err) = m.run(&["--format", "md"]);
+    assert_eq!(code, 0, "{err}");
+    let row = out
+        .lines()
+        .find(|l| l.contains("| A2 "))
+        .unwrap_or_else(|| panic!("no A2 row:\n{out}"));
+    assert!(row.contains("| 2025-03-07 |"), "{row}");
+    assert!(!row.contains("00:00 .."), "{row}");
+    // A partial activity's end with no time of day: that error alone, not also "before
+    // the start".
+    m.write(
+        "as-flown.csv",
+        &AS_FLOWN.replace(
+            "A2,2025-03-07 10:00,2025-03-07 10:30,done,",
+            "A2,2025-03-07 10:00,2025/066,partial,",
+        ),
+    );
+    let err = m.refused();
+    assert!(
+        err.contains("as-flown.csv:3:21: error: the actual end `2025/066` has no time of day"),
+        "{err}"
+    );
+    assert!(!err.contains("is before the actual start"), "{err}");
+}
+
+#[test]
+fn the_project_file_is_an_input_of_the_provenance() {
+    let m = Mission::new();
+    m.write("opsplan.yaml", "inputs: [p.plan]\n");
+    let json = m.json();
+    let inputs = json["provenance"]["inputs"].to_string();
+    assert!(inputs.contains("\"opsplan.yaml\""), "{inputs}");
+}
+
+#[test]
+fn nonsensical_targets_and_limits_are_located_errors() {
+    let m = Mission::new();
+    m.write(
+        "monthly.yaml",
+        &format!(
+            "{MANIFEST}targets:\n  completion: {{ target: 95, amber: 99 }}\n  on_time: {{ target: 150, amber: 80 }}\n  change_requests: {{ target: 8, amber: 5 }}\nrag:\n  major_open_days: -3\nissue_date: 2025-04-02 10:00\n"
+        ),
+    );
+    let err = m.refused();
+    for expected in [
+        "monthly.yaml:7:3: error: targets: completion: amber 99 is above the target 95: higher is better",
+        "monthly.yaml:8:3: error: targets: on_time: target 150 is not a percentage (0 to 100)",
+        "monthly.yaml:9:3: error: targets: change_requests: amber 5 is below the target 8: lower is better",
+        "monthly.yaml:11:3: error: rag: major_open_days is -3",
+        "monthly.yaml:12:13: error: `2025-04-02 10:00` is not a date",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+}

@@ -102,6 +102,14 @@ pub fn run(args: &MonthlyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         for w in &loaded.warnings {
             writeln!(err, "{}", crate::diag::terminal_safe(w))?;
         }
+        // The plans' errors: they make the month red; the warnings are in the annex.
+        for f in loaded
+            .check_findings
+            .iter()
+            .filter(|f| f.contains(": error["))
+        {
+            writeln!(err, "{}", crate::diag::terminal_safe(f))?;
+        }
     }
     let v = view::view(&loaded);
     let written = args.output.emit(out, &loaded.inputs, |templates, format| {

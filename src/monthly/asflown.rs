@@ -66,6 +66,10 @@ pub struct Flown {
     /// Where its actual start and end cells are.
     pub start_loc: Loc,
     pub end_loc: Loc,
+    /// Whether the actual start and end were written with a time of day (a date alone
+    /// is shown as a date, never with a made-up 00:00).
+    pub start_clock: bool,
+    pub end_clock: bool,
     /// The row has no problem of its own. A row with one is still joined to the plans
     /// (so that a wrong activity or plan is reported in the same run), never counted.
     pub ok: bool,
@@ -155,7 +159,8 @@ pub fn read_with(table: &Table, ctx: &ReadCtx) -> (Vec<Flown>, Vec<Problem>) {
             ));
         }
         let ran = status.is_some_and(FlownStatus::ran);
-        let mut time = |col: Option<usize>, what: &str| -> Option<Time> {
+        // The time and whether it has a time of day.
+        let mut time = |col: Option<usize>, what: &str| -> Option<(Time, bool)> {
             let text = row.text(col);
             if text.is_empty() {
                 if ran {
@@ -183,7 +188,7 @@ pub fn read_with(table: &Table, ctx: &ReadCtx) -> (Vec<Flown>, Vec<Problem>) {
                     if let Err(e) = ctx.plausible(s.time, &format!("the {what}"), text) {
                         problems.push(Problem::error(row.loc(col), e));
                     }
-                    Some(s.time)
+                    Some((s.time, s.has_clock))
                 }
                 Err(e) => {
                     problems.push(Problem::error(row.loc(col), e));
@@ -193,8 +198,12 @@ pub fn read_with(table: &Table, ctx: &ReadCtx) -> (Vec<Flown>, Vec<Problem>) {
         };
         let start = time(c_start, "actual start");
         let end = time(c_end, "actual end");
+        // Compared when both have a time of day, or both are dates (then a day is
+        // compared with a day); a date alone on a row that ran is already an error.
+        let (start_clock, end_clock) = (start.is_none_or(|s| s.1), end.is_none_or(|e| e.1));
+        let (start, end) = (start.map(|s| s.0), end.map(|e| e.0));
         if let (Some(s), Some(e)) = (start, end) {
-            if e < s {
+            if e < s && start_clock == end_clock {
                 problems.push(Problem::error(
                     row.loc(c_end),
                     format!(
@@ -216,6 +225,8 @@ pub fn read_with(table: &Table, ctx: &ReadCtx) -> (Vec<Flown>, Vec<Problem>) {
             loc: row.loc(c_act),
             start_loc: row.loc(c_start),
             end_loc: row.loc(c_end),
+            start_clock,
+            end_clock,
             ok: problems.len() == before,
         });
     }

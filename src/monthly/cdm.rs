@@ -91,8 +91,18 @@ pub fn kvn_first_line(text: &str) -> Result<(), Problem> {
     ))
 }
 
+/// Whether a time a record gives is plausible (`monthly::Context::plausible`): `(time,
+/// key, the text as written)`, `Err` the message.
+pub type Plausible<'a> = &'a dyn Fn(crate::time::Time, &str, &str) -> Result<(), String>;
+
 /// Parses one CDM in KVN form. Every problem is reported; `None` when any is an error.
 pub fn parse(text: &str) -> (Option<Cdm>, Vec<Problem>) {
+    parse_with(text, &|_, _, _| Ok(()))
+}
+
+/// [`parse`], with `CREATION_DATE` also checked by `plausible` (reported with the CDM's
+/// other problems, not instead of them).
+pub fn parse_with(text: &str, plausible: Plausible) -> (Option<Cdm>, Vec<Problem>) {
     if let Err(p) = kvn_first_line(text) {
         return (None, vec![p]);
     }
@@ -142,7 +152,7 @@ pub fn parse(text: &str) -> (Option<Cdm>, Vec<Problem>) {
         }
         insert(&mut parts[part], key, value, unit, line, &mut problems);
     }
-    build(&parts, true, problems)
+    build(&parts, true, problems, plausible)
 }
 
 /// Adds a key to a part; a key given twice is an error (the first is kept).
@@ -180,6 +190,7 @@ pub(super) fn build(
     parts: &Parts,
     units_required: bool,
     mut problems: Vec<Problem>,
+    plausible: Plausible,
 ) -> (Option<Cdm>, Vec<Problem>) {
     let [head, o1, o2] = parts;
     if head.is_empty() && o1.is_empty() && o2.is_empty() && problems.is_empty() {
@@ -232,8 +243,14 @@ pub(super) fn build(
             .ok()
     };
     let creation_line = creation.as_ref().map_or(0, |c| c.1);
+    let creation_text = head.get("CREATION_DATE").map(|v| v.text.clone());
     let creation = time(creation, "CREATION_DATE");
     let tca = time(tca, "TCA");
+    if let (Some(c), Some(text)) = (creation, &creation_text) {
+        if let Err(e) = plausible(c, "CREATION_DATE", text) {
+            problems.push(Problem::error(Loc::Line(creation_line), e));
+        }
+    }
     if let (Some(c), Some(t), Some(v)) = (creation, tca, head.get("TCA")) {
         if t < c {
             problems.push(Problem::error(

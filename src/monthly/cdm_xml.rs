@@ -43,6 +43,11 @@ fn units_of(e: &BytesStart) -> Option<String> {
 
 /// Parses one CDM in XML form. Every problem is reported; `None` when any is an error.
 pub fn parse(text: &str) -> (Option<Cdm>, Vec<Problem>) {
+    parse_with(text, &|_, _, _| Ok(()))
+}
+
+/// [`parse`], with `CREATION_DATE` also checked by `plausible` (`cdm::parse_with`).
+pub fn parse_with(text: &str, plausible: super::cdm::Plausible) -> (Option<Cdm>, Vec<Problem>) {
     let index = crate::source::LineIndex::new(text);
     let line_at = |offset: usize| index.line_col(text, offset.min(text.len())).line as usize;
     let mut problems = Vec::new();
@@ -199,7 +204,7 @@ pub fn parse(text: &str) -> (Option<Cdm>, Vec<Problem>) {
             _ => {}
         }
     }
-    build(&parts, false, problems)
+    build(&parts, false, problems, plausible)
 }
 
 /// Files a segment's keys as OBJECT1's or OBJECT2's, by its `<OBJECT>`.

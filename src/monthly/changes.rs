@@ -180,7 +180,7 @@ pub fn read_with(table: &Table, ctx: &ReadCtx) -> (Vec<ChangeRequest>, Vec<Probl
             problems.push(Problem::error(
                 row.loc(cols[3]),
                 format!(
-                    "the decision date is empty: a `{}` change request was decided",
+                    "the decision date is empty: the change request is `{}`, so it was decided",
                     status.map_or("", CrStatus::as_str)
                 ),
             ));

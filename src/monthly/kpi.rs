@@ -17,6 +17,37 @@ pub struct KpiDef {
     pub definition: &'static str,
 }
 
+/// Whether `t` makes sense for the KPI `def`: finite values, percentages within 0-100,
+/// counts and hours not negative, and the amber limit on the lenient side of the target
+/// (at most the target when higher is better, at least it when lower is). `Err` says what
+/// is wrong.
+pub fn check_target(def: &KpiDef, t: &Target) -> Result<(), String> {
+    for (what, v) in [("target", t.target), ("amber", t.amber)] {
+        if !v.is_finite() {
+            return Err(format!("{what} {v} is not a number"));
+        }
+        if def.unit == "%" && !(0.0..=100.0).contains(&v) {
+            return Err(format!("{what} {v} is not a percentage (0 to 100)"));
+        }
+        if v < 0.0 {
+            return Err(format!("{what} {v} is negative"));
+        }
+    }
+    if def.higher_is_better && t.amber > t.target {
+        return Err(format!(
+            "amber {} is above the target {}: higher is better, so the amber limit must be at most the target",
+            t.amber, t.target
+        ));
+    }
+    if !def.higher_is_better && t.amber < t.target {
+        return Err(format!(
+            "amber {} is below the target {}: lower is better, so the amber limit must be at least the target",
+            t.amber, t.target
+        ));
+    }
+    Ok(())
+}
+
 /// Every KPI, in report order.
 pub const KPIS: &[KpiDef] = &[
     KpiDef {

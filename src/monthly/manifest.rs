@@ -353,7 +353,15 @@ pub fn parse(text: &str) -> Parsed {
         match serde_yaml::from_str::<Manifest>(&keep_only(&lines, std::slice::from_ref(b))) {
             Ok(_) => good.push(b.clone()),
             Err(e) => {
-                out.problems.push(located(&e));
+                let mut problem = at_quoted_value(&lines, located(&e));
+                // A misspelt top-level key (`asflown:`) is one error that names the key
+                // meant, and that key counts as given but unreadable: no "no as-flown
+                // log" on top of it.
+                if let Some((meant, message)) = misspelt_key(&b.key, &problem.message) {
+                    problem.message = message;
+                    out.failed.extend(meant);
+                }
+                out.problems.push(problem);
                 out.failed.push(b.key.clone());
             }
         }
@@ -365,6 +373,46 @@ pub fn parse(text: &str) -> Parsed {
         _ => return unreadable(whole),
     }
     out
+}
+
+/// A problem serde places at a key or at the `{` of a flow mapping, moved to the value
+/// its message quotes when that value is on the same line after it (`issue_date:
+/// 2025-04-02 10:00` is located at `2025`, not at `issue_date`).
+fn at_quoted_value(lines: &[&str], mut p: Problem) -> Problem {
+    let Loc::LineCol(line, column) = p.loc else {
+        return p;
+    };
+    let Some(quoted) = p.message.split('`').nth(1).filter(|q| !q.trim().is_empty()) else {
+        return p;
+    };
+    let Some(text) = line.checked_sub(1).and_then(|i| lines.get(i)) else {
+        return p;
+    };
+    // Columns count characters.
+    let from = text
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| i);
+    if let Some(at) = text[from..].find(quoted) {
+        p.loc = Loc::LineCol(line, text[..from + at].chars().count() + 1);
+    }
+    p
+}
+
+/// For serde's "unknown field `key`, expected one of `a`, `b`, …" about the top-level
+/// `key`: the keys it may have meant and the message saying so (`None` when nothing is
+/// close: serde's message, listing every key, stands).
+fn misspelt_key(key: &str, message: &str) -> Option<(Vec<String>, String)> {
+    let rest = message.strip_prefix(&format!("unknown field `{key}`, expected one of "))?;
+    let known: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let suggestion = crate::diag::did_you_mean(key, known.iter().copied())?;
+    Some((
+        suggestion.names().iter().map(|n| n.to_string()).collect(),
+        format!(
+            "unknown key `{key}`: {} (docs/monthly.md lists the keys)",
+            suggestion.did_you_mean()
+        ),
+    ))
 }
 
 fn located(e: &serde_yaml::Error) -> Problem {

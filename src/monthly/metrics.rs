@@ -218,6 +218,10 @@ pub fn status_changes(
 pub struct Inputs<'a> {
     pub month: Month,
     pub plans: &'a [PlanInfo],
+    /// Files of the plans' check with errors that hold no plan read (a file that does
+    /// not parse, a procedure library, a flight-rule file) and how many errors: each
+    /// makes the month red.
+    pub unread_plan_errors: &'a [(String, usize)],
     pub activities: &'a [Planned],
     pub flown: &'a [Flown],
     pub anomalies: Option<&'a [Anomaly]>,
@@ -863,6 +867,16 @@ pub fn compute(inp: &Inputs) -> (Metrics, JoinProblems) {
                 ),
             ));
         }
+    }
+    for (file, n) in inp.unread_plan_errors {
+        reasons.push((
+            Rag::Red,
+            format!(
+                "the consistency check of the plans fails in {file} ({n} error{}), a file \
+                 holding no plan that could be read",
+                if *n == 1 { "" } else { "s" }
+            ),
+        ));
     }
     if let (Some(c), Some(cdms)) = (&collision, inp.cdms) {
         for e in &c.events {

@@ -466,12 +466,26 @@ fn manifest_errors_are_located() {
     let p = manifest::parse("plans: .\ncollision:\n  yellow: high\n");
     assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
     assert_eq!(p.problems[0].loc, Loc::LineCol(3, 11));
+    // A misspelt key names the key meant, which then counts as given but unreadable
+    // (no "no plans" on top of it).
     let p = manifest::parse("plan: .\n");
+    assert_eq!(
+        p.problems[0].message,
+        "unknown key `plan`: did you mean `plans`? (docs/monthly.md lists the keys)"
+    );
+    assert!(p.failed("plans") && p.failed("plan"));
+    // Nothing close: serde's list of every key stands.
+    let p = manifest::parse("colour: red\n");
     assert!(
-        p.problems[0].message.starts_with("unknown field `plan`"),
+        p.problems[0]
+            .message
+            .starts_with("unknown field `colour`, expected one of `reference`"),
         "{}",
         p.problems[0].message
     );
+    // A value serde places at its key is located at the value.
+    let p = manifest::parse("issue_date: 2025-04-02 10:00\n");
+    assert_eq!(p.problems[0].loc, Loc::LineCol(1, 13), "{:?}", p.problems);
     let p = manifest::parse("plans: [a, b]\ncdm: d/\n");
     assert!(p.problems.is_empty());
     assert_eq!(p.manifest.plans.to_vec(), ["a", "b"]);
@@ -537,6 +551,8 @@ fn flown(id: &str, start: Option<&str>, status: FlownStatus) -> asflown::Flown {
         loc: Loc::LineCol(2, 1),
         start_loc: Loc::LineCol(2, 3),
         end_loc: Loc::LineCol(2, 4),
+        start_clock: true,
+        end_clock: true,
         ok: true,
     }
 }
@@ -547,6 +563,7 @@ fn compute(acts: &[Planned], log: &[asflown::Flown]) -> (metrics::Metrics, Vec<P
     let (m, p) = metrics::compute(&Inputs {
         month: OCT,
         plans: &[],
+        unread_plan_errors: &[],
         activities: acts,
         flown: log,
         anomalies: None,

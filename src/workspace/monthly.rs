@@ -95,6 +95,9 @@ pub struct Loaded {
     /// Rendered notes on the inputs (rows not counted, names taken as one, CDMs read
     /// with their objects swapped): shown in the report.
     pub notes: Vec<String>,
+    /// The errors and warnings of the plans' consistency check, located
+    /// (`file:line:col: error[CODE]: message`), errors first: the technical annex.
+    pub check_findings: Vec<String>,
 }
 
 /// Problems sorted into what stops the report and what it shows, each list grouped by
@@ -408,7 +411,12 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
             screening.red
         ));
     }
-    for id in manifest.targets.keys() {
+    for (id, t) in &manifest.targets {
+        if let Some(def) = crate::monthly::kpi::def(id) {
+            if let Err(why) = crate::monthly::kpi::check_target(def, t) {
+                found.error(format!("{}: error: targets: {id}: {why}", at_value(id, "")));
+            }
+        }
         if crate::monthly::kpi::def(id).is_none() {
             found.error(format!(
                 "{}: error: targets: unknown KPI `{id}`: the KPIs are {}",
@@ -421,6 +429,13 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
                 )
             ));
         }
+    }
+    if manifest.rag.major_open_days < 0 {
+        found.error(format!(
+            "{}: error: rag: major_open_days is {}: a number of days, 0 or more",
+            at_value("major_open_days", ""),
+            manifest.rag.major_open_days
+        ));
     }
     let our_objects: Vec<String> = if req.our_objects.is_empty() {
         manifest.collision.our_objects.0.clone()
@@ -560,8 +575,14 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     );
     dated.extend(cdm_found.iter().map(|(f, _)| f.clone()));
     dated.extend(previous_paths.iter().cloned());
+    // Every file the plans' check read: sources, the project file, window files,
+    // requirement exports.
     if let Some(r) = &run {
-        dated.extend(r.sources.ids().map(|id| r.sources.path(id).to_path_buf()));
+        dated.extend(
+            super::inputs::Inputs::of_run(r)
+                .iter()
+                .map(|i| i.path.clone()),
+        );
     }
     let ctx = ReadCtx {
         dates,
@@ -687,9 +708,12 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
                 continue;
             }
         };
+        let plausible = |t, what: &str, text: &str| ctx.plausible(t, what, text);
         let (cdm, probs) = match form {
             CdmForm::Xml => {
-                match crate::context::contain_panic(|| crate::monthly::cdm_xml::parse(&text)) {
+                match crate::context::contain_panic(|| {
+                    crate::monthly::cdm_xml::parse_with(&text, &plausible)
+                }) {
                     Ok(r) => r,
                     Err(panic) => (
                         None,
@@ -706,19 +730,11 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
                     p.message.push_str(": not read");
                     (None, vec![p])
                 }
-                _ => cdm::parse(&text),
+                _ => cdm::parse_with(&text, &plausible),
             },
         };
         found.add(&path, probs);
         let Some(mut cdm) = cdm else { continue };
-        if let Err(e) = ctx.plausible(
-            cdm.creation,
-            "CREATION_DATE",
-            &crate::monthly::show_time(cdm.creation),
-        ) {
-            found.add(&path, vec![Problem::error(Loc::Line(cdm.creation_line), e)]);
-            continue;
-        }
         if let Some(first) = seen_ids.get(&cdm.message_id) {
             found.add(
                 &path,
@@ -856,19 +872,63 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         })
         .collect();
     let (plans, activities, unresolved) = metrics::from_model(&run.model, &findings);
+    // The check's errors and warnings, located, for the technical annex (errors first);
+    // and the files with errors that hold no plan read (a file that does not parse, a
+    // procedure library, a flight-rule file): each makes the month red (its plans, if
+    // any, could not be read).
+    let plan_files: std::collections::BTreeSet<crate::source::FileId> =
+        run.model.plans.iter().map(|p| p.file).collect();
+    let mut check_findings: Vec<(bool, String, u32, u32, String)> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != crate::diag::Severity::Note)
+        .map(|d| {
+            let lc = run
+                .sources
+                .line_col(d.primary.span.file, d.primary.span.start as usize);
+            let error = d.severity == crate::diag::Severity::Error;
+            (
+                !error,
+                show(run.sources.path(d.primary.span.file)),
+                lc.line,
+                lc.column,
+                format!(
+                    "{}[{}]: {}",
+                    d.severity.as_str(),
+                    d.code.info().code,
+                    d.message
+                ),
+            )
+        })
+        .collect();
+    check_findings.sort();
+    let mut unread_plan_errors: std::collections::BTreeMap<String, usize> = Default::default();
+    for d in &run.diagnostics {
+        if d.severity == crate::diag::Severity::Error && !plan_files.contains(&d.primary.span.file)
+        {
+            *unread_plan_errors
+                .entry(show(run.sources.path(d.primary.span.file)))
+                .or_default() += 1;
+        }
+    }
+    let unread_plan_errors: Vec<(String, usize)> = unread_plan_errors.into_iter().collect();
+    let check_findings: Vec<String> = check_findings
+        .into_iter()
+        .map(|(_, file, line, col, text)| format!("{file}:{line}:{col}: {text}"))
+        .collect();
     let flight_rules = metrics::flight_rules_of(&run.model, &run.diagnostics, &|span| {
         let lc = run.sources.line_col(span.file, span.start as usize);
         format!("{}:{}", show(run.sources.path(span.file)), lc.line)
     });
-    let mut run_files: Vec<PathBuf> = run
-        .sources
-        .ids()
-        .map(|id| tidy(run.sources.path(id)))
+    let mut run_files: Vec<PathBuf> = super::inputs::Inputs::of_run(&run)
+        .iter()
+        .map(|i| tidy(&i.path))
         .collect();
     run_files.sort();
     let inputs = metrics::Inputs {
         month,
         plans: &plans,
+        unread_plan_errors: &unread_plan_errors,
         activities: &activities,
         flown: &flown.value,
         anomalies: anomalies.as_ref().map(|a| &a.value[..]),
@@ -927,6 +987,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         inputs: read,
         warnings: Found::sorted(found.warnings),
         notes: Found::sorted(found.notes),
+        check_findings,
     })
 }
 

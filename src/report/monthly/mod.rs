@@ -62,6 +62,8 @@ pub struct MonthlyView {
     /// Located notes on the inputs (`file:line: note: …`): rows not counted, names taken
     /// as one, CDMs read with their objects swapped.
     pub input_notes: Vec<String>,
+    /// The errors and warnings of the plans' consistency check, located, errors first.
+    pub check_findings: Vec<String>,
     pub definitions: Definitions,
     pub provenance: Provenance,
 }
@@ -534,13 +536,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
             kind: a.kind.clone().unwrap_or_default(),
             critical: a.critical,
             planned: dt.time(a.start),
-            actual: f
-                .and_then(|f| f.start)
-                .map(|s| match f.and_then(|f| f.end) {
-                    Some(e) => format!("{} .. {}", dt.time(s), clock(e)),
-                    None => dt.time(s),
-                })
-                .unwrap_or_default(),
+            actual: f.map(|f| actual_span(f, dt)).unwrap_or_default(),
             delay: r
                 .delay
                 .map(|d| {
@@ -1298,6 +1294,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
         annex_notes: annex,
         warnings: l.warnings.clone(),
         input_notes: l.notes.clone(),
+        check_findings: l.check_findings.clone(),
         definitions: Definitions {
             on_time: format!(
                 "An activity is on time when it ran (done or partial) and its actual start is within ±{} of its planned start (bounds included); a done activity that started earlier is counted early, later late.",
@@ -1313,5 +1310,25 @@ pub fn view(l: &Loaded) -> MonthlyView {
             ],
         },
         provenance,
+    }
+}
+
+/// `2014-10-27 17:42 .. 18:30`, as the as-flown log wrote it: a date written alone stays
+/// a date (`2014-10-27`, `2014-10-27 .. 2014-10-28`), never a made-up 00:00.
+fn actual_span(f: &crate::monthly::asflown::Flown, dt: crate::monthly::Dates) -> String {
+    let Some(s) = f.start else {
+        return String::new();
+    };
+    let start = if f.start_clock {
+        dt.time(s)
+    } else {
+        dt.date(s)
+    };
+    match f.end {
+        None => start,
+        Some(e) if !f.end_clock && dt.date(e) == dt.date(s) && !f.start_clock => start,
+        Some(e) if !f.end_clock => format!("{start} .. {}", dt.date(e)),
+        Some(e) if f.start_clock && dt.date(e) == dt.date(s) => format!("{start} .. {}", clock(e)),
+        Some(e) => format!("{start} .. {}", dt.time(e)),
     }
 }
