@@ -167,6 +167,29 @@ impl Time {
         Time::checked(midnight * 86_400 + secs)
     }
 
+    /// Parses a day without a time of day, `2015/120` (three-digit day of year) or
+    /// `2015-04-30` (two-digit month and day): its midnight, UTC.
+    pub fn parse_day(text: &str) -> Result<Time, TimeError> {
+        let (parsed, clock) = if text.contains('/') {
+            (Time::parse_doy(&format!("{text} 00:00")), " 00:00")
+        } else {
+            (Time::parse_iso(&format!("{text}T00:00Z")), "T00:00Z")
+        };
+        parsed.map_err(|e| match e {
+            TimeError::Digits {
+                field,
+                digits,
+                fixed,
+            } => TimeError::Digits {
+                field,
+                digits,
+                fixed: fixed.strip_suffix(clock).unwrap_or(&fixed).to_string(),
+            },
+            TimeError::Date(_) => TimeError::Date(text.to_string()),
+            other => other,
+        })
+    }
+
     /// Parses `2014-09-30T09:00[:00][Z|+00:00]`: two-digit fields, UTC only. Another
     /// offset (`+01:00`, `-0500`, `+01`) is an error that gives the same instant in UTC.
     pub fn parse_iso(text: &str) -> Result<Time, TimeError> {
@@ -632,6 +655,26 @@ pub fn first_overlap(set: &[Interval], iv: Interval) -> Option<Interval> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_parse_to_their_midnight() {
+        let doy = Time::parse_doy("2015/120 00:00").unwrap();
+        assert_eq!(Time::parse_day("2015/120"), Ok(doy));
+        assert_eq!(Time::parse_day("2015-04-30"), Ok(doy));
+        assert!(matches!(
+            Time::parse_day("2015/366"),
+            Err(TimeError::DayOfYear { day: 366, .. })
+        ));
+        match Time::parse_day("2015/44") {
+            Err(TimeError::Digits { fixed, .. }) => assert_eq!(fixed, "2015/044"),
+            other => panic!("{other:?}"),
+        }
+        match Time::parse_day("2015-4-30") {
+            Err(TimeError::Digits { fixed, .. }) => assert_eq!(fixed, "2015-04-30"),
+            other => panic!("{other:?}"),
+        }
+        assert!(Time::parse_day("2015-02-30").is_err());
+    }
 
     #[test]
     fn interval_sets_are_half_open() {

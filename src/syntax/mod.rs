@@ -143,6 +143,7 @@ fn join_pieces(
                 ast.plans.extend(part.plans);
                 ast.procedures.extend(part.procedures);
                 ast.scenarios.extend(part.scenarios);
+                ast.rosters.extend(part.rosters);
             }
             split::PieceKind::PlanHead => {
                 open = part.plans.into_iter().next().map(|p| (p, part.notation));
@@ -312,7 +313,7 @@ pub fn first_token(text: &str) -> usize {
     }
 }
 
-/// True when a text starts as opsplan source does: `plan`, `procedure` or `scenario`,
+/// True when a text starts as opsplan source does: `plan`, `procedure`, `scenario` or `roster`,
 /// then a name (blanks and comments between them). A file read as opsplan source that
 /// has syntax errors and does not start so is not opsplan text at all (a password file,
 /// `/proc/self/environ`, a key): it is never quoted (`workspace`, "not an opsplan
@@ -320,7 +321,7 @@ pub fn first_token(text: &str) -> usize {
 pub fn starts_like_source(text: &str) -> bool {
     let at = first_token(text);
     let rest = &text[at..];
-    let Some(after) = ["plan", "procedure", "scenario"]
+    let Some(after) = ["plan", "procedure", "scenario", "roster"]
         .iter()
         .find_map(|k| rest.strip_prefix(k))
     else {
@@ -371,6 +372,7 @@ fn empty(file: FileId, has_syntax_errors: bool) -> SourceAst {
         plans: Vec::new(),
         procedures: Vec::new(),
         scenarios: Vec::new(),
+        rosters: Vec::new(),
         has_syntax_errors,
     }
 }

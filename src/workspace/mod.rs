@@ -1260,6 +1260,7 @@ impl Loader {
                         plans: Vec::new(),
                         procedures: Vec::new(),
                         scenarios: Vec::new(),
+                        rosters: Vec::new(),
                         has_syntax_errors: true,
                     };
                 }
@@ -1343,6 +1344,7 @@ impl Loader {
                     plans: Vec::new(),
                     procedures: Vec::new(),
                     scenarios: Vec::new(),
+                    rosters: Vec::new(),
                     has_syntax_errors: true,
                 });
                 None
