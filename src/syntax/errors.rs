@@ -421,6 +421,20 @@ const KEYWORDS: &[&str] = &[
     "goto",
     "abort",
     "end",
+    "roster",
+    "position",
+    "fills",
+    "continuous",
+    "minimum",
+    "handover",
+    "person",
+    "qualified",
+    "trainee",
+    "duty",
+    "response",
+    "shift",
+    "oncall",
+    "assign",
 ];
 
 /// A targeted hint for common slips.
