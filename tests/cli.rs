@@ -234,7 +234,7 @@ fn empty_folder_is_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "no .plan, .proc or .scn files found",
+            "no .plan, .proc, .scn or .roster files found",
         ));
 }
 

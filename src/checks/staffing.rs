@@ -37,6 +37,30 @@ pub(crate) fn with_rule(
     }
 }
 
+/// A length of working time in hours: `35h`, `7h45m`, `49h30m`, `15m` (never in days,
+/// as the rules are written).
+pub(crate) fn hours(d: crate::time::Dur) -> String {
+    let t = d.0.max(0);
+    let (h, m, s) = (t / 3600, t / 60 % 60, t % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if s > 0 || out.is_empty() {
+        out.push_str(&format!("{s}s"));
+    }
+    out
+}
+
+/// The day of an instant as the roster writes days: `2014/272`, `2014-09-29`.
+pub(crate) fn day(s: &Staffing, t: crate::time::Time) -> String {
+    let text = s.format_time(t);
+    text.split([' ', 'T']).next().unwrap_or(&text).to_string()
+}
+
 /// `a`, `a and b`, `a, b and c`.
 pub(crate) fn and_list(items: &[String]) -> String {
     match items {
@@ -114,10 +138,10 @@ pub(crate) fn positions_of(s: &Staffing, st: &Stretch) -> Vec<String> {
     out
 }
 
-/// The rest findings of one person (`W007` daily, `W008` weekly): for each start of work,
-/// the longest rest in the `period` from it; one finding per period shorter than
-/// `rest`, and none for a start inside a period already reported (one per day or week
-/// at most).
+/// The rest findings (`W007` daily, `W008` weekly): for each start of work of each
+/// person, the longest rest in the `period` from it. Consecutive starts of work whose
+/// periods are all short make one finding, which lists them (every short period is
+/// named, none hidden behind another).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn rest_findings(
     m: &Model,
@@ -130,95 +154,158 @@ pub(crate) fn rest_findings(
     out: &mut Vec<Diagnostic>,
 ) {
     use crate::model::staffing::work::longest_rests;
-    use crate::time::Time;
     for (p, stretches) in s.stretches.iter().enumerate() {
         let work: Vec<Interval> = stretches.iter().map(|st| st.interval).collect();
-        let mut reported_until = Time::MIN;
-        for (j, longest) in longest_rests(&work, period).into_iter().enumerate() {
-            let start = work[j].start;
-            if start < reported_until {
+        let rests = longest_rests(&work, period);
+        let short = |j: usize| rests[j].map_or(crate::time::Dur::ZERO, |r| r.duration()) < rest.value;
+        let mut j = 0;
+        while j < work.len() {
+            if !short(j) {
+                j += 1;
                 continue;
             }
-            let got = longest.map_or(crate::time::Dur::ZERO, |r| r.duration());
-            if got >= rest.value {
-                continue;
+            let first = j;
+            while j < work.len() && short(j) {
+                j += 1;
             }
-            reported_until = Time(start.0.saturating_add(period.0));
-            let who = &s.people[p].id.value;
-            let st = &stretches[j];
-            let first = st.items[0];
-            let message = match longest {
-                Some(r) => format!(
-                    "{who} rests at most {got} in the {period_text} from {} (from {} to {})",
-                    s.format_time(start),
-                    s.format_time(r.start),
-                    s.format_time(r.end)
-                ),
-                None => format!(
-                    "{who} has no rest at all in the {period_text} from {}",
-                    s.format_time(start)
-                ),
-            };
-            let mut d = Diagnostic::new(
+            out.push(rest_finding(
+                m,
+                s,
                 code,
-                message,
-                Label::new(
-                    item_span(s, first),
-                    format!("{who} starts work here: the {period_text} run from {}", s.format_time(start)),
-                ),
-            );
-            // The work that ends the longest rest (or follows it in the period).
-            let window = Interval::new(start, reported_until);
-            let next = longest
-                .filter(|r| r.end < window.end)
-                .and_then(|r| {
-                    let k = stretches.partition_point(|x| x.interval.start < r.end);
-                    stretches.get(k).filter(|x| x.interval.start == r.end)
-                })
-                .or_else(|| {
-                    let k = stretches.partition_point(|x| x.interval.start < window.end);
-                    stretches.get(k - 1).filter(|_| k - 1 > j)
-                });
-            if let Some(x) = next {
-                d = d.with_secondary(Label::new(
-                    item_span(s, x.items[0]),
-                    format!("at work again from {}", s.format_time(x.interval.start)),
-                ));
-            }
-            let in_period: Vec<String> = stretches[j..]
-                .iter()
-                .take_while(|x| x.interval.start < window.end)
-                .take(5)
-                .map(|x| parts(m, s, x))
-                .collect();
-            d = d.with_note(format!(
-                "at work in those {period_text}: {}",
-                and_list(&in_period)
+                rule,
+                (period, period_text),
+                rest,
+                p,
+                (first, j),
+                &rests,
             ));
-            d = with_rule(d, s, rule, &rest.value.to_string(), rest.set_at);
-            let help = match next.and_then(|x| match x.items[0] {
-                WorkItem::Shift(k) => Some(k),
-                WorkItem::Activity(_) => None,
-            }) {
-                Some(k) => {
-                    let sh = &s.shifts[k];
-                    match s.available_text(sh.position, sh.interval, &[p]) {
-                        Some(t) => format!(
-                            "give {who}'s {} {} to someone rested ({t}), or move it",
-                            s.positions[sh.position].name.value,
-                            when(s, sh.interval)
-                        ),
-                        None => format!(
-                            "move {who}'s {} {} so that {} of rest fit",
-                            s.positions[sh.position].name.value,
-                            when(s, sh.interval),
-                            rest.value
-                        ),
-                    }
-                }
-                None => format!("move a shift so that {} of rest fit", rest.value),
-            };
-            out.push(d.with_help(help).with_interval(Some(window)));
         }
     }
+}
+
+/// One finding for the starts of work `run.0..run.1` of person `p`, whose periods all
+/// hold less rest than `rest`.
+#[allow(clippy::too_many_arguments)]
+fn rest_finding(
+    m: &Model,
+    s: &Staffing,
+    code: crate::diag::Code,
+    rule: &str,
+    (period, period_text): (crate::time::Dur, &str),
+    rest: crate::model::staffing::Setting<crate::time::Dur>,
+    p: usize,
+    run: (usize, usize),
+    rests: &[Option<Interval>],
+) -> Diagnostic {
+    use crate::time::{Dur, Time};
+    let stretches = &s.stretches[p];
+    let who = &s.people[p].id.value;
+    let len = |j: usize| rests[j].map_or(Dur::ZERO, |r| r.duration());
+    // The shortest of the run's periods (the first of equals) leads the message.
+    let worst = (run.0..run.1)
+        .min_by_key(|&j| (len(j), j))
+        .unwrap_or(run.0);
+    let start = |j: usize| stretches[j].interval.start;
+    let window = |j: usize| Interval::new(start(j), Time(start(j).0.saturating_add(period.0)));
+    let detail = |j: usize| match rests[j] {
+        Some(r) => format!(
+            "at most {} in the {period_text} from {} (from {} to {})",
+            hours(r.duration()),
+            s.format_time(start(j)),
+            s.format_time(r.start),
+            s.format_time(r.end)
+        ),
+        None => format!(
+            "no rest at all in the {period_text} from {}",
+            s.format_time(start(j))
+        ),
+    };
+    let count = run.1 - run.0;
+    let message = if count == 1 {
+        format!("{who} rests {}", detail(run.0))
+            .replace("rests no rest at all", "has no rest at all")
+    } else {
+        format!(
+            "{who} rests less than {} in the {period_text} from each of {count} starts of work, {} to {}",
+            hours(rest.value),
+            s.format_time(start(run.0)),
+            s.format_time(start(run.1 - 1))
+        )
+    };
+    let mut d = Diagnostic::new(
+        code,
+        message,
+        Label::new(
+            item_span(s, stretches[run.0].items[0]),
+            format!(
+                "{who} starts work here: the {period_text} run from {}",
+                s.format_time(start(run.0))
+            ),
+        ),
+    );
+    if count > 1 {
+        let listed: Vec<String> = (run.0..run.1).take(5).map(detail).collect();
+        let more = if count > 5 {
+            format!(" and {} more", count - 5)
+        } else {
+            String::new()
+        };
+        d = d.with_note(format!("{}{more}", listed.join("; ")));
+    }
+    // The work that ends the shortest period's longest rest, or else its last work.
+    let w = window(worst);
+    let next = rests[worst]
+        .filter(|r| r.end < w.end)
+        .and_then(|r| {
+            let k = stretches.partition_point(|x| x.interval.start < r.end);
+            stretches.get(k).filter(|x| x.interval.start == r.end)
+        })
+        .or_else(|| {
+            let k = stretches.partition_point(|x| x.interval.start < w.end);
+            stretches.get(k - 1).filter(|_| k - 1 > worst)
+        });
+    if let Some(x) = next {
+        d = d.with_secondary(Label::new(
+            item_span(s, x.items[0]),
+            format!("at work again from {}", s.format_time(x.interval.start)),
+        ));
+    }
+    let in_window = stretches[worst..]
+        .iter()
+        .take_while(|x| x.interval.start < w.end)
+        .count();
+    let mut in_period: Vec<String> = stretches[worst..worst + in_window]
+        .iter()
+        .take(5)
+        .map(|x| parts(m, s, x))
+        .collect();
+    if in_window > 5 {
+        in_period.push(format!("{} more", in_window - 5));
+    }
+    d = d.with_note(format!(
+        "at work in the {period_text} from {}: {}",
+        s.format_time(start(worst)),
+        and_list(&in_period)
+    ));
+    d = with_rule(d, s, rule, &hours(rest.value), rest.set_at);
+    let help = match next.and_then(|x| match x.items[0] {
+        WorkItem::Shift(k) => Some(k),
+        WorkItem::Activity(_) => None,
+    }) {
+        Some(k) => {
+            let sh = &s.shifts[k];
+            let shift = format!(
+                "{who}'s {} {}",
+                s.positions[sh.position].name.value,
+                when(s, sh.interval)
+            );
+            match s.available_text(sh.position, sh.interval, &[p]) {
+                Some(t) => format!("give {shift} to someone rested ({t}), or move it"),
+                None => format!("move {shift} so that {} of rest fit", hours(rest.value)),
+            }
+        }
+        None => format!("move a shift so that {} of rest fit", hours(rest.value)),
+    };
+    let span = Interval::new(start(run.0), window(run.1 - 1).end);
+    d.with_help(help).with_interval(Some(span))
 }

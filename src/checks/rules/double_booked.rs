@@ -1,4 +1,4 @@
-use crate::checks::staffing::{and_list, judged, when};
+use crate::checks::staffing::{and_list, hours, judged, when};
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
 use crate::model::staffing::{PositionIdx, Staffing};
@@ -71,7 +71,7 @@ fn overlap(s: &Staffing, k: usize, other: usize, both: Interval) -> Diagnostic {
             "{who} is on two shifts at once from {} to {} ({}): {what}",
             s.format_time(both.start),
             s.format_time(both.end),
-            both.duration()
+            hours(both.duration())
         ),
         Label::new(b.span, format!("{who} on {} {}", name(b.position), when(s, b.interval))),
     )

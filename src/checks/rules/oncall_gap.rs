@@ -1,4 +1,4 @@
-use crate::checks::staffing::{and_list, judged, when};
+use crate::checks::staffing::{and_list, hours, judged, when};
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
 use crate::model::staffing::{work, Staffing};
@@ -74,7 +74,13 @@ fn diagnostic(s: &Staffing, di: usize, gap: Interval) -> Diagnostic {
     let name = &duty.name.value;
     let limit = duty.response.map(|r| r.value);
     let items = s.by_duty[di].items();
-    // The counted turn that ends as the gap opens.
+    // A turn too slow to count at the gap's start, else the counted turn that ends as
+    // the gap opens.
+    let slow_at = s
+        .by_duty[di]
+        .running_at(gap.start)
+        .into_iter()
+        .find(|&o| !answers_in_time(s, o, limit));
     let before = items
         .iter()
         .filter(|(iv, o)| iv.end == gap.start && answers_in_time(s, *o, limit))
@@ -85,23 +91,33 @@ fn diagnostic(s: &Staffing, di: usize, gap: Interval) -> Diagnostic {
         "duty `{name}` has no one on call from {} to {} ({})",
         s.format_time(gap.start),
         s.format_time(gap.end),
-        gap.duration()
+        hours(gap.duration())
     );
-    let mut d = match before {
-        Some(o) => Diagnostic::new(
+    let who = |o: usize| s.people[s.oncalls[o].person].id.value.clone();
+    let mut d = match (slow_at, before) {
+        (Some(o), _) => Diagnostic::new(
             Code::OncallGap,
             message,
             Label::new(
                 s.oncalls[o].span,
                 format!(
-                    "{}'s turn ends at {}",
-                    s.people[s.oncalls[o].person].id.value,
-                    s.format_time(gap.start)
+                    "{} answers in {}: too slow to count",
+                    who(o),
+                    hours(s.oncalls[o].response.unwrap_or_default())
                 ),
             ),
         )
         .with_secondary(Label::new(continuous, "to be held without a break")),
-        None => Diagnostic::new(
+        (None, Some(o)) => Diagnostic::new(
+            Code::OncallGap,
+            message,
+            Label::new(
+                s.oncalls[o].span,
+                format!("{}'s turn ends at {}", who(o), s.format_time(gap.start)),
+            ),
+        )
+        .with_secondary(Label::new(continuous, "to be held without a break")),
+        (None, None) => Diagnostic::new(
             Code::OncallGap,
             message,
             Label::new(
@@ -123,7 +139,7 @@ fn diagnostic(s: &Staffing, di: usize, gap: Interval) -> Diagnostic {
                 "{} is on call {} but answers in {}",
                 s.people[t.person].id.value,
                 when(s, t.interval),
-                t.response.unwrap_or_default()
+                hours(t.response.unwrap_or_default())
             )
         })
         .collect();
@@ -131,12 +147,12 @@ fn diagnostic(s: &Staffing, di: usize, gap: Interval) -> Diagnostic {
         d = d.with_note(format!(
             "{}; the duty asks {}",
             and_list(&slow),
-            limit.unwrap_or_default()
+            hours(limit.unwrap_or_default())
         ));
     }
     if let Some(r) = duty.response {
         if let Some(span) = r.set_at {
-            d = d.with_secondary(Label::new(span, format!("answers within {}", r.value)));
+            d = d.with_secondary(Label::new(span, format!("answers within {}", hours(r.value))));
         }
     }
     d.with_note(format!(

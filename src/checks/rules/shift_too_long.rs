@@ -1,4 +1,4 @@
-use crate::checks::staffing::{item_span, judged, parts, when, with_rule};
+use crate::checks::staffing::{hours, item_span, judged, parts, when, with_rule};
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
 use crate::model::staffing::WorkItem;
@@ -41,7 +41,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let mut d = Diagnostic::new(
                     Code::ShiftTooLong,
                     format!(
-                        "{who} works {len} without a break from {} to {}",
+                        "{who} works {} without a break from {} to {}",
+                        hours(len),
                         s.format_time(st.interval.start),
                         s.format_time(st.interval.end)
                     ),
@@ -54,7 +55,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     d = d.with_secondary(Label::new(item_span(s, item), "then goes on here"));
                 }
                 d = d.with_note(format!("at work: {}", parts(m, s, st)));
-                d = with_rule(d, s, "max shift", &max.value.to_string(), max.set_at);
+                d = with_rule(d, s, "max shift", &hours(max.value), max.set_at);
                 let help = match st.items.last() {
                     Some(&WorkItem::Shift(k)) => {
                         let sh = &s.shifts[k];

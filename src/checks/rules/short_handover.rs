@@ -1,4 +1,4 @@
-use crate::checks::staffing::judged;
+use crate::checks::staffing::{hours, judged};
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
 use crate::model::staffing::{PersonIdx, Staffing};
@@ -101,7 +101,7 @@ fn diagnostic(s: &Staffing, pi: usize, k: usize, j: usize, next: Interval, e: Ti
     let how = if overlap.0 == 0 {
         "no overlap".to_string()
     } else {
-        format!("{overlap} of overlap")
+        format!("{} of overlap", hours(overlap))
     };
     let handover = pos.handover;
     let d = Diagnostic::new(
@@ -121,11 +121,11 @@ fn diagnostic(s: &Staffing, pi: usize, k: usize, j: usize, next: Interval, e: Ti
     ));
     let d = match handover.set_at {
         Some(span) => d
-            .with_secondary(Label::new(span, format!("the handover, {}", handover.value)))
-            .with_note(format!("the rule: `handover {}`", handover.value)),
+            .with_secondary(Label::new(span, format!("the handover, {}", hours(handover.value))))
+            .with_note(format!("the rule: `handover {}`", hours(handover.value))),
         None => d.with_note(format!(
             "the rule: `handover {}`, the default ({})",
-            handover.value,
+            hours(handover.value),
             crate::model::staffing::rule_source("handover")
         )),
     };

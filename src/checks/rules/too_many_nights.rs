@@ -1,4 +1,4 @@
-use crate::checks::staffing::{item_span, judged, positions_of, with_rule};
+use crate::checks::staffing::{day, item_span, judged, positions_of, with_rule};
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
 use crate::model::staffing::work::night_runs;
@@ -57,8 +57,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     format!(
                         "{who} works {} nights in a row, from the night of {} to the night of {}",
                         run.nights,
-                        s.format_time(first_night.start),
-                        s.format_time(night.night(last).start)
+                        day(s, first_night.start),
+                        day(s, night.night(last).start)
                     ),
                     Label::new(
                         item_span(s, st.items[0]),
@@ -79,7 +79,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 out.push(
                     d.with_help(format!(
                         "give the night of {} to someone else, or rest {who} after {} nights",
-                        s.format_time(night.night(over).start),
+                        day(s, night.night(over).start),
                         max.value
                     ))
                     .with_interval(Some(Interval::new(

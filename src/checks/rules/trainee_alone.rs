@@ -1,4 +1,4 @@
-use crate::checks::staffing::{judged, when};
+use crate::checks::staffing::judged;
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
 use crate::model::staffing::{PersonIdx, Staffing};
@@ -153,6 +153,6 @@ fn diagnostic(s: &Staffing, pi: usize, k: usize, gap: Interval) -> Diagnostic {
     .with_interval(Some(gap))
     .with_secondary(Label::new(
         s.positions[pi].name.span,
-        format!("no `trainees alone` ({})", when(s, gap)),
+        "trainees hold it beside a qualified holder",
     ))
 }

@@ -1,4 +1,4 @@
-use crate::checks::staffing::{judged, when};
+use crate::checks::staffing::{hours, judged, when};
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
 use crate::model::staffing::{work, Staffing};
@@ -89,7 +89,7 @@ fn diagnostic(s: &Staffing, pi: usize, gap: Interval, by_end: &[(Time, usize)]) 
         "position `{name}` has {short} from {} to {} ({})",
         s.format_time(gap.start),
         s.format_time(gap.end),
-        gap.duration()
+        hours(gap.duration())
     );
     let continuous = p.continuous_span.unwrap_or(p.span);
     let mut d = match before {

@@ -1,4 +1,4 @@
-use crate::checks::staffing::{item_span, judged, with_rule};
+use crate::checks::staffing::{hours, item_span, judged, with_rule};
 use crate::checks::{rule, Context, Reporter};
 use crate::diag::{Code, Diagnostic, Label};
 use crate::model::staffing::work::{week_hours, week_start};
@@ -53,14 +53,14 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let message = if w.weeks == 1 {
                     format!(
                         "{who} works {} in the week from {} to {}",
-                        w.worked,
+                        hours(w.worked),
                         s.format_time(from),
                         s.format_time(to)
                     )
                 } else {
                     format!(
                         "{who} works {} in each of the {} weeks from {} to {}",
-                        w.worked,
+                        hours(w.worked),
                         w.weeks,
                         s.format_time(from),
                         s.format_time(to)
@@ -72,15 +72,15 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     message,
                     Label::new(
                         item_span(s, st.items[0]),
-                        format!("the week's work passes {} here", max.value),
+                        format!("the week's work passes {} here", hours(max.value)),
                     ),
                 )
                 .with_note("a week runs from Monday 00:00 to Monday 00:00 UTC");
-                let d = with_rule(d, s, "max week", &max.value.to_string(), max.set_at);
+                let d = with_rule(d, s, "max week", &hours(max.value), max.set_at);
                 out.push(
                     d.with_help(format!(
                         "give {} of {who}'s work that week to someone else",
-                        crate::time::Dur(w.worked.0 - max.value.0)
+                        hours(crate::time::Dur(w.worked.0 - max.value.0))
                     ))
                     .with_interval(Some(Interval::new(
                         week.start.max(work[culprit].start),
