@@ -72,7 +72,7 @@ fn clean_example_mission_passes() {
             "warning[Q007]: requirement `ATV-OPS-REQ-027`",
         ))
         .stdout(predicate::str::ends_with(
-            "\npass: 0 errors, 4 warnings, 0 notes in 15 files\n",
+            "\npass: 0 errors, 4 warnings, 0 notes in 16 files\n",
         ));
 }
 

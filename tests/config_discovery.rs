@@ -260,7 +260,7 @@ fn config_names_the_project_file_whatever_the_paths() {
         tail(&text),
         (
             "project file: examples/atv5-week40/opsplan.yaml",
-            "pass: 0 errors, 4 warnings, 0 notes in 15 files"
+            "pass: 0 errors, 4 warnings, 0 notes in 16 files"
         )
     );
 

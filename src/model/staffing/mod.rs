@@ -342,7 +342,9 @@ impl Staffing {
     /// How many nights the person works among those that start inside `range`.
     pub fn nights(&self, person: PersonIdx, range: Interval) -> i64 {
         let night = self.rules.night.value;
-        let (lo, hi) = (night.index_at(range.start), night.index_at(range.end));
+        // The first night that starts at or after an instant.
+        let first_from = |t: Time| -(night.from - t.0).div_euclid(DAY);
+        let (lo, hi) = (first_from(range.start), first_from(range.end));
         let mut count = 0;
         let mut last = i64::MIN;
         for s in &self.stretches[person] {
