@@ -127,6 +127,20 @@ pub(super) fn lower_piece(
             notation = l.first_notation;
             ast.plans.push(plan);
         }
+        PieceKind::RosterHead => {
+            let r = l.roster(root);
+            notation = l.first_notation;
+            ast.rosters.push(r);
+        }
+        PieceKind::RosterBody | PieceKind::RosterTail => {
+            let span = l.span(&root);
+            let mut r = Roster::empty(Spanned::new(String::new(), span), span);
+            for item in root.into_inner().filter(not_keyword) {
+                l.roster_item(&mut r, item);
+            }
+            notation = l.first_notation;
+            ast.rosters.push(r);
+        }
     }
     LoweredPiece {
         plans: ast.plans,

@@ -84,6 +84,9 @@ fn parse_fast_many(
             split::PieceKind::PlanHead => Rule::plan_head,
             split::PieceKind::PlanBody => Rule::plan_body,
             split::PieceKind::PlanTail => Rule::plan_tail,
+            split::PieceKind::RosterHead => Rule::roster_head,
+            split::PieceKind::RosterBody => Rule::roster_body,
+            split::PieceKind::RosterTail => Rule::roster_tail,
         };
         let _fast = ERROR_DETAIL.read().unwrap_or_else(|e| e.into_inner());
         match OpsParser::parse(rule, &text[piece.range.clone()]) {
@@ -136,6 +139,7 @@ fn join_pieces(
     let mut ast = empty(file, false);
     let mut diags = Vec::new();
     let mut open: Option<(ast::Plan, Option<crate::time::Notation>)> = None;
+    let mut open_roster: Option<(ast::Roster, Option<crate::time::Notation>)> = None;
     for (piece, part) in pieces.iter().zip(lowered) {
         diags.extend(part.diags);
         match piece.kind {
@@ -166,9 +170,57 @@ fn join_pieces(
                     }
                 }
             }
+            split::PieceKind::RosterHead => {
+                open_roster = part.rosters.into_iter().next().map(|r| (r, part.notation));
+            }
+            split::PieceKind::RosterBody | split::PieceKind::RosterTail => {
+                let (Some((roster, notation)), Some(more)) =
+                    (open_roster.as_mut(), part.rosters.into_iter().next())
+                else {
+                    continue;
+                };
+                absorb_roster(roster, more, &mut diags);
+                if notation.is_none() {
+                    *notation = part.notation;
+                }
+                if piece.kind == split::PieceKind::RosterTail {
+                    if let Some((mut roster, notation)) = open_roster.take() {
+                        roster.span.end = piece.range.end as u32;
+                        roster.notation = notation.unwrap_or_default();
+                        ast.rosters.push(roster);
+                    }
+                }
+            }
         }
     }
     (ast, diags)
+}
+
+/// Moves the items of a later piece of a roster into the roster (its `plan` and each
+/// working-time rule once, as when the whole roster is lowered at once).
+fn absorb_roster(r: &mut ast::Roster, more: ast::Roster, diags: &mut Vec<Diagnostic>) {
+    match (&r.plan, more.plan) {
+        (Some(first), Some(again)) => {
+            diags.push(lower::repeated_clause("plan", first.span, again.span))
+        }
+        (None, plan) => r.plan = plan,
+        (Some(_), None) => {}
+    }
+    if r.title.is_none() {
+        r.title = more.title;
+    }
+    for w in more.rules {
+        match r.rules.iter().find(|x| x.kind.name() == w.kind.name()) {
+            Some(first) => diags.push(lower::repeated_clause(w.kind.name(), first.span, w.span)),
+            None => r.rules.push(w),
+        }
+    }
+    r.positions.extend(more.positions);
+    r.people.extend(more.people);
+    r.duties.extend(more.duties);
+    r.shifts.extend(more.shifts);
+    r.oncalls.extend(more.oncalls);
+    r.assignments.extend(more.assignments);
 }
 
 /// Moves the items of a later piece of a plan into the plan.

@@ -100,11 +100,18 @@ pub fn week_hours(stretches: &[Interval]) -> Vec<WeekHours> {
             add(&mut out, w0, 1, s.duration());
             continue;
         }
-        add(&mut out, w0, 1, week_start(w0 + 1).since(s.start));
-        if w1 > w0 + 1 {
-            add(&mut out, w0 + 1, w1 - w0 - 1, Dur(WEEK));
+        // The weeks worked whole, and the partial first and last weeks around them.
+        let first_full = if s.start == week_start(w0) { w0 } else { w0 + 1 };
+        let last_full = if s.end == week_start(w1 + 1) { w1 } else { w1 - 1 };
+        if first_full > w0 {
+            add(&mut out, w0, 1, week_start(w0 + 1).since(s.start));
         }
-        add(&mut out, w1, 1, s.end.since(week_start(w1)));
+        if last_full >= first_full {
+            add(&mut out, first_full, last_full - first_full + 1, Dur(WEEK));
+        }
+        if last_full < w1 {
+            add(&mut out, w1, 1, s.end.since(week_start(w1)));
+        }
     }
     out
 }

@@ -6,14 +6,11 @@ use crate::source::Spanned;
 use crate::syntax::ast::*;
 use crate::syntax::Rule;
 use crate::time::{Notation, Time};
-use pest::iterators::Pair;
 
-impl Lowerer<'_> {
-    pub(super) fn roster(&mut self, pair: Pair<'_, Rule>) -> Roster {
-        let span = self.span(&pair);
-        let mut it = pair.into_inner().filter(not_keyword);
-        let id = self.ident(it.next().expect("roster id"));
-        let mut r = Roster {
+impl Roster {
+    /// A roster with only its id: the start of lowering.
+    pub fn empty(id: Ident, span: crate::source::Span) -> Roster {
+        Roster {
             id,
             title: None,
             plan: None,
@@ -26,7 +23,17 @@ impl Lowerer<'_> {
             assignments: Vec::new(),
             notation: Notation::DayOfYear,
             span,
-        };
+        }
+    }
+}
+use pest::iterators::Pair;
+
+impl Lowerer<'_> {
+    pub(super) fn roster(&mut self, pair: Pair<'_, Rule>) -> Roster {
+        let span = self.span(&pair);
+        let mut it = pair.into_inner().filter(not_keyword);
+        let id = self.ident(it.next().expect("roster id"));
+        let mut r = Roster::empty(id, span);
         for item in it {
             self.roster_item(&mut r, item);
         }
@@ -34,7 +41,7 @@ impl Lowerer<'_> {
         r
     }
 
-    fn roster_item(&mut self, r: &mut Roster, item: Pair<'_, Rule>) {
+    pub(in crate::syntax) fn roster_item(&mut self, r: &mut Roster, item: Pair<'_, Rule>) {
         match item.as_rule() {
             Rule::shift_decl => {
                 let span = self.span(&item);
