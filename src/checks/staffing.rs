@@ -270,10 +270,7 @@ fn rest_finding(
             format!("at work again from {}", s.format_time(x.interval.start)),
         ));
     }
-    let in_window = stretches[worst..]
-        .iter()
-        .take_while(|x| x.interval.start < w.end)
-        .count();
+    let in_window = stretches[worst..].partition_point(|x| x.interval.start < w.end);
     let mut in_period: Vec<String> = stretches[worst..worst + in_window]
         .iter()
         .take(5)

@@ -39,16 +39,20 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         for (p, stretches) in s.stretches.iter().enumerate() {
             let work: Vec<Interval> = stretches.iter().map(|st| st.interval).collect();
             let who = &s.people[p].id.value;
+            // Runs and stretches are both in time order: one pointer walks the stretches.
+            let mut k = 0;
             for run in night_runs(&work, night) {
                 if run.nights <= i64::from(max.value) {
                     continue;
                 }
                 let over = run.first + i64::from(max.value);
                 let last = run.first + run.nights - 1;
-                let Some(st) = stretches
-                    .iter()
-                    .find(|st| st.nights.is_some_and(|(a, b)| a <= over && over <= b))
-                else {
+                while k < stretches.len()
+                    && !stretches[k].nights.is_some_and(|(a, b)| a <= over && over <= b)
+                {
+                    k += 1;
+                }
+                let Some(st) = stretches.get(k) else {
                     continue;
                 };
                 let first_night = night.night(run.first);
