@@ -221,8 +221,14 @@ fn smoke() {
         .filter(|d| d.code.info().family == opsplan::diag::Family::Staffing)
         .map(|d| format!("{}: {}", d.code.info().code, d.message))
         .collect();
-    assert!(staffing.is_empty(), "the generated roster checks clean: {staffing:#?}");
-    assert!(run.model.staffing[0].shifts.len() > 300, "a roster of shifts");
+    assert!(
+        staffing.is_empty(),
+        "the generated roster checks clean: {staffing:#?}"
+    );
+    assert!(
+        run.model.staffing[0].shifts.len() > 300,
+        "a roster of shifts"
+    );
     let reqs_dir = tmp.path().join("reqs");
     write_reqs_mission(&reqs_dir, 200, None).expect("requirements mission written");
     for form in ["module.reqif", "module.csv", "module.xlsx"] {

@@ -56,7 +56,12 @@ impl Case {
     fn prepare(n: usize) -> Case {
         let generated = generate(Spec::new(n, PROCEDURES));
         let t = Instant::now();
-        let r = roster(&generated.plan_id(), generated.days, PEOPLE, generated.spec.seed);
+        let r = roster(
+            &generated.plan_id(),
+            generated.days,
+            PEOPLE,
+            generated.spec.seed,
+        );
         let generation = t.elapsed();
         let case = Case {
             n,

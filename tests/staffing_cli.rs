@@ -30,8 +30,11 @@ where
     )
 }
 
-/// (code, file name, line, message) of each finding of `opsplan check --format json`.
-fn findings(args: &[&str]) -> (Option<i32>, Vec<(String, String, u64, String)>) {
+/// (code, file name, line, message) of a finding.
+type Finding = (String, String, u64, String);
+
+/// The findings of `opsplan check --format json ARGS`, and the exit code.
+fn findings(args: &[&str]) -> (Option<i32>, Vec<Finding>) {
     let mut all = vec!["check", "--format", "json"];
     all.extend_from_slice(args);
     let (code, out, err) = run(&all);
@@ -58,7 +61,7 @@ fn findings(args: &[&str]) -> (Option<i32>, Vec<(String, String, u64, String)>) 
     (code, list)
 }
 
-fn codes(list: &[(String, String, u64, String)]) -> Vec<&str> {
+fn codes(list: &[Finding]) -> Vec<&str> {
     list.iter().map(|(c, _, _, _)| c.as_str()).collect()
 }
 
@@ -206,11 +209,7 @@ fn a_roster_with_no_plan_or_an_unknown_one_is_judged_on_its_own() {
     .unwrap();
     let (code, list) = findings(&[roster.to_str().unwrap()]);
     assert_eq!(code, Some(1));
-    assert_eq!(
-        codes(&list),
-        ["W001", "W004", "R007", "W001"],
-        "{list:#?}"
-    );
+    assert_eq!(codes(&list), ["W001", "W004", "R007", "W001"], "{list:#?}");
     assert_eq!(list[0].3, "undefined plan `ATV5-W41` in roster `TEAM`");
     assert_eq!(list[3].3, "roster `TEAM` names no plan");
     let (_, out, _) = run(["check", roster.to_str().unwrap(), "--color", "never"]);
@@ -266,13 +265,29 @@ fn bad_rosters_are_located_errors_with_the_exit_code_of_check() {
             .unwrap_or_else(|| panic!("{needle}"))
     };
     let expect = [
-        ("E004", "daily rest 12h", "`daily rest` is given more than once"),
+        (
+            "E004",
+            "daily rest 12h",
+            "`daily rest` is given more than once",
+        ),
         ("E002", "max nights 0", "must be a whole number from 1"),
-        ("T004", "night      06:00", "the night period starts and ends at the same time"),
+        (
+            "T004",
+            "night      06:00",
+            "the night period starts and ends at the same time",
+        ),
         ("R004", "MCC-N", "undefined role `MCC-N`"),
-        ("W001", "during routine", "undefined phase or window `routine`"),
+        (
+            "W001",
+            "during routine",
+            "undefined phase or window `routine`",
+        ),
         ("E002", "minimum    0", "must be a whole number from 1"),
-        ("T004", "from 2014/300", "the qualification ends before it starts"),
+        (
+            "T004",
+            "from 2014/300",
+            "the qualification ends before it starts",
+        ),
         ("W001", "OM-DSK", "undefined position `OM-DSK`"),
         ("E002", "2014/366", "invalid day `2014/366`"),
         ("R007", "Jeanne again", "duplicate person `JD`"),
@@ -285,18 +300,17 @@ fn bad_rosters_are_located_errors_with_the_exit_code_of_check() {
     for (code, needle, message) in expect {
         let line = line_of(needle);
         assert!(
-            list.iter()
-                .any(|(c, f, l, m)| c == code && f == "team.roster" && *l == line && m.contains(message)),
+            list.iter().any(|(c, f, l, m)| c == code
+                && f == "team.roster"
+                && *l == line
+                && m.contains(message)),
             "{code} at team.roster:{line} ({message}) not in {list:#?}"
         );
     }
     // Nothing the roster cannot support is judged: the unknown phase and position leave
     // no gap and no unqualified shift to report; the plan's OM activity is unfilled.
     for absent in ["W002", "W004"] {
-        assert!(
-            !codes(&list).contains(&absent),
-            "{absent} in {list:#?}"
-        );
+        assert!(!codes(&list).contains(&absent), "{absent} in {list:#?}");
     }
     // A syntax error in a roster is an E001 located in it, and the rest of its file is
     // not judged.
@@ -334,7 +348,12 @@ fn assignments_fill_roles_and_are_work() {
     std::fs::write(dir.join("team.roster"), roster("  assign JD to A1\n")).unwrap();
     let (_, list) = findings(&[dir.to_str().unwrap()]);
     assert_eq!(codes(&list), ["W007"], "{list:#?}");
-    assert!(list[0].3.starts_with("JD rests at most 9h in the 24 hours from 2014/272 06:00"), "{list:#?}");
+    assert!(
+        list[0]
+            .3
+            .starts_with("JD rests at most 9h in the 24 hours from 2014/272 06:00"),
+        "{list:#?}"
+    );
     // MM, on the OM console, assigned to the planner's A1: not qualified for a position
     // filling PLN, and on shift elsewhere at 02:00 for A2 is fine (OM-DESK fills OM).
     std::fs::write(
@@ -353,10 +372,14 @@ fn assignments_fill_roles_and_are_work() {
         "{got:#?}"
     );
     assert!(
-        got.iter().any(|(c, m)| *c == "W004" && m.starts_with("JD is assigned to A2")),
+        got.iter()
+            .any(|(c, m)| *c == "W004" && m.starts_with("JD is assigned to A2")),
         "{got:#?}"
     );
-    assert!(!got.iter().any(|(c, m)| *c == "W006" && m.contains("A2")), "{got:#?}");
+    assert!(
+        !got.iter().any(|(c, m)| *c == "W006" && m.contains("A2")),
+        "{got:#?}"
+    );
 }
 
 #[test]

@@ -51,14 +51,16 @@ fn roster(shifts: &[(usize, u32, u32)], need: (u32, u32), minimum: u32) -> Strin
     r
 }
 
-const PLAN: &str =
-    "plan P {\n  horizon 2014/272 00:00 .. 2014/279 00:00\n  roles X\n}\n";
+const PLAN: &str = "plan P {\n  horizon 2014/272 00:00 .. 2014/279 00:00\n  roles X\n}\n";
 
 /// The minutes of `[from, to)` held by fewer than `minimum` shifts, as maximal intervals.
 fn brute_gaps(shifts: &[(usize, u32, u32)], need: (u32, u32), minimum: u32) -> Vec<(u32, u32)> {
     let mut out: Vec<(u32, u32)> = Vec::new();
     for m in need.0..need.1 {
-        let n = shifts.iter().filter(|&&(_, s, l)| s <= m && m < s + l).count() as u32;
+        let n = shifts
+            .iter()
+            .filter(|&&(_, s, l)| s <= m && m < s + l)
+            .count() as u32;
         if n < minimum {
             match out.last_mut() {
                 Some(last) if last.1 == m => last.1 = m + 1,

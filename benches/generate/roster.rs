@@ -74,13 +74,12 @@ pub fn roster(plan_id: &str, days: usize, people: usize, seed: u64) -> Roster {
     );
     // People: the desk teams, then the console engineers.
     let consoles: Vec<String> = (1..=CONSOLES).map(|c| format!("CON-{c:02}")).collect();
-    for d in 0..desks {
+    for (d, role) in GROUND_ROLES.iter().enumerate() {
         for m in 0..TEAM {
             let _ = writeln!(
                 s,
-                "  person D{:03} {{\n    qualified {}-DESK until {}\n  }}",
+                "  person D{:03} {{\n    qualified {role}-DESK until {}\n  }}",
                 d * TEAM + m,
-                GROUND_ROLES[d],
                 time((days as i64 + 400) * DAY)
                     .split(' ')
                     .next()
@@ -113,15 +112,14 @@ pub fn roster(plan_id: &str, days: usize, people: usize, seed: u64) -> Roster {
         let day0 = day * DAY;
         // The night before the first day is held too.
         if day == 0 {
-            for d in 0..desks {
+            for (d, role) in GROUND_ROLES.iter().enumerate() {
                 for m in 0..TEAM {
                     let c = (-1 - 2 * m as i64).rem_euclid(12);
                     if let Some((a, _)) = kind(c).filter(|&(a, _)| a == 22 * 60) {
                         let who = d * TEAM + m;
                         let _ = writeln!(
                             s,
-                            "  shift D{who:03} {}-DESK {} .. {}",
-                            GROUND_ROLES[d],
+                            "  shift D{who:03} {role}-DESK {} .. {}",
                             time(a - DAY),
                             time(a - DAY + 8 * 60 + 15)
                         );
@@ -130,15 +128,14 @@ pub fn roster(plan_id: &str, days: usize, people: usize, seed: u64) -> Roster {
                 }
             }
         }
-        for d in 0..desks {
+        for (d, role) in GROUND_ROLES.iter().enumerate() {
             for m in 0..TEAM {
                 let c = (day - 2 * m as i64).rem_euclid(12);
                 if let Some((a, b)) = kind(c) {
                     let who = d * TEAM + m;
                     let _ = writeln!(
                         s,
-                        "  shift D{who:03} {}-DESK {} .. {}",
-                        GROUND_ROLES[d],
+                        "  shift D{who:03} {role}-DESK {} .. {}",
                         time(day0 + a),
                         time(day0 + b)
                     );

@@ -157,7 +157,8 @@ pub(crate) fn rest_findings(
     for (p, stretches) in s.stretches.iter().enumerate() {
         let work: Vec<Interval> = stretches.iter().map(|st| st.interval).collect();
         let rests = longest_rests(&work, period);
-        let short = |j: usize| rests[j].map_or(crate::time::Dur::ZERO, |r| r.duration()) < rest.value;
+        let short =
+            |j: usize| rests[j].map_or(crate::time::Dur::ZERO, |r| r.duration()) < rest.value;
         let mut j = 0;
         while j < work.len() {
             if !short(j) {
@@ -202,9 +203,7 @@ fn rest_finding(
     let who = &s.people[p].id.value;
     let len = |j: usize| rests[j].map_or(Dur::ZERO, |r| r.duration());
     // The shortest of the run's periods (the first of equals) leads the message.
-    let worst = (run.0..run.1)
-        .min_by_key(|&j| (len(j), j))
-        .unwrap_or(run.0);
+    let worst = (run.0..run.1).min_by_key(|&j| (len(j), j)).unwrap_or(run.0);
     let start = |j: usize| stretches[j].interval.start;
     let window = |j: usize| Interval::new(start(j), Time(start(j).0.saturating_add(period.0)));
     let detail = |j: usize| match rests[j] {

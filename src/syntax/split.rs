@@ -113,7 +113,11 @@ fn split_item(item: &Item, target: usize, out: &mut Vec<Piece>) {
             PieceKind::RosterBody,
             PieceKind::RosterTail,
         ),
-        _ => (PieceKind::PlanHead, PieceKind::PlanBody, PieceKind::PlanTail),
+        _ => (
+            PieceKind::PlanHead,
+            PieceKind::PlanBody,
+            PieceKind::PlanTail,
+        ),
     };
     let mut from = item.start;
     for (i, &c) in cuts.iter().enumerate() {
@@ -150,11 +154,15 @@ fn scan(b: &[u8]) -> Option<Vec<Item>> {
         if in_roster && b[i] == b'\n' {
             // A line of the roster that starts with an entry keyword starts a piece.
             let start = i + 1;
-            let word = start + b[start..].iter().take_while(|c| **c == b' ' || **c == b'\t').count();
+            let word = start
+                + b[start..]
+                    .iter()
+                    .take_while(|c| **c == b' ' || **c == b'\t')
+                    .count();
             let rest = &b[word..];
-            let entry = [&b"shift"[..], b"oncall", b"assign"]
-                .iter()
-                .any(|k| rest.starts_with(k) && rest.get(k.len()).is_some_and(|c| *c == b' ' || *c == b'\t'));
+            let entry = [&b"shift"[..], b"oncall", b"assign"].iter().any(|k| {
+                rest.starts_with(k) && rest.get(k.len()).is_some_and(|c| *c == b' ' || *c == b'\t')
+            });
             if entry {
                 if let Some(item) = current.as_mut() {
                     item.inner_cuts.push(start);
@@ -300,7 +308,10 @@ mod tests {
         let got = kinds(text, 10);
         assert_eq!(
             got[0],
-            (PieceKind::RosterHead, "roster R {\n  person A { qualified P }")
+            (
+                PieceKind::RosterHead,
+                "roster R {\n  person A { qualified P }"
+            )
         );
         let tail = got
             .iter()

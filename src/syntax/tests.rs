@@ -526,13 +526,22 @@ fn rosters_parse_with_spans() {
     let from = q.from.as_ref().unwrap();
     let until = q.until.as_ref().unwrap();
     assert!(from.day && until.day);
-    assert_eq!(from.time.value, crate::time::Time::parse_doy("2014/244 00:00").ok());
-    assert_eq!(until.time.value, crate::time::Time::parse_doy("2015/120 00:00").ok());
+    assert_eq!(
+        from.time.value,
+        crate::time::Time::parse_doy("2014/244 00:00").ok()
+    );
+    assert_eq!(
+        until.time.value,
+        crate::time::Time::parse_doy("2015/120 00:00").ok()
+    );
     let t = &jd.qualifications[1];
     assert_eq!(t.under.as_ref().unwrap().value, "MM");
     assert!(!t.until.as_ref().unwrap().day);
     assert!(r.people[1].qualifications.is_empty());
-    assert_eq!(&ROSTER[r.shifts[0].interval.span.range()], "2014/272 06:00 .. 2014/272 14:15");
+    assert_eq!(
+        &ROSTER[r.shifts[0].interval.span.range()],
+        "2014/272 06:00 .. 2014/272 14:15"
+    );
     assert_eq!(
         &ROSTER[r.oncalls[0].response.as_ref().unwrap().span.range()],
         "20m"
@@ -551,7 +560,9 @@ fn roster_mistakes_are_reported_readably() {
     let (_, diags) = parse_str("roster R {\n  shift JD OM 2014/272 06:00\n}\n");
     assert_eq!(diags[0].code, Code::SyntaxError);
     assert!(
-        diags[0].message.starts_with("expected an interval `T .. T`"),
+        diags[0]
+            .message
+            .starts_with("expected an interval `T .. T`"),
         "{}",
         diags[0].message
     );

@@ -1456,8 +1456,7 @@ impl Loader {
                     }
                     Ok(_) if u.kind == UseKind::Windows => Some("not a file".to_string()),
                     Ok(meta) if u.kind == UseKind::Roster && meta.is_file() => {
-                        let key =
-                            std::fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
+                        let key = std::fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
                         self.roster_files
                             .push((key, u.path.span, plan.id.value.clone()));
                         self.push(target.clone());

@@ -73,7 +73,10 @@ fn overlap(s: &Staffing, k: usize, other: usize, both: Interval) -> Diagnostic {
             s.format_time(both.end),
             hours(both.duration())
         ),
-        Label::new(b.span, format!("{who} on {} {}", name(b.position), when(s, b.interval))),
+        Label::new(
+            b.span,
+            format!("{who} on {} {}", name(b.position), when(s, b.interval)),
+        ),
     )
     .with_secondary(Label::new(
         a.span,

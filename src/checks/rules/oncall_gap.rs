@@ -76,8 +76,7 @@ fn diagnostic(s: &Staffing, di: usize, gap: Interval) -> Diagnostic {
     let items = s.by_duty[di].items();
     // A turn too slow to count at the gap's start, else the counted turn that ends as
     // the gap opens.
-    let slow_at = s
-        .by_duty[di]
+    let slow_at = s.by_duty[di]
         .running_at(gap.start)
         .into_iter()
         .find(|&o| !answers_in_time(s, o, limit));
@@ -122,13 +121,15 @@ fn diagnostic(s: &Staffing, di: usize, gap: Interval) -> Diagnostic {
             message,
             Label::new(
                 continuous,
-                format!("to be held without a break, from {}", s.format_time(gap.start)),
+                format!(
+                    "to be held without a break, from {}",
+                    s.format_time(gap.start)
+                ),
             ),
         ),
     };
     // Turns in the gap that answer too slowly.
-    let slow: Vec<String> = s
-        .by_duty[di]
+    let slow: Vec<String> = s.by_duty[di]
         .running_at(gap.start)
         .into_iter()
         .filter(|&o| !answers_in_time(s, o, limit))
@@ -152,7 +153,10 @@ fn diagnostic(s: &Staffing, di: usize, gap: Interval) -> Diagnostic {
     }
     if let Some(r) = duty.response {
         if let Some(span) = r.set_at {
-            d = d.with_secondary(Label::new(span, format!("answers within {}", hours(r.value))));
+            d = d.with_secondary(Label::new(
+                span,
+                format!("answers within {}", hours(r.value)),
+            ));
         }
     }
     d.with_note(format!(

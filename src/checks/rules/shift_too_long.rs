@@ -68,7 +68,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             None => format!("end the stretch by {}", s.format_time(over.start)),
                         }
                     }
-                    _ => format!("end the stretch by {} ({})", s.format_time(over.start), when(s, over)),
+                    _ => format!(
+                        "end the stretch by {} ({})",
+                        s.format_time(over.start),
+                        when(s, over)
+                    ),
                 };
                 out.push(d.with_help(help).with_interval(Some(st.interval)));
             }

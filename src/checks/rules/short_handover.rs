@@ -121,7 +121,10 @@ fn diagnostic(s: &Staffing, pi: usize, k: usize, j: usize, next: Interval, e: Ti
     ));
     let d = match handover.set_at {
         Some(span) => d
-            .with_secondary(Label::new(span, format!("the handover, {}", hours(handover.value))))
+            .with_secondary(Label::new(
+                span,
+                format!("the handover, {}", hours(handover.value)),
+            ))
             .with_note(format!("the rule: `handover {}`", hours(handover.value))),
         None => d.with_note(format!(
             "the rule: `handover {}`, the default ({})",

@@ -48,7 +48,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let over = run.first + i64::from(max.value);
                 let last = run.first + run.nights - 1;
                 while k < stretches.len()
-                    && !stretches[k].nights.is_some_and(|(a, b)| a <= over && over <= b)
+                    && !stretches[k]
+                        .nights
+                        .is_some_and(|(a, b)| a <= over && over <= b)
                 {
                     k += 1;
                 }

@@ -57,7 +57,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let mut trainee_parts: Vec<(Interval, usize)> = Vec::new();
             for &(iv, k) in s.by_position[pi].items() {
                 let person = s.shifts[k].person;
-                let qualified = when_qualified.get(&(person, pi)).map_or(&[][..], Vec::as_slice);
+                let qualified = when_qualified
+                    .get(&(person, pi))
+                    .map_or(&[][..], Vec::as_slice);
                 let parts = intersect(iv, qualified);
                 present.extend(parts.iter().copied());
                 if let Some(trainee) = when_trainee.get(&(person, pi)) {
@@ -129,10 +131,7 @@ fn diagnostic(s: &Staffing, pi: usize, k: usize, gap: Interval) -> Diagnostic {
         d = d.with_secondary(Label::new(q.span, "a trainee here"));
         if let Some(i) = q.instructor {
             let name = &s.people[i].id.value;
-            let on = s
-                .holders_at(pi, gap.start)
-                .iter()
-                .any(|&(p, _)| p == i);
+            let on = s.holders_at(pi, gap.start).iter().any(|&(p, _)| p == i);
             help.push(if on {
                 format!("the instructor {name} is on {position} then, but not qualified for it")
             } else {

@@ -69,9 +69,10 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             for role in &am.ast.by {
-                let (Some(positions), Some(held)) =
-                    (filling.get(role.value.as_str()), cover.get(role.value.as_str()))
-                else {
+                let (Some(positions), Some(held)) = (
+                    filling.get(role.value.as_str()),
+                    cover.get(role.value.as_str()),
+                ) else {
                     continue;
                 };
                 let Some(gap) = first_gap(held, iv) else {
@@ -120,7 +121,10 @@ fn diagnostic(
             s.format_time(gap.start),
             s.format_time(gap.end)
         ),
-        Label::new(role.span, format!("{} is staffed by roster {}", role.value, s.id.value)),
+        Label::new(
+            role.span,
+            format!("{} is staffed by roster {}", role.value, s.id.value),
+        ),
     );
     if am.ast.critical.is_some() {
         d = d

@@ -60,13 +60,25 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// The qualification of `person` for `position` that ended last before `t`, or else the
 /// first that starts after it.
-fn nearest(s: &Staffing, person: PersonIdx, position: PositionIdx, t: crate::time::Time) -> Option<&Qual> {
-    let quals = s.people[person].quals.iter().filter(|q| q.position == position);
+fn nearest(
+    s: &Staffing,
+    person: PersonIdx,
+    position: PositionIdx,
+    t: crate::time::Time,
+) -> Option<&Qual> {
+    let quals = s.people[person]
+        .quals
+        .iter()
+        .filter(|q| q.position == position);
     quals
         .clone()
         .filter(|q| q.valid.end <= t)
         .max_by_key(|q| q.valid.end)
-        .or_else(|| quals.filter(|q| q.valid.start > t).min_by_key(|q| q.valid.start))
+        .or_else(|| {
+            quals
+                .filter(|q| q.valid.start > t)
+                .min_by_key(|q| q.valid.start)
+        })
 }
 
 fn shift_finding(s: &Staffing, sh: &crate::model::staffing::Shift, gap: Interval) -> Diagnostic {
@@ -79,7 +91,10 @@ fn shift_finding(s: &Staffing, sh: &crate::model::staffing::Shift, gap: Interval
             Some(q),
         ),
         Some(q) => (
-            format!("the qualification holds only from {}", s.format_time(q.valid.start)),
+            format!(
+                "the qualification holds only from {}",
+                s.format_time(q.valid.start)
+            ),
             Some(q),
         ),
         None => (format!("{who} is not qualified for {position}"), None),
@@ -99,7 +114,10 @@ fn shift_finding(s: &Staffing, sh: &crate::model::staffing::Shift, gap: Interval
             format!("valid {}", valid_text(s, q.valid)),
         ));
     }
-    d = d.with_secondary(Label::new(person.id.span, format!("{who} is declared here")));
+    d = d.with_secondary(Label::new(
+        person.id.span,
+        format!("{who} is declared here"),
+    ));
     let help = match s.available_text(sh.position, gap, &[sh.person]) {
         Some(t) => format!("{t}; or renew the qualification (`qualified {position} until …`)"),
         None => format!(
@@ -115,9 +133,14 @@ fn shift_finding(s: &Staffing, sh: &crate::model::staffing::Shift, gap: Interval
 
 /// `from 2013/200 00:00 until 2014/272 00:00`, `until …`, `from …`.
 fn valid_text(s: &Staffing, v: Interval) -> String {
-    let from = (v.start > crate::time::Time::MIN).then(|| format!("from {}", s.format_time(v.start)));
+    let from =
+        (v.start > crate::time::Time::MIN).then(|| format!("from {}", s.format_time(v.start)));
     let until = (v.end.0 < i64::MAX).then(|| format!("until {}", s.format_time(v.end)));
-    [from, until].into_iter().flatten().collect::<Vec<_>>().join(" ")
+    [from, until]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn assignments(m: &Model, s: &Staffing, out: &mut Vec<Diagnostic>) {

@@ -98,7 +98,11 @@ fn diagnostic(s: &Staffing, pi: usize, gap: Interval, by_end: &[(Time, usize)]) 
             message,
             Label::new(
                 s.shifts[k].span,
-                format!("{} leaves {name} at {}", person(k), s.format_time(gap.start)),
+                format!(
+                    "{} leaves {name} at {}",
+                    person(k),
+                    s.format_time(gap.start)
+                ),
             ),
         )
         .with_secondary(Label::new(continuous, "to be held without a break")),
@@ -107,7 +111,10 @@ fn diagnostic(s: &Staffing, pi: usize, gap: Interval, by_end: &[(Time, usize)]) 
             message,
             Label::new(
                 continuous,
-                format!("to be held without a break, from {}", s.format_time(gap.start)),
+                format!(
+                    "to be held without a break, from {}",
+                    s.format_time(gap.start)
+                ),
             ),
         ),
     };

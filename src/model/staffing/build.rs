@@ -581,9 +581,7 @@ fn index(s: &mut Staffing) {
         .collect();
     s.by_person = per_person
         .iter()
-        .map(|list| {
-            IntervalIndex::new(list.iter().map(|&k| (s.shifts[k].interval, k)).collect())
-        })
+        .map(|list| IntervalIndex::new(list.iter().map(|&k| (s.shifts[k].interval, k)).collect()))
         .collect();
     s.person_shifts = per_person;
 }

@@ -359,7 +359,12 @@ impl Staffing {
     }
 
     /// The person's qualification (or, failing one, traineeship) for a position at `t`.
-    pub fn qualification(&self, person: PersonIdx, position: PositionIdx, t: Time) -> Option<&Qual> {
+    pub fn qualification(
+        &self,
+        person: PersonIdx,
+        position: PositionIdx,
+        t: Time,
+    ) -> Option<&Qual> {
         let quals = &self.people[person].quals;
         let at = |q: &&Qual| q.position == position && q.valid.start <= t && t < q.valid.end;
         quals

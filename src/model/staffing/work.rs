@@ -82,17 +82,15 @@ pub struct WeekHours {
 /// entries, not fifty-two).
 pub fn week_hours(stretches: &[Interval]) -> Vec<WeekHours> {
     let mut out: Vec<WeekHours> = Vec::new();
-    let add = |out: &mut Vec<WeekHours>, week: i64, weeks: i64, worked: Dur| {
-        match out.last_mut() {
-            Some(last) if last.week == week && last.weeks == 1 && weeks == 1 => {
-                last.worked = Dur(last.worked.0 + worked.0)
-            }
-            _ => out.push(WeekHours {
-                week,
-                weeks,
-                worked,
-            }),
+    let add = |out: &mut Vec<WeekHours>, week: i64, weeks: i64, worked: Dur| match out.last_mut() {
+        Some(last) if last.week == week && last.weeks == 1 && weeks == 1 => {
+            last.worked = Dur(last.worked.0 + worked.0)
         }
+        _ => out.push(WeekHours {
+            week,
+            weeks,
+            worked,
+        }),
     };
     for s in stretches {
         let (w0, w1) = (week_of(s.start), week_of(Time(s.end.0 - 1)));
@@ -101,8 +99,16 @@ pub fn week_hours(stretches: &[Interval]) -> Vec<WeekHours> {
             continue;
         }
         // The weeks worked whole, and the partial first and last weeks around them.
-        let first_full = if s.start == week_start(w0) { w0 } else { w0 + 1 };
-        let last_full = if s.end == week_start(w1 + 1) { w1 } else { w1 - 1 };
+        let first_full = if s.start == week_start(w0) {
+            w0
+        } else {
+            w0 + 1
+        };
+        let last_full = if s.end == week_start(w1 + 1) {
+            w1
+        } else {
+            w1 - 1
+        };
         if first_full > w0 {
             add(&mut out, w0, 1, week_start(w0 + 1).since(s.start));
         }
@@ -337,10 +343,7 @@ mod tests {
         assert_eq!(night.nights_of(iv(19 * h, 31 * h)), Some((0, 0)));
         assert_eq!(night.nights_of(iv(27 * h, 33 * h)), Some((0, 0)));
         // Five days of work from 20:00: nights 0 to 4.
-        assert_eq!(
-            night.nights_of(iv(20 * h, 20 * h + 5 * DAY)),
-            Some((0, 4))
-        );
+        assert_eq!(night.nights_of(iv(20 * h, 20 * h + 5 * DAY)), Some((0, 4)));
         let runs = night_runs(
             &[
                 iv(22 * h, 30 * h),
@@ -367,14 +370,8 @@ mod tests {
     #[test]
     fn below_a_head_count() {
         let held = [iv(0, 10), iv(8, 20), iv(25, 30)];
-        assert_eq!(
-            below(&held, &[iv(0, 40)], 1),
-            vec![iv(20, 25), iv(30, 40)]
-        );
-        assert_eq!(
-            below(&held, &[iv(0, 40)], 2),
-            vec![iv(0, 8), iv(10, 40)]
-        );
+        assert_eq!(below(&held, &[iv(0, 40)], 1), vec![iv(20, 25), iv(30, 40)]);
+        assert_eq!(below(&held, &[iv(0, 40)], 2), vec![iv(0, 8), iv(10, 40)]);
         assert_eq!(below(&held, &[iv(2, 5), iv(21, 23)], 1), vec![iv(21, 23)]);
         assert!(below(&[], &[], 1).is_empty());
     }

@@ -177,12 +177,18 @@ impl Lowerer<'_> {
     }
 
     fn handover(&mut self, pair: Pair<'_, Rule>) -> DurLit {
-        let d = pair.into_inner().find(not_keyword).expect("handover duration");
+        let d = pair
+            .into_inner()
+            .find(not_keyword)
+            .expect("handover duration");
         self.duration(d)
     }
 
     fn response(&mut self, pair: Pair<'_, Rule>) -> DurLit {
-        let d = pair.into_inner().find(not_keyword).expect("response duration");
+        let d = pair
+            .into_inner()
+            .find(not_keyword)
+            .expect("response duration");
         self.duration(d)
     }
 
