@@ -177,7 +177,7 @@ fn entry(
 }
 
 /// A compact duration at `i` (`30m`, `1h30m`: digits and a unit, repeated), followed by
-/// a blank, a line end or the end; its literal and the offset after it.
+/// a blank, a line end, a `/` or the end; its literal and the offset after it.
 fn duration(file: FileId, base: usize, text: &str, i: usize) -> Option<(DurLit, usize)> {
     let b = text.as_bytes();
     let mut k = i;
@@ -191,7 +191,10 @@ fn duration(file: FileId, base: usize, text: &str, i: usize) -> Option<(DurLit, 
             break;
         }
     }
-    if b.get(k).is_some_and(|c| !matches!(c, b' ' | b'\t' | b'\n')) {
+    // As after a time: a `/` must start a `//` comment, which the caller checks.
+    if b.get(k)
+        .is_some_and(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'/'))
+    {
         return None;
     }
     let value = Dur::parse(&text[i..k]).ok()?;
@@ -265,10 +268,202 @@ fn doy_time(file: FileId, base: usize, text: &str, i: usize) -> Option<(TimeLit,
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::syntax::{OpsParser, Rule};
     use pest::Parser;
+    use proptest::prelude::*;
+
+    /// Lines of a roster's middle, mostly shift and on-call lines in the canonical
+    /// layout, with the forms around it: other spacing, tabs, comments (line and block,
+    /// with unicode, with `\r`), CRLF and lone CR, a byte-order mark or a no-break space
+    /// as a blank, unicode and keyword names, times in other notations or invalid, other
+    /// items, `response` in both duration forms and broken, lines broken in two.
+    pub(in crate::syntax) fn lines(canonical: bool) -> BoxedStrategy<String> {
+        fn pick(xs: &'static [&'static str]) -> BoxedStrategy<String> {
+            proptest::sample::select(xs)
+                .prop_map(str::to_string)
+                .boxed()
+        }
+        fn either(
+            good: &'static [&'static str],
+            odd: &'static [&'static str],
+            canonical: bool,
+        ) -> BoxedStrategy<String> {
+            if canonical {
+                pick(good)
+            } else {
+                prop_oneof![4 => pick(good), 1 => pick(odd)].boxed()
+            }
+        }
+        let kw = either(
+            &["shift", "oncall"],
+            &["shifts", "Shift", "oncal", "assign"],
+            canonical,
+        );
+        let sep = || {
+            either(
+                &[" ", "  ", "\t", " \t "],
+                &[
+                    "",
+                    "\n",
+                    "\r\n",
+                    " /* c */ ",
+                    "\u{a0}",
+                    "\u{feff}",
+                    " // c\n ",
+                    "\r",
+                ],
+                canonical,
+            )
+        };
+        let name = || {
+            either(
+                &[
+                    "JD", "OM-DESK", "_A-1", "to", "shift", "oncall", "a-b_c", "x_", "response",
+                ],
+                &["Zoé", "JD-", "1JD", "ÉQ", "a--b", "JD.X", "\"JD\"", "-x"],
+                canonical,
+            )
+        };
+        let time = || {
+            either(
+                &[
+                    "2014/272 06:00",
+                    "2014/272   06:00",
+                    "2014/272\t06:00",
+                    "2016/366 23:59",
+                    "2014/001 00:00",
+                    "2014/273 00:00",
+                ],
+                &[
+                    "2014/366 06:00",
+                    "2014/000 00:00",
+                    "2014/272 24:00",
+                    "2014/272 06:60",
+                    "2014/272 6:00",
+                    "2014/27 06:00",
+                    "2014/272 06:00:30",
+                    "2014-09-29T06:00Z",
+                    "2014/272 06:001",
+                    "2014/272 06:00Z",
+                    "2014/272\n06:00",
+                ],
+                canonical,
+            )
+        };
+        let dots = either(&[".."], &[". .", "...", "..\n"], canonical);
+        let response = either(
+            &[
+                "",
+                " response 30m",
+                "  response 1h30m",
+                " response\t2d",
+                " response 90s",
+            ],
+            &[
+                " response PT30M",
+                " response 30x",
+                " response",
+                " response 0m",
+                " response 30m5",
+                "response 30m",
+                " response\n 30m",
+                " response 30m_",
+            ],
+            canonical,
+        );
+        let trailing = either(
+            &["", " // note", "// x", " // é ünïcode ☃", "\t", "  "],
+            &[" /* x */", " // a\r", " /", " x"],
+            canonical,
+        );
+        let entry = (
+            kw,
+            (sep(), name(), sep(), name(), sep()),
+            (time(), sep(), dots, sep(), time()),
+            response,
+            trailing,
+        )
+            .prop_map(
+                |(kw, (s1, n1, s2, n2, s3), (t1, s4, d, s5, t2), resp, tr)| {
+                    let resp = if kw == "oncall" { resp } else { String::new() };
+                    format!("{kw}{s1}{n1}{s2}{n2}{s3}{t1}{s4}{d}{s5}{t2}{resp}{tr}")
+                },
+            );
+        let indent = pick(&["", "  ", "\t", " \t "]);
+        let other = either(
+            &["", "// a comment", "//", "// ünïcode ☃ ✓"],
+            &[
+                "assign JD to A1",
+                "person X",
+                "/* block */",
+                "response 30m",
+                "}",
+                "// cr\r inside",
+            ],
+            canonical,
+        );
+        let body = prop_oneof![6 => entry, 1 => other];
+        let end = either(&["\n"], &["\r\n", "\r", ""], canonical);
+        (indent, body, end)
+            .prop_map(|(i, b, e)| format!("{i}{b}{e}"))
+            .boxed()
+    }
+
+    /// The fast path and pest with lowering give the same piece: every roster field
+    /// (spans included), the notation and the findings.
+    fn agrees(text: &str) -> Result<bool, TestCaseError> {
+        let Some(fast) = roster_body(FileId(3), 100, text) else {
+            return Ok(false);
+        };
+        let root = OpsParser::parse(Rule::roster_body, text)
+            .map_err(|e| TestCaseError::fail(format!("pest refuses {text:?}: {e}")))?
+            .next()
+            .expect("a root pair");
+        let pest = crate::syntax::lower::lower_piece(
+            FileId(3),
+            100,
+            crate::syntax::split::PieceKind::RosterBody,
+            root,
+        );
+        // The piece's own roster name and span are dropped when the pieces are joined
+        // (`absorb_roster` keeps the head's): everything else is compared; the joined
+        // trees are compared whole in `syntax::tests`.
+        let items = |mut rs: Vec<Roster>| {
+            for r in &mut rs {
+                r.span = Span::new(FileId(3), 0..0);
+                r.id = Spanned::new(String::new(), r.span);
+            }
+            format!("{rs:?}")
+        };
+        prop_assert_eq!(items(fast.rosters), items(pest.rosters));
+        prop_assert_eq!(fast.notation, pest.notation);
+        prop_assert_eq!(format!("{:?}", fast.diags), format!("{:?}", pest.diags));
+        prop_assert!(fast.plans.is_empty() && fast.procedures.is_empty());
+        prop_assert!(fast.scenarios.is_empty());
+        Ok(true)
+    }
+
+    proptest! {
+        /// On any text the fast path either declines or gives exactly what pest gives.
+        #[test]
+        fn the_fast_path_agrees_with_pest_on_varied_text(
+            lines in proptest::collection::vec(lines(false), 0..8)
+        ) {
+            agrees(&lines.concat())?;
+        }
+
+        /// On the canonical layout it does not decline (it is what makes large rosters
+        /// fast) and it agrees.
+        #[test]
+        fn the_fast_path_reads_the_canonical_layout(
+            lines in proptest::collection::vec(lines(true), 0..8)
+        ) {
+            let text = lines.concat();
+            prop_assert!(agrees(&text)?, "declined {:?}", text);
+        }
+    }
 
     /// What pest and lowering give for a `roster_body` text.
     fn by_pest(text: &str) -> Option<Roster> {

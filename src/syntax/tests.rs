@@ -572,3 +572,33 @@ fn roster_mistakes_are_reported_readably() {
     let (_, diags) = parse_str("roster R {\n  rules { handover 5m\n handover 10m }\n}\n");
     assert_eq!(diags[0].code, Code::RepeatedClause);
 }
+
+proptest::proptest! {
+    /// A roster of generated lines (`fast_roster::tests::lines`: the canonical layout and
+    /// the forms around it) parsed whole by pest and parsed in pieces (the middle ones by
+    /// the hand reader when it accepts them) gives the same tree and the same findings;
+    /// when the pieces cannot be read, the whole-file parse is what the caller uses.
+    #[test]
+    fn a_roster_in_pieces_gives_the_tree_of_the_whole_roster(
+        lines in proptest::collection::vec(
+            proptest::prop_oneof![
+                6 => super::fast_roster::tests::lines(true),
+                1 => super::fast_roster::tests::lines(false),
+            ],
+            1..24,
+        )
+    ) {
+        let text = format!("roster R {{\n  person JD\n{}\n}}\n", lines.concat());
+        if let Some((ast, diags)) = parse_fast(FileId(0), &text, 64) {
+            let whole = parse_fast(FileId(0), &text, usize::MAX);
+            proptest::prop_assert!(whole.is_some(), "pieces read what pest refuses: {:?}", text);
+            let (whole, whole_diags) = whole.expect("checked");
+            proptest::prop_assert_eq!(format!("{ast:?}"), format!("{whole:?}"));
+            let sorted = |mut d: Vec<Diagnostic>| {
+                d.sort_by_key(|d| (d.primary.span.start, d.message.clone()));
+                format!("{d:?}")
+            };
+            proptest::prop_assert_eq!(sorted(diags), sorted(whole_diags));
+        }
+    }
+}
