@@ -232,6 +232,10 @@ fn is_continuation(b: u8) -> bool {
 pub struct SourceFile {
     /// The path as the user should see it (relative when the user gave a relative path).
     pub path: PathBuf,
+    /// For a member of an archive (a `.reqif` inside a `.reqifz`): its name in the
+    /// archive, `path` being the archive, the file read. Its text is the member's,
+    /// decompressed; it is shown as `archive.reqifz!member.reqif` ([`SourceDb::name`]).
+    pub member: Option<String>,
     pub text: String,
     pub line_index: LineIndex,
     /// The file is not quoted anywhere: it was read as opsplan source and is not (or is
@@ -256,11 +260,30 @@ impl SourceDb {
         let line_index = LineIndex::new(&text);
         self.files.push(SourceFile {
             path: path.into(),
+            member: None,
             text,
             line_index,
             opaque: false,
         });
         id
+    }
+
+    /// Adds the text of `member`, a member of the archive `path` (the archive itself is
+    /// added apart, as the file read): findings inside the member point into this text.
+    pub fn add_member(&mut self, path: impl Into<PathBuf>, member: &str, text: String) -> FileId {
+        let id = self.add(path, text);
+        self.files[id.0 as usize].member = Some(member.to_string());
+        id
+    }
+
+    /// The name a file is shown by: its path, or `archive.reqifz!member.reqif` for a
+    /// member of an archive.
+    pub fn name(&self, id: FileId) -> String {
+        let f = self.get(id);
+        match &f.member {
+            Some(m) => format!("{}!{m}", f.path.display()),
+            None => f.path.display().to_string(),
+        }
     }
 
     /// Forgets what a file says and marks it never to be quoted: every character is

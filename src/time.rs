@@ -271,7 +271,7 @@ impl Time {
         Time(self.0.div_euclid(86_400) * 86_400)
     }
 
-    fn civil(self) -> jiff::civil::DateTime {
+    pub fn civil(self) -> jiff::civil::DateTime {
         let days = self.0.div_euclid(86_400);
         let secs = self.0.rem_euclid(86_400);
         let date = jiff::civil::date(1970, 1, 1)

@@ -47,6 +47,57 @@ fn json_snapshot() {
 }
 
 #[test]
+fn json_carries_numbers_beside_the_display_strings() {
+    let j: serde_json::Value = serde_json::from_str(&example("json")).expect("JSON");
+    assert_eq!(j["schema_version"], 2);
+    // Each number agrees with the string shown beside it.
+    let ops = &j["operations"];
+    let completion = ops["completion_percent"].as_f64().expect("a number");
+    assert_eq!(
+        format!("{completion:.1} %"),
+        ops["completion"].as_str().unwrap()
+    );
+    assert_eq!(ops["tolerance_s"], 300);
+    for k in j["kpis"].as_array().unwrap() {
+        let unit = k["unit"].as_str().unwrap();
+        assert!(["%", "count", "h"].contains(&unit), "{k}");
+        match k["value_number"].as_f64() {
+            Some(v) if unit == "count" => assert_eq!(format!("{v}"), k["value"].as_str().unwrap()),
+            Some(v) => assert!(k["value"].as_str().unwrap().starts_with(&format!("{v:.1}"))),
+            None => assert_eq!(k["value"], "n/a"),
+        }
+        assert!(k["target_number"].is_number(), "{k}");
+    }
+    let systems = j["availability"]["systems"].as_array().unwrap();
+    for s in systems {
+        let a = s["availability_percent"].as_f64().unwrap();
+        assert_eq!(format!("{a:.2} %"), s["availability"].as_str().unwrap());
+        assert!(s["unplanned_s"].is_i64());
+    }
+    for o in j["availability"]["outages"].as_array().unwrap() {
+        assert!(o["duration_s"].as_i64().unwrap() > 0, "{o}");
+    }
+    for e in j["collision"]["event_list"].as_array().unwrap() {
+        let miss = e["min_miss_distance_m"].as_f64().unwrap();
+        assert_eq!(format!("{miss:.0} m"), e["min_miss"].as_str().unwrap());
+        assert!(
+            e["max_probability"].is_number() || e["max_pc"] == "n/a",
+            "{e}"
+        );
+    }
+    assert_eq!(j["collision"]["box_radial_m"], 500.0);
+    assert_eq!(j["collision"]["red_probability"], 1e-4);
+    assert_eq!(j["requirements"]["coverage_percent"], 80.0);
+    let late = j["operations"]["deviations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["outcome_key"] == "late")
+        .expect("a late start in the example");
+    assert!(late["delay_s"].as_i64().unwrap() > 300, "{late}");
+}
+
+#[test]
 fn html_has_the_verdict_the_kpi_table_and_charts() {
     let html = example("html");
     assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..40]);
@@ -368,6 +419,289 @@ fn every_text_from_the_inputs_is_escaped() {
     assert!(md.contains("AR-2 \\*bold\\* \\| pipe"), "{md}");
     assert!(md.contains("| Link \\*x\\* \\| y | unplanned |"), "{md}");
     assert!(md.contains("\\[link\\](http://x) \\_u\\_"), "{md}");
+}
+
+// ------------------------------------------------------------------ dates
+
+/// The report with a manifest holding `manifest` (its other inputs as flags) and the
+/// given files, in `format`.
+fn with_manifest(manifest: &str, files: &[(&str, &[u8])], format: &str) -> (i32, String, String) {
+    let (dir, args) = with_inputs(files);
+    std::fs::write(dir.path().join("monthly.yaml"), manifest).expect("write");
+    let dir_arg = dir.path().to_string_lossy().into_owned();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    report(&[&args[..], &[dir_arg.as_str(), "--format", format]].concat())
+}
+
+const CRS_DATE_ONLY: &str = "CR,Raised,Status,Decided,Plan,Activities,Title\n\
+    CR-1,2014-10-03,approved,2014-10-04,ATV5-W40,A45,Dates only\n\
+    CR-2,2014-10-06 07:00,rejected,2014-10-06 07:30,ATV5-W41,A07,With times\n";
+
+#[test]
+fn dates_are_iso_by_default_and_day_of_year_on_request() {
+    let files: &[(&str, &[u8])] = &[("changes.csv", CRS_DATE_ONLY.as_bytes())];
+    let (code, iso, err) = with_manifest("on_time_tolerance: 5m\n", files, "md");
+    assert_eq!(code, 0, "{err}");
+    // Planned times, CR dates (a date alone stays a date), the CDM note's creation time
+    // (written 14:02:11: minutes only).
+    assert!(iso.contains("| 2014-10-27 17:42 |"), "{iso}");
+    assert!(iso.contains("| 2014-10-03 | 2014-10-04 |"), "{iso}");
+    assert!(
+        iso.contains("| 2014-10-06 07:00 | 2014-10-06 07:30 |"),
+        "{iso}"
+    );
+    assert!(!iso.contains("2014-10-03 00:00"), "{iso}");
+    assert!(!iso.contains("2014/300 17:42"), "{iso}");
+    let (code, doy, err) = with_manifest("dates: day-of-year\n", files, "md");
+    assert_eq!(code, 0, "{err}");
+    assert!(doy.contains("| 2014/300 17:42 |"), "{doy}");
+    assert!(doy.contains("| 2014/276 | 2014/277 |"), "{doy}");
+    assert!(doy.contains("| 2014/279 07:00 | 2014/279 07:30 |"), "{doy}");
+    assert!(!doy.contains("2014-10-27 17:42"), "{doy}");
+    // The HTML follows the same notation.
+    let (code, html, err) = with_manifest("dates: day-of-year\n", files, "html");
+    assert_eq!(code, 0, "{err}");
+    assert!(html.contains("2014/300 17:42"));
+    assert!(!html.contains("2014-10-27 17:42"));
+}
+
+#[test]
+fn times_are_shown_to_the_minute_everywhere() {
+    let (code, md, err) = report(&[EXAMPLE, "--format", "md"]);
+    assert_eq!(code, 0, "{err}");
+    // The CDM created outside the month was written 14:02:11.
+    assert!(md.contains("(2014-09-28 14:02)"), "{md}");
+    // No time with seconds outside the notes on the inputs (which quote the files) and
+    // the provenance's generation time (an ISO 8601 timestamp, as in every report).
+    let seconds = |l: &str| {
+        let b = l.as_bytes();
+        b.windows(8).any(|w| {
+            w.iter().enumerate().all(|(i, c)| {
+                if i == 2 || i == 5 {
+                    *c == b':'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+        })
+    };
+    for l in md
+        .lines()
+        .filter(|l| !l.starts_with("- examples/") && !l.starts_with("Generated by"))
+    {
+        assert!(!seconds(l), "a time with seconds: {l}");
+    }
+}
+
+#[test]
+fn an_unknown_date_notation_is_located() {
+    let (code, _, err) = with_manifest("dates: julian\n", &[], "md");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("monthly.yaml:1:"), "{err}");
+    assert!(
+        err.contains("julian") && err.contains("day-of-year"),
+        "{err}"
+    );
+}
+
+// ------------------------------------------------------------------ document control
+
+#[test]
+fn the_document_control_block_and_the_managers_summary_come_first() {
+    let (code, html, err) = report(&[EXAMPLE, "--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing"))
+    };
+    // Classification in the header and at the foot; then the block, the manager's
+    // summary, the status.
+    assert!(at("id=\"classification-top\"") < at("<h1>"));
+    assert!(at("id=\"document-control\"") < at("id=\"executive-summary\""));
+    assert!(at("id=\"executive-summary\"") < at("id=\"verdict\""));
+    assert!(at("id=\"provenance\"") < at("id=\"classification-bottom\""));
+    assert_eq!(
+        html.matches("ESA and CNES internal: not for public release")
+            .count(),
+        2
+    );
+    assert!(html.contains("<th>Issue</th><td>1.0</td><th>Date</th><td>2014-11-03</td>"));
+    assert!(html.contains(
+        "<tr><th>Prepared by</th><td>A. Delmas, ATV-CC operations manager</td><td>2014-11-03</td>"
+    ));
+    assert!(html.contains(
+        "<tr><th>Approved by</th><td>M. Laurent, ATV-CC head of operations</td><td></td>"
+    ));
+    assert!(html.contains("Distribution: ESA ATV-5 mission management (ESTEC); "));
+    // Two paragraphs, the blank line between them kept, the lines of each joined.
+    let summary = &html[at("id=\"executive-summary\"")..at("id=\"summary\"")];
+    assert_eq!(summary.matches("<p>").count(), 2, "{summary}");
+    assert!(
+        summary.contains("Cargo, water and reboost operations"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn without_document_keys_the_block_holds_the_reference_and_the_generation_date() {
+    let (code, html, err) = with_manifest("summary: [\"<b>Bold</b> claim\"]\n", &[], "html");
+    assert_eq!(code, 0, "{err}");
+    assert!(!html.contains("class=\"classification\""));
+    assert!(!html.contains("id=\"signatures\""));
+    // SOURCE_DATE_EPOCH is 2014-11-03 08:00.
+    assert!(html.contains("<th>Reference</th><td>MOR-2014-10</td><th>Issue</th><td></td><th>Date</th><td>2014-11-03</td>"));
+    assert!(
+        html.contains("&lt;b&gt;Bold&lt;&#x2F;b&gt; claim")
+            || html.contains("&lt;b&gt;Bold&lt;/b&gt; claim")
+    );
+}
+
+#[test]
+fn bad_document_control_values_are_located() {
+    let (code, _, err) = with_manifest("issue: A\nissue_date: 2014-13-40\n", &[], "md");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("monthly.yaml:2:"), "{err}");
+    assert!(err.contains("`2014-13-40` is not a date"), "{err}");
+    let (code, _, err) = with_manifest(
+        "checked: { name: X, role: lead }\napproved: { name: Y, date: 03/11/2014 }\n",
+        &[],
+        "md",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("monthly.yaml:1:") && err.contains("unknown field `role`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("monthly.yaml:2:") && err.contains("`03/11/2014` is not a date"),
+        "{err}"
+    );
+}
+
+// ------------------------------------------------------------------ print
+
+#[test]
+fn the_printed_page_is_a4_with_the_reference_and_page_numbers_in_its_margins() {
+    let (code, html, err) = report(&[EXAMPLE, "--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    let style = &html[html.find("<style>").unwrap()..html.find("</style>").unwrap()];
+    assert!(style.contains("size: A4;"));
+    assert!(style.contains(r#"@bottom-left { content: "MOR\2d 2014\2d 10\2c  issue 1\2e 0";"#));
+    assert!(style.contains(r#"content: "Page " counter(page) " of " counter(pages);"#));
+    assert!(style
+        .contains(r#"@top-center { content: "ESA and CNES internal\3a  not for public release";"#));
+    // Tables break between rows with their header repeated; headings keep their content.
+    assert!(style.contains(".mor table { break-inside: auto; }"));
+    assert!(style.contains(".mor thead { display: table-header-group; }"));
+    assert!(style.contains(".mor h2, .mor h3 { break-after: avoid;"));
+    assert!(html.contains("<table id=\"kpis\">\n<thead>"));
+    // Whatever the manifest writes stays a CSS string.
+    let (code, html, err) = with_manifest(
+        "reference: 'R\"}</style><script>x()</script>'\nclassification: \"a\\\\b\"\n",
+        &[],
+        "html",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(html.matches("</style>").count(), 1);
+    assert!(!html.contains("<script>"));
+    assert!(html.contains(
+        r#"content: "R\22 \7d \3c \2f style\3e \3c script\3e x\28 \29 \3c \2f script\3e ";"#
+    ));
+    assert!(html.contains(r#"@top-center { content: "a\5c b";"#));
+}
+
+// ------------------------------------------------------------------ no tool jargon
+
+/// What a customer should not read in the report's body: a backtick, a rule code
+/// (`F004`: a capital and three digits as a word), a configuration key (`snake_case:`).
+fn jargon(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let word = |i: usize| {
+        b.get(i)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    };
+    let around =
+        |i: usize, j: usize| text[i.saturating_sub(40)..(j + 40).min(text.len())].to_string();
+    let mut out = Vec::new();
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'`' {
+            out.push(format!("backtick: {}", around(i, i)));
+        }
+        if c.is_ascii_uppercase()
+            && (i == 0 || !word(i - 1))
+            && b.len() > i + 3
+            && b[i + 1..i + 4].iter().all(u8::is_ascii_digit)
+            && !word(i + 4)
+        {
+            out.push(format!("rule code: {}", around(i, i + 4)));
+        }
+        if c == b':' {
+            let start = (0..i)
+                .rev()
+                .take_while(|&k| b[k].is_ascii_lowercase() || b[k] == b'_')
+                .last()
+                .unwrap_or(i);
+            let key = &text[start..i];
+            if (start == 0 || !word(start - 1))
+                && key.contains('_')
+                && !key.starts_with('_')
+                && !key.ends_with('_')
+            {
+                out.push(format!("config key: {}", around(start, i)));
+            }
+        }
+    }
+    out
+}
+
+/// The HTML's text from `<main` to the technical annex, tags dropped.
+fn html_body(html: &str) -> String {
+    let start = html.find("<main").expect("main");
+    let end = html.find("<section id=\"technical-annex\"").expect("annex");
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&#x60;", "`").replace("&#96;", "`")
+}
+
+#[test]
+fn the_body_of_the_report_has_no_tool_jargon() {
+    let (code, html, err) = report(&[EXAMPLE, "--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(jargon(&html_body(&html)), Vec::<String>::new());
+    // The annex holds what was taken out: the rule codes, the input notes.
+    let annex = &html[html.find("id=\"technical-annex\"").unwrap()..];
+    assert!(annex.contains("<code>F004</code>"));
+    assert!(annex.contains("id=\"input-notes\""));
+    assert!(annex.contains("change-requests-2014.csv:11:34: note:"));
+    let (code, md, _) = report(&[EXAMPLE, "--format", "md"]);
+    assert_eq!(code, 0);
+    let body = &md[..md.find("## Technical annex").expect("annex")];
+    // The Markdown escapes input text (`\*`): only the report's own words are judged.
+    assert_eq!(jargon(body), Vec::<String>::new());
+    // Sections left out say so in words; the keys that add them are in the annex.
+    let args = flags_without_optional();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, html, err) = report(&[&args[..], &["--format", "html"]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(jargon(&html_body(&html)), Vec::<String>::new());
+    assert!(html.contains("No anomaly register was given: the anomalies section"));
+    assert!(html.contains("The anomaly register: `anomalies:` in monthly.yaml or `--anomalies`."));
+    // The check itself: each kind of jargon is caught.
+    assert_eq!(jargon("a `key`").len(), 2);
+    assert_eq!(jargon("covering 1 violation (F004)").len(), 1);
+    assert_eq!(jargon("set previous_requirements: to").len(), 1);
+    assert!(jargon("ATV5-W40 A10 CR-276-01 2014-10-03 13:42 Pc 3.2e-5").is_empty());
 }
 
 // ------------------------------------------------------------------ malformed inputs

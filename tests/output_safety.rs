@@ -140,7 +140,9 @@ fn run_all(root: &Path, out: &Path) -> Vec<Vec<u8>> {
             let o = Command::cargo_bin("opsplan")
                 .unwrap()
                 .current_dir(root)
-                .env("SOURCE_DATE_EPOCH", "1412121600")
+                // 2014-11-03 08:00: after every date of the examples (the October
+                // monthly report refuses records dated after it is made).
+                .env("SOURCE_DATE_EPOCH", "1415001600")
                 .args(&args)
                 .output()
                 .unwrap();

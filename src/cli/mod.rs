@@ -683,7 +683,10 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         return Ok(EXIT_FAILURE);
     };
     let traced = run.traced.as_ref().expect("requirements were required");
-    let impact = (!args.changed_since.is_empty()).then(|| workspace::impact(&run.model, traced));
+    let Ok(impact) = changed_since_impact(!args.changed_since.is_empty(), &run.model, traced)
+    else {
+        return Ok(EXIT_FAILURE);
+    };
     let mut view = output::trace::TraceView::new(&run.sources, traced, impact.as_ref());
     view.findings = output::json::diagnostics_value(&run.sources, &findings);
     view.project_file = run.project.clone();
@@ -825,4 +828,22 @@ fn rule(code: Option<&str>, out: &mut impl Write) -> anyhow::Result<u8> {
         entry.documentation()
     )?;
     Ok(EXIT_OK)
+}
+
+/// The impact of `--changed-since` when it is asked for; `Err` once the reason it cannot
+/// be computed (a `follow:` link type no link has) is printed.
+pub(crate) fn changed_since_impact(
+    asked: bool,
+    model: &crate::model::Model,
+    traced: &workspace::Traced,
+) -> Result<Option<crate::trace::impact::Impact>, ()> {
+    if !asked {
+        return Ok(None);
+    }
+    workspace::impact(model, traced).map(Some).map_err(|e| {
+        eprintln!(
+            "opsplan: error: {}",
+            crate::diag::terminal_safe(&e.to_string())
+        );
+    })
 }

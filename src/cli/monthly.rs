@@ -10,17 +10,18 @@ use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Examples:\n  \
-opsplan report monthly --month 2014-10 examples/atv5-2014-10 -o mor-2014-10.html\n  \
+opsplan report monthly examples/atv5-2014-10 -o mor-2014-10.html\n  \
 opsplan report monthly --month 2014-10 examples/atv5-2014-10 --format md\n  \
-opsplan report monthly --month 2014-10 --plans plans/ --as-flown as-flown.csv --anomalies anomalies.xlsx --cdm cdm/ --outages outages.csv\n\n\
+opsplan report monthly --month 2014-10 --plans plans/ --as-flown as-flown.csv --anomalies anomalies.xlsx --cdm cdm/ --our-object 25544 --outages outages.csv\n\n\
 PATHS: a folder holding monthly.yaml (the manifest), the manifest itself, or plan inputs \
 (files, folders, opsplan.yaml). Flags take the place of the manifest's entries. \
 docs/monthly.md documents the inputs, the manifest and every metric.\n\
 Exit codes: 0 written, 2 usage or input failure (every problem printed, located; nothing written).")]
 pub struct MonthlyArgs {
-    /// The month reported, `YYYY-MM`.
+    /// The month reported, `YYYY-MM` (default: the manifest's `month:`; both given, they
+    /// must agree).
     #[arg(long)]
-    pub month: String,
+    pub month: Option<String>,
     /// A folder holding monthly.yaml, the manifest file, or plan inputs.
     pub paths: Vec<PathBuf>,
     /// Plan inputs (files, folders, opsplan.yaml), in place of the manifest's `plans:`.
@@ -35,9 +36,13 @@ pub struct MonthlyArgs {
     /// The change-request register (CSV or XLSX).
     #[arg(long, value_name = "FILE")]
     pub changes: Option<PathBuf>,
-    /// CCSDS CDM files (KVN) or folders of them.
+    /// CCSDS CDM files (KVN or XML) or folders of them.
     #[arg(long, value_name = "PATH")]
     pub cdm: Vec<PathBuf>,
+    /// The mission's own object in the CDMs (OBJECT_DESIGNATOR or INTERNATIONAL_DESIGNATOR;
+    /// repeat for several), in place of the manifest's `collision: our_objects:`.
+    #[arg(long, value_name = "DESIGNATOR")]
+    pub our_object: Vec<String>,
     /// Earlier months' KPI values (CSV or XLSX: month, kpi, value).
     #[arg(long, value_name = "FILE")]
     pub kpi_history: Option<PathBuf>,
@@ -68,6 +73,7 @@ pub fn run(args: &MonthlyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         outages: args.outages.clone(),
         previous_requirements: args.previous_requirements.clone(),
         tolerance: args.tolerance.clone(),
+        our_objects: args.our_object.clone(),
     };
     let loaded = match load(&request) {
         Ok(l) => l,
@@ -80,6 +86,7 @@ pub fn run(args: &MonthlyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
                 .iter()
                 .filter(|p| p.contains(": error: ") || p.starts_with("error:"))
                 .count();
+            // Every problem was printed: say how many, and that nothing was written.
             writeln!(
                 err,
                 "opsplan: error: the monthly report was not written: {n} problem{} in its inputs",

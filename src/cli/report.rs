@@ -1,6 +1,6 @@
 //! `opsplan report consistency|trace|monthly`: the reports people read.
 
-use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
+use super::{changed_since_impact, EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::report::{ReportFormat, Templates};
 use crate::workspace;
 use crate::workspace::inputs::{Inputs, Role};
@@ -22,7 +22,9 @@ severity, 2 usage or input failure."))]
     /// uncovered / suspect / dangling lists, the matrix.
     #[command(after_help = concat!("Examples:\n  \
 opsplan report trace examples/atv5-week40 -o trace.html\n  \
-opsplan report trace plans/week40.plan -r reqs.reqif --format md\n\n", project_help!(), "\n\
+opsplan report trace plans/week40.plan -r reqs.reqif --format md\n  \
+opsplan report trace examples/atv5-week40 --changed-since requirements/baseline/atv-ops-requirements-baseline-1.reqif\n\n", project_help!(), "\n\
+The document control at the top comes from `document:` in opsplan.yaml (docs/reports.md). \
 The provenance at the end names the project file and hashes it with the other inputs.\n\
 Exit codes as `opsplan trace`: 0 no trace defect, 1 trace defects, 2 usage or input failure."))]
     Trace(TraceReportArgs),
@@ -174,6 +176,11 @@ pub struct TraceReportArgs {
     /// An older baseline of the exports: traces to requirements changed since are suspect.
     #[arg(long, value_name = "FILE")]
     pub baseline: Vec<PathBuf>,
+    /// Add the impact list: the activities, procedures, steps and flight rules affected
+    /// by the requirements changed since OLD (OLD is also the baseline), as `opsplan
+    /// trace --changed-since`.
+    #[arg(long, value_name = "OLD")]
+    pub changed_since: Vec<PathBuf>,
     /// The attribute or column holding the id users cite (`--id "Req ID"`).
     #[arg(long = "id", value_name = "ATTRIBUTE")]
     pub id_attribute: Option<String>,
@@ -271,7 +278,11 @@ fn trace(args: &TraceReportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         project: args.project.choice(),
         trace: workspace::TraceOverrides {
             sources: args.requirements.clone(),
-            baseline: args.baseline.clone(),
+            baseline: if args.changed_since.is_empty() {
+                args.baseline.clone()
+            } else {
+                args.changed_since.clone()
+            },
             id_attribute: args.id_attribute.clone(),
             prefix: args.prefix.clone(),
             required: true,
@@ -282,7 +293,12 @@ fn trace(args: &TraceReportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         return Ok(EXIT_FAILURE);
     };
     let traced = run.traced.as_ref().expect("requirements were required");
-    let mut trace_view = crate::output::trace::TraceView::new(&run.sources, traced, None);
+    let Ok(impact) = changed_since_impact(!args.changed_since.is_empty(), &run.model, traced)
+    else {
+        return Ok(EXIT_FAILURE);
+    };
+    let mut trace_view =
+        crate::output::trace::TraceView::new(&run.sources, traced, impact.as_ref());
     trace_view.findings = crate::output::json::diagnostics_value(&run.sources, &findings);
     trace_view.project_file = run.project.clone();
     let plans = run.model.plans.iter().map(|p| match &p.issue {
@@ -290,7 +306,15 @@ fn trace(args: &TraceReportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         None => p.id.value.clone(),
     });
     let provenance = crate::report::Provenance::of_run(&run);
-    let view = crate::report::trace::view(&trace_view, plans.collect(), provenance);
+    let view = crate::report::trace::view(
+        &trace_view,
+        crate::report::trace::Sources {
+            traced,
+            plans: plans.collect(),
+            document: run.document.as_ref(),
+            provenance,
+        },
+    );
     let inputs = Inputs::of_run(&run);
     let written = args
         .output

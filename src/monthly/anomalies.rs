@@ -10,7 +10,7 @@
 //! | linked activity | `Linked activity`, `Activity`, `Activity ID` | optional |
 
 use super::table::{find_columns, Column, Table};
-use super::{one_of, parse_time, show_time, Loc, Problem};
+use super::{one_of, show_time, Loc, Problem, ReadCtx};
 use crate::time::Time;
 use std::collections::BTreeMap;
 
@@ -95,8 +95,15 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
-/// Reads the register. Rows with a problem are left out.
+/// Reads the register (ISO and day-of-year dates only). See [`read_with`].
 pub fn read(table: &Table) -> (Vec<Anomaly>, Vec<Problem>) {
+    read_with(table, &ReadCtx::default())
+}
+
+/// Reads the register. Rows with a problem are left out; every problem of a row is
+/// reported. A date before 1957-10-04 or after the report is made is an error; an anomaly
+/// opened after the month reported is a note (it is in no count of the month).
+pub fn read_with(table: &Table, ctx: &ReadCtx) -> (Vec<Anomaly>, Vec<Problem>) {
     let cols = match find_columns(table, COLUMNS) {
         Ok(c) => c,
         Err(p) => return (Vec::new(), vec![p]),
@@ -117,24 +124,12 @@ pub fn read(table: &Table) -> (Vec<Anomaly>, Vec<Problem>) {
         } else {
             seen.insert(id.clone(), row.loc(cols[0]));
         }
-        let opened = match parse_time(row.text(cols[1])) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                problems.push(Problem::error(row.loc(cols[1]), format!("opened: {e}")));
-                None
-            }
-        };
+        let opened = ctx.cell_time(row, cols[1], "opened", &mut problems);
         let closed_text = row.text(cols[2]);
         let closed = if closed_text.is_empty() {
             None
         } else {
-            match parse_time(closed_text) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    problems.push(Problem::error(row.loc(cols[2]), format!("closed: {e}")));
-                    None
-                }
-            }
+            ctx.cell_time(row, cols[2], "closed", &mut problems)
         };
         if let (Some(o), Some(c)) = (opened, closed) {
             if c < o {
@@ -167,6 +162,17 @@ pub fn read(table: &Table) -> (Vec<Anomaly>, Vec<Problem>) {
             continue;
         }
         if let (Some(opened), Some(severity)) = (opened, severity) {
+            if ctx.after_month(opened) {
+                problems.push(Problem::note(
+                    row.loc(cols[1]),
+                    format!(
+                        "{} anomaly `{id}` was opened {}, after {}: it is in no count of this report",
+                        severity.as_str(),
+                        show_time(opened),
+                        ctx.month.map(|m| m.label()).unwrap_or_default()
+                    ),
+                ));
+            }
             out.push(Anomaly {
                 id,
                 opened,

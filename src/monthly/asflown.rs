@@ -10,7 +10,7 @@
 //! | comment | `Comment`, `Comments`, `Remarks`, `Note` | optional |
 
 use super::table::{find_columns, Column, Table};
-use super::{one_of, parse_time, Loc, Problem};
+use super::{one_of, Loc, Problem, ReadCtx};
 use crate::time::Time;
 
 /// What happened to a planned activity.
@@ -63,6 +63,12 @@ pub struct Flown {
     pub comment: String,
     /// Where the row's activity cell is.
     pub loc: Loc,
+    /// Where its actual start and end cells are.
+    pub start_loc: Loc,
+    pub end_loc: Loc,
+    /// The row has no problem of its own. A row with one is still joined to the plans
+    /// (so that a wrong activity or plan is reported in the same run), never counted.
+    pub ok: bool,
 }
 
 const COLUMNS: &[Column] = &[
@@ -103,8 +109,16 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
-/// Reads the log. Every bad cell is a problem; rows with a problem are left out.
+/// Reads the log (ISO and day-of-year times only). See [`read_with`].
 pub fn read(table: &Table) -> (Vec<Flown>, Vec<Problem>) {
+    read_with(table, &ReadCtx::default())
+}
+
+/// Reads the log. Every bad cell is a problem, and every problem of a row is reported (not
+/// only its first); a row with a problem comes back with `ok: false`, to be joined to the
+/// plans but not counted. A `done` or `partial` row needs its actual start and end with a
+/// time of day; a time before 1957-10-04 or after the report is made is an error.
+pub fn read_with(table: &Table, ctx: &ReadCtx) -> (Vec<Flown>, Vec<Problem>) {
     let cols = match find_columns(table, COLUMNS) {
         Ok(c) => c,
         Err(p) => return (Vec::new(), vec![p]),
@@ -140,10 +154,11 @@ pub fn read(table: &Table) -> (Vec<Flown>, Vec<Problem>) {
                 },
             ));
         }
+        let ran = status.is_some_and(FlownStatus::ran);
         let mut time = |col: Option<usize>, what: &str| -> Option<Time> {
             let text = row.text(col);
             if text.is_empty() {
-                if status.is_some_and(FlownStatus::ran) {
+                if ran {
                     problems.push(Problem::error(
                         row.loc(col),
                         format!(
@@ -154,8 +169,22 @@ pub fn read(table: &Table) -> (Vec<Flown>, Vec<Problem>) {
                 }
                 return None;
             }
-            match parse_time(text) {
-                Ok(t) => Some(t),
+            match ctx.stamp(text) {
+                Ok(s) => {
+                    if ran && !s.has_clock {
+                        problems.push(Problem::error(
+                            row.loc(col),
+                            format!(
+                                "the {what} `{text}` has no time of day: a `{}` activity needs the hour it ran (such as {text} 17:42)",
+                                status.map_or("", FlownStatus::as_str)
+                            ),
+                        ));
+                    }
+                    if let Err(e) = ctx.plausible(s.time, &format!("the {what}"), text) {
+                        problems.push(Problem::error(row.loc(col), e));
+                    }
+                    Some(s.time)
+                }
                 Err(e) => {
                     problems.push(Problem::error(row.loc(col), e));
                     None
@@ -176,9 +205,6 @@ pub fn read(table: &Table) -> (Vec<Flown>, Vec<Problem>) {
                 ));
             }
         }
-        if problems.len() > before {
-            continue;
-        }
         let plan = Some(row.text(c_plan).to_string()).filter(|p| !p.is_empty());
         out.push(Flown {
             activity,
@@ -188,6 +214,9 @@ pub fn read(table: &Table) -> (Vec<Flown>, Vec<Problem>) {
             status: status.unwrap_or(FlownStatus::Done),
             comment: row.text(c_comment).to_string(),
             loc: row.loc(c_act),
+            start_loc: row.loc(c_start),
+            end_loc: row.loc(c_end),
+            ok: problems.len() == before,
         });
     }
     (out, problems)

@@ -13,7 +13,7 @@
 
 use super::anomalies::where_is;
 use super::table::{find_columns, Column, Table};
-use super::{one_of, parse_time, show_time, Loc, Problem};
+use super::{one_of, show_time, Loc, Problem, ReadCtx};
 use crate::time::Time;
 use std::collections::BTreeMap;
 
@@ -58,10 +58,21 @@ pub struct ChangeRequest {
     pub raised: Time,
     pub status: CrStatus,
     pub decided: Option<Time>,
+    /// Whether the raised and decided cells wrote a time of day (else the report shows
+    /// the date alone).
+    pub raised_clock: bool,
+    pub decided_clock: bool,
     pub title: String,
     pub plan: Option<String>,
     pub activities: Vec<String>,
     pub loc: Loc,
+    /// Where its plan and activities cells are (a name no plan holds is an error there).
+    pub plan_loc: Loc,
+    pub activities_loc: Loc,
+    /// The row has no problem of its own. A row with one is still matched to the plans
+    /// (so that a wrong activity or plan is reported in the same run), never counted;
+    /// its unreadable fields hold placeholders.
+    pub ok: bool,
 }
 
 const COLUMNS: &[Column] = &[
@@ -108,7 +119,15 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
+/// Reads the register (ISO and day-of-year dates only). See [`read_with`].
 pub fn read(table: &Table) -> (Vec<ChangeRequest>, Vec<Problem>) {
+    read_with(table, &ReadCtx::default())
+}
+
+/// Reads the register. Every problem of a row is reported; a row with one comes back
+/// with `ok: false` (matched to the plans, not counted). A date before 1957-10-04 or after
+/// the report is made is an error; a request raised after the month is a note.
+pub fn read_with(table: &Table, ctx: &ReadCtx) -> (Vec<ChangeRequest>, Vec<Problem>) {
     let cols = match find_columns(table, COLUMNS) {
         Ok(c) => c,
         Err(p) => return (Vec::new(), vec![p]),
@@ -135,9 +154,8 @@ pub fn read(table: &Table) -> (Vec<ChangeRequest>, Vec<Problem>) {
         } else {
             seen.insert(id.clone(), row.loc(cols[0]));
         }
-        let raised = parse_time(row.text(cols[1]))
-            .map_err(|e| problems.push(Problem::error(row.loc(cols[1]), format!("raised: {e}"))))
-            .ok();
+        let raised_stamp = ctx.cell_stamp(row, cols[1], "raised", &mut problems);
+        let raised = raised_stamp.map(|s| s.time);
         let status_text = row.text(cols[2]);
         let status = CrStatus::parse(status_text);
         if status.is_none() {
@@ -150,24 +168,23 @@ pub fn read(table: &Table) -> (Vec<ChangeRequest>, Vec<Problem>) {
             ));
         }
         let decided_text = row.text(cols[3]);
-        let decided = if decided_text.is_empty() {
-            if status.is_some_and(|s| s.accepted() || s == CrStatus::Rejected) {
-                problems.push(Problem::error(
-                    row.loc(cols[3]),
-                    format!(
-                        "the decision date is empty: a `{}` change request was decided",
-                        status.map_or("", CrStatus::as_str)
-                    ),
-                ));
-            }
+        let decided_stamp = if decided_text.is_empty() {
             None
         } else {
-            parse_time(decided_text)
-                .map_err(|e| {
-                    problems.push(Problem::error(row.loc(cols[3]), format!("decided: {e}")))
-                })
-                .ok()
+            ctx.cell_stamp(row, cols[3], "decided", &mut problems)
         };
+        let decided = decided_stamp.map(|s| s.time);
+        if decided_text.is_empty()
+            && status.is_some_and(|s| s.accepted() || s == CrStatus::Rejected)
+        {
+            problems.push(Problem::error(
+                row.loc(cols[3]),
+                format!(
+                    "the decision date is empty: a `{}` change request was decided",
+                    status.map_or("", CrStatus::as_str)
+                ),
+            ));
+        }
         if let (Some(r), Some(d)) = (raised, decided) {
             if d < r {
                 problems.push(Problem::error(
@@ -184,29 +201,42 @@ pub fn read(table: &Table) -> (Vec<ChangeRequest>, Vec<Problem>) {
         if title.is_empty() {
             problems.push(Problem::error(row.loc(cols[4]), "the title is empty"));
         }
-        if problems.len() > before {
-            continue;
+        let ok = problems.len() == before;
+        if let (true, Some(r)) = (ok, raised) {
+            if ctx.after_month(r) {
+                problems.push(Problem::note(
+                    row.loc(cols[1]),
+                    format!(
+                        "change request `{id}` was raised {}, after {}: it is in no count of this report",
+                        show_time(r),
+                        ctx.month.map(|m| m.label()).unwrap_or_default()
+                    ),
+                ));
+            }
         }
-        if let (Some(raised), Some(status)) = (raised, status) {
-            let mut activities: Vec<String> = row
-                .text(cols[6])
-                .split([',', ';', ' ', '\n', '\t'])
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
-            activities.sort();
-            activities.dedup();
-            out.push(ChangeRequest {
-                id,
-                raised,
-                status,
-                decided,
-                title,
-                plan: Some(row.text(cols[5]).to_string()).filter(|p| !p.is_empty()),
-                activities,
-                loc: row.loc(cols[0]),
-            });
-        }
+        let mut activities: Vec<String> = row
+            .text(cols[6])
+            .split([',', ';', ' ', '\n', '\t'])
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        activities.sort();
+        activities.dedup();
+        out.push(ChangeRequest {
+            id,
+            raised: raised.unwrap_or(Time(0)),
+            status: status.unwrap_or(CrStatus::Open),
+            decided,
+            raised_clock: raised_stamp.is_none_or(|s| s.has_clock),
+            decided_clock: decided_stamp.is_none_or(|s| s.has_clock),
+            title,
+            plan: Some(row.text(cols[5]).to_string()).filter(|p| !p.is_empty()),
+            activities,
+            loc: row.loc(cols[0]),
+            plan_loc: row.loc(cols[5]),
+            activities_loc: row.loc(cols[6]),
+            ok,
+        });
     }
     out.sort_by(|a, b| (a.raised, &a.id).cmp(&(b.raised, &b.id)));
     (out, problems)

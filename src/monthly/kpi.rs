@@ -3,7 +3,7 @@
 
 use super::manifest::Target;
 use super::table::{find_columns, Column, Table};
-use super::{one_of, Loc, Month, Problem};
+use super::{one_of, Loc, Month, Problem, ReadCtx};
 use std::collections::BTreeMap;
 
 /// A KPI's definition.
@@ -195,8 +195,15 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
-/// Reads a KPI history table (`month, kpi, value`).
+/// Reads a KPI history table (`month, kpi, value`), whatever its months.
 pub fn read_history(table: &Table) -> (History, Vec<Problem>) {
+    read_history_with(table, &ReadCtx::default())
+}
+
+/// Reads a KPI history table. Rows for the month reported or later are not used (this
+/// report computes the month's values; a later month cannot be known): a warning per such
+/// month, at its first row. A month before 1957-10 is an error.
+pub fn read_history_with(table: &Table, ctx: &ReadCtx) -> (History, Vec<Problem>) {
     let cols = match find_columns(table, COLUMNS) {
         Ok(c) => c,
         Err(p) => return (History::new(), vec![p]),
@@ -205,10 +212,24 @@ pub fn read_history(table: &Table) -> (History, Vec<Problem>) {
     let mut out = History::new();
     let mut problems = Vec::new();
     let mut seen: BTreeMap<(Month, String), Loc> = BTreeMap::new();
+    // Months at or after the month reported: where the first row is, how many rows.
+    let mut late: BTreeMap<Month, (Loc, usize)> = BTreeMap::new();
     for row in table.rows.iter().skip(1) {
         let month = Month::parse(row.text(cols[0]))
             .map_err(|e| problems.push(Problem::error(row.loc(cols[0]), e)))
-            .ok();
+            .ok()
+            .filter(|m| {
+                let old = m.end() <= super::floor();
+                if old {
+                    problems.push(Problem::error(
+                        row.loc(cols[0]),
+                        format!(
+                            "the month `{m}` is before 1957-10 (the first satellite): no report is that old; is the year mistyped?"
+                        ),
+                    ));
+                }
+                !old
+            });
         let kpi = row.text(cols[1]).to_string();
         let known = ids.contains(&kpi.as_str());
         if !known {
@@ -240,8 +261,28 @@ pub fn read_history(table: &Table) -> (History, Vec<Problem>) {
                 continue;
             }
             seen.insert((m, kpi.clone()), row.loc(cols[0]));
+            if ctx.month.is_some_and(|r| m >= r) {
+                late.entry(m).or_insert((row.loc(cols[0]), 0)).1 += 1;
+                continue;
+            }
             out.entry(m).or_default().insert(kpi, v);
         }
+    }
+    for (m, (loc, n)) in late {
+        let reported = ctx.month.unwrap_or(m);
+        problems.push(Problem::warning(
+            loc,
+            format!(
+                "{n} row{} for {m} {} not used: {}",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "is" } else { "are" },
+                if m == reported {
+                    format!("{m} is the month reported, whose values this report computes from its inputs")
+                } else {
+                    format!("{m} is after the month reported ({reported})")
+                }
+            ),
+        ));
     }
     (out, problems)
 }

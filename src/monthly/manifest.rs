@@ -1,6 +1,11 @@
 //! `monthly.yaml`: what a monthly report reads and how it judges. Every key is optional
 //! except `plans` and `as_flown` (which the command line may give instead); unknown keys
 //! are errors at their line and column. `docs/monthly.md` documents every key.
+//!
+//! A bad key does not hide the others: when the manifest as a whole does not deserialize,
+//! each top-level key is tried on its own (the other lines blanked, so positions stay
+//! those of the file), every failing key is reported where it fails, and the keys that
+//! read are used, so the run goes on to report the problems of every other input.
 
 use super::{Loc, Problem};
 use std::collections::BTreeMap;
@@ -27,6 +32,92 @@ impl OneOrMany {
             OneOrMany::One(s) => vec![s.clone()],
             OneOrMany::Many(v) => v.clone(),
         }
+    }
+}
+
+/// A calendar day of the document-control block: `2014-11-03` or `2014/307`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day(pub crate::time::Time);
+
+impl<'de> serde::Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        match super::parse_stamp(&text, super::DateFormat::Iso) {
+            Ok(s) if !s.has_clock => Ok(Day(s.time)),
+            _ => Err(serde::de::Error::custom(format!(
+                "`{}` is not a date; write 2014-11-03 (or 2014/307)",
+                text.trim()
+            ))),
+        }
+    }
+}
+
+/// Who prepared, checked or approved the report: a name, or a name and the day signed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signatory {
+    pub name: String,
+    pub date: Option<Day>,
+}
+
+impl<'de> serde::Deserialize<'de> for Signatory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            name: String,
+            date: Option<Day>,
+        }
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Signatory;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a name, or { name: …, date: 2014-11-03 }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Signatory, E> {
+                Ok(Signatory {
+                    name: v.to_string(),
+                    date: None,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<Signatory, A::Error> {
+                let f: Full = serde::Deserialize::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(m),
+                )?;
+                Ok(Signatory {
+                    name: f.name,
+                    date: f.date,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Paragraphs: one text (split at blank lines) or a list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Paragraphs(pub Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for Paragraphs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let all = match OneOrMany::deserialize(d)? {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        };
+        let mut out = Vec::new();
+        for text in all {
+            let mut para: Vec<&str> = Vec::new();
+            for line in text.lines().chain([""]) {
+                if line.trim().is_empty() {
+                    if !para.is_empty() {
+                        out.push(para.join(" "));
+                        para.clear();
+                    }
+                } else {
+                    para.push(line.trim());
+                }
+            }
+        }
+        Ok(Paragraphs(out))
     }
 }
 
@@ -79,6 +170,9 @@ pub struct Collision {
     pub manoeuvres: Selector,
     /// The decision activities (default: tag `dam-decision`).
     pub decisions: Selector,
+    /// The mission's own objects: `OBJECT_DESIGNATOR` (catalogue number) or
+    /// `INTERNATIONAL_DESIGNATOR` values. A CDM about none of them is not counted.
+    pub our_objects: Designators,
 }
 
 impl Default for Collision {
@@ -98,6 +192,7 @@ impl Default for Collision {
                 kind: vec![],
                 tag: vec!["dam-decision".into()],
             },
+            our_objects: Designators::default(),
         }
     }
 }
@@ -124,6 +219,17 @@ pub struct Manifest {
     pub reference: Option<String>,
     pub title: Option<String>,
     pub organisation: Option<String>,
+    /// The document-control block: issue, its date (default: the generation date), who
+    /// prepared, checked and approved it, the distribution list, the classification.
+    pub issue: Option<String>,
+    pub issue_date: Option<Day>,
+    pub prepared: Option<Signatory>,
+    pub checked: Option<Signatory>,
+    pub approved: Option<Signatory>,
+    pub distribution: Vec<String>,
+    pub classification: Option<String>,
+    /// The manager's executive summary, shown first.
+    pub summary: Paragraphs,
     /// The month this manifest is for; `--month` must agree when both are given.
     pub month: Option<String>,
     /// Plan inputs (files, folders, `opsplan.yaml`), as `opsplan check` takes them.
@@ -145,6 +251,13 @@ pub struct Manifest {
     pub previous_requirements: OneOrMany,
     /// An activity started on time when within this of its planned start (default 5m).
     pub on_time_tolerance: Option<String>,
+    /// An actual time further than this from the planned one is a warning (default 7d).
+    pub far_from_plan: Option<String>,
+    /// How the registers write dates with slashes (`DD/MM/YYYY`, `MM/DD/YYYY`); without
+    /// it, only ISO 8601 and day-of-year dates are read.
+    pub date_format: Option<String>,
+    /// How the report writes dates: `iso` (default) or `day-of-year`.
+    pub dates: super::Dates,
     pub collision: Collision,
     /// By KPI id (`docs/monthly.md`).
     pub targets: BTreeMap<String, Target>,
@@ -157,25 +270,160 @@ pub struct Manifest {
     pub allow_paths: Vec<String>,
 }
 
-/// Parses the manifest; an error is located at its line and column.
-pub fn parse(text: &str) -> Result<Manifest, Problem> {
-    if text.trim().is_empty() {
-        return Ok(Manifest::default());
+/// Object designators: one or a list, numbers (`25544`) or text (`1998-067A`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Designators(pub Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for Designators {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Scalar {
+            Number(u64),
+            Text(String),
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(Scalar),
+            Many(Vec<Scalar>),
+        }
+        let text = |s: Scalar| match s {
+            Scalar::Number(n) => n.to_string(),
+            Scalar::Text(t) => t,
+        };
+        Ok(Designators(match Raw::deserialize(d)? {
+            Raw::One(s) => vec![text(s)],
+            Raw::Many(v) => v.into_iter().map(text).collect(),
+        }))
     }
+}
+
+/// A manifest as read: the keys that could be read, every problem, and the top-level keys
+/// that could not (their defaults are used so the run can go on; the problems stop it).
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub manifest: Manifest,
+    pub problems: Vec<Problem>,
+    /// Top-level keys given but unreadable; `*` when the whole file is (a YAML syntax
+    /// error): no key of it is known.
+    pub failed: Vec<String>,
+}
+
+impl Parsed {
+    /// Whether the manifest's `key` was given and could not be read.
+    pub fn failed(&self, key: &str) -> bool {
+        self.failed.iter().any(|k| k == key || k == "*")
+    }
+}
+
+/// Parses the manifest; every problem is located at its line and column.
+pub fn parse(text: &str) -> Parsed {
+    if text.trim().is_empty() {
+        return Parsed::default();
+    }
+    let unreadable = |p: Problem| Parsed {
+        manifest: Manifest::default(),
+        problems: vec![p],
+        failed: vec!["*".into()],
+    };
     // Nesting is bounded before the parser sees the text (it is slow on deep nesting).
     if let Err(e) = crate::yaml::check_depth(text, crate::yaml::MAX_DEPTH) {
         let (line, column) = e.line_col(text);
-        return Err(Problem::error(Loc::LineCol(line, column), e.message()));
+        return unreadable(Problem::error(Loc::LineCol(line, column), e.message()));
     }
-    serde_yaml::from_str(text).map_err(|e| {
-        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        Problem::error(
-            Loc::LineCol(line, column),
-            e.to_string()
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-                .to_string(),
-        )
-    })
+    let whole = match serde_yaml::from_str::<Manifest>(text) {
+        Ok(m) => {
+            return Parsed {
+                manifest: m,
+                ..Parsed::default()
+            }
+        }
+        Err(e) => located(&e),
+    };
+    // A syntax error: nothing of the file can be trusted.
+    if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text) {
+        return unreadable(located(&e));
+    }
+    let lines: Vec<&str> = text.split('\n').collect();
+    let blocks = top_level_blocks(&lines);
+    let mut good = Vec::new();
+    let mut out = Parsed::default();
+    for b in &blocks {
+        match serde_yaml::from_str::<Manifest>(&keep_only(&lines, std::slice::from_ref(b))) {
+            Ok(_) => good.push(b.clone()),
+            Err(e) => {
+                out.problems.push(located(&e));
+                out.failed.push(b.key.clone());
+            }
+        }
+    }
+    // Keys that read alone but not together (an alias to another key's anchor, a flow
+    // mapping the block split cannot see): the whole file's error stands.
+    match serde_yaml::from_str::<Manifest>(&keep_only(&lines, &good)) {
+        Ok(m) if !out.problems.is_empty() => out.manifest = m,
+        _ => return unreadable(whole),
+    }
+    out
+}
+
+fn located(e: &serde_yaml::Error) -> Problem {
+    let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    Problem::error(
+        Loc::LineCol(line, column),
+        e.to_string()
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    )
+}
+
+/// A top-level key and its lines (`start..end`, 0-based).
+#[derive(Debug, Clone)]
+struct Block {
+    key: String,
+    start: usize,
+    end: usize,
+}
+
+/// The top-level keys of a block mapping: a line starting in column 1 with neither a
+/// blank, a comment nor a sequence dash starts a key; its block runs to the next one.
+fn top_level_blocks(lines: &[&str]) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let starts = l
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace() && c != '#' && c != '-' && c != '.');
+        if !starts {
+            continue;
+        }
+        if let Some(last) = out.last_mut() {
+            last.end = i;
+        }
+        let key = l.split(':').next().unwrap_or_default();
+        out.push(Block {
+            key: key.trim().trim_matches(['"', '\'']).to_string(),
+            start: i,
+            end: lines.len(),
+        });
+    }
+    out
+}
+
+/// The text with only `blocks`' lines kept, the others blank (lines keep their numbers).
+fn keep_only(lines: &[&str], blocks: &[Block]) -> String {
+    let mut keep = vec![false; lines.len()];
+    for b in blocks {
+        for k in &mut keep[b.start..b.end] {
+            *k = true;
+        }
+    }
+    lines
+        .iter()
+        .zip(keep)
+        .map(|(l, k)| if k { *l } else { "" })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

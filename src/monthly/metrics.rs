@@ -7,7 +7,7 @@ use super::cdm::{events, Cdm, Event, Screening};
 use super::changes::{ChangeRequest, CrStatus};
 use super::kpi::{self, History, KpiDef, Rag, KPIS};
 use super::manifest::{Selector, Target};
-use super::{show_dur, show_time, Month, Problem};
+use super::{show_dur, Month, Problem};
 use crate::model::Model;
 use crate::time::{Dur, Time};
 use std::collections::{BTreeMap, BTreeSet};
@@ -227,11 +227,15 @@ pub struct Inputs<'a> {
     pub coverage: Option<(&'a CoverageCounts, Option<&'a CoverageCounts>)>,
     pub history: Option<&'a History>,
     pub tolerance: Dur,
+    /// An actual time further than this from the planned one is a warning.
+    pub far_from_plan: Dur,
     pub screening: Screening,
     pub manoeuvres: &'a Selector,
     pub decisions: &'a Selector,
     pub targets: &'a BTreeMap<String, Target>,
     pub major_open_days: i64,
+    /// How the reasons write their times.
+    pub dates: super::Dates,
 }
 
 /// What became of a planned activity.
@@ -239,6 +243,9 @@ pub struct Inputs<'a> {
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     OnTime,
+    /// Done, started before the tolerance.
+    Early,
+    /// Done, started after the tolerance.
     Late,
     Partial,
     Moved,
@@ -247,8 +254,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 6] = [
+    pub const ALL: [Outcome; 7] = [
         Outcome::OnTime,
+        Outcome::Early,
         Outcome::Late,
         Outcome::Partial,
         Outcome::Moved,
@@ -259,7 +267,8 @@ impl Outcome {
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::OnTime => "done on time",
-            Outcome::Late => "done, not on time",
+            Outcome::Early => "done, started early",
+            Outcome::Late => "done, started late",
             Outcome::Partial => "partial",
             Outcome::Moved => "moved",
             Outcome::Cancelled => "cancelled",
@@ -270,6 +279,7 @@ impl Outcome {
     pub fn key(self) -> &'static str {
         match self {
             Outcome::OnTime => "on-time",
+            Outcome::Early => "early",
             Outcome::Late => "late",
             Outcome::Partial => "partial",
             Outcome::Moved => "moved",
@@ -305,7 +315,7 @@ pub struct Counts {
     pub not_reported: usize,
     /// Done or partial, started within the tolerance.
     pub on_time: usize,
-    /// Not done on time: late, partial, moved, cancelled or not reported.
+    /// Not done on time: early, late, partial, moved, cancelled or not reported.
     pub deviated: usize,
     pub by_outcome: BTreeMap<Outcome, usize>,
 }
@@ -315,7 +325,7 @@ impl Counts {
         self.planned += 1;
         *self.by_outcome.entry(r.outcome).or_default() += 1;
         match r.outcome {
-            Outcome::OnTime | Outcome::Late => self.done += 1,
+            Outcome::OnTime | Outcome::Early | Outcome::Late => self.done += 1,
             Outcome::Partial => self.partial += 1,
             Outcome::Moved => self.moved += 1,
             Outcome::Cancelled => self.cancelled += 1,
@@ -435,116 +445,48 @@ pub struct Metrics {
     pub reasons: Vec<(Rag, String)>,
 }
 
-/// Computes everything. Problems are those of the as-flown log's join to the plans
-/// (located in the log): an id in no plan, an id in several plans without a plan
-/// column, two rows for one activity.
-pub fn compute(inp: &Inputs) -> (Metrics, Vec<Problem>) {
+/// The problems [`compute`] finds, by the file they are in.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JoinProblems {
+    pub as_flown: Vec<Problem>,
+    pub changes: Vec<Problem>,
+}
+
+/// Computes everything. Problems are those of the joins to the plans ([`super::join`]):
+/// located in the as-flown log (an id in no plan, an id in several plans without a plan
+/// column, two rows for one activity; actual times far from the planned ones, warnings)
+/// and in the change-request register (a plan or activity that does not exist).
+pub fn compute(inp: &Inputs) -> (Metrics, JoinProblems) {
     let month = inp.month;
     let (m_start, m_end) = (month.start(), month.end());
-    let mut problems = Vec::new();
+    let mut problems = JoinProblems::default();
 
-    // --- join the log to the plans
-    let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, a) in inp.activities.iter().enumerate() {
-        by_id.entry(a.id.as_str()).or_default().push(i);
-    }
-    let plan_ids: BTreeSet<&str> = inp.activities.iter().map(|a| a.plan.as_str()).collect();
-    // "Did you mean" for the logged ids no plan holds, asked together.
-    let unknown: Vec<&str> = inp
+    // --- join the log and the change requests to the plans
+    let named: Vec<&str> = inp
         .flown
         .iter()
-        .filter(|f| f.plan.is_none() && !by_id.contains_key(f.activity.as_str()))
+        .filter(|f| f.plan.is_none())
         .map(|f| f.activity.as_str())
+        .chain(
+            inp.changes
+                .into_iter()
+                .flatten()
+                .filter(|c| c.plan.is_none())
+                .flat_map(|c| c.activities.iter().map(String::as_str)),
+        )
         .collect();
-    let suggested: BTreeMap<&str, String> = unknown
-        .iter()
-        .zip(crate::diag::Suggester::new(by_id.keys().copied().collect()).suggest_all(&unknown))
-        .filter_map(|(q, s)| Some((*q, s?.did_you_mean())))
-        .collect();
-    let mut flown_of: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut outside_month = 0;
-    for (fi, f) in inp.flown.iter().enumerate() {
-        let candidates: Vec<usize> = by_id
-            .get(f.activity.as_str())
-            .map(|v| {
-                v.iter()
-                    .copied()
-                    .filter(|&i| {
-                        f.plan
-                            .as_deref()
-                            .is_none_or(|p| inp.activities[i].plan == p)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let chosen = match candidates.len() {
-            0 => {
-                let message = match &f.plan {
-                    Some(p) if !plan_ids.contains(p.as_str()) => format!(
-                        "plan `{p}` is not among the plans read ({})",
-                        plan_ids.iter().copied().collect::<Vec<_>>().join(", ")
-                    ),
-                    Some(p) => format!("activity `{}` is not in plan `{p}`", f.activity),
-                    None => {
-                        let hint = suggested
-                            .get(f.activity.as_str())
-                            .map(|s| format!(" ({s})"))
-                            .unwrap_or_default();
-                        format!(
-                            "activity `{}` is in none of the plans read{hint}",
-                            f.activity
-                        )
-                    }
-                };
-                problems.push(Problem::error(f.loc.clone(), message));
-                continue;
-            }
-            1 => candidates[0],
-            _ => {
-                let in_month: Vec<usize> = candidates
-                    .iter()
-                    .copied()
-                    .filter(|&i| month.contains(inp.activities[i].start))
-                    .collect();
-                if in_month.len() == 1 {
-                    in_month[0]
-                } else {
-                    let mut plans: Vec<&str> = candidates
-                        .iter()
-                        .map(|&i| inp.activities[i].plan.as_str())
-                        .collect();
-                    plans.sort();
-                    plans.dedup();
-                    problems.push(Problem::error(
-                        f.loc.clone(),
-                        format!(
-                            "activity `{}` is in several plans ({}): give the plan in a `plan` column",
-                            f.activity,
-                            plans.join(", ")
-                        ),
-                    ));
-                    continue;
-                }
-            }
-        };
-        if !month.contains(inp.activities[chosen].start) {
-            outside_month += 1;
-            continue;
-        }
-        if let Some(&first) = flown_of.get(&chosen) {
-            problems.push(Problem::error(
-                f.loc.clone(),
-                format!(
-                    "a second row for activity `{}` of plan `{}` (the first {})",
-                    f.activity,
-                    inp.activities[chosen].plan,
-                    super::anomalies::where_is(&inp.flown[first].loc)
-                ),
-            ));
-            continue;
-        }
-        flown_of.insert(chosen, fi);
-    }
+    let index = super::join::Index::new(inp.activities, month, &named);
+    let (joined, join_problems) = super::join::as_flown(&index, inp.flown, inp.far_from_plan);
+    problems.as_flown = join_problems;
+    let super::join::FlownJoin {
+        flown_of,
+        outside_month,
+    } = joined;
+    let (cr_activities, cr_problems) = match inp.changes {
+        Some(crs) => super::join::change_requests(&index, crs),
+        None => (Vec::new(), Vec::new()),
+    };
+    problems.changes = cr_problems;
 
     // --- change requests: the activities approved changes touched
     let mut cr_changed: BTreeMap<usize, Vec<String>> = BTreeMap::new();
@@ -572,6 +514,9 @@ pub fn compute(inp: &Inputs) -> (Metrics, Vec<Problem>) {
     };
     if let Some(crs) = inp.changes {
         for (ci, cr) in crs.iter().enumerate() {
+            if !cr.ok {
+                continue;
+            }
             let raised_in = month.contains(cr.raised);
             let decided_in = cr.decided.is_some_and(|d| month.contains(d));
             let open_at_end = cr.raised < m_end
@@ -594,13 +539,9 @@ pub fn compute(inp: &Inputs) -> (Metrics, Vec<Problem>) {
                 planning.crs.push(ci);
             }
             if decided_in && cr.status.accepted() {
-                for id in &cr.activities {
-                    for &i in by_id.get(id.as_str()).into_iter().flatten() {
-                        let a = &inp.activities[i];
-                        if month.contains(a.start) && cr.plan.as_deref().is_none_or(|p| p == a.plan)
-                        {
-                            cr_changed.entry(i).or_default().push(cr.id.clone());
-                        }
+                for &i in cr_activities.get(ci).into_iter().flatten() {
+                    if month.contains(inp.activities[i].start) {
+                        cr_changed.entry(i).or_default().push(cr.id.clone());
                     }
                 }
             }
@@ -628,6 +569,7 @@ pub fn compute(inp: &Inputs) -> (Metrics, Vec<Problem>) {
         let outcome = match f.map(|f| f.status) {
             None => Outcome::NotReported,
             Some(FlownStatus::Done) if on_time => Outcome::OnTime,
+            Some(FlownStatus::Done) if delay.is_some_and(|d| d.0 < 0) => Outcome::Early,
             Some(FlownStatus::Done) => Outcome::Late,
             Some(FlownStatus::Partial) => Outcome::Partial,
             Some(FlownStatus::Moved) => Outcome::Moved,
@@ -783,7 +725,7 @@ pub fn compute(inp: &Inputs) -> (Metrics, Vec<Problem>) {
             e.0 += 1;
             if matches!(
                 r.outcome,
-                Outcome::OnTime | Outcome::Late | Outcome::Partial
+                Outcome::OnTime | Outcome::Early | Outcome::Late | Outcome::Partial
             ) {
                 e.1 += 1;
             }
@@ -914,7 +856,7 @@ pub fn compute(inp: &Inputs) -> (Metrics, Vec<Problem>) {
             reasons.push((
                 Rag::Red,
                 format!(
-                    "plan {} fails `opsplan check` ({} error{})",
+                    "plan {} fails its consistency check ({} error{})",
                     p.id,
                     p.errors,
                     if p.errors == 1 { "" } else { "s" }
@@ -941,7 +883,7 @@ pub fn compute(inp: &Inputs) -> (Metrics, Vec<Problem>) {
                     format!(
                         "red conjunction with {} (TCA {}, Pc {}) without an avoidance manoeuvre flown",
                         cdms[e.cdms[0]].object2.designator,
-                        show_time(e.tca),
+                        inp.dates.time(e.tca),
                         e.max_pc.map(super::show_pc).unwrap_or_default()
                     ),
                 ));

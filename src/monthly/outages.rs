@@ -17,7 +17,7 @@
 //! (planned + unplanned) / month length is shown next to it.
 
 use super::table::{find_columns, Column, Table};
-use super::{one_of, parse_time, show_time, Loc, Month, Problem};
+use super::{one_of, show_time, Loc, Month, Problem, ReadCtx};
 use crate::time::Time;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -85,8 +85,25 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
-/// Reads the log. Rows with a problem are left out; every problem is reported.
+/// Reads the log (ISO and day-of-year times only). See [`read_with`].
 pub fn read(table: &Table) -> (Vec<Outage>, Vec<Problem>) {
+    read_with(table, &ReadCtx::default())
+}
+
+/// The key a system is known by: its name ignoring case and blanks (`Kiruna Station` and
+/// `kiruna  station` are one system).
+pub fn system_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Reads the log. Rows with a problem are left out; every problem is reported. A time
+/// before 1957-10-04 or after the report is made is an error. System names that differ
+/// only in case or blanks are one system, shown as first written, with a note at each
+/// other spelling; outages that do not touch the month reported are one note.
+pub fn read_with(table: &Table, ctx: &ReadCtx) -> (Vec<Outage>, Vec<Problem>) {
     let cols = match find_columns(table, COLUMNS) {
         Ok(c) => c,
         Err(p) => return (Vec::new(), vec![p]),
@@ -99,15 +116,8 @@ pub fn read(table: &Table) -> (Vec<Outage>, Vec<Problem>) {
         if system.is_empty() {
             problems.push(Problem::error(row.loc(cols[0]), "the system is empty"));
         }
-        let mut time = |col: Option<usize>, what: &str| match parse_time(row.text(col)) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                problems.push(Problem::error(row.loc(col), format!("{what}: {e}")));
-                None
-            }
-        };
-        let start = time(cols[1], "start");
-        let end = time(cols[2], "end");
+        let start = ctx.cell_time(row, cols[1], "start", &mut problems);
+        let end = ctx.cell_time(row, cols[2], "end", &mut problems);
         if let (Some(s), Some(e)) = (start, end) {
             if e < s {
                 problems.push(Problem::error(
@@ -143,6 +153,49 @@ pub fn read(table: &Table) -> (Vec<Outage>, Vec<Problem>) {
                 comment: row.text(cols[4]).to_string(),
                 loc: row.start(),
             });
+        }
+    }
+    // One system per name ignoring case and blanks, shown as first written (file order).
+    let mut first: std::collections::BTreeMap<String, (String, Loc)> = Default::default();
+    let mut spellings: std::collections::BTreeSet<(String, String)> = Default::default();
+    for o in &mut out {
+        let key = system_key(&o.system);
+        let (shown, at) = first
+            .entry(key.clone())
+            .or_insert_with(|| (o.system.clone(), o.loc.clone()))
+            .clone();
+        if o.system != shown {
+            if spellings.insert((key, o.system.clone())) {
+                problems.push(Problem::note(
+                    o.loc.clone(),
+                    format!(
+                        "system `{}` is counted as `{shown}` (first written {}): system names are matched ignoring case and blanks",
+                        o.system,
+                        super::anomalies::where_is(&at)
+                    ),
+                ));
+            }
+            o.system = shown;
+        }
+    }
+    if let Some(m) = ctx.month {
+        let (lo, hi) = (m.start(), m.end());
+        let outside: Vec<&Outage> = out
+            .iter()
+            .filter(|o| !(o.start < hi && (o.end > lo || (o.start == o.end && o.start >= lo))))
+            .collect();
+        if let Some(o) = outside.first() {
+            problems.push(Problem::note(
+                o.loc.clone(),
+                format!(
+                    "{} outage{} of the log {} not touch {} and {} not counted (the first here)",
+                    outside.len(),
+                    if outside.len() == 1 { "" } else { "s" },
+                    if outside.len() == 1 { "does" } else { "do" },
+                    m.label(),
+                    if outside.len() == 1 { "is" } else { "are" },
+                ),
+            ));
         }
     }
     out.sort_by(|a, b| {
@@ -240,7 +293,7 @@ pub fn availability(month: Month, log: &[Outage]) -> Vec<SystemAvailability> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::monthly::table;
+    use crate::monthly::{parse_time, table};
 
     const OCT: Month = Month {
         year: 2014,

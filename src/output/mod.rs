@@ -45,7 +45,7 @@ impl Location {
 
 /// The path as users gave it, with `/` separators for stable output across systems.
 pub fn display_path(sources: &SourceDb, file: crate::source::FileId) -> String {
-    let p = sources.path(file).to_string_lossy().replace('\\', "/");
+    let p = sources.name(file).replace('\\', "/");
     p.strip_prefix("./").map(str::to_string).unwrap_or(p)
 }
 

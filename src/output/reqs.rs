@@ -83,7 +83,11 @@ fn object_text(out: &mut String, path: &std::path::Path, o: &ReqObject) {
             element,
             line,
             column,
-        } => format!("{}:{line}:{column} {element}", path.display()),
+            member,
+        } => match member {
+            Some(m) => format!("{}!{m}:{line}:{column} {element}", path.display()),
+            None => format!("{}:{line}:{column} {element}", path.display()),
+        },
     };
     let _ = writeln!(out, "  at {at}");
 }

@@ -309,6 +309,7 @@ mod tests {
                 element: "SPEC-OBJECT".to_string(),
                 line,
                 column: 7,
+                member: None,
             },
             fingerprint: fingerprint(id, heading, text),
         }

@@ -60,6 +60,8 @@ pub struct RequirementView {
     pub module: Option<String>,
     /// The headings above, as shown: the last `HeadingPath::SHOWN`, after `…` when cut.
     pub path: Vec<String>,
+    /// The export, or `archive.reqifz!member.reqif` for an object in a ReqIFz member
+    /// (`location` is then in the member).
     pub file: String,
     pub location: ReqLocation,
     /// The fingerprint prefix to record beside a `covers` once reviewed.
@@ -120,9 +122,61 @@ pub struct CiteView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ImpactView {
     pub changes: Vec<crate::trace::impact::Change>,
+    /// How the requirement links of the exports were followed.
+    pub links: FollowingView,
     /// Requirements reached through requirement links: `[id, changed id]`.
     pub linked: Vec<(String, String)>,
+    /// The same, each with the link it was reached through, by id.
+    pub reached: Vec<ReachedView>,
     pub affected: Vec<AffectedView>,
+}
+
+/// Which requirement link types a change travelled along (`requirements: impact:
+/// follow:`, or the defaults).
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowingView {
+    /// `true` when the project file chose the types, `false` for the defaults.
+    pub configured: bool,
+    pub followed: Vec<FollowedView>,
+    pub not_followed: Vec<NotFollowedView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowedView {
+    /// As the exports name it.
+    #[serde(rename = "type")]
+    pub link_type: String,
+    pub direction: crate::trace::follow::FollowDirection,
+    /// `from target to source`, `from source to target`, `both ways`.
+    pub direction_words: &'static str,
+    /// The links of that type.
+    pub links: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NotFollowedView {
+    #[serde(rename = "type")]
+    pub link_type: String,
+    pub links: usize,
+}
+
+/// A requirement a change reached through requirement links.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReachedView {
+    pub id: String,
+    /// The changed requirement it derives from.
+    pub changed: String,
+    /// The requirement its link comes from (the changed one, or one between).
+    pub from: String,
+    /// The link's type and which way it was followed.
+    #[serde(rename = "type")]
+    pub link_type: String,
+    pub way: crate::trace::follow::Way,
+    /// How many links lie between it and the changed requirement.
+    pub depth: usize,
+    /// The same, as a phrase: `derived from changed R-1 (via Satisfies, from target to
+    /// source)`.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -131,12 +185,33 @@ pub struct AffectedView {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
+    /// Cites an affected requirement itself: a changed one, or one derived from it.
     pub direct: bool,
+    /// Cites a changed requirement itself (the `*` of the text list).
+    pub cites_changed: bool,
+    /// Why it is affected, as a phrase: `cites R-10 (text changed)`, `cites R-6, derived
+    /// from changed R-1 (via Satisfies)`, `runs procedure REF-010 v3.2`.
     pub reason: String,
+    /// The changed requirements it is affected by.
     pub requirements: Vec<String>,
     pub file: String,
     pub line: u32,
     pub column: u32,
+}
+
+/// The file an object is in, as shown: the export's path, followed by `!member` for an
+/// object in a member of a ReqIFz.
+fn export_file(traced: &Traced, export: usize, location: &ReqLocation) -> String {
+    let path = traced
+        .files
+        .get(export)
+        .map_or_else(String::new, |p| p.to_string_lossy().replace('\\', "/"));
+    match location {
+        ReqLocation::Xml {
+            member: Some(m), ..
+        } => format!("{path}!{m}"),
+        _ => path,
+    }
 }
 
 impl TraceView {
@@ -159,10 +234,7 @@ impl TraceView {
                     text: o.text.clone(),
                     module: o.module.clone(),
                     path: o.path.shown().into_iter().map(str::to_string).collect(),
-                    file: traced
-                        .files
-                        .get(r.export)
-                        .map_or_else(String::new, |p| p.to_string_lossy().replace('\\', "/")),
+                    file: export_file(traced, r.export, &o.location),
                     location: o.location.clone(),
                     fingerprint: r.fingerprint[..SHOWN_STAMP.min(r.fingerprint.len())].to_string(),
                     justification: r.justification.clone(),
@@ -252,7 +324,59 @@ impl TraceView {
             artifacts,
             impact: impact.map(|i| ImpactView {
                 changes: i.changes.clone(),
+                links: FollowingView {
+                    configured: i.following.configured,
+                    followed: i
+                        .following
+                        .followed
+                        .iter()
+                        .map(|(t, d, n)| FollowedView {
+                            link_type: t.clone(),
+                            direction: *d,
+                            direction_words: d.words(),
+                            links: *n,
+                        })
+                        .collect(),
+                    not_followed: i
+                        .following
+                        .not_followed
+                        .iter()
+                        .map(|(t, n)| NotFollowedView {
+                            link_type: t.clone(),
+                            links: *n,
+                        })
+                        .collect(),
+                },
                 linked: i.linked.clone(),
+                reached: i
+                    .reached
+                    .iter()
+                    .map(|r| ReachedView {
+                        id: r.id.clone(),
+                        changed: r.changed.clone(),
+                        from: r.from.clone(),
+                        link_type: r.link_type.clone(),
+                        way: r.way,
+                        depth: r.depth,
+                        reason: if r.depth == 1 {
+                            format!(
+                                "derived from changed {} (via {}, {})",
+                                r.changed,
+                                r.link_type,
+                                r.way.words()
+                            )
+                        } else {
+                            format!(
+                                "derived from changed {} (via {} from {}, {}; {} links away)",
+                                r.changed,
+                                r.link_type,
+                                r.from,
+                                r.way.words(),
+                                r.depth
+                            )
+                        },
+                    })
+                    .collect(),
                 affected: i
                     .items
                     .iter()
@@ -263,6 +387,7 @@ impl TraceView {
                             name: it.artifact.name.clone(),
                             context: it.artifact.context.clone(),
                             direct: it.direct,
+                            cites_changed: it.cites_changed,
                             reason: it.reason.clone(),
                             requirements: it.requirements.clone(),
                             file,
@@ -434,8 +559,9 @@ fn impact_text(imp: &ImpactView) -> String {
                 .join(", ")
         }
     );
-    for (id, from) in &imp.linked {
-        let _ = writeln!(out, "  {id} is linked to {from}");
+    out.push_str(&links_text(&imp.links));
+    for r in &imp.reached {
+        let _ = writeln!(out, "  {} {}", r.id, r.reason);
     }
     if imp.affected.is_empty() {
         let _ = writeln!(
@@ -449,7 +575,11 @@ fn impact_text(imp: &ImpactView) -> String {
         let _ = writeln!(
             out,
             "  {} {:<11} {}  {}  [{}:{}:{}]",
-            if a.direct { "*" } else { " " },
+            match (a.cites_changed, a.direct) {
+                (true, _) => "*",
+                (false, true) => "+",
+                (false, false) => " ",
+            },
             a.kind.as_str(),
             a.name,
             a.reason,
@@ -458,8 +588,63 @@ fn impact_text(imp: &ImpactView) -> String {
             a.column
         );
     }
-    let _ = writeln!(out, "  (* cites a changed requirement itself)");
+    let mut legend = Vec::new();
+    if imp.affected.iter().any(|a| a.cites_changed) {
+        legend.push("* cites a changed requirement itself");
+    }
+    if imp.affected.iter().any(|a| a.direct && !a.cites_changed) {
+        legend.push("+ cites a requirement derived from a changed one");
+    }
+    if !legend.is_empty() {
+        let _ = writeln!(out, "  ({})", legend.join("; "));
+    }
     out
+}
+
+/// The line saying which requirement link types were followed, and which not.
+fn links_text(f: &FollowingView) -> String {
+    let source = if f.configured {
+        "as opsplan.yaml says"
+    } else {
+        "by default"
+    };
+    let plural = |n: usize| crate::output::plural(n, "link");
+    let followed: Vec<String> = f
+        .followed
+        .iter()
+        .map(|t| {
+            format!(
+                "{} {} ({})",
+                t.link_type,
+                t.direction_words,
+                plural(t.links)
+            )
+        })
+        .collect();
+    let not: Vec<String> = f
+        .not_followed
+        .iter()
+        .map(|t| format!("{} ({})", t.link_type, plural(t.links)))
+        .collect();
+    match (followed.is_empty(), not.is_empty()) {
+        (true, true) => "requirement links: none in the exports
+"
+        .to_string(),
+        _ => format!(
+            "requirement links followed ({source}): {}; not followed: {}
+",
+            if followed.is_empty() {
+                "none".to_string()
+            } else {
+                followed.join(", ")
+            },
+            if not.is_empty() {
+                "none".to_string()
+            } else {
+                not.join(", ")
+            }
+        ),
+    }
 }
 
 /// Pretty JSON, ending with a newline.

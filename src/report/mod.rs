@@ -8,10 +8,13 @@
 //! JSON is the view serialised, without a template.
 
 pub mod agenda;
+pub mod chapters;
 pub mod consistency;
+pub mod embed;
 pub mod gantt;
 pub mod monthly;
 pub mod trace;
+pub mod word_diff;
 
 use crate::source::SourceDb;
 use std::path::{Path, PathBuf};
@@ -30,6 +33,7 @@ const EMBEDDED: &[(&str, &str)] = embed![
     "timeline.html",
     "provenance.html",
     "provenance.md",
+    "sortable.html",
     "consistency.html",
     "consistency.md",
     "trace.html",

@@ -9,6 +9,9 @@
 pub mod artifact_type;
 pub mod diff;
 pub mod ids;
+pub mod info;
+pub mod outline;
+pub mod pictures;
 pub mod reqif;
 pub mod tabular;
 pub mod workbook;
@@ -27,6 +30,36 @@ pub struct Export {
     pub objects: Vec<ReqObject>,
     /// Links whose target is not in the export: counted and kept, never fatal.
     pub dangling_links: usize,
+    /// The `.reqif` members of a ReqIFz whose text the sources hold: (name, file). An
+    /// object whose location names a member ([`ReqLocation::Xml`]) is in that file.
+    pub members: Vec<(String, FileId)>,
+    /// What the export says about itself (ReqIF header, specifications), for reports.
+    pub info: info::ExportInfo,
+    /// The pictures of a ReqIFz that its objects' texts show (`[object: NAME]`), bounded.
+    pub pictures: pictures::Pictures,
+}
+
+impl Export {
+    /// The file an object's location is in: its member's ([`Export::members`]) when it
+    /// is in a member of a ReqIFz, else the export's. `members` is
+    /// [`Export::member_files`], built once for many lookups.
+    pub fn file_of(
+        &self,
+        members: &std::collections::HashMap<&str, FileId>,
+        location: &ReqLocation,
+    ) -> Option<FileId> {
+        match location {
+            ReqLocation::Xml {
+                member: Some(m), ..
+            } => members.get(m.as_str()).copied().or(self.file),
+            _ => self.file,
+        }
+    }
+
+    /// The file of each member, by name.
+    pub fn member_files(&self) -> std::collections::HashMap<&str, FileId> {
+        self.members.iter().map(|(n, f)| (n.as_str(), *f)).collect()
+    }
 }
 
 /// A requirement or a heading, as the user cites it.
@@ -141,6 +174,20 @@ impl HeadingPath {
     /// The last heading (the object's own section).
     pub fn last(&self) -> Option<&str> {
         self.0.as_ref().map(|n| n.label.as_str())
+    }
+
+    /// The path without its last heading (empty for a top-level heading or no path).
+    pub fn parent(&self) -> HeadingPath {
+        self.0
+            .as_ref()
+            .map_or_else(HeadingPath::default, |n| n.parent.clone())
+    }
+
+    /// Which heading this path ends in: equal for the paths of objects under one heading
+    /// (they share its node), different for two headings of the same words in two places;
+    /// `None` for no path. An identity while the path lives, for grouping, never shown.
+    pub fn node_id(&self) -> Option<usize> {
+        self.0.as_ref().map(|n| Arc::as_ptr(n) as usize)
     }
 
     /// The last `n` headings, outermost first.
@@ -271,6 +318,10 @@ pub enum ReqLocation {
         element: String,
         line: usize,
         column: usize,
+        /// The `.reqif` member of a ReqIFz the element is in (`line` and `column` are
+        /// the member's); `None` in a plain ReqIF file.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        member: Option<String>,
     },
 }
 

@@ -31,10 +31,43 @@ pub const MAX_INPUT: u64 = 256 * 1024 * 1024;
 ///
 /// The readers (quick-xml, zip) run under [`crate::context::contain_panic`]: a panic inside them
 /// is one `Q001` finding, never a crash.
+/// Findings and objects inside a ReqIFz member point at the archive, the member named in
+/// their message and location ([`import_reqif_members`] locates them in the member).
 pub fn import_reqif(file: FileId, bytes: &[u8]) -> (Export, Vec<Diagnostic>) {
-    crate::context::contain_panic(|| import_with_limit(file, bytes, MAX_INPUT)).unwrap_or_else(
-        |p| {
-            let mut st = State::new(file);
+    let (export, diags, _) = import_contained(file, bytes, None);
+    (export, diags)
+}
+
+/// A `.reqif` member of a ReqIFz archive, as read: its name in the archive and its bytes,
+/// decompressed.
+#[derive(Debug)]
+pub struct MemberText {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// [`import_reqif`], with findings and objects inside the `.reqif` members of a ReqIFz
+/// located in the members' own text: the k-th member read (in archive order, from 0) is
+/// the file `FileId(first_member.0 + k)`, and [`Export::members`] says so. The members
+/// read are returned in that order, for the caller to add to its sources under those ids
+/// ([`crate::source::SourceDb::add_member`]); a plain ReqIF file returns none. Their bytes
+/// are those the import held anyway (moved out, not copied).
+pub fn import_reqif_members(
+    file: FileId,
+    bytes: &[u8],
+    first_member: FileId,
+) -> (Export, Vec<Diagnostic>, Vec<MemberText>) {
+    import_contained(file, bytes, Some(first_member))
+}
+
+fn import_contained(
+    file: FileId,
+    bytes: &[u8],
+    first_member: Option<FileId>,
+) -> (Export, Vec<Diagnostic>, Vec<MemberText>) {
+    crate::context::contain_panic(|| import_with_limit(file, bytes, MAX_INPUT, first_member))
+        .unwrap_or_else(|p| {
+            let mut st = State::new(file, None);
             st.error_at(
                 Span::new(file, 0..0),
                 format!(
@@ -44,8 +77,7 @@ pub fn import_reqif(file: FileId, bytes: &[u8]) -> (Export, Vec<Diagnostic>) {
                 ),
             );
             st.finish()
-        },
-    )
+        })
 }
 
 /// The names of an archive's members as its central directory lists them, repeats
@@ -100,8 +132,13 @@ fn central_directory_names(bytes: &[u8]) -> Option<Vec<&[u8]>> {
     Some(names)
 }
 
-fn import_with_limit(file: FileId, bytes: &[u8], limit: u64) -> (Export, Vec<Diagnostic>) {
-    let mut st = State::new(file);
+fn import_with_limit(
+    file: FileId,
+    bytes: &[u8],
+    limit: u64,
+    first_member: Option<FileId>,
+) -> (Export, Vec<Diagnostic>, Vec<MemberText>) {
+    let mut st = State::new(file, first_member);
     if bytes.len() as u64 > limit {
         st.error_at(
             Span::new(file, 0..0),
@@ -112,13 +149,23 @@ fn import_with_limit(file: FileId, bytes: &[u8], limit: u64) -> (Export, Vec<Dia
         );
         return st.finish();
     }
-    if bytes.starts_with(b"PK\x03\x04") {
+    let zipped = bytes.starts_with(b"PK\x03\x04");
+    if zipped {
         read_zip(&mut st, bytes, limit);
     } else {
         st.members.push(Member::new(None, bytes));
         parse_member(&mut st, 0, bytes);
     }
-    st.finish()
+    let header = st
+        .members
+        .iter()
+        .find_map(|m| super::info::read_header(&m.bytes));
+    let (mut export, diags, members) = st.finish();
+    export.info.header = header;
+    if zipped {
+        export.pictures = super::pictures::from_archive(bytes, &export.objects);
+    }
+    (export, diags, members)
 }
 
 fn read_zip(st: &mut State, bytes: &[u8], limit: u64) {
@@ -192,8 +239,11 @@ fn read_zip(st: &mut State, bytes: &[u8], limit: u64) {
         }
         budget -= data.len() as u64;
         let idx = st.members.len();
-        st.members.push(Member::new(Some(name), &data));
-        parse_member(st, idx, &data);
+        // The member keeps the bytes (moved, not copied); the parse reads them through a
+        // second handle while the state records into the member list.
+        st.members.push(Member::owned(Some(name), data));
+        let bytes = std::sync::Arc::clone(&st.members[idx].bytes);
+        parse_member(st, idx, &bytes);
     }
     if found == 0 {
         st.error_at(
@@ -313,18 +363,23 @@ struct Member {
     /// Line starts, and character counts every few hundred bytes: a column is counted
     /// from the nearest count, not from its line's start (exports are often one line).
     lines: crate::source::LineIndex,
-    /// For columns: the bytes of each line start's line are needed; keep the text.
-    bytes: Vec<u8>,
+    /// For columns: the bytes of each line start's line are needed; keep the text
+    /// (an archive member's text is then handed to the caller, [`MemberText`]).
+    bytes: std::sync::Arc<Vec<u8>>,
 }
 
 impl Member {
     fn new(name: Option<String>, bytes: &[u8]) -> Self {
+        Member::owned(name, bytes.to_vec())
+    }
+
+    fn owned(name: Option<String>, bytes: Vec<u8>) -> Self {
         Member {
             name,
             // Lines and columns as the sources count them (a `\r` alone ends a line too),
             // so a location found here points at the same place in the excerpt.
-            lines: crate::source::LineIndex::of_bytes(bytes),
-            bytes: bytes.to_vec(),
+            lines: crate::source::LineIndex::of_bytes(&bytes),
+            bytes: std::sync::Arc::new(bytes),
         }
     }
 
@@ -335,9 +390,17 @@ impl Member {
     }
 }
 
+/// The file of the `k`-th member read, the first being `first`.
+fn member_file(first: FileId, k: usize) -> FileId {
+    FileId(first.0.saturating_add(u32::try_from(k).unwrap_or(u32::MAX)))
+}
+
 /// Everything collected from all members, and the diagnostics so far.
 struct State {
     file: FileId,
+    /// The file id of the first archive member, when members are located in their own
+    /// text ([`import_reqif_members`]).
+    first_member: Option<FileId>,
     members: Vec<Member>,
     diags: Vec<Diagnostic>,
     datatypes: HashMap<String, Datatype>,
@@ -354,9 +417,10 @@ struct State {
 }
 
 impl State {
-    fn new(file: FileId) -> Self {
+    fn new(file: FileId, first_member: Option<FileId>) -> Self {
         State {
             file,
+            first_member,
             members: Vec::new(),
             diags: Vec::new(),
             datatypes: HashMap::new(),
@@ -380,13 +444,24 @@ impl State {
         ));
     }
 
-    /// A span and a message suffix for a location: the byte range for a plain file, the
-    /// member name and line for an archive member.
+    /// A span and a message suffix for a location: the byte range for a plain file or a
+    /// member located in its own text, the member name and line for an archive member
+    /// otherwise.
     fn place(&self, loc: Loc) -> (Span, String) {
-        match self.members.get(loc.member) {
-            Some(Member {
-                name: Some(name), ..
-            }) => {
+        match (self.members.get(loc.member), self.first_member) {
+            (Some(Member { name: Some(_), .. }), Some(first)) => (
+                Span::new(
+                    member_file(first, loc.member),
+                    loc.start..loc.end.max(loc.start),
+                ),
+                String::new(),
+            ),
+            (
+                Some(Member {
+                    name: Some(name), ..
+                }),
+                None,
+            ) => {
                 let (line, col) = self.members[loc.member].line_col(loc.start);
                 (
                     Span::new(self.file, 0..0),
@@ -1249,11 +1324,12 @@ impl State {
             .and_then(|t| t.name.clone())
     }
 
-    fn finish(mut self) -> (Export, Vec<Diagnostic>) {
+    fn finish(mut self) -> (Export, Vec<Diagnostic>, Vec<MemberText>) {
         let file = self.file;
         // Specifications: module names and id prefixes.
         let specs = std::mem::take(&mut self.specs);
         let mut modules = Vec::new();
+        let mut specifications = Vec::new();
         for s in &specs {
             let vals = self.resolve_values(&s.values, s.type_ref.as_deref());
             let find = |n: &str| {
@@ -1270,6 +1346,14 @@ impl State {
                 .or_else(|| find("ReqIF.Name"))
                 .or_else(|| prefix.clone())
                 .unwrap_or_else(|| s.ident.clone());
+            specifications.push(super::info::Specification {
+                name: name.clone(),
+                baseline: vals
+                    .iter()
+                    .filter(|v| super::info::is_baseline_attribute(&v.name))
+                    .map(|v| (v.name.clone(), super::info::value(&v.value.display())))
+                    .collect(),
+            });
             modules.push((name, prefix));
         }
         // Where each object sits first in a hierarchy.
@@ -1373,14 +1457,11 @@ impl State {
             }
             let member = &self.members[o.loc.member];
             let (line, column) = member.line_col(o.loc.start);
-            let element = match &member.name {
-                Some(m) => format!("{m}: SPEC-OBJECT {}", o.ident),
-                None => format!("SPEC-OBJECT {}", o.ident),
-            };
             obj.location = ReqLocation::Xml {
-                element,
+                element: format!("SPEC-OBJECT {}", o.ident),
                 line,
                 column,
+                member: member.name.clone(),
             };
             built[oi] = Some(obj);
             out_order.push(oi);
@@ -1463,13 +1544,34 @@ impl State {
             .into_iter()
             .filter_map(|i| built[i].take())
             .collect();
+        let mut members = Vec::new();
+        let mut texts = Vec::new();
+        if let Some(first) = self.first_member {
+            for (k, m) in std::mem::take(&mut self.members).into_iter().enumerate() {
+                if let Some(name) = m.name {
+                    members.push((name.clone(), member_file(first, k)));
+                    texts.push(MemberText {
+                        name,
+                        bytes: std::sync::Arc::try_unwrap(m.bytes)
+                            .unwrap_or_else(|shared| shared.as_ref().clone()),
+                    });
+                }
+            }
+        }
         (
             Export {
                 file: Some(file),
                 objects,
                 dangling_links: dangling,
+                members,
+                info: super::info::ExportInfo {
+                    header: None,
+                    specifications,
+                },
+                pictures: Default::default(),
             },
             self.diags,
+            texts,
         )
     }
 }
@@ -1583,6 +1685,7 @@ fn build_object(
             element: String::new(),
             line: 0,
             column: 0,
+            member: None,
         },
         fingerprint: fp,
     }
@@ -1701,6 +1804,7 @@ mod tests {
                 element,
                 line,
                 column,
+                member: None,
             } => {
                 assert!(element.starts_with("SPEC-OBJECT _1_"), "{element}");
                 assert_eq!((*line, *column), (3772, 9));
@@ -1736,11 +1840,11 @@ mod tests {
             AttrValue::Enum(vec!["Text".into()])
         );
         match &r.location {
-            ReqLocation::Xml { element, .. } => {
-                assert!(
-                    element.starts_with("Requirements.reqif: SPEC-OBJECT _"),
-                    "{element}"
-                )
+            ReqLocation::Xml {
+                element, member, ..
+            } => {
+                assert!(element.starts_with("SPEC-OBJECT _"), "{element}");
+                assert_eq!(member.as_deref(), Some("Requirements.reqif"));
             }
             l => panic!("{l:?}"),
         }
@@ -1886,6 +1990,53 @@ mod tests {
     }
 
     #[test]
+    fn corpus_reqifz_objects_are_located_in_their_member() {
+        for (name, members) in [
+            (
+                "doorsng_702_stk_module_with_images.reqifz",
+                &["Requirements.reqif"][..],
+            ),
+            ("reqif_if_TC1700_rmf_reference.reqifz", &[][..]),
+        ] {
+            let path = crate::reqs::corpus_path(&format!("reqif/{name}"));
+            let bytes = std::fs::read(&path).unwrap();
+            let (ex, diags, texts) = import_reqif_members(FileId(7), &bytes, FileId(8));
+            assert!(diags.is_empty(), "{name}: {diags:?}");
+            if !members.is_empty() {
+                let names: Vec<&str> = texts.iter().map(|t| t.name.as_str()).collect();
+                assert_eq!(names, members, "{name}");
+            }
+            assert_eq!(ex.members.len(), texts.len());
+            let files = ex.member_files();
+            for o in &ex.objects {
+                let ReqLocation::Xml {
+                    line,
+                    column,
+                    member: Some(m),
+                    ..
+                } = &o.location
+                else {
+                    panic!("{name}: {:?}", o.location)
+                };
+                let file = ex.file_of(&files, &o.location).unwrap();
+                let k = (file.0 - 8) as usize;
+                assert_eq!(&texts[k].name, m, "{name}");
+                let text = std::str::from_utf8(&texts[k].bytes).unwrap();
+                let index = crate::source::LineIndex::new(text);
+                let at = index.offset_of(text, line - 1, *column);
+                let tag = text[at..].trim_start_matches('<');
+                let element = tag.split([' ', '>', '/', '\t', '\r', '\n']).next().unwrap();
+                assert!(
+                    element.rsplit(':').next() == Some("SPEC-OBJECT"),
+                    "{name}: {} at {line}:{column}: {}",
+                    o.id,
+                    &text[at..(at + 40).min(text.len())]
+                );
+            }
+        }
+    }
+
+    #[test]
     fn reqview_sections() {
         let (ex, _) = corpus("reqview_2_21_demo_needs.reqif");
         assert_eq!(ex.objects.len(), 54);
@@ -2028,6 +2179,7 @@ mod tests {
             element,
             line,
             column,
+            member: None,
         } = &r.location
         else {
             panic!()
@@ -2183,23 +2335,28 @@ mod tests {
         assert_eq!(ex.objects.len(), 2);
         assert_eq!(ex.objects[0].links[0].target, "OPS-7");
         assert!(ex.objects[0].links[0].resolved);
-        let ReqLocation::Xml { element, .. } = &ex.objects[0].location else {
+        let ReqLocation::Xml {
+            element, member, ..
+        } = &ex.objects[0].location
+        else {
             panic!()
         };
-        assert_eq!(element, "a.reqif: SPEC-OBJECT o1");
+        assert_eq!(element, "SPEC-OBJECT o1");
+        assert_eq!(member.as_deref(), Some("a.reqif"));
+        assert!(ex.members.is_empty(), "members located in the archive");
 
         // A bomb-like member: 4 MiB of blanks compress to a few KiB; the cap is 1 MiB.
         let mut big = xml.clone().into_bytes();
         big.extend(std::iter::repeat_n(b' ', 4 << 20));
         let z = zip_of(&[("bomb.reqif", &big)]);
         assert!(z.len() < 64 * 1024);
-        let (ex, diags) = import_with_limit(FileId(4), &z, 1 << 20);
+        let (ex, diags, _) = import_with_limit(FileId(4), &z, 1 << 20, None);
         assert!(ex.objects.is_empty());
         assert_eq!(errors(&diags).len(), 1);
         assert!(diags[0].message.contains("bomb.reqif"), "{diags:?}");
         assert_eq!(diags[0].primary.span, Span::new(FileId(4), 0..0));
         // Input over the limit is refused before parsing.
-        let (_, diags) = import_with_limit(FileId(4), xml.as_bytes(), 100);
+        let (_, diags, _) = import_with_limit(FileId(4), xml.as_bytes(), 100, None);
         assert!(errors(&diags)[0].contains("limit"));
         // No .reqif member.
         let (_, diags) = import_reqif(FileId(4), &zip_of(&[("README", b"hi")]));
@@ -2210,6 +2367,78 @@ mod tests {
         assert!(
             diags[0].message.contains("member `m.reqif`, line 1"),
             "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn reqifz_members_can_be_located_in_their_own_text() {
+        // Two members: objects in the first, a relation and a bad reference in the
+        // second; then a member that is not XML.
+        let xml = doc("", &two_objects(), "");
+        let rel = format!(
+            "<REQ-IF xmlns=\"{NS}\"><CORE-CONTENT><REQ-IF-CONTENT>\n<SPEC-RELATIONS>\n  <SPEC-RELATION IDENTIFIER=\"r\"><TYPE><SPEC-RELATION-TYPE-REF>nope</SPEC-RELATION-TYPE-REF></TYPE><SOURCE><SPEC-OBJECT-REF>o1</SPEC-OBJECT-REF></SOURCE><TARGET><SPEC-OBJECT-REF>o2</SPEC-OBJECT-REF></TARGET></SPEC-RELATION></SPEC-RELATIONS></REQ-IF-CONTENT></CORE-CONTENT></REQ-IF>"
+        );
+        let z = zip_of(&[
+            ("a.reqif", xml.as_bytes()),
+            ("media/pic", b"\x89PNG"),
+            ("b.reqif", rel.as_bytes()),
+            ("c.reqif", b"\n\nnot xml <"),
+        ]);
+        let (ex, diags, members) = import_reqif_members(FileId(4), &z, FileId(9));
+        let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["a.reqif", "b.reqif", "c.reqif"]);
+        assert_eq!(members[0].bytes, xml.as_bytes());
+        assert_eq!(
+            ex.members,
+            [
+                ("a.reqif".to_string(), FileId(9)),
+                ("b.reqif".to_string(), FileId(10)),
+                ("c.reqif".to_string(), FileId(11)),
+            ]
+        );
+        // The object: its line and column in the member, the member named.
+        let o = &ex.objects[0];
+        let ReqLocation::Xml {
+            line,
+            column,
+            member,
+            ..
+        } = &o.location
+        else {
+            panic!("{:?}", o.location)
+        };
+        assert_eq!(member.as_deref(), Some("a.reqif"));
+        let at = xml.find("<SPEC-OBJECT ").unwrap();
+        let line_start = xml[..at].rfind('\n').map_or(0, |i| i + 1);
+        assert_eq!(
+            (*line, *column),
+            (xml[..at].matches('\n').count() + 1, at - line_start + 1)
+        );
+        assert_eq!(ex.file_of(&ex.member_files(), &o.location), Some(FileId(9)));
+        // Findings: in the member's file, at the bytes, no suffix naming the member.
+        let undefined = diags
+            .iter()
+            .find(|d| d.message.contains("undefined relation type"))
+            .unwrap();
+        assert_eq!(undefined.primary.span.file, FileId(10));
+        assert!(
+            !undefined.message.contains("member"),
+            "{}",
+            undefined.message
+        );
+        assert!(rel[undefined.primary.span.range()].starts_with("<SPEC-RELATION "));
+        assert!(
+            diags.iter().any(|d| d.primary.span.file == FileId(11)
+                && d.severity == Severity::Error
+                && !d.message.contains("member")),
+            "{diags:?}"
+        );
+        // A plain file has no member.
+        let (ex, _, members) = import_reqif_members(FileId(4), xml.as_bytes(), FileId(9));
+        assert!(members.is_empty() && ex.members.is_empty());
+        assert_eq!(
+            ex.file_of(&ex.member_files(), &ex.objects[0].location),
+            Some(FileId(4))
         );
     }
 

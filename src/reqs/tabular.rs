@@ -18,6 +18,7 @@
 //! | text | [`TEXT_ALIASES`]: `Object Text`, `Primary Text`, `Text`, `ReqIF.Text`, `Description` |
 //! | heading / title | [`HEADING_ALIASES`]: `Object Heading`, `Heading`, `Title`, `Name`, … |
 //! | level | [`LEVEL_ALIASES`]: `Object Level`, `Level`, `Outline Level` |
+//! | outline number (levels when there is no level column) | [`OUTLINE_ALIASES`]: `Object Number`, `Outline Number` |
 //! | kind | [`KIND_ALIASES`]: `Artifact Type`, `oslc:instanceShape`, `Object Type`, `Type` |
 //! | module | [`MODULE_ALIASES`]: `Module`, `Module Name` |
 //! | links | [`LINK_ALIASES`] (`In-links`, `Out-links`, `Link To`, `Satisfies`, …) plus [`ColumnMap::links`] |
@@ -36,8 +37,12 @@
 //!   an escape of a character XML 1.0 does not allow (`_x0000_`) reads as U+FFFD.
 //! - **heading**: an object is a heading when its kind contains `Heading` (DOORS Next), or,
 //!   when the table has no kind column, when it has a heading and no text (DOORS Classic).
-//! - **path**: with a level column, the headings above the object by level; without one,
-//!   the last heading before it.
+//! - **level**: the level cell, a whole number, or a DOORS outline number where a level was
+//!   expected (`2.3.1` is level 3, `1.0-1` a text object under heading 1, level 2; see
+//!   [`super::outline`]); without a level column, the outline number of an `Object Number`
+//!   column. A cell that is neither is reported (a warning) and the object has no level.
+//! - **path**: with a level (or outline number) column, the headings above the object by
+//!   level; without one, the last heading before it.
 //! - **attributes**: every other column with a non-empty cell, typed: integer, real, `true`
 //!   / `false`, a date (ISO 8601, `dd.mm.yyyy`, `dd/mm/yyyy`, or a workbook date cell) → [`AttrValue::Date`],
 //!   a Python-style list (`['A', 'B']`, as OSLC dumps write multi-valued enums) →
@@ -67,6 +72,7 @@
 //! one of the two has a module cell, that row is kept and nothing is reported.
 
 use super::ids::with_prefix;
+use super::outline::{level_of, LevelColumn};
 use super::{
     cell_name, fingerprint, workbook, xhtml, AttrValue, Direction, Export, HeadingPath, Link,
     ReqLocation, ReqObject,
@@ -115,6 +121,9 @@ pub const HEADING_ALIASES: &[&str] = &[
 ];
 /// Headers taken as the outline level column, by priority.
 pub const LEVEL_ALIASES: &[&str] = &["Object Level", "Level", "Outline Level"];
+/// Headers taken as the outline number column (DOORS `Object Number`: `2.3`, `2.3-1`),
+/// read for levels when there is no level column, by priority.
+pub const OUTLINE_ALIASES: &[&str] = &["Object Number", "Outline Number"];
 /// Headers taken as the object kind column, by priority.
 pub const KIND_ALIASES: &[&str] = &["Artifact Type", "oslc:instanceShape", "Object Type", "Type"];
 /// Headers taken as the module column, by priority.
@@ -147,6 +156,9 @@ pub struct ColumnMap {
     pub text: Option<String>,
     pub heading: Option<String>,
     pub level: Option<String>,
+    /// The outline number column (DOORS `Object Number`), read for levels when there is no
+    /// level column.
+    pub outline: Option<String>,
     pub kind: Option<String>,
     /// Module prefix put before a bare absolute number (`SRS` + `12` → `SRS-12`).
     pub prefix: Option<String>,
@@ -736,7 +748,9 @@ struct Columns {
     id: Option<usize>,
     text: Option<usize>,
     heading: Option<usize>,
+    /// The level column, or else the outline number column, and how its cells are read.
     level: Option<usize>,
+    level_reading: LevelColumn,
     kind: Option<usize>,
     module: Option<usize>,
     links: Vec<(usize, Direction)>,
@@ -967,6 +981,12 @@ impl Grid<'_> {
             module: find_alias(&names, MODULE_ALIASES),
             ..Columns::default()
         };
+        let level = cols.level;
+        let outline = role(&names, &map.outline, OUTLINE_ALIASES);
+        if level.is_none() && outline.is_some() {
+            cols.level = outline;
+            cols.level_reading = LevelColumn::Outline;
+        }
         // A heading column equal to the text column (a DOORS main column) plays only text.
         if cols.heading == cols.text {
             cols.heading = None;
@@ -974,7 +994,8 @@ impl Grid<'_> {
         for (field, named, col) in [
             ("text", &map.text, cols.text),
             ("heading", &map.heading, cols.heading),
-            ("level", &map.level, cols.level),
+            ("level", &map.level, level),
+            ("outline", &map.outline, outline),
             ("kind", &map.kind, cols.kind),
         ] {
             if let (Some(n), None) = (named, col) {
@@ -1039,6 +1060,29 @@ impl Grid<'_> {
             ),
             self.span(header, None),
             "header row",
+        )
+        .with_severity(Severity::Warning)
+    }
+
+    /// A level cell that is neither a level nor an outline number: the object is read
+    /// without a level (its place is the last heading above it).
+    fn bad_level(&self, row: &Row, col: usize, raw: &str, cols: &Columns) -> Diagnostic {
+        let expected = match cols.level_reading {
+            LevelColumn::Outline => "a DOORS outline number (`2.3`, `2.3-1`, `1.0-1`)",
+            LevelColumn::Level => {
+                "a level (a whole number) or a DOORS outline number (`2.3.1`, `1.0-1`)"
+            }
+        };
+        let column = &cols.names[col];
+        self.diag(
+            format!(
+                "{}: `{}` in the column '{}' is not {expected}; the object is read without a level",
+                self.place(row.line, col),
+                shorten(raw.trim()),
+                shorten(column)
+            ),
+            self.span(row, Some(col)),
+            "not a level",
         )
         .with_severity(Severity::Warning)
     }
@@ -1239,11 +1283,17 @@ impl Grid<'_> {
         let kind = row
             .cell(cols.kind)
             .map(|c| clean_text(&c.raw()).trim().to_string());
-        let level = row.cell(cols.level).and_then(|c| match c {
-            Cell::Int(i) => u32::try_from(*i).ok(),
-            Cell::Real(f) if f.fract() == 0.0 && *f >= 0.0 && *f < 1e9 => Some(*f as u32),
-            other => other.raw().trim().parse::<u32>().ok(),
-        });
+        let level = match (cols.level, row.cell(cols.level)) {
+            (Some(c), Some(cell)) => {
+                let raw = cell.raw();
+                let level = level_of(&raw, cols.level_reading);
+                if level.is_none() {
+                    diags.push(self.bad_level(row, c, &raw, cols));
+                }
+                level
+            }
+            _ => None,
+        };
         let is_heading = match &kind {
             _ if cols.kind.is_some() => kind
                 .as_deref()
@@ -1751,6 +1801,127 @@ mod tests {
         assert_eq!(deep.links.len(), 2);
         assert!(deep.links.iter().all(|l| l.resolved));
         assert_eq!(e.dangling_links, 1);
+    }
+
+    #[test]
+    fn doors_outline_numbers_in_the_level_column_nest_text_objects_under_their_heading() {
+        // DOORS numbers the text objects under heading 1 as 1.0-1, 1.0-2; read as levels
+        // they are level 2, and the next chapter (level 1) is not nested under them.
+        let text = "Object Identifier,Object Level,Object Heading,Object Text\n\
+                    SRS-1,1,Introduction,\n\
+                    SRS-2,1.0-1,,The unit shall start.\n\
+                    SRS-3,1.1,Power,\n\
+                    SRS-4,1.1-1,,The unit shall draw 10 W.\n\
+                    SRS-5,1,Operations,\n\
+                    SRS-6,2.0-1,,The crew shall be told.\n\
+                    SRS-7,3,,The log shall be kept.\n";
+        let (e, diags) = csv(text, &ColumnMap::default());
+        assert!(diags.is_empty(), "{diags:#?}");
+        let levels: Vec<Option<u32>> = e.objects.iter().map(|o| o.level).collect();
+        assert_eq!(
+            levels,
+            [
+                Some(1),
+                Some(2),
+                Some(2),
+                Some(3),
+                Some(1),
+                Some(2),
+                Some(3)
+            ]
+        );
+        assert_eq!(obj(&e, "SRS-2").path.labels(), ["Introduction"]);
+        assert_eq!(obj(&e, "SRS-3").path.labels(), ["Introduction"]);
+        assert_eq!(obj(&e, "SRS-4").path.labels(), ["Introduction", "Power"]);
+        assert!(obj(&e, "SRS-5").path.is_empty(), "a new chapter");
+        assert_eq!(obj(&e, "SRS-6").path.labels(), ["Operations"]);
+        assert_eq!(obj(&e, "SRS-7").path.labels(), ["Operations"]);
+        assert!(!obj(&e, "SRS-2").attributes.contains_key("Object Level"));
+    }
+
+    #[test]
+    fn an_object_number_column_gives_the_levels_when_there_is_no_level_column() {
+        let text = "ID,Object Number,Object Heading,Object Text\n\
+                    0-1,0-1,,Before any heading.\n\
+                    H1,1,Introduction,\n\
+                    R1,1.0-1,,The unit shall start.\n\
+                    H2,1.1,Power,\n\
+                    R2,1.1-1,,The unit shall draw 10 W.\n\
+                    H3,2,Operations,\n\
+                    R3,2.0-1,,The crew shall be told.\n";
+        let (e, diags) = csv(text, &ColumnMap::default());
+        assert!(diags.is_empty(), "{diags:#?}");
+        let levels: Vec<Option<u32>> = e.objects.iter().map(|o| o.level).collect();
+        assert_eq!(
+            levels,
+            [
+                Some(1),
+                Some(1),
+                Some(2),
+                Some(2),
+                Some(3),
+                Some(1),
+                Some(2)
+            ]
+        );
+        assert!(obj(&e, "0-1").path.is_empty());
+        assert_eq!(obj(&e, "R2").path.labels(), ["Introduction", "Power"]);
+        assert_eq!(obj(&e, "R3").path.labels(), ["Operations"]);
+        assert!(!obj(&e, "R3").attributes.contains_key("Object Number"));
+        // With a level column, the outline number is only an attribute.
+        let both = "ID,Object Level,Object Number,Object Text\nR1,2,1.0-1,x\n";
+        let (e, diags) = csv(both, &ColumnMap::default());
+        assert!(diags.is_empty(), "{diags:#?}");
+        assert_eq!(obj(&e, "R1").level, Some(2));
+        assert_eq!(
+            obj(&e, "R1").attributes["Object Number"],
+            AttrValue::Text("1.0-1".into())
+        );
+        // A column map names the outline column.
+        let named = "ID,Section,Heading,Text\nH1,3,Scope,\nR1,3-1,,x\n";
+        let map = ColumnMap {
+            outline: Some("Section".into()),
+            ..ColumnMap::default()
+        };
+        let (e, diags) = csv(named, &map);
+        assert!(diags.is_empty(), "{diags:#?}");
+        assert_eq!(obj(&e, "H1").level, Some(1));
+        assert_eq!(obj(&e, "R1").level, Some(2));
+        assert_eq!(obj(&e, "R1").path.labels(), ["Scope"]);
+    }
+
+    #[test]
+    fn a_level_cell_that_is_neither_a_level_nor_an_outline_number_is_a_located_warning() {
+        let text = "ID,Object Level,Object Heading,Object Text\n\
+                    H1,1,Introduction,\n\
+                    R1,High,,The unit shall start.\n\
+                    R2,1..2,,The unit shall stop.\n";
+        let (e, diags) = csv(text, &ColumnMap::default());
+        assert_eq!(diags.len(), 2, "{diags:#?}");
+        let d = &diags[0];
+        assert_eq!(d.code, Code::InvalidRequirementExport);
+        assert_eq!(d.severity, Severity::Warning);
+        assert_eq!(
+            d.message,
+            "line 3: `High` in the column 'Object Level' is not a level (a whole number) or a \
+             DOORS outline number (`2.3.1`, `1.0-1`); the object is read without a level"
+        );
+        // The span is the cell.
+        assert_eq!(&text[d.primary.span.range()], "High");
+        assert!(diags[1].message.contains("`1..2`"));
+        // The objects are kept, without a level.
+        assert_eq!(obj(&e, "R1").level, None);
+        assert_eq!(obj(&e, "R1").path.labels(), ["Introduction"]);
+        assert_eq!(e.objects.len(), 3);
+        // In an outline column, a whole number with a fraction is not a number DOORS writes.
+        let (_, diags) = csv(
+            "ID,Object Number,Object Text\nR1,2.0,x\n",
+            &ColumnMap::default(),
+        );
+        assert!(
+            diags[0].message.contains("is not a DOORS outline number"),
+            "{diags:#?}"
+        );
     }
 
     #[test]

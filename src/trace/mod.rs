@@ -14,6 +14,7 @@
 //! Layer: `model, flight, reqs → trace → workspace`.
 
 mod dangling;
+pub mod follow;
 pub mod impact;
 
 pub use dangling::DanglingWhy;
@@ -104,6 +105,8 @@ pub struct TracePolicy {
     /// Attributes whose change makes a trace suspect, besides the id, heading and text.
     pub fingerprint: Vec<String>,
     pub justified: Vec<Justification>,
+    /// Which requirement links carry a change (`requirements: impact:`).
+    pub impact: follow::ImpactConfig,
 }
 
 /// What cites requirements.
@@ -272,7 +275,8 @@ pub struct ReqEntry {
     /// Indices into [`Trace::links`], in link order.
     pub links: Vec<usize>,
     pub justification: Option<String>,
-    /// The export file, and the object's place in it.
+    /// The file the object is written in (the export, or its member of a ReqIFz), and
+    /// the object's place in it.
     pub file: Option<FileId>,
     pub span: Span,
     /// The fingerprint traces are judged by (with the policy's attributes).
@@ -432,8 +436,9 @@ pub fn split_stamp(entry: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// The span in `sources` of an object's location (the start of its file when the file
-/// has no text, as for a workbook).
+/// The span in `sources` of an object's location in `file` (the export, or the member of
+/// a ReqIFz it is in: [`Export::file_of`]); the start of the file when the file has no
+/// text, as for a workbook.
 pub fn object_span(sources: &SourceDb, file: Option<FileId>, loc: &ReqLocation) -> Span {
     let Some(file) = file.filter(|f| (f.0 as usize) < sources.len()) else {
         return Span::new(FileId(0), 0..0);
@@ -590,6 +595,7 @@ pub fn trace(inp: &Inputs) -> Trace {
     let mut index: HashMap<&str, Vec<usize>> = HashMap::default();
     let mut headings: HashMap<&str, &ReqObject> = HashMap::default();
     for (ei, e) in inp.exports.iter().enumerate() {
+        let members = e.member_files();
         for (oi, o) in e.objects.iter().enumerate() {
             if o.is_heading {
                 headings.insert(&o.id, o);
@@ -609,8 +615,8 @@ pub fn trace(inp: &Inputs) -> Trace {
                 needs_coverage: !withdrawn && policy.need_for(o).applies(o),
                 links: Vec::new(),
                 justification: None,
-                file: e.file,
-                span: object_span(inp.sources, e.file, &o.location),
+                file: e.file_of(&members, &o.location),
+                span: object_span(inp.sources, e.file_of(&members, &o.location), &o.location),
                 fingerprint: o.fingerprint_with(&policy.fingerprint),
             });
         }
@@ -1091,6 +1097,7 @@ pub(crate) mod tests {
             file: None,
             objects,
             dangling_links: 0,
+            ..Export::default()
         }
     }
 
@@ -1257,6 +1264,78 @@ procedure MON-060 "Monitor" {
         // duplicate, R-14, justified, R-15); R-13 (Review) and R-31 (withdrawn) need none.
         assert_eq!(t.summary.needing_coverage, 9);
         assert_eq!(t.summary.covered, 5);
+    }
+
+    #[test]
+    fn findings_on_requirements_in_reqifz_members_point_into_the_members() {
+        // R-12 is defined in two members of one archive: Q004 at the second, its first
+        // definition in the first; R-15 (uncovered) is located in its member too.
+        let mut run = crate::workspace::check_texts(&[("w40.plan", PLAN)]);
+        let archive = run.sources.add("a.reqifz", String::new());
+        let one = "<REQ-IF>\n  <SPEC-OBJECT IDENTIFIER=\"x\"/>\n</REQ-IF>\n";
+        let two =
+            "<REQ-IF>\n\n    <SPEC-OBJECT IDENTIFIER=\"y\"/>\n<SPEC-OBJECT IDENTIFIER=\"z\"/>\n";
+        let first = run
+            .sources
+            .add_member("a.reqifz", "one.reqif", one.to_string());
+        let second = run
+            .sources
+            .add_member("a.reqifz", "two.reqif", two.to_string());
+        assert_eq!(run.sources.name(second), "a.reqifz!two.reqif");
+        let at = |o: ReqObject, member: &str, line: usize, column: usize| ReqObject {
+            location: ReqLocation::Xml {
+                element: "SPEC-OBJECT".into(),
+                line,
+                column,
+                member: Some(member.into()),
+            },
+            ..o
+        };
+        let exports = vec![Export {
+            file: Some(archive),
+            objects: vec![
+                at(
+                    req("R-12", "Hatch closed.", "Inspection"),
+                    "one.reqif",
+                    2,
+                    3,
+                ),
+                at(req("R-12", "Hatch shut.", "Inspection"), "two.reqif", 3, 5),
+                at(req("R-15", "Screening box.", "Test"), "two.reqif", 4, 1),
+            ],
+            dangling_links: 0,
+            members: vec![("one.reqif".into(), first), ("two.reqif".into(), second)],
+            ..Export::default()
+        }];
+        let t = trace(&Inputs {
+            model: &run.model,
+            rule_sets: &run.rule_sets,
+            sources: &run.sources,
+            exports: &exports,
+            baseline: None,
+            policy: &TracePolicy::default(),
+        });
+        let q004 = t
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::DuplicateRequirement)
+            .unwrap();
+        assert_eq!(q004.primary.span.file, second);
+        assert_eq!(run.sources.slice(q004.primary.span), "<SPEC-OBJECT");
+        let lc = run
+            .sources
+            .line_col(second, q004.primary.span.start as usize);
+        assert_eq!((lc.line, lc.column), (3, 5));
+        assert_eq!(q004.secondary[0].span.file, first);
+        assert_eq!(run.sources.slice(q004.secondary[0].span), "<SPEC-OBJECT");
+        let q007 = t
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::UncoveredRequirement && d.message.contains("R-15"))
+            .unwrap();
+        assert_eq!(q007.primary.span.file, second);
+        let r15 = t.requirements.iter().find(|r| r.id == "R-15").unwrap();
+        assert_eq!(r15.file, Some(second));
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub struct Config {
     /// (`super::contain`).
     #[serde(default, rename = "allow-paths")]
     pub allow_paths: Vec<PathBuf>,
+    /// The document control of the reports (number, issue, signatures).
+    #[serde(default)]
+    pub document: Option<super::document::DocumentControl>,
     /// The file's text, to locate a refused value.
     #[serde(skip)]
     pub text: String,
@@ -98,6 +101,9 @@ pub struct RequirementsConfig {
     /// workbook sheet or `Module` column), in place of the common ones for that module.
     #[serde(default)]
     pub modules: std::collections::BTreeMap<String, ModuleConfig>,
+    /// Which requirement links carry a change (`opsplan trace --changed-since`).
+    #[serde(default)]
+    pub impact: crate::trace::follow::ImpactConfig,
 }
 
 impl RequirementsConfig {
@@ -289,6 +295,17 @@ impl Config {
                     .to_string(),
             }
         })?;
+        if let Some((key, value)) = config.document.as_ref().and_then(|d| d.bad_date()) {
+            let (line, column) = super::contain::locate_value(text, key, value);
+            return Err(LoadError::Config {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: format!(
+                    "document: {key}: `{value}` is not a date: write it as YYYY-MM-DD (2014-10-03)"
+                ),
+            });
+        }
         config.text = text.to_string();
         Ok(config)
     }

@@ -10,6 +10,8 @@
 pub mod agenda;
 mod config;
 pub mod contain;
+pub mod document;
+mod impact;
 pub mod inputs;
 pub mod monthly;
 pub mod plan_diff;
@@ -19,6 +21,7 @@ pub mod windows_csv;
 
 use crate::source::FileId;
 pub use config::{Config, Level, Paths, Policy, RequirementsConfig, CONFIG_FILE};
+pub use impact::impact;
 pub use project::{Project, ProjectChoice, ProjectSource};
 
 use crate::checks;
@@ -79,6 +82,8 @@ pub enum LoadError {
         module: String,
         known: String,
     },
+    #[error("requirements: impact: follow: no link of the exports has the type `{link_type}`; their link types: {known}")]
+    UnknownLinkType { link_type: String, known: String },
 }
 
 /// Where the requirements come from and how tracing is judged.
@@ -134,6 +139,8 @@ pub struct Run {
     pub traced: Option<Traced>,
     /// The project file whose rules, requirements and policy judged the inputs.
     pub project: Project,
+    /// The project file's `document:` (the reports' document control), when given.
+    pub document: Option<document::DocumentControl>,
 }
 
 /// What a check concludes.
@@ -193,7 +200,7 @@ impl Run {
             return None;
         }
         use crate::diag::Severity;
-        let name = |file: FileId| self.sources.path(file).display().to_string();
+        let name = |file: FileId| self.sources.name(file);
         let mut parts = Vec::new();
         let skipped: Vec<&crate::flight::SkippedRule> =
             self.rule_sets.iter().flat_map(|s| &s.skipped).collect();
@@ -516,6 +523,7 @@ fn finish(
         diagnostics: diags,
         traced,
         project: Project::default(),
+        document: None,
     }
 }
 
@@ -545,6 +553,9 @@ fn merge_reqs(
     }
     for (_, e) in loaded.exports.iter_mut().chain(loaded.baseline.iter_mut()) {
         if let Some(f) = &mut e.file {
+            shift(f);
+        }
+        for (_, f) in &mut e.members {
             shift(f);
         }
     }
@@ -833,6 +844,8 @@ struct Loader {
     roster_files: Vec<(PathBuf, Span, String)>,
     /// The project file applied.
     project: Project,
+    /// The project file's `document:`.
+    document: Option<document::DocumentControl>,
     /// Where the paths named by the inputs may lead (`contain`).
     roots: contain::Roots,
     /// The files named on the command line (canonical): always read.
@@ -1132,6 +1145,7 @@ impl Loader {
             )
         };
         self.policy = config.policy();
+        self.document = config.document.clone();
         self.window_columns = config.windows.clone().unwrap_or_default();
         if let Some(r) = &config.requirements {
             for (key, list) in [("sources", &r.sources), ("baseline", &r.baseline)] {
@@ -1146,6 +1160,12 @@ impl Loader {
             }
             let mut setup = trace_setup(r, base, path);
             setup.import.contain = Some(self.roots.clone());
+            if let Some(follow) = &r.impact.follow {
+                setup.policy.impact.written = Some((
+                    path.to_path_buf(),
+                    impact::locate_follow_types(&config.text, follow),
+                ));
+            }
             self.trace = Some(setup);
         }
         for r in &config.rules {
@@ -1348,6 +1368,7 @@ impl Loader {
         );
         let mut run = finish(sources, asts, diags, rule_sets, &self.policy, pending);
         run.project = self.project;
+        run.document = self.document;
         run
     }
 
@@ -1504,57 +1525,6 @@ impl Loader {
     }
 }
 
-/// What the requirements changed since the baseline affect (see [`crate::trace::impact`]).
-/// A requirement counts as changed when its fingerprint changed (heading, text, or an
-/// attribute listed under `requirements: fingerprint:`) or it was deleted.
-pub fn impact(model: &Model, traced: &Traced) -> crate::trace::impact::Impact {
-    use crate::trace::impact::Change;
-    let old: Vec<&crate::reqs::ReqObject> =
-        traced.baseline.iter().flat_map(|e| &e.objects).collect();
-    let new: Vec<&crate::reqs::ReqObject> =
-        traced.exports.iter().flat_map(|e| &e.objects).collect();
-    let diff = crate::reqs::diff::diff(&old, &new);
-    let watched = &traced.policy.fingerprint;
-    let mut changes: Vec<Change> = diff
-        .changed
-        .iter()
-        .filter(|c| !c.is_heading)
-        .filter_map(|c| {
-            let what: Vec<String> = c
-                .fields
-                .iter()
-                .filter(|f| {
-                    if f.attribute {
-                        watched.contains(&f.field)
-                    } else {
-                        c.content_changed && (f.field == "text" || f.field == "heading")
-                    }
-                })
-                .map(|f| format!("{} changed", f.field))
-                .collect();
-            let what = if what.is_empty() && c.content_changed {
-                vec!["content changed".to_string()]
-            } else {
-                what
-            };
-            (!what.is_empty()).then(|| Change {
-                id: c.id.clone(),
-                what: what.join(", "),
-            })
-        })
-        .collect();
-    changes.extend(
-        diff.removed
-            .iter()
-            .filter(|e| !e.is_heading)
-            .map(|e| Change {
-                id: e.id.clone(),
-                what: "deleted".to_string(),
-            }),
-    );
-    crate::trace::impact::impact(model, &traced.trace, &traced.exports, &changes)
-}
-
 /// The trace setup a project file describes (paths relative to its folder).
 fn trace_setup(r: &RequirementsConfig, base: &Path, config_file: &Path) -> TraceSetup {
     let columns = r.columns.clone().unwrap_or_default();
@@ -1599,6 +1569,7 @@ fn trace_setup(r: &RequirementsConfig, base: &Path, config_file: &Path) -> Trace
             ids: Default::default(),
             withdrawn: r.withdrawn.clone(),
             fingerprint: r.fingerprint.clone(),
+            impact: r.impact.clone(),
             justified: r
                 .justified
                 .iter()

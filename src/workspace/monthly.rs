@@ -1,15 +1,19 @@
 //! Reading the monthly report's inputs: the manifest (`monthly.yaml`), the plans (through
 //! [`super::check_with`], with their requirements trace), the as-flown log, the anomaly
-//! and change-request registers (CSV or workbook), the CDMs (KVN) and the KPI history;
-//! then the metrics of [`crate::monthly::metrics`]. Every problem of every input is
-//! collected and rendered located (`path:line:column: error: …`); any error stops the
-//! report.
+//! and change-request registers (CSV or workbook), the CDMs (KVN or XML) and the KPI
+//! history; then the metrics of [`crate::monthly::metrics`].
+//!
+//! Every problem of every input is collected in one run and rendered located
+//! (`path:line:column: error: …`): a bad manifest key does not stop the other keys from
+//! being read, a row with a problem is still joined to the plans, and the joins run
+//! whenever the plans and the log could be read. Any error stops the report; warnings
+//! and notes are shown in it.
 
 use super::inputs::Role;
 use super::{check_with, contain, tidy, CheckOptions, ProjectChoice, TraceOverrides};
 use crate::monthly::anomalies::Anomaly;
 use crate::monthly::asflown::Flown;
-use crate::monthly::cdm::{Cdm, Screening};
+use crate::monthly::cdm::{self, Cdm, Orientation, Screening};
 use crate::monthly::changes::ChangeRequest;
 use crate::monthly::kpi::History;
 use crate::monthly::manifest::{self, Manifest, MANIFEST_FILE};
@@ -18,14 +22,15 @@ use crate::monthly::metrics::{
 };
 use crate::monthly::outages::Outage;
 use crate::monthly::table::{self, Table};
-use crate::monthly::{Loc, Month, Problem};
-use crate::time::Dur;
+use crate::monthly::{DateFormat, Issued, Level, Loc, Month, Problem, ReadCtx};
+use crate::time::{Dur, Time};
 use std::path::{Path, PathBuf};
 
 /// What the command line asks for; flags win over the manifest.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
-    pub month: String,
+    /// `YYYY-MM`; the manifest's `month:` when not given.
+    pub month: Option<String>,
     /// Folders holding `monthly.yaml`, the manifest itself, or plan inputs.
     pub paths: Vec<PathBuf>,
     pub plans: Vec<PathBuf>,
@@ -37,6 +42,8 @@ pub struct Request {
     pub outages: Option<PathBuf>,
     pub previous_requirements: Vec<PathBuf>,
     pub tolerance: Option<String>,
+    /// The mission's objects, in place of the manifest's `collision: our_objects:`.
+    pub our_objects: Vec<String>,
 }
 
 /// The file an input came from, as shown to people.
@@ -59,9 +66,14 @@ pub struct Loaded {
     pub flown: Named<Vec<Flown>>,
     pub anomalies: Option<Named<Vec<Anomaly>>>,
     pub changes: Option<Named<Vec<ChangeRequest>>>,
-    /// The CDMs and, index for index, their files.
+    /// The CDMs about the mission's objects (its object first) and, index for index,
+    /// their files.
     pub cdms: Option<Vec<Cdm>>,
     pub cdm_files: Vec<String>,
+    /// CDMs read but about neither of the mission's objects (not counted).
+    pub cdms_not_ours: usize,
+    /// The mission's objects, as declared.
+    pub our_objects: Vec<String>,
     pub history: Option<Named<History>>,
     pub outages: Option<Named<Vec<Outage>>>,
     /// Waivers and flight-rule violations of the plans.
@@ -71,21 +83,141 @@ pub struct Loaded {
     pub requirement_files: Vec<String>,
     pub previous_files: Vec<String>,
     pub tolerance: Dur,
+    pub far_from_plan: Dur,
     pub screening: Screening,
     pub metrics: Metrics,
     /// Every file read, for the provenance.
     pub files: Vec<PathBuf>,
     /// Every file read and as what: no output may replace one.
     pub inputs: super::inputs::Inputs,
-    /// Rendered warnings (the report is still made).
+    /// Rendered warnings (the report is still made; they are printed and shown in it).
     pub warnings: Vec<String>,
+    /// Rendered notes on the inputs (rows not counted, names taken as one, CDMs read
+    /// with their objects swapped): shown in the report.
+    pub notes: Vec<String>,
+}
+
+/// Problems sorted into what stops the report and what it shows, each list grouped by
+/// file (files in the order they were first met; a problem of no file on its own) and
+/// by place within a file: the problems a join finds late sit with their file's others.
+#[derive(Default)]
+struct Found {
+    /// File → its rank, in the order first met (a problem of no file gets a rank alone).
+    files: std::collections::BTreeMap<String, usize>,
+    ranks: usize,
+    errors: Vec<(usize, Loc, String)>,
+    warnings: Vec<(usize, Loc, String)>,
+    notes: Vec<(usize, Loc, String)>,
+}
+
+impl Found {
+    fn file(&mut self, path: &str) -> usize {
+        if let Some(&i) = self.files.get(path) {
+            return i;
+        }
+        self.ranks += 1;
+        self.files.insert(path.to_string(), self.ranks);
+        self.ranks
+    }
+
+    /// The problems of the file shown as `path`.
+    fn add(&mut self, path: &str, problems: Vec<Problem>) {
+        let f = self.file(path);
+        for p in problems {
+            let line = p.render(path);
+            let list = match p.level {
+                Level::Error => &mut self.errors,
+                Level::Warning => &mut self.warnings,
+                Level::Note => &mut self.notes,
+            };
+            list.push((f, p.loc, line));
+        }
+    }
+
+    /// An error of no file (or rendered already), in the order met.
+    fn error(&mut self, line: String) {
+        self.ranks += 1;
+        self.errors.push((self.ranks, Loc::File, line));
+    }
+
+    fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    fn sorted(mut v: Vec<(usize, Loc, String)>) -> Vec<String> {
+        v.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        v.into_iter().map(|(_, _, line)| line).collect()
+    }
+
+    /// Every error, then the warnings.
+    fn failure(self) -> Vec<String> {
+        let mut out = Found::sorted(self.errors);
+        out.extend(Found::sorted(self.warnings));
+        out
+    }
+}
+
+/// The time the report is made, as the report dates itself (`report::generation_time`):
+/// `SOURCE_DATE_EPOCH` when set, else the newest modification time of the inputs, else
+/// 1980-01-01. No record read can be dated after it.
+fn issued(paths: &[PathBuf]) -> Issued {
+    if let Some(t) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+    {
+        return Issued {
+            time: Time(t),
+            from_epoch: true,
+        };
+    }
+    let newest = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok()?.modified().ok())
+        .map(|m| match m.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => d.as_secs() as i64,
+            Err(e) => -(e.duration().as_secs() as i64),
+        })
+        .max();
+    Issued {
+        time: Time(newest.unwrap_or(315_532_800)),
+        from_epoch: false,
+    }
+}
+
+/// What a file in a CDM folder is read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CdmForm {
+    /// `.cdm`, `.kvn`: KVN; a file that is not a CDM is an error.
+    Kvn,
+    /// `.txt`: KVN; a file that is not a CDM is a warning (notes live beside CDMs).
+    Txt,
+    Xml,
+    /// `.json`: no CCSDS form; an error.
+    Json,
+    /// Any other file of a folder: a warning, not read.
+    Other,
+}
+
+fn cdm_form(path: &Path, named: bool) -> CdmForm {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "cdm" | "kvn" => CdmForm::Kvn,
+        "txt" => CdmForm::Txt,
+        "xml" => CdmForm::Xml,
+        "json" => CdmForm::Json,
+        // A file named on its own is read as the CDM it is said to be.
+        _ if named => CdmForm::Kvn,
+        _ => CdmForm::Other,
+    }
 }
 
 /// Reads everything and computes the metrics; `Err` holds every rendered error (and
 /// warning) when any input is unusable.
 pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
-    let mut errs: Vec<String> = Vec::new();
-    let mut warnings: Vec<String> = Vec::new();
+    let mut found = Found::default();
 
     // --- the manifest
     let mut manifest_path: Option<PathBuf> = None;
@@ -102,7 +234,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
             (yaml && !project).then(|| p.clone())
         };
         match candidate {
-            Some(m) if manifest_path.is_some() => errs.push(format!(
+            Some(m) if manifest_path.is_some() => found.error(format!(
                 "{}: error: a second manifest (the first is {}); give one",
                 show(&m),
                 show(manifest_path.as_deref().unwrap_or(Path::new("")))
@@ -111,33 +243,37 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
             None => plan_paths.push(p.clone()),
         }
     }
-    let mut manifest = Manifest::default();
+    let mut parsed = manifest::Parsed::default();
     let mut base = PathBuf::new();
     let mut manifest_text = String::new();
+    let shown_manifest = manifest_path
+        .as_deref()
+        .map_or_else(|| MANIFEST_FILE.to_string(), show);
     if let Some(m) = &manifest_path {
         base = m.parent().map(Path::to_path_buf).unwrap_or_default();
         match super::read_bounded(m, super::MAX_INPUT_BYTES) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes);
-                match manifest::parse(&text) {
-                    Ok(mf) => manifest = mf,
-                    Err(p) => report(&show(m), vec![p], &mut errs, &mut warnings),
-                }
+                parsed = manifest::parse(&text);
+                found.add(&shown_manifest, std::mem::take(&mut parsed.problems));
                 manifest_text = text.into_owned();
             }
-            Err(e) => errs.push(format!("{}: error: cannot be read: {e}", show(m))),
+            Err(e) => {
+                found.error(format!("{shown_manifest}: error: cannot be read: {e}"));
+                parsed.failed.push("*".into());
+            }
         }
     }
+    let manifest = parsed.manifest.clone();
     let rel = |s: &str| tidy(&base.join(s));
-    // The manifest's paths stay inside its folder (and its `allow-paths`); the paths
-    // given on the command line are read wherever they are.
+    // `monthly.yaml:3:11`: where a key's value is (the key's place when the value is not
+    // found after it).
     let at_value = |key: &str, value: &str| {
         let (line, column) = contain::locate_value(&manifest_text, key, value);
-        format!(
-            "{}:{line}:{column}",
-            manifest_path.as_deref().map_or("monthly.yaml".into(), show)
-        )
+        format!("{shown_manifest}:{line}:{column}")
     };
+    // The manifest's paths stay inside its folder (and its `allow-paths`); the paths
+    // given on the command line are read wherever they are.
     let mut roots: Option<contain::Roots> = None;
     if let Some(m) = &manifest_path {
         let entries: Vec<PathBuf> = manifest.allow_paths.iter().map(PathBuf::from).collect();
@@ -149,7 +285,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
                 }
                 roots = Some(r);
             }
-            Err((i, why)) => errs.push(format!(
+            Err((i, why)) => found.error(format!(
                 "{}: error: {}: {why}",
                 at_value(contain::ALLOW_KEY, &manifest.allow_paths[i]),
                 contain::ALLOW_KEY
@@ -170,48 +306,92 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
             _ => Some(path),
         }
     };
-    let month = match Month::parse(&req.month) {
-        Ok(m) => Some(m),
-        Err(e) => {
-            errs.push(format!("--month: error: {e}"));
+
+    // --- the month: --month, or the manifest's `month:` (they must agree)
+    let manifest_month = match &manifest.month {
+        Some(mm) => match Month::parse(mm) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                found.error(format!("{}: error: month: {e}", at_value("month", mm)));
+                None
+            }
+        },
+        None => None,
+    };
+    let month = match &req.month {
+        Some(text) => match Month::parse(text) {
+            Ok(m) => {
+                if let (Some(mm), Some(text)) = (manifest_month, &manifest.month) {
+                    if mm != m {
+                        found.error(format!(
+                            "{}: error: the manifest is for month `{text}`, and --month asks for {m}",
+                            at_value("month", text)
+                        ));
+                    }
+                }
+                Some(m)
+            }
+            Err(e) => {
+                found.error(format!("--month: error: {e}"));
+                None
+            }
+        },
+        None if manifest_month.is_some() => manifest_month,
+        None if manifest.month.is_some() || parsed.failed("month") => None,
+        None => {
+            found.error(
+                "error: no month: give it with --month YYYY-MM, or as `month:` in monthly.yaml"
+                    .into(),
+            );
             None
         }
     };
-    if let (Some(m), Some(mm), Some(mp)) = (month, &manifest.month, &manifest_path) {
-        if Month::parse(mm).ok() != Some(m) {
-            errs.push(format!(
-                "{}: error: the manifest is for month `{mm}`, and --month asks for {m}",
-                show(mp)
-            ));
-        }
+
+    // --- how to judge
+    let tolerance = match (&req.tolerance, &manifest.on_time_tolerance) {
+        (Some(t), _) => duration(t, "--tolerance", None, &mut found, false),
+        (None, Some(t)) => duration(
+            t,
+            &at_value("on_time_tolerance", t),
+            Some("on_time_tolerance"),
+            &mut found,
+            false,
+        ),
+        (None, None) => None,
     }
-    let tolerance = match req
-        .tolerance
-        .clone()
-        .or_else(|| manifest.on_time_tolerance.clone())
-    {
-        Some(t) => match Dur::parse(&t) {
-            Ok(d) if d.0 >= 0 => d,
-            _ => {
-                errs.push(format!(
-                    "on-time tolerance: error: `{t}` is not a duration (write 5m, 10m, PT5M)"
-                ));
-                Dur::minutes(5)
-            }
-        },
-        None => Dur::minutes(5),
+    .unwrap_or(Dur::minutes(5));
+    let far_from_plan = manifest
+        .far_from_plan
+        .as_ref()
+        .and_then(|t| {
+            duration(
+                t,
+                &at_value("far_from_plan", t),
+                Some("far_from_plan"),
+                &mut found,
+                true,
+            )
+        })
+        .unwrap_or(Dur(7 * 86_400));
+    let dates = match &manifest.date_format {
+        Some(f) => DateFormat::parse(f).unwrap_or_else(|e| {
+            found.error(format!(
+                "{}: error: date_format: {e}",
+                at_value("date_format", f)
+            ));
+            DateFormat::Iso
+        }),
+        None => DateFormat::Iso,
     };
     let c = &manifest.collision;
-    let event_gap = match Dur::parse(&c.event_gap) {
-        Ok(d) if d.0 > 0 => d.0,
-        _ => {
-            errs.push(format!(
-                "collision: event_gap: error: `{}` is not a positive duration",
-                c.event_gap
-            ));
-            3600
-        }
-    };
+    let event_gap = duration(
+        &c.event_gap,
+        &at_value("event_gap", &c.event_gap),
+        Some("collision: event_gap"),
+        &mut found,
+        true,
+    )
+    .map_or(3600, |d| d.0);
     let screening = Screening {
         radial_m: c.box_radial_km * 1000.0,
         along_m: c.box_along_km * 1000.0,
@@ -221,13 +401,18 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         event_gap_s: event_gap,
     };
     if !(screening.yellow > 0.0 && screening.yellow <= screening.red && screening.red <= 1.0) {
-        errs.push("collision: error: the thresholds need 0 < yellow ≤ red ≤ 1".into());
+        found.error(format!(
+            "{}: error: collision: the thresholds need 0 < yellow ≤ red ≤ 1 (yellow {}, red {})",
+            at_value("yellow", ""),
+            screening.yellow,
+            screening.red
+        ));
     }
-    for (id, _) in manifest.targets.iter() {
+    for id in manifest.targets.keys() {
         if crate::monthly::kpi::def(id).is_none() {
-            errs.push(format!(
+            found.error(format!(
                 "{}: error: targets: unknown KPI `{id}`: the KPIs are {}",
-                manifest_path.as_deref().map_or("monthly.yaml".into(), show),
+                at_value("targets", id),
                 crate::monthly::one_of(
                     &crate::monthly::kpi::KPIS
                         .iter()
@@ -237,6 +422,16 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
             ));
         }
     }
+    let our_objects: Vec<String> = if req.our_objects.is_empty() {
+        manifest.collision.our_objects.0.clone()
+    } else {
+        req.our_objects.clone()
+    };
+    let ours: Vec<String> = our_objects
+        .iter()
+        .map(|d| cdm::designator_key(d))
+        .filter(|d| !d.is_empty())
+        .collect();
 
     let mut files: Vec<PathBuf> = manifest_path.iter().cloned().collect();
     let mut read = super::inputs::Inputs::new();
@@ -255,8 +450,8 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
             .filter_map(|p| keep("plans", p, rel(p)))
             .collect();
     }
-    if plan_paths.is_empty() && refused.borrow().is_empty() {
-        errs.push(
+    if plan_paths.is_empty() && refused.borrow().is_empty() && !parsed.failed("plans") {
+        found.error(
             "error: no plans: give them with --plans, as paths, or under `plans:` in monthly.yaml"
                 .into(),
         );
@@ -275,100 +470,22 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         ) {
             Ok(run) => Some(run),
             Err(e) => {
-                errs.push(format!("error: {e}"));
+                found.error(format!("error: {e}"));
                 None
             }
         }
     };
 
-    // --- tables
+    // --- which files: the tables, the CDMs, the previous baseline
     let pick = |flag: &Option<PathBuf>, value: &Option<String>, key: &str| -> Option<PathBuf> {
         flag.clone()
             .or_else(|| value.as_deref().and_then(|v| keep(key, v, rel(v))))
     };
     let as_flown_path = pick(&req.as_flown, &manifest.as_flown, "as_flown");
-    let flown = match &as_flown_path {
-        None if req.as_flown.is_none() && manifest.as_flown.is_some() => None,
-        None => {
-            errs.push(
-                "error: no as-flown log: give it with --as-flown, or as `as_flown:` in monthly.yaml"
-                    .into(),
-            );
-            None
-        }
-        Some(p) => {
-            files.push(p.clone());
-            read.add(p, Role::AsFlownLog);
-            match read_table(p, manifest.as_flown_sheet.as_deref()) {
-                Err(probs) => {
-                    report(&show(p), probs, &mut errs, &mut warnings);
-                    None
-                }
-                Ok(t) => {
-                    let (v, probs) = crate::monthly::asflown::read(&t);
-                    report(&show(p), probs, &mut errs, &mut warnings);
-                    Some(Named {
-                        path: show(p),
-                        value: v,
-                    })
-                }
-            }
-        }
-    };
-    let anomalies = named_table(
-        pick(&req.anomalies, &manifest.anomalies, "anomalies")
-            .inspect(|p| read.add(p, Role::AnomalyRegister)),
-        manifest.anomalies_sheet.as_deref(),
-        &mut errs,
-        &mut warnings,
-        &mut files,
-    )
-    .map(|(path, t)| {
-        let (v, probs) = crate::monthly::anomalies::read(&t);
-        report(&path, probs, &mut errs, &mut warnings);
-        Named { path, value: v }
-    });
-    let changes = named_table(
-        pick(&req.changes, &manifest.changes, "changes")
-            .inspect(|p| read.add(p, Role::ChangeRegister)),
-        manifest.changes_sheet.as_deref(),
-        &mut errs,
-        &mut warnings,
-        &mut files,
-    )
-    .map(|(path, t)| {
-        let (v, probs) = crate::monthly::changes::read(&t);
-        report(&path, probs, &mut errs, &mut warnings);
-        Named { path, value: v }
-    });
-    let history = named_table(
-        pick(&req.kpi_history, &manifest.kpi_history, "kpi_history")
-            .inspect(|p| read.add(p, Role::KpiHistory)),
-        None,
-        &mut errs,
-        &mut warnings,
-        &mut files,
-    )
-    .map(|(path, t)| {
-        let (v, probs) = crate::monthly::kpi::read_history(&t);
-        report(&path, probs, &mut errs, &mut warnings);
-        Named { path, value: v }
-    });
-
-    let outages = named_table(
-        pick(&req.outages, &manifest.outages, "outages").inspect(|p| read.add(p, Role::OutageLog)),
-        manifest.outages_sheet.as_deref(),
-        &mut errs,
-        &mut warnings,
-        &mut files,
-    )
-    .map(|(path, t)| {
-        let (v, probs) = crate::monthly::outages::read(&t);
-        report(&path, probs, &mut errs, &mut warnings);
-        Named { path, value: v }
-    });
-
-    // --- CDMs
+    let anomalies_path = pick(&req.anomalies, &manifest.anomalies, "anomalies");
+    let changes_path = pick(&req.changes, &manifest.changes, "changes");
+    let history_path = pick(&req.kpi_history, &manifest.kpi_history, "kpi_history");
+    let outages_path = pick(&req.outages, &manifest.outages, "outages");
     let cdm_roots: Vec<PathBuf> = if req.cdm.is_empty() {
         manifest
             .cdm
@@ -379,75 +496,43 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     } else {
         req.cdm.clone()
     };
-    let mut cdm_files_found = Vec::new();
+    // Every file of a CDM folder, whatever its name: each is read or reported.
+    let mut cdm_found: Vec<(PathBuf, CdmForm)> = Vec::new();
     for root in &cdm_roots {
         if root.is_dir() {
             match cdm_files_in(root) {
-                Ok(found) if req.cdm.is_empty() => {
-                    // Files of a folder the manifest names: a link out of the project is
-                    // not read.
+                Ok(list) => {
                     let named = root.strip_prefix(&base).unwrap_or(root).to_string_lossy();
                     let named = named.into_owned();
-                    cdm_files_found.extend(found.into_iter().filter_map(|f| {
-                        let value = manifest
-                            .cdm
-                            .to_vec()
-                            .into_iter()
-                            .find(|v| rel(v) == *root)
-                            .unwrap_or_else(|| named.clone());
-                        keep("cdm", &value, f)
-                    }))
+                    for f in list {
+                        // Files of a folder the manifest names: a link out of the project
+                        // is not read.
+                        let f = if req.cdm.is_empty() {
+                            let value = manifest
+                                .cdm
+                                .to_vec()
+                                .into_iter()
+                                .find(|v| rel(v) == *root)
+                                .unwrap_or_else(|| named.clone());
+                            match keep("cdm", &value, f) {
+                                Some(f) => f,
+                                None => continue,
+                            }
+                        } else {
+                            f
+                        };
+                        let form = cdm_form(&f, false);
+                        cdm_found.push((f, form));
+                    }
                 }
-                Ok(found) => cdm_files_found.extend(found),
-                Err(e) => errs.push(format!("{}: error: cannot be read: {e}", show(root))),
+                Err(e) => found.error(format!("{}: error: cannot be read: {e}", show(root))),
             }
         } else if root.is_file() {
-            cdm_files_found.push(root.clone());
+            cdm_found.push((root.clone(), cdm_form(root, true)));
         } else {
-            errs.push(format!("{}: error: no such file or directory", show(root)));
+            found.error(format!("{}: error: no such file or directory", show(root)));
         }
     }
-    let mut cdms: Vec<Cdm> = Vec::new();
-    let mut cdm_files: Vec<String> = Vec::new();
-    let mut seen_ids: std::collections::BTreeMap<String, String> = Default::default();
-    for f in &cdm_files_found {
-        files.push(f.clone());
-        read.add(f, Role::Cdm);
-        let path = show(f);
-        let _reading = crate::context::reading(path.clone());
-        let text = match super::read_bounded(f, super::MAX_INPUT_BYTES) {
-            Ok(b) => crate::reqs::tabular::decode(&b),
-            Err(e) => {
-                errs.push(format!("{path}: error: cannot be read: {e}"));
-                continue;
-            }
-        };
-        let (cdm, probs) = crate::monthly::cdm::parse(&text);
-        report(&path, probs, &mut errs, &mut warnings);
-        if let Some(cdm) = cdm {
-            if let Some(first) = seen_ids.get(&cdm.message_id) {
-                report(
-                    &path,
-                    vec![Problem::warning(
-                        Loc::Line(cdm.line),
-                        format!(
-                            "MESSAGE_ID {} was already read from {first}: this copy is not counted",
-                            cdm.message_id
-                        ),
-                    )],
-                    &mut errs,
-                    &mut warnings,
-                );
-                continue;
-            }
-            seen_ids.insert(cdm.message_id.clone(), path.clone());
-            cdms.push(cdm);
-            cdm_files.push(path);
-        }
-    }
-    let cdms = (!cdm_roots.is_empty()).then_some(cdms);
-
-    // --- requirement coverage, now and against the previous baseline
     let previous_paths: Vec<PathBuf> = if req.previous_requirements.is_empty() {
         manifest
             .previous_requirements
@@ -458,6 +543,263 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     } else {
         req.previous_requirements.clone()
     };
+
+    // --- what dates can be: nothing after the report is made
+    let mut dated: Vec<PathBuf> = files.clone();
+    dated.extend(
+        [
+            &as_flown_path,
+            &anomalies_path,
+            &changes_path,
+            &history_path,
+            &outages_path,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned(),
+    );
+    dated.extend(cdm_found.iter().map(|(f, _)| f.clone()));
+    dated.extend(previous_paths.iter().cloned());
+    if let Some(r) = &run {
+        dated.extend(r.sources.ids().map(|id| r.sources.path(id).to_path_buf()));
+    }
+    let ctx = ReadCtx {
+        dates,
+        month,
+        issued: Some(issued(&dated)),
+    };
+
+    // --- tables
+    let flown = match &as_flown_path {
+        None if req.as_flown.is_none() && manifest.as_flown.is_some() => None,
+        None if parsed.failed("as_flown") => None,
+        None => {
+            found.error(
+                "error: no as-flown log: give it with --as-flown, or as `as_flown:` in monthly.yaml"
+                    .into(),
+            );
+            None
+        }
+        Some(p) => {
+            files.push(p.clone());
+            read.add(p, Role::AsFlownLog);
+            match read_table(p, manifest.as_flown_sheet.as_deref()) {
+                Err(probs) => {
+                    found.add(&show(p), probs);
+                    None
+                }
+                Ok(t) => {
+                    let (v, probs) = crate::monthly::asflown::read_with(&t, &ctx);
+                    found.add(&show(p), probs);
+                    Some(Named {
+                        path: show(p),
+                        value: v,
+                    })
+                }
+            }
+        }
+    };
+    let anomalies = named_table(
+        anomalies_path.inspect(|p| read.add(p, Role::AnomalyRegister)),
+        manifest.anomalies_sheet.as_deref(),
+        &mut found,
+        &mut files,
+    )
+    .map(|(path, t)| {
+        let (v, probs) = crate::monthly::anomalies::read_with(&t, &ctx);
+        found.add(&path, probs);
+        Named { path, value: v }
+    });
+    let changes = named_table(
+        changes_path.inspect(|p| read.add(p, Role::ChangeRegister)),
+        manifest.changes_sheet.as_deref(),
+        &mut found,
+        &mut files,
+    )
+    .map(|(path, t)| {
+        let (v, probs) = crate::monthly::changes::read_with(&t, &ctx);
+        found.add(&path, probs);
+        Named { path, value: v }
+    });
+    let history = named_table(
+        history_path.inspect(|p| read.add(p, Role::KpiHistory)),
+        None,
+        &mut found,
+        &mut files,
+    )
+    .map(|(path, t)| {
+        let (v, probs) = crate::monthly::kpi::read_history_with(&t, &ctx);
+        found.add(&path, probs);
+        Named { path, value: v }
+    });
+    let outages = named_table(
+        outages_path.inspect(|p| read.add(p, Role::OutageLog)),
+        manifest.outages_sheet.as_deref(),
+        &mut found,
+        &mut files,
+    )
+    .map(|(path, t)| {
+        let (v, probs) = crate::monthly::outages::read_with(&t, &ctx);
+        found.add(&path, probs);
+        Named { path, value: v }
+    });
+
+    // --- CDMs
+    let mut cdms: Vec<Cdm> = Vec::new();
+    let mut cdm_files: Vec<String> = Vec::new();
+    let mut cdms_not_ours = 0usize;
+    let mut seen_ids: std::collections::BTreeMap<String, String> = Default::default();
+    // Designators of the first object of the CDMs read, for the hint when the mission's
+    // objects are not declared.
+    let mut firsts: std::collections::BTreeMap<String, (usize, String)> = Default::default();
+    for (f, form) in &cdm_found {
+        let path = show(f);
+        match form {
+            CdmForm::Other => {
+                found.add(
+                    &path,
+                    vec![Problem::warning(
+                        Loc::File,
+                        "not read: not a CDM file (CDMs are .cdm, .kvn or .txt in KVN form, .xml in XML form)",
+                    )],
+                );
+                continue;
+            }
+            CdmForm::Json => {
+                found.add(
+                    &path,
+                    vec![Problem::error(
+                        Loc::File,
+                        "JSON CDMs are not supported: CCSDS 508.0-B-1 defines the KVN and XML forms; convert it to KVN (.kvn) or XML (.xml)",
+                    )],
+                );
+                continue;
+            }
+            _ => {}
+        }
+        files.push(f.clone());
+        read.add(f, Role::Cdm);
+        let _reading = crate::context::reading(path.clone());
+        let text = match super::read_bounded(f, super::MAX_INPUT_BYTES) {
+            Ok(b) => crate::reqs::tabular::decode(&b),
+            Err(e) => {
+                found.error(format!("{path}: error: cannot be read: {e}"));
+                continue;
+            }
+        };
+        let (cdm, probs) = match form {
+            CdmForm::Xml => {
+                match crate::context::contain_panic(|| crate::monthly::cdm_xml::parse(&text)) {
+                    Ok(r) => r,
+                    Err(panic) => (
+                        None,
+                        vec![Problem::error(
+                            Loc::File,
+                            format!("the XML reader failed on this file: {panic}"),
+                        )],
+                    ),
+                }
+            }
+            _ => match cdm::kvn_first_line(&text) {
+                Err(mut p) if *form == CdmForm::Txt => {
+                    p.level = Level::Warning;
+                    p.message.push_str(": not read");
+                    (None, vec![p])
+                }
+                _ => cdm::parse(&text),
+            },
+        };
+        found.add(&path, probs);
+        let Some(mut cdm) = cdm else { continue };
+        if let Err(e) = ctx.plausible(
+            cdm.creation,
+            "CREATION_DATE",
+            &crate::monthly::show_time(cdm.creation),
+        ) {
+            found.add(&path, vec![Problem::error(Loc::Line(cdm.creation_line), e)]);
+            continue;
+        }
+        if let Some(first) = seen_ids.get(&cdm.message_id) {
+            found.add(
+                &path,
+                vec![Problem::warning(
+                    Loc::Line(cdm.line),
+                    format!(
+                        "MESSAGE_ID {} was already read from {first}: this copy is not counted",
+                        cdm.message_id
+                    ),
+                )],
+            );
+            continue;
+        }
+        seen_ids.insert(cdm.message_id.clone(), path.clone());
+        let e = firsts
+            .entry(cdm::designator_key(&cdm.object1.designator))
+            .or_insert((0, cdm.object1.name.clone()));
+        e.0 += 1;
+        if !ours.is_empty() {
+            let (o1, o2) = (describe(&cdm.object1), describe(&cdm.object2));
+            match cdm::orient(&mut cdm, &ours) {
+                Orientation::Ours => {}
+                Orientation::Swapped => found.add(
+                    &path,
+                    vec![Problem::note(
+                        Loc::Line(cdm.object1.line),
+                        format!(
+                            "OBJECT2 ({o2}) is the mission's object: the CDM is read with its objects swapped, the other object being OBJECT1 ({o1})"
+                        ),
+                    )],
+                ),
+                Orientation::NotOurs => {
+                    cdms_not_ours += 1;
+                    found.add(
+                        &path,
+                        vec![Problem::warning(
+                            Loc::Line(cdm.object1.line),
+                            format!(
+                                "not about our satellite: neither OBJECT1 ({o1}) nor OBJECT2 ({o2}) is one of the mission's objects ({}): this CDM is in no count",
+                                our_objects.join(", ")
+                            ),
+                        )],
+                    );
+                    continue;
+                }
+            }
+        }
+        cdms.push(cdm);
+        cdm_files.push(path);
+    }
+    if !cdms.is_empty() && ours.is_empty() {
+        let common = firsts
+            .iter()
+            .max_by_key(|(d, (n, _))| (*n, std::cmp::Reverse((*d).clone())));
+        let (seen, example) = match common {
+            Some((d, (n, name))) => (
+                format!(
+                    " (OBJECT1 of {n} of the {} CDMs read is {d}{})",
+                    cdms.len(),
+                    if name.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {name}")
+                    }
+                ),
+                d.clone(),
+            ),
+            None => (String::new(), "25544".to_string()),
+        };
+        found.error(format!(
+            "{}: error: CDMs are given but not the mission's own objects, so the report cannot tell whose conjunctions they are{seen}: declare them, `collision: {{ our_objects: [{example}] }}` in monthly.yaml or --our-object {example} (OBJECT_DESIGNATOR or INTERNATIONAL_DESIGNATOR values)",
+            if manifest_path.is_some() {
+                shown_manifest.clone()
+            } else {
+                "--cdm".to_string()
+            }
+        ));
+    }
+    let cdms = (!cdm_roots.is_empty()).then_some(cdms);
+
+    // --- requirement coverage, now and against the previous baseline
     let coverage = run.as_ref().and_then(|r| r.traced.as_ref()).map(counts_of);
     let requirement_files: Vec<String> = run
         .as_ref()
@@ -467,7 +809,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     let mut previous_coverage = None;
     if !previous_paths.is_empty() && run.is_some() {
         if coverage.is_none() {
-            errs.push("error: previous requirements are named, but the plans name no requirements (`requirements:` in their opsplan.yaml)".into());
+            found.error("error: previous requirements are named, but the plans name no requirements (`requirements:` in their opsplan.yaml)".into());
         } else {
             match check_with(
                 &plan_paths,
@@ -487,20 +829,19 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
                     read.extend(super::inputs::Inputs::of_run(&prev));
                     files.extend(previous_paths.iter().cloned());
                 }
-                Err(e) => errs.push(format!("error: previous requirements: {e}")),
+                Err(e) => found.error(format!("error: previous requirements: {e}")),
             }
         }
     }
-
-    errs.extend(refused.take());
-    let (Some(month), Some(run), Some(flown)) = (month, run, flown) else {
-        errs.extend(warnings);
-        return Err(errs);
-    };
-    if !errs.is_empty() {
-        errs.extend(warnings);
-        return Err(errs);
+    for r in refused.take() {
+        found.error(r);
     }
+
+    // --- the metrics: computed whenever the plans and the log were read, so that the
+    // joins report their problems in the same run as every other problem
+    let (Some(month), Some(run), Some(flown)) = (month, run, flown) else {
+        return Err(found.failure());
+    };
     // Errors and warnings per plan file (notes, such as waived violations, are shown in
     // the procedures and flight rules section instead).
     let findings: Vec<(crate::source::FileId, bool)> = run
@@ -537,22 +878,21 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         coverage: coverage.as_ref().map(|c| (c, previous_coverage.as_ref())),
         history: history.as_ref().map(|h| &h.value),
         tolerance,
+        far_from_plan,
         screening,
         manoeuvres: &manifest.collision.manoeuvres,
         decisions: &manifest.collision.decisions,
         targets: &manifest.targets,
         major_open_days: manifest.rag.major_open_days,
+        dates: manifest.dates,
     };
     let (metrics, join_problems) = metrics::compute(&inputs);
-    if join_problems.iter().any(|p| !p.warning) {
-        let mut out = Vec::new();
-        let mut probs = join_problems;
-        probs.sort();
-        for p in probs {
-            out.push(p.render(&flown.path));
-        }
-        out.extend(warnings);
-        return Err(out);
+    found.add(&flown.path, join_problems.as_flown);
+    if let Some(c) = &changes {
+        found.add(&c.path, join_problems.changes);
+    }
+    if found.has_errors() {
+        return Err(found.failure());
     }
     files.extend(run_files);
     read.extend(super::inputs::Inputs::of_run(&run));
@@ -570,6 +910,8 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         changes,
         cdms,
         cdm_files,
+        cdms_not_ours,
+        our_objects,
         history,
         outages,
         flight_rules,
@@ -578,26 +920,44 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         requirement_files,
         previous_files: previous_paths.iter().map(|p| show(p)).collect(),
         tolerance,
+        far_from_plan,
         screening,
         metrics,
         files,
         inputs: read,
-        warnings,
+        warnings: Found::sorted(found.warnings),
+        notes: Found::sorted(found.notes),
     })
 }
 
-fn report(
-    path: &str,
-    mut problems: Vec<Problem>,
-    errs: &mut Vec<String>,
-    warnings: &mut Vec<String>,
-) {
-    problems.sort();
-    for p in problems {
-        if p.warning {
-            warnings.push(p.render(path));
-        } else {
-            errs.push(p.render(path));
+/// `25544 ISS (ZARYA)`
+fn describe(o: &crate::monthly::cdm::CdmObject) -> String {
+    if o.name.is_empty() {
+        o.designator.clone()
+    } else {
+        format!("{} {}", o.designator, o.name)
+    }
+}
+
+/// A duration of the manifest (`at` its place, `monthly.yaml:3:20`, and `key`) or of the
+/// command line (`at` the flag, no key); `None` with the error recorded when it is not
+/// one (or, `positive`, is zero).
+fn duration(
+    text: &str,
+    at: &str,
+    key: Option<&str>,
+    found: &mut Found,
+    positive: bool,
+) -> Option<Dur> {
+    match Dur::parse(text.trim()) {
+        Ok(d) if d.0 > 0 || (d.0 == 0 && !positive) => Some(d),
+        _ => {
+            found.error(format!(
+                "{at}: error: {}`{text}` is not a{} duration: write 5m, 90s, 1h30m, 7d or PT5M (ISO 8601)",
+                key.map(|k| format!("{k}: ")).unwrap_or_default(),
+                if positive { " positive" } else { "" }
+            ));
+            None
         }
     }
 }
@@ -605,8 +965,7 @@ fn report(
 fn named_table(
     path: Option<PathBuf>,
     sheet: Option<&str>,
-    errs: &mut Vec<String>,
-    warnings: &mut Vec<String>,
+    found: &mut Found,
     files: &mut Vec<PathBuf>,
 ) -> Option<(String, Table)> {
     let p = path?;
@@ -614,7 +973,7 @@ fn named_table(
     match read_table(&p, sheet) {
         Ok(t) => Some((show(&p), t)),
         Err(probs) => {
-            report(&show(&p), probs, errs, warnings);
+            found.add(&show(&p), probs);
             None
         }
     }
@@ -672,16 +1031,14 @@ fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table, Vec<Problem>> {
     }
 }
 
-/// `*.cdm`, `*.kvn`, `*.txt` in a folder and its subfolders, sorted (links to folders not
-/// followed, the walk capped as every folder search is).
+/// Every file in a folder and its subfolders, sorted, whatever its name (each is read or
+/// reported); folders and files whose name starts with `.` (`.git`, `.DS_Store`) are
+/// skipped, links to folders are not followed, and the walk is capped as every folder
+/// search is.
 fn cdm_files_in(dir: &Path) -> Result<Vec<PathBuf>, super::LoadError> {
     let visible = |name: &std::ffi::OsStr| !name.to_string_lossy().starts_with('.');
     super::files_below(dir, super::MAX_WALK_ENTRIES, visible, |p| {
         p.file_name().is_some_and(visible)
-            && p.extension().is_some_and(|e| {
-                let e = e.to_string_lossy().to_ascii_lowercase();
-                e == "cdm" || e == "kvn" || e == "txt"
-            })
     })
 }
 

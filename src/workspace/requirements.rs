@@ -5,7 +5,7 @@ use super::LoadError;
 use crate::diag::{sort_and_dedup, Diagnostic};
 use crate::reqs::tabular::ColumnMap;
 use crate::reqs::Export;
-use crate::source::{SourceDb, Span};
+use crate::source::{FileId, SourceDb, Span};
 use std::path::{Path, PathBuf};
 
 /// The extensions read as requirements exports.
@@ -167,12 +167,25 @@ pub fn load_into(
             _ => (String::new(), Some(bytes)),
         };
         let id = sources.add(&path, text);
+        // The `.reqif` members of a ReqIFz join the sources after it, as
+        // `archive.reqifz!member.reqif`, so that findings and objects in a member point at
+        // its line and column and show its text.
+        let first_member = FileId(sources.len() as u32);
         let bytes: &[u8] = match &raw {
             Some(b) => b,
             None => sources.text(id).as_bytes(),
         };
         let (export, mut d) = match ext.as_str() {
-            "reqif" | "reqifz" => crate::reqs::reqif::import_reqif(id, bytes),
+            "reqif" | "reqifz" => {
+                let (export, d, members) =
+                    crate::reqs::reqif::import_reqif_members(id, bytes, first_member);
+                for m in members {
+                    let text = String::from_utf8(m.bytes)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    sources.add_member(&path, &m.name, text);
+                }
+                (export, d)
+            }
             "csv" | "tsv" => crate::reqs::tabular::import_csv(id, bytes, &columns),
             _ => crate::reqs::tabular::import_workbook(
                 id,
@@ -182,16 +195,25 @@ pub fn load_into(
                 options.sheet.as_deref(),
             ),
         };
-        // A span past the text (a decoded UTF-16 file, a binary workbook) points at its start.
-        let len = sources.text(id).len();
+        debug_assert!(export
+            .members
+            .iter()
+            .all(|(name, f)| sources.get(*f).member.as_deref() == Some(name.as_str())));
+        // A span past the text (a decoded UTF-16 file, a binary workbook, a member that is
+        // not UTF-8) points at its start.
         for diag in &mut d {
             for label in std::iter::once(&mut diag.primary).chain(diag.secondary.iter_mut()) {
-                if label.span.file == id
-                    && (label.span.end as usize > len
-                        || !sources.text(id).is_char_boundary(label.span.start as usize)
-                        || !sources.text(id).is_char_boundary(label.span.end as usize))
-                {
+                let mut f = label.span.file;
+                if f != id && (f.0 < first_member.0 || f.0 as usize >= sources.len()) {
+                    f = id;
                     label.span = Span::new(id, 0..0);
+                }
+                let text = sources.text(f);
+                if label.span.end as usize > text.len()
+                    || !text.is_char_boundary(label.span.start as usize)
+                    || !text.is_char_boundary(label.span.end as usize)
+                {
+                    label.span = Span::new(f, 0..0);
                 }
             }
         }

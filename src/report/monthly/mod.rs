@@ -3,17 +3,29 @@
 //! formatted here with fixed precision; chart geometry is computed here, while every
 //! text of a chart goes through the template (so it is escaped).
 
+mod charts;
+mod format;
+
 use super::{Provenance, ReportError, ReportFormat, Templates};
 use crate::monthly::kpi::Rag;
 use crate::monthly::metrics::{self, show_kpi, Outcome, AGE_BUCKETS};
 use crate::monthly::{fixed1, show_date, show_dur, show_pc, show_time};
 use crate::time::Time;
 use crate::workspace::monthly::Loaded;
+use charts::{charts, Charts};
+use format::{clock, day_range, highlights, num, pct, pct2, percent, signed, trim_num};
 use serde::Serialize;
+
+/// The version of the monthly report's JSON document: 2 added the numbers (`*_percent`,
+/// `*_s`, `*_m`, `*_number`, probabilities) beside the display strings
+/// (docs/monthly.md, "JSON").
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthlyView {
     pub report: &'static str,
+    /// The JSON document's version ([`SCHEMA_VERSION`]).
+    pub schema_version: u32,
     pub reference: String,
     pub title: String,
     pub organisation: String,
@@ -22,6 +34,11 @@ pub struct MonthlyView {
     pub month_label: String,
     /// `2014-10-01 to 2014-10-31 (GMT 274-304)`
     pub period: String,
+    /// The document-control block (reference, issue, date, signatures, distribution,
+    /// classification).
+    pub document: DocumentControl,
+    /// The manager's executive summary (`summary:`), shown first: paragraphs.
+    pub executive_summary: Vec<String>,
     /// red, amber or green
     pub status: String,
     pub reasons: Vec<Reason>,
@@ -35,11 +52,41 @@ pub struct MonthlyView {
     pub availability: Option<Availability>,
     pub procedures: Procedures,
     pub requirements: Option<Requirements>,
-    /// Sections left out and why; data notes.
+    /// Sections left out and why; data notes. In words, no tool jargon: the keys and
+    /// flags that add a section are in `annex_notes`.
     pub notes: Vec<String>,
+    /// The technical annex's notes: which key of monthly.yaml or which flag adds each
+    /// section left out.
+    pub annex_notes: Vec<String>,
     pub warnings: Vec<String>,
+    /// Located notes on the inputs (`file:line: note: …`): rows not counted, names taken
+    /// as one, CDMs read with their objects swapped.
+    pub input_notes: Vec<String>,
     pub definitions: Definitions,
     pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentControl {
+    pub reference: String,
+    /// Empty when the manifest gives none.
+    pub issue: String,
+    /// The issue date (`issue_date:`, else the generation date), in the report's notation.
+    pub date: String,
+    /// Prepared, checked, approved: the roles the manifest names, in that order.
+    pub signatures: Vec<Signature>,
+    pub distribution: Vec<String>,
+    /// Shown in the header and footer when given; empty otherwise.
+    pub classification: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Signature {
+    /// `Prepared by`, `Checked by`, `Approved by`
+    pub role: String,
+    pub name: String,
+    /// Empty when the manifest gives no date.
+    pub date: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,6 +109,16 @@ pub struct KpiRow {
     /// better, worse, same or an empty string
     pub trend: String,
     pub definition: String,
+    /// `%`, `count` or `h`: the unit of the `*_number` fields.
+    pub unit: String,
+    pub higher_is_better: bool,
+    /// The value as a number (`null` when `n/a`), then the limits, last month's value
+    /// and the change.
+    pub value_number: Option<f64>,
+    pub target_number: f64,
+    pub amber_number: f64,
+    pub previous_number: Option<f64>,
+    pub delta_number: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +126,9 @@ pub struct Counts {
     pub planned: usize,
     pub done: usize,
     pub on_time: usize,
+    /// Done, started before the tolerance.
+    pub early: usize,
+    /// Done, started after the tolerance.
     pub late: usize,
     pub partial: usize,
     pub moved: usize,
@@ -84,6 +144,7 @@ impl Counts {
             planned: c.planned,
             done: c.done,
             on_time: get(Outcome::OnTime),
+            early: get(Outcome::Early),
             late: get(Outcome::Late),
             partial: c.partial,
             moved: c.moved,
@@ -100,6 +161,10 @@ pub struct Operations {
     pub completion: String,
     pub on_time_pct: String,
     pub tolerance: String,
+    /// `null` when nothing was planned (completion) or ran (on time).
+    pub completion_percent: Option<f64>,
+    pub on_time_percent: Option<f64>,
+    pub tolerance_s: i64,
     pub by_kind: Vec<KindRow>,
     pub weeks: Vec<WeekRow>,
     /// Critical activities of the month.
@@ -138,6 +203,8 @@ pub struct ActRow {
     pub actual: String,
     /// `+12 min`
     pub delay: String,
+    /// Actual start − planned start, seconds (`null` when it did not start).
+    pub delay_s: Option<i64>,
     pub outcome: String,
     pub outcome_key: String,
     pub comment: String,
@@ -149,6 +216,7 @@ pub struct Planning {
     pub plans: Vec<PlanRow>,
     pub stable: usize,
     pub stable_pct: String,
+    pub stable_percent: Option<f64>,
     pub change_requests: Option<ChangeRequests>,
 }
 
@@ -219,6 +287,8 @@ pub struct AnomalyRow {
     pub state: String,
     /// Age at month end (open) or time to close.
     pub age: String,
+    /// The same in whole days (`null` for a closed anomaly without a closing date).
+    pub age_days: Option<i64>,
     pub activity: String,
 }
 
@@ -237,9 +307,17 @@ pub struct Collision {
     pub manoeuvres_planned: usize,
     pub manoeuvres_flown: usize,
     pub median_decision: String,
+    pub median_decision_s: Option<i64>,
     pub screening_box: String,
+    /// The screening box's half-widths.
+    pub box_radial_m: f64,
+    pub box_along_m: f64,
+    pub box_cross_m: f64,
     pub yellow_threshold: String,
     pub red_threshold: String,
+    /// The thresholds as probabilities.
+    pub yellow_probability: f64,
+    pub red_probability: f64,
     pub event_list: Vec<EventRow>,
     pub manoeuvres: Vec<ActRow>,
 }
@@ -251,13 +329,29 @@ pub struct EventRow {
     pub tca: String,
     pub cdms: usize,
     pub first_cdm: String,
+    /// The first CDM's state: `Pc 3.2e-5, 1100 m`.
+    pub first: String,
+    /// The worst state over its CDMs: the highest Pc (`n/a` when no CDM gives one) and the
+    /// smallest miss distance.
     pub max_pc: String,
     pub min_miss: String,
-    /// green, yellow or red
+    /// The last CDM (by creation): when it was created and its state, after a
+    /// manoeuvre when one was flown.
+    pub last_cdm: String,
+    pub last: String,
+    /// green, yellow, red, or na (no CDM of the event gives a probability)
     pub class: String,
     pub in_box: bool,
     pub decision: String,
     pub decision_after: String,
+    /// Probabilities (`null` when no CDM gives one) and miss distances as numbers.
+    pub first_probability: Option<f64>,
+    pub first_miss_distance_m: Option<f64>,
+    pub max_probability: Option<f64>,
+    pub min_miss_distance_m: f64,
+    pub last_probability: Option<f64>,
+    pub last_miss_distance_m: Option<f64>,
+    pub decision_after_s: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -269,6 +363,9 @@ pub struct Availability {
     pub amber: String,
     /// `31 d, 744 h`
     pub month_length: String,
+    pub target_percent: Option<f64>,
+    pub amber_percent: Option<f64>,
+    pub month_length_s: i64,
     pub systems: Vec<SystemRow>,
     pub outages: Vec<OutageRow>,
 }
@@ -287,6 +384,10 @@ pub struct SystemRow {
     pub availability_all: String,
     /// green, amber or red (availability against the target)
     pub status: String,
+    pub unplanned_s: i64,
+    pub planned_s: i64,
+    pub availability_percent: f64,
+    pub availability_all_percent: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -297,6 +398,7 @@ pub struct OutageRow {
     pub end: String,
     /// In the month (clipped).
     pub duration: String,
+    pub duration_s: i64,
     pub comment: String,
 }
 
@@ -341,6 +443,10 @@ pub struct Requirements {
     pub previous_coverage: String,
     pub delta: String,
     pub changes: Vec<ReqChange>,
+    pub coverage_percent: f64,
+    pub previous_coverage_percent: Option<f64>,
+    /// Coverage now − against the previous baseline, percentage points.
+    pub delta_points: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -363,20 +469,17 @@ pub struct Definitions {
     pub rag: Vec<String>,
 }
 
-/// The HTML template's context: the view and its charts.
+/// The HTML template's context: the view, its charts, and the texts of the printed
+/// pages' margins as CSS strings.
 #[derive(Serialize)]
 struct HtmlContext<'a> {
     #[serde(flatten)]
     view: &'a MonthlyView,
     charts: Charts,
-}
-
-#[derive(Serialize)]
-struct Charts {
-    weeks: Svg,
-    pc: Option<Svg>,
-    /// One per KPI, index for index (empty when there is nothing to draw).
-    sparks: Vec<Svg>,
+    /// `MOR-2014-10 issue 1.0` and the classification, each the inside of a CSS string
+    /// ([`format::css_string`]): safe in `<style>` whatever the manifest wrote.
+    css_reference: String,
+    css_classification: String,
 }
 
 /// Renders the report in `format`.
@@ -399,45 +502,20 @@ pub fn render(
             &HtmlContext {
                 view,
                 charts: charts(view, loaded),
+                css_reference: format::css_string(&if view.document.issue.is_empty() {
+                    view.reference.clone()
+                } else {
+                    format!("{}, issue {}", view.reference, view.document.issue)
+                }),
+                css_classification: format::css_string(&view.document.classification),
             },
         ),
     }
 }
 
-/// `99.87 %`: two decimals, as availability is read (one decimal would show 99.9 % for
-/// 99.86 %).
-fn pct2(x: f64) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    let r = (x * 100.0).round() / 100.0;
-    format!("{r:.2} %")
-}
-
-fn pct(n: usize, d: usize) -> String {
-    if d == 0 {
-        "n/a".into()
-    } else {
-        format!("{} %", fixed1(100.0 * n as f64 / d as f64))
-    }
-}
-
-fn signed(x: f64, unit: &str) -> String {
-    let s = fixed1(x);
-    let s = if x > 0.0 && s != "0.0" {
-        format!("+{s}")
-    } else {
-        s
-    };
-    match unit {
-        "%" => format!("{s} pt"),
-        "" => s,
-        u => format!("{s} {u}"),
-    }
-}
-
 /// Builds the view.
 pub fn view(l: &Loaded) -> MonthlyView {
+    let dt = l.manifest.dates;
     let m = &l.metrics;
     let month = l.month;
     let mission = l
@@ -455,12 +533,12 @@ pub fn view(l: &Loaded) -> MonthlyView {
             title: a.title.clone(),
             kind: a.kind.clone().unwrap_or_default(),
             critical: a.critical,
-            planned: show_time(a.start),
+            planned: dt.time(a.start),
             actual: f
                 .and_then(|f| f.start)
                 .map(|s| match f.and_then(|f| f.end) {
-                    Some(e) => format!("{} .. {}", show_time(s), clock(e)),
-                    None => show_time(s),
+                    Some(e) => format!("{} .. {}", dt.time(s), clock(e)),
+                    None => dt.time(s),
                 })
                 .unwrap_or_default(),
             delay: r
@@ -475,6 +553,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
                     }
                 })
                 .unwrap_or_default(),
+            delay_s: r.delay.map(|d| d.0),
             outcome: r.outcome.as_str().into(),
             outcome_key: r.outcome.key().into(),
             comment: f.map(|f| f.comment.clone()).unwrap_or_default(),
@@ -488,6 +567,9 @@ pub fn view(l: &Loaded) -> MonthlyView {
         completion: pct(m.counts.done, m.counts.planned),
         on_time_pct: pct(m.counts.on_time, m.counts.done + m.counts.partial),
         tolerance: show_dur(l.tolerance),
+        completion_percent: percent(m.counts.done, m.counts.planned),
+        on_time_percent: percent(m.counts.on_time, m.counts.done + m.counts.partial),
+        tolerance_s: l.tolerance.0,
         by_kind: m
             .by_kind
             .iter()
@@ -538,7 +620,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
                     issue: p.issue.clone(),
                     horizon: p
                         .horizon
-                        .map(|(s, e)| format!("{} .. {}", show_time(s), show_time(e)))
+                        .map(|(s, e)| format!("{} .. {}", dt.time(s), dt.time(e)))
                         .unwrap_or_default(),
                     verdict: p.verdict().into(),
                     errors: p.errors,
@@ -560,6 +642,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
             .collect(),
         stable: m.planning.stable,
         stable_pct: pct(m.planning.stable, m.counts.planned),
+        stable_percent: percent(m.planning.stable, m.counts.planned),
         change_requests: l.changes.as_ref().map(|c| ChangeRequests {
             source: c.path.clone(),
             raised: m.planning.raised,
@@ -577,8 +660,11 @@ pub fn view(l: &Loaded) -> MonthlyView {
                         id: cr.id.clone(),
                         title: cr.title.clone(),
                         status: cr.status.as_str().into(),
-                        raised: show_time(cr.raised),
-                        decided: cr.decided.map(show_time).unwrap_or_default(),
+                        raised: dt.stamp(cr.raised, cr.raised_clock),
+                        decided: cr
+                            .decided
+                            .map(|t| dt.stamp(t, cr.decided_clock))
+                            .unwrap_or_default(),
                         plan: cr.plan.clone().unwrap_or_default(),
                         activities: cr.activities.join(", "),
                     }
@@ -623,12 +709,17 @@ pub fn view(l: &Loaded) -> MonthlyView {
                             id: an.id.clone(),
                             severity: an.severity.as_str().into(),
                             title: an.title.clone(),
-                            opened: show_date(an.opened),
+                            opened: dt.date(an.opened),
                             closed: an
                                 .closed
                                 .filter(|c| *c < m_end)
-                                .map(show_date)
+                                .map(|t| dt.date(t))
                                 .unwrap_or_default(),
+                            age_days: if open {
+                                Some((m_end.0 - an.opened.0).div_euclid(86_400))
+                            } else {
+                                an.closed.map(|c| (c.0 - an.opened.0).div_euclid(86_400))
+                            },
                             state: if open { "open" } else { "closed" }.into(),
                             age: if open {
                                 format!("{} d", (m_end.0 - an.opened.0).div_euclid(86_400))
@@ -653,13 +744,25 @@ pub fn view(l: &Loaded) -> MonthlyView {
     let sc = &l.screening;
     let collision = l.cdms.as_ref().zip(m.collision.as_ref()).map(|(_, c)| {
         let class = |pc: Option<f64>| {
-            if sc.is_red(pc) {
+            if pc.is_none() {
+                "na"
+            } else if sc.is_red(pc) {
                 "red"
             } else if sc.is_yellow(pc) {
                 "yellow"
             } else {
                 "green"
             }
+        };
+        let cdms = l.cdms.as_deref().unwrap_or_default();
+        let state = |i: usize| {
+            cdms.get(i).map_or_else(String::new, |c| {
+                format!(
+                    "Pc {}, {:.0} m",
+                    c.pc.map(show_pc).unwrap_or_else(|| "n/a".into()),
+                    c.miss_distance
+                )
+            })
         };
         Collision {
             files: l.cdm_files.len(),
@@ -679,7 +782,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
                 .filter(|&&i| {
                     matches!(
                         m.results[i].outcome,
-                        Outcome::OnTime | Outcome::Late | Outcome::Partial
+                        Outcome::OnTime | Outcome::Early | Outcome::Late | Outcome::Partial
                     )
                 })
                 .count(),
@@ -687,6 +790,12 @@ pub fn view(l: &Loaded) -> MonthlyView {
                 .median_decision
                 .map(metrics::show_secs)
                 .unwrap_or_else(|| "n/a".into()),
+            median_decision_s: c.median_decision,
+            box_radial_m: sc.radial_m,
+            box_along_m: sc.along_m,
+            box_cross_m: sc.cross_m,
+            yellow_probability: sc.yellow,
+            red_probability: sc.red,
             screening_box: format!(
                 "±{} km radial × ±{} km along-track × ±{} km cross-track",
                 trim_num(sc.radial_m / 1000.0),
@@ -702,11 +811,19 @@ pub fn view(l: &Loaded) -> MonthlyView {
                 .map(|(ei, e)| EventRow {
                     object: e.object.designator.clone(),
                     name: e.object.name.clone(),
-                    tca: show_time(e.tca),
+                    tca: dt.time(e.tca),
                     cdms: e.cdms.len(),
-                    first_cdm: show_time(e.first_cdm),
+                    first_cdm: dt.time(e.first_cdm),
+                    first: e.cdms.first().map(|&i| state(i)).unwrap_or_default(),
                     max_pc: e.max_pc.map(show_pc).unwrap_or_else(|| "n/a".into()),
                     min_miss: format!("{:.0} m", e.min_miss),
+                    last_cdm: e
+                        .cdms
+                        .last()
+                        .and_then(|&i| cdms.get(i))
+                        .map(|c| dt.time(c.creation))
+                        .unwrap_or_default(),
+                    last: e.cdms.last().map(|&i| state(i)).unwrap_or_default(),
                     class: class(e.max_pc).into(),
                     in_box: e.in_box,
                     decision: c
@@ -714,7 +831,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
                         .get(&ei)
                         .map(|(t, a)| {
                             let a = &l.activities[*a];
-                            format!("{} {} ({})", a.plan, a.id, show_time(*t))
+                            format!("{} {} ({})", a.plan, a.id, dt.time(*t))
                         })
                         .unwrap_or_default(),
                     decision_after: c
@@ -722,6 +839,19 @@ pub fn view(l: &Loaded) -> MonthlyView {
                         .get(&ei)
                         .map(|(t, _)| show_dur(t.since(e.first_cdm)))
                         .unwrap_or_default(),
+                    first_probability: e.cdms.first().and_then(|&i| cdms.get(i)?.pc),
+                    first_miss_distance_m: e
+                        .cdms
+                        .first()
+                        .and_then(|&i| Some(cdms.get(i)?.miss_distance)),
+                    max_probability: e.max_pc,
+                    min_miss_distance_m: e.min_miss,
+                    last_probability: e.cdms.last().and_then(|&i| cdms.get(i)?.pc),
+                    last_miss_distance_m: e
+                        .cdms
+                        .last()
+                        .and_then(|&i| Some(cdms.get(i)?.miss_distance)),
+                    decision_after_s: c.decisions.get(&ei).map(|(t, _)| t.since(e.first_cdm).0),
                 })
                 .collect(),
             manoeuvres: c
@@ -763,9 +893,10 @@ pub fn view(l: &Loaded) -> MonthlyView {
                     OutageRow {
                         system: x.system.clone(),
                         kind: x.kind.as_str().into(),
-                        start: show_time(x.start),
-                        end: show_time(x.end),
+                        start: dt.time(x.start),
+                        end: dt.time(x.end),
                         duration: show_dur(crate::time::Dur(clipped.max(0))),
+                        duration_s: clipped.max(0),
                         comment: x.comment.clone(),
                     }
                 })
@@ -782,6 +913,9 @@ pub fn view(l: &Loaded) -> MonthlyView {
                     .map(|(_, t)| format!("≥ {}", pct2(t.amber)))
                     .unwrap_or_default(),
                 month_length: format!("{} d, {} h", month.days(), month_s / 3600),
+                target_percent: target.map(|(_, t)| t.target),
+                amber_percent: target.map(|(_, t)| t.amber),
+                month_length_s: month_s,
                 systems: systems
                     .iter()
                     .map(|s| SystemRow {
@@ -793,6 +927,10 @@ pub fn view(l: &Loaded) -> MonthlyView {
                         availability: pct2(s.availability()),
                         availability_all: pct2(s.availability_all()),
                         status: status(s.availability()),
+                        unplanned_s: s.unplanned_s,
+                        planned_s: s.planned_s,
+                        availability_percent: num(s.availability()),
+                        availability_all_percent: num(s.availability_all()),
                     })
                     .collect(),
                 outages,
@@ -817,7 +955,8 @@ pub fn view(l: &Loaded) -> MonthlyView {
             activities: w.activities.join(", "),
             reference: w.reference.clone(),
             location: w.location.clone(),
-            covered: w.covered.clone(),
+            // The findings' messages quote names in backticks: words for the page.
+            covered: w.covered.iter().map(|c| c.replace('`', "")).collect(),
             state: if w.unused { "unused" } else { "used" }.into(),
         })
         .collect();
@@ -880,6 +1019,9 @@ pub fn view(l: &Loaded) -> MonthlyView {
                         .collect()
                 })
                 .unwrap_or_default(),
+            coverage_percent: num(now.percent),
+            previous_coverage_percent: prev.map(|p| num(p.percent)),
+            delta_points: prev.map(|p| num(now.percent - p.percent)),
         }
     });
 
@@ -913,30 +1055,122 @@ pub fn view(l: &Loaded) -> MonthlyView {
                 .unwrap_or_default(),
             trend: k.trend.unwrap_or_default().into(),
             definition: k.def.definition.into(),
+            unit: if k.def.unit.is_empty() {
+                "count"
+            } else {
+                k.def.unit
+            }
+            .into(),
+            higher_is_better: k.def.higher_is_better,
+            value_number: k.value.map(num),
+            target_number: num(k.target.target),
+            amber_number: num(k.target.amber),
+            previous_number: k.previous.map(num),
+            delta_number: k.value.zip(k.previous).map(|(v, p)| num(v - p)),
         })
         .collect();
 
     // --- notes on what is missing
     let mut notes = Vec::new();
+    let mut annex = Vec::new();
     if l.anomalies.is_none() {
-        notes.push("No anomaly register was given (`anomalies:` in monthly.yaml or --anomalies): the anomalies section and the anomaly KPIs are left out.".to_string());
+        notes.push("No anomaly register was given: the anomalies section and the anomaly KPIs are left out.".to_string());
+        annex.push(
+            "The anomaly register: `anomalies:` in monthly.yaml or `--anomalies`.".to_string(),
+        );
     }
     if l.cdms.is_none() {
-        notes.push("No CDMs were given (`cdm:` in monthly.yaml or --cdm): the collision-risk section and the decision-time KPI are left out.".to_string());
+        notes.push("No CDMs were given: the collision-risk section and the decision-time KPI are left out.".to_string());
+        annex.push("The conjunction data messages: `cdm:` in monthly.yaml or `--cdm`.".to_string());
     }
     if l.changes.is_none() {
-        notes.push("No change-request register was given (`changes:` in monthly.yaml or --changes): change requests are not counted, and plan stability counts only moved and cancelled activities.".to_string());
+        notes.push("No change-request register was given: change requests are not counted, and plan stability counts only moved and cancelled activities.".to_string());
+        annex.push(
+            "The change-request register: `changes:` in monthly.yaml or `--changes`.".to_string(),
+        );
     }
     if l.coverage.is_none() {
-        notes.push("The plans name no requirements (`requirements:` in their opsplan.yaml): the requirement coverage section is left out.".to_string());
+        notes.push(
+            "The plans name no requirements: the requirement coverage section is left out."
+                .to_string(),
+        );
+        annex.push("The requirements: `requirements:` in the plans' opsplan.yaml.".to_string());
     } else if l.previous_coverage.is_none() {
-        notes.push("No previous baseline of the requirements was given (`previous_requirements:` or --previous-requirements): coverage is shown without its change.".to_string());
+        notes.push("No previous baseline of the requirements was given: coverage is shown without its change.".to_string());
+        annex.push("The previous requirements baseline: `previous_requirements:` in monthly.yaml or `--previous-requirements`.".to_string());
     }
     if l.outages.is_none() {
-        notes.push("No outage log was given (`outages:` in monthly.yaml or --outages): the availability section and the availability KPI are left out.".to_string());
+        notes.push("No outage log was given: the availability section and the availability KPI are left out.".to_string());
+        annex.push("The outage log: `outages:` in monthly.yaml or `--outages`.".to_string());
     }
-    if l.history.is_none() {
-        notes.push("No KPI history was given (`kpi_history:` or --kpi-history): KPIs are shown without trends.".to_string());
+    match &l.history {
+        None => {
+            notes.push("No KPI history was given: KPIs are shown without trends.".to_string());
+            annex.push(
+                "The KPI history: `kpi_history:` in monthly.yaml or `--kpi-history`.".to_string(),
+            );
+        }
+        Some(h) => {
+            let previous = month.previous();
+            match h.value.get(&previous) {
+                None => notes.push(format!(
+                    "The KPI history has no value for {previous}, the month before: every trend is blank (the history's sparklines leave the months it lacks as gaps)."
+                )),
+                Some(values) => {
+                    let lacking: Vec<&str> = m
+                        .kpis
+                        .iter()
+                        .filter(|k| k.value.is_some() && !values.contains_key(k.def.id))
+                        .map(|k| k.def.name)
+                        .collect();
+                    if !lacking.is_empty() {
+                        notes.push(format!(
+                            "The KPI history has no {previous} value for {}: {} trend is blank.",
+                            lacking.join(", "),
+                            if lacking.len() == 1 { "its" } else { "their" }
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if let (Some(all), Some(c)) = (&l.cdms, &m.collision) {
+        let outside: Vec<usize> = (0..all.len()).filter(|i| !c.cdms.contains(i)).collect();
+        if !outside.is_empty() {
+            let shown: Vec<String> = outside
+                .iter()
+                .take(5)
+                .map(|&i| {
+                    format!(
+                        "{} ({})",
+                        l.cdm_files.get(i).map_or("", String::as_str),
+                        dt.time(all[i].creation)
+                    )
+                })
+                .collect();
+            notes.push(format!(
+                "{} CDM{} created outside {} {} not counted: {}{}.",
+                outside.len(),
+                if outside.len() == 1 { "" } else { "s" },
+                month.label(),
+                if outside.len() == 1 { "is" } else { "are" },
+                shown.join(", "),
+                if outside.len() > shown.len() {
+                    format!(" and {} more", outside.len() - shown.len())
+                } else {
+                    String::new()
+                }
+            ));
+        }
+    }
+    if l.cdms_not_ours > 0 {
+        notes.push(format!(
+            "{} CDM{} about other satellites than the mission's ({}) {} in no count (see the warnings).",
+            l.cdms_not_ours,
+            if l.cdms_not_ours == 1 { "" } else { "s" },
+            l.our_objects.join(", "),
+            if l.cdms_not_ours == 1 { "is" } else { "are" }
+        ));
     }
     if m.outside_month > 0 {
         notes.push(format!(
@@ -949,7 +1183,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
     }
     if l.unresolved > 0 {
         notes.push(format!(
-            "{} planned activit{} without a resolved time {} not counted (see `opsplan check`).",
+            "{} planned activit{} without a resolved time {} not counted (see the plans' consistency check).",
             l.unresolved,
             if l.unresolved == 1 { "y" } else { "ies" },
             if l.unresolved == 1 { "is" } else { "are" }
@@ -991,8 +1225,39 @@ pub fn view(l: &Loaded) -> MonthlyView {
         .reference
         .clone()
         .unwrap_or_else(|| format!("MOR-{month}"));
+    let provenance = Provenance::of_files(&l.files);
+    let mf = &l.manifest;
+    let document = DocumentControl {
+        reference: reference.clone(),
+        issue: mf.issue.clone().unwrap_or_default(),
+        date: match mf.issue_date {
+            Some(d) => dt.date(d.0),
+            None => crate::monthly::parse_time(&provenance.generated)
+                .map(|t| dt.date(t))
+                .unwrap_or_default(),
+        },
+        signatures: [
+            ("Prepared by", &mf.prepared),
+            ("Checked by", &mf.checked),
+            ("Approved by", &mf.approved),
+        ]
+        .into_iter()
+        .filter_map(|(role, s)| {
+            s.as_ref().map(|s| Signature {
+                role: role.into(),
+                name: s.name.clone(),
+                date: s.date.map(|d| dt.date(d.0)).unwrap_or_default(),
+            })
+        })
+        .collect(),
+        distribution: mf.distribution.clone(),
+        classification: mf.classification.clone().unwrap_or_default(),
+    };
     MonthlyView {
         report: "monthly",
+        document,
+        executive_summary: mf.summary.0.clone(),
+        schema_version: SCHEMA_VERSION,
         title: l
             .manifest
             .title
@@ -1030,14 +1295,16 @@ pub fn view(l: &Loaded) -> MonthlyView {
         procedures,
         requirements,
         notes,
+        annex_notes: annex,
         warnings: l.warnings.clone(),
+        input_notes: l.notes.clone(),
         definitions: Definitions {
             on_time: format!(
-                "An activity is on time when it ran (done or partial) and its actual start is within ±{} of its planned start (bounds included).",
+                "An activity is on time when it ran (done or partial) and its actual start is within ±{} of its planned start (bounds included); a done activity that started earlier is counted early, later late.",
                 show_dur(l.tolerance)
             ),
             rag: vec![
-                "Red: a KPI is red, a critical anomaly is open at month end, a plan of the month fails `opsplan check`, or a red conjunction (Pc ≥ red threshold) had no avoidance manoeuvre flown between its first CDM and its TCA.".into(),
+                "Red: a KPI is red, a critical anomaly is open at month end, a plan of the month fails its consistency check, or a red conjunction (Pc ≥ red threshold) had no avoidance manoeuvre flown between its first CDM and its TCA.".into(),
                 format!(
                     "Amber: otherwise, a KPI is amber, or a major anomaly has been open more than {} d at month end.",
                     l.manifest.rag.major_open_days
@@ -1045,469 +1312,6 @@ pub fn view(l: &Loaded) -> MonthlyView {
                 "Green: otherwise. KPIs without a value (n/a) do not count.".into(),
             ],
         },
-        provenance: Provenance::of_files(&l.files),
+        provenance,
     }
-}
-
-fn highlights(
-    l: &Loaded,
-    ops: &Operations,
-    anomalies: &Option<Anomalies>,
-    collision: &Option<Collision>,
-    reqs: &Option<Requirements>,
-) -> Vec<String> {
-    let t = &ops.totals;
-    let mut out = vec![format!(
-        "{} activities planned in {} plan{}: {} done ({} on time), {} partial, {} moved, {} cancelled, {} not reported.",
-        t.planned,
-        l.metrics.planning.plans.len(),
-        if l.metrics.planning.plans.len() == 1 { "" } else { "s" },
-        t.done,
-        ops.on_time_pct,
-        t.partial,
-        t.moved,
-        t.cancelled,
-        t.not_reported
-    )];
-    for a in &ops.critical {
-        out.push(format!(
-            "Critical: {} {} ({}), planned {}, {}{}.",
-            a.plan,
-            a.id,
-            a.title,
-            a.planned,
-            a.outcome,
-            if a.actual.is_empty() {
-                String::new()
-            } else {
-                format!(", flown {}", a.actual)
-            }
-        ));
-    }
-    if let Some(c) = collision {
-        out.push(format!(
-            "Collision risk: {} CDMs, {} events ({} in the screening box, {} ≥ {}, {} ≥ {}); {} avoidance manoeuvre{} flown of {} planned.",
-            c.cdms,
-            c.events,
-            c.events_in_box,
-            c.events_yellow,
-            c.yellow_threshold,
-            c.events_red,
-            c.red_threshold,
-            c.manoeuvres_flown,
-            if c.manoeuvres_flown == 1 { "" } else { "s" },
-            c.manoeuvres_planned
-        ));
-    }
-    if let Some(a) = anomalies {
-        let crit = a
-            .by_severity
-            .iter()
-            .find(|s| s.severity == "critical")
-            .map_or(0, |s| s.open);
-        out.push(format!(
-            "Anomalies: {} opened, {} closed, {} open at month end ({} critical).",
-            a.opened, a.closed, a.open_at_end, crit
-        ));
-    }
-    if let Some(r) = reqs {
-        out.push(if r.previous_coverage.is_empty() {
-            format!(
-                "Requirement coverage {} ({} of {}).",
-                r.coverage, r.covered, r.needing
-            )
-        } else {
-            format!(
-                "Requirement coverage {} ({} of {}), {} against the previous baseline ({}).",
-                r.coverage, r.covered, r.needing, r.delta, r.previous_coverage
-            )
-        });
-    }
-    out
-}
-
-fn trim_num(x: f64) -> String {
-    let s = format!("{x:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-/// `17:42`
-fn clock(t: Time) -> String {
-    show_time(t)[9..].to_string()
-}
-
-/// `6-12 Oct`
-fn day_range(first: Time, end: Time) -> String {
-    let a = metrics::civil(first);
-    let b = metrics::civil(Time(end.0 - 86_400));
-    let mon = |d: jiff::civil::Date| {
-        [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ][(d.month() - 1) as usize]
-    };
-    if a == b {
-        format!("{} {}", a.day(), mon(a))
-    } else {
-        format!("{}-{} {}", a.day(), b.day(), mon(b))
-    }
-}
-
-// ------------------------------------------------------------------ charts
-
-/// An SVG chart as primitives; the template draws them (and escapes every text).
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Svg {
-    pub width: u32,
-    pub height: u32,
-    pub title: String,
-    pub rects: Vec<Rect>,
-    pub lines: Vec<Line>,
-    pub circles: Vec<Circle>,
-    pub texts: Vec<Text>,
-    pub polyline: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Rect {
-    pub x: String,
-    pub y: String,
-    pub w: String,
-    pub h: String,
-    pub class: String,
-    pub title: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Line {
-    pub x1: String,
-    pub y1: String,
-    pub x2: String,
-    pub y2: String,
-    pub class: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Circle {
-    pub cx: String,
-    pub cy: String,
-    pub r: String,
-    pub class: String,
-    pub title: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Text {
-    pub x: String,
-    pub y: String,
-    pub anchor: String,
-    pub class: String,
-    pub text: String,
-}
-
-fn n(x: f64) -> String {
-    fixed1(x)
-}
-
-fn text(x: f64, y: f64, anchor: &str, class: &str, t: impl Into<String>) -> Text {
-    Text {
-        x: n(x),
-        y: n(y),
-        anchor: anchor.into(),
-        class: class.into(),
-        text: t.into(),
-    }
-}
-
-fn line(x1: f64, y1: f64, x2: f64, y2: f64, class: &str) -> Line {
-    Line {
-        x1: n(x1),
-        y1: n(y1),
-        x2: n(x2),
-        y2: n(y2),
-        class: class.into(),
-    }
-}
-
-fn charts(v: &MonthlyView, l: &Loaded) -> Charts {
-    Charts {
-        weeks: weeks_chart(&v.operations),
-        pc: v.collision.as_ref().map(|_| pc_chart(l)),
-        sparks: l.metrics.kpis.iter().map(spark).collect(),
-    }
-}
-
-/// Stacked bars: per week, the planned activities by outcome.
-fn weeks_chart(ops: &Operations) -> Svg {
-    let (w, h) = (640.0, 260.0);
-    let (left, right, top, bottom) = (40.0, 150.0, 16.0, 40.0);
-    let plot_w = w - left - right;
-    let plot_h = h - top - bottom;
-    let max = ops
-        .weeks
-        .iter()
-        .map(|w| w.counts.planned)
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let step = nice_step(max as f64);
-    let top_val = (max as f64 / step).ceil() * step;
-    let mut svg = Svg {
-        width: w as u32,
-        height: h as u32,
-        title: "Planned activities per week, by outcome".into(),
-        ..Svg::default()
-    };
-    let mut tick = 0.0;
-    while tick <= top_val + 1e-9 {
-        let y = top + plot_h - plot_h * tick / top_val;
-        svg.lines.push(line(left, y, left + plot_w, y, "grid"));
-        svg.texts.push(text(
-            left - 6.0,
-            y + 4.0,
-            "end",
-            "axis",
-            format!("{tick:.0}"),
-        ));
-        tick += step;
-    }
-    let n_weeks = ops.weeks.len().max(1) as f64;
-    let slot = plot_w / n_weeks;
-    let bar = (slot * 0.6).min(60.0);
-    let parts = |c: &Counts| {
-        [
-            ("on-time", "done on time", c.on_time),
-            ("late", "done, not on time", c.late),
-            ("partial", "partial", c.partial),
-            ("moved", "moved", c.moved),
-            ("cancelled", "cancelled", c.cancelled),
-            ("not-reported", "not reported", c.not_reported),
-        ]
-    };
-    for (i, wk) in ops.weeks.iter().enumerate() {
-        let x = left + slot * i as f64 + (slot - bar) / 2.0;
-        let mut base = 0usize;
-        for (class, label, count) in parts(&wk.counts) {
-            if count == 0 {
-                continue;
-            }
-            let y0 = top + plot_h - plot_h * (base + count) as f64 / top_val;
-            let hh = plot_h * count as f64 / top_val;
-            svg.rects.push(Rect {
-                x: n(x),
-                y: n(y0),
-                w: n(bar),
-                h: n(hh),
-                class: format!("o-{class}"),
-                title: format!("{} {}: {count} {label}", wk.week, wk.days),
-            });
-            base += count;
-        }
-        let cx = x + bar / 2.0;
-        svg.texts.push(text(
-            cx,
-            top + plot_h + 16.0,
-            "middle",
-            "axis",
-            wk.week.clone(),
-        ));
-        svg.texts.push(text(
-            cx,
-            top + plot_h + 30.0,
-            "middle",
-            "axis small",
-            wk.days.clone(),
-        ));
-        svg.texts.push(text(
-            cx,
-            top + plot_h - plot_h * base as f64 / top_val - 4.0,
-            "middle",
-            "value",
-            wk.counts.planned.to_string(),
-        ));
-    }
-    svg.lines.push(line(
-        left,
-        top + plot_h,
-        left + plot_w,
-        top + plot_h,
-        "axis",
-    ));
-    // legend
-    let lx = w - right + 14.0;
-    for (i, (class, label, _)) in parts(&ops.totals).iter().enumerate() {
-        let y = top + 8.0 + 20.0 * i as f64;
-        svg.rects.push(Rect {
-            x: n(lx),
-            y: n(y - 9.0),
-            w: "11.0".into(),
-            h: "11.0".into(),
-            class: format!("o-{class}"),
-            title: (*label).into(),
-        });
-        svg.texts
-            .push(text(lx + 16.0, y, "start", "legend", *label));
-    }
-    svg
-}
-
-fn nice_step(max: f64) -> f64 {
-    for s in [
-        1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 500.0, 1000.0,
-    ] {
-        if max / s <= 6.0 {
-            return s;
-        }
-    }
-    (max / 6.0).ceil()
-}
-
-/// The month's CDMs: Pc (log scale) against creation date, with the thresholds.
-fn pc_chart(l: &Loaded) -> Svg {
-    let (w, h) = (640.0, 240.0);
-    let (left, right, top, bottom) = (56.0, 20.0, 14.0, 36.0);
-    let plot_w = w - left - right;
-    let plot_h = h - top - bottom;
-    let (lo, hi) = (-9.0f64, -2.0f64);
-    let mut svg = Svg {
-        width: w as u32,
-        height: h as u32,
-        title: "Collision probability of each CDM received, by creation date (log scale)".into(),
-        ..Svg::default()
-    };
-    let y_of = |pc: f64| {
-        let e = if pc > 0.0 {
-            pc.log10().clamp(lo, hi)
-        } else {
-            lo
-        };
-        top + plot_h - plot_h * (e - lo) / (hi - lo)
-    };
-    let (m0, m1) = (l.month.start().0 as f64, l.month.end().0 as f64);
-    let x_of = |t: Time| left + plot_w * ((t.0 as f64 - m0) / (m1 - m0)).clamp(0.0, 1.0);
-    for e in (lo as i32)..=(hi as i32) {
-        let y = y_of(10f64.powi(e));
-        svg.lines.push(line(left, y, left + plot_w, y, "grid"));
-        svg.texts
-            .push(text(left - 6.0, y + 4.0, "end", "axis", format!("1e{e}")));
-    }
-    for (thr, class) in [
-        (l.screening.yellow, "thr-yellow"),
-        (l.screening.red, "thr-red"),
-    ] {
-        let y = y_of(thr);
-        svg.lines.push(line(left, y, left + plot_w, y, class));
-    }
-    let days = l.month.days();
-    let mut d = 0;
-    while d < days {
-        let x = x_of(Time(l.month.start().0 + d * 86_400));
-        svg.lines
-            .push(line(x, top + plot_h, x, top + plot_h + 4.0, "axis"));
-        svg.texts.push(text(
-            x,
-            top + plot_h + 18.0,
-            "middle",
-            "axis",
-            format!("{}", d + 1),
-        ));
-        d += 5;
-    }
-    svg.lines.push(line(
-        left,
-        top + plot_h,
-        left + plot_w,
-        top + plot_h,
-        "axis",
-    ));
-    let sc = &l.screening;
-    if let (Some(cdms), Some(c)) = (&l.cdms, &l.metrics.collision) {
-        for &i in &c.cdms {
-            let cdm = &cdms[i];
-            let class = if sc.is_red(cdm.pc) {
-                "pc-red"
-            } else if sc.is_yellow(cdm.pc) {
-                "pc-yellow"
-            } else {
-                "pc-green"
-            };
-            svg.circles.push(Circle {
-                cx: n(x_of(cdm.creation)),
-                cy: n(y_of(cdm.pc.unwrap_or(0.0))),
-                r: "4.0".into(),
-                class: class.into(),
-                title: format!(
-                    "{} {}: {} vs {}, Pc {}, miss {:.0} m",
-                    cdm.message_id,
-                    show_time(cdm.creation),
-                    cdm.object1.designator,
-                    cdm.object2.designator,
-                    cdm.pc.map(show_pc).unwrap_or_else(|| "n/a".into()),
-                    cdm.miss_distance
-                ),
-            });
-        }
-    }
-    svg.texts.push(text(
-        left + plot_w,
-        top + plot_h + 32.0,
-        "end",
-        "axis small",
-        format!("day of {}", l.month.label()),
-    ));
-    svg
-}
-
-/// A KPI's history as a small line.
-fn spark(k: &metrics::KpiValue) -> Svg {
-    let (w, h) = (110.0, 26.0);
-    let mut svg = Svg {
-        width: w as u32,
-        height: h as u32,
-        title: format!(
-            "{}: {} month{}",
-            k.def.name,
-            k.series.len(),
-            if k.series.len() == 1 { "" } else { "s" }
-        ),
-        ..Svg::default()
-    };
-    if k.series.len() < 2 {
-        return svg;
-    }
-    let vals: Vec<f64> = k.series.iter().map(|(_, v)| *v).collect();
-    let lo = vals
-        .iter()
-        .copied()
-        .fold(f64::INFINITY, f64::min)
-        .min(k.target.target);
-    let hi = vals
-        .iter()
-        .copied()
-        .fold(f64::NEG_INFINITY, f64::max)
-        .max(k.target.target);
-    let span = if hi - lo < 1e-9 { 1.0 } else { hi - lo };
-    let x_of = |i: usize| 4.0 + (w - 8.0) * i as f64 / (vals.len() - 1) as f64;
-    let y_of = |v: f64| h - 4.0 - (h - 8.0) * (v - lo) / span;
-    let ty = y_of(k.target.target);
-    svg.lines.push(line(2.0, ty, w - 2.0, ty, "target"));
-    svg.polyline = vals
-        .iter()
-        .enumerate()
-        .map(|(i, v)| format!("{},{}", n(x_of(i)), n(y_of(*v))))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let last = vals.len() - 1;
-    svg.circles.push(Circle {
-        cx: n(x_of(last)),
-        cy: n(y_of(vals[last])),
-        r: "2.5".into(),
-        class: format!("s-{}", k.status.map_or("na", Rag::as_str)),
-        title: k
-            .series
-            .iter()
-            .map(|(m, v)| format!("{m}: {}", show_kpi(k.def, *v)))
-            .collect::<Vec<_>>()
-            .join(", "),
-    });
-    svg
 }
