@@ -155,7 +155,7 @@ fn a_plan_file_named_alone_is_judged_by_the_project_file_beside_it() {
         tail(&text),
         (
             "project file: examples/atv5-week40/opsplan.yaml",
-            "pass: 0 errors, 4 warnings, 0 notes in 14 files"
+            "pass: 0 errors, 4 warnings, 0 notes in 15 files"
         )
     );
 }
