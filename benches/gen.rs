@@ -1,7 +1,7 @@
 //! The generator of large inputs as a command (issue #7), deterministic from a seed:
 //!
 //! ```text
-//! cargo bench --bench gen -- plan 1000000 target/bench-plans/1000000 [--procedures 2000] [--rules 50] [--seed N]
+//! cargo bench --bench gen -- plan 1000000 target/bench-plans/1000000 [--procedures 2000] [--rules 50] [--people 100] [--seed N]
 //! cargo bench --bench gen -- reqs 100000 target/bench-reqs/100000 [--seed N]
 //! ```
 //!
@@ -9,7 +9,11 @@
 //! windows, resources, relations; see `benches/generate`), `procedures/generated.proc`,
 //! `flight-rules.yaml` (every rule kind) and an `opsplan.yaml` naming the rules; it checks
 //! clean but for the violations the generated rules find (F001: they are not written for
-//! the plan, as rules are not in a real week). `reqs` writes a DOORS Classic module of N requirements in the three forms DOORS
+//! the plan, as rules are not in a real week); with `--people P`, also `generated.roster`:
+//! P engineers staffing the plan's days around the clock (six continuous desks in three
+//! shifts, console rotations, an on-call hotline; about 118,000 shifts for 100 people
+//! over the 400 days of 100,000 activities), named by the plan's `use roster` and
+//! checking clean (`benches/generate/roster.rs`). `reqs` writes a DOORS Classic module of N requirements in the three forms DOORS
 //! exports (`module.reqif`, and `module.csv` and `module.xlsx` with the DOORS column
 //! names, made from what opsplan imports of the ReqIF), a plan, a library and flight
 //! rules citing it (about 95 % covered, a few dangling cites), and an `opsplan.yaml`
@@ -32,7 +36,7 @@ fn main() {
     if let Err(e) = run(&args) {
         eprintln!("gen: {e}");
         eprintln!(
-            "usage: gen plan N DIR [--procedures P] [--rules K] [--seed S] | gen reqs N DIR [--seed S]"
+            "usage: gen plan N DIR [--procedures P] [--rules K] [--people P] [--seed S] | gen reqs N DIR [--seed S]"
         );
         std::process::exit(2);
     }
@@ -51,6 +55,7 @@ fn run(args: &[String]) -> Result<(), String> {
     };
     let mut procedures = 2_000usize;
     let mut rules = 50usize;
+    let mut people = 0usize;
     let mut seed: Option<u64> = None;
     let mut rest = args[3..].iter();
     while let Some(flag) = rest.next() {
@@ -62,13 +67,14 @@ fn run(args: &[String]) -> Result<(), String> {
         match flag.as_str() {
             "--procedures" => procedures = value as usize,
             "--rules" => rules = value as usize,
+            "--people" => people = value as usize,
             "--seed" => seed = Some(value),
             _ => return Err(format!("unknown option {flag}")),
         }
     }
     let t = std::time::Instant::now();
     match kind {
-        "plan" => write_plan_mission(&dir, n, procedures, rules, seed),
+        "plan" => write_plan_mission(&dir, n, procedures, rules, people, seed),
         "reqs" => write_reqs_mission(&dir, n, seed),
         _ => return Err(format!("unknown kind {kind} (plan or reqs)")),
     }
@@ -82,6 +88,7 @@ fn write_plan_mission(
     n: usize,
     procedures: usize,
     rules: usize,
+    people: usize,
     seed: Option<u64>,
 ) -> std::io::Result<()> {
     let mut spec = generate::Spec::new(n, procedures);
@@ -90,6 +97,15 @@ fn write_plan_mission(
     }
     let g = generate::generate(spec);
     g.write_to(dir)?;
+    if people > 0 {
+        let r = generate::roster::roster(&g.plan_id(), g.days, people, spec.seed);
+        std::fs::write(dir.join(generate::Generated::PLAN_FILE), g.staffed_plan())?;
+        std::fs::write(dir.join(generate::roster::ROSTER_FILE), &r.text)?;
+        eprintln!(
+            "gen: roster of {people} people, {} shifts and {} on-call turns over {} days",
+            r.shifts, r.oncalls, g.days
+        );
+    }
     std::fs::write(dir.join("flight-rules.yaml"), generate::flight_rules(rules))?;
     std::fs::write(
         dir.join("opsplan.yaml"),
@@ -181,7 +197,7 @@ fn write_reqs_mission(dir: &Path, n: usize, seed: Option<u64>) -> std::io::Resul
 fn smoke() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let plan_dir = tmp.path().join("plan");
-    write_plan_mission(&plan_dir, 300, 40, 12, Some(7)).expect("plan mission written");
+    write_plan_mission(&plan_dir, 300, 40, 12, 50, Some(7)).expect("plan mission written");
     let run = opsplan::workspace::check_paths(std::slice::from_ref(&plan_dir)).expect("loads");
     assert_eq!(run.model.plans[0].activities.len(), 300);
     // The plan holds by construction; the generated flight rules are not written for it,
@@ -198,6 +214,21 @@ fn smoke() {
         "the generated plan checks clean: {errors:#?}"
     );
     assert!(run.rule_sets.iter().map(|s| s.rules.len()).sum::<usize>() == 12);
+    // The roster staffs the plan without a finding of its own.
+    let staffing: Vec<String> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.info().family == opsplan::diag::Family::Staffing)
+        .map(|d| format!("{}: {}", d.code.info().code, d.message))
+        .collect();
+    assert!(
+        staffing.is_empty(),
+        "the generated roster checks clean: {staffing:#?}"
+    );
+    assert!(
+        run.model.staffing[0].shifts.len() > 150,
+        "a roster of shifts"
+    );
     let reqs_dir = tmp.path().join("reqs");
     write_reqs_mission(&reqs_dir, 200, None).expect("requirements mission written");
     for form in ["module.reqif", "module.csv", "module.xlsx"] {

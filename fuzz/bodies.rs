@@ -104,3 +104,14 @@ pub fn scenario(data: &[u8]) {
     let run = opsplan::workspace::check_texts(&files);
     let _ = run.verdict();
 }
+
+/// Staffing rosters judged against the example mission's plan: people, positions, shifts,
+/// on-call turns and assignments resolved, and every `W` rule's sweep.
+pub fn roster(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let plan = include_str!("../examples/atv5-week40/atv5-week40.plan");
+    let run = opsplan::workspace::check_texts(&[("atv5-week40.plan", plan), ("fuzz.roster", text)]);
+    let _ = run.verdict();
+}

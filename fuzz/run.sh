@@ -21,7 +21,7 @@ seconds=${1:-60}
 case $seconds in
   '' | *[!0-9]*) echo "usage: fuzz/run.sh [SECONDS_PER_TARGET]" >&2; exit 2 ;;
 esac
-all_targets="parse check reqif reqifz csv xlsx flight_rules fmt_edit windows_csv scenario"
+all_targets="parse check reqif reqifz csv xlsx flight_rules fmt_edit windows_csv scenario roster"
 targets=${FUZZ_TARGETS:-$all_targets}
 shared=${OPSPLAN_CORPUS:-$root/../shared/corpus}
 started=$SECONDS
@@ -89,7 +89,7 @@ find_seeds() { # find_seeds DIR... -- NAME-PATTERN...
   for p in "$@"; do expr+=(-o -name "$p"); done
   find "${dirs[@]}" -type f \( "${expr[@]:1}" \) | sort
 }
-mapfile -t dsl < <(find_seeds examples tests/fixtures -- '*.plan' '*.proc' '*.scn')
+mapfile -t dsl < <(find_seeds examples tests/fixtures -- '*.plan' '*.proc' '*.scn' '*.roster')
 seed parse "${dsl[@]}"
 seed check "${dsl[@]}"
 # fmt_edit: a seed byte and edit triples (fuzz/bodies.rs); a few starting points.
@@ -101,6 +101,8 @@ mapfile -t windows < <(find_seeds examples tests/fixtures tests/data -- '*.csv')
 seed windows_csv "${windows[@]}"
 mapfile -t scns < <(find_seeds examples tests/fixtures tests/data -- '*.scn')
 seed scenario "${scns[@]}"
+mapfile -t rosters < <(find_seeds examples tests/fixtures -- '*.roster')
+seed roster "${rosters[@]}"
 mapfile -t rules < <(find_seeds examples tests/fixtures -- '*rules*.yaml')
 seed flight_rules "${rules[@]}"
 mapfile -t reqif < <(find_seeds requirements tests/fixtures "$shared/reqif" -- '*.reqif')
@@ -161,7 +163,7 @@ fi
 } >fuzz/corpus/flight_rules.dict
 dict_for() {
   case $1 in
-    parse | check | scenario) echo "-dict=fuzz/corpus/opsplan.dict" ;;
+    parse | check | scenario | roster) echo "-dict=fuzz/corpus/opsplan.dict" ;;
     flight_rules) echo "-dict=fuzz/corpus/flight_rules.dict" ;;
   esac
 }

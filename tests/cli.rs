@@ -72,7 +72,7 @@ fn clean_example_mission_passes() {
             "warning[Q007]: requirement `ATV-OPS-REQ-027`",
         ))
         .stdout(predicate::str::ends_with(
-            "\npass: 0 errors, 4 warnings, 0 notes in 15 files\n",
+            "\npass: 0 errors, 4 warnings, 0 notes in 16 files\n",
         ));
 }
 
@@ -234,7 +234,7 @@ fn empty_folder_is_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "no .plan, .proc or .scn files found",
+            "no .plan, .proc, .scn or .roster files found",
         ));
 }
 

@@ -116,7 +116,14 @@ fn a_plan_file_named_alone_is_judged_by_the_project_file_beside_it() {
     assert_eq!(folder["project_file"], DEFECTS_PROJECT);
     assert_eq!(alone["summary"]["errors"], folder["summary"]["errors"]);
     assert_eq!(alone["summary"]["warnings"], folder["summary"]["warnings"]);
-    assert_eq!(codes(&alone), codes(&folder));
+    // The same findings; the files come in another order (the folder's roster after its
+    // procedures, the plan's `use roster` before its `use procedures` folder).
+    let sorted = |v: &Value| {
+        let mut c = codes(v);
+        c.sort();
+        c
+    };
+    assert_eq!(sorted(&alone), sorted(&folder));
     let flight: Vec<&Value> = alone["diagnostics"]
         .as_array()
         .unwrap()
@@ -148,7 +155,7 @@ fn a_plan_file_named_alone_is_judged_by_the_project_file_beside_it() {
         tail(&text),
         (
             "project file: examples/atv5-week40/opsplan.yaml",
-            "pass: 0 errors, 4 warnings, 0 notes in 14 files"
+            "pass: 0 errors, 4 warnings, 0 notes in 15 files"
         )
     );
 }
@@ -260,7 +267,7 @@ fn config_names_the_project_file_whatever_the_paths() {
         tail(&text),
         (
             "project file: examples/atv5-week40/opsplan.yaml",
-            "pass: 0 errors, 4 warnings, 0 notes in 15 files"
+            "pass: 0 errors, 4 warnings, 0 notes in 16 files"
         )
     );
 

@@ -66,6 +66,7 @@ fn run_target(target: &str, data: &[u8]) {
         "fmt_edit" => bodies::fmt_edit(data),
         "windows_csv" => bodies::windows_csv(data),
         "scenario" => bodies::scenario(data),
+        "roster" => bodies::roster(data),
         other => panic!("tests/data/fuzz/{other}: no such fuzz target"),
     }
 }
@@ -81,6 +82,7 @@ const TARGETS: &[&str] = &[
     "fmt_edit",
     "windows_csv",
     "scenario",
+    "roster",
 ];
 
 fn inputs() -> Vec<(String, PathBuf)> {

@@ -49,6 +49,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 pub mod reqif;
+pub mod roster;
 
 /// Activities per day (one phase per day); the number of days grows with the plan.
 pub const ACTIVITIES_PER_DAY: usize = 250;
@@ -99,6 +100,20 @@ impl Generated {
         db.add(Self::PLAN_FILE, self.plan.clone());
         db.add(Self::PROC_FILE, self.procedures.clone());
         db
+    }
+
+    /// The plan with `use roster "generated.roster"` (see [`roster::roster`]).
+    pub fn staffed_plan(&self) -> String {
+        self.plan.replacen(
+            "  use procedures \"procedures/\"\n",
+            "  use procedures \"procedures/\"\n  use roster     \"generated.roster\"\n",
+            1,
+        )
+    }
+
+    /// The plan's id (`GEN-1000`).
+    pub fn plan_id(&self) -> String {
+        format!("GEN-{}", self.spec.activities)
     }
 
     /// Writes the mission folder: `dir/generated.plan` and `dir/procedures/generated.proc`

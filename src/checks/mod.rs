@@ -6,6 +6,7 @@
 pub mod flight;
 pub mod rules;
 pub mod scenario;
+pub(crate) mod staffing;
 
 use crate::diag::{Code, Diagnostic, Label, Suggester, Suggestion};
 use crate::model::{Model, RefKind, Scope};

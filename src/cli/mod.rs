@@ -75,7 +75,7 @@ opsplan check examples/atv5-week40\n  \
 opsplan check plan.plan lib/ --format json\n  \
 opsplan check examples/atv5-week40/atv5-week40.plan   judged by examples/atv5-week40/opsplan.yaml\n  \
 opsplan check --config ci.yaml plans/         another project file\n\n\
-PATHS may be .plan/.proc/.scn files, folders (searched recursively) or an opsplan.yaml \
+PATHS may be .plan/.proc/.scn/.roster files, folders (searched recursively) or an opsplan.yaml \
 project file.\n", project_help!(), "\n\
 The line before the verdict names the project file (`project file: PATH`, or `none found`, \
 or `none (--no-config)`).\n\

@@ -1,7 +1,7 @@
 //! The one code table. Codes are stable: never reuse or renumber one.
 //! Family prefixes: `E` syntax and literals, `R` references, `G` graph,
 //! `T` timing, `P` procedure logic, `F` flight rules, `Q` requirement import (later: `X` trace),
-//! `S` training scenarios.
+//! `S` training scenarios, `W` staffing (the watch: rosters of people, positions, shifts).
 //! Each code's documentation lives in its rule file under `src/checks/rules/`.
 
 use super::Severity;
@@ -17,6 +17,7 @@ pub enum Family {
     FlightRule,
     Requirements,
     Scenario,
+    Staffing,
 }
 
 /// Static facts about a code.
@@ -176,6 +177,34 @@ code_table! {
         "The procedure a scenario expects is not on the contingency path of the running activities, or does not handle the event";
     IdleTrainee => "S007", "idle-trainee", Scenario, Error,
         "A trainee's role takes part in none of the scenario's events";
+    UndefinedRosterName => "W001", "undefined-roster-name", Staffing, Error,
+        "A roster names a plan, person, position, on-call duty, phase or window that is not declared";
+    UnstaffedPosition => "W002", "unstaffed-position", Staffing, Error,
+        "A continuous position has fewer holders than its minimum for part of the time it must be held";
+    UnfilledRole => "W003", "unfilled-role", Staffing, Warning,
+        "No one on shift fills a role of an activity while it runs (an error for a critical activity)";
+    UnqualifiedHolder => "W004", "unqualified-holder", Staffing, Error,
+        "A person holds a position, or is assigned an activity, without a valid qualification then (expired, not yet valid, or never)";
+    TraineeAlone => "W005", "trainee-alone", Staffing, Error,
+        "A trainee holds a position with no qualified holder beside, and the position does not allow it";
+    DoubleBooked => "W006", "double-booked", Staffing, Error,
+        "A person is on two overlapping shifts, or on shift on one position and assigned an activity it does not fill";
+    ShortDailyRest => "W007", "short-daily-rest", Staffing, Error,
+        "A person's longest rest in the 24 hours from a start of work is shorter than the daily rest (11 h by default)";
+    ShortWeeklyRest => "W008", "short-weekly-rest", Staffing, Error,
+        "A person's longest rest in the 7 days from a start of work is shorter than the weekly rest (35 h by default)";
+    ShiftTooLong => "W009", "shift-too-long", Staffing, Error,
+        "A stretch of work (shifts and assigned activities that touch or overlap) is longer than the maximum shift (12 h by default)";
+    WeekTooLong => "W010", "week-too-long", Staffing, Error,
+        "A person works more than the maximum hours in a calendar week (48 h by default)";
+    TooManyNights => "W011", "too-many-nights", Staffing, Warning,
+        "A person works more night shifts in a row than the roster allows (3 by default)";
+    ShortHandover => "W012", "short-handover", Staffing, Warning,
+        "Consecutive holders of a continuous position overlap less than the handover (15 min by default)";
+    OncallGap => "W013", "oncall-gap", Staffing, Error,
+        "An on-call duty has no one on call, answering in time, for part of the time it must be held";
+    OncallOnNightShift => "W014", "oncall-on-night-shift", Staffing, Error,
+        "A person on call is working a night shift at the same time";
 }
 
 impl Code {

@@ -8,6 +8,7 @@ pub(super) fn build(files: Vec<ast::SourceAst>) -> Model {
         plans: Vec::new(),
         procedures: Vec::new(),
         scenarios: Vec::new(),
+        staffing: Vec::new(),
         timelines: HashMap::default(),
         procedure_index: HashMap::default(),
         all_roles: HashSet::default(),
@@ -20,6 +21,7 @@ pub(super) fn build(files: Vec<ast::SourceAst>) -> Model {
     };
     let mut plan_asts = Vec::new();
     let mut scenario_asts = Vec::new();
+    let mut roster_asts = Vec::new();
     for f in files {
         if f.has_syntax_errors {
             m.files_with_syntax_errors.insert(f.file);
@@ -37,6 +39,7 @@ pub(super) fn build(files: Vec<ast::SourceAst>) -> Model {
         }
         plan_asts.extend(f.plans.into_iter().map(|p| (f.file, p)));
         scenario_asts.extend(f.scenarios.into_iter().map(|s| (f.file, s)));
+        roster_asts.extend(f.rosters.into_iter().map(|r| (f.file, r)));
     }
     index_procedures(&mut m);
     let mut plan_ids: HashMap<String, Span> = HashMap::default();
@@ -77,6 +80,7 @@ pub(super) fn build(files: Vec<ast::SourceAst>) -> Model {
     }
     schedule::schedule(&mut m);
     scenario::resolve_scenarios(&mut m, scenario_asts);
+    staffing::build_staffing(&mut m, roster_asts);
     m
 }
 
@@ -273,7 +277,7 @@ fn plan_tables(m: &mut Model, file: FileId, plan: ast::Plan) -> PlanModel {
 }
 
 /// A literal interval with both ends valid; records `end <= start` as a bad interval.
-fn interval_of(m: &mut Model, lit: &ast::IntervalLit) -> Option<Interval> {
+pub(super) fn interval_of(m: &mut Model, lit: &ast::IntervalLit) -> Option<Interval> {
     let (start, end) = (lit.start.value?, lit.end.value?);
     if end <= start {
         m.bad_intervals.push((

@@ -10,6 +10,7 @@ mod graph;
 pub mod occurrences;
 mod scenario;
 mod schedule;
+pub mod staffing;
 mod windows;
 
 pub use graph::{DepGraph, Edge, EdgeKind, Node};
@@ -340,6 +341,8 @@ pub struct Model {
     pub procedures: Vec<ProcedureModel>,
     /// Training scenarios, in file order.
     pub scenarios: Vec<ScenarioModel>,
+    /// Staffing rosters, resolved against their plans, in file order.
+    pub staffing: Vec<staffing::Staffing>,
     /// The running-activity index of each plan that has injects in its horizon.
     pub timelines: HashMap<PlanIdx, Timeline>,
     /// Procedure id → its versions, lowest version first.

@@ -226,6 +226,7 @@ pub fn family_tag(family: Family) -> &'static str {
         Family::FlightRule => "flight-rule",
         Family::Requirements => "requirements",
         Family::Scenario => "scenario",
+        Family::Staffing => "staffing",
     }
 }
 

@@ -15,6 +15,7 @@ pub struct SourceAst {
     pub plans: Vec<Plan>,
     pub procedures: Vec<Procedure>,
     pub scenarios: Vec<Scenario>,
+    pub rosters: Vec<Roster>,
     /// True when the file had syntax errors (the tree then holds what could be recovered).
     pub has_syntax_errors: bool,
 }
@@ -87,6 +88,7 @@ pub enum UseKind {
     Procedures,
     Windows,
     Rules,
+    Roster,
 }
 
 /// `waive FR-06 for A25 ref "CR-276-01"`
@@ -518,5 +520,174 @@ pub struct Inject {
     pub at: TimeExpr,
     /// The contingency procedures the event must lead to.
     pub expects: Vec<ProcRef>,
+    pub span: Span,
+}
+
+// ---------------------------------------------------------------- staffing rosters
+
+/// `roster ATV-CC-W40 "title" { plan P  rules { … }  position …  person …  duty …  shift …
+/// oncall …  assign … }`: the people of a 24-hour service, the positions they hold and
+/// their shifts, for one plan.
+#[derive(Debug, Clone)]
+pub struct Roster {
+    pub id: Ident,
+    pub title: Option<Spanned<String>>,
+    /// The plan the roster staffs (`plan ATV5-W40`).
+    pub plan: Option<Ident>,
+    /// The working-time rules it sets, every `rules` block joined, in source order.
+    pub rules: Vec<WorkRule>,
+    pub positions: Vec<PositionDecl>,
+    pub people: Vec<PersonDecl>,
+    pub duties: Vec<DutyDecl>,
+    pub shifts: Vec<ShiftDecl>,
+    pub oncalls: Vec<OnCallDecl>,
+    pub assignments: Vec<AssignDecl>,
+    /// The notation of the roster's first absolute time.
+    pub notation: Notation,
+    pub span: Span,
+}
+
+/// One line of a `rules` block.
+#[derive(Debug, Clone)]
+pub struct WorkRule {
+    pub kind: WorkRuleKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum WorkRuleKind {
+    /// `daily rest 11h`
+    DailyRest(DurLit),
+    /// `weekly rest 35h`
+    WeeklyRest(DurLit),
+    /// `max shift 12h`
+    MaxShift(DurLit),
+    /// `max week 48h`
+    MaxWeek(DurLit),
+    /// `max nights 3` (`None` when the number is too large)
+    MaxNights(Spanned<Option<u32>>),
+    /// `night 21:00 .. 06:00` (seconds after midnight; may wrap past midnight)
+    Night {
+        from: Spanned<Option<i64>>,
+        to: Spanned<Option<i64>>,
+    },
+    /// `handover 15m`
+    Handover(DurLit),
+}
+
+impl WorkRuleKind {
+    /// The rule as written, without its value: `daily rest`, `max shift`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            WorkRuleKind::DailyRest(_) => "daily rest",
+            WorkRuleKind::WeeklyRest(_) => "weekly rest",
+            WorkRuleKind::MaxShift(_) => "max shift",
+            WorkRuleKind::MaxWeek(_) => "max week",
+            WorkRuleKind::MaxNights(_) => "max nights",
+            WorkRuleKind::Night { .. } => "night",
+            WorkRuleKind::Handover(_) => "handover",
+        }
+    }
+}
+
+/// A span of time a position or duty must be held without a break: a phase or a window
+/// of the plan (by name), or an interval.
+#[derive(Debug, Clone)]
+pub enum Period {
+    Name(Ident),
+    Interval(IntervalLit),
+}
+
+/// `continuous` or `continuous during P1, P2`.
+#[derive(Debug, Clone)]
+pub struct Continuous {
+    /// Empty: the plan's horizon.
+    pub periods: Vec<Period>,
+    pub span: Span,
+}
+
+/// `position OM-DESK "title" { fills …  continuous …  minimum 2  trainees alone  handover 30m }`
+#[derive(Debug, Clone)]
+pub struct PositionDecl {
+    pub name: Ident,
+    pub title: Option<Spanned<String>>,
+    /// The plan roles its holders fill, every `fills` joined.
+    pub fills: Vec<Ident>,
+    /// Every `continuous` clause.
+    pub continuous: Vec<Continuous>,
+    /// `minimum 2`: the head count while it is continuous (`None` inside when invalid).
+    pub minimum: Option<Spanned<Option<u32>>>,
+    /// `trainees alone`: a trainee may hold it with no qualified holder beside.
+    pub trainees_alone: Option<Span>,
+    /// `handover 30m`: this position's own handover overlap.
+    pub handover: Option<DurLit>,
+    pub span: Span,
+}
+
+/// The bound of a qualification: a time, or a day (`2015/120`: from its start, or until
+/// its end).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bound {
+    pub time: TimeLit,
+    /// Written as a day, without a time of day.
+    pub day: bool,
+}
+
+/// `qualified P1, P2 [from D] [until D]` or `trainee P1 under INSTRUCTOR [from D] [until D]`.
+#[derive(Debug, Clone)]
+pub struct Qualification {
+    pub positions: Vec<Ident>,
+    /// For a trainee: the instructor (a person of the roster).
+    pub under: Option<Ident>,
+    pub from: Option<Bound>,
+    pub until: Option<Bound>,
+    pub span: Span,
+}
+
+/// `person JDUPONT "Jeanne Dupont" { qualified …  trainee … }`
+#[derive(Debug, Clone)]
+pub struct PersonDecl {
+    pub id: Ident,
+    pub name: Option<Spanned<String>>,
+    pub qualifications: Vec<Qualification>,
+    pub span: Span,
+}
+
+/// `duty OPS-ONCALL "title" { continuous …  response 30m }`: an on-call duty.
+#[derive(Debug, Clone)]
+pub struct DutyDecl {
+    pub name: Ident,
+    pub title: Option<Spanned<String>>,
+    pub continuous: Vec<Continuous>,
+    /// The longest call-out response time the duty accepts.
+    pub response: Option<DurLit>,
+    pub span: Span,
+}
+
+/// `shift JDUPONT OM-DESK 2014/272 06:00 .. 2014/272 14:15`
+#[derive(Debug, Clone)]
+pub struct ShiftDecl {
+    pub person: Ident,
+    pub position: Ident,
+    pub interval: IntervalLit,
+    pub span: Span,
+}
+
+/// `oncall MMARTIN OPS-ONCALL 2014/272 00:00 .. 2014/273 00:00 [response 20m]`
+#[derive(Debug, Clone)]
+pub struct OnCallDecl {
+    pub person: Ident,
+    pub duty: Ident,
+    pub interval: IntervalLit,
+    /// The person's call-out response time (the duty's when not given).
+    pub response: Option<DurLit>,
+    pub span: Span,
+}
+
+/// `assign JDUPONT to A29, A30`: a person named for activities of the plan.
+#[derive(Debug, Clone)]
+pub struct AssignDecl {
+    pub person: Ident,
+    pub activities: Vec<Ident>,
     pub span: Span,
 }

@@ -13,8 +13,9 @@
 //!   a `,` or before the first interval of a window, as a continuation line indented one
 //!   more level;
 //! - consecutive one-clause lines of a block are aligned as a table: the keyword column,
-//!   the `on fail` column of statements, the columns of `resource` declarations, and the
-//!   trailing comments;
+//!   the `on fail` column of statements, the columns of `resource` declarations and of a
+//!   roster's `shift` and `oncall` lines, the values of its `rules`, and the trailing
+//!   comments;
 //! - every comment is kept, in place: a comment after code on its line stays after that
 //!   code, a comment on its own line stays on its own line. Blank lines between items
 //!   are kept (several become one); none after `{` or before `}`;
@@ -301,6 +302,8 @@ enum Split {
     None,
     /// The first token, then the rest.
     AfterFirst,
+    /// The first two tokens, then the rest (`daily rest` `11h`, `max shift` `12h`).
+    AfterSecond,
 }
 
 struct Formatter<'s> {
@@ -529,7 +532,9 @@ impl<'s> Formatter<'s> {
         }
         cell.text.push_str(text);
         self.item_tokens += 1;
-        if self.split == Split::AfterFirst && self.item_tokens == 1 {
+        if (self.split == Split::AfterFirst && self.item_tokens == 1)
+            || (self.split == Split::AfterSecond && self.item_tokens == 2)
+        {
             self.pending_cell = Some(1);
         }
         self.prev_token = text.to_string();
@@ -590,7 +595,13 @@ impl<'s> Formatter<'s> {
                     f.pending_cell = Some(3);
                 }
             }),
-            Rule::resource_decl => {
+            Rule::rest_rule | Rule::max_rule => {
+                self.split = Split::AfterSecond;
+                self.node(pair)
+            }
+            // A roster's shifts and on-call turns read as a table: person, position or
+            // duty, interval, each a column.
+            Rule::resource_decl | Rule::shift_decl | Rule::oncall_decl => {
                 self.split = Split::None;
                 self.children(pair, |f, i, _| {
                     if i > 0 {
@@ -822,6 +833,17 @@ mod tests {
             fmt(src),
             "plan P {\n  resource OCS          exclusive  \"a\"\n  resource GROUND-CHAIN capacity 2 \"b\"\n}\n"
         );
+    }
+
+    #[test]
+    fn rosters_align_their_rules_shifts_and_on_call_turns() {
+        let src = "roster R { plan P\n rules { daily rest 11h\n max nights 3\n night 21:00..06:00 }\n shift JD OM-DESK 2014/272 06:00 .. 2014/272 14:15\n shift MARTIN PLN 2014/272 14:00 .. 2014/272 22:15\n oncall MM OPS 2014/272 00:00 .. 2014/273 00:00 response 20m\n}\n";
+        let out = fmt(src);
+        assert_eq!(
+            out,
+            "roster R {\n  plan P\n  rules {\n    daily rest 11h\n    max nights 3\n    night      21:00 .. 06:00\n  }\n  shift  JD     OM-DESK 2014/272 06:00 .. 2014/272 14:15\n  shift  MARTIN PLN     2014/272 14:00 .. 2014/272 22:15\n  oncall MM     OPS     2014/272 00:00 .. 2014/273 00:00 response 20m\n}\n"
+        );
+        assert_eq!(fmt(&out), out);
     }
 
     #[test]

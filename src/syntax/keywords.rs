@@ -10,6 +10,8 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
         Rule::kw_abort
             | Rule::kw_activity
             | Rule::kw_after
+            | Rule::kw_alone
+            | Rule::kw_assign
             | Rule::kw_at
             | Rule::kw_before
             | Rule::kw_by
@@ -18,20 +20,24 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_check
             | Rule::kw_command
             | Rule::kw_contingency
+            | Rule::kw_continuous
             | Rule::kw_coverage
             | Rule::kw_covers
             | Rule::kw_daily
             | Rule::kw_duration
             | Rule::kw_during
+            | Rule::kw_duty
             | Rule::kw_every
             | Rule::kw_expect
             | Rule::kw_exclusive
             | Rule::kw_fail
             | Rule::kw_family
+            | Rule::kw_fills
             | Rule::kw_for
             | Rule::kw_from
             | Rule::kw_goto
             | Rule::kw_handles
+            | Rule::kw_handover
             | Rule::kw_horizon
             | Rule::kw_in
             | Rule::kw_inject
@@ -40,32 +46,48 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_lasting
             | Rule::kw_lasts
             | Rule::kw_manual
+            | Rule::kw_max
+            | Rule::kw_minimum
             | Rule::kw_mission
             | Rule::kw_needs
+            | Rule::kw_night
+            | Rule::kw_nights
             | Rule::kw_note
             | Rule::kw_on
+            | Rule::kw_oncall
+            | Rule::kw_person
             | Rule::kw_phase
             | Rule::kw_plan
             | Rule::kw_poll
+            | Rule::kw_position
             | Rule::kw_procedure
             | Rule::kw_procedures
+            | Rule::kw_qualified
             | Rule::kw_requires
             | Rule::kw_resource
             | Rule::kw_ref
+            | Rule::kw_response
+            | Rule::kw_rest
             | Rule::kw_roles
+            | Rule::kw_roster
             | Rule::kw_rules
             | Rule::kw_scenario
+            | Rule::kw_shift
             | Rule::kw_starts
             | Rule::kw_step
             | Rule::kw_tags
             | Rule::kw_timeout
+            | Rule::kw_to
+            | Rule::kw_trainee
             | Rule::kw_trainees
+            | Rule::kw_under
             | Rule::kw_until
             | Rule::kw_use
             | Rule::kw_uses
             | Rule::kw_version
-            | Rule::kw_waive
             | Rule::kw_wait
+            | Rule::kw_waive
+            | Rule::kw_week
             | Rule::kw_window
             | Rule::kw_windows
             | Rule::kw_with

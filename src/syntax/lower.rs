@@ -9,6 +9,8 @@ use crate::source::{FileId, Span, Spanned};
 use crate::time::{parse_clock, Dur, Notation, Time, TimeError};
 use pest::iterators::Pair;
 
+mod roster;
+
 /// True when `text` holds only blanks and comments.
 fn is_trivia(text: &str) -> bool {
     let mut rest = text;
@@ -77,6 +79,7 @@ pub(super) struct LoweredPiece {
     pub plans: Vec<Plan>,
     pub procedures: Vec<Procedure>,
     pub scenarios: Vec<Scenario>,
+    pub rosters: Vec<Roster>,
     /// The notation of the piece's first absolute time, if it has one.
     pub notation: Option<Notation>,
     pub diags: Vec<Diagnostic>,
@@ -103,6 +106,7 @@ pub(super) fn lower_piece(
         plans: Vec::new(),
         procedures: Vec::new(),
         scenarios: Vec::new(),
+        rosters: Vec::new(),
         has_syntax_errors: false,
     };
     let mut notation = None;
@@ -123,11 +127,26 @@ pub(super) fn lower_piece(
             notation = l.first_notation;
             ast.plans.push(plan);
         }
+        PieceKind::RosterHead => {
+            let r = l.roster(root);
+            notation = l.first_notation;
+            ast.rosters.push(r);
+        }
+        PieceKind::RosterBody | PieceKind::RosterTail => {
+            let span = l.span(&root);
+            let mut r = Roster::empty(Spanned::new(String::new(), span), span);
+            for item in root.into_inner().filter(not_keyword) {
+                l.roster_item(&mut r, item);
+            }
+            notation = l.first_notation;
+            ast.rosters.push(r);
+        }
     }
     LoweredPiece {
         plans: ast.plans,
         procedures: ast.procedures,
         scenarios: ast.scenarios,
+        rosters: ast.rosters,
         notation,
         diags,
     }
@@ -161,6 +180,11 @@ impl Lowerer<'_> {
                 Rule::scenario => {
                     let sc = self.scenario(item);
                     ast.scenarios.push(sc);
+                }
+                Rule::roster => {
+                    self.first_notation = None;
+                    let r = self.roster(item);
+                    ast.rosters.push(r);
                 }
                 _ => {}
             }
@@ -458,6 +482,7 @@ impl Lowerer<'_> {
                 let kind = match it.next().map(|p| p.as_str()) {
                     Some("windows") => UseKind::Windows,
                     Some("rules") => UseKind::Rules,
+                    Some("roster") => UseKind::Roster,
                     _ => UseKind::Procedures,
                 };
                 let path = self.string(it.next().expect("use path"));

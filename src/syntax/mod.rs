@@ -8,6 +8,7 @@
 
 pub mod ast;
 mod errors;
+mod fast_roster;
 pub mod format;
 mod keywords;
 mod lower;
@@ -79,11 +80,23 @@ fn parse_fast_many(
             return None;
         }
         let (file, text) = files[*fi];
+        // The middle of a large roster: shift lines, read by hand when they are all
+        // in the canonical layout (`fast_roster.rs`), else by pest.
+        if piece.kind == split::PieceKind::RosterBody {
+            if let Some(lowered) =
+                fast_roster::roster_body(file, piece.range.start, &text[piece.range.clone()])
+            {
+                return Some(lowered);
+            }
+        }
         let rule = match piece.kind {
             split::PieceKind::Items => Rule::file,
             split::PieceKind::PlanHead => Rule::plan_head,
             split::PieceKind::PlanBody => Rule::plan_body,
             split::PieceKind::PlanTail => Rule::plan_tail,
+            split::PieceKind::RosterHead => Rule::roster_head,
+            split::PieceKind::RosterBody => Rule::roster_body,
+            split::PieceKind::RosterTail => Rule::roster_tail,
         };
         let _fast = ERROR_DETAIL.read().unwrap_or_else(|e| e.into_inner());
         match OpsParser::parse(rule, &text[piece.range.clone()]) {
@@ -136,6 +149,7 @@ fn join_pieces(
     let mut ast = empty(file, false);
     let mut diags = Vec::new();
     let mut open: Option<(ast::Plan, Option<crate::time::Notation>)> = None;
+    let mut open_roster: Option<(ast::Roster, Option<crate::time::Notation>)> = None;
     for (piece, part) in pieces.iter().zip(lowered) {
         diags.extend(part.diags);
         match piece.kind {
@@ -143,6 +157,7 @@ fn join_pieces(
                 ast.plans.extend(part.plans);
                 ast.procedures.extend(part.procedures);
                 ast.scenarios.extend(part.scenarios);
+                ast.rosters.extend(part.rosters);
             }
             split::PieceKind::PlanHead => {
                 open = part.plans.into_iter().next().map(|p| (p, part.notation));
@@ -165,9 +180,57 @@ fn join_pieces(
                     }
                 }
             }
+            split::PieceKind::RosterHead => {
+                open_roster = part.rosters.into_iter().next().map(|r| (r, part.notation));
+            }
+            split::PieceKind::RosterBody | split::PieceKind::RosterTail => {
+                let (Some((roster, notation)), Some(more)) =
+                    (open_roster.as_mut(), part.rosters.into_iter().next())
+                else {
+                    continue;
+                };
+                absorb_roster(roster, more, &mut diags);
+                if notation.is_none() {
+                    *notation = part.notation;
+                }
+                if piece.kind == split::PieceKind::RosterTail {
+                    if let Some((mut roster, notation)) = open_roster.take() {
+                        roster.span.end = piece.range.end as u32;
+                        roster.notation = notation.unwrap_or_default();
+                        ast.rosters.push(roster);
+                    }
+                }
+            }
         }
     }
     (ast, diags)
+}
+
+/// Moves the items of a later piece of a roster into the roster (its `plan` and each
+/// working-time rule once, as when the whole roster is lowered at once).
+fn absorb_roster(r: &mut ast::Roster, more: ast::Roster, diags: &mut Vec<Diagnostic>) {
+    match (&r.plan, more.plan) {
+        (Some(first), Some(again)) => {
+            diags.push(lower::repeated_clause("plan", first.span, again.span))
+        }
+        (None, plan) => r.plan = plan,
+        (Some(_), None) => {}
+    }
+    if r.title.is_none() {
+        r.title = more.title;
+    }
+    for w in more.rules {
+        match r.rules.iter().find(|x| x.kind.name() == w.kind.name()) {
+            Some(first) => diags.push(lower::repeated_clause(w.kind.name(), first.span, w.span)),
+            None => r.rules.push(w),
+        }
+    }
+    r.positions.extend(more.positions);
+    r.people.extend(more.people);
+    r.duties.extend(more.duties);
+    r.shifts.extend(more.shifts);
+    r.oncalls.extend(more.oncalls);
+    r.assignments.extend(more.assignments);
 }
 
 /// Moves the items of a later piece of a plan into the plan.
@@ -312,7 +375,7 @@ pub fn first_token(text: &str) -> usize {
     }
 }
 
-/// True when a text starts as opsplan source does: `plan`, `procedure` or `scenario`,
+/// True when a text starts as opsplan source does: `plan`, `procedure`, `scenario` or `roster`,
 /// then a name (blanks and comments between them). A file read as opsplan source that
 /// has syntax errors and does not start so is not opsplan text at all (a password file,
 /// `/proc/self/environ`, a key): it is never quoted (`workspace`, "not an opsplan
@@ -320,7 +383,7 @@ pub fn first_token(text: &str) -> usize {
 pub fn starts_like_source(text: &str) -> bool {
     let at = first_token(text);
     let rest = &text[at..];
-    let Some(after) = ["plan", "procedure", "scenario"]
+    let Some(after) = ["plan", "procedure", "scenario", "roster"]
         .iter()
         .find_map(|k| rest.strip_prefix(k))
     else {
@@ -371,6 +434,7 @@ fn empty(file: FileId, has_syntax_errors: bool) -> SourceAst {
         plans: Vec::new(),
         procedures: Vec::new(),
         scenarios: Vec::new(),
+        rosters: Vec::new(),
         has_syntax_errors,
     }
 }

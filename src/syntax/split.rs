@@ -1,9 +1,11 @@
 //! Cutting a large file into pieces that can be parsed on several threads.
 //!
 //! A cheap scan (strings, comments and braces only) finds where top-level items end and,
-//! inside a plan, where its blocks (phases, activities) end. Pieces are cut only there,
-//! so each piece is a sequence of whole items: `file` for top-level items, and
-//! `plan_head` / `plan_body` / `plan_tail` for the parts of one large plan. When every
+//! inside a plan or a roster, where its blocks (phases, activities; positions, people)
+//! end, and inside a roster where its one-line entries (`shift`, `oncall`, `assign`)
+//! start. Pieces are cut only there, so each piece is a sequence of whole items: `file`
+//! for top-level items, `plan_head` / `plan_body` / `plan_tail` for the parts of one large
+//! plan, `roster_head` / `roster_body` / `roster_tail` for one large roster. When every
 //! piece parses, joining them gives exactly the tree of the whole-file parse (a block
 //! rule always ends at its closing brace); when any piece fails, the caller parses the
 //! whole file again the slow way, which also yields the located syntax errors.
@@ -21,6 +23,20 @@ pub(super) enum PieceKind {
     PlanBody,
     /// The plan's last items and its closing brace (`plan_tail`).
     PlanTail,
+    /// `roster ID "title" {` and the roster's first items (`roster_head`).
+    RosterHead,
+    /// Items in the middle of a roster (`roster_body`).
+    RosterBody,
+    /// The roster's last items and its closing brace (`roster_tail`).
+    RosterTail,
+}
+
+/// What a top-level item is, for where it may be cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ItemKind {
+    Plan,
+    Roster,
+    Other,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,8 +49,9 @@ pub(super) struct Piece {
 struct Item {
     start: usize,
     end: usize,
-    is_plan: bool,
-    /// Offsets just after each `}` that closes a block directly inside the item.
+    kind: ItemKind,
+    /// Offsets just after each `}` that closes a block directly inside the item, and, in
+    /// a roster, the starts of its lines that begin with `shift`, `oncall` or `assign`.
     inner_cuts: Vec<usize>,
 }
 
@@ -48,14 +65,14 @@ pub(super) fn pieces(text: &str, target: usize) -> Option<Vec<Piece>> {
     let mut out = Vec::new();
     let mut group_start = 0;
     for item in &items {
-        if item.is_plan && item.end - item.start > target {
+        if item.kind != ItemKind::Other && item.end - item.start > target {
             if item.start > group_start {
                 out.push(Piece {
                     kind: PieceKind::Items,
                     range: group_start..item.start,
                 });
             }
-            split_plan(item, target, &mut out);
+            split_item(item, target, &mut out);
             group_start = item.end;
         } else if item.end - group_start >= target {
             out.push(Piece {
@@ -74,7 +91,7 @@ pub(super) fn pieces(text: &str, target: usize) -> Option<Vec<Piece>> {
     (out.len() > 1).then_some(out)
 }
 
-fn split_plan(item: &Item, target: usize, out: &mut Vec<Piece>) {
+fn split_item(item: &Item, target: usize, out: &mut Vec<Piece>) {
     let mut cuts = Vec::new();
     let mut last = item.start;
     for &c in &item.inner_cuts {
@@ -90,13 +107,21 @@ fn split_plan(item: &Item, target: usize, out: &mut Vec<Piece>) {
         });
         return;
     }
+    let (head, body, tail) = match item.kind {
+        ItemKind::Roster => (
+            PieceKind::RosterHead,
+            PieceKind::RosterBody,
+            PieceKind::RosterTail,
+        ),
+        _ => (
+            PieceKind::PlanHead,
+            PieceKind::PlanBody,
+            PieceKind::PlanTail,
+        ),
+    };
     let mut from = item.start;
     for (i, &c) in cuts.iter().enumerate() {
-        let kind = if i == 0 {
-            PieceKind::PlanHead
-        } else {
-            PieceKind::PlanBody
-        };
+        let kind = if i == 0 { head } else { body };
         out.push(Piece {
             kind,
             range: from..c,
@@ -104,7 +129,7 @@ fn split_plan(item: &Item, target: usize, out: &mut Vec<Piece>) {
         from = c;
     }
     out.push(Piece {
-        kind: PieceKind::PlanTail,
+        kind: tail,
         range: from..item.end,
     });
 }
@@ -116,12 +141,35 @@ fn scan(b: &[u8]) -> Option<Vec<Item>> {
     let mut current: Option<Item> = None;
     let mut i = 0;
     while i < b.len() {
+        let in_roster = depth == 1 && current.as_ref().is_some_and(|c| c.kind == ItemKind::Roster);
         if depth > 0 && current.is_some() {
-            // Inside a block only quotes, slashes and braces matter.
-            match b[i..].iter().position(|&c| SPECIAL[c as usize]) {
+            // Inside a block only quotes, slashes and braces matter (and line ends
+            // directly inside a roster).
+            let stops = if in_roster { &SPECIAL_ROSTER } else { &SPECIAL };
+            match b[i..].iter().position(|&c| stops[c as usize]) {
                 Some(p) => i += p,
                 None => break,
             }
+        }
+        if in_roster && b[i] == b'\n' {
+            // A line of the roster that starts with an entry keyword starts a piece.
+            let start = i + 1;
+            let word = start
+                + b[start..]
+                    .iter()
+                    .take_while(|c| **c == b' ' || **c == b'\t')
+                    .count();
+            let rest = &b[word..];
+            let entry = [&b"shift"[..], b"oncall", b"assign"].iter().any(|k| {
+                rest.starts_with(k) && rest.get(k.len()).is_some_and(|c| *c == b' ' || *c == b'\t')
+            });
+            if entry {
+                if let Some(item) = current.as_mut() {
+                    item.inner_cuts.push(start);
+                }
+            }
+            i += 1;
+            continue;
         }
         match b[i] {
             b'"' => {
@@ -148,15 +196,24 @@ fn scan(b: &[u8]) -> Option<Vec<Item>> {
             _ => {}
         }
         if depth == 0 && current.is_none() {
-            let word = &b[i..b.len().min(i + 5)];
-            let is_plan = word.starts_with(b"plan")
-                && !word
-                    .get(4)
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-');
+            let word = &b[i..b.len().min(i + 7)];
+            let is = |k: &[u8]| {
+                word.starts_with(k)
+                    && !word
+                        .get(k.len())
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+            };
+            let kind = if is(b"plan") {
+                ItemKind::Plan
+            } else if is(b"roster") {
+                ItemKind::Roster
+            } else {
+                ItemKind::Other
+            };
             current = Some(Item {
                 start: i,
                 end: i,
-                is_plan,
+                kind,
                 inner_cuts: Vec::new(),
             });
         }
@@ -186,6 +243,13 @@ static SPECIAL: [bool; 256] = {
     t[b'/' as usize] = true;
     t[b'{' as usize] = true;
     t[b'}' as usize] = true;
+    t
+};
+
+/// The same directly inside a roster, and its line ends.
+static SPECIAL_ROSTER: [bool; 256] = {
+    let mut t = SPECIAL;
+    t[b'\n' as usize] = true;
     t
 };
 
@@ -234,6 +298,31 @@ mod tests {
             "a brace in a string is not a cut"
         );
         assert_eq!(got.last().map(|p| p.0), Some(PieceKind::Items));
+        let joined: String = got.iter().map(|p| p.1).collect();
+        assert_eq!(joined, text, "pieces cover the file exactly");
+    }
+
+    #[test]
+    fn a_large_roster_is_cut_before_its_entries_and_after_its_blocks() {
+        let text = "roster R {\n  person A { qualified P }\n  shift A P 2014/272 06:00 .. 2014/272 07:00\n  // shift B: a comment\n  shift B P 2014/272 07:00 .. 2014/272 08:00\n  oncall A D 2014/272 00:00 .. 2014/273 00:00\n  assign A to X1,\n    X2\n}\n";
+        let got = kinds(text, 10);
+        assert_eq!(
+            got[0],
+            (
+                PieceKind::RosterHead,
+                "roster R {\n  person A { qualified P }"
+            )
+        );
+        let tail = got
+            .iter()
+            .position(|p| p.0 == PieceKind::RosterTail)
+            .expect("a tail");
+        assert!(got[1..tail].iter().all(|p| p.0 == PieceKind::RosterBody));
+        assert!(tail >= 3, "{got:#?}");
+        assert!(
+            got.iter().all(|p| !p.1.starts_with("    X2")),
+            "only lines that start an entry are cuts"
+        );
         let joined: String = got.iter().map(|p| p.1).collect();
         assert_eq!(joined, text, "pieces cover the file exactly");
     }

@@ -193,7 +193,7 @@ fn parsing_in_pieces_gives_the_tree_of_the_whole_file() {
                 dirs.push(path);
             } else if path
                 .extension()
-                .is_some_and(|e| e == "plan" || e == "proc" || e == "scn")
+                .is_some_and(|e| e == "plan" || e == "proc" || e == "scn" || e == "roster")
             {
                 texts.push(std::fs::read_to_string(&path).expect("example is UTF-8"));
             }
@@ -482,4 +482,123 @@ fn cited_form_is_what_the_grammar_reads_back() {
     assert_eq!(cited_form("REQ 1.2").as_deref(), Some("\"REQ 1.2\""));
     assert_eq!(cited_form(""), None);
     assert_eq!(cited_form("a\tb"), None);
+}
+
+const ROSTER: &str = r#"roster W40 "Team" {
+  plan ATV5-W40
+  rules { daily rest 12h   max nights 2   night 22:00 .. 05:00 }
+  position OM-DESK "Console" { fills OM, PLN   continuous during refuelling, 2014/275 00:00 .. 2014/276 00:00   minimum 2   trainees alone   handover 20m }
+  duty HOT { continuous   response 30m }
+  person JD "Jeanne Dupont" {
+    qualified OM-DESK from 2014-09-01 until 2015/120
+    trainee OM-DESK under MM until 2014/300 12:00
+  }
+  person MM
+  shift JD OM-DESK 2014/272 06:00 .. 2014/272 14:15
+  oncall MM HOT 2014/272 00:00 .. 2014/273 00:00 response 20m
+  assign JD to A01, A07
+}
+"#;
+
+#[test]
+fn rosters_parse_with_spans() {
+    let (ast, diags) = parse_str(ROSTER);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let r = &ast.rosters[0];
+    assert_eq!(&ROSTER[r.id.span.range()], "W40");
+    assert_eq!(&ROSTER[r.plan.as_ref().unwrap().span.range()], "ATV5-W40");
+    let rules: Vec<&str> = r.rules.iter().map(|w| &ROSTER[w.span.range()]).collect();
+    assert_eq!(
+        rules,
+        ["daily rest 12h", "max nights 2", "night 22:00 .. 05:00"]
+    );
+    let p = &r.positions[0];
+    assert_eq!(p.fills.len(), 2);
+    assert_eq!(p.continuous[0].periods.len(), 2);
+    assert_eq!(p.minimum.as_ref().unwrap().value, Some(2));
+    assert!(p.trainees_alone.is_some());
+    assert_eq!(&ROSTER[p.handover.as_ref().unwrap().span.range()], "20m");
+    assert!(r.duties[0].continuous[0].periods.is_empty());
+    let jd = &r.people[0];
+    assert_eq!(jd.name.as_ref().unwrap().value, "Jeanne Dupont");
+    let q = &jd.qualifications[0];
+    assert!(q.under.is_none());
+    let from = q.from.as_ref().unwrap();
+    let until = q.until.as_ref().unwrap();
+    assert!(from.day && until.day);
+    assert_eq!(
+        from.time.value,
+        crate::time::Time::parse_doy("2014/244 00:00").ok()
+    );
+    assert_eq!(
+        until.time.value,
+        crate::time::Time::parse_doy("2015/120 00:00").ok()
+    );
+    let t = &jd.qualifications[1];
+    assert_eq!(t.under.as_ref().unwrap().value, "MM");
+    assert!(!t.until.as_ref().unwrap().day);
+    assert!(r.people[1].qualifications.is_empty());
+    assert_eq!(
+        &ROSTER[r.shifts[0].interval.span.range()],
+        "2014/272 06:00 .. 2014/272 14:15"
+    );
+    assert_eq!(
+        &ROSTER[r.oncalls[0].response.as_ref().unwrap().span.range()],
+        "20m"
+    );
+    let acts: Vec<&str> = r.assignments[0]
+        .activities
+        .iter()
+        .map(|a| a.value.as_str())
+        .collect();
+    assert_eq!(acts, ["A01", "A07"]);
+}
+
+#[test]
+fn roster_mistakes_are_reported_readably() {
+    // A shift without its end, a day written with too few digits, a rule twice.
+    let (_, diags) = parse_str("roster R {\n  shift JD OM 2014/272 06:00\n}\n");
+    assert_eq!(diags[0].code, Code::SyntaxError);
+    assert!(
+        diags[0]
+            .message
+            .starts_with("expected an interval `T .. T`"),
+        "{}",
+        diags[0].message
+    );
+    let (_, diags) = parse_str("roster R {\n  person JD { qualified OM until 2015/12 }\n}\n");
+    assert_eq!(diags[0].code, Code::InvalidLiteral);
+    assert_eq!(diags[0].help.as_deref(), Some("write `2015/012`"));
+    let (_, diags) = parse_str("roster R {\n  rules { handover 5m\n handover 10m }\n}\n");
+    assert_eq!(diags[0].code, Code::RepeatedClause);
+}
+
+proptest::proptest! {
+    /// A roster of generated lines (`fast_roster::tests::lines`: the canonical layout and
+    /// the forms around it) parsed whole by pest and parsed in pieces (the middle ones by
+    /// the hand reader when it accepts them) gives the same tree and the same findings;
+    /// when the pieces cannot be read, the whole-file parse is what the caller uses.
+    #[test]
+    fn a_roster_in_pieces_gives_the_tree_of_the_whole_roster(
+        lines in proptest::collection::vec(
+            proptest::prop_oneof![
+                6 => super::fast_roster::tests::lines(true),
+                1 => super::fast_roster::tests::lines(false),
+            ],
+            1..24,
+        )
+    ) {
+        let text = format!("roster R {{\n  person JD\n{}\n}}\n", lines.concat());
+        if let Some((ast, diags)) = parse_fast(FileId(0), &text, 64) {
+            let whole = parse_fast(FileId(0), &text, usize::MAX);
+            proptest::prop_assert!(whole.is_some(), "pieces read what pest refuses: {:?}", text);
+            let (whole, whole_diags) = whole.expect("checked");
+            proptest::prop_assert_eq!(format!("{ast:?}"), format!("{whole:?}"));
+            let sorted = |mut d: Vec<Diagnostic>| {
+                d.sort_by_key(|d| (d.primary.span.start, d.message.clone()));
+                format!("{d:?}")
+            };
+            proptest::prop_assert_eq!(sorted(diags), sorted(whole_diags));
+        }
+    }
 }

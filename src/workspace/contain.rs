@@ -414,7 +414,7 @@ pub const OPSPLAN_SOURCE: Kind = Kind {
     starts: "an opsplan file starts with `plan`, `procedure` or `scenario` and a name",
     code: crate::diag::Code::UnreadableSource,
     comments: Comments::Opsplan,
-    help: "`use procedures` and the paths given name opsplan files (`.plan`, `.proc`, `.scn`); \
+    help: "`use procedures`, `use roster` and the paths given name opsplan files (`.plan`, `.proc`, `.scn`, `.roster`); \
            a file that does not start as one is never quoted, in case it holds secrets",
 };
 

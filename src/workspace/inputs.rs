@@ -3,7 +3,7 @@
 //! replaces an input.
 //!
 //! The list is built from what the run returns, not collected behind its back: every text
-//! input is in the run's `SourceDb` (plans, procedures, scenarios, flight-rule files, window
+//! input is in the run's `SourceDb` (plans, procedures, scenarios, rosters, flight-rule files, window
 //! files, requirement exports and baselines, the project file when it locates a
 //! justification), and the project file is named by `Run::project`. Readers outside a check
 //! run (the monthly report's tables and CDMs, report templates) add theirs with
@@ -21,6 +21,7 @@ pub enum Role {
     Plan,
     Procedures,
     Scenario,
+    Roster,
     /// A plan, procedure or scenario file that did not parse (its kind is unknown).
     Source,
     ProjectFile,
@@ -44,6 +45,7 @@ impl Role {
             Role::Plan => "a plan",
             Role::Procedures => "a procedure file",
             Role::Scenario => "a scenario file",
+            Role::Roster => "a roster",
             Role::Source => "a plan or procedure file",
             Role::ProjectFile => "the project file",
             Role::FlightRules => "a flight-rule file",
@@ -127,6 +129,9 @@ impl Inputs {
         }
         for s in &run.model.scenarios {
             set(s.file, Role::Scenario);
+        }
+        for s in &run.model.staffing {
+            set(s.file, Role::Roster);
         }
         // Paths read under a role the model does not keep by file id (the first role
         // given to a path wins).

@@ -1,6 +1,7 @@
 //! Reading inputs and running the pipeline: the only layer below `cli` that does I/O.
 //!
-//! Inputs are files, directories (searched recursively for `*.plan`, `*.proc` and `*.scn`) or a
+//! Inputs are files, directories (searched recursively for `*.plan`, `*.proc`, `*.scn` and
+//! `*.roster`) or a
 //! project file `opsplan.yaml`. The project file that judges the inputs is the one they
 //! name, or the nearest above them, or the one `--config` gives (`project.rs`). Plans pull
 //! in their procedure libraries with `use procedures "…"`, relative to the plan file. Files
@@ -50,7 +51,7 @@ pub enum LoadError {
     },
     #[error("{0}: more than {1} entries below it; not searched (name the folder of the plans and procedures)")]
     TooManyEntries(PathBuf, usize),
-    #[error("{0}: no .plan, .proc or .scn files found")]
+    #[error("{0}: no .plan, .proc, .scn or .roster files found")]
     NothingToCheck(PathBuf),
     #[error("no requirement exports: give them with --requirements, or name them under `requirements: sources:` in opsplan.yaml (project file: {0})")]
     NoRequirements(String),
@@ -303,7 +304,7 @@ fn and_list(items: &[String]) -> String {
 }
 
 /// Source file extensions opsplan reads.
-const SOURCE_EXTENSIONS: &[&str] = &["plan", "proc", "scn"];
+const SOURCE_EXTENSIONS: &[&str] = &["plan", "proc", "scn", "roster"];
 
 /// How a run is set up besides its paths.
 #[derive(Debug, Clone, Default)]
@@ -838,6 +839,9 @@ struct Loader {
     /// Files named by `use procedures` (canonical path, the path's span): they must hold
     /// procedures only (a plan there would make `use` an include, and cycles possible).
     libraries: Vec<(PathBuf, Span)>,
+    /// Files named by `use roster` (canonical path, the path's span, the plan's id): they
+    /// must hold rosters of that plan only.
+    roster_files: Vec<(PathBuf, Span, String)>,
     /// The project file applied.
     project: Project,
     /// The project file's `document:`.
@@ -1280,6 +1284,7 @@ impl Loader {
                         plans: Vec::new(),
                         procedures: Vec::new(),
                         scenarios: Vec::new(),
+                        rosters: Vec::new(),
                         has_syntax_errors: true,
                     };
                 }
@@ -1309,6 +1314,43 @@ impl Loader {
                      `opsplan check` beside this one",
                 ),
             );
+        }
+        for (key, span, plan) in &self.roster_files {
+            let Some(ast) = file_asts.get(key).map(|&ai| &asts[ai]) else {
+                continue;
+            };
+            if ast.has_syntax_errors {
+                continue;
+            }
+            let path = sources.slice(*span).trim_matches('"').to_string();
+            let why = if let Some(other) = ast.plans.first() {
+                Some(format!("it holds plan `{}`", other.id.value))
+            } else if ast.rosters.is_empty() {
+                Some("it holds no roster".to_string())
+            } else {
+                ast.rosters
+                    .iter()
+                    .find(|r| r.plan.as_ref().is_some_and(|p| &p.value != plan))
+                    .map(|r| {
+                        format!(
+                            "its roster `{}` staffs plan `{}`",
+                            r.id.value,
+                            r.plan.as_ref().map_or("", |p| p.value.as_str())
+                        )
+                    })
+            };
+            if let Some(why) = why {
+                diags.push(
+                    Diagnostic::new(
+                        Code::UnresolvedUsePath,
+                        format!("cannot use `{path}` as the roster of plan `{plan}`: {why}"),
+                        Label::new(*span, "not a roster of this plan"),
+                    )
+                    .with_help(
+                        "`use roster` names a file of `roster` items whose `plan` is this plan",
+                    ),
+                );
+            }
         }
         for (ai, pi, path) in &self.window_files {
             let Some(plan) = asts.get_mut(*ai).and_then(|a| a.plans.get_mut(*pi)) else {
@@ -1364,6 +1406,7 @@ impl Loader {
                     plans: Vec::new(),
                     procedures: Vec::new(),
                     scenarios: Vec::new(),
+                    rosters: Vec::new(),
                     has_syntax_errors: true,
                 });
                 None
@@ -1433,6 +1476,14 @@ impl Loader {
                         None
                     }
                     Ok(_) if u.kind == UseKind::Windows => Some("not a file".to_string()),
+                    Ok(meta) if u.kind == UseKind::Roster && meta.is_file() => {
+                        let key = std::fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
+                        self.roster_files
+                            .push((key, u.path.span, plan.id.value.clone()));
+                        self.push(target.clone());
+                        None
+                    }
+                    Ok(_) if u.kind == UseKind::Roster => Some("not a file".to_string()),
                     Ok(_) => None,
                 };
                 if let Some(why) = problem {

@@ -63,6 +63,21 @@ pub mod no_activity_at_inject;
 pub mod undefined_scenario_plan;
 pub mod unhandled_event;
 pub mod unresolved_inject_time;
+
+pub mod double_booked;
+pub mod oncall_gap;
+pub mod oncall_on_night_shift;
+pub mod shift_too_long;
+pub mod short_daily_rest;
+pub mod short_handover;
+pub mod short_weekly_rest;
+pub mod too_many_nights;
+pub mod trainee_alone;
+pub mod undefined_roster_name;
+pub mod unfilled_role;
+pub mod unqualified_holder;
+pub mod unstaffed_position;
+pub mod week_too_long;
 use super::RuleEntry;
 
 pub(crate) const ALL: &[RuleEntry] = &[
@@ -125,6 +140,20 @@ pub(crate) const ALL: &[RuleEntry] = &[
     unhandled_event::RULE,
     expected_contingency_missed::RULE,
     idle_trainee::RULE,
+    undefined_roster_name::RULE,
+    unstaffed_position::RULE,
+    unfilled_role::RULE,
+    unqualified_holder::RULE,
+    trainee_alone::RULE,
+    double_booked::RULE,
+    short_daily_rest::RULE,
+    short_weekly_rest::RULE,
+    shift_too_long::RULE,
+    week_too_long::RULE,
+    too_many_nights::RULE,
+    short_handover::RULE,
+    oncall_gap::RULE,
+    oncall_on_night_shift::RULE,
 ];
 
 /// For the rules' unit tests: the findings of one code on one source text, which must parse

@@ -1,0 +1,208 @@
+use crate::checks::staffing::{and_list, judged, when};
+use crate::checks::{rule, Context, Reporter};
+use crate::diag::{Code, Diagnostic, Label};
+use crate::model::staffing::{PersonIdx, PositionIdx, Qual, Staffing};
+use crate::model::Model;
+use crate::time::{first_gap, merge_intervals, Interval};
+use rustc_hash::FxHashMap as HashMap;
+
+rule! {
+    /// ## What it does
+    /// Reports a shift during which its person is neither qualified nor a trainee for the
+    /// position (`qualified P [from D] [until D]`, `trainee P under I [from D] [until D]`):
+    /// never qualified, qualified only from a later day, or qualified until an earlier
+    /// one (an `until` day is included whole). The first part of the shift without a valid
+    /// qualification is named, with the qualification that expired or starts later.
+    ///
+    /// It also reports a person `assign`ed to an activity who, when it starts, holds no
+    /// qualification (or traineeship) for any position that fills one of its roles, or
+    /// whose roles no position of the roster fills.
+    ///
+    /// Each person's qualifications per position are merged once; each shift is one
+    /// binary search.
+    ///
+    /// ## Why it matters
+    /// Only certified people hold console positions; certifications lapse and are renewed
+    /// periodically. An expired certification found on the day of the reboost is found
+    /// too late.
+    ///
+    /// ## Example
+    /// ```text
+    /// person MMARTIN { qualified OM-DESK until 2014/271 }
+    /// shift MMARTIN OM-DESK 2014/272 06:00 .. 2014/272 14:15   // expired the day before
+    /// ```
+    UnqualifiedHolder, Reporter::Check(check)
+}
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let m = cx.model;
+    for s in judged(m) {
+        let mut valid: HashMap<(PersonIdx, PositionIdx), Vec<Interval>> = HashMap::default();
+        for (p, person) in s.people.iter().enumerate() {
+            for q in &person.quals {
+                valid.entry((p, q.position)).or_default().push(q.valid);
+            }
+        }
+        for v in valid.values_mut() {
+            *v = merge_intervals(std::mem::take(v));
+        }
+        for sh in &s.shifts {
+            let held = valid
+                .get(&(sh.person, sh.position))
+                .map_or(&[][..], Vec::as_slice);
+            if let Some(gap) = first_gap(held, sh.interval) {
+                out.push(shift_finding(s, sh, gap));
+            }
+        }
+        assignments(m, s, out);
+    }
+}
+
+/// The qualification of `person` for `position` that ended last before `t`, or else the
+/// first that starts after it.
+fn nearest(
+    s: &Staffing,
+    person: PersonIdx,
+    position: PositionIdx,
+    t: crate::time::Time,
+) -> Option<&Qual> {
+    let quals = s.people[person]
+        .quals
+        .iter()
+        .filter(|q| q.position == position);
+    quals
+        .clone()
+        .filter(|q| q.valid.end <= t)
+        .max_by_key(|q| q.valid.end)
+        .or_else(|| {
+            quals
+                .filter(|q| q.valid.start > t)
+                .min_by_key(|q| q.valid.start)
+        })
+}
+
+fn shift_finding(s: &Staffing, sh: &crate::model::staffing::Shift, gap: Interval) -> Diagnostic {
+    let person = &s.people[sh.person];
+    let position = &s.positions[sh.position].name.value;
+    let who = &person.id.value;
+    let (why, qual) = match nearest(s, sh.person, sh.position, gap.start) {
+        Some(q) if q.valid.end <= gap.start => (
+            format!("the qualification ended at {}", s.format_time(q.valid.end)),
+            Some(q),
+        ),
+        Some(q) => (
+            format!(
+                "the qualification holds only from {}",
+                s.format_time(q.valid.start)
+            ),
+            Some(q),
+        ),
+        None => (format!("{who} is not qualified for {position}"), None),
+    };
+    let mut d = Diagnostic::new(
+        Code::UnqualifiedHolder,
+        format!(
+            "{who} holds {position} without a valid qualification from {} to {}",
+            s.format_time(gap.start),
+            s.format_time(gap.end)
+        ),
+        Label::new(sh.span, why),
+    );
+    if let Some(q) = qual {
+        d = d.with_secondary(Label::new(
+            q.span,
+            format!("valid {}", valid_text(s, q.valid)),
+        ));
+    }
+    d = d.with_secondary(Label::new(
+        person.id.span,
+        format!("{who} is declared here"),
+    ));
+    let help = match s.available_text(sh.position, gap, &[sh.person]) {
+        Some(t) => format!("{t}; or renew the qualification (`qualified {position} until …`)"),
+        None => format!(
+            "renew {who}'s qualification (`qualified {position} until …`) or give the shift to someone qualified"
+        ),
+    };
+    d.with_note(format!(
+        "the rule: a person holds {position} only while qualified for it (or a trainee on it)"
+    ))
+    .with_help(help)
+    .with_interval(Some(gap))
+}
+
+/// `from 2013/200 00:00 until 2014/272 00:00`, `until …`, `from …`.
+fn valid_text(s: &Staffing, v: Interval) -> String {
+    let from =
+        (v.start > crate::time::Time::MIN).then(|| format!("from {}", s.format_time(v.start)));
+    let until = (v.end.0 < i64::MAX).then(|| format!("until {}", s.format_time(v.end)));
+    [from, until]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn assignments(m: &Model, s: &Staffing, out: &mut Vec<Diagnostic>) {
+    let Some(pi) = s.plan else { return };
+    for a in &s.assignments {
+        let Some(iv) = a.interval else { continue };
+        let am = &m.plans[pi].activities[a.activity];
+        let who = &s.people[a.person].id.value;
+        let id = &am.ast.id.value;
+        let roles: Vec<String> = am.ast.by.iter().map(|r| r.value.clone()).collect();
+        let positions: Vec<PositionIdx> = {
+            let mut list: Vec<PositionIdx> = am
+                .ast
+                .by
+                .iter()
+                .flat_map(|r| s.positions_filling(&r.value))
+                .collect();
+            list.sort_unstable();
+            list.dedup();
+            list
+        };
+        if positions
+            .iter()
+            .any(|&p| s.qualification(a.person, p, iv.start).is_some())
+        {
+            continue;
+        }
+        let names: Vec<String> = positions
+            .iter()
+            .map(|&p| format!("`{}`", s.positions[p].name.value))
+            .collect();
+        let (message, label) = if positions.is_empty() {
+            (
+                format!(
+                    "{who} is assigned to {id}, whose roles ({}) no position of roster {} fills",
+                    roles.join(", "),
+                    s.id.value
+                ),
+                "no position fills its roles: nobody can be qualified for it".to_string(),
+            )
+        } else {
+            (
+                format!(
+                    "{who} is assigned to {id} ({}) without a qualification for {}",
+                    when(s, iv),
+                    and_list(&names)
+                ),
+                format!("{who} is not qualified for {} then", and_list(&names)),
+            )
+        };
+        out.push(
+            Diagnostic::new(Code::UnqualifiedHolder, message, Label::new(a.span, label))
+                .with_note(format!(
+                    "the rule: a person assigned to an activity is qualified for a position that fills one of its roles ({})",
+                    roles.join(", ")
+                ))
+                .with_help(if positions.is_empty() {
+                    format!("add a position that `fills` one of {}'s roles, or assign {id} to nobody", id)
+                } else {
+                    format!("assign someone qualified, or declare {who}'s qualification")
+                })
+                .with_interval(Some(iv)),
+        );
+    }
+}
