@@ -63,7 +63,11 @@ impl Mission {
     }
 
     fn write(&self, name: &str, text: &str) -> &Mission {
-        std::fs::write(self.dir.path().join(name), text).expect("write");
+        self.write_bytes(name, text.as_bytes())
+    }
+
+    fn write_bytes(&self, name: &str, bytes: &[u8]) -> &Mission {
+        std::fs::write(self.dir.path().join(name), bytes).expect("write");
         self
     }
 
@@ -294,4 +298,74 @@ fn without_an_anomaly_register_the_ids_are_shown_as_written() {
         first,
         &serde_json::json!([{"id": "AR-0155", "title": ""}, {"id": "AR-0160", "title": ""}])
     );
+}
+
+/// A row of [`delivery_workbook`]: software, version, date (year, month, day), fixes.
+type WorkbookRow<'a> = (&'a str, &'a str, (u16, u8, u8), &'a str);
+
+/// A delivery log workbook: sheet "Deliveries", dates as Excel dates.
+fn delivery_workbook(rows: &[WorkbookRow]) -> Vec<u8> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let when = ExcelDateTime::from_ymd(2025, 3, 31).expect("date");
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&when));
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let ws = wb.add_worksheet();
+    ws.set_name("Cover").expect("name");
+    ws.write(0, 0, "Delivery log of the orbit chain")
+        .expect("cover");
+    let ws = wb.add_worksheet();
+    ws.set_name("Deliveries").expect("name");
+    for (c, h) in ["Product", "Release", "Delivered", "Fixes"]
+        .iter()
+        .enumerate()
+    {
+        ws.write(0, c as u16, *h).expect("header");
+    }
+    for (i, (software, version, (y, m, d), fixes)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write(r, 0, *software).expect("software");
+        ws.write(r, 1, *version).expect("version");
+        let dt = ExcelDateTime::from_ymd(*y, *m, *d).expect("date");
+        ws.write_datetime_with_format(r, 2, &dt, &date)
+            .expect("date");
+        if !fixes.is_empty() {
+            ws.write(r, 3, *fixes).expect("fixes");
+        }
+    }
+    wb.save_to_buffer().expect("workbook")
+}
+
+#[test]
+fn a_workbook_log_is_read_from_its_sheet_and_located_by_cell() {
+    let m = Mission::new();
+    m.write(
+        "monthly.yaml",
+        &MANIFEST.replace(
+            "deliveries: deliveries.csv\n",
+            "deliveries: deliveries.xlsx\ndeliveries_sheet: Deliveries\n",
+        ),
+    )
+    .write_bytes(
+        "deliveries.xlsx",
+        &delivery_workbook(&[("SCOOP", "5.3.1", (2025, 3, 10), "AR-0155")]),
+    );
+    let json: serde_json::Value = serde_json::from_str(&m.report("json")).expect("JSON");
+    assert_eq!(json["deliveries"]["list"][0]["date"], "2025-03-10");
+    assert_eq!(json["deliveries"]["source"], "deliveries.xlsx");
+
+    m.write_bytes(
+        "deliveries.xlsx",
+        &delivery_workbook(&[
+            ("SCOOP", "5.3.1", (2025, 3, 10), "AR-0155"),
+            ("SCOOP", "5.3.2", (2025, 3, 11), "AR-0515"),
+            ("SCOOP", "5.3.1", (2025, 3, 12), ""),
+            ("SCOOP", "5.3.3", (1914, 3, 12), ""),
+        ]),
+    )
+    .refused(&[
+        "deliveries.xlsx: sheet 'Deliveries' cell D3: error: anomaly `AR-0515` is not in the anomaly register; did you mean `AR-0155`?",
+        "deliveries.xlsx: sheet 'Deliveries' cell B4: error: delivery `SCOOP 5.3.1` is listed twice (first in cell B2)",
+        "deliveries.xlsx: sheet 'Deliveries' cell C5: error: date `1914-03-12T00:00:00` is before 1957-10-04",
+    ]);
 }
