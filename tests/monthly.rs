@@ -253,6 +253,33 @@ fn the_example_shows_availability_procedures_and_waivers() {
 }
 
 #[test]
+fn the_example_lists_its_software_deliveries() {
+    let (code, html, err) = report(&[EXAMPLE, "--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    let section = &html[html
+        .find("<section id=\"deliveries-section\">")
+        .expect("the section")..];
+    let section = &section[..section.find("</section>").expect("its end")];
+    assert!(section.contains("<h2>10. Software deliveries</h2>"));
+    assert!(section.contains("3 software deliveries in October 2014, closing 2 anomalies."));
+    assert!(section.contains("<table id=\"deliveries\">"));
+    assert_eq!(
+        section.matches("<tr>").count(),
+        4,
+        "a header and three rows"
+    );
+    assert!(section.contains(
+        "<span class=\"nowrap\">AR-ATV5-0155</span>: CDM ingestion at ATV-CC stalled 3 h (SCOOP feed)"
+    ));
+    assert!(
+        !section.contains("5.3.0"),
+        "the September delivery is not listed"
+    );
+    assert!(html
+        .contains("deliveries-2014.csv:2:13: note: 1 delivery of the log is outside October 2014"));
+}
+
+#[test]
 fn a_red_system_makes_the_month_red() {
     // 8 h of unplanned outage in October is 98.92 % (red, below 99.0 %); 4 h is 99.46 %
     // (amber). The KPI takes the lowest system.

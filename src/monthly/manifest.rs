@@ -247,6 +247,9 @@ pub struct Manifest {
     /// The outage log of the ground systems (CSV or workbook) and its sheet.
     pub outages: Option<String>,
     pub outages_sheet: Option<String>,
+    /// The software-delivery log (CSV or workbook) and its sheet.
+    pub deliveries: Option<String>,
+    pub deliveries_sheet: Option<String>,
     /// The requirement exports of the previous month's baseline.
     pub previous_requirements: OneOrMany,
     /// An activity started on time when within this of its planned start (default 5m).

@@ -35,6 +35,7 @@ pub enum Role {
     ChangeRegister,
     KpiHistory,
     OutageLog,
+    DeliveryLog,
     Cdm,
     Template,
 }
@@ -58,6 +59,7 @@ impl Role {
             Role::ChangeRegister => "the change-request register",
             Role::KpiHistory => "the KPI history",
             Role::OutageLog => "the outage log",
+            Role::DeliveryLog => "the software-delivery log",
             Role::Cdm => "a CDM",
             Role::Template => "a report template",
         }

@@ -15,6 +15,7 @@ use crate::monthly::anomalies::Anomaly;
 use crate::monthly::asflown::Flown;
 use crate::monthly::cdm::{self, Cdm, Orientation, Screening};
 use crate::monthly::changes::ChangeRequest;
+use crate::monthly::deliveries::Delivery;
 use crate::monthly::kpi::History;
 use crate::monthly::manifest::{self, Manifest, MANIFEST_FILE};
 use crate::monthly::metrics::{
@@ -76,6 +77,9 @@ pub struct Loaded {
     pub our_objects: Vec<String>,
     pub history: Option<Named<History>>,
     pub outages: Option<Named<Vec<Outage>>>,
+    /// The software-delivery log (`deliveries:`), every well-formed row (those outside
+    /// the month too: the view keeps the month's).
+    pub deliveries: Option<Named<Vec<Delivery>>>,
     /// Waivers and flight-rule violations of the plans.
     pub flight_rules: FlightRuleFindings,
     pub coverage: Option<CoverageCounts>,
@@ -501,6 +505,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     let changes_path = pick(&req.changes, &manifest.changes, "changes");
     let history_path = pick(&req.kpi_history, &manifest.kpi_history, "kpi_history");
     let outages_path = pick(&req.outages, &manifest.outages, "outages");
+    let deliveries_path = pick(&None, &manifest.deliveries, "deliveries");
     let cdm_roots: Vec<PathBuf> = if req.cdm.is_empty() {
         manifest
             .cdm
@@ -568,6 +573,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
             &changes_path,
             &history_path,
             &outages_path,
+            &deliveries_path,
         ]
         .into_iter()
         .flatten()
@@ -620,6 +626,9 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
             }
         }
     };
+    // Whether the anomaly register read without an error (the deliveries' anomaly ids are
+    // held to it only then: a row it dropped would make a false "not in the register").
+    let mut anomalies_clean = false;
     let anomalies = named_table(
         anomalies_path.inspect(|p| read.add(p, Role::AnomalyRegister)),
         manifest.anomalies_sheet.as_deref(),
@@ -628,6 +637,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     )
     .map(|(path, t)| {
         let (v, probs) = crate::monthly::anomalies::read_with(&t, &ctx);
+        anomalies_clean = !probs.iter().any(Problem::is_error);
         found.add(&path, probs);
         Named { path, value: v }
     });
@@ -661,6 +671,22 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     )
     .map(|(path, t)| {
         let (v, probs) = crate::monthly::outages::read_with(&t, &ctx);
+        found.add(&path, probs);
+        Named { path, value: v }
+    });
+    let deliveries = named_table(
+        deliveries_path.inspect(|p| read.add(p, Role::DeliveryLog)),
+        manifest.deliveries_sheet.as_deref(),
+        &mut found,
+        &mut files,
+    )
+    .map(|(path, t)| {
+        let (v, mut probs) = crate::monthly::deliveries::read_with(&t, &ctx);
+        if let (Some(a), true) = (&anomalies, anomalies_clean) {
+            probs.extend(crate::monthly::deliveries::check_closed(
+                &v, &a.value, ctx.month,
+            ));
+        }
         found.add(&path, probs);
         Named { path, value: v }
     });
@@ -974,6 +1000,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         our_objects,
         history,
         outages,
+        deliveries,
         flight_rules,
         coverage,
         previous_coverage,

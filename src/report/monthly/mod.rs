@@ -4,6 +4,7 @@
 //! text of a chart goes through the template (so it is escaped).
 
 mod charts;
+mod deliveries;
 mod format;
 
 use super::{Provenance, ReportError, ReportFormat, Templates};
@@ -13,6 +14,7 @@ use crate::monthly::{fixed1, show_date, show_dur, show_pc, show_time};
 use crate::time::Time;
 use crate::workspace::monthly::Loaded;
 use charts::{charts, Charts};
+pub use deliveries::{ClosedAnomaly, Deliveries, DeliveryRow};
 use format::{clock, day_range, highlights, num, pct, pct2, percent, signed, trim_num};
 use serde::Serialize;
 
@@ -52,6 +54,8 @@ pub struct MonthlyView {
     pub availability: Option<Availability>,
     pub procedures: Procedures,
     pub requirements: Option<Requirements>,
+    /// The software deliveries of the month (`deliveries:`).
+    pub deliveries: Option<Deliveries>,
     /// Sections left out and why; data notes. In words, no tool jargon: the keys and
     /// flags that add a section are in `annex_notes`.
     pub notes: Vec<String>,
@@ -1099,6 +1103,15 @@ pub fn view(l: &Loaded) -> MonthlyView {
         notes.push("No outage log was given: the availability section and the availability KPI are left out.".to_string());
         annex.push("The outage log: `outages:` in monthly.yaml or `--outages`.".to_string());
     }
+    if l.deliveries.is_none() {
+        notes.push(
+            "No software-delivery log was given: the software deliveries section is left out."
+                .to_string(),
+        );
+        annex.push(
+            "The software-delivery log: `deliveries:` (and `deliveries_sheet:` for a workbook) in monthly.yaml.".to_string(),
+        );
+    }
     match &l.history {
         None => {
             notes.push("No KPI history was given: KPIs are shown without trends.".to_string());
@@ -1290,6 +1303,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
         availability,
         procedures,
         requirements,
+        deliveries: deliveries::view(l, dt),
         notes,
         annex_notes: annex,
         warnings: l.warnings.clone(),
