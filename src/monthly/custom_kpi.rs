@@ -349,24 +349,26 @@ pub fn build(specs: &[Spec], text: &str) -> (Vec<CustomKpi>, Vec<Problem>) {
             );
         }
         // measure and time
+        let time = match s.time.as_deref().map(parse_time_of_day) {
+            Some(Err(e)) => {
+                bad("time", format!("kpis: {who}: time: {e}"));
+                None
+            }
+            Some(Ok(t)) => Some(t),
+            None => None,
+        };
         let measure = match s.measure.trim() {
             "done_percent" => Some(Measure::DonePercent),
             "on_time_percent" => Some(Measure::OnTimePercent),
-            "done_by" => match &s.time {
-                None => {
+            "done_by" => match (&s.time, time) {
+                (None, _) => {
                     bad(
                         "measure",
                         format!("kpis: {who}: `done_by` needs `time:`, the time of day (UTC) the activities must be done by, such as time: \"08:00\""),
                     );
                     None
                 }
-                Some(t) => match parse_time_of_day(t) {
-                    Ok(t) => Some(Measure::DoneBy(t)),
-                    Err(e) => {
-                        bad("time", format!("kpis: {who}: time: {e}"));
-                        None
-                    }
-                },
+                (Some(_), t) => t.map(Measure::DoneBy),
             },
             "planned_count" => Some(Measure::PlannedCount),
             "done_count" => Some(Measure::DoneCount),
@@ -384,7 +386,7 @@ pub fn build(specs: &[Spec], text: &str) -> (Vec<CustomKpi>, Vec<Problem>) {
                 None
             }
         };
-        if s.time.is_some() && measure.is_some_and(|m| !matches!(m, Measure::DoneBy(_))) {
+        if time.is_some() && measure.is_some_and(|m| !matches!(m, Measure::DoneBy(_))) {
             bad(
                 "time",
                 format!(
@@ -568,4 +570,344 @@ pub fn deadline(a: &Planned, time: i64) -> Time {
         a.end.0
     };
     Time(last.div_euclid(86_400) * 86_400 + time)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::monthly::metrics::{self, Inputs};
+    use crate::monthly::{cdm::Screening, kpi::Rag, Dates, Month};
+    use crate::time::Dur;
+
+    const OCT: Month = Month {
+        year: 2014,
+        month: 10,
+    };
+
+    fn t(s: &str) -> Time {
+        crate::monthly::parse_time(s).expect("time")
+    }
+
+    fn act(id: &str, start: &str, minutes: i64, kind: &str, tags: &[&str]) -> Planned {
+        let s = t(start);
+        Planned {
+            plan: "P".into(),
+            id: id.into(),
+            title: String::new(),
+            kind: Some(kind.into()),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            critical: false,
+            start: s,
+            end: Time(s.0 + minutes * 60),
+            procedure: None,
+        }
+    }
+
+    fn row(id: &str, times: Option<(&str, &str)>, status: FlownStatus) -> Flown {
+        Flown {
+            activity: id.into(),
+            plan: None,
+            start: times.map(|(s, _)| t(s)),
+            end: times.map(|(_, e)| t(e)),
+            status,
+            comment: String::new(),
+            loc: Loc::LineCol(2, 1),
+            start_loc: Loc::LineCol(2, 3),
+            end_loc: Loc::LineCol(2, 4),
+            ok: true,
+        }
+    }
+
+    fn kpi(measure: Measure, select: Selector, target: f64, amber: f64) -> CustomKpi {
+        CustomKpi {
+            id: "k".into(),
+            name: "Products on time".into(),
+            select,
+            measure,
+            target: Target { target, amber },
+            higher_is_better: true,
+            values: Vec::new(),
+        }
+    }
+
+    fn kind(k: &str) -> Selector {
+        Selector {
+            kind: vec![k.into()],
+            tag: vec![],
+        }
+    }
+
+    /// Six products planned in October, one in November, a pass.
+    fn month() -> (Vec<Planned>, Vec<Flown>) {
+        let acts = vec![
+            act("P1", "2014-10-02 06:00", 30, "product", &["orbit"]),
+            act("P2", "2014-10-03 06:00", 30, "product", &["orbit"]),
+            act("P3", "2014-10-04 06:00", 30, "product", &[]),
+            act("P4", "2014-10-05 06:00", 30, "product", &[]),
+            act("P5", "2014-10-06 06:00", 30, "product", &[]),
+            act("P6", "2014-10-07 06:00", 30, "product", &[]),
+            act("NOV", "2014-11-01 06:00", 30, "product", &[]),
+            act("X", "2014-10-02 09:00", 30, "pass", &[]),
+        ];
+        use FlownStatus::*;
+        let log = vec![
+            // On time, ends 06:30.
+            row("P1", Some(("2014-10-02 06:00", "2014-10-02 06:30")), Done),
+            // Late, ends at 08:00 exactly.
+            row("P2", Some(("2014-10-03 07:50", "2014-10-03 08:00")), Done),
+            // Late, ends 08:01.
+            row("P3", Some(("2014-10-04 07:45", "2014-10-04 08:01")), Done),
+            // Partial, started 2 min late.
+            row(
+                "P4",
+                Some(("2014-10-05 06:02", "2014-10-05 06:20")),
+                Partial,
+            ),
+            row("P5", None, Cancelled),
+            // Done a day late, at 05:30: before 08:00, but not on its day.
+            row("P6", Some(("2014-10-08 05:00", "2014-10-08 05:30")), Done),
+            row("NOV", Some(("2014-11-01 06:00", "2014-11-01 06:30")), Done),
+            row("X", Some(("2014-10-02 09:00", "2014-10-02 09:30")), Done),
+        ];
+        (acts, log)
+    }
+
+    fn compute(acts: &[Planned], log: &[Flown], kpis: &[CustomKpi]) -> metrics::Metrics {
+        let none = Selector::default();
+        let targets = BTreeMap::from([
+            (
+                "completion".to_string(),
+                Target {
+                    target: 0.0,
+                    amber: 0.0,
+                },
+            ),
+            (
+                "on_time".to_string(),
+                Target {
+                    target: 0.0,
+                    amber: 0.0,
+                },
+            ),
+            (
+                "stability".to_string(),
+                Target {
+                    target: 0.0,
+                    amber: 0.0,
+                },
+            ),
+        ]);
+        metrics::compute(&Inputs {
+            month: OCT,
+            plans: &[],
+            activities: acts,
+            flown: log,
+            anomalies: None,
+            changes: None,
+            cdms: None,
+            outages: None,
+            coverage: None,
+            history: None,
+            tolerance: Dur::minutes(5),
+            far_from_plan: Dur(7 * 86_400),
+            screening: Screening::default(),
+            manoeuvres: &none,
+            decisions: &none,
+            targets: &targets,
+            custom_kpis: kpis,
+            major_open_days: 30,
+            dates: Dates::Iso,
+        })
+        .0
+    }
+
+    fn value(measure: Measure, select: Selector) -> Result<f64, String> {
+        let (acts, log) = month();
+        let m = compute(&acts, &log, &[]);
+        super::measure(&kpi(measure, select, 0.0, 0.0), &m.results, &acts, &log)
+    }
+
+    #[test]
+    fn each_measure_over_the_selected_activities_of_the_month() {
+        // Selected in October: P1-P6 (NOV is in November, X another kind).
+        assert_eq!(value(Measure::PlannedCount, kind("product")), Ok(6.0));
+        // Done: P1, P2, P3, P6.
+        assert_eq!(value(Measure::DoneCount, kind("product")), Ok(4.0));
+        assert_eq!(
+            value(Measure::DonePercent, kind("product")),
+            Ok(100.0 * 4.0 / 6.0)
+        );
+        // Done or partial: P1, P2, P3, P4, P6; within 5 min: P1 (0), P4 (+2 min).
+        assert_eq!(value(Measure::OnTimePercent, kind("product")), Ok(40.0));
+        // Done by 08:00 on the day of the planned end: P1, P2 (08:00 exactly); not P3
+        // (08:01) nor P6 (05:30, a day late).
+        assert_eq!(value(Measure::DoneBy(8 * 3600), kind("product")), Ok(50.0));
+        // By 08:01: P3 too.
+        assert_eq!(
+            value(Measure::DoneBy(8 * 3600 + 60), kind("product")),
+            Ok(75.0)
+        );
+        // Kind and tag: both must match (P1, P2), ignoring case.
+        let both = Selector {
+            kind: vec!["PRODUCT".into()],
+            tag: vec!["Orbit".into()],
+        };
+        assert_eq!(value(Measure::PlannedCount, both.clone()), Ok(2.0));
+        assert_eq!(value(Measure::DoneBy(8 * 3600), both), Ok(100.0));
+    }
+
+    #[test]
+    fn nothing_to_count_is_a_reason_never_a_value() {
+        assert_eq!(
+            value(Measure::DonePercent, kind("report")),
+            Err("no activities of kind report were planned in the month".into())
+        );
+        assert_eq!(
+            value(Measure::PlannedCount, kind("report")),
+            Err("no activities of kind report were planned in the month".into()),
+            "a count too"
+        );
+        let (mut acts, mut log) = month();
+        acts.push(act("R", "2014-10-09 10:00", 60, "report", &[]));
+        log.push(row("R", None, FlownStatus::Moved));
+        let m = compute(
+            &acts,
+            &log,
+            &[kpi(Measure::DoneBy(12 * 3600), kind("report"), 95.0, 90.0)],
+        );
+        let k = m.kpis.last().expect("the custom KPI");
+        assert!(k.custom);
+        assert_eq!((k.value, k.status), (None, None));
+        assert_eq!(
+            k.note.as_deref(),
+            Some("activities of kind report planned in the month: 1; done: none")
+        );
+        assert_eq!(m.rag, Rag::Green, "n/a counts for nothing");
+    }
+
+    #[test]
+    fn a_red_custom_kpi_turns_the_month_red_and_an_amber_one_amber() {
+        let (acts, log) = month();
+        // 50 % done by 08:00.
+        let red = kpi(Measure::DoneBy(8 * 3600), kind("product"), 95.0, 90.0);
+        let m = compute(&acts, &log, &[red]);
+        assert_eq!(m.kpis.last().and_then(|k| k.status), Some(Rag::Red));
+        assert_eq!(m.rag, Rag::Red);
+        assert_eq!(
+            m.reasons,
+            [(
+                Rag::Red,
+                "KPI Products on time is red: 50.0 % against a target of ≥ 95.0 %".to_string()
+            )]
+        );
+        let amber = kpi(Measure::DoneBy(8 * 3600), kind("product"), 60.0, 50.0);
+        let m = compute(&acts, &log, &[amber]);
+        assert_eq!(m.rag, Rag::Amber, "50 % meets the amber limit");
+        let mut lower = kpi(Measure::DoneCount, kind("product"), 4.0, 5.0);
+        lower.higher_is_better = false;
+        let m = compute(&acts, &log, &[lower]);
+        assert_eq!(m.rag, Rag::Green, "4 done, at most 4 wanted");
+    }
+
+    #[test]
+    fn history_gives_a_custom_kpi_its_previous_value_and_trend() {
+        let (acts, log) = month();
+        let (table, read) = crate::monthly::table::from_csv(
+            b"month,kpi,value\n2014-08,k,40\n2014-09,k,60\n2014-09,x,1\n",
+        );
+        assert!(read.is_empty(), "{read:?}");
+        let ctx = crate::monthly::ReadCtx {
+            month: Some(OCT),
+            ..Default::default()
+        };
+        let (history, problems) = kpi::read_history_of(&table, &ctx, Some(&["k"]));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].loc, Loc::LineCol(4, 9));
+        assert!(problems[0]
+            .message
+            .starts_with("unknown KPI `x`: the KPIs are `completion`"));
+        assert!(problems[0].message.ends_with("`availability` or `k`"));
+        // With the manifest's `kpis:` unreadable, any id is taken.
+        assert!(kpi::read_history_of(&table, &ctx, None).1.is_empty());
+        let none = Selector::default();
+        let targets = BTreeMap::new();
+        let custom = [kpi(Measure::DoneBy(8 * 3600), kind("product"), 95.0, 90.0)];
+        let (m, _) = metrics::compute(&Inputs {
+            month: OCT,
+            plans: &[],
+            activities: &acts,
+            flown: &log,
+            anomalies: None,
+            changes: None,
+            cdms: None,
+            outages: None,
+            coverage: None,
+            history: Some(&history),
+            tolerance: Dur::minutes(5),
+            far_from_plan: Dur(7 * 86_400),
+            screening: Screening::default(),
+            manoeuvres: &none,
+            decisions: &none,
+            targets: &targets,
+            custom_kpis: &custom,
+            major_open_days: 30,
+            dates: Dates::Iso,
+        });
+        let k = m.kpis.last().expect("custom");
+        assert_eq!(k.previous, Some(60.0));
+        assert_eq!(k.trend, Some("worse"));
+        let months: Vec<(i8, f64)> = k.series.iter().map(|(m, v)| (m.month, *v)).collect();
+        assert_eq!(months, [(8, 40.0), (9, 60.0), (10, 50.0)]);
+    }
+
+    #[test]
+    fn the_deadline_is_on_the_day_of_the_planned_end() {
+        let a = act("A", "2014-10-02 23:00", 120, "x", &[]);
+        assert_eq!(deadline(&a, 8 * 3600), t("2014-10-03 08:00"));
+        // An end at 00:00 belongs to the day before.
+        let b = act("B", "2014-10-02 22:00", 120, "x", &[]);
+        assert_eq!(deadline(&b, 23 * 3600 + 30 * 60), t("2014-10-02 23:30"));
+        // A milestone: its own day.
+        let c = act("C", "2014-10-03 00:00", 0, "x", &[]);
+        assert_eq!(deadline(&c, 60), t("2014-10-03 00:01"));
+    }
+
+    #[test]
+    fn times_of_day_are_hh_mm_in_a_day() {
+        assert_eq!(parse_time_of_day("08:00"), Ok(8 * 3600));
+        assert_eq!(parse_time_of_day("8:05"), Ok(8 * 3600 + 300));
+        assert_eq!(parse_time_of_day("23:59"), Ok(86_340));
+        for bad in [
+            "24:00", "08:60", "0800", "8h", "08:0", "", "-1:00", "08:00:00",
+        ] {
+            assert!(parse_time_of_day(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn entries_are_located_in_block_and_flow_forms() {
+        let text = "month: 2014-10\nkpis:\n- id: a\n  measure: nope # a comment: measure: x\n- { id: b, measure: done_by }\nrag: {}\n";
+        let specs = [
+            Spec {
+                id: "a".into(),
+                name: "A".into(),
+                select: kind("x"),
+                measure: "nope".into(),
+                better: "higher".into(),
+                ..Spec::default()
+            },
+            Spec {
+                id: "b".into(),
+                name: "B".into(),
+                select: kind("x"),
+                measure: "done_by".into(),
+                better: "higher".into(),
+                ..Spec::default()
+            },
+        ];
+        let (ok, problems) = build(&specs, text);
+        assert!(ok.is_empty());
+        let locs: Vec<&Loc> = problems.iter().map(|p| &p.loc).collect();
+        assert_eq!(locs, [&Loc::LineCol(4, 12), &Loc::LineCol(5, 21)]);
+    }
 }
