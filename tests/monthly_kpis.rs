@@ -444,3 +444,30 @@ fn every_problem_of_the_kpis_is_reported_in_one_run() {
         assert!(err.contains(expected), "expected `{expected}` in:\n{err}");
     }
 }
+
+#[test]
+fn a_custom_kpis_name_and_selector_are_escaped_like_every_input_text() {
+    let entry = ENTRY
+        .replace(
+            "name: \"Orbit products delivered by 08:00\"",
+            "name: \"<script>alert(1)</script> *products* | by 08:00\"",
+        )
+        .replace("tag: [orbit]", "tag: [\"<b>night</b>\"]");
+    let m = Mission::new(&entry);
+    let (code, html, err) = m.run(&["--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!html.contains("<script>alert"), "raw script in HTML");
+    assert!(!html.contains("<b>night"), "raw markup in HTML");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;"), "escaped name");
+    assert!(
+        html.contains("&lt;b&gt;night&lt;"),
+        "escaped selector in the note"
+    );
+    let (code, md, _) = m.run(&["--format", "md"]);
+    assert_eq!(code, 0);
+    assert!(!md.contains("<script>"), "raw script in Markdown");
+    assert!(
+        md.contains("| &lt;script&gt;alert(1)&lt;/script&gt; \\*products\\* \\| by 08:00 | n/a |"),
+        "{md}"
+    );
+}
