@@ -4,17 +4,19 @@
 use super::manifest::Target;
 use super::table::{find_columns, Column, Table};
 use super::{one_of, Loc, Month, Problem, ReadCtx};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-/// A KPI's definition.
-#[derive(Debug, Clone, Copy)]
+/// A KPI's definition: a built-in one of [`KPIS`], or a custom one of `monthly.yaml`
+/// ([`super::custom_kpi`]), whose texts are the manifest's.
+#[derive(Debug, Clone)]
 pub struct KpiDef {
-    pub id: &'static str,
-    pub name: &'static str,
+    pub id: Cow<'static, str>,
+    pub name: Cow<'static, str>,
     pub unit: &'static str,
     pub higher_is_better: bool,
     pub default: Target,
-    pub definition: &'static str,
+    pub definition: Cow<'static, str>,
 }
 
 /// Whether `t` makes sense for the KPI `def`: finite values, percentages within 0-100,
@@ -51,103 +53,103 @@ pub fn check_target(def: &KpiDef, t: &Target) -> Result<(), String> {
 /// Every KPI, in report order.
 pub const KPIS: &[KpiDef] = &[
     KpiDef {
-        id: "completion",
-        name: "Activities completed",
+        id: Cow::Borrowed("completion"),
+        name: Cow::Borrowed("Activities completed"),
         unit: "%",
         higher_is_better: true,
         default: Target {
             target: 95.0,
             amber: 90.0,
         },
-        definition: "activities done / activities planned in the month",
+        definition: Cow::Borrowed("activities done / activities planned in the month"),
     },
     KpiDef {
-        id: "on_time",
-        name: "On-time starts",
+        id: Cow::Borrowed("on_time"),
+        name: Cow::Borrowed("On-time starts"),
         unit: "%",
         higher_is_better: true,
         default: Target {
             target: 95.0,
             amber: 85.0,
         },
-        definition: "activities done or partial that started within the tolerance of their planned start / activities done or partial",
+        definition: Cow::Borrowed("activities done or partial that started within the tolerance of their planned start / activities done or partial"),
     },
     KpiDef {
-        id: "stability",
-        name: "Plan stability",
+        id: Cow::Borrowed("stability"),
+        name: Cow::Borrowed("Plan stability"),
         unit: "%",
         higher_is_better: true,
         default: Target {
             target: 90.0,
             amber: 80.0,
         },
-        definition: "planned activities neither moved, cancelled nor changed by an approved change request / activities planned",
+        definition: Cow::Borrowed("planned activities neither moved, cancelled nor changed by an approved change request / activities planned"),
     },
     KpiDef {
-        id: "change_requests",
-        name: "Change requests raised",
+        id: Cow::Borrowed("change_requests"),
+        name: Cow::Borrowed("Change requests raised"),
         unit: "",
         higher_is_better: false,
         default: Target {
             target: 8.0,
             amber: 12.0,
         },
-        definition: "change requests raised in the month",
+        definition: Cow::Borrowed("change requests raised in the month"),
     },
     KpiDef {
-        id: "open_critical",
-        name: "Critical anomalies open",
+        id: Cow::Borrowed("open_critical"),
+        name: Cow::Borrowed("Critical anomalies open"),
         unit: "",
         higher_is_better: false,
         default: Target {
             target: 0.0,
             amber: 0.0,
         },
-        definition: "critical anomalies open at the end of the month",
+        definition: Cow::Borrowed("critical anomalies open at the end of the month"),
     },
     KpiDef {
-        id: "open_anomalies",
-        name: "Anomalies open",
+        id: Cow::Borrowed("open_anomalies"),
+        name: Cow::Borrowed("Anomalies open"),
         unit: "",
         higher_is_better: false,
         default: Target {
             target: 5.0,
             amber: 10.0,
         },
-        definition: "anomalies (any severity) open at the end of the month",
+        definition: Cow::Borrowed("anomalies (any severity) open at the end of the month"),
     },
     KpiDef {
-        id: "coverage",
-        name: "Requirement coverage",
+        id: Cow::Borrowed("coverage"),
+        name: Cow::Borrowed("Requirement coverage"),
         unit: "%",
         higher_is_better: true,
         default: Target {
             target: 90.0,
             amber: 75.0,
         },
-        definition: "requirements needing coverage that are covered / requirements needing coverage (opsplan trace)",
+        definition: Cow::Borrowed("requirements needing coverage that are covered / requirements needing coverage (opsplan trace)"),
     },
     KpiDef {
-        id: "decision_time",
-        name: "First CDM to decision (median)",
+        id: Cow::Borrowed("decision_time"),
+        name: Cow::Borrowed("First CDM to decision (median)"),
         unit: "h",
         higher_is_better: false,
         default: Target {
             target: 24.0,
             amber: 48.0,
         },
-        definition: "median, over the conjunction events decided in the month, of the hours from the event's first CDM to the end of its decision activity",
+        definition: Cow::Borrowed("median, over the conjunction events decided in the month, of the hours from the event's first CDM to the end of its decision activity"),
     },
     KpiDef {
-        id: "availability",
-        name: "Availability (lowest system)",
+        id: Cow::Borrowed("availability"),
+        name: Cow::Borrowed("Availability (lowest system)"),
         unit: "%",
         higher_is_better: true,
         default: Target {
             target: 99.5,
             amber: 99.0,
         },
-        definition: "the lowest, over the systems of the outage log, of 1 − unplanned outage time in the month / the month's length (planned outages excluded)",
+        definition: Cow::Borrowed("the lowest, over the systems of the outage log, of 1 − unplanned outage time in the month / the month's length (planned outages excluded)"),
     },
 ];
 
@@ -235,11 +237,27 @@ pub fn read_history(table: &Table) -> (History, Vec<Problem>) {
 /// report computes the month's values; a later month cannot be known): a warning per such
 /// month, at its first row. A month before 1957-10 is an error.
 pub fn read_history_with(table: &Table, ctx: &ReadCtx) -> (History, Vec<Problem>) {
+    read_history_of(table, ctx, Some(&[]))
+}
+
+/// [`read_history_with`], the KPI ids being the built-in ones and `custom` (the custom
+/// KPIs of `monthly.yaml`); `None` when the manifest's `kpis:` could not be read: then
+/// any id is taken (that error stops the report; the history's rows are not blamed for
+/// it).
+pub fn read_history_of(
+    table: &Table,
+    ctx: &ReadCtx,
+    custom: Option<&[&str]>,
+) -> (History, Vec<Problem>) {
     let cols = match find_columns(table, COLUMNS) {
         Ok(c) => c,
         Err(p) => return (History::new(), vec![p]),
     };
-    let ids: Vec<&str> = KPIS.iter().map(|k| k.id).collect();
+    let ids: Vec<&str> = KPIS
+        .iter()
+        .map(|k| &*k.id)
+        .chain(custom.unwrap_or_default().iter().copied())
+        .collect();
     let mut out = History::new();
     let mut problems = Vec::new();
     let mut seen: BTreeMap<(Month, String), Loc> = BTreeMap::new();
@@ -262,7 +280,7 @@ pub fn read_history_with(table: &Table, ctx: &ReadCtx) -> (History, Vec<Problem>
                 !old
             });
         let kpi = row.text(cols[1]).to_string();
-        let known = ids.contains(&kpi.as_str());
+        let known = custom.is_none() || ids.contains(&kpi.as_str());
         if !known {
             problems.push(Problem::error(
                 row.loc(cols[1]),

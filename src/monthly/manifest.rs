@@ -264,6 +264,8 @@ pub struct Manifest {
     pub collision: Collision,
     /// By KPI id (`docs/monthly.md`).
     pub targets: BTreeMap<String, Target>,
+    /// Custom KPIs over activity kinds and tags ([`super::custom_kpi`]).
+    pub kpis: Vec<super::custom_kpi::Spec>,
     pub rag: Rag,
     /// Free text shown in the summary (outlook, risks), one paragraph each.
     pub outlook: Vec<String>,

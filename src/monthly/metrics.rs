@@ -237,6 +237,8 @@ pub struct Inputs<'a> {
     pub manoeuvres: &'a Selector,
     pub decisions: &'a Selector,
     pub targets: &'a BTreeMap<String, Target>,
+    /// The custom KPIs of the manifest (`kpis:`), after the built-in ones.
+    pub custom_kpis: &'a [super::custom_kpi::CustomKpi],
     pub major_open_days: i64,
     /// How the reasons write their times.
     pub dates: super::Dates,
@@ -418,7 +420,12 @@ pub struct Planning {
 
 #[derive(Debug, Clone)]
 pub struct KpiValue {
-    pub def: &'static KpiDef,
+    pub def: KpiDef,
+    /// A custom KPI of the manifest.
+    pub custom: bool,
+    /// Why there is no value, when it is not just a missing input (a custom KPI whose
+    /// activities were not planned in the month).
+    pub note: Option<String>,
     pub target: Target,
     pub value: Option<f64>,
     pub status: Option<Rag>,
@@ -782,37 +789,48 @@ pub fn compute(inp: &Inputs) -> (Metrics, JoinProblems) {
             }),
         ),
     ]);
-    let kpis: Vec<KpiValue> = KPIS
+    let kpi_value = |def: KpiDef, target: Target, value: Option<f64>| {
+        let mut series: Vec<(Month, f64)> = inp
+            .history
+            .map(|h| {
+                h.range(..month)
+                    .filter_map(|(m, v)| v.get(&*def.id).map(|x| (*m, *x)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let previous = series
+            .last()
+            .filter(|(m, _)| *m == month.previous())
+            .map(|(_, v)| *v);
+        if let Some(v) = value {
+            series.push((month, v));
+        }
+        KpiValue {
+            status: value.map(|v| kpi::status(&def, target, v)),
+            trend: value.zip(previous).map(|(v, p)| kpi::trend(&def, p, v)),
+            def,
+            custom: false,
+            note: None,
+            target,
+            value,
+            previous,
+            series,
+        }
+    };
+    let mut kpis: Vec<KpiValue> = KPIS
         .iter()
         .map(|def| {
-            let target = inp.targets.get(def.id).copied().unwrap_or(def.default);
-            let value = values.get(def.id).copied().flatten();
-            let mut series: Vec<(Month, f64)> = inp
-                .history
-                .map(|h| {
-                    h.range(..month)
-                        .filter_map(|(m, v)| v.get(def.id).map(|x| (*m, *x)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let previous = series
-                .last()
-                .filter(|(m, _)| *m == month.previous())
-                .map(|(_, v)| *v);
-            if let Some(v) = value {
-                series.push((month, v));
-            }
-            KpiValue {
-                def,
-                target,
-                value,
-                status: value.map(|v| kpi::status(def, target, v)),
-                previous,
-                trend: value.zip(previous).map(|(v, p)| kpi::trend(def, p, v)),
-                series,
-            }
+            let target = inp.targets.get(&*def.id).copied().unwrap_or(def.default);
+            kpi_value(def.clone(), target, values.get(&*def.id).copied().flatten())
         })
         .collect();
+    for c in inp.custom_kpis {
+        let measured = super::custom_kpi::measure(c, &results, inp.activities, inp.flown);
+        let mut k = kpi_value(c.def(), c.target, measured.as_ref().ok().copied());
+        k.custom = true;
+        k.note = measured.err();
+        kpis.push(k);
+    }
 
     // --- red / amber / green
     let mut reasons: Vec<(Rag, String)> = Vec::new();
@@ -824,13 +842,13 @@ pub fn compute(inp: &Inputs) -> (Metrics, JoinProblems) {
                     "KPI {} is {}: {} against a target of {}{}",
                     k.def.name,
                     s.as_str(),
-                    show_kpi(k.def, v),
+                    show_kpi(&k.def, v),
                     if k.def.higher_is_better {
                         "≥ "
                     } else {
                         "≤ "
                     },
-                    show_kpi(k.def, k.target.target)
+                    show_kpi(&k.def, k.target.target)
                 ),
             ));
         }

@@ -12,6 +12,7 @@ pub mod asflown;
 pub mod cdm;
 pub mod cdm_xml;
 pub mod changes;
+pub mod custom_kpi;
 pub mod deliveries;
 pub mod join;
 pub mod kpi;

@@ -578,6 +578,7 @@ fn compute(acts: &[Planned], log: &[asflown::Flown]) -> (metrics::Metrics, Vec<P
         manoeuvres: &none,
         decisions: &none,
         targets: &targets,
+        custom_kpis: &[],
         major_open_days: 30,
         dates: super::Dates::Iso,
     });

@@ -415,20 +415,29 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
             screening.red
         ));
     }
+    // Custom KPIs (`kpis:`): checked here, each problem at its place in the manifest.
+    let (custom_kpis, kpi_problems) =
+        crate::monthly::custom_kpi::build(&manifest.kpis, &manifest_text);
+    found.add(&shown_manifest, kpi_problems);
     for (id, t) in &manifest.targets {
         if let Some(def) = crate::monthly::kpi::def(id) {
-            if let Err(why) = crate::monthly::kpi::check_target(def, t) {
+            if let Err(why) = crate::monthly::kpi::check_target(&def, t) {
                 found.error(format!("{}: error: targets: {id}: {why}", at_value(id, "")));
             }
         }
-        if crate::monthly::kpi::def(id).is_none() {
+        if manifest.kpis.iter().any(|k| &k.id == id) {
+            found.error(format!(
+                "{}: error: targets: `{id}` is a custom KPI: its target and amber limit are given in its entry under `kpis:`",
+                at_value("targets", id)
+            ));
+        } else if crate::monthly::kpi::def(id).is_none() {
             found.error(format!(
                 "{}: error: targets: unknown KPI `{id}`: the KPIs are {}",
                 at_value("targets", id),
                 crate::monthly::one_of(
                     &crate::monthly::kpi::KPIS
                         .iter()
-                        .map(|k| k.id)
+                        .map(|k| &*k.id)
                         .collect::<Vec<_>>()
                 )
             ));
@@ -659,7 +668,9 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         &mut files,
     )
     .map(|(path, t)| {
-        let (v, probs) = crate::monthly::kpi::read_history_with(&t, &ctx);
+        let custom: Vec<&str> = manifest.kpis.iter().map(|k| k.id.as_str()).collect();
+        let known = (!parsed.failed("kpis")).then_some(&custom[..]);
+        let (v, probs) = crate::monthly::kpi::read_history_of(&t, &ctx, known);
         found.add(&path, probs);
         Named { path, value: v }
     });
@@ -942,6 +953,10 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         .into_iter()
         .map(|(_, file, line, col, text)| format!("{file}:{line}:{col}: {text}"))
         .collect();
+    found.add(
+        &shown_manifest,
+        crate::monthly::custom_kpi::unmatched(&custom_kpis, &activities),
+    );
     let flight_rules = metrics::flight_rules_of(&run.model, &run.diagnostics, &|span| {
         let lc = run.sources.line_col(span.file, span.start as usize);
         format!("{}:{}", show(run.sources.path(span.file)), lc.line)
@@ -969,6 +984,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         manoeuvres: &manifest.collision.manoeuvres,
         decisions: &manifest.collision.decisions,
         targets: &manifest.targets,
+        custom_kpis: &custom_kpis,
         major_open_days: manifest.rag.major_open_days,
         dates: manifest.dates,
     };

@@ -393,7 +393,7 @@ fn spark(k: &metrics::KpiValue) -> Svg {
         title: k
             .series
             .iter()
-            .map(|(m, v)| format!("{m}: {}", show_kpi(k.def, *v)))
+            .map(|(m, v)| format!("{m}: {}", show_kpi(&k.def, *v)))
             .collect::<Vec<_>>()
             .join(", "),
     });

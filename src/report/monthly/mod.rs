@@ -115,6 +115,11 @@ pub struct KpiRow {
     /// better, worse, same or an empty string
     pub trend: String,
     pub definition: String,
+    /// A custom KPI of the manifest (`kpis:`).
+    pub custom: bool,
+    /// Why the value is `n/a`, when the reader needs telling (a custom KPI whose
+    /// activities were not planned or not done in the month); `null` otherwise.
+    pub note: Option<String>,
     /// `%`, `count` or `h`: the unit of the `*_number` fields.
     pub unit: String,
     pub higher_is_better: bool,
@@ -873,7 +878,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
                 .kpis
                 .iter()
                 .find(|k| k.def.id == "availability")
-                .map(|k| (k.def, k.target));
+                .map(|k| (&k.def, k.target));
             let status = |v: f64| {
                 target
                     .map(|(d, t)| crate::monthly::kpi::status(d, t, v).as_str())
@@ -1030,31 +1035,33 @@ pub fn view(l: &Loaded) -> MonthlyView {
         .kpis
         .iter()
         .map(|k| KpiRow {
-            id: k.def.id.into(),
-            name: k.def.name.into(),
+            id: k.def.id.to_string(),
+            name: k.def.name.to_string(),
             value: k
                 .value
-                .map(|v| show_kpi(k.def, v))
+                .map(|v| show_kpi(&k.def, v))
                 .unwrap_or_else(|| "n/a".into()),
             target: format!(
                 "{} {}",
                 if k.def.higher_is_better { "≥" } else { "≤" },
-                show_kpi(k.def, k.target.target)
+                show_kpi(&k.def, k.target.target)
             ),
             amber: format!(
                 "{} {}",
                 if k.def.higher_is_better { "≥" } else { "≤" },
-                show_kpi(k.def, k.target.amber)
+                show_kpi(&k.def, k.target.amber)
             ),
             status: k.status.map_or("n/a", Rag::as_str).into(),
-            previous: k.previous.map(|v| show_kpi(k.def, v)).unwrap_or_default(),
+            previous: k.previous.map(|v| show_kpi(&k.def, v)).unwrap_or_default(),
             delta: k
                 .value
                 .zip(k.previous)
                 .map(|(v, p)| signed(v - p, k.def.unit))
                 .unwrap_or_default(),
             trend: k.trend.unwrap_or_default().into(),
-            definition: k.def.definition.into(),
+            definition: k.def.definition.to_string(),
+            custom: k.custom,
+            note: k.note.clone(),
             unit: if k.def.unit.is_empty() {
                 "count"
             } else {
@@ -1129,8 +1136,8 @@ pub fn view(l: &Loaded) -> MonthlyView {
                     let lacking: Vec<&str> = m
                         .kpis
                         .iter()
-                        .filter(|k| k.value.is_some() && !values.contains_key(k.def.id))
-                        .map(|k| k.def.name)
+                        .filter(|k| k.value.is_some() && !values.contains_key(&*k.def.id))
+                        .map(|k| &*k.def.name)
                         .collect();
                     if !lacking.is_empty() {
                         notes.push(format!(
