@@ -614,6 +614,8 @@ mod tests {
             loc: Loc::LineCol(2, 1),
             start_loc: Loc::LineCol(2, 3),
             end_loc: Loc::LineCol(2, 4),
+            start_clock: true,
+            end_clock: true,
             ok: true,
         }
     }
@@ -700,6 +702,7 @@ mod tests {
         metrics::compute(&Inputs {
             month: OCT,
             plans: &[],
+            unread_plan_errors: &[],
             activities: acts,
             flown: log,
             anomalies: None,
@@ -835,6 +838,7 @@ mod tests {
         let (m, _) = metrics::compute(&Inputs {
             month: OCT,
             plans: &[],
+            unread_plan_errors: &[],
             activities: &acts,
             flown: &log,
             anomalies: None,

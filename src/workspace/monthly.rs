@@ -421,7 +421,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     found.add(&shown_manifest, kpi_problems);
     for (id, t) in &manifest.targets {
         if let Some(def) = crate::monthly::kpi::def(id) {
-            if let Err(why) = crate::monthly::kpi::check_target(&def, t) {
+            if let Err(why) = crate::monthly::kpi::check_target(def, t) {
                 found.error(format!("{}: error: targets: {id}: {why}", at_value(id, "")));
             }
         }
