@@ -369,3 +369,21 @@ fn a_workbook_log_is_read_from_its_sheet_and_located_by_cell() {
         "deliveries.xlsx: sheet 'Deliveries' cell C5: error: date `1914-03-12T00:00:00` is before 1957-10-04",
     ]);
 }
+
+#[test]
+fn the_flag_takes_the_place_of_the_manifests_log() {
+    let m = Mission::new();
+    m.write(
+        "monthly.yaml",
+        &MANIFEST.replace("deliveries: deliveries.csv\n", ""),
+    );
+    m.write(
+        "other.csv",
+        "Software,Version,Date\nFDS,1.2,2025-03-05\n",
+    );
+    let (code, out, err) = m.run(&["--deliveries", "other.csv", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(json["deliveries"]["count"], 1);
+    assert_eq!(json["deliveries"]["list"][0]["software"], "FDS");
+}

@@ -52,6 +52,10 @@ pub struct MonthlyArgs {
     /// planned/unplanned, comment).
     #[arg(long, value_name = "FILE")]
     pub outages: Option<PathBuf>,
+    /// The software-delivery log (CSV or XLSX: software, version, date, modules,
+    /// anomalies closed, kind, comment).
+    #[arg(long, value_name = "FILE")]
+    pub deliveries: Option<PathBuf>,
     /// The requirement exports of the previous month's baseline.
     #[arg(long, value_name = "FILE")]
     pub previous_requirements: Vec<PathBuf>,
@@ -73,6 +77,7 @@ pub fn run(args: &MonthlyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         cdm: args.cdm.clone(),
         kpi_history: args.kpi_history.clone(),
         outages: args.outages.clone(),
+        deliveries: args.deliveries.clone(),
         previous_requirements: args.previous_requirements.clone(),
         tolerance: args.tolerance.clone(),
         our_objects: args.our_object.clone(),

@@ -41,6 +41,7 @@ pub struct Request {
     pub cdm: Vec<PathBuf>,
     pub kpi_history: Option<PathBuf>,
     pub outages: Option<PathBuf>,
+    pub deliveries: Option<PathBuf>,
     pub previous_requirements: Vec<PathBuf>,
     pub tolerance: Option<String>,
     /// The mission's objects, in place of the manifest's `collision: our_objects:`.
@@ -514,7 +515,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     let changes_path = pick(&req.changes, &manifest.changes, "changes");
     let history_path = pick(&req.kpi_history, &manifest.kpi_history, "kpi_history");
     let outages_path = pick(&req.outages, &manifest.outages, "outages");
-    let deliveries_path = pick(&None, &manifest.deliveries, "deliveries");
+    let deliveries_path = pick(&req.deliveries, &manifest.deliveries, "deliveries");
     let cdm_roots: Vec<PathBuf> = if req.cdm.is_empty() {
         manifest
             .cdm

@@ -1116,7 +1116,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
                 .to_string(),
         );
         annex.push(
-            "The software-delivery log: `deliveries:` (and `deliveries_sheet:` for a workbook) in monthly.yaml.".to_string(),
+            "The software-delivery log: `deliveries:` (and `deliveries_sheet:` for a workbook) in monthly.yaml or `--deliveries`.".to_string(),
         );
     }
     match &l.history {
