@@ -377,10 +377,7 @@ fn the_flag_takes_the_place_of_the_manifests_log() {
         "monthly.yaml",
         &MANIFEST.replace("deliveries: deliveries.csv\n", ""),
     );
-    m.write(
-        "other.csv",
-        "Software,Version,Date\nFDS,1.2,2025-03-05\n",
-    );
+    m.write("other.csv", "Software,Version,Date\nFDS,1.2,2025-03-05\n");
     let (code, out, err) = m.run(&["--deliveries", "other.csv", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");

@@ -466,6 +466,8 @@ fn kpi_history_gaps_and_rows_of_the_month_are_said() {
         "December-January is a line; March, after the gap, a point: {row}"
     );
     assert!(row.contains("class=\"s-green\""), "{row}");
+    // Every point says its month and value, a point alone between gaps too.
+    assert!(!row.contains("<title></title>"), "{row}");
     let json = m.json();
     let k = &json["kpis"][0];
     assert_eq!(

@@ -374,13 +374,17 @@ fn spark(k: &metrics::KpiValue) -> Svg {
     let y_of = |v: f64| h - 4.0 - (h - 8.0) * (v - lo) / span;
     let ty = y_of(k.target.target);
     svg.lines.push(line(2.0, ty, w - 2.0, ty, "target"));
-    let mut run: Vec<String> = Vec::new();
+    // The points of a run of consecutive months, each with its month and value.
+    let mut run: Vec<(String, String)> = Vec::new();
     let mut previous: Option<Month> = None;
     for (m, v) in &k.series {
         if previous.is_some_and(|p| p.next() != *m) {
             flush(&mut svg, &mut run);
         }
-        run.push(format!("{},{}", n(x_of(*m)), n(y_of(*v))));
+        run.push((
+            format!("{},{}", n(x_of(*m)), n(y_of(*v))),
+            format!("{m}: {}", show_kpi(&k.def, *v)),
+        ));
         previous = Some(*m);
     }
     flush(&mut svg, &mut run);
@@ -402,21 +406,26 @@ fn spark(k: &metrics::KpiValue) -> Svg {
 
 /// Ends a run of consecutive months: a line when it has two points or more, a dot when
 /// it has one (a month between two gaps).
-fn flush(svg: &mut Svg, run: &mut Vec<String>) {
+fn flush(svg: &mut Svg, run: &mut Vec<(String, String)>) {
     match run.len() {
         0 => {}
         1 => {
-            if let Some((x, y)) = run[0].split_once(',') {
+            if let Some((x, y)) = run[0].0.split_once(',') {
                 svg.circles.push(Circle {
                     cx: x.into(),
                     cy: y.into(),
                     r: "1.5".into(),
                     class: "s-point".into(),
-                    title: String::new(),
+                    title: run[0].1.clone(),
                 });
             }
         }
-        _ => svg.polylines.push(run.join(" ")),
+        _ => svg.polylines.push(
+            run.iter()
+                .map(|(p, _)| p.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
     }
     run.clear();
 }
