@@ -1,7 +1,7 @@
 //! The consistency report's staffing view (issue #18): for each roster staffing a plan of
 //! the report, its positions with their holders (one entry per shift, by start) and their
 //! gaps, and its on-call duties with their turns and gaps. The gaps are those of the
-//! `W001` and `W013` checks (the same sweep, `model::staffing::work::below`); durations are whole
+//! `W002` and `W013` checks (the same sweep, `model::staffing::work::below`); durations are whole
 //! minutes, as numbers. The timeline draws the same rosters (`gantt::build_staffed`).
 
 use crate::model::staffing::Staffing;

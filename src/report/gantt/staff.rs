@@ -5,7 +5,7 @@
 //! duty with its turns and its gaps (turns slower than the duty's response time do not
 //! count, as in `W013`).
 //!
-//! The gaps are computed once per lane ([`work::below`], the sweep of the `W001` and `W013`
+//! The gaps are computed once per lane ([`work::below`], the sweep of the `W002` and `W013`
 //! checks). A page draws a lane bar by bar when at most [`MAX_BARS_PER_LANE`] of its
 //! shifts or turns overlap the page (found by binary search over the lane's starts and
 //! ends); a denser page and the overview draw it binned like the activity lanes: the share
@@ -25,7 +25,7 @@ pub(super) const MAX_BARS_PER_LANE: usize = 480;
 const THIN_H: i64 = 6;
 
 /// Where position `pi` of `s` has fewer holders than its minimum while it must be held:
-/// the gaps `W001` reports, sorted and disjoint.
+/// the gaps `W002` reports, sorted and disjoint.
 pub(crate) fn position_gaps(s: &Staffing, pi: usize) -> Vec<Interval> {
     let p = &s.positions[pi];
     if p.required.is_empty() {
