@@ -14,6 +14,9 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod staffing;
+pub use staffing::{DutyView, GapView, HolderView, PositionView, RosterView};
+
 /// Everything the consistency templates see.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConsistencyView {
@@ -28,6 +31,10 @@ pub struct ConsistencyView {
     pub findings: Vec<FindingView>,
     pub waivers: Vec<WaiverView>,
     pub timelines: Vec<Timeline>,
+    /// The rosters staffing the plans: positions with holders and gaps, duties with
+    /// turns and gaps. Absent without a roster (the report's bytes are then as before).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub staffing: Vec<RosterView>,
     pub provenance: Provenance,
     /// Set by `opsplan export --force`: the banner saying the plan went out with errors.
     /// Absent otherwise (the report's bytes are then as before).
@@ -409,7 +416,13 @@ pub fn view(run: &Run, provenance: Provenance) -> ConsistencyView {
         .plans
         .iter()
         .enumerate()
-        .map(|(p, plan)| gantt::build(plan, marks.get(&p).map_or(&[][..], |m| &m[..])))
+        .map(|(p, plan)| {
+            gantt::build_staffed(
+                plan,
+                marks.get(&p).map_or(&[][..], |m| &m[..]),
+                &staffing::rosters_of(run, p),
+            )
+        })
         .collect();
 
     let title = match plans.as_slice() {
@@ -476,6 +489,7 @@ pub fn view(run: &Run, provenance: Provenance) -> ConsistencyView {
         findings,
         waivers,
         timelines,
+        staffing: staffing::view(run),
         provenance,
         forced_export: None,
     }

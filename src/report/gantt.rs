@@ -10,12 +10,16 @@
 //! the first [`DETAIL_PAGES_WHEN_LONG`] days that hold violations. Work is linear in
 //! activities plus window occurrences (one sort for the swimlane rows).
 
+use crate::model::staffing::Staffing;
 use crate::model::{ActIdx, PlanModel};
 use crate::time::{Interval, Time};
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+
+mod staff;
+pub(crate) use staff::{duty_gaps, position_gaps};
 
 /// Longest plan drawn day by day in full.
 pub const DETAIL_MAX_DAYS: i64 = 14;
@@ -109,6 +113,13 @@ pub struct Item {
 
 /// Builds the timeline of `plan`.
 pub fn build(plan: &PlanModel, marks: &[Mark]) -> Timeline {
+    build_staffed(plan, marks, &[])
+}
+
+/// Builds the timeline of `plan` with a staffing lane per position and a thin on-call
+/// lane per duty of `rosters` (those staffing it) below the activity lanes
+/// (`gantt/staff.rs`). Without rosters, the timeline of [`build`].
+pub fn build_staffed(plan: &PlanModel, marks: &[Mark], rosters: &[&Staffing]) -> Timeline {
     let known: Vec<(ActIdx, Interval)> = plan
         .activities
         .iter()
@@ -144,10 +155,12 @@ pub fn build(plan: &PlanModel, marks: &[Mark]) -> Timeline {
             }
         }
     }
+    let lanes = staff::Lanes::new(rosters);
     let ctx = Ctx {
         plan,
         flagged: &flagged,
         marks,
+        staff: &lanes,
     };
 
     if days <= DETAIL_MAX_DAYS && known.len() <= DETAIL_MAX_ACTIVITIES {
@@ -230,6 +243,7 @@ struct Ctx<'a> {
     plan: &'a PlanModel,
     flagged: &'a HashMap<ActIdx, &'a Mark>,
     marks: &'a [Mark],
+    staff: &'a staff::Lanes<'a>,
 }
 
 /// Maps times of `[start, end)` onto the plot.
@@ -315,6 +329,7 @@ impl Ctx<'_> {
             });
             y += height;
         }
+        y = self.staff.rows(&scale, page_iv, None, y, &mut rows);
         y = self.violation_row(&scale, page_iv, y, &mut rows);
         let date = day_title(day);
         Page {
@@ -636,6 +651,20 @@ impl Ctx<'_> {
             });
             y += ROW_H;
         }
+        let bins = staff::Bins {
+            start,
+            end,
+            len: bin_len,
+            count: bins,
+        };
+        y = self.staff.rows(
+            &scale,
+            Interval::new(Time(start), Time(end)),
+            Some(bins),
+            y,
+            &mut rows,
+        );
+        let bins = bins.count;
 
         // Violations per bin, linked to the first finding of the bin.
         let mut per_bin: Vec<(usize, Option<&Mark>)> = vec![(0, None); bins as usize];
