@@ -432,3 +432,38 @@ fn every_input_text_is_escaped() {
         "<script>alert(1)</script> *Anne* | [x](y)"
     );
 }
+
+#[test]
+fn templates_replace_the_embedded_ones_and_o_never_names_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("staffing.md"),
+        "{{ title | md }}: {{ rosters[0].people | length }} people\n",
+    )
+    .unwrap();
+    let (code, md, err) = run([
+        "report",
+        "staffing",
+        MISSION,
+        "--format",
+        "md",
+        "--templates",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(md, "Staffing report: ATV-CC-W40: 11 people\n");
+
+    // `-o` naming the roster read is refused: exit 2, the roster untouched.
+    let tmp = mission_copy();
+    let roster = tmp.path().join("atv5-week40.roster");
+    let before = std::fs::read(&roster).unwrap();
+    let (code, _, err) = run([
+        "report",
+        "staffing",
+        tmp.path().to_str().unwrap(),
+        "-o",
+        roster.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(std::fs::read(&roster).unwrap(), before);
+}

@@ -2,7 +2,7 @@
 //! and random ranges, the coverage of a position day by day (required, covered to the
 //! head count, held, gaps), each person's hours in the range and the shortest daily rest
 //! from a start of work in the range (`model::staffing::summary`) are what a
-//! minute-by-minute count finds.
+//! minute-by-minute count finds; the nights of each week what `Staffing::nights` counts.
 
 use opsplan::model::staffing::summary::{coverage, days, people_work, Post};
 use opsplan::time::{Interval, Time};
@@ -129,6 +129,10 @@ proptest! {
                 .filter(|&m| works(&shifts, p, m))
                 .count() as i64;
             prop_assert_eq!(w.worked.0, worked * MIN);
+            // The nights of each week, by the sweep, are those `Staffing::nights` counts.
+            for week in &w.weeks {
+                prop_assert_eq!(week.nights, s.nights(w.person, week.week));
+            }
             // Starts of work: a worked minute after one not worked.
             let starts: Vec<u32> = (0..8_000u32)
                 .filter(|&m| works(&shifts, p, m) && (m == 0 || !works(&shifts, p, m - 1)))

@@ -199,8 +199,10 @@ pub fn people_work(s: &Staffing, range: Interval) -> Vec<PersonWork> {
             // Whole weeks: the hours of each week the range touches, from the person's
             // weekly sums (a stretch covering whole weeks gives them at once).
             let sums = week_hours(&work);
+            let ranges = night_ranges(s, p);
             let mut weeks = Vec::new();
             let mut k = sums.partition_point(|w| w.week + w.weeks <= w0);
+            let mut r = 0;
             for w in w0..=w1 {
                 while sums.get(k).is_some_and(|x| x.week + x.weeks <= w) {
                     k += 1;
@@ -210,10 +212,12 @@ pub fn people_work(s: &Staffing, range: Interval) -> Vec<PersonWork> {
                     .filter(|x| x.week <= w)
                     .map_or(Dur::ZERO, |x| x.worked);
                 let week = Interval::new(week_start(w), week_start(w + 1));
+                let (nights, next) = nights_between(&ranges, r, night_starting(night, week));
+                r = next;
                 weeks.push(WeekWork {
                     week,
                     worked,
-                    nights: s.nights(p, week),
+                    nights,
                 });
             }
             let longest_night_run = night_runs(&work, night)
@@ -237,6 +241,43 @@ pub fn people_work(s: &Staffing, range: Interval) -> Vec<PersonWork> {
             }
         })
         .collect()
+}
+
+/// The nights person `p` works, as sorted, disjoint inclusive ranges of night indices.
+fn night_ranges(s: &Staffing, p: usize) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for (a, b) in s.stretches[p].iter().filter_map(|x| x.nights) {
+        match out.last_mut() {
+            Some(last) if a <= last.1 + 1 => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+/// The indices `[lo, hi)` of the nights that start inside `range`.
+fn night_starting(night: super::NightPeriod, range: Interval) -> (i64, i64) {
+    let first_from = |t: Time| -(night.from - t.0).div_euclid(DAY);
+    (first_from(range.start), first_from(range.end))
+}
+
+/// How many nights of `ranges` lie in `[lo, hi)`, walking from range `from`; and where
+/// the next (later) count starts.
+fn nights_between(ranges: &[(i64, i64)], from: usize, (lo, hi): (i64, i64)) -> (i64, usize) {
+    let mut k = from;
+    while ranges.get(k).is_some_and(|&(_, b)| b < lo) {
+        k += 1;
+    }
+    let mut count = 0;
+    let mut j = k;
+    while let Some(&(a, b)) = ranges.get(j) {
+        if a >= hi {
+            break;
+        }
+        count += (b.min(hi - 1) - a.max(lo) + 1).max(0);
+        j += 1;
+    }
+    (count, k)
 }
 
 /// The shortest of the longest rests of the periods from each start of work inside
@@ -352,6 +393,14 @@ mod tests {
             vec![iv(5, 10), iv(20, 30), iv(40, 45)]
         );
         assert!(clip(&set, iv(10, 20)).is_empty());
+    }
+
+    #[test]
+    fn nights_are_counted_per_range_of_indices() {
+        let ranges = [(0, 2), (5, 9), (12, 12)];
+        assert_eq!(nights_between(&ranges, 0, (0, 7)), (5, 0));
+        assert_eq!(nights_between(&ranges, 0, (7, 14)), (4, 1));
+        assert_eq!(nights_between(&ranges, 1, (14, 21)), (0, 3));
     }
 
     #[test]
