@@ -467,3 +467,27 @@ fn templates_replace_the_embedded_ones_and_o_never_names_an_input() {
     assert_eq!(code, Some(2), "{err}");
     assert_eq!(std::fs::read(&roster).unwrap(), before);
 }
+
+#[test]
+fn an_unusable_input_is_exit_2_with_the_report_written_and_marked_incomplete() {
+    let tmp = mission_copy();
+    std::fs::write(tmp.path().join("flight-rules.yaml"), "rules: [\n").unwrap();
+    let out = tmp.path().join("staffing.json");
+    let (code, _, err) = run([
+        "report",
+        "staffing",
+        tmp.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["verdict"]["incomplete"], true);
+    assert!(v["verdict"]["explanation"]
+        .as_str()
+        .unwrap()
+        .starts_with("Incomplete check: "));
+}
