@@ -24,6 +24,7 @@ mod monthly;
 mod panic;
 mod pdf;
 mod report;
+mod staffing_report;
 pub(crate) mod temp;
 pub mod write;
 

@@ -30,6 +30,15 @@ Exit codes as `opsplan trace`: 0 no trace defect, 1 trace defects, 2 usage or in
     Trace(TraceReportArgs),
     /// The monthly operations report for managers.
     Monthly(super::monthly::MonthlyArgs),
+    /// The staffing report: coverage per position and day, hours and nights per person,
+    /// rest margins, expiring qualifications, the roster's findings.
+    #[command(after_help = concat!("Examples:\n  \
+opsplan report staffing examples/atv5-week40 -o staffing.html\n  \
+opsplan report staffing examples/atv5-week40 --format md --from \"2014/274 00:00\" --to \"2014/276 00:00\"\n\n", project_help!(), "\n\
+The range is the plan's horizon unless --from/--to give it (docs/reports.md). \
+Exit codes as `opsplan check`: 0 pass or pass with waivers, 1 findings at error \
+severity, 2 usage or input failure (no roster among the inputs: nothing written)."))]
+    Staffing(super::staffing_report::StaffingReportArgs),
     /// List the embedded templates, or write them into a folder to adapt them (then
     /// render with `--templates DIR`).
     #[command(after_help = "Examples:\n  \
@@ -239,6 +248,7 @@ pub fn run(command: &ReportCommand, out: &mut impl Write) -> anyhow::Result<u8> 
         ReportCommand::Consistency(args) => consistency(args, out),
         ReportCommand::Trace(args) => trace(args, out),
         ReportCommand::Monthly(args) => super::monthly::run(args, out),
+        ReportCommand::Staffing(args) => super::staffing_report::run(args, out),
         ReportCommand::Templates { out: dir } => templates(dir.as_deref(), out),
     }
 }

@@ -13,6 +13,7 @@ pub mod consistency;
 pub mod embed;
 pub mod gantt;
 pub mod monthly;
+pub mod staffing;
 pub mod trace;
 pub mod word_diff;
 
@@ -41,6 +42,8 @@ const EMBEDDED: &[(&str, &str)] = embed![
     "monthly.html",
     "monthly.md",
     "agenda.html",
+    "staffing.html",
+    "staffing.md",
 ];
 
 /// The names of the embedded templates (what `--templates DIR` may replace).

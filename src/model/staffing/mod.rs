@@ -19,6 +19,7 @@
 
 mod build;
 pub mod index;
+pub mod summary;
 pub mod work;
 
 pub(super) use build::build_staffing;
