@@ -85,6 +85,20 @@ fn names(dir: &Path) -> Vec<String> {
     v
 }
 
+const PEOPLE: &[&str] = &[
+    "ADUBOIS",
+    "BMOREAU",
+    "CLAURENT",
+    "DSIMON",
+    "EMICHEL",
+    "FLEFEBVRE",
+    "GGARCIA",
+    "HDAVID",
+    "IBERTRAND",
+    "JROUX",
+    "KVINCENT",
+];
+
 const CALENDARS: &[&str] = &[
     "CREW", "EST", "FD", "FDS", "FE-5", "FE-6", "GC", "IMMT", "MCC-H", "MCC-M", "OM", "PLN",
 ];
@@ -168,6 +182,8 @@ fn the_clean_example_exports_a_complete_verifiable_package() {
     .map(|s| s.to_string())
     .collect();
     expected.extend(CALENDARS.iter().map(|r| format!("calendars/{r}.ics")));
+    // The week's roster: one calendar per engineer (tests/export_people.rs reads them).
+    expected.extend(PEOPLE.iter().map(|p| format!("people/{p}.ics")));
     expected.sort();
     assert_eq!(pkg.keys().cloned().collect::<Vec<_>>(), expected);
 

@@ -22,7 +22,8 @@ SOURCE_DATE_EPOCH=1412121600 opsplan export week40.plan --out pkg   reproducible
 The package: plan.json (schema opsplan-export-1.schema.json, included), activities.csv, \
 calendars/<ROLE>.ics (iCalendar, one per role), consistency.html, MANIFEST and SHA256SUMS \
 (`cd DIR && sha256sum -c SHA256SUMS`). DIR must not exist or be empty; nothing is written \
-unless everything could be. docs/export.md describes every file.\n", project_help!(), "\n\
+unless everything could be. With a roster, people/<PERSON>.ics too (one per person: shifts, \
+on-call turns, activities). docs/export.md describes every file.\n", project_help!(), "\n\
 MANIFEST (`project-file:`), plan.json (`project_file`) and the report's provenance name it.\n\
 Exit codes: 0 written; 1 the check found errors: nothing written, or with --force the \
 package written and marked as forced; 2 usage or input failure (a missing or unreadable \
@@ -275,6 +276,15 @@ fn package(run: &workspace::Run, plan: usize, forced: bool) -> Result<Vec<Packag
             export::MAX_WINDOW_OCCURRENCES
         ));
     }
+    if let Some((span, message)) = export::people::refusals(run, plan).into_iter().next() {
+        let at = run.sources.line_col(span.file, span.start as usize);
+        return Err(format!(
+            "{}:{}:{}: {message}",
+            run.sources.path(span.file).display(),
+            at.line,
+            at.column
+        ));
+    }
     let doc = export::build(run, plan, &ExportMeta { generated, forced });
     let mut files = vec![
         PackageFile {
@@ -291,6 +301,12 @@ fn package(run: &workspace::Run, plan: usize, forced: bool) -> Result<Vec<Packag
         },
     ];
     for c in export::ics::calendars(&doc) {
+        files.push(PackageFile {
+            path: c.path,
+            bytes: c.text.into_bytes(),
+        });
+    }
+    for c in export::ics::person_calendars(&doc) {
         files.push(PackageFile {
             path: c.path,
             bytes: c.text.into_bytes(),

@@ -1,7 +1,7 @@
 //! `opsplan agenda` as text (aligned, for an 80-100 column terminal or a printer) and
 //! JSON (the view serialised). The sheet is computed by `workspace::agenda`.
 
-use crate::workspace::agenda::{Agenda, Entry, Sheet};
+use crate::workspace::agenda::{Agenda, Entry, Sheet, StaffingView};
 use std::fmt::Write;
 
 /// Column rule under section headings.
@@ -76,6 +76,9 @@ fn sheet_text(s: &Sheet, out: &mut String) {
     if let Some(n) = &s.horizon_note {
         out.push('\n');
         wrap(out, &format!("Note: {n}"), "      ");
+    }
+    for st in &s.staffing {
+        staffing_text(st, &s.at, s.filtered, out);
     }
     if s.roles.is_empty() {
         let _ = writeln!(out, "\nThe plan declares no role.");
@@ -173,6 +176,17 @@ fn entry(out: &mut String, e: &Entry, width: usize) {
     let mut line = |label: &str, text: &str| {
         let _ = writeln!(out, "{pad}{label:<12} {text}");
     };
+    if let Some(people) = &e.on_shift {
+        if people.is_empty() {
+            line(
+                "on shift",
+                "NOBODY on shift in a position filling this role",
+            );
+        }
+        for p in people {
+            line("on shift", p);
+        }
+    }
     let by = e.by.join(", ");
     if e.part != "owner" && !by.is_empty() && e.part != format!("by {by}") {
         line("by", &by);
@@ -222,6 +236,149 @@ fn entry(out: &mut String, e: &Entry, width: usize) {
             for d in detail {
                 line("", &format!("  {d}"));
             }
+        }
+    }
+}
+
+/// "ADUBOIS (Anne Dubois)".
+fn person(id: &str, name: &Option<String>) -> String {
+    match name {
+        Some(n) => format!("{id} ({n})"),
+        None => id.to_string(),
+    }
+}
+
+fn staffing_text(st: &StaffingView, at: &str, filtered: bool, out: &mut String) {
+    let title = st
+        .title
+        .as_ref()
+        .map(|t| format!(": {t}"))
+        .unwrap_or_default();
+    heading(out, &format!("STAFFING  roster {}{title}", st.roster));
+    let _ = writeln!(out, "  Roster file  {}", st.file);
+    if let Some(n) = &st.note {
+        wrap(out, &format!("  Note: {n}"), "        ");
+    }
+    if st.positions.is_empty() {
+        out.push_str(if filtered {
+            "  no position of the roster fills the roles asked for\n"
+        } else {
+            "  the roster declares no position\n"
+        });
+    }
+    for p in &st.positions {
+        let mut line = format!("  {}", p.name);
+        if let Some(t) = &p.title {
+            let _ = write!(line, "  \"{t}\"");
+        }
+        if !p.fills.is_empty() {
+            let _ = write!(line, "  fills {}", p.fills.join(", "));
+        }
+        if p.continuous_now {
+            line.push_str("  (continuous");
+            if p.minimum > 1 {
+                let _ = write!(line, ", {} at least", p.minimum);
+            }
+            line.push(')');
+        }
+        let _ = writeln!(out, "{line}");
+        if p.holders.is_empty() && p.gap.is_none() {
+            let _ = writeln!(out, "    {:<10} nobody at {at}", "on shift");
+        }
+        for h in &p.holders {
+            let status = h
+                .status
+                .as_ref()
+                .map(|s| format!("  {}", s.to_uppercase()))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "    {:<10} {}  until {}{status}",
+                "on shift",
+                person(&h.person, &h.name),
+                h.until
+            );
+        }
+        if let Some(g) = &p.gap {
+            let _ = writeln!(out, "    !! {g}");
+        }
+        for h in &p.next {
+            let status = h
+                .status
+                .as_ref()
+                .map(|s| format!("  {}", s.to_uppercase()))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "    {:<10} {}  {} .. {}{status}",
+                "next",
+                person(&h.person, &h.name),
+                h.from,
+                h.until
+            );
+        }
+        if p.next_more > 0 {
+            let _ = writeln!(out, "    {:<10} … and {} more shifts", "", p.next_more);
+        }
+        for g in &p.gaps {
+            let _ = writeln!(out, "    !! {}", g.text);
+        }
+        if p.gaps_more > 0 {
+            let _ = writeln!(out, "    !! … and {} more gaps", p.gaps_more);
+        }
+    }
+    for d in &st.duties {
+        let mut line = format!("  {}", d.name);
+        if let Some(t) = &d.title {
+            let _ = write!(line, "  \"{t}\"");
+        }
+        if let Some(r) = &d.response {
+            let _ = write!(line, "  response {r}");
+        }
+        if d.continuous_now {
+            line.push_str("  (continuous)");
+        }
+        let _ = writeln!(out, "{line}");
+        if d.on_call.is_empty() && d.gap.is_none() {
+            let _ = writeln!(out, "    {:<10} nobody at {at}", "on call");
+        }
+        let response = |r: &Option<String>| {
+            r.as_ref()
+                .map(|r| format!(", response {r}"))
+                .unwrap_or_default()
+        };
+        for t in &d.on_call {
+            let _ = writeln!(
+                out,
+                "    {:<10} {}  until {}{}",
+                "on call",
+                person(&t.person, &t.name),
+                t.until,
+                response(&t.response)
+            );
+        }
+        if let Some(g) = &d.gap {
+            let _ = writeln!(out, "    !! {g}");
+        }
+        for t in &d.next {
+            let _ = writeln!(
+                out,
+                "    {:<10} {}  {} .. {}{}",
+                "next",
+                person(&t.person, &t.name),
+                t.from,
+                t.until,
+                response(&t.response)
+            );
+        }
+        if d.next_more > 0 {
+            let _ = writeln!(out, "    {:<10} … and {} more turns", "", d.next_more);
+        }
+        for g in &d.gaps {
+            let _ = writeln!(out, "    !! {}", g.text);
+        }
+        if d.gaps_more > 0 {
+            let _ = writeln!(out, "    !! … and {} more gaps", d.gaps_more);
         }
     }
 }

@@ -16,6 +16,10 @@
 //! that ends exactly at T is over; one that starts exactly at T is running, its whole
 //! duration left); it comes next when T < start < T + hours.
 
+mod people;
+
+pub use people::{DutyView, Gap, Holder, PositionView, StaffingView, Turn};
+
 use super::Run;
 use crate::diag::{did_you_mean, Severity};
 use crate::model::{ActIdx, Model, PlanModel, ProcIdx, TimeState, Unknown};
@@ -137,6 +141,10 @@ pub struct Sheet {
     pub not_scheduled: Vec<Unscheduled>,
     /// Not-scheduled activities beyond [`MAX_NOT_SCHEDULED`].
     pub not_scheduled_more: usize,
+    /// The plan's rosters (`use roster`): who holds each position and who is on call;
+    /// absent when the plan has none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub staffing: Vec<StaffingView>,
 }
 
 /// One role's part of the sheet.
@@ -174,6 +182,12 @@ pub struct Entry {
     pub kind: Option<String>,
     pub procedure: Option<ProcedureView>,
     pub needs: Option<NeedsView>,
+    /// When the plan has a roster: the people on shift, at the sheet's start for a
+    /// running activity or at its start for a next one, in a position filling the
+    /// section's role ("ADUBOIS (Anne Dubois) on OM-DESK"); absent when no roster
+    /// position fills the role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_shift: Option<Vec<String>>,
 }
 
 /// The procedure an activity runs.
@@ -500,6 +514,11 @@ fn sheet(run: &Run, plan: &PlanModel, shift: Interval, req: &Request, check: &Ch
     let roles = Roles::new(plan);
     let timeline = Timeline::of_plan(plan);
     let wanted = |name: &str| req.roles.is_empty() || req.roles.iter().any(|r| r == name);
+    let plan_idx = model.plans.iter().position(|p| std::ptr::eq(p, plan));
+    let rosters = plan_idx
+        .map(|i| people::rosters_of(&model.staffing, i))
+        .unwrap_or_default();
+    let mut on_shift = people::OnShift::new(rosters.clone());
 
     // The sections: the roles asked for in the order given, or every declared role in
     // declaration order (undeclared ones used in the shift are added, by name).
@@ -566,6 +585,7 @@ fn sheet(run: &Run, plan: &PlanModel, shift: Interval, req: &Request, check: &Ch
             kind: a.ast.kind.as_ref().map(|k| k.value.clone()),
             procedure: procedure_view(model, plan, ai, &mut procedures),
             needs: needs_view(plan, ai, iv),
+            on_shift: None,
         };
         for (role, part) in parts {
             if !wanted(role) {
@@ -579,6 +599,7 @@ fn sheet(run: &Run, plan: &PlanModel, shift: Interval, req: &Request, check: &Ch
             };
             let entry = Entry {
                 part: part.label(),
+                on_shift: on_shift.people(role, iv.start.max(shift.start)),
                 ..base.clone()
             };
             if is_running {
@@ -637,6 +658,17 @@ fn sheet(run: &Run, plan: &PlanModel, shift: Interval, req: &Request, check: &Ch
         windows: windows(plan, shift),
         not_scheduled,
         not_scheduled_more,
+        staffing: rosters
+            .iter()
+            .map(|st| {
+                let file = run
+                    .sources
+                    .path(st.file)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                people::view(st, plan, file, shift, !req.roles.is_empty(), &wanted)
+            })
+            .collect(),
     }
 }
 

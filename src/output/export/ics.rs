@@ -117,9 +117,8 @@ pub fn calendars(doc: &ExportDoc) -> Vec<RoleCalendar> {
         .collect()
 }
 
-fn calendar(doc: &ExportDoc, role: &str, acts: &[&ActivityExport]) -> String {
-    let mut out = String::new();
-    let mut line = |s: String| out.push_str(&fold(&s));
+/// The lines that open a calendar named `who` (a role, a person).
+fn header(doc: &ExportDoc, who: &str, line: &mut impl FnMut(String)) {
     let plan = &doc.plan;
     let issue = plan
         .issue
@@ -135,18 +134,30 @@ fn calendar(doc: &ExportDoc, role: &str, acts: &[&ActivityExport]) -> String {
     line("METHOD:PUBLISH".into());
     line(format!(
         "X-WR-CALNAME:{}",
-        escape_text(&format!("{}{issue}: {role}", plan.id))
+        escape_text(&format!("{}{issue}: {who}", plan.id))
     ));
     let mut desc = plan.title.clone().unwrap_or_else(|| plan.id.clone());
     if let Some(m) = &plan.mission {
         desc.push_str(&format!(" ({m})"));
     }
     line(format!("X-WR-CALDESC:{}", escape_text(&desc)));
-    let dtstamp = ics_time(&doc.generator.generated);
-    let sequence = plan
+}
+
+/// The plan's issue as a `SEQUENCE`, when it is a number.
+fn sequence(doc: &ExportDoc) -> Option<u32> {
+    doc.plan
         .issue
         .as_deref()
-        .and_then(|i| i.trim().parse::<u32>().ok());
+        .and_then(|i| i.trim().parse::<u32>().ok())
+}
+
+fn calendar(doc: &ExportDoc, role: &str, acts: &[&ActivityExport]) -> String {
+    let mut out = String::new();
+    let mut line = |s: String| out.push_str(&fold(&s));
+    let plan = &doc.plan;
+    header(doc, role, &mut line);
+    let dtstamp = ics_time(&doc.generator.generated);
+    let sequence = sequence(doc);
     for a in acts {
         let Some((start, end)) = a.known() else {
             continue;
@@ -159,11 +170,7 @@ fn calendar(doc: &ExportDoc, role: &str, acts: &[&ActivityExport]) -> String {
         }
         line(format!("DTSTART:{}", ics_time(start)));
         line(format!("DTEND:{}", ics_time(end)));
-        let summary = match &a.title {
-            Some(t) => format!("{} {t}", a.id),
-            None => a.id.clone(),
-        };
-        line(format!("SUMMARY:{}", escape_text(&summary)));
+        line(format!("SUMMARY:{}", escape_text(&summary(a))));
         line(format!("DESCRIPTION:{}", escape_text(&description(doc, a))));
         let mut categories: Vec<String> = Vec::new();
         for c in a.kind.iter().chain(a.tags.iter()) {
@@ -178,14 +185,231 @@ fn calendar(doc: &ExportDoc, role: &str, acts: &[&ActivityExport]) -> String {
         if a.critical {
             line("PRIORITY:1".into());
         }
-        line(format!(
-            "STATUS:{}",
-            if doc.forced { "TENTATIVE" } else { "CONFIRMED" }
-        ));
+        line(format!("STATUS:{}", status(doc)));
         line("TRANSP:OPAQUE".into());
         line("END:VEVENT".into());
     }
     line("END:VCALENDAR".into());
+    out
+}
+
+fn status(doc: &ExportDoc) -> &'static str {
+    if doc.forced {
+        "TENTATIVE"
+    } else {
+        "CONFIRMED"
+    }
+}
+
+/// `A29 Reboost, OCS 1+3`
+fn summary(a: &ActivityExport) -> String {
+    match &a.title {
+        Some(t) => format!("{} {t}", a.id),
+        None => a.id.clone(),
+    }
+}
+
+/// One person's calendar of the package.
+#[derive(Debug, Clone)]
+pub struct PersonCalendar {
+    pub person: String,
+    /// `people/ADUBOIS.ics`
+    pub path: String,
+    pub text: String,
+    pub events: usize,
+}
+
+/// Every person's calendar (`people/<id>.ics`), in the order of `people` in the JSON: for
+/// each person with a shift, an on-call turn or an activity, their shifts (`SUMMARY`
+/// `Shift OM-DESK`), their turns (`On call OPS-ONCALL`, the response time in the
+/// description) and the activities they are on (as in the role calendars, the position
+/// that puts them on it in the description). UIDs: `shift.<person>.<position>.<start>.
+/// <plan>@opsplan`, `oncall.<person>.<duty>.<start>.<plan>@opsplan` and
+/// `<activity>.<plan>.<person>@opsplan`, the same in every issue while the shift, turn or
+/// activity keeps its person and start; a repeat within one calendar (a person twice on a
+/// position from the same instant, a W006 finding) gets `-2`, `-3`, … so they stay unique.
+/// The person ids were checked as file names before ([`super::people::refusals`]).
+pub fn person_calendars(doc: &ExportDoc) -> Vec<PersonCalendar> {
+    let Some(people) = &doc.people else {
+        return Vec::new();
+    };
+    let plan = &doc.plan;
+    let dtstamp = ics_time(&doc.generator.generated);
+    let sequence = sequence(doc);
+    let mut out = Vec::new();
+    for p in people {
+        let Some(path) = &p.calendar else {
+            continue;
+        };
+        let mut text = String::new();
+        let mut line = |s: String| text.push_str(&fold(&s));
+        let who = match &p.name {
+            Some(n) => format!("{} ({n})", p.id),
+            None => p.id.clone(),
+        };
+        header(doc, &who, &mut line);
+        let mut uids: BTreeMap<String, usize> = BTreeMap::new();
+        let mut unique = |uid: String| {
+            let n = uids.entry(uid.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                uid
+            } else {
+                let (head, tail) = uid.split_once('@').unwrap_or((&uid, "opsplan"));
+                format!("{head}-{n}@{tail}")
+            }
+        };
+        let mut events = 0;
+        let mut event = |line: &mut dyn FnMut(String),
+                         uid: String,
+                         (start, end): (&str, &str),
+                         summary: String,
+                         description: String,
+                         categories: &[&str],
+                         critical: bool,
+                         busy: bool| {
+            line("BEGIN:VEVENT".into());
+            line(format!("UID:{uid}"));
+            line(format!("DTSTAMP:{dtstamp}"));
+            if let Some(s) = sequence {
+                line(format!("SEQUENCE:{s}"));
+            }
+            line(format!("DTSTART:{}", ics_time(start)));
+            line(format!("DTEND:{}", ics_time(end)));
+            line(format!("SUMMARY:{}", escape_text(&summary)));
+            line(format!("DESCRIPTION:{}", escape_text(&description)));
+            let cats: Vec<String> = categories.iter().map(|c| escape_text(c)).collect();
+            if !cats.is_empty() {
+                line(format!("CATEGORIES:{}", cats.join(",")));
+            }
+            if critical {
+                line("PRIORITY:1".into());
+            }
+            line(format!("STATUS:{}", status(doc)));
+            line(format!(
+                "TRANSP:{}",
+                if busy { "OPAQUE" } else { "TRANSPARENT" }
+            ));
+            line("END:VEVENT".into());
+            events += 1;
+        };
+        let head = {
+            let mut h = format!("Plan {}", plan.id);
+            if let Some(i) = &plan.issue {
+                h.push_str(&format!(" issue {i}"));
+            }
+            h.push_str(&format!(", roster {}", p.roster));
+            h
+        };
+        let forced = doc.forced.then(|| {
+            format!(
+                "FORCED EXPORT: the plan's check found {} at error severity; do not execute as is.",
+                crate::output::plural(doc.counts.errors, "finding")
+            )
+        });
+        for s in &p.shifts {
+            let mut lines: Vec<String> = forced.iter().cloned().collect();
+            lines.push(head.clone());
+            lines.push(format!(
+                "When: {} .. {}",
+                s.time.start_plan, s.time.end_plan
+            ));
+            let mut pos = format!("Position: {}", s.position);
+            if let Some(t) = &s.position_title {
+                pos.push_str(&format!(" \"{t}\""));
+            }
+            lines.push(pos);
+            if !s.fills.is_empty() {
+                lines.push(format!("Fills: {}", s.fills.join(", ")));
+            }
+            let uid = unique(format!(
+                "shift.{}.{}.{}.{}@opsplan",
+                p.id,
+                s.position,
+                ics_time(&s.time.start),
+                plan.id
+            ));
+            event(
+                &mut line,
+                uid,
+                (&s.time.start, &s.time.end),
+                format!("Shift {}", s.position),
+                lines.join("\n"),
+                &["shift"],
+                false,
+                true,
+            );
+        }
+        for o in &p.on_call {
+            let mut lines: Vec<String> = forced.iter().cloned().collect();
+            lines.push(head.clone());
+            lines.push(format!(
+                "When: {} .. {}",
+                o.time.start_plan, o.time.end_plan
+            ));
+            let mut duty = format!("Duty: {}", o.duty);
+            if let Some(t) = &o.duty_title {
+                duty.push_str(&format!(" \"{t}\""));
+            }
+            lines.push(duty);
+            if let Some(r) = o.response_seconds {
+                lines.push(format!("Response: within {}", crate::time::Dur(r)));
+            }
+            let uid = unique(format!(
+                "oncall.{}.{}.{}.{}@opsplan",
+                p.id,
+                o.duty,
+                ics_time(&o.time.start),
+                plan.id
+            ));
+            event(
+                &mut line,
+                uid,
+                (&o.time.start, &o.time.end),
+                format!("On call {}", o.duty),
+                lines.join("\n"),
+                &["on call"],
+                false,
+                false,
+            );
+        }
+        for pa in &p.activities {
+            let a = &doc.activities[pa.index];
+            let Some(when) = a.known() else {
+                continue;
+            };
+            let on = if pa.on == "assigned" {
+                "On it: assigned (`assign` in the roster)".to_string()
+            } else {
+                format!("On it: on shift on {}", pa.on)
+            };
+            let description = format!("{}\n{on}", description(doc, a));
+            let mut categories: Vec<&str> = Vec::new();
+            for c in a.kind.iter().chain(a.tags.iter()) {
+                if !categories.contains(&c.as_str()) {
+                    categories.push(c);
+                }
+            }
+            let uid = unique(format!("{}.{}.{}@opsplan", a.id, plan.id, p.id));
+            event(
+                &mut line,
+                uid,
+                when,
+                summary(a),
+                description,
+                &categories,
+                a.critical,
+                true,
+            );
+        }
+        line("END:VCALENDAR".into());
+        out.push(PersonCalendar {
+            person: p.id.clone(),
+            path: path.clone(),
+            text,
+            events,
+        });
+    }
     out
 }
 

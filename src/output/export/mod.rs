@@ -13,6 +13,7 @@ pub mod csv;
 pub mod ics;
 pub mod json;
 pub mod manifest;
+pub mod people;
 
 use crate::diag::{Code, Severity};
 use crate::model::{PlanModel, ProcIdx, TimeState, Unknown};
@@ -61,6 +62,10 @@ pub struct ExportDoc {
     pub procedures: Vec<ProcedureExport>,
     /// One entry per flight rule of the run; `null` when the run has no flight rules.
     pub flight_rules: Option<Vec<FlightRuleVerdict>>,
+    /// The people of the plan's rosters (`use roster`): shifts, on-call turns, the
+    /// activities they are on. Absent when the plan has no roster (added in version 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub people: Option<Vec<people::PersonExport>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -332,7 +337,7 @@ pub fn build(run: &Run, plan: usize, meta: &ExportMeta) -> ExportDoc {
     let model = &run.model;
     let p = &model.plans[plan];
     let n = p.notation;
-    let roles = p
+    let roles: Vec<RoleExport> = p
         .roles
         .iter()
         .map(|r| RoleExport {
@@ -394,6 +399,7 @@ pub fn build(run: &Run, plan: usize, meta: &ExportMeta) -> ExportDoc {
     let count = |sev: Severity| findings.iter().filter(|d| d.severity == sev).count();
     let activities: Vec<ActivityExport> =
         p.activities.iter().map(|a| activity(run, p, a)).collect();
+    let people = people::build(run, p, plan, &roles, n);
     ExportDoc {
         schema: SCHEMA_NAME,
         version: SCHEMA_VERSION,
@@ -430,6 +436,7 @@ pub fn build(run: &Run, plan: usize, meta: &ExportMeta) -> ExportDoc {
         activities,
         procedures: procedures(run, p),
         flight_rules: flight_rules(run, &findings),
+        people,
     }
 }
 
