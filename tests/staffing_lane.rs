@@ -232,3 +232,66 @@ fn a_large_generated_roster_is_drawn_binned_and_bounded() {
     assert!(staffing_rects < r.shifts / 2, "{staffing_rects}");
     assert!(html.len() < 8 << 20, "{} bytes", html.len());
 }
+
+#[test]
+fn a_day_with_only_a_staffing_gap_gets_its_detail_page_on_a_long_plan() {
+    // Twenty days (an overview and detail pages): the only error is a W002 gap of the
+    // console on GMT 2014/285, 02:00-03:00, in the roster, not in an activity.
+    let dir = tempfile::tempdir().unwrap();
+    let mut plan = String::from(
+        "plan P {\n  horizon 2014/275 00:00 .. 2014/295 00:00\n  roles OM\n  \
+         use roster \"p.roster\"\n",
+    );
+    for d in 275..295 {
+        plan.push_str(&format!(
+            "  activity A{d} {{ at 2014/{d} 10:00 lasts 1h by OM }}\n"
+        ));
+    }
+    plan.push_str("}\n");
+    std::fs::write(dir.path().join("p.plan"), plan).unwrap();
+    // Three engineers in 8-hour shifts with 15 minutes of handover, but for the
+    // hour the console is left empty on GMT 285.
+    let mut roster = String::from(
+        "roster R {\n  plan P\n  position DESK { fills OM  continuous }\n  \
+         person ONE { qualified DESK }\n  person TWO { qualified DESK }\n  \
+         person THREE { qualified DESK }\n  \
+         rules { weekly rest 15h  max week 60h  max nights 99 }\n",
+    );
+    let people = ["ONE", "TWO", "THREE"];
+    for k in 0..60 {
+        let (day, hour) = (275 + k / 3, (k % 3) * 8);
+        let (end_day, end_hour) = (275 + (k + 1) / 3, ((k + 1) % 3) * 8);
+        let start = if (day, hour) == (285, 8) { "09:00" } else { "" };
+        let start = if start.is_empty() {
+            format!("{hour:02}:00")
+        } else {
+            start.to_string()
+        };
+        let end = if k == 59 { "00:00" } else { "00:15" };
+        let end = if k == 59 {
+            end.to_string()
+        } else {
+            format!("{end_hour:02}:15")
+        };
+        roster.push_str(&format!(
+            "  shift {} DESK 2014/{day} {start} .. 2014/{end_day} {end}\n",
+            people[k % 3]
+        ));
+    }
+    roster.push_str("}\n");
+    std::fs::write(dir.path().join("p.roster"), roster).unwrap();
+    let (code, html) = run([
+        "report".as_ref(),
+        "consistency".as_ref(),
+        dir.path().as_os_str(),
+    ]);
+    assert_eq!(code, Some(1), "the gap is an error");
+    assert!(html.contains("W002"));
+    let ids: Vec<String> = pages(&html).into_iter().map(|(id, _)| id).collect();
+    assert!(ids[0].ends_with("-overview"), "{ids:?}");
+    assert_eq!(ids.len(), 2, "the overview and the gap's day: {ids:?}");
+    assert!(
+        html.contains("the one day holding errors is drawn in full"),
+        "the note counts the gap's day"
+    );
+}

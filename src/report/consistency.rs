@@ -228,6 +228,20 @@ pub fn view(run: &Run, provenance: Provenance) -> ConsistencyView {
 
     let mut findings = Vec::with_capacity(order.len());
     let mut marks: BTreeMap<PlanIdx, Vec<Mark>> = BTreeMap::new();
+    // The plan each judged roster staffs, by file (a file may hold several rosters,
+    // sorted by start).
+    let mut roster_plan: HashMap<u32, Vec<(u32, u32, PlanIdx)>> = HashMap::default();
+    for s in model.staffing.iter().filter(|s| !s.incomplete) {
+        if let Some(p) = s.plan {
+            roster_plan
+                .entry(s.file.0)
+                .or_default()
+                .push((s.span.start, s.span.end, p));
+        }
+    }
+    for v in roster_plan.values_mut() {
+        v.sort_unstable();
+    }
     for (i, d) in order.iter().enumerate() {
         let anchor = format!("F{}", i + 1);
         let info = d.code.info();
@@ -266,10 +280,25 @@ pub fn view(run: &Run, provenance: Provenance) -> ConsistencyView {
                 wv.used = true;
             }
         }
-        if let Some((p, a)) = place {
+        // A finding marks the timeline of the plan it is about: the plan holding its
+        // activity, or the plan a roster staffs when it is a roster's finding with a
+        // time (a W002 gap, a W013 on-call gap), so that its day gets a detail page.
+        let marked = match place {
+            Some((p, a)) => Some((p, Some(a))),
+            None if d.interval.is_some() => {
+                let at = d.primary.span.start;
+                roster_plan.get(&d.primary.span.file.0).and_then(|v| {
+                    let i = v.partition_point(|&(start, _, _)| start <= at);
+                    let &(_, end, p) = v.get(i.checked_sub(1)?)?;
+                    (at < end).then_some((p, None))
+                })
+            }
+            None => None,
+        };
+        if let Some((p, activity)) = marked {
             marks.entry(p).or_default().push(Mark {
                 anchor: anchor.clone(),
-                activity: Some(a),
+                activity,
                 interval: d.interval,
                 error: d.severity == Severity::Error,
                 title: match &d.flight_rule {
