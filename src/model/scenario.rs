@@ -135,7 +135,7 @@ pub(super) fn resolve_scenarios(m: &mut Model, asts: Vec<(FileId, ast::Scenario)
         for t in &sc.trainees {
             if let Some(&first) = trainees.get(t.value.as_str()) {
                 duplicates.push(Duplicate {
-                    what: "trainee role",
+                    what: "trainee",
                     name: t.value.clone(),
                     first,
                     second: t.span,

@@ -337,6 +337,6 @@ mod tests {
         assert_eq!(undefined[0].message, "undefined role `FX`");
         let dup = findings(Code::DuplicateIdentifier, &text);
         assert_eq!(dup.len(), 1);
-        assert_eq!(dup[0].message, "duplicate trainee role `FD`");
+        assert_eq!(dup[0].message, "duplicate trainee `FD`");
     }
 }
