@@ -215,7 +215,8 @@ fn training_finding(
         format!("{who} is declared here"),
     ))
     .with_note(format!(
-        "the rule: a qualification `after {n} scenarios` holds from the end of the {n}th scenario its person completed as a trainee (held, `outcome passed`, under an `instructor` who is not the trainee)"
+        "the rule: a qualification `after {n} scenarios` holds from the end of the {} scenario its person completed as a trainee (held, `outcome passed`, under an `instructor` who is not the trainee)",
+        ordinal(n)
     ));
     let help = match s.available_text(sh.position, gap, &[sh.person]) {
         Some(text) => format!("{text}; or give {who} the shift once trained (or as a trainee: `trainee {position} under …`)"),
@@ -224,6 +225,18 @@ fn training_finding(
         ),
     };
     Some(d.with_help(help).with_interval(Some(gap)))
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`.
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 /// `from 2013/200 00:00 until 2014/272 00:00`, `until …`, `from …`.
@@ -299,5 +312,60 @@ fn assignments(m: &Model, s: &Staffing, out: &mut Vec<Diagnostic>) {
                 })
                 .with_interval(Some(iv)),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ordinal;
+    use crate::checks::rules::findings;
+    use crate::diag::Code;
+
+    #[test]
+    fn ordinals_read_as_english() {
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111]
+            .into_iter()
+            .map(ordinal)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st",
+                "111th"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_shift_before_the_training_is_complete_names_the_progress() {
+        let text = r#"
+            plan P { horizon 2014/275 00:00 .. 2014/276 00:00   roles PLN }
+            roster R {
+              plan P
+              position PLN-DESK { fills PLN }
+              person JROUX { qualified PLN-DESK }
+              person K { qualified PLN-DESK after 2 scenarios }
+              shift K PLN-DESK 2014/275 06:00 .. 2014/275 14:15
+            }
+            scenario SIM-1 { plan P   trainees PLN, K   instructor JROUX
+                             held 2014/270 09:00 .. 2014/270 13:00   outcome passed }
+            scenario SIM-2 { plan P   trainees K   instructor JROUX
+                             held 2014/275 08:00 .. 2014/275 10:00   outcome passed }
+        "#;
+        let found = findings(Code::UnqualifiedHolder, text);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(
+            found[0].message,
+            "K holds PLN-DESK without a valid qualification from 2014/275 06:00 to 2014/275 10:00: \
+             1 of 2 scenarios completed under an instructor by 2014/275 06:00"
+        );
+        assert_eq!(
+            found[0].primary.message,
+            "1 of 2 scenarios completed under an instructor by 2014/275 06:00: SIM-1 (ended 2014/270 13:00)"
+        );
+        assert!(found[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("the end of the 2nd scenario")));
     }
 }
