@@ -326,6 +326,23 @@ fn bad_training_records_are_located_errors() {
 }
 
 #[test]
+fn a_roster_that_does_not_parse_leaves_the_training_record_unjudged() {
+    // The plan's roster has a syntax error: its people are unknown, so the scenario's
+    // person trainee and instructor are neither R004 nor S008; the roster's E001 says why.
+    let one = [session("SIM-1", Some("JROUX"), 270, Some("passed"))];
+    let dir = project("qualified PLN-DESK", &one);
+    let roster = dir.path().join("team.roster");
+    let text = std::fs::read_to_string(&roster).unwrap();
+    std::fs::write(&roster, text.replace(" .. 2014/275 14:15", " ..")).unwrap();
+    let (code, list) = check(dir.path());
+    assert_eq!(code, Some(1), "{list:#?}");
+    assert!(
+        codes(&list).iter().all(|&c| c == "E001"),
+        "only the syntax error: {list:#?}"
+    );
+}
+
+#[test]
 fn the_staffing_report_shows_training_progress() {
     // The example week: Karine Vincent took part in SIM-RBT-01 and SIM-RBT-03 under
     // Julien Roux; her qualification needs three, and holds from GMT 280 at the earliest.

@@ -15,7 +15,9 @@ rule! {
     /// - the instructor also among the trainees;
     /// - an `outcome` without `held`: a result for a session that was never held.
     ///
-    /// The closest role or person is suggested. A repeated `instructor`, `held` or
+    /// The closest role or person is suggested. When the plan's roster cannot be read (a
+    /// syntax error, a file not found: reported there), names that are not roles of the
+    /// plan are not judged. A repeated `instructor`, `held` or
     /// `outcome` is `E004`; a `held` interval that ends before it starts, `T004`.
     ///
     /// ## Why it matters
@@ -64,6 +66,9 @@ fn unknown(m: &Model, sc: &ScenarioModel, out: &mut Vec<Diagnostic>) {
     let Some(pi) = sc.plan else { return };
     let plan = &m.plans[pi];
     let id = &sc.ast.id.value;
+    if sc.training.roster_unread {
+        return; // its roster is reported where it was to be read
+    }
     let roster = sc.training.roster.map(|r| &m.staffing[r]);
     if let (None, Some(i)) = (roster, &sc.ast.instructor) {
         out.push(
@@ -82,7 +87,10 @@ fn unknown(m: &Model, sc: &ScenarioModel, out: &mut Vec<Diagnostic>) {
         );
         return;
     }
-    let Some(s) = roster else { return };
+    // A roster read from a file with syntax errors may miss people: not judged.
+    let Some(s) = roster.filter(|s| !s.incomplete) else {
+        return;
+    };
     let people: Vec<&str> = s.people.iter().map(|p| p.id.value.as_str()).collect();
     let roles_and_people: Vec<&str> = plan
         .roles

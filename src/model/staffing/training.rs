@@ -29,6 +29,10 @@ pub struct Record {
     /// Names of its `trainees` and `instructor` that resolve to nothing (reported by
     /// `S008`); trainees of a plan without a roster are roles, `R004`.
     pub unknown: Vec<UnknownName>,
+    /// The plan names a roster (`use roster`) that is not among the rosters built (a file
+    /// that does not parse, or is not found: reported there): its people are not known,
+    /// so names that are not roles are neither resolved nor reported.
+    pub roster_unread: bool,
 }
 
 /// A name of a scenario's training record that names nothing.
@@ -109,6 +113,11 @@ pub(in crate::model) fn link(m: &mut Model) {
         let plan = &plans[pi];
         let rec = &mut sc.training;
         rec.roster = roster_of.get(&pi).copied();
+        rec.roster_unread = rec.roster.is_none()
+            && plan
+                .uses
+                .iter()
+                .any(|u| u.kind == crate::syntax::ast::UseKind::Roster);
         let person = |name: &str| {
             rec.roster
                 .and_then(|r| staffing[r].person_index.get(name).copied())
@@ -125,6 +134,7 @@ pub(in crate::model) fn link(m: &mut Model) {
                         people.push((p, k));
                     }
                 }
+                None if rec.roster_unread => {}
                 None if rec.roster.is_none() => unresolved.push(UnresolvedRef {
                     kind: RefKind::Role,
                     name: t.clone(),
