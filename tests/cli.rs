@@ -113,7 +113,10 @@ fn the_example_training_scenarios_are_read_and_checked() {
     let text = std::fs::read_to_string(&scn).unwrap();
     let broken = text
         .replace("expect ATV-CRP-PRP-090 v1.1", "expect ATV-CRP-PRP-091")
-        .replace("trainees FD, EST, MCC-M", "trainees FD, EST, MCC-M, GC");
+        .replace(
+            "trainees   FD, EST, MCC-M, KVINCENT",
+            "trainees   FD, EST, MCC-M, KVINCENT, GC",
+        );
     assert_ne!(broken, text);
     std::fs::write(&scn, broken).unwrap();
     let out = opsplan()

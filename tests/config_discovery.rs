@@ -107,14 +107,19 @@ fn a_plan_file_named_alone_is_judged_by_the_project_file_beside_it() {
     let repo = repo.path();
 
     // The defects mission: the folder fails with its flight-rule violations, and so does
-    // its plan named alone, with the same errors and warnings.
+    // its plan named alone, with the same errors and warnings, but for the training
+    // record's `S008` (scenarios/sim-records.scn, which the plan does not name: a folder
+    // reads it, the plan alone does not).
     let (code, folder) = json(repo, &["check", DEFECTS, "--format", "json"]);
     assert_eq!(code, Some(1));
     let (code, alone) = json(repo, &["check", DEFECTS_PLAN, "--format", "json"]);
     assert_eq!(code, Some(1));
     assert_eq!(alone["project_file"], DEFECTS_PROJECT);
     assert_eq!(folder["project_file"], DEFECTS_PROJECT);
-    assert_eq!(alone["summary"]["errors"], folder["summary"]["errors"]);
+    assert_eq!(
+        alone["summary"]["errors"].as_u64().unwrap() + 1,
+        folder["summary"]["errors"].as_u64().unwrap()
+    );
     assert_eq!(alone["summary"]["warnings"], folder["summary"]["warnings"]);
     // The same findings; the files come in another order (the folder's roster after its
     // procedures, the plan's `use roster` before its `use procedures` folder).
@@ -123,7 +128,10 @@ fn a_plan_file_named_alone_is_judged_by_the_project_file_beside_it() {
         c.sort();
         c
     };
-    assert_eq!(sorted(&alone), sorted(&folder));
+    let mut without_scenarios = sorted(&folder);
+    let at = without_scenarios.iter().position(|c| c == "S008").unwrap();
+    without_scenarios.remove(at);
+    assert_eq!(sorted(&alone), without_scenarios);
     let flight: Vec<&Value> = alone["diagnostics"]
         .as_array()
         .unwrap()

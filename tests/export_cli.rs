@@ -393,7 +393,7 @@ fn a_failing_plan_is_refused_and_forced_exports_are_marked() {
     let (code, stdout, stderr) = export(DEFECTS, &out, &[]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stdout.is_empty());
-    assert!(stderr.contains("fail: 31 errors"), "{stderr}");
+    assert!(stderr.contains("fail: 32 errors"), "{stderr}");
     assert!(stderr.contains("nothing exported"), "{stderr}");
     assert!(stderr.contains("--force"), "{stderr}");
     assert!(!out.exists(), "nothing is written");
@@ -405,14 +405,14 @@ fn a_failing_plan_is_refused_and_forced_exports_are_marked() {
     let pkg = files(&out);
     let manifest = text(&pkg, "MANIFEST");
     assert!(
-        manifest.contains("\nverdict: fail\nerrors: 31\n"),
+        manifest.contains("\nverdict: fail\nerrors: 32\n"),
         "{manifest}"
     );
     assert!(manifest.contains("\nforced: yes"), "{manifest}");
     let html = text(&pkg, "consistency.html");
     assert!(html.contains(r#"<div class="forced-export" role="alert""#));
     assert!(html.contains(
-        "FORCED EXPORT: this plan was exported with --force although its check found 31 findings"
+        "FORCED EXPORT: this plan was exported with --force although its check found 32 findings"
     ));
     let doc: Value = serde_json::from_slice(&pkg["plan.json"]).unwrap();
     assert_eq!(doc["forced"], true);

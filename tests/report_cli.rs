@@ -321,7 +321,7 @@ fn templates_can_be_replaced_and_a_broken_one_is_a_clear_error() {
     assert_eq!(code, Some(1), "{err}");
     assert_eq!(
         md,
-        "Consistency report: ATV5-W40 issue 3: fail (40 findings)\n"
+        "Consistency report: ATV5-W40 issue 3: fail (41 findings)\n"
     );
 
     std::fs::write(dir.path().join("consistency.md"), "{% for x in %}\n").unwrap();

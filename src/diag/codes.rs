@@ -177,6 +177,8 @@ code_table! {
         "The procedure a scenario expects is not on the contingency path of the running activities, or does not handle the event";
     IdleTrainee => "S007", "idle-trainee", Scenario, Error,
         "A trainee's role takes part in none of the scenario's events";
+    InvalidTrainingRecord => "S008", "invalid-training-record", Scenario, Error,
+        "A scenario's training record does not hold together: a trainee or instructor the plan's roster does not declare, the instructor also a trainee, an `outcome` without `held`";
     UndefinedRosterName => "W001", "undefined-roster-name", Staffing, Error,
         "A roster names a plan, person, position, on-call duty, phase or window that is not declared";
     UnstaffedPosition => "W002", "unstaffed-position", Staffing, Error,

@@ -81,6 +81,7 @@ pub(super) fn build(files: Vec<ast::SourceAst>) -> Model {
     schedule::schedule(&mut m);
     scenario::resolve_scenarios(&mut m, scenario_asts);
     staffing::build_staffing(&mut m, roster_asts);
+    staffing::training::link(&mut m);
     m
 }
 

@@ -324,6 +324,8 @@ pub struct ScenarioModel {
     pub plan: Option<PlanIdx>,
     /// `ast.injects`, index for index.
     pub injects: Vec<InjectModel>,
+    /// The training record, resolved against the roster of its plan.
+    pub training: staffing::training::Record,
 }
 
 /// A step of a contingency path: a procedure and the index (in the path) of the

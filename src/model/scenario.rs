@@ -135,7 +135,7 @@ pub(super) fn resolve_scenarios(m: &mut Model, asts: Vec<(FileId, ast::Scenario)
         for t in &sc.trainees {
             if let Some(&first) = trainees.get(t.value.as_str()) {
                 duplicates.push(Duplicate {
-                    what: "trainee role",
+                    what: "trainee",
                     name: t.value.clone(),
                     first,
                     second: t.span,
@@ -180,25 +180,30 @@ pub(super) fn resolve_scenarios(m: &mut Model, asts: Vec<(FileId, ast::Scenario)
             }
             injects.push(im);
         }
-        if let Some(pi) = plan {
-            let p = &m.plans[pi];
-            unresolved.extend(
-                sc.trainees
-                    .iter()
-                    .filter(|t| !p.role_index.contains_key(&t.value))
-                    .map(|t| UnresolvedRef {
-                        kind: RefKind::Role,
-                        name: t.clone(),
-                        version: None,
-                        scope: Scope::Plan(pi),
-                    }),
-            );
+        // Trainees that are not roles of the plan are resolved against the plan's roster
+        // once the rosters are built (`staffing::training::link`).
+        let mut training = super::staffing::training::Record::default();
+        if let Some(h) = &sc.held {
+            if let (Some(start), Some(end)) = (h.start.value, h.end.value) {
+                if end <= start {
+                    m.bad_intervals.push((
+                        h.span,
+                        format!(
+                            "the session of scenario {} (`held`) ends before it starts",
+                            sc.id.value
+                        ),
+                    ));
+                } else {
+                    training.held = Some(Interval::new(start, end));
+                }
+            }
         }
         scenarios.push(ScenarioModel {
             ast: sc,
             file,
             plan,
             injects,
+            training,
         });
     }
     // Running activities: one timeline per plan that has injects in its horizon.

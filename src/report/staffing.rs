@@ -78,6 +78,9 @@ pub struct RosterView {
     pub people: Vec<PersonRow>,
     pub rest: Vec<RestRow>,
     pub qualifications: Vec<QualRow>,
+    /// Each person's progress towards each qualification that requires training
+    /// (`qualified P after N scenarios`), by person then as declared.
+    pub training: Vec<TrainingRow>,
     /// The end of the window of `qualifications`: the report's end plus 30 days.
     pub expiry_limit: String,
     /// The `max week` rule, as written (`48h`).
@@ -206,6 +209,42 @@ pub struct QualRow {
     /// Whole days from the report's end to the first day it no longer holds (negative:
     /// ended that many days before).
     pub days_left: i64,
+}
+
+/// A person's progress towards a qualification that requires training.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainingRow {
+    pub id: String,
+    pub name: Option<String>,
+    pub position: String,
+    /// N of `after N scenarios`.
+    pub required: u32,
+    /// The sessions that count (held, passed, under an instructor who is not the trainee).
+    pub completed: usize,
+    /// `2 / 3 scenarios`.
+    pub progress: String,
+    /// When the qualification became or becomes valid; `None` while fewer than N
+    /// sessions are completed (or when the Nth ends after its `until`).
+    pub valid_from: Option<String>,
+    pub valid_from_iso: Option<String>,
+    /// Every session the person took part in as a trainee, by end.
+    pub sessions: Vec<SessionView>,
+}
+
+/// A training session held.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionView {
+    pub scenario: String,
+    pub title: Option<String>,
+    pub held_from: String,
+    pub held_to: String,
+    pub held_from_iso: String,
+    pub held_to_iso: String,
+    pub instructor: Option<String>,
+    /// `passed`, `failed`, `cancelled` or `not recorded`.
+    pub outcome: &'static str,
+    /// Whether it counts towards the qualification.
+    pub counts: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -657,6 +696,8 @@ fn roster_view(
         })
         .collect();
 
+    let training = training_view(run, s, &name_of);
+
     let rules = rules_view(run, s);
     let plan = s
         .plan
@@ -687,10 +728,58 @@ fn roster_view(
         people,
         rest,
         qualifications,
+        training,
         expiry_limit: s.format_time(Time(range.end.0 + EXPIRY_DAYS * DAY)),
         max_week: hours(max_week),
         max_nights,
     }
+}
+
+fn training_view(
+    run: &Run,
+    s: &Staffing,
+    name_of: &dyn Fn(usize) -> Option<String>,
+) -> Vec<TrainingRow> {
+    s.training_progress()
+        .into_iter()
+        .map(|p| {
+            let q = &s.people[p.person].quals[p.qual];
+            let sessions = p
+                .sessions
+                .iter()
+                .map(|x| {
+                    let sc = &run.model.scenarios[x.scenario].ast;
+                    SessionView {
+                        scenario: sc.id.value.clone(),
+                        title: sc.title.as_ref().map(|t| t.value.clone()),
+                        held_from: s.format_time(x.held.start),
+                        held_to: s.format_time(x.held.end),
+                        held_from_iso: iso(x.held.start),
+                        held_to_iso: iso(x.held.end),
+                        instructor: x.instructor.map(|i| s.people[i].display()),
+                        outcome: x.outcome.map_or("not recorded", |o| o.as_str()),
+                        counts: x.completes(p.person),
+                    }
+                })
+                .collect();
+            TrainingRow {
+                id: s.people[p.person].id.value.clone(),
+                name: name_of(p.person),
+                position: s.positions[q.position].name.value.clone(),
+                required: p.required,
+                completed: p.completed.len(),
+                progress: format!(
+                    "{} / {} scenario{}",
+                    p.completed.len().min(p.required as usize),
+                    p.required,
+                    if p.required == 1 { "" } else { "s" }
+                ),
+                valid_from: p.valid_from.map(|t| s.format_time(t)),
+                valid_from_iso: p.valid_from.map(iso),
+                sessions,
+            }
+        })
+        .collect()
 }
 
 fn rules_view(run: &Run, s: &Staffing) -> Vec<RuleView> {

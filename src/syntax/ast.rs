@@ -506,10 +506,37 @@ pub struct Scenario {
     pub title: Option<Spanned<String>>,
     /// The plan the simulation runs (`plan ATV5-W40`).
     pub plan: Option<Ident>,
-    /// The roles held by the trainees, every `trainees` line joined.
+    /// The trainees, every `trainees` line joined: roles of the plan, or people of the
+    /// plan's roster (a name is a role first).
     pub trainees: Vec<Ident>,
+    /// `instructor JROUX`: the person of the plan's roster who ran the session.
+    pub instructor: Option<Ident>,
+    /// `held T .. T`: when the session was held (none: only prepared).
+    pub held: Option<IntervalLit>,
+    /// `outcome passed|failed|cancelled` (none with `held`: result not recorded).
+    pub outcome: Option<Spanned<Outcome>>,
     pub injects: Vec<Inject>,
     pub span: Span,
+}
+
+/// The result of a training session (`outcome …`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Passed,
+    Failed,
+    Cancelled,
+}
+
+impl Outcome {
+    /// As written: `passed`, `failed`, `cancelled`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::Cancelled => "cancelled",
+        }
+    }
 }
 
 /// `inject EVENT ["text"] at T { expect PROC [vX.Y] }`
@@ -633,7 +660,7 @@ pub struct Bound {
     pub day: bool,
 }
 
-/// `qualified P1, P2 [from D] [until D]` or `trainee P1 under INSTRUCTOR [from D] [until D]`.
+/// `qualified P1, P2 [from D] [until D] [after N scenarios]` or `trainee P1 under INSTRUCTOR [from D] [until D]`.
 #[derive(Debug, Clone)]
 pub struct Qualification {
     pub positions: Vec<Ident>,
@@ -641,6 +668,9 @@ pub struct Qualification {
     pub under: Option<Ident>,
     pub from: Option<Bound>,
     pub until: Option<Bound>,
+    /// `after 3 scenarios`: the number of completed training scenarios it requires
+    /// (`None` inside when the number is invalid).
+    pub after: Option<Spanned<Option<u32>>>,
     pub span: Span,
 }
 

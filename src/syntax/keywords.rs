@@ -38,9 +38,11 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_goto
             | Rule::kw_handles
             | Rule::kw_handover
+            | Rule::kw_held
             | Rule::kw_horizon
             | Rule::kw_in
             | Rule::kw_inject
+            | Rule::kw_instructor
             | Rule::kw_issue
             | Rule::kw_kind
             | Rule::kw_lasting
@@ -55,6 +57,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_note
             | Rule::kw_on
             | Rule::kw_oncall
+            | Rule::kw_outcome
             | Rule::kw_person
             | Rule::kw_phase
             | Rule::kw_plan
@@ -72,6 +75,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_roster
             | Rule::kw_rules
             | Rule::kw_scenario
+            | Rule::kw_scenarios
             | Rule::kw_shift
             | Rule::kw_starts
             | Rule::kw_step

@@ -881,6 +881,9 @@ impl Lowerer<'_> {
             title: None,
             plan: None,
             trainees: Vec::new(),
+            instructor: None,
+            held: None,
+            outcome: None,
             injects: Vec::new(),
             span,
         };
@@ -894,6 +897,24 @@ impl Lowerer<'_> {
                 Rule::trainees_decl => sc.trainees.extend(
                     self.idents(item.into_inner().find(not_keyword).expect("trainee roles")),
                 ),
+                Rule::instructor_decl => {
+                    let i = self.ident(item.into_inner().find(not_keyword).expect("instructor"));
+                    self.once(&mut sc.instructor, i, "instructor", |i| i.span);
+                }
+                Rule::held_decl => {
+                    let iv = self.interval(item.into_inner().find(not_keyword).expect("interval"));
+                    self.once(&mut sc.held, iv, "held", |i| i.span);
+                }
+                Rule::outcome_decl => {
+                    let v = item.into_inner().find(not_keyword).expect("outcome");
+                    let outcome = match v.as_str() {
+                        "passed" => Outcome::Passed,
+                        "failed" => Outcome::Failed,
+                        _ => Outcome::Cancelled,
+                    };
+                    let o = Spanned::new(outcome, self.span(&v));
+                    self.once(&mut sc.outcome, o, "outcome", |o| o.span);
+                }
                 Rule::inject_decl => {
                     let i = self.inject(item);
                     sc.injects.push(i);

@@ -573,6 +573,82 @@ fn roster_mistakes_are_reported_readably() {
     assert_eq!(diags[0].code, Code::RepeatedClause);
 }
 
+#[test]
+fn training_records_parse_with_spans() {
+    let text = "scenario S {\n  plan P\n  trainees FD, KVINCENT\n  instructor JROUX\n  held 2014/265 09:00 .. 2014-09-22T13:00Z\n  outcome passed\n}\n\
+                roster R {\n  person K { qualified PLN-DESK from 2014/280 until 2015/100 after 3 scenarios\n    qualified OM-DESK after 1 scenario }\n}\n";
+    let (ast, diags) = parse_str(text);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let sc = &ast.scenarios[0];
+    let names: Vec<&str> = sc.trainees.iter().map(|t| t.value.as_str()).collect();
+    assert_eq!(names, ["FD", "KVINCENT"]);
+    let i = sc.instructor.as_ref().expect("an instructor");
+    assert_eq!(
+        (
+            i.value.as_str(),
+            &text[i.span.start as usize..i.span.end as usize]
+        ),
+        ("JROUX", "JROUX")
+    );
+    let held = sc.held.as_ref().expect("held");
+    assert_eq!(
+        &text[held.span.start as usize..held.span.end as usize],
+        "2014/265 09:00 .. 2014-09-22T13:00Z"
+    );
+    assert_eq!(
+        held.end.value,
+        crate::time::Time::parse_doy("2014/265 13:00").ok()
+    );
+    let o = sc.outcome.as_ref().expect("an outcome");
+    assert_eq!(o.value, ast::Outcome::Passed);
+    assert_eq!(&text[o.span.start as usize..o.span.end as usize], "passed");
+    let quals = &ast.rosters[0].people[0].qualifications;
+    let after = quals[0].after.as_ref().expect("after");
+    assert_eq!(after.value, Some(3));
+    assert_eq!(
+        &text[after.span.start as usize..after.span.end as usize],
+        "3"
+    );
+    assert!(quals[0].from.is_some() && quals[0].until.is_some());
+    assert_eq!(quals[1].after.as_ref().and_then(|a| a.value), Some(1));
+    // Without `after`: no training required.
+    let (ast, _) = parse_str("roster R { person K { qualified P } }");
+    assert!(ast.rosters[0].people[0].qualifications[0].after.is_none());
+}
+
+#[test]
+fn training_record_mistakes_are_reported_readably() {
+    // Each of `instructor`, `held` and `outcome` once; an outcome is one of three words;
+    // `after 0 scenarios` is no requirement.
+    for (clause, again) in [
+        ("instructor", "instructor A\n  instructor B"),
+        (
+            "held",
+            "held 2014/265 09:00 .. 2014/265 10:00\n  held 2014/266 09:00 .. 2014/266 10:00",
+        ),
+        ("outcome", "outcome passed\n  outcome failed"),
+    ] {
+        let (_, diags) = parse_str(&format!("scenario S {{\n  {again}\n}}\n"));
+        assert_eq!(diags.len(), 1, "{clause}: {diags:#?}");
+        assert_eq!(diags[0].code, Code::RepeatedClause, "{clause}");
+        assert!(diags[0].message.contains(clause), "{}", diags[0].message);
+    }
+    let m = messages("scenario S {\n  outcome success\n}");
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(
+        m[0].contains("`passed`, `failed` or `cancelled`")
+            || (m[0].contains("`passed`") && m[0].contains("`cancelled`")),
+        "{m:?}"
+    );
+    let (_, diags) = parse_str("roster R { person K { qualified P after 0 scenarios } }");
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0].code, Code::InvalidLiteral);
+    let m = messages("roster R { person K { qualified P after three scenarios } }");
+    assert!(m[0].contains("expected a whole number"), "{m:?}");
+    let m = messages("scenario S {\n  held 2014/265 09:00\n}");
+    assert!(m[0].contains("expected an interval"), "{m:?}");
+}
+
 proptest::proptest! {
     /// A roster of generated lines (`fast_roster::tests::lines`: the canonical layout and
     /// the forms around it) parsed whole by pest and parsed in pieces (the middle ones by

@@ -9,16 +9,19 @@ const MAX_GROUP_DEPTH: usize = 16;
 
 rule! {
     /// ## What it does
-    /// Reports a trainee role that takes part in none of the scenario's events. A role
+    /// Reports a trainee that takes part in none of the scenario's events. A role
     /// takes part in an event when it is in the `by` of a running activity whose
     /// contingency path handles the event, or in the `roles` of a procedure on that path
     /// from the running procedure to one that handles the event (both included). Groups
     /// count both ways: a trainee `FE-5` takes part when its group `CREW` does, and a
-    /// trainee `CREW` when one of its members does.
+    /// trainee `CREW` when one of its members does. A trainee who is a person of the
+    /// plan's roster (not a role of the plan) takes part through the roles its positions
+    /// fill: those of every position the person is qualified or a trainee for.
     ///
     /// Judged only when every event of the scenario is handled (`S002`–`S005` report
     /// the others, and a trainee may well have a part in an event not yet judged);
-    /// trainee roles the plan does not declare are `R004`. A scenario without an inject
+    /// trainees that are neither roles nor people are `R004` (a plan without a roster) or
+    /// `S008`. A scenario without an inject
     /// leaves every trainee idle.
     ///
     /// ## Why it matters
@@ -157,24 +160,65 @@ fn finish(m: &crate::model::Model, si: usize, parts: Parts<'_>, out: &mut Vec<Di
     let roles = parts.roles;
     let per_event = parts.per_event;
     let with_up: BTreeSet<&str> = roles.iter().flat_map(|r| with_groups(plan, r)).collect();
+    let takes_part = |role: &str| {
+        with_up.contains(role) || with_groups(plan, role).iter().any(|g| roles.contains(g))
+    };
     let mut seen: BTreeSet<&str> = BTreeSet::new();
-    for t in &sc.ast.trainees {
-        if !plan.role_index.contains_key(&t.value) || !seen.insert(&t.value) {
+    for (k, t) in sc.ast.trainees.iter().enumerate() {
+        if !seen.insert(&t.value) {
             continue;
         }
-        let takes_part = with_up.contains(t.value.as_str())
-            || with_groups(plan, &t.value)
-                .iter()
-                .any(|g| roles.contains(g));
-        if takes_part {
-            continue;
-        }
-        let mut d = Diagnostic::new(
-            Code::IdleTrainee,
+        let message = if plan.role_index.contains_key(&t.value) {
+            if takes_part(&t.value) {
+                continue;
+            }
             format!(
                 "trainee role `{}` takes part in none of the events of scenario `{}`",
                 t.value, sc.ast.id.value
-            ),
+            )
+        } else {
+            // A person of the plan's roster takes part through the roles of the positions
+            // they are qualified or a trainee for.
+            let (Some(r), true) = (
+                sc.training.roster,
+                sc.training.people.iter().any(|&(_, i)| i == k),
+            ) else {
+                continue;
+            };
+            let s = &m.staffing[r];
+            let Some(&p) = s.person_index.get(&t.value) else {
+                continue;
+            };
+            let mut through: BTreeSet<&str> = BTreeSet::new();
+            for q in &s.people[p].quals {
+                through.extend(
+                    s.positions[q.position]
+                        .fills
+                        .iter()
+                        .map(|f| f.value.as_str()),
+                );
+            }
+            if through.iter().any(|r| takes_part(r)) {
+                continue;
+            }
+            let list: Vec<&str> = through.into_iter().collect();
+            if list.is_empty() {
+                format!(
+                    "trainee `{}` takes part in none of the events of scenario `{}`: no position of theirs fills a role",
+                    t.value, sc.ast.id.value
+                )
+            } else {
+                format!(
+                    "trainee `{}` (through the roles {}) takes part in none of the events of scenario `{}`",
+                    t.value,
+                    list.join(", "),
+                    sc.ast.id.value
+                )
+            }
+        };
+        let mut d = Diagnostic::new(
+            Code::IdleTrainee,
+            message,
             Label::new(t.span, "idle throughout the scenario"),
         );
         if sc.ast.injects.is_empty() {
@@ -246,6 +290,38 @@ mod tests {
     }
 
     #[test]
+    fn people_of_the_roster_take_part_through_their_positions() {
+        // The plan's roster: ADUBOIS is qualified for the FD desk (on the path), LPETIT a
+        // trainee on the PLN desk (PLN is off the path), NOBODY holds no position.
+        let roster = r#"
+            roster R {
+              plan P
+              position FD-DESK { fills FD }
+              position PLN-DESK { fills PLN }
+              person ADUBOIS { qualified FD-DESK }
+              person LPETIT { trainee PLN-DESK under ADUBOIS }
+              person NOBODY
+            }
+        "#;
+        let text = format!(
+            "{}\n{roster}",
+            scenario("ADUBOIS, LPETIT, NOBODY", "OVERTEMP")
+        );
+        assert!(findings(Code::InvalidTrainingRecord, &text).is_empty());
+        let idle: Vec<String> = findings(Code::IdleTrainee, &text)
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        assert_eq!(
+            idle,
+            [
+                "trainee `LPETIT` (through the roles PLN) takes part in none of the events of scenario `S`",
+                "trainee `NOBODY` takes part in none of the events of scenario `S`: no position of theirs fills a role",
+            ]
+        );
+    }
+
+    #[test]
     fn trainees_are_not_judged_while_an_event_is_unhandled() {
         let text = scenario("GC", "NO_IGNITION");
         assert_eq!(findings(Code::UnhandledEvent, &text).len(), 1);
@@ -261,6 +337,6 @@ mod tests {
         assert_eq!(undefined[0].message, "undefined role `FX`");
         let dup = findings(Code::DuplicateIdentifier, &text);
         assert_eq!(dup.len(), 1);
-        assert_eq!(dup[0].message, "duplicate trainee role `FD`");
+        assert_eq!(dup[0].message, "duplicate trainee `FD`");
     }
 }

@@ -59,6 +59,7 @@ pub mod withdrawn_requirement;
 pub mod expected_contingency_missed;
 pub mod idle_trainee;
 pub mod inject_outside_horizon;
+pub mod invalid_training_record;
 pub mod no_activity_at_inject;
 pub mod undefined_scenario_plan;
 pub mod unhandled_event;
@@ -140,6 +141,7 @@ pub(crate) const ALL: &[RuleEntry] = &[
     unhandled_event::RULE,
     expected_contingency_missed::RULE,
     idle_trainee::RULE,
+    invalid_training_record::RULE,
     undefined_roster_name::RULE,
     unstaffed_position::RULE,
     unfilled_role::RULE,

@@ -18,6 +18,12 @@ rule! {
     /// qualification (or traineeship) for any position that fills one of its roles, or
     /// whose roles no position of the roster fills.
     ///
+    /// A qualification that requires training (`qualified P after N scenarios`) holds
+    /// only from the end of the Nth scenario its person completed as a trainee (held,
+    /// `outcome passed`, under an `instructor` who is not the trainee), and not before its
+    /// `from`: a shift before then is reported with the progress ("2 of 3 scenarios
+    /// completed under an instructor") and the scenarios completed.
+    ///
     /// Each person's qualifications per position are merged once; each shift is one
     /// binary search.
     ///
@@ -51,7 +57,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .get(&(sh.person, sh.position))
                 .map_or(&[][..], Vec::as_slice);
             if let Some(gap) = first_gap(held, sh.interval) {
-                out.push(shift_finding(s, sh, gap));
+                out.push(shift_finding(m, s, sh, gap));
             }
         }
         assignments(m, s, out);
@@ -81,7 +87,15 @@ fn nearest(
         })
 }
 
-fn shift_finding(s: &Staffing, sh: &crate::model::staffing::Shift, gap: Interval) -> Diagnostic {
+fn shift_finding(
+    m: &Model,
+    s: &Staffing,
+    sh: &crate::model::staffing::Shift,
+    gap: Interval,
+) -> Diagnostic {
+    if let Some(d) = training_finding(m, s, sh, gap) {
+        return d;
+    }
     let person = &s.people[sh.person];
     let position = &s.positions[sh.position].name.value;
     let who = &person.id.value;
@@ -129,6 +143,100 @@ fn shift_finding(s: &Staffing, sh: &crate::model::staffing::Shift, gap: Interval
     ))
     .with_help(help)
     .with_interval(Some(gap))
+}
+
+/// A shift during which the person's qualification would hold by its dates but still
+/// waits for its training (`after N scenarios`): "2 of 3 scenarios completed under an
+/// instructor", naming them.
+fn training_finding(
+    m: &Model,
+    s: &Staffing,
+    sh: &crate::model::staffing::Shift,
+    gap: Interval,
+) -> Option<Diagnostic> {
+    let person = &s.people[sh.person];
+    let (q, t) = person.quals.iter().find_map(|q| {
+        let t = q.training.as_ref()?;
+        let waits = q.valid.start > gap.start || q.valid.start >= q.valid.end;
+        (q.position == sh.position
+            && t.declared.start <= gap.start
+            && gap.start < t.declared.end
+            && waits)
+            .then_some((q, t))
+    })?;
+    let who = &person.id.value;
+    let position = &s.positions[sh.position].name.value;
+    let done = s.completed_by(sh.person, gap.start);
+    let names: Vec<String> = done
+        .iter()
+        .map(|x| {
+            format!(
+                "{} (ended {})",
+                m.scenarios[x.scenario].ast.id.value,
+                s.format_time(x.held.end)
+            )
+        })
+        .collect();
+    let n = t.required;
+    let progress = format!(
+        "{} of {n} scenario{} completed under an instructor by {}",
+        done.len(),
+        if n == 1 { "" } else { "s" },
+        s.format_time(gap.start)
+    );
+    let why = if names.is_empty() {
+        progress.clone()
+    } else {
+        format!("{progress}: {}", names.join(", "))
+    };
+    let from = if q.valid.start < q.valid.end {
+        format!("valid from {}", s.format_time(q.valid.start))
+    } else {
+        format!(
+            "not valid yet: {} of {n} completed",
+            s.completed_by(sh.person, crate::time::Time(i64::MAX)).len()
+        )
+    };
+    let d = Diagnostic::new(
+        Code::UnqualifiedHolder,
+        format!(
+            "{who} holds {position} without a valid qualification from {} to {}: {progress}",
+            s.format_time(gap.start),
+            s.format_time(gap.end)
+        ),
+        Label::new(sh.span, why),
+    )
+    .with_secondary(Label::new(
+        t.span,
+        format!("requires {n} completed scenarios; {from}"),
+    ))
+    .with_secondary(Label::new(
+        person.id.span,
+        format!("{who} is declared here"),
+    ))
+    .with_note(format!(
+        "the rule: a qualification `after {n} scenarios` holds from the end of the {} scenario its person completed as a trainee (held, `outcome passed`, under an `instructor` who is not the trainee)",
+        ordinal(n)
+    ));
+    let help = match s.available_text(sh.position, gap, &[sh.person]) {
+        Some(text) => format!("{text}; or give {who} the shift once trained (or as a trainee: `trainee {position} under …`)"),
+        None => format!(
+            "give the shift to someone qualified, or record {who} as a trainee on it (`trainee {position} under …`)"
+        ),
+    };
+    Some(d.with_help(help).with_interval(Some(gap)))
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`.
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 /// `from 2013/200 00:00 until 2014/272 00:00`, `until …`, `from …`.
@@ -204,5 +312,60 @@ fn assignments(m: &Model, s: &Staffing, out: &mut Vec<Diagnostic>) {
                 })
                 .with_interval(Some(iv)),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ordinal;
+    use crate::checks::rules::findings;
+    use crate::diag::Code;
+
+    #[test]
+    fn ordinals_read_as_english() {
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111]
+            .into_iter()
+            .map(ordinal)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st",
+                "111th"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_shift_before_the_training_is_complete_names_the_progress() {
+        let text = r#"
+            plan P { horizon 2014/275 00:00 .. 2014/276 00:00   roles PLN }
+            roster R {
+              plan P
+              position PLN-DESK { fills PLN }
+              person JROUX { qualified PLN-DESK }
+              person K { qualified PLN-DESK after 2 scenarios }
+              shift K PLN-DESK 2014/275 06:00 .. 2014/275 14:15
+            }
+            scenario SIM-1 { plan P   trainees PLN, K   instructor JROUX
+                             held 2014/270 09:00 .. 2014/270 13:00   outcome passed }
+            scenario SIM-2 { plan P   trainees K   instructor JROUX
+                             held 2014/275 08:00 .. 2014/275 10:00   outcome passed }
+        "#;
+        let found = findings(Code::UnqualifiedHolder, text);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(
+            found[0].message,
+            "K holds PLN-DESK without a valid qualification from 2014/275 06:00 to 2014/275 10:00: \
+             1 of 2 scenarios completed under an instructor by 2014/275 06:00"
+        );
+        assert_eq!(
+            found[0].primary.message,
+            "1 of 2 scenarios completed under an instructor by 2014/275 06:00: SIM-1 (ended 2014/270 13:00)"
+        );
+        assert!(found[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("the end of the 2nd scenario")));
     }
 }

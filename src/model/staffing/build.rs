@@ -117,6 +117,7 @@ impl Builder<'_> {
             by_person: Vec::new(),
             stretches: Vec::new(),
             qualified: Vec::new(),
+            sessions: Vec::new(),
         };
         self.rules(&mut s, &r.rules);
         self.positions(&mut s, r.positions);
@@ -371,6 +372,19 @@ impl Builder<'_> {
                 let Some(valid) = self.validity(q) else {
                     continue;
                 };
+                let training = match &q.after {
+                    None => None,
+                    // An invalid number is an invalid literal: no qualification.
+                    Some(n) => match n.value {
+                        None => continue,
+                        Some(required) => Some(TrainingRequirement {
+                            required,
+                            span: n.span,
+                            declared: valid,
+                            ready: None,
+                        }),
+                    },
+                };
                 let instructor = q.under.as_ref().and_then(|i| self.person(s, i));
                 for name in &q.positions {
                     let Some(position) = self.position(s, name) else {
@@ -381,6 +395,7 @@ impl Builder<'_> {
                         valid,
                         trainee: q.under.is_some(),
                         instructor,
+                        training: training.clone(),
                         span: q.span,
                     });
                 }

@@ -20,10 +20,12 @@
 mod build;
 pub mod index;
 pub mod summary;
+pub mod training;
 pub mod work;
 
 pub(super) use build::build_staffing;
 pub use index::IntervalIndex;
+pub use training::{Session, TrainingRequirement};
 pub use work::{NightPeriod, DAY, WEEK};
 
 use super::{ActIdx, PlanIdx};
@@ -128,6 +130,9 @@ pub struct Qual {
     pub trainee: bool,
     /// The instructor of a trainee.
     pub instructor: Option<PersonIdx>,
+    /// `after N scenarios`: the training it requires; `valid` then starts no earlier than
+    /// the end of the Nth completed session (and is empty while fewer are completed).
+    pub training: Option<TrainingRequirement>,
     /// The `qualified` or `trainee` clause.
     pub span: Span,
 }
@@ -284,6 +289,9 @@ pub struct Staffing {
     /// The qualifications and traineeships for each position: (person, index into the
     /// person's `quals`), by person.
     pub qualified: Vec<Vec<(PersonIdx, usize)>>,
+    /// The training sessions each person took part in as a trainee (scenarios of the
+    /// roster's plan with `held`), by end.
+    pub sessions: Vec<Vec<Session>>,
 }
 
 impl Staffing {

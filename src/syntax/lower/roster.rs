@@ -287,9 +287,15 @@ impl Lowerer<'_> {
             under,
             from: None,
             until: None,
+            after: None,
             span,
         };
         for bound in it {
+            if bound.as_rule() == Rule::after_scenarios {
+                let n = bound.into_inner().find(not_keyword).expect("a number");
+                q.after = Some(self.count(n, 1));
+                continue;
+            }
             let is_from = bound.as_rule() == Rule::valid_from;
             let value = bound.into_inner().find(not_keyword).expect("a day or time");
             let b = self.bound(value);
