@@ -261,7 +261,7 @@ fn history_rows_of_a_custom_kpi_give_its_trend_and_sparkline() {
     m.write("history.csv", "month,kpi,value\n2025-02,orbit_by_0900,70\n");
     let err = m.refused();
     assert!(
-        err.contains("history.csv:2:9: error: unknown KPI `orbit_by_0900`: the KPIs are `completion`, `on_time`, `stability`, `change_requests`, `open_critical`, `open_anomalies`, `coverage`, `decision_time`, `availability` or `orbit_by_0800`"),
+        err.contains("history.csv:2:9: error: unknown KPI `orbit_by_0900`: the KPIs are `completion`, `on_time`, `stability`, `change_requests`, `open_critical`, `open_anomalies`, `coverage`, `decision_time`, `availability`, `oncall_response` or `orbit_by_0800`"),
         "{err}"
     );
 }
