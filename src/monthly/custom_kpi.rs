@@ -831,7 +831,9 @@ mod tests {
         assert!(problems[0]
             .message
             .starts_with("unknown KPI `x`: the KPIs are `completion`"));
-        assert!(problems[0].message.ends_with("`availability`, `oncall_response` or `k`"));
+        assert!(problems[0]
+            .message
+            .ends_with("`availability`, `oncall_response` or `k`"));
         // With the manifest's `kpis:` unreadable, any id is taken.
         assert!(kpi::read_history_of(&table, &ctx, None).1.is_empty());
         let none = Selector::default();

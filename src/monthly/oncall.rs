@@ -3,10 +3,10 @@
 //!
 //! | column | aliases | |
 //! |---|---|---|
-//! | called | `Called`, `Called at`, `Call time`, `Time`, `Date`, `Alerted`, `Paged` | required: a date and time |
+//! | called | `Called`, `Called (UTC)`, `Called at`, `Call time`, `Time`, `Date`, `Alerted`, `Paged` | required: a date and time |
 //! | person | `Person`, `Engineer`, `Called person`, `On call`, `Name`, `Who` | required: the roster's person id or full name |
 //! | duty | `Duty`, `On-call duty`, `Rota` | required: the roster's duty |
-//! | answered | `Answered`, `Answered at`, `Arrived`, `Responded`, `On console` | a time, not before `called` |
+//! | answered | `Answered`, `Answered (UTC)`, `Answered at`, `Arrived`, `Responded`, `On console` | a time, not before `called` |
 //! | response | `Response`, `Response (min)`, `Response time`, `Minutes` | minutes (`25`, `25 min`) or a duration (`1h05m`) |
 //! | reason | `Reason`, `Cause`, `Why`, `Description` | optional |
 //! | anomaly | `Anomaly`, `Anomaly ID`, `AR` | optional: an id of the anomaly register |
@@ -52,8 +52,10 @@ const COLUMNS: &[Column] = &[
         name: "called",
         aliases: &[
             "called",
+            "called (utc)",
             "called at",
             "call time",
+            "call time (utc)",
             "time called",
             "time",
             "date",
@@ -84,8 +86,10 @@ const COLUMNS: &[Column] = &[
         name: "answered",
         aliases: &[
             "answered",
+            "answered (utc)",
             "answered at",
             "arrived",
+            "arrived (utc)",
             "responded",
             "on console",
             "time answered",
