@@ -296,3 +296,28 @@ fn names_from_the_roster_are_escaped_in_html_and_markdown() {
     assert!(md.contains("## 11. Staffing"), "{md}");
     assert!(!md.contains("<b>Martin</b>"), "{md}");
 }
+
+#[test]
+fn a_roster_that_does_not_read_whole_is_not_counted_and_said_so() {
+    let m = mission();
+    m.write(
+        "w1.roster",
+        &ROSTER.replace(
+            "  shift BNOEL ",
+            "  shift BNOEL FD-DESK soon\n  shift BNOEL ",
+        ),
+    );
+    let (code, out, err) = m.run(&["--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("w1.roster:16:"),
+        "the syntax error is printed: {err}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(json["status"], "red", "the check fails");
+    assert_eq!(
+        json["staffing"]["summary"],
+        "Staffing is known for no day of March 2025: the plan SAT-W2 names no roster; the roster R-W1 of plan SAT-W1 could not be read whole (syntax errors: see the check's findings) and is not counted. No hour, night or on-call turn of the month is counted."
+    );
+    assert_eq!(json["staffing"]["people"], serde_json::json!([]));
+}

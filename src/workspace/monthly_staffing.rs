@@ -43,6 +43,8 @@ pub struct MonthStaffing {
     pub rosters: Vec<RosterRef>,
     /// The ids of the month's plans that no roster staffs.
     pub plans_without_roster: Vec<String>,
+    /// The rosters not counted (read from a file with syntax errors).
+    pub incomplete: Vec<RosterRef>,
     /// By code.
     pub findings: Vec<FindingCount>,
     pub oncall: Option<OnCallLog>,
@@ -75,18 +77,19 @@ pub fn build(
     let range = Interval::new(month.start(), month.end());
     let plans: Vec<usize> = (0..model.plans.len()).collect();
     let period = period::over(model, &plans, range);
-    let rosters = period
-        .parts
-        .iter()
-        .map(|p| {
-            let s = &model.staffing[p.roster];
-            RosterRef {
-                id: s.id.value.clone(),
-                title: s.title.clone(),
-                plan: model.plans[p.plan].id.value.clone(),
-            }
-        })
-        .collect();
+    let roster_ref = |r: usize| {
+        let s = &model.staffing[r];
+        RosterRef {
+            id: s.id.value.clone(),
+            title: s.title.clone(),
+            plan: s
+                .plan
+                .map(|p| model.plans[p].id.value.clone())
+                .unwrap_or_default(),
+        }
+    };
+    let rosters = period.parts.iter().map(|p| roster_ref(p.roster)).collect();
+    let incomplete = period.incomplete.iter().map(|&r| roster_ref(r)).collect();
     let plans_without_roster = period
         .plans_without_roster
         .iter()
@@ -123,6 +126,7 @@ pub fn build(
             period,
             rosters,
             plans_without_roster,
+            incomplete,
             findings,
             oncall,
         },

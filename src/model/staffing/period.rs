@@ -71,6 +71,9 @@ pub struct Period {
     pub unknown: Vec<Interval>,
     /// The plans whose horizon overlaps the range that no roster staffs (in model order).
     pub plans_without_roster: Vec<PlanIdx>,
+    /// The rosters of the plans read from a file with syntax errors (or staffing a plan
+    /// read from one): not counted, their days unknown (in model order).
+    pub incomplete: Vec<usize>,
     /// By id.
     pub people: Vec<PersonTotals>,
     /// By name.
@@ -166,6 +169,13 @@ pub fn over(model: &Model, plans: &[PlanIdx], range: Interval) -> Period {
         })
         .collect();
 
+    let incomplete = model
+        .staffing
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.incomplete && s.plan.is_some_and(|p| plans.contains(&p)))
+        .map(|(r, _)| r)
+        .collect();
     let mut people: BTreeMap<String, PersonTotals> = BTreeMap::new();
     let mut positions: BTreeMap<String, PositionTotals> = BTreeMap::new();
     let mut quals: Vec<QualChange> = Vec::new();
@@ -265,6 +275,7 @@ pub fn over(model: &Model, plans: &[PlanIdx], range: Interval) -> Period {
         parts,
         unknown,
         plans_without_roster,
+        incomplete,
         people: people.into_values().collect(),
         positions: positions.into_values().collect(),
         quals,

@@ -210,10 +210,9 @@ pub fn view(l: &Loaded, dt: Dates) -> Staffing {
         })
         .collect();
     let unknown: Vec<String> = p.unknown.iter().map(|iv| period_text(*iv, dt)).collect();
-    let why = if s.plans_without_roster.is_empty() {
-        "no plan read for the month covers them".to_string()
-    } else {
-        format!(
+    let mut whys: Vec<String> = Vec::new();
+    if !s.plans_without_roster.is_empty() {
+        whys.push(format!(
             "the plan{} {} name{} no roster",
             plural(s.plans_without_roster.len()),
             s.plans_without_roster.join(", "),
@@ -222,7 +221,24 @@ pub fn view(l: &Loaded, dt: Dates) -> Staffing {
             } else {
                 ""
             }
-        )
+        ));
+    }
+    if !s.incomplete.is_empty() {
+        whys.push(format!(
+            "the roster{} {} could not be read whole (syntax errors: see the check's findings) and {} not counted",
+            plural(s.incomplete.len()),
+            s.incomplete
+                .iter()
+                .map(|r| format!("{} of plan {}", r.id, r.plan))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if s.incomplete.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    let why = if whys.is_empty() {
+        "no plan read for the month covers them".to_string()
+    } else {
+        whys.join("; ")
     };
     let summary = match (known.is_empty(), unknown.is_empty()) {
         (true, _) => format!(
