@@ -24,7 +24,7 @@ use crate::model::staffing::period::Period;
 use crate::model::staffing::Staffing;
 use crate::model::Model;
 use crate::time::{Dur, Time};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One row of the log.
 #[derive(Debug, Clone, PartialEq)]
@@ -345,6 +345,9 @@ pub fn judge(calls: &[CallOut], model: &Model, period: &Period) -> (Vec<Judged>,
     let mut problems = Vec::new();
     let mut uncovered: Vec<&CallOut> = Vec::new();
     let range = period.range;
+    // Per roster, built once: its people and duties by normalised id and name, and the
+    // "did you mean" indexes.
+    let mut names: BTreeMap<usize, Names> = BTreeMap::new();
     for (i, c) in calls.iter().enumerate() {
         if !c.ok || c.called < range.start || c.called >= range.end {
             continue;
@@ -364,10 +367,10 @@ pub fn judge(calls: &[CallOut], model: &Model, period: &Period) -> (Vec<Judged>,
             continue;
         };
         let s = &model.staffing[r];
-        let person = find_person(s, &c.person);
-        let duty = find_duty(s, &c.duty);
+        let n = names.entry(r).or_insert_with(|| Names::of(s));
+        let person = find(&s.person_index, &n.people, &c.person);
+        let duty = find(&s.duty_index, &n.duties, &c.duty);
         if person.is_none() {
-            let ids: Vec<&str> = s.people.iter().map(|p| p.id.value.as_str()).collect();
             problems.push(Problem::error(
                 c.person_loc.clone(),
                 format!(
@@ -375,22 +378,21 @@ pub fn judge(calls: &[CallOut], model: &Model, period: &Period) -> (Vec<Judged>,
                     c.person,
                     s.id.value,
                     show_time(c.called),
-                    hint(&c.person, &ids)
+                    hint(&n.person_ids, &c.person)
                 ),
             ));
         }
         if duty.is_none() {
-            let names: Vec<&str> = s.duties.iter().map(|d| d.name.value.as_str()).collect();
             problems.push(Problem::error(
                 c.duty_loc.clone(),
                 format!(
                     "`{}` is not an on-call duty of roster {}{}",
                     c.duty,
                     s.id.value,
-                    if names.is_empty() {
+                    if s.duties.is_empty() {
                         ", which declares none".to_string()
                     } else {
-                        hint(&c.duty, &names)
+                        hint(&n.duty_names, &c.duty)
                     }
                 ),
             ));
@@ -454,31 +456,64 @@ pub fn judge(calls: &[CallOut], model: &Model, period: &Period) -> (Vec<Judged>,
     (out, problems)
 }
 
-/// The person written as their id or their full name (case and blanks ignored).
-fn find_person(s: &Staffing, text: &str) -> Option<usize> {
-    if let Some(&p) = s.person_index.get(text) {
-        return Some(p);
-    }
-    let key = norm(text);
-    s.people
-        .iter()
-        .position(|p| norm(&p.id.value) == key || p.name.as_deref().is_some_and(|n| norm(n) == key))
+/// A roster's names, indexed once for the call-outs of its days.
+struct Names<'a> {
+    /// Normalised id and full name → person.
+    people: HashMap<String, usize>,
+    /// Normalised name and title → duty.
+    duties: HashMap<String, usize>,
+    person_ids: crate::diag::Suggester<'a>,
+    duty_names: crate::diag::Suggester<'a>,
 }
 
-/// The duty written as its name or title (case and blanks ignored).
-fn find_duty(s: &Staffing, text: &str) -> Option<usize> {
-    if let Some(&d) = s.duty_index.get(text) {
-        return Some(d);
+impl<'a> Names<'a> {
+    fn of(s: &'a Staffing) -> Names<'a> {
+        let mut people = HashMap::new();
+        for (i, p) in s.people.iter().enumerate().rev() {
+            if let Some(n) = &p.name {
+                people.insert(norm(n), i);
+            }
+        }
+        // Ids win over names.
+        for (i, p) in s.people.iter().enumerate().rev() {
+            people.insert(norm(&p.id.value), i);
+        }
+        let mut duties = HashMap::new();
+        for (i, d) in s.duties.iter().enumerate().rev() {
+            if let Some(t) = &d.title {
+                duties.insert(norm(t), i);
+            }
+        }
+        for (i, d) in s.duties.iter().enumerate().rev() {
+            duties.insert(norm(&d.name.value), i);
+        }
+        Names {
+            people,
+            duties,
+            person_ids: crate::diag::Suggester::new(
+                s.people.iter().map(|p| p.id.value.as_str()).collect(),
+            ),
+            duty_names: crate::diag::Suggester::new(
+                s.duties.iter().map(|d| d.name.value.as_str()).collect(),
+            ),
+        }
     }
-    let key = norm(text);
-    s.duties.iter().position(|d| {
-        norm(&d.name.value) == key || d.title.as_deref().is_some_and(|t| norm(t) == key)
-    })
+}
+
+/// A person or duty written as its id exactly, else as its id, full name or title
+/// (case, blanks and punctuation ignored).
+fn find(
+    exact: &rustc_hash::FxHashMap<String, usize>,
+    loose: &HashMap<String, usize>,
+    text: &str,
+) -> Option<usize> {
+    exact.get(text).or_else(|| loose.get(&norm(text))).copied()
 }
 
 /// `; did you mean `X`?` or nothing.
-fn hint(text: &str, names: &[&str]) -> String {
-    crate::diag::did_you_mean(text, names.iter().copied())
+fn hint(names: &crate::diag::Suggester<'_>, text: &str) -> String {
+    names
+        .suggest(text)
         .map(|s| format!("; {}", s.did_you_mean()))
         .unwrap_or_default()
 }

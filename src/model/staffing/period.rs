@@ -108,6 +108,10 @@ impl Period {
 /// The rosters of `plans` (those with a plan among them, read without syntax errors)
 /// over `range`.
 pub fn over(model: &Model, plans: &[PlanIdx], range: Interval) -> Period {
+    let mut wanted = vec![false; model.plans.len()];
+    for &p in plans {
+        wanted[p] = true;
+    }
     // Each roster's claim: its plan's horizon, else its own span, clipped to the range.
     let mut claims: Vec<(Interval, usize, PlanIdx)> = model
         .staffing
@@ -115,7 +119,7 @@ pub fn over(model: &Model, plans: &[PlanIdx], range: Interval) -> Period {
         .enumerate()
         .filter(|(_, s)| !s.incomplete)
         .filter_map(|(r, s)| {
-            let plan = s.plan.filter(|p| plans.contains(p))?;
+            let plan = s.plan.filter(|&p| wanted[p])?;
             let whole = model.plans[plan].horizon.or_else(|| summary::span(s))?;
             let iv = Interval::new(whole.start.max(range.start), whole.end.min(range.end));
             (iv.start < iv.end).then_some((iv, r, plan))
@@ -128,7 +132,8 @@ pub fn over(model: &Model, plans: &[PlanIdx], range: Interval) -> Period {
     for (iv, roster, plan) in claims {
         let mut free = Vec::new();
         let mut at = iv.start;
-        for t in taken.iter().filter(|t| t.overlaps(&iv)) {
+        let k = taken.partition_point(|t| t.end <= iv.start);
+        for t in taken[k..].iter().take_while(|t| t.start < iv.end) {
             if t.start > at {
                 free.push(Interval::new(at, t.start));
             }
@@ -137,7 +142,11 @@ pub fn over(model: &Model, plans: &[PlanIdx], range: Interval) -> Period {
         if at < iv.end {
             free.push(Interval::new(at, iv.end));
         }
-        taken = merge_intervals(taken.into_iter().chain([iv]).collect());
+        // Claims come by start: the new one merges into the end of the list.
+        match taken.last_mut() {
+            Some(last) if iv.start <= last.end => last.end = last.end.max(iv.end),
+            _ => taken.push(iv),
+        }
         if !free.is_empty() {
             parts.push(Part {
                 roster,
@@ -157,11 +166,14 @@ pub fn over(model: &Model, plans: &[PlanIdx], range: Interval) -> Period {
     if at < range.end {
         unknown.push(Interval::new(at, range.end));
     }
-    let staffed: Vec<PlanIdx> = model.staffing.iter().filter_map(|s| s.plan).collect();
+    let mut staffed = vec![false; model.plans.len()];
+    for p in model.staffing.iter().filter_map(|s| s.plan) {
+        staffed[p] = true;
+    }
     let plans_without_roster = plans
         .iter()
         .copied()
-        .filter(|p| !staffed.contains(p))
+        .filter(|&p| !staffed[p])
         .filter(|&p| {
             model.plans[p]
                 .horizon
@@ -173,7 +185,7 @@ pub fn over(model: &Model, plans: &[PlanIdx], range: Interval) -> Period {
         .staffing
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.incomplete && s.plan.is_some_and(|p| plans.contains(&p)))
+        .filter(|(_, s)| s.incomplete && s.plan.is_some_and(|p| wanted[p]))
         .map(|(r, _)| r)
         .collect();
     let mut people: BTreeMap<String, PersonTotals> = BTreeMap::new();
