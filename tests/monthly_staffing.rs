@@ -321,3 +321,77 @@ fn a_roster_that_does_not_read_whole_is_not_counted_and_said_so() {
     );
     assert_eq!(json["staffing"]["people"], serde_json::json!([]));
 }
+
+/// A row of [`oncall_workbook`]: called (day of March 2025, hour, minute), person,
+/// duty, response in minutes.
+type CallRow<'a> = ((u8, u8, u8), &'a str, &'a str, f64);
+
+/// An on-call log workbook: sheet "Call-outs" after a cover sheet; times as Excel date
+/// times.
+fn oncall_workbook(rows: &[CallRow]) -> Vec<u8> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let when = ExcelDateTime::from_ymd(2025, 3, 31).expect("date");
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&when));
+    let time = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    let ws = wb.add_worksheet();
+    ws.set_name("Cover").expect("name");
+    ws.write(0, 0, "On-call log").expect("cover");
+    let ws = wb.add_worksheet();
+    ws.set_name("Call-outs").expect("name");
+    for (c, h) in ["Call time", "Engineer", "Duty", "Response (min)"]
+        .iter()
+        .enumerate()
+    {
+        ws.write(0, c as u16, *h).expect("header");
+    }
+    for (i, ((d, h, m), person, duty, minutes)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        let dt = ExcelDateTime::from_ymd(2025, 3, *d)
+            .expect("date")
+            .and_hms(u16::from(*h), *m, 0)
+            .expect("time");
+        ws.write_datetime_with_format(r, 0, &dt, &time)
+            .expect("called");
+        ws.write(r, 1, *person).expect("person");
+        ws.write(r, 2, *duty).expect("duty");
+        ws.write(r, 3, *minutes).expect("response");
+    }
+    wb.save_to_buffer().expect("workbook")
+}
+
+#[test]
+fn a_workbook_log_is_read_from_its_sheet_and_located_by_cell() {
+    let m = mission();
+    m.write(
+        "monthly.yaml",
+        &MANIFEST.replace(
+            "oncall_log: oncall.csv\n",
+            "oncall_log: oncall.xlsx\noncall_log_sheet: Call-outs\n",
+        ),
+    )
+    .write_bytes(
+        "oncall.xlsx",
+        &oncall_workbook(&[((9, 3, 10), "bob noel", "FD-ONCALL", 15.0)]),
+    );
+    let json = m.json();
+    let o = &json["staffing"]["oncall"];
+    assert_eq!(o["source"], "oncall.xlsx");
+    assert_eq!(o["list"][0]["called"], "2025-03-09 03:10");
+    assert_eq!(
+        o["list"][0]["person"], "BNOEL",
+        "the full name is read as the person"
+    );
+    assert_eq!(o["list"][0]["response_min"], 15.0);
+
+    m.write_bytes(
+        "oncall.xlsx",
+        &oncall_workbook(&[
+            ((2, 3, 10), "AMARTIN", "FD-ONCALL", 15.0),
+            ((3, 3, 10), "BNOLE", "FD-ONCALL", 15.0),
+        ]),
+    )
+    .refused_with(&[
+        "oncall.xlsx: sheet 'Call-outs' cell B3: error: `BNOLE` is not a person of roster R-W1, which staffs 2025/062 03:10; did you mean `BNOEL`?",
+    ]);
+}
