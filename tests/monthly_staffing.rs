@@ -395,3 +395,27 @@ fn a_workbook_log_is_read_from_its_sheet_and_located_by_cell() {
         "oncall.xlsx: sheet 'Call-outs' cell B3: error: `BNOLE` is not a person of roster R-W1, which staffs 2025/062 03:10; did you mean `BNOEL`?",
     ]);
 }
+
+#[test]
+fn the_staffing_findings_of_the_check_are_counted_by_code() {
+    let m = mission();
+    // BNOEL on call from 7 March 00:00 while on the night shift of 6 March: W014.
+    m.write(
+        "w1.roster",
+        &ROSTER.replace(
+            "oncall AMARTIN FD-ONCALL 2025/060 00:00 .. 2025/067 00:00\n  oncall BNOEL   FD-ONCALL 2025/067 00:00",
+            "oncall AMARTIN FD-ONCALL 2025/060 00:00 .. 2025/066 00:00\n  oncall BNOEL   FD-ONCALL 2025/066 00:00",
+        ),
+    );
+    let json = m.json();
+    assert_eq!(
+        json["staffing"]["findings"],
+        serde_json::json!([{"code": "W014", "name": "oncall-on-night-shift", "count": 1}])
+    );
+    assert_eq!(json["staffing"]["findings_total"], 1);
+    let md = m.report("md");
+    assert!(
+        md.contains("Staffing findings of the plans' check: W014 oncall-on-night-shift × 1."),
+        "{md}"
+    );
+}
