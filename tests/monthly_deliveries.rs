@@ -4,10 +4,9 @@
 //! anomaly a delivery closes but the register holds open, a warning. The example month's
 //! section is in the snapshots of tests/monthly.rs.
 
-use assert_cmd::Command;
+mod common;
 
-/// 2025-04-02T08:00:00Z, when the report is made.
-const EPOCH: &str = "1743580800";
+use common::mission::Mission;
 
 const PLAN: &str = r#"plan SAT-M03 "March operations" {
   mission "TESTSAT"
@@ -44,74 +43,19 @@ STP export,2.7.3,2025-03-12,hotfix,,,
 
 /// A mission folder: `opsplan.yaml`, the plan, the manifest and the registers above, and
 /// whatever a test writes over them.
-struct Mission {
-    dir: tempfile::TempDir,
-}
-
-impl Mission {
-    fn new() -> Mission {
-        let m = Mission {
-            dir: tempfile::tempdir().expect("tempdir"),
-        };
-        m.write("opsplan.yaml", "")
-            .write("p.plan", PLAN)
-            .write("monthly.yaml", MANIFEST)
-            .write("as-flown.csv", AS_FLOWN)
-            .write("anomalies.csv", ANOMALIES)
-            .write("deliveries.csv", DELIVERIES);
-        m
-    }
-
-    fn write(&self, name: &str, text: &str) -> &Mission {
-        self.write_bytes(name, text.as_bytes())
-    }
-
-    fn write_bytes(&self, name: &str, bytes: &[u8]) -> &Mission {
-        std::fs::write(self.dir.path().join(name), bytes).expect("write");
-        self
-    }
-
-    /// `opsplan report monthly . ARGS` in the folder: exit code, stdout, stderr.
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = Command::cargo_bin("opsplan")
-            .expect("the binary is built")
-            .env("SOURCE_DATE_EPOCH", EPOCH)
-            .current_dir(self.dir.path())
-            .args(["report", "monthly", "."])
-            .args(args)
-            .output()
-            .expect("runs");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
-    fn report(&self, format: &str) -> String {
-        let (code, out, err) = self.run(&["--format", format]);
-        assert_eq!(code, 0, "stderr: {err}");
-        out
-    }
-
-    /// Runs with `-o`, expects exit 2 with nothing written, and checks that every line
-    /// expected is in stderr.
-    fn refused(&self, expected: &[&str]) {
-        let (code, out, err) = self.run(&["-o", "mor.html"]);
-        assert_eq!(code, 2, "stderr: {err}");
-        assert!(out.is_empty());
-        assert!(
-            !self.dir.path().join("mor.html").exists(),
-            "nothing is written"
-        );
-        for e in expected {
-            assert!(err.contains(e), "expected `{e}` in:\n{err}");
-        }
-    }
+fn mission() -> Mission {
+    Mission::with(&[
+        ("opsplan.yaml", ""),
+        ("p.plan", PLAN),
+        ("monthly.yaml", MANIFEST),
+        ("as-flown.csv", AS_FLOWN),
+        ("anomalies.csv", ANOMALIES),
+        ("deliveries.csv", DELIVERIES),
+    ])
 }
 
 fn with_deliveries(rows: &str) -> Mission {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "deliveries.csv",
         &format!("Software,Version,Date,Kind,Modules,Anomalies closed,Comment\n{rows}"),
@@ -121,7 +65,7 @@ fn with_deliveries(rows: &str) -> Mission {
 
 #[test]
 fn the_section_lists_the_months_deliveries_with_the_anomalies_they_close() {
-    let m = Mission::new();
+    let m = mission();
     let json: serde_json::Value = serde_json::from_str(&m.report("json")).expect("JSON");
     let d = &json["deliveries"];
     assert_eq!(d["count"], 2, "the February delivery is not counted");
@@ -184,7 +128,7 @@ fn the_section_lists_the_months_deliveries_with_the_anomalies_they_close() {
 
 #[test]
 fn dates_follow_the_reports_notation() {
-    let m = Mission::new();
+    let m = mission();
     m.write("monthly.yaml", &format!("{MANIFEST}dates: day-of-year\n"));
     let json: serde_json::Value = serde_json::from_str(&m.report("json")).expect("JSON");
     let first = &json["deliveries"]["list"][0];
@@ -194,7 +138,7 @@ fn dates_follow_the_reports_notation() {
 
 #[test]
 fn without_the_key_the_section_is_left_out_and_the_annex_names_it() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "monthly.yaml",
         &MANIFEST.replace("deliveries: deliveries.csv\n", ""),
@@ -215,7 +159,7 @@ fn without_the_key_the_section_is_left_out_and_the_annex_names_it() {
 
 #[test]
 fn an_anomaly_the_register_lacks_is_an_error_at_its_cell_with_did_you_mean() {
-    with_deliveries("SCOOP,5.3.1,2025-03-10,patch,,AR-0515,\n").refused(&[
+    with_deliveries("SCOOP,5.3.1,2025-03-10,patch,,AR-0515,\n").refused_with(&[
         "deliveries.csv:2:31: error: anomaly `AR-0515` is not in the anomaly register; did you mean `AR-0155`?",
     ]);
 }
@@ -227,7 +171,7 @@ fn a_bad_delivery_date_is_an_error_at_its_cell() {
          SCOOP,5.3.2,2205-03-12,patch,,,\n\
          SCOOP,5.3.3,12/03/2025,patch,,,\n",
     )
-    .refused(&[
+    .refused_with(&[
         "deliveries.csv:2:13: error: date: `2025-03-32` is not a time",
         "deliveries.csv:3:13: error: date `2205-03-12` is after the report is made",
         "deliveries.csv:4:13: error: date: `12/03/2025` is not a time (a date written with slashes is ambiguous",
@@ -241,19 +185,19 @@ fn a_delivery_listed_twice_is_an_error_naming_the_first() {
          STP export,5.3.1,2025-03-11,patch,,,\n\
          Scoop,5.3.1,2025-03-12,patch,,,\n",
     )
-    .refused(&[
+    .refused_with(&[
         "deliveries.csv:4:7: error: delivery `Scoop 5.3.1` is listed twice (first at line 2, column 7)",
     ]);
 }
 
 #[test]
 fn a_missing_version_is_an_error_at_its_cell() {
-    with_deliveries("SCOOP,,2025-03-10,patch,,,\n").refused(&[
+    with_deliveries("SCOOP,,2025-03-10,patch,,,\n").refused_with(&[
         "deliveries.csv:2:7: error: the version is empty: every delivery names the version delivered",
     ]);
-    let m = Mission::new();
+    let m = mission();
     m.write("deliveries.csv", "Software,Date\nSCOOP,2025-03-10\n");
-    m.refused(&[
+    m.refused_with(&[
         "deliveries.csv:1:1: error: the header row has no `version` column (columns found: `Software`, `Date`)",
     ]);
 }
@@ -264,7 +208,7 @@ fn every_bad_row_is_reported_in_one_run() {
         "SCOOP,,2025-03-10,patch,,,\n\
          SCOOP,5.3.1,2025-03-32,sometimes,,AR-9,\n",
     )
-    .refused(&[
+    .refused_with(&[
         "deliveries.csv:2:7: error: the version is empty",
         "deliveries.csv:3:13: error: date: `2025-03-32` is not a time",
         "deliveries.csv:3:24: error: unknown delivery kind `sometimes`: the kinds are `major`, `minor`, `patch` or `hotfix`",
@@ -287,7 +231,7 @@ fn an_anomaly_closed_by_a_delivery_but_open_in_the_register_is_a_warning() {
 
 #[test]
 fn without_an_anomaly_register_the_ids_are_shown_as_written() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "monthly.yaml",
         &MANIFEST.replace("anomalies: anomalies.csv\n", ""),
@@ -338,7 +282,7 @@ fn delivery_workbook(rows: &[WorkbookRow]) -> Vec<u8> {
 
 #[test]
 fn a_workbook_log_is_read_from_its_sheet_and_located_by_cell() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "monthly.yaml",
         &MANIFEST.replace(
@@ -363,7 +307,7 @@ fn a_workbook_log_is_read_from_its_sheet_and_located_by_cell() {
             ("SCOOP", "5.3.3", (1914, 3, 12), ""),
         ]),
     )
-    .refused(&[
+    .refused_with(&[
         "deliveries.xlsx: sheet 'Deliveries' cell D3: error: anomaly `AR-0515` is not in the anomaly register; did you mean `AR-0155`?",
         "deliveries.xlsx: sheet 'Deliveries' cell B4: error: delivery `SCOOP 5.3.1` is listed twice (first in cell B2)",
         "deliveries.xlsx: sheet 'Deliveries' cell C5: error: date `1914-03-12T00:00:00` is before 1957-10-04",
@@ -372,7 +316,7 @@ fn a_workbook_log_is_read_from_its_sheet_and_located_by_cell() {
 
 #[test]
 fn the_flag_takes_the_place_of_the_manifests_log() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "monthly.yaml",
         &MANIFEST.replace("deliveries: deliveries.csv\n", ""),

@@ -4,11 +4,9 @@
 //! or a note in it; never a silent wrong figure. The example month (ATV-5, October 2014)
 //! has its own tests in tests/monthly.rs.
 
-use assert_cmd::Command;
-use std::path::Path;
+mod common;
 
-/// 2025-04-02T08:00:00Z, when the report is made.
-const EPOCH: &str = "1743580800";
+use common::mission::Mission;
 
 const PLAN: &str = r#"plan SAT-M03 "March operations" {
   mission "TESTSAT"
@@ -107,77 +105,13 @@ const CDM_XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 
 /// A mission folder: `opsplan.yaml`, the plan, the manifest and the as-flown log above,
 /// and whatever a test writes over them.
-struct Mission {
-    dir: tempfile::TempDir,
-}
-
-impl Mission {
-    fn new() -> Mission {
-        let m = Mission {
-            dir: tempfile::tempdir().expect("tempdir"),
-        };
-        m.write("opsplan.yaml", "")
-            .write("p.plan", PLAN)
-            .write("monthly.yaml", MANIFEST)
-            .write("as-flown.csv", AS_FLOWN);
-        m
-    }
-
-    fn write(&self, name: &str, text: &str) -> &Mission {
-        let p = self.dir.path().join(name);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
-        self
-    }
-
-    fn remove(&self, name: &str) -> &Mission {
-        std::fs::remove_file(self.dir.path().join(name)).expect("remove");
-        self
-    }
-
-    /// `opsplan report monthly . ARGS` in the folder: exit code, stdout, stderr.
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = Command::cargo_bin("opsplan")
-            .expect("the binary is built")
-            .env("SOURCE_DATE_EPOCH", EPOCH)
-            .current_dir(self.dir.path())
-            .args(["report", "monthly", "."])
-            .args(args)
-            .output()
-            .expect("runs");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
-    /// The report as JSON (it must be written).
-    fn json(&self) -> serde_json::Value {
-        let (code, out, err) = self.run(&["--format", "json"]);
-        assert_eq!(code, 0, "stderr: {err}");
-        serde_json::from_str(&out).expect("JSON")
-    }
-
-    /// Runs with `-o`, expects exit 2 with nothing written, and returns stderr.
-    fn refused(&self) -> String {
-        let (code, out, err) = self.run(&["-o", "mor.html"]);
-        assert_eq!(code, 2, "stderr: {err}");
-        assert!(out.is_empty());
-        assert!(
-            !self.dir.path().join("mor.html").exists(),
-            "nothing is written"
-        );
-        assert!(
-            err.contains("opsplan: error: the monthly report was not written"),
-            "{err}"
-        );
-        err
-    }
-
-    fn has(&self, name: &str) -> bool {
-        Path::new(&self.dir.path().join(name)).exists()
-    }
+fn mission() -> Mission {
+    Mission::with(&[
+        ("opsplan.yaml", ""),
+        ("p.plan", PLAN),
+        ("monthly.yaml", MANIFEST),
+        ("as-flown.csv", AS_FLOWN),
+    ])
 }
 
 fn texts(v: &serde_json::Value) -> Vec<String> {
@@ -192,7 +126,7 @@ fn texts(v: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn the_clean_month_is_written_without_a_month_flag() {
-    let m = Mission::new();
+    let m = mission();
     let json = m.json();
     assert_eq!(json["month"], "2025-03", "the manifest's month");
     assert_eq!(json["operations"]["totals"]["on_time"], 4);
@@ -218,7 +152,7 @@ fn the_clean_month_is_written_without_a_month_flag() {
 
 #[test]
 fn a_cdm_about_another_satellite_is_in_no_count_and_never_makes_the_month_red() {
-    let m = Mission::new();
+    let m = mission();
     let other = CDM
         .replace("OBJECT_DESIGNATOR = 43210", "OBJECT_DESIGNATOR = 11111")
         .replace("OBJECT_NAME = TESTSAT", "OBJECT_NAME = OTHERSAT")
@@ -246,7 +180,7 @@ fn a_cdm_about_another_satellite_is_in_no_count_and_never_makes_the_month_red() 
 
 #[test]
 fn a_cdm_naming_our_satellite_as_object2_is_read_swapped_with_a_note() {
-    let m = Mission::new();
+    let m = mission();
     let swapped = CDM
         .replace("OBJECT_DESIGNATOR = 43210", "OBJECT_DESIGNATOR = @")
         .replace("OBJECT_DESIGNATOR = 22222", "OBJECT_DESIGNATOR = 43210")
@@ -274,7 +208,7 @@ fn a_cdm_naming_our_satellite_as_object2_is_read_swapped_with_a_note() {
 
 #[test]
 fn cdms_without_the_missions_objects_declared_are_an_error_with_a_hint() {
-    let m = Mission::new();
+    let m = mission();
     m.write("cdm/a.kvn", CDM).write(
         "monthly.yaml",
         &format!(
@@ -296,7 +230,7 @@ fn cdms_without_the_missions_objects_declared_are_an_error_with_a_hint() {
 
 #[test]
 fn a_mistyped_year_or_a_date_after_the_report_is_an_error_at_its_cell() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "anomalies.csv",
         "ID,Opened,Closed,Severity,Title\n\
@@ -320,7 +254,7 @@ fn a_mistyped_year_or_a_date_after_the_report_is_an_error_at_its_cell() {
 
 #[test]
 fn an_anomaly_opened_after_the_month_is_a_note_not_a_silent_drop() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "anomalies.csv",
         "ID,Opened,Closed,Severity,Title\n\
@@ -358,7 +292,7 @@ fn an_anomaly_opened_after_the_month_is_a_note_not_a_silent_drop() {
 
 #[test]
 fn every_file_of_the_cdm_folder_is_read_or_reported() {
-    let m = Mission::new();
+    let m = mission();
     m.write("cdm/a.kvn", CDM)
         .write("cdm/b.xml", CDM_XML)
         .write("cdm/c.json", "{\"CCSDS_CDM_VERS\": \"1.0\"}")
@@ -394,7 +328,7 @@ fn every_file_of_the_cdm_folder_is_read_or_reported() {
 
 #[test]
 fn a_cdm_whose_tca_precedes_its_creation_or_whose_length_has_no_unit_is_an_error() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "cdm/a.kvn",
         &CDM.replace("TCA = 2025-03-09T10:00", "TCA = 2025-03-07T10:00"),
@@ -426,7 +360,7 @@ fn a_cdm_whose_tca_precedes_its_creation_or_whose_length_has_no_unit_is_an_error
 
 #[test]
 fn kpi_history_gaps_and_rows_of_the_month_are_said() {
-    let m = Mission::new();
+    let m = mission();
     // January and December; no February (the month before March 2025): no trend; the
     // line of the completion sparkline is cut at the missing month. A row for March
     // itself is not used, with a warning.
@@ -480,7 +414,7 @@ fn kpi_history_gaps_and_rows_of_the_month_are_said() {
 
 #[test]
 fn a_done_activity_needs_a_time_of_day_and_far_actual_times_are_warned() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "as-flown.csv",
         &AS_FLOWN.replace("A1,2025-03-06 09:00,", "A1,2025-03-06,"),
@@ -513,7 +447,7 @@ fn a_done_activity_needs_a_time_of_day_and_far_actual_times_are_warned() {
 
 #[test]
 fn a_change_request_naming_an_activity_or_plan_that_does_not_exist_is_located() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "changes.csv",
         "CR,Raised,Status,Decided,Plan,Activities,Title\n\
@@ -538,7 +472,7 @@ fn a_change_request_naming_an_activity_or_plan_that_does_not_exist_is_located() 
 
 #[test]
 fn outage_systems_differing_in_case_or_blanks_are_one_system() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "outages.csv",
         "System,Start,End,Kind\n\
@@ -568,7 +502,7 @@ fn outage_systems_differing_in_case_or_blanks_are_one_system() {
 
 #[test]
 fn early_starts_are_not_late_and_a_cdm_without_pc_is_not_drawn_as_one() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "as-flown.csv",
         &AS_FLOWN
@@ -603,7 +537,7 @@ fn early_starts_are_not_late_and_a_cdm_without_pc_is_not_drawn_as_one() {
 
 #[test]
 fn every_problem_of_every_input_is_printed_in_one_run() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "monthly.yaml",
         "month: 2025-03\nplans: .\nas_flown: as-flown.csv\ncolour: blue\non_time_tolerance: '5 min'\ncollision:\n  our_objects: [43210]\n",
@@ -646,7 +580,7 @@ fn every_problem_of_every_input_is_printed_in_one_run() {
 
 #[test]
 fn offsets_are_converted_and_slash_dates_read_only_when_declared() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "as-flown.csv",
         "Activity,Actual start,Actual end,Status\n\
@@ -677,7 +611,7 @@ fn offsets_are_converted_and_slash_dates_read_only_when_declared() {
 
 #[test]
 fn a_plan_file_that_does_not_parse_makes_the_month_red_and_is_shown() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "b.plan",
         "plan SAT-B \"Backup\" {\n  horizon 2025/060 00:00 .. 2025/091 00:00\n}}\n",
@@ -707,7 +641,7 @@ fn a_plan_file_that_does_not_parse_makes_the_month_red_and_is_shown() {
 
 #[test]
 fn a_failing_plans_findings_are_listed_in_the_annex() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "p.plan",
         &PLAN.replace("by FD   kind dam", "by FD   kind dam   after A9"),
@@ -728,7 +662,7 @@ fn a_failing_plans_findings_are_listed_in_the_annex() {
 
 #[test]
 fn a_misspelt_manifest_key_is_one_error_naming_the_key_meant() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "monthly.yaml",
         &MANIFEST.replace("as_flown: as-flown.csv", "asflown: as-flown.csv"),
@@ -743,7 +677,7 @@ fn a_misspelt_manifest_key_is_one_error_naming_the_key_meant() {
 
 #[test]
 fn a_cdms_mistyped_year_is_reported_beside_its_other_problems() {
-    let m = Mission::new();
+    let m = mission();
     m.write("monthly.yaml", &format!("{MANIFEST}cdm: cdm/\n"));
     m.write(
         "cdm/a.kvn",
@@ -763,7 +697,7 @@ fn a_cdms_mistyped_year_is_reported_beside_its_other_problems() {
 
 #[test]
 fn date_only_cells_stay_dates_and_give_one_error_each() {
-    let m = Mission::new();
+    let m = mission();
     // A cancelled activity with dates alone: shown as a date, no made-up 00:00.
     m.write(
         "as-flown.csv",
@@ -799,7 +733,7 @@ fn date_only_cells_stay_dates_and_give_one_error_each() {
 
 #[test]
 fn the_project_file_is_an_input_of_the_provenance() {
-    let m = Mission::new();
+    let m = mission();
     m.write("opsplan.yaml", "inputs: [p.plan]\n");
     let json = m.json();
     let inputs = json["provenance"]["inputs"].to_string();
@@ -808,7 +742,7 @@ fn the_project_file_is_an_input_of_the_provenance() {
 
 #[test]
 fn nonsensical_targets_and_limits_are_located_errors() {
-    let m = Mission::new();
+    let m = mission();
     m.write(
         "monthly.yaml",
         &format!(

@@ -3,10 +3,9 @@
 //! 2025): their values, status and reasons, the history's trend, `n/a` with its reason,
 //! and every check of an entry located at its line and column of the manifest.
 
-use assert_cmd::Command;
+mod common;
 
-/// 2025-04-02T08:00:00Z, when the report is made.
-const EPOCH: &str = "1743580800";
+use common::mission::Mission;
 
 /// Four orbit products due by 08:00 (GMT 065-068 = 6-9 March), a pass, a maintenance.
 const PLAN: &str = r#"plan SAT-M03 "March operations" {
@@ -66,61 +65,14 @@ const ENTRY: &str = r#"  - id: orbit_by_0800
     better: higher
 "#;
 
-struct Mission {
-    dir: tempfile::TempDir,
-}
-
-impl Mission {
-    /// A mission whose manifest's `kpis:` holds `entries`.
-    fn new(entries: &str) -> Mission {
-        let m = Mission {
-            dir: tempfile::tempdir().expect("tempdir"),
-        };
-        m.write("opsplan.yaml", "")
-            .write("p.plan", PLAN)
-            .write("as-flown.csv", AS_FLOWN)
-            .write("monthly.yaml", &format!("{MANIFEST}{entries}"));
-        m
-    }
-
-    fn write(&self, name: &str, text: &str) -> &Mission {
-        std::fs::write(self.dir.path().join(name), text).expect("write");
-        self
-    }
-
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = Command::cargo_bin("opsplan")
-            .expect("the binary is built")
-            .env("SOURCE_DATE_EPOCH", EPOCH)
-            .current_dir(self.dir.path())
-            .args(["report", "monthly", "."])
-            .args(args)
-            .output()
-            .expect("runs");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
-    fn json(&self) -> serde_json::Value {
-        let (code, out, err) = self.run(&["--format", "json"]);
-        assert_eq!(code, 0, "stderr: {err}");
-        serde_json::from_str(&out).expect("JSON")
-    }
-
-    /// Exit 2, nothing written: stderr.
-    fn refused(&self) -> String {
-        let (code, out, err) = self.run(&["-o", "mor.html"]);
-        assert_eq!(code, 2, "stderr: {err}");
-        assert!(out.is_empty());
-        assert!(
-            !self.dir.path().join("mor.html").exists(),
-            "nothing written"
-        );
-        err
-    }
+/// A mission whose manifest's `kpis:` holds `entries`.
+fn mission(entries: &str) -> Mission {
+    Mission::with(&[
+        ("opsplan.yaml", ""),
+        ("p.plan", PLAN),
+        ("as-flown.csv", AS_FLOWN),
+        ("monthly.yaml", &format!("{MANIFEST}{entries}")),
+    ])
 }
 
 fn kpi<'a>(json: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
@@ -143,7 +95,7 @@ fn reasons(json: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn a_red_custom_kpi_makes_the_month_red_and_the_reasons_name_it() {
-    let m = Mission::new(ENTRY);
+    let m = mission(ENTRY);
     let json = m.json();
     let k = kpi(&json, "orbit_by_0800");
     // Done: P1, P2, P3; by 08:00 on their day: P1 (06:40) and P2 (08:00 exactly).
@@ -179,7 +131,7 @@ fn a_red_custom_kpi_makes_the_month_red_and_the_reasons_name_it() {
     let amber = ENTRY
         .replace("target: 95", "target: 70")
         .replace("amber: 90", "amber: 66.6");
-    let json = Mission::new(&amber).json();
+    let json = mission(&amber).json();
     assert_eq!(kpi(&json, "orbit_by_0800")["status"], "amber");
     assert_eq!(json["status"], "amber");
 }
@@ -192,7 +144,7 @@ fn each_measure_counts_the_selected_activities_of_the_month() {
             if better == "higher" { 0 } else { 2 }
         )
     };
-    let m = Mission::new(
+    let m = mission(
         &[
             entry("done", "done_percent", "higher"),
             entry("started", "on_time_percent", "higher"),
@@ -235,7 +187,7 @@ fn a_kpi_with_nothing_to_count_is_na_with_the_reason_never_a_percentage() {
         .replace("tag: [orbit]", "tag: [orbitt]")
         .replace("orbit_by_0800", "typo")
         .replace("Orbit products", "Typo products");
-    let m = Mission::new(&format!("{none_done}{typo}"));
+    let m = mission(&format!("{none_done}{typo}"));
     let (code, out, err) = m.run(&["--format", "json"]);
     assert_eq!(code, 0, "{err}");
     assert!(
@@ -281,7 +233,7 @@ fn a_kpi_with_nothing_to_count_is_na_with_the_reason_never_a_percentage() {
 
 #[test]
 fn history_rows_of_a_custom_kpi_give_its_trend_and_sparkline() {
-    let m = Mission::new(ENTRY);
+    let m = mission(ENTRY);
     m.write(
         "history.csv",
         "month,kpi,value\n2025-01,orbit_by_0800,80\n2025-02,orbit_by_0800,70\n2025-02,completion,50\n",
@@ -309,7 +261,7 @@ fn history_rows_of_a_custom_kpi_give_its_trend_and_sparkline() {
     m.write("history.csv", "month,kpi,value\n2025-02,orbit_by_0900,70\n");
     let err = m.refused();
     assert!(
-        err.contains("history.csv:2:9: error: unknown KPI `orbit_by_0900`: the KPIs are `completion`, `on_time`, `stability`, `change_requests`, `open_critical`, `open_anomalies`, `coverage`, `decision_time`, `availability` or `orbit_by_0800`"),
+        err.contains("history.csv:2:9: error: unknown KPI `orbit_by_0900`: the KPIs are `completion`, `on_time`, `stability`, `change_requests`, `open_critical`, `open_anomalies`, `coverage`, `decision_time`, `availability`, `oncall_response` or `orbit_by_0800`"),
         "{err}"
     );
 }
@@ -401,7 +353,7 @@ fn every_check_of_an_entry_is_located() {
     ];
     for (from, to, expected) in cases {
         assert!(ENTRY.contains(from), "{from}");
-        let err = Mission::new(&ENTRY.replacen(from, to, 1)).refused();
+        let err = mission(&ENTRY.replacen(from, to, 1)).refused();
         assert!(err.contains(expected), "expected `{expected}` in:\n{err}");
     }
     // Where lower is better, the amber limit is at or above the target.
@@ -411,7 +363,7 @@ fn every_check_of_an_entry_is_located() {
         .replace("target: 95", "target: 2")
         .replace("amber: 90", "amber: 1")
         .replace("better: higher", "better: lower");
-    let err = Mission::new(&lower).refused();
+    let err = mission(&lower).refused();
     assert!(
         err.contains("monthly.yaml:12:12: error: kpis: orbit_by_0800: amber 1 is below the target 2: where lower is better, amber is the band just short of the target, so the amber limit is at or above the target"),
         "{err}"
@@ -426,7 +378,7 @@ fn every_problem_of_the_kpis_is_reported_in_one_run() {
         .replace("time: \"08:00\"", "time: \"7:5\"")
         .replace("better: higher", "better: more")
         .replace("Orbit products", "Other products");
-    let m = Mission::new(&format!("{ENTRY}{second}"));
+    let m = mission(&format!("{ENTRY}{second}"));
     m.write(
         "monthly.yaml",
         &format!("{MANIFEST}{ENTRY}{second}").replace(
@@ -453,7 +405,7 @@ fn a_custom_kpis_name_and_selector_are_escaped_like_every_input_text() {
             "name: \"<script>alert(1)</script> *products* | by 08:00\"",
         )
         .replace("tag: [orbit]", "tag: [\"<b>night</b>\"]");
-    let m = Mission::new(&entry);
+    let m = mission(&entry);
     let (code, html, err) = m.run(&["--format", "html"]);
     assert_eq!(code, 0, "{err}");
     assert!(!html.contains("<script>alert"), "raw script in HTML");

@@ -56,6 +56,10 @@ pub struct MonthlyArgs {
     /// anomalies closed, kind, comment).
     #[arg(long, value_name = "FILE")]
     pub deliveries: Option<PathBuf>,
+    /// The on-call log (CSV or XLSX: called, person, duty, answered or response in
+    /// minutes, reason, anomaly), held to the plans' rosters.
+    #[arg(long, value_name = "FILE")]
+    pub oncall_log: Option<PathBuf>,
     /// The requirement exports of the previous month's baseline.
     #[arg(long, value_name = "FILE")]
     pub previous_requirements: Vec<PathBuf>,
@@ -78,6 +82,7 @@ pub fn run(args: &MonthlyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         kpi_history: args.kpi_history.clone(),
         outages: args.outages.clone(),
         deliveries: args.deliveries.clone(),
+        oncall_log: args.oncall_log.clone(),
         previous_requirements: args.previous_requirements.clone(),
         tolerance: args.tolerance.clone(),
         our_objects: args.our_object.clone(),

@@ -280,6 +280,7 @@ pub fn build(specs: &[Spec], text: &str) -> (Vec<CustomKpi>, Vec<Problem>) {
     let mut ids: BTreeMap<&str, Loc> = BTreeMap::new();
     let mut names: BTreeMap<String, (Loc, String)> = kpi::KPIS
         .iter()
+        .chain([&kpi::ONCALL])
         .map(|k| (k.name.to_lowercase(), (Loc::File, k.id.to_string())))
         .collect();
     for (i, s) in specs.iter().enumerate() {
@@ -718,6 +719,7 @@ mod tests {
             decisions: &none,
             targets: &targets,
             custom_kpis: kpis,
+            oncall_response: None,
             major_open_days: 30,
             dates: Dates::Iso,
         })
@@ -829,7 +831,9 @@ mod tests {
         assert!(problems[0]
             .message
             .starts_with("unknown KPI `x`: the KPIs are `completion`"));
-        assert!(problems[0].message.ends_with("`availability` or `k`"));
+        assert!(problems[0]
+            .message
+            .ends_with("`availability`, `oncall_response` or `k`"));
         // With the manifest's `kpis:` unreadable, any id is taken.
         assert!(kpi::read_history_of(&table, &ctx, None).1.is_empty());
         let none = Selector::default();
@@ -854,6 +858,7 @@ mod tests {
             decisions: &none,
             targets: &targets,
             custom_kpis: &custom,
+            oncall_response: None,
             major_open_days: 30,
             dates: Dates::Iso,
         });

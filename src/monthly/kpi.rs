@@ -153,8 +153,23 @@ pub const KPIS: &[KpiDef] = &[
     },
 ];
 
+/// The on-call KPI: in the table only when an on-call log is given (after the other
+/// built-in KPIs). Its default target is an assumption of ours (docs/monthly.md).
+pub const ONCALL: KpiDef = KpiDef {
+    id: Cow::Borrowed("oncall_response"),
+    name: Cow::Borrowed("On-call responses in time"),
+    unit: "%",
+    higher_is_better: true,
+    default: Target {
+        target: 95.0,
+        amber: 90.0,
+    },
+    definition: Cow::Borrowed("call-outs of the on-call log answered within their duty's response time / call-outs of the month for a duty with a response time, at times a roster covers"),
+};
+
+/// A built-in KPI by id (the on-call KPI too).
 pub fn def(id: &str) -> Option<&'static KpiDef> {
-    KPIS.iter().find(|k| k.id == id)
+    KPIS.iter().chain([&ONCALL]).find(|k| k.id == id)
 }
 
 /// red, amber, green, or n/a (no value).
@@ -255,6 +270,7 @@ pub fn read_history_of(
     };
     let ids: Vec<&str> = KPIS
         .iter()
+        .chain([&ONCALL])
         .map(|k| &*k.id)
         .chain(custom.unwrap_or_default().iter().copied())
         .collect();

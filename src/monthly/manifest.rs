@@ -250,6 +250,9 @@ pub struct Manifest {
     /// The software-delivery log (CSV or workbook) and its sheet.
     pub deliveries: Option<String>,
     pub deliveries_sheet: Option<String>,
+    /// The on-call log (CSV or workbook) and its sheet.
+    pub oncall_log: Option<String>,
+    pub oncall_log_sheet: Option<String>,
     /// The requirement exports of the previous month's baseline.
     pub previous_requirements: OneOrMany,
     /// An activity started on time when within this of its planned start (default 5m).

@@ -239,6 +239,9 @@ pub struct Inputs<'a> {
     pub targets: &'a BTreeMap<String, Target>,
     /// The custom KPIs of the manifest (`kpis:`), after the built-in ones.
     pub custom_kpis: &'a [super::custom_kpi::CustomKpi],
+    /// The on-call KPI's value: `None` without an on-call log (the KPI is left out),
+    /// `Some(None)` when no call-out of the month could be held to a response time.
+    pub oncall_response: Option<Option<f64>>,
     pub major_open_days: i64,
     /// How the reasons write their times.
     pub dates: super::Dates,
@@ -824,6 +827,17 @@ pub fn compute(inp: &Inputs) -> (Metrics, JoinProblems) {
             kpi_value(def.clone(), target, values.get(&*def.id).copied().flatten())
         })
         .collect();
+    if let Some(value) = inp.oncall_response {
+        let def = &kpi::ONCALL;
+        let target = inp.targets.get(&*def.id).copied().unwrap_or(def.default);
+        let mut k = kpi_value(def.clone(), target, value);
+        if value.is_none() {
+            k.note = Some(
+                "no call-out of the month was for a duty with a response time, at a time a roster covers".to_string(),
+            );
+        }
+        kpis.push(k);
+    }
     for c in inp.custom_kpis {
         let measured = super::custom_kpi::measure(c, &results, inp.activities, inp.flown);
         let mut k = kpi_value(c.def(), c.target, measured.as_ref().ok().copied());

@@ -18,6 +18,7 @@ pub mod join;
 pub mod kpi;
 pub mod manifest;
 pub mod metrics;
+pub mod oncall;
 pub mod outages;
 pub mod table;
 

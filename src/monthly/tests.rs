@@ -579,6 +579,7 @@ fn compute(acts: &[Planned], log: &[asflown::Flown]) -> (metrics::Metrics, Vec<P
         decisions: &none,
         targets: &targets,
         custom_kpis: &[],
+        oncall_response: None,
         major_open_days: 30,
         dates: super::Dates::Iso,
     });

@@ -36,6 +36,7 @@ pub enum Role {
     KpiHistory,
     OutageLog,
     DeliveryLog,
+    OnCallLog,
     Cdm,
     Template,
 }
@@ -60,6 +61,7 @@ impl Role {
             Role::KpiHistory => "the KPI history",
             Role::OutageLog => "the outage log",
             Role::DeliveryLog => "the software-delivery log",
+            Role::OnCallLog => "the on-call log",
             Role::Cdm => "a CDM",
             Role::Template => "a report template",
         }

@@ -14,6 +14,7 @@ pub mod document;
 mod impact;
 pub mod inputs;
 pub mod monthly;
+pub mod monthly_staffing;
 pub mod plan_diff;
 pub mod project;
 pub mod requirements;

@@ -42,6 +42,7 @@ pub struct Request {
     pub kpi_history: Option<PathBuf>,
     pub outages: Option<PathBuf>,
     pub deliveries: Option<PathBuf>,
+    pub oncall_log: Option<PathBuf>,
     pub previous_requirements: Vec<PathBuf>,
     pub tolerance: Option<String>,
     /// The mission's objects, in place of the manifest's `collision: our_objects:`.
@@ -81,6 +82,9 @@ pub struct Loaded {
     /// The software-delivery log (`deliveries:`), every well-formed row (those outside
     /// the month too: the view keeps the month's).
     pub deliveries: Option<Named<Vec<Delivery>>>,
+    /// The rosters of the month's plans over the month, the staffing findings and the
+    /// on-call log (`oncall_log:`).
+    pub staffing: super::monthly_staffing::MonthStaffing,
     /// Waivers and flight-rule violations of the plans.
     pub flight_rules: FlightRuleFindings,
     pub coverage: Option<CoverageCounts>,
@@ -438,6 +442,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
                 crate::monthly::one_of(
                     &crate::monthly::kpi::KPIS
                         .iter()
+                        .chain([&crate::monthly::kpi::ONCALL])
                         .map(|k| &*k.id)
                         .collect::<Vec<_>>()
                 )
@@ -516,6 +521,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
     let history_path = pick(&req.kpi_history, &manifest.kpi_history, "kpi_history");
     let outages_path = pick(&req.outages, &manifest.outages, "outages");
     let deliveries_path = pick(&req.deliveries, &manifest.deliveries, "deliveries");
+    let oncall_path = pick(&req.oncall_log, &manifest.oncall_log, "oncall_log");
     let cdm_roots: Vec<PathBuf> = if req.cdm.is_empty() {
         manifest
             .cdm
@@ -584,6 +590,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
             &history_path,
             &outages_path,
             &deliveries_path,
+            &oncall_path,
         ]
         .into_iter()
         .flatten()
@@ -701,6 +708,20 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         }
         found.add(&path, probs);
         Named { path, value: v }
+    });
+    let oncall = named_table(
+        oncall_path.inspect(|p| read.add(p, Role::OnCallLog)),
+        manifest.oncall_log_sheet.as_deref(),
+        &mut found,
+        &mut files,
+    )
+    .map(|(path, t)| {
+        let (v, mut probs) = crate::monthly::oncall::read_with(&t, &ctx);
+        if let (Some(a), true) = (&anomalies, anomalies_clean) {
+            probs.extend(crate::monthly::oncall::check_anomalies(&v, &a.value));
+        }
+        found.add(&path, probs);
+        (path, v)
     });
 
     // --- CDMs
@@ -910,6 +931,13 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         })
         .collect();
     let (plans, activities, unresolved) = metrics::from_model(&run.model, &findings);
+    // The rosters over the month; the on-call log held to them.
+    let oncall_path_shown = oncall.as_ref().map(|(p, _)| p.clone());
+    let (staffing, oncall_problems) =
+        super::monthly_staffing::build(&run.model, &run.diagnostics, month, oncall);
+    if let Some(p) = &oncall_path_shown {
+        found.add(p, oncall_problems);
+    }
     // The check's errors and warnings, located, for the technical annex (errors first);
     // and the files with errors that hold no plan read (a file that does not parse, a
     // procedure library, a flight-rule file): each makes the month red (its plans, if
@@ -986,6 +1014,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         decisions: &manifest.collision.decisions,
         targets: &manifest.targets,
         custom_kpis: &custom_kpis,
+        oncall_response: staffing.kpi(),
         major_open_days: manifest.rag.major_open_days,
         dates: manifest.dates,
     };
@@ -1018,6 +1047,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
         history,
         outages,
         deliveries,
+        staffing,
         flight_rules,
         coverage,
         previous_coverage,

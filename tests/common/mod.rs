@@ -2,6 +2,10 @@
 
 use std::path::Path;
 
+/// The monthly report's mission folder (tests/monthly_*.rs).
+#[allow(dead_code)]
+pub mod mission;
+
 /// Copies the folder `from` into `to` (created), recursively.
 #[allow(dead_code)]
 pub fn copy_dir(from: &Path, to: &Path) {

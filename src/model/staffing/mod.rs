@@ -19,6 +19,7 @@
 
 mod build;
 pub mod index;
+pub mod period;
 pub mod summary;
 pub mod training;
 pub mod work;

@@ -6,6 +6,7 @@
 mod charts;
 mod deliveries;
 mod format;
+mod staffing;
 
 use super::{Provenance, ReportError, ReportFormat, Templates};
 use crate::monthly::kpi::Rag;
@@ -17,6 +18,7 @@ use charts::{charts, Charts};
 pub use deliveries::{ClosedAnomaly, Deliveries, DeliveryRow};
 use format::{clock, day_range, highlights, num, pct, pct2, percent, signed, trim_num};
 use serde::Serialize;
+pub use staffing::Staffing;
 
 /// The version of the monthly report's JSON document: 2 added the numbers (`*_percent`,
 /// `*_s`, `*_m`, `*_number`, probabilities) beside the display strings
@@ -56,6 +58,9 @@ pub struct MonthlyView {
     pub requirements: Option<Requirements>,
     /// The software deliveries of the month (`deliveries:`).
     pub deliveries: Option<Deliveries>,
+    /// The staffing of the month: the plans' rosters, the staffing findings, the
+    /// on-call log (`oncall_log:`).
+    pub staffing: Staffing,
     /// Sections left out and why; data notes. In words, no tool jargon: the keys and
     /// flags that add a section are in `annex_notes`.
     pub notes: Vec<String>,
@@ -1110,6 +1115,15 @@ pub fn view(l: &Loaded) -> MonthlyView {
         notes.push("No outage log was given: the availability section and the availability KPI are left out.".to_string());
         annex.push("The outage log: `outages:` in monthly.yaml or `--outages`.".to_string());
     }
+    if l.staffing.oncall.is_none() {
+        notes.push(
+            "No on-call log was given: the staffing section shows no call-outs, and the on-call KPI is left out."
+                .to_string(),
+        );
+        annex.push(
+            "The on-call log: `oncall_log:` (and `oncall_log_sheet:` for a workbook) in monthly.yaml or `--oncall-log`.".to_string(),
+        );
+    }
     if l.deliveries.is_none() {
         notes.push(
             "No software-delivery log was given: the software deliveries section is left out."
@@ -1311,6 +1325,7 @@ pub fn view(l: &Loaded) -> MonthlyView {
         procedures,
         requirements,
         deliveries: deliveries::view(l, dt),
+        staffing: staffing::view(l, dt),
         notes,
         annex_notes: annex,
         warnings: l.warnings.clone(),
