@@ -419,3 +419,119 @@ fn the_staffing_findings_of_the_check_are_counted_by_code() {
         "{md}"
     );
 }
+
+/// The sessions of the month's training: one held in March and passed (a person of the
+/// roster and a role as trainees), one across 1 March with no result recorded, one in
+/// February (left out), one only prepared (left out). The activity runs a procedure that
+/// handles the event each session injects, so the check stays clean.
+const PLAN1_WITH_PROCEDURE: &str = r#"plan SAT-W1 "March, first half" {
+  mission "TESTSAT"
+  horizon 2025/060 00:00 .. 2025/074 00:00
+  roles FD
+  use roster "w1.roster"
+  activity A1 "Orbit determination" {
+    at 2025/065 09:00   lasts 30m   by FD   kind pass   procedure OD-RECOVER v1.0
+  }
+}
+
+procedure OD-RECOVER "Orbit determination recovery" {
+  version 1.0
+  roles   FD
+  handles OD_DIVERGED
+  step 1 "Re-run the determination" {
+    command OD_RERUN
+  }
+}
+"#;
+
+const TRAINING: &str = r#"scenario SIM-OD-02 "OD divergence, <i>second</i> run" {
+  plan       SAT-W1
+  trainees   FD, BNOEL
+  instructor AMARTIN
+  held       2025/070 09:00 .. 2025/070 12:00
+  outcome    passed
+  inject OD_DIVERGED "OD diverges" at A1.start + 5m { expect OD-RECOVER }
+}
+scenario SIM-OD-01 "OD divergence" {
+  plan       SAT-W1
+  trainees   BNOEL
+  instructor AMARTIN
+  held       2025/059 22:00 .. 2025/060 02:00
+  inject OD_DIVERGED "OD diverges" at A1.start + 5m { expect OD-RECOVER }
+}
+scenario SIM-OD-00 "OD divergence, dry run in February" {
+  plan       SAT-W1
+  trainees   FD
+  instructor AMARTIN
+  held       2025/045 09:00 .. 2025/045 12:00
+  outcome    failed
+  inject OD_DIVERGED "OD diverges" at A1.start + 5m { expect OD-RECOVER }
+}
+scenario SIM-OD-03 "OD divergence, prepared for April" {
+  plan     SAT-W1
+  trainees FD
+  inject OD_DIVERGED "OD diverges" at A1.start + 5m { expect OD-RECOVER }
+}
+"#;
+
+#[test]
+fn the_simulations_held_in_the_month_are_listed_with_their_outcome() {
+    let m = mission();
+    m.write("w1.plan", PLAN1_WITH_PROCEDURE)
+        .write("training.scn", TRAINING);
+    let json = m.json();
+    let s = &json["staffing"];
+    assert_eq!(
+        s["training_summary"],
+        "2 simulations or training sessions held in March 2025: 1 passed, 1 with no result recorded; 1 person of the roster trained."
+    );
+    let rows = s["training"].as_array().expect("training");
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|r| r["scenario"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["SIM-OD-01", "SIM-OD-02"],
+        "by start; February and prepared left out"
+    );
+    assert_eq!(rows[0]["outcome"], "not recorded");
+    assert_eq!(rows[0]["held_from"], "2025-02-28T22:00:00Z");
+    assert_eq!(rows[1]["outcome"], "passed");
+    assert_eq!(rows[1]["instructor"], "AMARTIN (Alice <b>Martin</b>)");
+    assert_eq!(rows[1]["trainees"][0], "BNOEL (Bob Noel)");
+    assert_eq!(rows[1]["roles"][0], "FD");
+    assert_eq!(rows[1]["injects"], 1);
+    assert_eq!(rows[1]["held"], "2025-03-11 09:00 to 2025-03-11 12:00");
+    // Listed on the page, every input text escaped.
+    let html = m.report("html");
+    let section = &html[html.find("<section id=\"staffing\"").unwrap()..];
+    let table = &section[section
+        .find("<table id=\"staffing-training\"")
+        .expect("table")..];
+    assert!(
+        table.contains("OD divergence, &lt;i&gt;second&lt;/i&gt; run"),
+        "{table}"
+    );
+    assert!(table.contains("AMARTIN (Alice &lt;b&gt;Martin&lt;/b&gt;)"));
+    assert!(!table.contains("<i>second"));
+    let md = m.report("md");
+    assert!(md.contains("### Simulations and training"), "{md}");
+    assert!(
+        md.contains("| SIM-OD-02: OD divergence, &lt;i&gt;second&lt;/i&gt; run (plan SAT-W1) |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_month_with_no_session_held_says_so() {
+    let json = mission().json();
+    assert_eq!(
+        json["staffing"]["training_summary"],
+        "No simulation or training session is recorded as held in March 2025."
+    );
+    assert_eq!(
+        json["staffing"]["training"].as_array().map(Vec::len),
+        Some(0)
+    );
+}

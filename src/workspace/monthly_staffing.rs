@@ -1,8 +1,9 @@
 //! The monthly report's staffing: the rosters of the month's plans clipped to the month
 //! ([`crate::model::staffing::period`]), the staffing findings (`W` codes) of the plans'
 //! check counted by code, and the on-call log's call-outs held to the rosters
-//! ([`crate::monthly::oncall`]). What the view needs is kept here as values: the model
-//! does not outlive the load.
+//! ([`crate::monthly::oncall`]), and the simulations and training sessions held in the
+//! month (the scenarios whose `held` interval meets it). What the view needs is kept here
+//! as values: the model does not outlive the load.
 
 use crate::diag::{Diagnostic, Family};
 use crate::model::staffing::period::{self, Period};
@@ -36,6 +37,33 @@ pub struct FindingCount {
     pub count: usize,
 }
 
+/// A person named by a training session: id and full name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRef {
+    pub id: String,
+    pub name: Option<String>,
+}
+
+/// A simulation or training session held (in part) in the month: a scenario with a
+/// `held` interval that meets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldSession {
+    pub scenario: String,
+    pub title: Option<String>,
+    /// The plan it runs (empty when it names none the model knows).
+    pub plan: String,
+    pub held: Interval,
+    /// `passed`, `failed`, `cancelled`; `None`: the result is not recorded.
+    pub outcome: Option<&'static str>,
+    pub instructor: Option<PersonRef>,
+    /// Its trainees that are people of the roster, as listed.
+    pub people: Vec<PersonRef>,
+    /// Its trainees that are roles of the plan (or names not resolved), as listed.
+    pub roles: Vec<String>,
+    /// How many events it injects.
+    pub injects: usize,
+}
+
 #[derive(Debug, Clone)]
 pub struct MonthStaffing {
     pub period: Period,
@@ -48,6 +76,8 @@ pub struct MonthStaffing {
     /// By code.
     pub findings: Vec<FindingCount>,
     pub oncall: Option<OnCallLog>,
+    /// The sessions held in the month, by start then scenario id.
+    pub training: Vec<HeldSession>,
 }
 
 impl MonthStaffing {
@@ -121,6 +151,7 @@ pub fn build(
             judged,
         }
     });
+    let training = held_in(model, range);
     (
         MonthStaffing {
             period,
@@ -129,7 +160,64 @@ pub fn build(
             incomplete,
             findings,
             oncall,
+            training,
         },
         problems,
     )
+}
+
+/// The scenarios held (in part) within `range`, by start then id: one pass over the
+/// scenarios and one sort.
+fn held_in(model: &Model, range: Interval) -> Vec<HeldSession> {
+    let mut out: Vec<HeldSession> = model
+        .scenarios
+        .iter()
+        .filter_map(|sc| {
+            let held = sc.training.held?;
+            // A session meets the month when it overlaps it, or is an instant in it.
+            let meets = held.overlaps(&range)
+                || (held.start == held.end && range.start <= held.start && held.start < range.end);
+            if !meets {
+                return None;
+            }
+            let roster = sc.training.roster.map(|r| &model.staffing[r]);
+            let person = |i: usize| {
+                let p = roster?.people.get(i)?;
+                Some(PersonRef {
+                    id: p.id.value.clone(),
+                    name: p.name.clone(),
+                })
+            };
+            let as_person: std::collections::HashSet<usize> =
+                sc.training.people.iter().map(|&(_, k)| k).collect();
+            Some(HeldSession {
+                scenario: sc.ast.id.value.clone(),
+                title: sc.ast.title.as_ref().map(|t| t.value.clone()),
+                plan: sc
+                    .plan
+                    .map(|p| model.plans[p].id.value.clone())
+                    .unwrap_or_default(),
+                held,
+                outcome: sc.ast.outcome.as_ref().map(|o| o.value.as_str()),
+                instructor: sc.training.instructor.and_then(person),
+                people: sc
+                    .training
+                    .people
+                    .iter()
+                    .filter_map(|&(p, _)| person(p))
+                    .collect(),
+                roles: sc
+                    .ast
+                    .trainees
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| !as_person.contains(k))
+                    .map(|(_, t)| t.value.clone())
+                    .collect(),
+                injects: sc.ast.injects.len(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (a.held.start, &a.scenario).cmp(&(b.held.start, &b.scenario)));
+    out
 }

@@ -1,8 +1,9 @@
 //! The staffing section: the rosters of the month's plans over the month (which days
 //! they cover, and the days none does, said plainly), hours, nights and on-call hours per
 //! person, hours per position, the qualifications gained or ended in the month, the
-//! staffing findings of the check by code, and the on-call log's call-outs (per person
-//! and duty, median and worst response, the late ones).
+//! staffing findings of the check by code, the on-call log's call-outs (per person and
+//! duty, median and worst response, the late ones), and the simulations and training
+//! sessions held in the month (the scenarios' `held`, `instructor`, trainees, `outcome`).
 
 use super::format::num;
 use crate::monthly::{show_date, show_dur, Dates, Month};
@@ -29,6 +30,31 @@ pub struct Staffing {
     pub findings_total: usize,
     /// `null` without an on-call log.
     pub oncall: Option<OnCall>,
+    /// `2 simulations or training sessions held in October 2014: 1 passed, 1 failed.`
+    pub training_summary: String,
+    /// The sessions held (in part) in the month, by start.
+    pub training: Vec<TrainingRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainingRow {
+    pub scenario: String,
+    pub title: String,
+    pub plan: String,
+    /// As the page writes times: `2014-10-13 09:00 to 2014-10-13 13:00`.
+    pub held: String,
+    /// ISO 8601, UTC.
+    pub held_from: String,
+    pub held_to: String,
+    /// `passed`, `failed`, `cancelled`, or `not recorded`.
+    pub outcome: String,
+    /// `JROUX (Julien Roux)`; empty when none is named.
+    pub instructor: String,
+    /// The trainees that are people of the roster, with their names.
+    pub trainees: Vec<String>,
+    /// The trainees that are roles of the plan.
+    pub roles: Vec<String>,
+    pub injects: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -332,7 +358,69 @@ pub fn view(l: &Loaded, dt: Dates) -> Staffing {
         findings,
         findings_total,
         oncall: oncall_view(s, &label, dt),
+        training_summary: training_summary(&s.training, &label),
+        training: s
+            .training
+            .iter()
+            .map(|h| {
+                let who = |p: &crate::workspace::monthly_staffing::PersonRef| match &p.name {
+                    Some(n) => format!("{} ({n})", p.id),
+                    None => p.id.clone(),
+                };
+                TrainingRow {
+                    scenario: h.scenario.clone(),
+                    title: h.title.clone().unwrap_or_default(),
+                    plan: h.plan.clone(),
+                    held: format!("{} to {}", dt.time(h.held.start), dt.time(h.held.end)),
+                    held_from: h.held.start.format(crate::time::Notation::Iso),
+                    held_to: h.held.end.format(crate::time::Notation::Iso),
+                    outcome: h.outcome.unwrap_or("not recorded").to_string(),
+                    instructor: h.instructor.as_ref().map(who).unwrap_or_default(),
+                    trainees: h.people.iter().map(who).collect(),
+                    roles: h.roles.clone(),
+                    injects: h.injects,
+                }
+            })
+            .collect(),
     }
+}
+
+/// `3 simulations or training sessions held in October 2014: 2 passed, 1 failed.`
+fn training_summary(
+    held: &[crate::workspace::monthly_staffing::HeldSession],
+    label: &str,
+) -> String {
+    if held.is_empty() {
+        return format!("No simulation or training session is recorded as held in {label}.");
+    }
+    let mut parts = Vec::new();
+    for (what, key) in [
+        ("passed", Some("passed")),
+        ("failed", Some("failed")),
+        ("cancelled", Some("cancelled")),
+        ("with no result recorded", None),
+    ] {
+        let n = held.iter().filter(|h| h.outcome == key).count();
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    let people: std::collections::BTreeSet<&str> = held
+        .iter()
+        .flat_map(|h| h.people.iter().map(|p| p.id.as_str()))
+        .collect();
+    format!(
+        "{} simulation{} or training session{} held in {label}: {}{}.",
+        held.len(),
+        plural(held.len()),
+        plural(held.len()),
+        parts.join(", "),
+        match people.len() {
+            0 => String::new(),
+            1 => "; 1 person of the roster trained".to_string(),
+            n => format!("; {n} people of the roster trained"),
+        }
+    )
 }
 
 fn oncall_view(s: &MonthStaffing, label: &str, dt: Dates) -> Option<OnCall> {
