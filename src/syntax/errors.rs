@@ -35,7 +35,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         instructor_decl => "`instructor`",
         held_decl => "`held`",
         outcome_decl => "`outcome`",
-        outcome_value => "`passed`, `failed` or `cancelled`",
+        outcome_value => "`passed` or `failed` or `cancelled`",
         inject_decl => "`inject`",
         expect_clause => "`expect`",
         handles_decl => "`handles`",
