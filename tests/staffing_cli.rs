@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::{json_findings, Finding};
+
 use assert_cmd::Command;
 use std::path::Path;
 
@@ -30,35 +32,12 @@ where
     )
 }
 
-/// (code, file name, line, message) of a finding.
-type Finding = (String, String, u64, String);
-
 /// The findings of `opsplan check --format json ARGS`, and the exit code.
 fn findings(args: &[&str]) -> (Option<i32>, Vec<Finding>) {
     let mut all = vec!["check", "--format", "json"];
     all.extend_from_slice(args);
     let (code, out, err) = run(&all);
-    let v: serde_json::Value =
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
-    let list = v["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .map(|d| {
-            let file = d["file"].as_str().unwrap_or("");
-            let name = Path::new(file)
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            (
-                d["code"].as_str().unwrap().to_string(),
-                name,
-                d["line"].as_u64().unwrap_or(0),
-                d["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    (code, list)
+    (code, json_findings(&out, &err))
 }
 
 fn codes(list: &[Finding]) -> Vec<&str> {

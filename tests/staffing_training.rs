@@ -5,7 +5,10 @@
 //! `check` (W004) and in `report staffing`; the bad training records as located errors;
 //! and the validity date against brute force on random sessions.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{json_findings, Finding};
 use opsplan::diag::Code;
 use opsplan::time::Time;
 use opsplan::workspace::check_texts;
@@ -85,9 +88,6 @@ fn opsplan() -> Command {
     c
 }
 
-/// (code, file name, line, message) of a finding.
-type Finding = (String, String, u64, String);
-
 /// The findings of `opsplan check --format json DIR`, and the exit code (sorted by code,
 /// file and line).
 fn check(dir: &Path) -> (Option<i32>, Vec<Finding>) {
@@ -96,28 +96,10 @@ fn check(dir: &Path) -> (Option<i32>, Vec<Finding>) {
         .arg(dir)
         .output()
         .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let v: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
-    let list = v["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .map(|d| {
-            let file = d["file"].as_str().unwrap_or("");
-            let name = Path::new(file)
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            (
-                d["code"].as_str().unwrap().to_string(),
-                name,
-                d["line"].as_u64().unwrap_or(0),
-                d["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect::<Vec<Finding>>();
-    let mut list = list;
+    let mut list = json_findings(
+        &String::from_utf8_lossy(&out.stdout),
+        &String::from_utf8_lossy(&out.stderr),
+    );
     list.sort();
     (out.status.code(), list)
 }

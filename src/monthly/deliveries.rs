@@ -320,29 +320,8 @@ pub fn check_closed(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::monthly::{parse_time, table, Issued};
-
-    const OCT: Month = Month {
-        year: 2014,
-        month: 10,
-    };
-
-    fn ctx() -> ReadCtx {
-        ReadCtx {
-            month: Some(OCT),
-            issued: Some(Issued {
-                time: parse_time("2014-11-03 08:00").expect("time"),
-                from_epoch: true,
-            }),
-            ..ReadCtx::default()
-        }
-    }
-
-    fn csv(text: &str) -> Table {
-        let (t, probs) = table::from_csv(text.as_bytes());
-        assert!(probs.is_empty(), "{probs:?}");
-        t
-    }
+    use crate::monthly::parse_time;
+    use crate::monthly::table::test_support::{csv, october_ctx as ctx, OCT};
 
     fn rendered(probs: &[Problem]) -> Vec<String> {
         probs.iter().map(|p| p.render("d.csv")).collect()

@@ -368,3 +368,33 @@ impl Row {
             .map_or_else(|| self.end.clone(), |c| c.loc.clone())
     }
 }
+
+/// What the register readers' unit tests share: a reading context for October 2014
+/// issued on 3 November, and a CSV table read without problems.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{from_csv, Table};
+    use crate::monthly::{parse_time, Issued, Month, ReadCtx};
+
+    pub(crate) const OCT: Month = Month {
+        year: 2014,
+        month: 10,
+    };
+
+    pub(crate) fn october_ctx() -> ReadCtx {
+        ReadCtx {
+            month: Some(OCT),
+            issued: Some(Issued {
+                time: parse_time("2014-11-03 08:00").expect("time"),
+                from_epoch: true,
+            }),
+            ..ReadCtx::default()
+        }
+    }
+
+    pub(crate) fn csv(text: &str) -> Table {
+        let (t, probs) = from_csv(text.as_bytes());
+        assert!(probs.is_empty(), "{probs:?}");
+        t
+    }
+}

@@ -6,6 +6,36 @@ use std::path::Path;
 #[allow(dead_code)]
 pub mod mission;
 
+/// A finding of `opsplan check --format json`: (code, file name, line, message).
+#[allow(dead_code)]
+pub type Finding = (String, String, u64, String);
+
+/// The findings of the JSON `opsplan check --format json` printed (`out`; `err` is shown
+/// when it is not JSON), in the order printed.
+#[allow(dead_code)]
+pub fn json_findings(out: &str, err: &str) -> Vec<Finding> {
+    let v: serde_json::Value =
+        serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap_or("");
+            let name = Path::new(file)
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            (
+                d["code"].as_str().expect("a code").to_string(),
+                name,
+                d["line"].as_u64().unwrap_or(0),
+                d["message"].as_str().expect("a message").to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Copies the folder `from` into `to` (created), recursively.
 #[allow(dead_code)]
 pub fn copy_dir(from: &Path, to: &Path) {
