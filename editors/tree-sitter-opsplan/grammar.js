@@ -85,13 +85,17 @@ module.exports = grammar({
     _time: $ => choice($.doy_time, $.iso_time, $.relative_time),
 
     // `40m`, `1h30m`, `PT40M`, `P1DT2H`. An ISO duration is preferred over a name.
+    // LOOSER: pest requires a duration, a day (`date`) and a hex number to end at a word
+    // boundary; a tree-sitter token has no look-ahead, so `lasting 40mfrom …` reads as
+    // `40m` then `from` here (anything else glued on is an ERROR, as in pest).
     duration: _ => token(prec(1, choice(
       /([0-9]+[dhms])+/,
       /P([0-9]+[WD])?(T([0-9]+H)?([0-9]+M)?([0-9]+(\.[0-9]+)?S)?)?/,
     ))),
 
     // `A11.end + 10m`: no blank around the dot.
-    // LOOSER: pest allows only blanks (no comments) between the anchor, sign and offset.
+    // LOOSER: a comment may stand between the anchor, the sign and the offset (extras);
+    // pest allows only blanks there.
     relative_time: $ => seq(
       field('activity', $.identifier),
       token.immediate('.'),
@@ -252,7 +256,8 @@ module.exports = grammar({
     ),
     inject_body: $ => block($.expect),
     expect: $ => seq('expect', field('procedure', $.identifier), optional($.version)),
-    // Issue #18: who ran the simulation, when it was held and how it ended.
+    // Issue #18 (being added to the pest grammar in parallel, written here from the
+    // issue's description): who ran the simulation, when it was held and how it ended.
     instructor: $ => seq('instructor', field('person', $.identifier)),
     held: $ => seq('held', $.interval),
     outcome: $ => seq('outcome', field('value', $.outcome_value)),
@@ -282,7 +287,8 @@ module.exports = grammar({
 
     person: $ => seq('person', field('name', $.identifier), title($), optional(field('body', $.person_body))),
     person_body: $ => block(choice($.qualified, $.trainee)),
-    // Issue #18: `after N scenarios`, the completed scenarios the qualification needs.
+    // Issue #18 (as above): `after N scenarios`, the completed scenarios the
+    // qualification needs, after the optional `from` and `until`.
     qualified: $ => seq(
       'qualified', $.name_list, optional($.valid_from), optional($.valid_until),
       optional($.after_scenarios),

@@ -64,7 +64,8 @@ bool tree_sitter_opsplan_external_scanner_scan(void *payload, TSLexer *lexer,
   lexer->mark_end(lexer);
 
   // pest's stop word ends at a keyword boundary: not before `-` and a letter or digit.
-  // One character of look-ahead: a stop word followed by `-` is read as a unit.
+  // LOOSER: one character of look-ahead, so a stop word followed by `-` is a unit here
+  // (`5 on-` then an ERROR at `-`, where pest gives the ERROR at `on`).
   bool stop = len <= 8 &&
               (strcmp(word, "within") == 0 || strcmp(word, "on") == 0 ||
                strcmp(word, "timeout") == 0);

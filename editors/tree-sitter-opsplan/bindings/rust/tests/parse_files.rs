@@ -28,7 +28,10 @@ const SKIPPED: [(&str, &str); 2] = [
 ];
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn language() -> Language {
@@ -297,23 +300,65 @@ fn valid_samples_parse_without_error() {
 
 /// Samples opsplan refuses with an E001 (each checked with `opsplan check` when written).
 const INVALID: &[(&str, &str)] = &[
-    ("a keyword running on into a name", "plan P { activity A { atx 2014/273 09:00 } }"),
-    ("a duration without unit", "plan P { activity A { lasts 40 } }"),
-    ("a missing closing brace", "plan P { activity A { lasts 40m }"),
-    ("a block comment that would nest", "plan Q {}\n/* a /* b */ c */ plan P {}"),
+    (
+        "a keyword running on into a name",
+        "plan P { activity A { atx 2014/273 09:00 } }",
+    ),
+    (
+        "a duration without unit",
+        "plan P { activity A { lasts 40 } }",
+    ),
+    (
+        "a missing closing brace",
+        "plan P { activity A { lasts 40m }",
+    ),
+    (
+        "a block comment that would nest",
+        "plan Q {}\n/* a /* b */ c */ plan P {}",
+    ),
     ("a string over two lines", "plan P \"a\nb\" {}"),
-    ("a requirement id ending with a dot", "plan P { activity A { covers REQ-1. } }"),
-    ("an empty quoted requirement id", "plan P { activity A { covers \"\" } }"),
-    ("a fingerprint after a blank", "plan P { activity A { covers REQ-1 @ab } }"),
-    ("a blank inside a relative time", "plan P { activity A { at B . end } }"),
-    ("a role group in a procedure's roles", "procedure X { roles A in B }"),
-    ("a unit on the next line", "procedure X { step 1 { check A == 5\n bar } }"),
-    ("a unit that is a stop word", "procedure X { step 1 { check A == 5 within } }"),
-    ("on fail without an action", "procedure X { step 1 { command A on fail } }"),
-    ("a window kind that is not one", "plan P { window W kind fast 2014/272 00:00 .. 2014/273 00:00 }"),
+    (
+        "a requirement id ending with a dot",
+        "plan P { activity A { covers REQ-1. } }",
+    ),
+    (
+        "an empty quoted requirement id",
+        "plan P { activity A { covers \"\" } }",
+    ),
+    (
+        "a fingerprint after a blank",
+        "plan P { activity A { covers REQ-1 @ab } }",
+    ),
+    (
+        "a blank inside a relative time",
+        "plan P { activity A { at B . end } }",
+    ),
+    (
+        "a role group in a procedure's roles",
+        "procedure X { roles A in B }",
+    ),
+    (
+        "a unit on the next line",
+        "procedure X { step 1 { check A == 5\n bar } }",
+    ),
+    (
+        "a unit that is a stop word",
+        "procedure X { step 1 { check A == 5 within } }",
+    ),
+    (
+        "on fail without an action",
+        "procedure X { step 1 { command A on fail } }",
+    ),
+    (
+        "a window kind that is not one",
+        "plan P { window W kind fast 2014/272 00:00 .. 2014/273 00:00 }",
+    ),
     ("a name ending with a dash", "plan P- {}"),
     ("an unknown outcome", "scenario S { outcome maybe }"),
-    ("`after` without `scenarios`", "roster R { person A { qualified X after 3 } }"),
+    (
+        "`after` without `scenarios`",
+        "roster R { person A { qualified X after 3 } }",
+    ),
     ("a shift without its interval", "roster R { shift A B }"),
     ("a clause of another item", "plan P { trainees FD }"),
 ];
