@@ -125,6 +125,42 @@ fn every_valid_file_of_the_repository_parses_without_error() {
     println!("parsed {parsed} files, skipped {}", SKIPPED.len());
 }
 
+/// The ```opsplan blocks of docs/*.md and README.md, which tests/language_docs.rs holds to
+/// opsplan (each parses, and is in `opsplan fmt` layout): whole files, more constructs
+/// than the examples use.
+#[test]
+fn every_opsplan_block_of_the_docs_parses_without_error() {
+    let root = repo_root();
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    pages.sort();
+    pages.push(root.join("README.md"));
+    let mut blocks = 0;
+    let mut failures = Vec::new();
+    for page in &pages {
+        let doc = std::fs::read_to_string(page).unwrap();
+        let mut rest = doc.as_str();
+        while let Some(start) = rest.find("```opsplan\n") {
+            let body = &rest[start + "```opsplan\n".len()..];
+            let end = body.find("```").expect("a closed block");
+            let text = &body[..end];
+            let line = doc.len() - rest.len() + start;
+            let line = doc[..line].lines().count() + 1;
+            if let Some(node) = first_problem(&parse(text)) {
+                let name = page.strip_prefix(&root).unwrap().display();
+                failures.push(format!("{name}:{line}: {}", describe(node, text)));
+            }
+            blocks += 1;
+            rest = &body[end + 3..];
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(blocks >= 20, "only {blocks} blocks");
+}
+
 /// A skipped file is not UTF-8, or gives an ERROR or MISSING node here too.
 #[test]
 fn skipped_files_do_not_parse() {
