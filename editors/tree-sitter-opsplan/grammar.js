@@ -2,12 +2,11 @@
  * @file tree-sitter grammar for opsplan: flight plans, procedures, training scenarios and
  * staffing rosters. It follows grammar/opsplan.pest (the reference) and docs/language.md;
  * where it accepts more loosely than pest, a `LOOSER:` comment says so and why.
- * @license MIT
+ * @license Apache-2.0
  */
 
 /// <reference types="tree-sitter-cli/dsl" />
 // @ts-check
-
 
 /** `item ("," item)*` */
 function commaSep1(rule) {
@@ -25,7 +24,6 @@ function block(rule) {
 }
 
 // Lexical pieces shared by several tokens (pest rules of the same names).
-const DIGITS = /[0-9]+/.source;
 const CLOCK = /[0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2})?/.source;
 const DOY_TIME = new RegExp(`[0-9]{4}\\/[0-9]{1,3}[ \\t]+${CLOCK}`);
 const ISO_TIME = new RegExp(
