@@ -285,13 +285,13 @@ module.exports = grammar({
 
     person: $ => seq('person', field('name', $.identifier), title($), optional(field('body', $.person_body))),
     person_body: $ => block(choice($.qualified, $.trainee)),
-    // Issue #18 (as above): `after N scenarios`, the completed scenarios the
-    // qualification needs, after the optional `from` and `until`.
+    // Issue #18 (as above): `after N scenarios` (or `scenario`), the completed scenarios
+    // the qualification needs, after the optional `from` and `until`.
     qualified: $ => seq(
       'qualified', $.name_list, optional($.valid_from), optional($.valid_until),
       optional($.after_scenarios),
     ),
-    after_scenarios: $ => seq('after', field('count', $.integer), 'scenarios'),
+    after_scenarios: $ => seq('after', field('count', $.integer), choice('scenarios', 'scenario')),
     trainee: $ => seq(
       'trainee', $.name_list, 'under', field('instructor', $.identifier),
       optional($.valid_from), optional($.valid_until),

@@ -305,6 +305,7 @@ scenario SIM-2 { outcome failed outcome cancelled held 2014-10-02T09:00Z .. 2014
   person B { qualified OM-DESK, PLN from 2013/200 until 2015-04-30
              qualified PLN until 2015/120 12:00
              qualified FD-DESK after 3 scenarios
+             qualified EST-DESK after 1 scenario
              qualified X from 2014/001 until 2015/001 after 12 scenarios
              trainee FD-DESK under A from 2014/100 until 2014/334 }
   person C {}
