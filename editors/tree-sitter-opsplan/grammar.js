@@ -254,8 +254,9 @@ module.exports = grammar({
     ),
     inject_body: $ => block($.expect),
     expect: $ => seq('expect', field('procedure', $.identifier), optional($.version)),
-    // Issue #18 (being added to the pest grammar in parallel, written here from the
-    // issue's description): who ran the simulation, when it was held and how it ended.
+    // Issue #18 (written from the issue, then checked against the pest rules merged on
+    // main: instructor_decl, held_decl, outcome_decl): who ran the simulation, when it
+    // was held and how it ended.
     instructor: $ => seq('instructor', field('person', $.identifier)),
     held: $ => seq('held', $.interval),
     outcome: $ => seq('outcome', field('value', $.outcome_value)),
