@@ -24,6 +24,7 @@ mod monthly;
 mod panic;
 mod pdf;
 mod report;
+mod shell;
 mod staffing_report;
 pub(crate) mod temp;
 pub mod write;
@@ -141,6 +142,12 @@ modification time, never the clock."
     Fmt(fmt::FmtArgs),
     /// The Operations Manager's shift sheet: what runs and what comes next for each role.
     Agenda(agenda::AgendaArgs),
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = shell::COMPLETIONS_AFTER_HELP)]
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page opsplan(1), or write every page into a folder.
+    #[command(after_help = shell::MAN_AFTER_HELP)]
+    Man(shell::ManArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -393,6 +400,8 @@ fn run() -> ExitCode {
         Command::Export(args) => export::run(&args, &mut stdout),
         Command::Fmt(args) => fmt::run(&args, &mut stdout),
         Command::Agenda(args) => agenda::run(&args, &mut stdout),
+        Command::Completions(args) => shell::completions(&args, &mut stdout),
+        Command::Man(args) => shell::man(&args, &mut stdout),
     };
     match result {
         Ok(code) => ExitCode::from(code),
