@@ -274,6 +274,13 @@ fn man_out_onto_a_regular_file_is_refused() {
         )
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    let (code, _, err) = run(&["man", "--out", ""]);
+    assert_eq!(code, Some(2), "{err}");
+    // An empty DIR is refused by clap, before anything is made.
+    assert!(
+        err.starts_with("error: a value is required for '--out <DIR>'"),
+        "{err}"
+    );
 }
 
 #[test]
