@@ -82,7 +82,6 @@ const refName = 'variable.other.opsplan';
 // ---------------------------------------------------------------- the grammar
 
 const grammar = {
-  $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',
   name: 'opsplan',
   scopeName: 'source.opsplan',
   fileTypes: ['plan', 'proc', 'scn', 'roster'],
@@ -232,6 +231,8 @@ const grammar = {
         clause('Lists of names: `by FD, OM`, `roles …`, `qualified OM-DESK, PLN-DESK` …',
           `${kw('by|tags|roles|trainees|fills|poll|handles|qualified|instructor|family|inject|manual|needs|uses|command')}(?:\\s+(${IDS}))?`,
           [KW, names]),
+        clause('A command argument: `dv = 0.5 m/s` (its name may be any word, `at = 5`)',
+          `${S}(${ID})\\s*(=)(?!=)`, ['variable.parameter.opsplan', 'keyword.operator.assignment.opsplan']),
         clause('`check P_TANK in 18.0 .. 22.0 bar`, `check T_THR < 120 degC`',
           `${kw('check')}(?:\\s+(${ID})(?:\\s+(in)${B}|\\s*(==|!=|<=|>=|<|>))?)?`,
           [scopeOf('check'), refName, scopeOf('in'), 'keyword.operator.comparison.opsplan']),
@@ -244,14 +245,12 @@ const grammar = {
             { include: '#comment' },
             { include: '#comma' },
             {
-              match: `(${CITED_QUOTED}|${CITED_WORD})(?:(@)([0-9A-Fa-f]+))?`,
+              match: `(?:(${CITED_QUOTED})|(${CITED_WORD}))(?:(@)([0-9A-Fa-f]+))?`,
               captures: {
-                1: { patterns: [
-                  { match: '^".*"$', name: 'string.quoted.double.requirement.opsplan' },
-                  { match: '.+', name: 'constant.other.requirement.opsplan' },
-                ] },
-                2: { name: 'punctuation.separator.fingerprint.opsplan' },
-                3: { name: 'constant.numeric.fingerprint.opsplan' },
+                1: { name: 'string.quoted.double.requirement.opsplan' },
+                2: { name: 'constant.other.requirement.opsplan' },
+                3: { name: 'punctuation.separator.fingerprint.opsplan' },
+                4: { name: 'constant.numeric.fingerprint.opsplan' },
               },
             },
           ],
