@@ -23,7 +23,11 @@ pub fn fmt_edit(data: &[u8]) {
     };
     let mut text = EDIT_SEEDS[usize::from(pick) % EDIT_SEEDS.len()].to_string();
     for op in ops.chunks_exact(3).take(64) {
-        let at = usize::from(u16::from_le_bytes([op[0], op[1]])) % (text.len() + 1);
+        let mut at = usize::from(u16::from_le_bytes([op[0], op[1]])) % (text.len() + 1);
+        // From the next character boundary (a seed's comment may hold `…`).
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
         // The next whitespace at or after `at` (never inside a multi-byte character).
         let Some(ws) = text[at..].find(char::is_whitespace).map(|i| at + i) else {
             continue;
