@@ -2,7 +2,7 @@
 //!
 //! Layers (a layer uses only those before it):
 //! `source, time, par, context, yaml → diag → syntax, reqs → model → flight → checks, trace, monthly
-//! → workspace → output → report → cli`.
+//! → workspace → output → report → lsp → cli`.
 //! See ARCHITECTURE.md.
 
 // pest is built without its `std` feature, which probes the native stack on every
@@ -16,6 +16,7 @@ pub mod cli;
 pub mod context;
 pub mod diag;
 pub mod flight;
+pub mod lsp;
 pub mod model;
 pub mod monthly;
 pub mod output;
