@@ -37,6 +37,10 @@ test('exact versions only, and the licence of Cargo.toml', () => {
   const cargo = fs.readFileSync(path.join(here, '..', '..', 'Cargo.toml'), 'utf8');
   const licence = /^license\s*=\s*"([^"]+)"/m.exec(cargo)[1];
   assert.strictEqual(pkg.license, licence);
+  // The .vsix carries the licence text: the extension's copy is the repository's.
+  const text = (p) => fs.readFileSync(p, 'utf8');
+  assert.strictEqual(text(path.join(here, 'LICENSE')), text(path.join(here, '..', '..', 'LICENSE')));
+  assert.match(text(path.join(here, 'LICENSE')), /Apache License\s+Version 2\.0/);
 });
 
 test('the word pattern takes whole opsplan names', () => {
