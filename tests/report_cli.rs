@@ -4,6 +4,8 @@
 //! provenance (hashes, the generation time never from the clock), long plans drawn as an
 //! overview. The monthly report has its own tests (tests/monthly.rs).
 
+mod common;
+
 use assert_cmd::Command;
 
 const MISSION: &str = "examples/atv5-week40";
@@ -23,12 +25,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = opsplan().args(args).output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-    )
+    common::output_of(opsplan().args(args))
 }
 
 /// Hashes change with every edit of an example; the test below checks them for real.

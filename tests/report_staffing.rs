@@ -26,12 +26,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = opsplan().args(args).output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-    )
+    common::output_of(opsplan().args(args))
 }
 
 /// Hashes change with every edit of an example; the version with every release.

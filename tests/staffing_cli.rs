@@ -24,12 +24,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = opsplan().args(args).output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-    )
+    common::output_of(opsplan().args(args))
 }
 
 /// The findings of `opsplan check --format json ARGS`, and the exit code.

@@ -286,11 +286,7 @@ fn staffing_text(st: &StaffingView, at: &str, filtered: bool, out: &mut String) 
             let _ = writeln!(out, "    {:<10} nobody at {at}", "on shift");
         }
         for h in &p.holders {
-            let status = h
-                .status
-                .as_ref()
-                .map(|s| format!("  {}", s.to_uppercase()))
-                .unwrap_or_default();
+            let status = status_suffix(h.status.as_deref());
             let _ = writeln!(
                 out,
                 "    {:<10} {}  until {}{status}",
@@ -303,11 +299,7 @@ fn staffing_text(st: &StaffingView, at: &str, filtered: bool, out: &mut String) 
             let _ = writeln!(out, "    !! {g}");
         }
         for h in &p.next {
-            let status = h
-                .status
-                .as_ref()
-                .map(|s| format!("  {}", s.to_uppercase()))
-                .unwrap_or_default();
+            let status = status_suffix(h.status.as_deref());
             let _ = writeln!(
                 out,
                 "    {:<10} {}  {} .. {}{status}",
@@ -451,4 +443,11 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+/// A holder's status after two spaces, in capitals (`  TRAINEE`), or nothing.
+fn status_suffix(status: Option<&str>) -> String {
+    status
+        .map(|s| format!("  {}", s.to_uppercase()))
+        .unwrap_or_default()
 }

@@ -2,6 +2,17 @@
 
 use std::path::Path;
 
+/// Runs `command` and returns (exit code, stdout, stderr), both UTF-8.
+#[allow(dead_code)]
+pub fn output_of(command: &mut assert_cmd::Command) -> (Option<i32>, String, String) {
+    let out = command.output().expect("the command runs");
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+    )
+}
+
 /// The monthly report's mission folder (tests/monthly_*.rs).
 #[allow(dead_code)]
 pub mod mission;
