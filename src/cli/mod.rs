@@ -23,10 +23,12 @@ mod fmt;
 mod monthly;
 mod panic;
 mod pdf;
+mod progress;
 mod report;
 mod shell;
 mod staffing_report;
 pub(crate) mod temp;
+mod watch;
 pub mod write;
 
 use crate::checks;
@@ -181,6 +183,10 @@ pub struct ReqsDiffArgs {
     pub format: Format,
     #[command(flatten)]
     pub import: ImportArgs,
+    /// Show no progress bar (one appears on standard error, when it is a terminal, for a
+    /// run longer than a second).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// How exports are read.
@@ -247,6 +253,10 @@ pub struct TraceArgs {
     pub output: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Show no progress bar (one appears on standard error, when it is a terminal, for a
+    /// run longer than a second).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -283,6 +293,10 @@ pub struct ReqsListArgs {
     pub format: Format,
     #[command(flatten)]
     pub import: ImportArgs,
+    /// Show no progress bar (one appears on standard error, when it is a terminal, for a
+    /// run longer than a second).
+    #[arg(short, long)]
+    pub quiet: bool,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
@@ -331,6 +345,15 @@ pub struct CheckArgs {
     /// When to colour text output (`auto`: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Check again each time an input is saved (a file read, the project file, a new
+    /// file in a folder searched), until Ctrl-C; a summary line after each run
+    /// (docs/editors.md, "Watch mode").
+    #[arg(long)]
+    pub watch: bool,
+    /// Show no progress bar (one appears on standard error, when it is a terminal, for a
+    /// run longer than a second).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// What `opsplan check` writes; the exit code is the same whatever the format.
@@ -441,7 +464,21 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+fn check<W: Write>(args: &CheckArgs, out: &mut W) -> anyhow::Result<u8> {
+    if args.watch {
+        return watch::run(&args.paths, &[], out, |out, round| {
+            check_once(args, out, round)
+        });
+    }
+    check_once(args, out, &mut watch::Round::default())
+}
+
+fn check_once(
+    args: &CheckArgs,
+    out: &mut impl Write,
+    round: &mut watch::Round,
+) -> anyhow::Result<u8> {
+    let progress = progress::Progress::start(args.quiet);
     let run = match workspace::check_with(&args.paths, &args.project.options()) {
         Ok(run) => run,
         Err(e) => {
@@ -462,10 +499,14 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         output::summary(diags, sources.len())
     ))
     .into_owned();
+    round.record_run(&run);
+    round.summary(&verdict_line);
     if let Err(message) = write::check_stdout(|| workspace::inputs::Inputs::of_run(&run)) {
         eprintln!("opsplan: error: {message}");
         return Ok(EXIT_FAILURE);
     }
+    crate::context::progress(crate::context::Phase::Rendering);
+    drop(progress);
     match args.format {
         CheckFormat::Text => {
             let text = output::text::render(sources, diags, use_color(args.color));
@@ -491,8 +532,10 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     out.flush()?;
     let code = check_exit_code(&run);
     // The process ends right after: freeing a large model item by item would only
-    // delay the exit (a few percent of a 100,000-activity check).
-    std::mem::forget(run);
+    // delay the exit (a few percent of a 100,000-activity check). A watch runs again.
+    if !round.watching {
+        std::mem::forget(run);
+    }
     Ok(code)
 }
 
@@ -553,6 +596,7 @@ fn check_exit_code(run: &workspace::Run) -> u8 {
 }
 
 fn reqs_list(args: &ReqsListArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+    let progress = progress::Progress::start(args.quiet);
     let options = args.import.options();
     let run = match workspace::requirements::load_requirements(&args.files, &options) {
         Ok(run) => run,
@@ -564,6 +608,7 @@ fn reqs_list(args: &ReqsListArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             return Ok(EXIT_FAILURE);
         }
     };
+    drop(progress);
     if let Err(message) = write::check_stdout(|| exports_read(&[&run])) {
         eprintln!("opsplan: error: {message}");
         return Ok(EXIT_FAILURE);
@@ -606,6 +651,7 @@ fn has_errors(diags: &[crate::diag::Diagnostic]) -> bool {
 }
 
 fn reqs_diff(args: &ReqsDiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+    let progress = progress::Progress::start(args.quiet);
     let options = args.import.options();
     let load =
         |p: &PathBuf| workspace::requirements::load_requirements(std::slice::from_ref(p), &options);
@@ -633,6 +679,7 @@ fn reqs_diff(args: &ReqsDiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             .flat_map(|(_, e)| e.objects.iter().cloned())
             .collect()
     };
+    drop(progress);
     let (old_objects, new_objects) = (objects(&old), objects(&new));
     let diff = crate::reqs::diff::diff(
         &old_objects.iter().collect::<Vec<_>>(),
@@ -690,6 +737,7 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             required: true,
         },
     };
+    let progress = progress::Progress::start(args.quiet);
     let Some((run, findings)) = traced_run(&args.paths, &options, args.color)? else {
         return Ok(EXIT_FAILURE);
     };
@@ -701,6 +749,7 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let mut view = output::trace::TraceView::new(&run.sources, traced, impact.as_ref());
     view.findings = output::json::diagnostics_value(&run.sources, &findings);
     view.project_file = run.project.clone();
+    crate::context::progress(crate::context::Phase::Rendering);
     let bytes: Vec<u8> = match args.format {
         TraceFormat::Text => {
             let mut text = output::trace::text(&view);
@@ -723,6 +772,7 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             }
         },
     };
+    drop(progress);
     match &args.output {
         Some(path) => {
             let inputs = workspace::inputs::Inputs::of_run(&run);

@@ -31,7 +31,12 @@ pub struct StaffingReportArgs {
 /// Exit codes as `opsplan check`: 0 pass or pass with waivers, 1 findings at error
 /// severity, 2 usage or input failure (a bad `--from`/`--to`, no roster among the inputs,
 /// a roster that cannot be judged; nothing written then).
-pub fn run(args: &StaffingReportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+pub fn run(
+    args: &StaffingReportArgs,
+    out: &mut impl Write,
+    round: &mut super::watch::Round,
+) -> anyhow::Result<u8> {
+    let _progress = super::progress::Progress::start(args.output.quiet);
     let fail = |message: String| {
         eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&message));
         Ok(EXIT_FAILURE)
@@ -51,6 +56,7 @@ pub fn run(args: &StaffingReportArgs, out: &mut impl Write) -> anyhow::Result<u8
         Ok(run) => run,
         Err(e) => return fail(e.to_string()),
     };
+    round.record_run(&run);
     let provenance = crate::report::Provenance::of_run(&run);
     let view = match staffing::view(&run, request, provenance) {
         Ok(v) => v,
@@ -78,6 +84,7 @@ pub fn run(args: &StaffingReportArgs, out: &mut impl Write) -> anyhow::Result<u8
         crate::output::summary(&run.diagnostics, run.sources.len())
     );
     let code = super::check_exit_code(&run);
+    round.summary(&verdict_line);
     drop(run);
     let written = args
         .output
