@@ -337,7 +337,20 @@ fn wait_for_change(
             },
         }
     }
-    while rx.recv_timeout(DEBOUNCE).is_ok() {}
+    // Quiet means no event that concerns the plan: reads of the inputs (a browser
+    // showing the report, another tool) go on without delaying the run.
+    let mut quiet_from = Instant::now();
+    loop {
+        let left = DEBOUNCE.saturating_sub(quiet_from.elapsed());
+        if left.is_zero() {
+            break;
+        }
+        match rx.recv_timeout(left) {
+            Ok(event) if concerns(&event) => quiet_from = Instant::now(),
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
 }
 
 #[cfg(test)]
