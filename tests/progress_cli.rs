@@ -91,7 +91,13 @@ fn a_pipe_gets_no_progress_even_at_once() {
     let report = dir.path().join("c.html");
     for args in [
         vec!["check", plan],
-        vec!["report", "consistency", plan, "-o", report.to_str().unwrap()],
+        vec![
+            "report",
+            "consistency",
+            plan,
+            "-o",
+            report.to_str().unwrap(),
+        ],
         vec!["reqs", "list", "requirements/atv-ops-requirements.reqif"],
     ] {
         let out = Command::new(BIN)

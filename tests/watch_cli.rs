@@ -140,11 +140,16 @@ fn check_watch_runs_again_on_each_save_and_on_a_new_file_in_a_folder_searched() 
     let mut w = Watch::start(dir.path(), &["check", "--watch", "--color", "never", "m"]);
     let first = w.next_run();
     assert!(
-        first.iter().any(|l| l == "pass: 0 errors, 0 warnings, 0 notes in 1 file"),
+        first
+            .iter()
+            .any(|l| l == "pass: 0 errors, 0 warnings, 0 notes in 1 file"),
         "{first:?}"
     );
     let line = summary(&first);
-    assert!(line.contains("] pass: 0 errors, 0 warnings, 0 notes in 1 file ("), "{line}");
+    assert!(
+        line.contains("] pass: 0 errors, 0 warnings, 0 notes in 1 file ("),
+        "{line}"
+    );
     assert!(line.ends_with(", Ctrl-C to stop"), "{line}");
 
     // An error: the findings as usual, then the summary of the failure.
@@ -166,15 +171,17 @@ fn check_watch_runs_again_on_each_save_and_on_a_new_file_in_a_folder_searched() 
     save(&m.join("lib/extra.proc"), "not a procedure\n");
     let fourth = w.next_run();
     let line = summary(&fourth);
-    assert!(line.contains("] fail: 1 error, 0 warnings, 0 notes in 2 files ("), "{fourth:?}");
-    assert!(fourth.iter().any(|l| l.contains("extra.proc")), "{fourth:?}");
+    assert!(
+        line.contains("] fail: 1 error, 0 warnings, 0 notes in 2 files ("),
+        "{fourth:?}"
+    );
+    assert!(
+        fourth.iter().any(|l| l.contains("extra.proc")),
+        "{fourth:?}"
+    );
 
     // Standard output is a pipe: no clear-screen escape, nor any other.
-    assert!(
-        !w.seen.iter().any(|l| l.contains('\u{1b}')),
-        "{:?}",
-        w.seen
-    );
+    assert!(!w.seen.iter().any(|l| l.contains('\u{1b}')), "{:?}", w.seen);
 }
 
 #[test]
@@ -190,7 +197,10 @@ fn a_failing_run_prints_its_message_and_the_watch_goes_on() {
     );
     save(&m.join("opsplan.yaml"), "inputs: [week.plan]\n");
     let second = w.next_run();
-    assert!(second.iter().any(|l| l.starts_with("project file: ")), "{second:?}");
+    assert!(
+        second.iter().any(|l| l.starts_with("project file: ")),
+        "{second:?}"
+    );
     assert!(summary(&second).contains("] pass: 0 errors"), "{second:?}");
     // The project file is an input now: breaking it again is seen.
     save(&m.join("opsplan.yaml"), "inputs: [\n");
@@ -213,7 +223,14 @@ fn report_watch_replaces_the_report_whole_and_its_own_writes_start_no_run() {
     let report = m.join("consistency.html");
     let mut w = Watch::start(
         dir.path(),
-        &["report", "consistency", "m", "-o", "m/consistency.html", "--watch"],
+        &[
+            "report",
+            "consistency",
+            "m",
+            "-o",
+            "m/consistency.html",
+            "--watch",
+        ],
     );
     let first = w.next_run();
     assert!(summary(&first).contains("] pass: 0 errors"), "{first:?}");
