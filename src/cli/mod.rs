@@ -478,8 +478,10 @@ fn check_once(
     out: &mut impl Write,
     round: &mut watch::Round,
 ) -> anyhow::Result<u8> {
-    let progress = progress::Progress::start(args.quiet);
-    let run = match workspace::check_with(&args.paths, &args.project.options()) {
+    let run = progress::during(args.quiet, || {
+        workspace::check_with(&args.paths, &args.project.options())
+    });
+    let run = match run {
         Ok(run) => run,
         Err(e) => {
             eprintln!(
@@ -505,8 +507,6 @@ fn check_once(
         eprintln!("opsplan: error: {message}");
         return Ok(EXIT_FAILURE);
     }
-    crate::context::progress(crate::context::Phase::Rendering);
-    drop(progress);
     match args.format {
         CheckFormat::Text => {
             let text = output::text::render(sources, diags, use_color(args.color));
@@ -596,9 +596,11 @@ fn check_exit_code(run: &workspace::Run) -> u8 {
 }
 
 fn reqs_list(args: &ReqsListArgs, out: &mut impl Write) -> anyhow::Result<u8> {
-    let progress = progress::Progress::start(args.quiet);
     let options = args.import.options();
-    let run = match workspace::requirements::load_requirements(&args.files, &options) {
+    let run = progress::during(args.quiet, || {
+        workspace::requirements::load_requirements(&args.files, &options)
+    });
+    let run = match run {
         Ok(run) => run,
         Err(e) => {
             eprintln!(
@@ -608,7 +610,6 @@ fn reqs_list(args: &ReqsListArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             return Ok(EXIT_FAILURE);
         }
     };
-    drop(progress);
     if let Err(message) = write::check_stdout(|| exports_read(&[&run])) {
         eprintln!("opsplan: error: {message}");
         return Ok(EXIT_FAILURE);
@@ -651,11 +652,11 @@ fn has_errors(diags: &[crate::diag::Diagnostic]) -> bool {
 }
 
 fn reqs_diff(args: &ReqsDiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
-    let progress = progress::Progress::start(args.quiet);
     let options = args.import.options();
     let load =
         |p: &PathBuf| workspace::requirements::load_requirements(std::slice::from_ref(p), &options);
-    let (old, new) = match (load(&args.old), load(&args.new)) {
+    let (old, new) = progress::during(args.quiet, || (load(&args.old), load(&args.new)));
+    let (old, new) = match (old, new) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!(
@@ -679,7 +680,6 @@ fn reqs_diff(args: &ReqsDiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             .flat_map(|(_, e)| e.objects.iter().cloned())
             .collect()
     };
-    drop(progress);
     let (old_objects, new_objects) = (objects(&old), objects(&new));
     let diff = crate::reqs::diff::diff(
         &old_objects.iter().collect::<Vec<_>>(),
@@ -737,8 +737,7 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             required: true,
         },
     };
-    let progress = progress::Progress::start(args.quiet);
-    let Some((run, findings)) = traced_run(&args.paths, &options, args.color)? else {
+    let Some((run, findings)) = traced_run(&args.paths, &options, args.color, args.quiet)? else {
         return Ok(EXIT_FAILURE);
     };
     let traced = run.traced.as_ref().expect("requirements were required");
@@ -749,7 +748,6 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let mut view = output::trace::TraceView::new(&run.sources, traced, impact.as_ref());
     view.findings = output::json::diagnostics_value(&run.sources, &findings);
     view.project_file = run.project.clone();
-    crate::context::progress(crate::context::Phase::Rendering);
     let bytes: Vec<u8> = match args.format {
         TraceFormat::Text => {
             let mut text = output::trace::text(&view);
@@ -772,7 +770,6 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             }
         },
     };
-    drop(progress);
     match &args.output {
         Some(path) => {
             let inputs = workspace::inputs::Inputs::of_run(&run);
@@ -807,8 +804,9 @@ fn traced_run(
     paths: &[PathBuf],
     options: &workspace::CheckOptions,
     color: ColorChoice,
+    quiet: bool,
 ) -> anyhow::Result<Option<(workspace::Run, Vec<crate::diag::Diagnostic>)>> {
-    let run = match workspace::check_with(paths, options) {
+    let run = match progress::during(quiet, || workspace::check_with(paths, options)) {
         Ok(run) => run,
         Err(e) => {
             eprintln!(

@@ -97,7 +97,6 @@ pub fn run(
     out: &mut impl Write,
     round: &mut super::watch::Round,
 ) -> anyhow::Result<u8> {
-    let _progress = super::progress::Progress::start(args.output.quiet);
     let request = Request {
         month: args.month.clone(),
         paths: args.paths.clone(),
@@ -114,7 +113,7 @@ pub fn run(
         tolerance: args.tolerance.clone(),
         our_objects: args.our_object.clone(),
     };
-    let loaded = match load(&request) {
+    let loaded = match super::progress::during(args.output.quiet, || load(&request)) {
         Ok(l) => l,
         Err(problems) => {
             let mut err = std::io::stderr().lock();

@@ -1,8 +1,9 @@
 //! The spinner on standard error of a long run (imports, checks, reports): it shows the
 //! phase the library reports (`context::progress`) and the time spent, and appears only
 //! after [`DELAY`], only when standard error is a terminal and never with `--quiet`, so
-//! that a quick run, a pipe, a CI log or a file never receives it. It is cleared before
-//! the command writes its output.
+//! that a quick run, a pipe, a CI log or a file never receives it. It lives only while
+//! the library works ([`during`]): it is cleared before the command prints anything, so
+//! no message or output is ever written across it.
 //!
 //! `OPSPLAN_PROGRESS_DELAY_MS` sets the delay in milliseconds (the tests show the spinner
 //! on a small input with 0); docs/security.md lists it.
@@ -27,6 +28,13 @@ fn delay() -> Duration {
         .ok()
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map_or(DELAY, Duration::from_millis)
+}
+
+/// Runs `work` (a check, an import, a rendering) with a spinner that appears when it
+/// lasts [`DELAY`] on a terminal, and is cleared when it returns.
+pub(crate) fn during<T>(quiet: bool, work: impl FnOnce() -> T) -> T {
+    let _spinner = Progress::start(quiet);
+    work()
 }
 
 /// A run's spinner; dropping it clears it (and stops reporting the library's phases).

@@ -163,8 +163,11 @@ impl ReportOutput {
                 return Ok(false);
             }
         }
-        crate::context::progress(crate::context::Phase::Rendering);
-        let text = match render(&templates, self.format.into()) {
+        let text = super::progress::during(self.quiet, || {
+            crate::context::progress(crate::context::Phase::Rendering);
+            render(&templates, self.format.into())
+        });
+        let text = match text {
             Ok(t) => t,
             Err(e) => {
                 eprintln!(
@@ -309,8 +312,10 @@ fn consistency(
     out: &mut impl Write,
     round: &mut Round,
 ) -> anyhow::Result<u8> {
-    let _progress = super::progress::Progress::start(args.output.quiet);
-    let run = match workspace::check_with(&args.paths, &args.project.options()) {
+    let run = super::progress::during(args.output.quiet, || {
+        workspace::check_with(&args.paths, &args.project.options())
+    });
+    let run = match run {
         Ok(run) => run,
         Err(e) => {
             eprintln!(
@@ -355,7 +360,6 @@ fn consistency(
 /// Exit codes as `opsplan trace`: 0 no trace defect, 1 defects, 2 an input could not be
 /// read (nothing written).
 fn trace(args: &TraceReportArgs, out: &mut impl Write, round: &mut Round) -> anyhow::Result<u8> {
-    let _progress = super::progress::Progress::start(args.output.quiet);
     let options = workspace::CheckOptions {
         project: args.project.choice(),
         trace: workspace::TraceOverrides {
@@ -370,7 +374,12 @@ fn trace(args: &TraceReportArgs, out: &mut impl Write, round: &mut Round) -> any
             required: true,
         },
     };
-    let Some((run, findings)) = super::traced_run(&args.paths, &options, super::ColorChoice::Auto)?
+    let Some((run, findings)) = super::traced_run(
+        &args.paths,
+        &options,
+        super::ColorChoice::Auto,
+        args.output.quiet,
+    )?
     else {
         return Ok(EXIT_FAILURE);
     };

@@ -36,7 +36,6 @@ pub fn run(
     out: &mut impl Write,
     round: &mut super::watch::Round,
 ) -> anyhow::Result<u8> {
-    let _progress = super::progress::Progress::start(args.output.quiet);
     let fail = |message: String| {
         eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&message));
         Ok(EXIT_FAILURE)
@@ -52,7 +51,10 @@ pub fn run(
         (Ok(from), Ok(to)) => Request { from, to },
         (Err(e), _) | (_, Err(e)) => return fail(e),
     };
-    let run = match workspace::check_with(&args.paths, &args.project.options()) {
+    let run = super::progress::during(args.output.quiet, || {
+        workspace::check_with(&args.paths, &args.project.options())
+    });
+    let run = match run {
         Ok(run) => run,
         Err(e) => return fail(e.to_string()),
     };

@@ -150,7 +150,15 @@ pub(crate) fn summary_line(
 ) -> String {
     let what = match summary {
         // The verdict is the last line of a summary that says first what was left out.
-        Some(s) => s.lines().last().unwrap_or(s).to_string(),
+        Some(s) => {
+            let verdict = s.lines().last().unwrap_or(s);
+            if code == EXIT_FAILURE {
+                // An input not used, or the report not written.
+                format!("{verdict}, exit 2: see the message above")
+            } else {
+                verdict.to_string()
+            }
+        }
         None if code == EXIT_FAILURE => "error: see the message above".to_string(),
         None => format!("exit {code}"),
     };
@@ -370,6 +378,17 @@ mod tests {
             line,
             "[watch 21:45:03 UTC] fail: 2 errors, 0 warnings, 0 notes in 5 files (0.31 s); \
              watching 5 files in 2 folders, Ctrl-C to stop"
+        );
+        let incomplete = summary_line(
+            "00:00:00 UTC",
+            2,
+            Some("incomplete check: …\npass: 1 error, 0 warnings, 0 notes in 2 files"),
+            Duration::ZERO,
+            (2, 1),
+        );
+        assert!(
+            incomplete.contains("] pass: 1 error, 0 warnings, 0 notes in 2 files, exit 2: see"),
+            "{incomplete}"
         );
         let error = summary_line("00:00:00 UTC", 2, None, Duration::ZERO, (1, 1));
         assert!(error.contains(
