@@ -286,3 +286,37 @@ fn report_watch_needs_an_output_file() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--output <FILE>"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_ends_the_watch_by_the_signal_with_no_temporary_left() {
+    use std::os::unix::process::ExitStatusExt;
+    let (dir, m) = mission();
+    let mut w = Watch::start(
+        dir.path(),
+        &["report", "consistency", "m", "-o", "m/c.html", "--watch"],
+    );
+    let first = w.next_run();
+    assert!(summary(&first).contains("] pass: 0 errors"), "{first:?}");
+    let pid = rustix::process::Pid::from_raw(w.child.id() as i32).expect("a pid");
+    rustix::process::kill_process(pid, rustix::process::Signal::INT).expect("sent");
+    // Ends by SIGINT (a shell shows 130) within the patience, never hanging the test.
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = w.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the watch did not end on SIGINT");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.signal(), Some(2), "{status:?}");
+    let left: Vec<String> = std::fs::read_dir(&m)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".opsplan-tmp-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert!(whole_html(
+        &std::fs::read_to_string(m.join("c.html")).unwrap()
+    ));
+}

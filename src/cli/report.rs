@@ -270,7 +270,7 @@ pub fn run<W: Write>(command: &ReportCommand, out: &mut W) -> anyhow::Result<u8>
         ReportCommand::Trace(args) => trace(args, out, round),
         ReportCommand::Monthly(args) => super::monthly::run(args, out, round),
         ReportCommand::Staffing(args) => super::staffing_report::run(args, out, round),
-        ReportCommand::Templates { .. } => unreachable!("answered above"),
+        ReportCommand::Templates { out: dir } => templates(dir.as_deref(), out),
     };
     match (&output.output, output.watch) {
         (Some(file), true) => super::watch::run(&roots, std::slice::from_ref(file), out, once),

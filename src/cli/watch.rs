@@ -313,9 +313,18 @@ fn update(
         if watched.contains_key(&p) {
             continue;
         }
-        // A folder removed meanwhile is not watched; the next run says what is missing.
-        if watcher.watch(&p, mode).is_ok() {
-            watched.insert(p, mode);
+        match watcher.watch(&p, mode) {
+            Ok(()) => {
+                watched.insert(p, mode);
+            }
+            // A folder removed meanwhile: the next run says what is missing.
+            Err(_) if !p.is_dir() => {}
+            // Said, never silent: saves there would not start a run (an inotify limit).
+            Err(e) => eprintln!(
+                "opsplan: warning: {}: cannot be watched ({}); saves there are not seen",
+                crate::diag::terminal_safe(&p.display().to_string()),
+                crate::diag::terminal_safe(&e.to_string())
+            ),
         }
     }
 }
