@@ -6,8 +6,13 @@
 //! [`reading`] for as long as they work on a file; [`crate::par::map_ordered`] carries the
 //! caller's label into its worker threads; the binary's panic hook (`cli::panic`) reads it
 //! with [`current`].
+//!
+//! It also carries the run's progress ([`progress`], [`Phase`]): the library says which
+//! phase it enters, the binary (`cli::progress`) shows it, after a second, as a spinner
+//! on a terminal; the library draws nothing itself.
 
 use std::cell::RefCell;
+use std::sync::{Arc, RwLock};
 
 thread_local! {
     static CURRENT: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -116,9 +121,94 @@ pub fn containing() -> bool {
     CONTAINING.with(|c| c.get() > 0)
 }
 
+/// A phase of a run, as [`progress`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading source files (this many in the wave).
+    Reading { files: usize },
+    /// Parsing this many files.
+    Parsing { files: usize },
+    /// Reading requirement exports (this many files).
+    Importing { files: usize },
+    /// Resolving names and times, then the checks and the flight rules.
+    Checking,
+    /// Tracing to the requirements.
+    Tracing,
+    /// Rendering the output or report.
+    Rendering,
+}
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let files = |n: &usize| if *n == 1 { "file" } else { "files" };
+        match self {
+            Phase::Reading { files: n } => write!(f, "reading {n} {}", files(n)),
+            Phase::Parsing { files: n } => write!(f, "parsing {n} {}", files(n)),
+            Phase::Importing { files: n } => {
+                write!(
+                    f,
+                    "importing {n} requirement export{}",
+                    if *n == 1 { "" } else { "s" }
+                )
+            }
+            Phase::Checking => f.write_str("checking"),
+            Phase::Tracing => f.write_str("tracing"),
+            Phase::Rendering => f.write_str("rendering"),
+        }
+    }
+}
+
+type Sink = Arc<dyn Fn(Phase) + Send + Sync>;
+
+static SINK: RwLock<Option<Sink>> = RwLock::new(None);
+
+/// Says that the run enters `phase`, to the sink set by [`on_progress`] (none: nothing
+/// happens). Any thread may call it.
+pub fn progress(phase: Phase) {
+    let sink = SINK.read().unwrap_or_else(|e| e.into_inner()).clone();
+    if let Some(sink) = sink {
+        sink(phase);
+    }
+}
+
+/// Removes the progress sink when dropped.
+#[must_use = "the sink is removed when the guard is dropped"]
+pub struct ProgressGuard(());
+
+impl Drop for ProgressGuard {
+    fn drop(&mut self) {
+        *SINK.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
+/// Sends every [`progress`] of the process to `sink` until the guard is dropped.
+pub fn on_progress(sink: impl Fn(Phase) + Send + Sync + 'static) -> ProgressGuard {
+    *SINK.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(sink));
+    ProgressGuard(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_goes_to_the_sink_while_its_guard_lives() {
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let keep = Arc::clone(&seen);
+        let guard = on_progress(move |p| keep.lock().unwrap().push(p.to_string()));
+        progress(Phase::Parsing { files: 3 });
+        crate::par::map_ordered(&[1], |_| progress(Phase::Checking));
+        drop(guard);
+        // A count no other test's run reports (the lib tests run in parallel).
+        progress(Phase::Importing { files: 987_654 });
+        let seen = seen.lock().unwrap();
+        assert!(seen.contains(&"parsing 3 files".to_string()), "{seen:?}");
+        assert!(seen.contains(&"checking".to_string()), "{seen:?}");
+        assert!(
+            !seen.iter().any(|s| s.contains("987654")),
+            "after the guard: {seen:?}"
+        );
+    }
 
     #[test]
     fn guards_nest_and_restore() {

@@ -243,6 +243,10 @@ fn man_out_writes_one_page_per_subcommand() {
     }
     let check = std::fs::read_to_string(dir.join("opsplan-check.1")).unwrap();
     assert!(check.contains("\\-\\-no\\-config"), "check's options");
+    assert!(check.contains("\\-\\-watch"), "check's --watch");
+    assert!(check.contains("\\-\\-quiet"), "check's --quiet");
+    let report = std::fs::read_to_string(dir.join("opsplan-report-consistency.1")).unwrap();
+    assert!(report.contains("\\-\\-watch"), "the reports' --watch");
     // The main page printed and the one written are the same.
     assert_eq!(
         std::fs::read_to_string(dir.join("opsplan.1")).unwrap(),

@@ -23,10 +23,12 @@ mod fmt;
 mod monthly;
 mod panic;
 mod pdf;
+mod progress;
 mod report;
 mod shell;
 mod staffing_report;
 pub(crate) mod temp;
+mod watch;
 pub mod write;
 
 use crate::checks;
@@ -181,6 +183,10 @@ pub struct ReqsDiffArgs {
     pub format: Format,
     #[command(flatten)]
     pub import: ImportArgs,
+    /// Show no progress bar (one appears on standard error, when it is a terminal, for a
+    /// run longer than a second).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// How exports are read.
@@ -247,6 +253,10 @@ pub struct TraceArgs {
     pub output: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Show no progress bar (one appears on standard error, when it is a terminal, for a
+    /// run longer than a second).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -283,6 +293,10 @@ pub struct ReqsListArgs {
     pub format: Format,
     #[command(flatten)]
     pub import: ImportArgs,
+    /// Show no progress bar (one appears on standard error, when it is a terminal, for a
+    /// run longer than a second).
+    #[arg(short, long)]
+    pub quiet: bool,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
@@ -331,6 +345,15 @@ pub struct CheckArgs {
     /// When to colour text output (`auto`: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Check again each time an input is saved (a file read, the project file, a new
+    /// file in a folder searched), until Ctrl-C; a summary line after each run
+    /// (docs/editors.md, "Watch mode").
+    #[arg(long)]
+    pub watch: bool,
+    /// Show no progress bar (one appears on standard error, when it is a terminal, for a
+    /// run longer than a second).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// What `opsplan check` writes; the exit code is the same whatever the format.
@@ -441,8 +464,24 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
-    let run = match workspace::check_with(&args.paths, &args.project.options()) {
+fn check<W: Write>(args: &CheckArgs, out: &mut W) -> anyhow::Result<u8> {
+    if args.watch {
+        return watch::run(&args.paths, &[], out, |out, round| {
+            check_once(args, out, round)
+        });
+    }
+    check_once(args, out, &mut watch::Round::default())
+}
+
+fn check_once(
+    args: &CheckArgs,
+    out: &mut impl Write,
+    round: &mut watch::Round,
+) -> anyhow::Result<u8> {
+    let run = progress::during(args.quiet, || {
+        workspace::check_with(&args.paths, &args.project.options())
+    });
+    let run = match run {
         Ok(run) => run,
         Err(e) => {
             eprintln!(
@@ -462,6 +501,8 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         output::summary(diags, sources.len())
     ))
     .into_owned();
+    round.record_run(&run);
+    round.summary(&verdict_line);
     if let Err(message) = write::check_stdout(|| workspace::inputs::Inputs::of_run(&run)) {
         eprintln!("opsplan: error: {message}");
         return Ok(EXIT_FAILURE);
@@ -491,8 +532,10 @@ fn check(args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     out.flush()?;
     let code = check_exit_code(&run);
     // The process ends right after: freeing a large model item by item would only
-    // delay the exit (a few percent of a 100,000-activity check).
-    std::mem::forget(run);
+    // delay the exit (a few percent of a 100,000-activity check). A watch runs again.
+    if !round.watching {
+        std::mem::forget(run);
+    }
     Ok(code)
 }
 
@@ -554,7 +597,10 @@ fn check_exit_code(run: &workspace::Run) -> u8 {
 
 fn reqs_list(args: &ReqsListArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let options = args.import.options();
-    let run = match workspace::requirements::load_requirements(&args.files, &options) {
+    let run = progress::during(args.quiet, || {
+        workspace::requirements::load_requirements(&args.files, &options)
+    });
+    let run = match run {
         Ok(run) => run,
         Err(e) => {
             eprintln!(
@@ -609,7 +655,8 @@ fn reqs_diff(args: &ReqsDiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let options = args.import.options();
     let load =
         |p: &PathBuf| workspace::requirements::load_requirements(std::slice::from_ref(p), &options);
-    let (old, new) = match (load(&args.old), load(&args.new)) {
+    let (old, new) = progress::during(args.quiet, || (load(&args.old), load(&args.new)));
+    let (old, new) = match (old, new) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!(
@@ -690,7 +737,7 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             required: true,
         },
     };
-    let Some((run, findings)) = traced_run(&args.paths, &options, args.color)? else {
+    let Some((run, findings)) = traced_run(&args.paths, &options, args.color, args.quiet)? else {
         return Ok(EXIT_FAILURE);
     };
     let traced = run.traced.as_ref().expect("requirements were required");
@@ -757,8 +804,9 @@ fn traced_run(
     paths: &[PathBuf],
     options: &workspace::CheckOptions,
     color: ColorChoice,
+    quiet: bool,
 ) -> anyhow::Result<Option<(workspace::Run, Vec<crate::diag::Diagnostic>)>> {
-    let run = match workspace::check_with(paths, options) {
+    let run = match progress::during(quiet, || workspace::check_with(paths, options)) {
         Ok(run) => run,
         Err(e) => {
             eprintln!(

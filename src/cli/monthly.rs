@@ -70,7 +70,33 @@ pub struct MonthlyArgs {
     pub output: super::report::ReportOutput,
 }
 
-pub fn run(args: &MonthlyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+/// Every path given on the command line (what `--watch` watches before a run has read
+/// the manifest).
+pub fn given(args: &MonthlyArgs) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = args.paths.iter().chain(&args.plans).cloned().collect();
+    paths.extend(
+        [
+            &args.as_flown,
+            &args.anomalies,
+            &args.changes,
+            &args.kpi_history,
+            &args.outages,
+            &args.deliveries,
+            &args.oncall_log,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned(),
+    );
+    paths.extend(args.cdm.iter().chain(&args.previous_requirements).cloned());
+    paths
+}
+
+pub fn run(
+    args: &MonthlyArgs,
+    out: &mut impl Write,
+    round: &mut super::watch::Round,
+) -> anyhow::Result<u8> {
     let request = Request {
         month: args.month.clone(),
         paths: args.paths.clone(),
@@ -87,7 +113,7 @@ pub fn run(args: &MonthlyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         tolerance: args.tolerance.clone(),
         our_objects: args.our_object.clone(),
     };
-    let loaded = match load(&request) {
+    let loaded = match super::progress::during(args.output.quiet, || load(&request)) {
         Ok(l) => l,
         Err(problems) => {
             let mut err = std::io::stderr().lock();
@@ -121,10 +147,14 @@ pub fn run(args: &MonthlyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             writeln!(err, "{}", crate::diag::terminal_safe(f))?;
         }
     }
+    round.record(&loaded.inputs);
     let v = view::view(&loaded);
     let written = args.output.emit(out, &loaded.inputs, |templates, format| {
         view::render(&v, templates, format, &loaded)
     })?;
+    if written {
+        round.summary("monthly report written");
+    }
     Ok(if written {
         super::EXIT_OK
     } else {

@@ -1,5 +1,6 @@
 //! `opsplan report consistency|trace|monthly`: the reports people read.
 
+use super::watch::Round;
 use super::{changed_since_impact, EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::report::{ReportFormat, Templates};
 use crate::workspace;
@@ -67,6 +68,15 @@ pub struct ReportOutput {
     /// `style.css`, …); `opsplan report templates` lists the names.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Render again each time an input is saved, until Ctrl-C: the file of -o is
+    /// replaced whole each time, and a summary line follows each run (docs/editors.md,
+    /// "Watch mode").
+    #[arg(long, requires = "output")]
+    pub watch: bool,
+    /// Show no progress bar (one appears on standard error, when it is a terminal, for a
+    /// run longer than a second).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -153,7 +163,11 @@ impl ReportOutput {
                 return Ok(false);
             }
         }
-        let text = match render(&templates, self.format.into()) {
+        let text = super::progress::during(self.quiet, || {
+            crate::context::progress(crate::context::Phase::Rendering);
+            render(&templates, self.format.into())
+        });
+        let text = match text {
             Ok(t) => t,
             Err(e) => {
                 eprintln!(
@@ -243,13 +257,24 @@ pub struct TraceReportArgs {
     pub output: ReportOutput,
 }
 
-pub fn run(command: &ReportCommand, out: &mut impl Write) -> anyhow::Result<u8> {
-    match command {
-        ReportCommand::Consistency(args) => consistency(args, out),
-        ReportCommand::Trace(args) => trace(args, out),
-        ReportCommand::Monthly(args) => super::monthly::run(args, out),
-        ReportCommand::Staffing(args) => super::staffing_report::run(args, out),
+pub fn run<W: Write>(command: &ReportCommand, out: &mut W) -> anyhow::Result<u8> {
+    let (output, roots): (&ReportOutput, Vec<PathBuf>) = match command {
+        ReportCommand::Consistency(args) => (&args.output, args.paths.clone()),
+        ReportCommand::Trace(args) => (&args.output, args.paths.clone()),
+        ReportCommand::Monthly(args) => (&args.output, super::monthly::given(args)),
+        ReportCommand::Staffing(args) => (&args.output, args.paths.clone()),
+        ReportCommand::Templates { out: dir } => return templates(dir.as_deref(), out),
+    };
+    let once = |out: &mut W, round: &mut Round| match command {
+        ReportCommand::Consistency(args) => consistency(args, out, round),
+        ReportCommand::Trace(args) => trace(args, out, round),
+        ReportCommand::Monthly(args) => super::monthly::run(args, out, round),
+        ReportCommand::Staffing(args) => super::staffing_report::run(args, out, round),
         ReportCommand::Templates { out: dir } => templates(dir.as_deref(), out),
+    };
+    match (&output.output, output.watch) {
+        (Some(file), true) => super::watch::run(&roots, std::slice::from_ref(file), out, once),
+        _ => once(out, &mut Round::default()),
     }
 }
 
@@ -282,8 +307,15 @@ fn templates(dir: Option<&std::path::Path>, out: &mut impl Write) -> anyhow::Res
 /// Exit codes as `opsplan check`: 0 pass or pass with waivers, 1 findings at error
 /// severity, 2 input failure (the report is still written when the inputs could be read:
 /// an invalid flight-rule file is a finding the planner must see).
-fn consistency(args: &ConsistencyArgs, out: &mut impl Write) -> anyhow::Result<u8> {
-    let run = match workspace::check_with(&args.paths, &args.project.options()) {
+fn consistency(
+    args: &ConsistencyArgs,
+    out: &mut impl Write,
+    round: &mut Round,
+) -> anyhow::Result<u8> {
+    let run = super::progress::during(args.output.quiet, || {
+        workspace::check_with(&args.paths, &args.project.options())
+    });
+    let run = match run {
         Ok(run) => run,
         Err(e) => {
             eprintln!(
@@ -303,6 +335,8 @@ fn consistency(args: &ConsistencyArgs, out: &mut impl Write) -> anyhow::Result<u
         crate::output::summary(&run.diagnostics, run.sources.len())
     );
     let code = super::check_exit_code(&run);
+    round.record_run(&run);
+    round.summary(&verdict_line);
     // The view holds all the report needs: the run (sources, model, findings) is freed
     // before rendering, and the view once the template's context is made, so a plan of
     // 100,000 findings does not hold three copies of them at once.
@@ -325,7 +359,7 @@ fn consistency(args: &ConsistencyArgs, out: &mut impl Write) -> anyhow::Result<u
 
 /// Exit codes as `opsplan trace`: 0 no trace defect, 1 defects, 2 an input could not be
 /// read (nothing written).
-fn trace(args: &TraceReportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+fn trace(args: &TraceReportArgs, out: &mut impl Write, round: &mut Round) -> anyhow::Result<u8> {
     let options = workspace::CheckOptions {
         project: args.project.choice(),
         trace: workspace::TraceOverrides {
@@ -340,7 +374,12 @@ fn trace(args: &TraceReportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             required: true,
         },
     };
-    let Some((run, findings)) = super::traced_run(&args.paths, &options, super::ColorChoice::Auto)?
+    let Some((run, findings)) = super::traced_run(
+        &args.paths,
+        &options,
+        super::ColorChoice::Auto,
+        args.output.quiet,
+    )?
     else {
         return Ok(EXIT_FAILURE);
     };
@@ -368,6 +407,8 @@ fn trace(args: &TraceReportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         },
     );
     let inputs = Inputs::of_run(&run);
+    round.record_run(&run);
+    round.summary(crate::output::trace::summary_line(&trace_view));
     let written = args
         .output
         .emit(out, &inputs, |templates, format| match format {

@@ -31,7 +31,11 @@ pub struct StaffingReportArgs {
 /// Exit codes as `opsplan check`: 0 pass or pass with waivers, 1 findings at error
 /// severity, 2 usage or input failure (a bad `--from`/`--to`, no roster among the inputs,
 /// a roster that cannot be judged; nothing written then).
-pub fn run(args: &StaffingReportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
+pub fn run(
+    args: &StaffingReportArgs,
+    out: &mut impl Write,
+    round: &mut super::watch::Round,
+) -> anyhow::Result<u8> {
     let fail = |message: String| {
         eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&message));
         Ok(EXIT_FAILURE)
@@ -47,10 +51,14 @@ pub fn run(args: &StaffingReportArgs, out: &mut impl Write) -> anyhow::Result<u8
         (Ok(from), Ok(to)) => Request { from, to },
         (Err(e), _) | (_, Err(e)) => return fail(e),
     };
-    let run = match workspace::check_with(&args.paths, &args.project.options()) {
+    let run = super::progress::during(args.output.quiet, || {
+        workspace::check_with(&args.paths, &args.project.options())
+    });
+    let run = match run {
         Ok(run) => run,
         Err(e) => return fail(e.to_string()),
     };
+    round.record_run(&run);
     let provenance = crate::report::Provenance::of_run(&run);
     let view = match staffing::view(&run, request, provenance) {
         Ok(v) => v,
@@ -78,6 +86,7 @@ pub fn run(args: &StaffingReportArgs, out: &mut impl Write) -> anyhow::Result<u8
         crate::output::summary(&run.diagnostics, run.sources.len())
     );
     let code = super::check_exit_code(&run);
+    round.summary(&verdict_line);
     drop(run);
     let written = args
         .output

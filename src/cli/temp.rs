@@ -105,6 +105,12 @@ fn remove_any(path: &Path) {
     }
 }
 
+/// Installs the signal handling now (`--watch`: Ctrl-C ends the watch the usual way, by
+/// the signal, after the temporaries are removed).
+pub(crate) fn install_signals() {
+    install();
+}
+
 /// Installs the signal thread (once per process).
 fn install() {
     #[cfg(unix)]

@@ -452,6 +452,7 @@ fn finish(
     policy: &Policy,
     reqs: Option<PendingReqs<'_>>,
 ) -> Run {
+    crate::context::progress(crate::context::Phase::Checking);
     let model = Model::build(asts);
     diags.extend(duplicate_rule_ids(&rule_sets));
     let rules: Vec<&crate::flight::FlightRule> =
@@ -468,6 +469,7 @@ fn finish(
         merge_reqs(&mut sources, &mut diags, detached)
     });
     let traced = reqs.map(|r| {
+        crate::context::progress(crate::context::Phase::Tracing);
         let (files, exports): (Vec<PathBuf>, Vec<crate::reqs::Export>) =
             r.exports.into_iter().unzip();
         let (baseline_files, baseline): (Vec<PathBuf>, Vec<crate::reqs::Export>) =
@@ -1252,6 +1254,7 @@ impl Loader {
         while next < self.queue.len() {
             let wave: Vec<PathBuf> = self.queue[next..].to_vec();
             next = self.queue.len();
+            crate::context::progress(crate::context::Phase::Reading { files: wave.len() });
             let mut parsed: Vec<(PathBuf, FileId)> = Vec::new();
             for path in wave {
                 let refused = if self.given.contains(&project::same_file_key(&path)) {
@@ -1269,6 +1272,7 @@ impl Loader {
                 .iter()
                 .map(|&(_, id)| (id, sources.text(id)))
                 .collect();
+            crate::context::progress(crate::context::Phase::Parsing { files: texts.len() });
             let results = syntax::parse_many(&texts);
             for ((path, id), (mut ast, mut d)) in parsed.iter().zip(results) {
                 if ast.has_syntax_errors && !syntax::starts_like_source(sources.text(*id)) {

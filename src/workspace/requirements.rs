@@ -125,6 +125,7 @@ pub fn load_into(
         prefix: options.columns.prefix.clone().filter(|_| !module_prefix),
         ..options.columns.clone()
     };
+    crate::context::progress(crate::context::Phase::Importing { files: files.len() });
     let mut exports = Vec::new();
     let mut diagnostics = Vec::new();
     for path in files {
