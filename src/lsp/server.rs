@@ -678,6 +678,10 @@ impl Server {
                 );
                 to_value(lsp::WorkspaceSymbolResponse::Flat(found))
             }
+            // For the tests of panic containment only: a handler that panics.
+            "$/opsplan/testPanic" if std::env::var_os("OPSPLAN_LSP_TEST_PANIC").is_some() => {
+                panic!("a panic inside a handler, asked for by the test")
+            }
             _ => Err(Failure(
                 ErrorCode::MethodNotFound,
                 format!("unknown method {method}"),

@@ -6,6 +6,10 @@ use std::path::Path;
 #[allow(dead_code)]
 pub mod mission;
 
+/// A JSON-RPC client of `opsplan lsp` (tests/lsp_stdio.rs).
+#[allow(dead_code)]
+pub mod lsp;
+
 /// A finding of `opsplan check --format json`: (code, file name, line, message).
 #[allow(dead_code)]
 pub type Finding = (String, String, u64, String);
