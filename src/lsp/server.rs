@@ -478,6 +478,20 @@ impl Server {
                 ));
             }
         }
+        // Every open document of the project gets its list, empty when clean, so the
+        // editor sees that the version it sent was checked.
+        for (doc_key, d) in &self.docs {
+            if d.project != key {
+                continue;
+            }
+            let uri = path_to_uri(doc_key);
+            publish
+                .entry(uri.as_str().to_string())
+                .or_insert_with(|| (uri, Vec::new()));
+        }
+        let Some(project) = self.projects.get_mut(key) else {
+            return;
+        };
         let before = std::mem::take(&mut project.published);
         project.published = publish.keys().cloned().collect();
         let gone: Vec<String> = before.difference(&project.published).cloned().collect();
