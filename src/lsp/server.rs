@@ -862,3 +862,198 @@ fn too_large(dir: &Path) -> bool {
     }
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn notification(method: &str, params: Value) -> Message {
+        Message::Notification(Notification::new(method.to_string(), params))
+    }
+
+    fn request(id: i32, method: &str, params: Value) -> Message {
+        Message::Request(Request::new(id.into(), method.to_string(), params))
+    }
+
+    /// Runs a server over `messages` (all queued before it starts, so the order it sees
+    /// them in is fixed) and returns what it sent and its exit code.
+    fn serve(messages: Vec<Message>) -> (Vec<Message>, u8) {
+        let (server, client) = Connection::memory();
+        for m in messages {
+            client.sender.send(m).unwrap();
+        }
+        drop(client.sender);
+        let code = Server::new(server).run();
+        (client.receiver.try_iter().collect(), code)
+    }
+
+    fn published(out: &[Message], uri: &str) -> Vec<Value> {
+        out.iter()
+            .filter_map(|m| match m {
+                Message::Notification(n)
+                    if n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri =>
+                {
+                    Some(n.params.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn start() -> Vec<Message> {
+        vec![
+            request(1, "initialize", json!({"capabilities": {}})),
+            notification("initialized", json!({})),
+        ]
+    }
+
+    #[test]
+    fn changes_queued_during_a_check_are_merged_and_requests_see_the_edited_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = dir.path().join("p.plan");
+        let text = "plan P {\n  roles GC\n  activity A1 { at 2014/272 10:00 lasts 1h by GC }\n}\n";
+        std::fs::write(&plan, text).unwrap();
+        let uri = path_to_uri(&session::key_of(&plan)).as_str().to_string();
+        let change = |version: i32, line: u32, new: &str| {
+            notification(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": version},
+                       "contentChanges": [{"range": {"start": {"line": line, "character": 0},
+                                                     "end": {"line": line, "character": 0}},
+                                           "text": new}]}),
+            )
+        };
+        let mut messages = start();
+        messages.push(notification(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "opsplan", "version": 1, "text": text}}),
+        ));
+        // Two edits queued behind the open: one check for both.
+        messages.push(change(
+            2,
+            3,
+            "  activity A2 { at 2014/272 12:00 lasts 1h by GC after A9 }\n",
+        ));
+        messages.push(change(3, 3, "  // 😀😀\n"));
+        messages.push(request(
+            2,
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        ));
+        messages.push(request(3, "shutdown", Value::Null));
+        messages.push(notification("exit", Value::Null));
+        let (out, code) = serve(messages);
+        assert_eq!(code, 0);
+        let lists = published(&out, &uri);
+        let versions: Vec<&Value> = lists.iter().map(|p| &p["version"]).collect();
+        // One check on open, one for both edits (no check of version 2 alone).
+        assert_eq!(versions, vec![&json!(1), &json!(3)], "{lists:?}");
+        assert_eq!(lists[0]["diagnostics"], json!([]));
+        let messages: Vec<&str> = lists[1]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["message"].as_str().unwrap())
+            .collect();
+        assert!(messages.iter().any(|m| m.contains("A9")), "{messages:?}");
+        // The outline answered on the edited text: A2 is there.
+        let symbols = out
+            .iter()
+            .find_map(|m| match m {
+                Message::Response(r) if r.id == 2.into() => r.result.clone(),
+                _ => None,
+            })
+            .unwrap();
+        let names: Vec<&str> = symbols[0]["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, vec!["A1", "A2"]);
+    }
+
+    #[test]
+    fn utf16_ranges_are_applied_to_the_right_bytes() {
+        let mut text = "a😀b\nc€d\n".to_string();
+        apply_change(
+            &mut text,
+            lsp::TextDocumentContentChangeEvent {
+                range: Some(lsp::Range::new(
+                    lsp::Position::new(0, 3),
+                    lsp::Position::new(1, 1),
+                )),
+                range_length: None,
+                text: "X".to_string(),
+            },
+        );
+        assert_eq!(text, "a😀X€d\n");
+        apply_change(
+            &mut text,
+            lsp::TextDocumentContentChangeEvent {
+                range: None,
+                range_length: None,
+                text: "all".to_string(),
+            },
+        );
+        assert_eq!(text, "all");
+    }
+
+    #[test]
+    fn a_waived_violation_is_a_hint_that_says_so() {
+        let root =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/F004-waived-violation");
+        let run = workspace::check_paths(&[root.join("plan.plan")]).unwrap();
+        let (i, d) = run
+            .diagnostics
+            .iter()
+            .enumerate()
+            .find(|(_, d)| d.code == crate::diag::Code::WaivedViolation)
+            .expect("the fixture's F004");
+        let lsp = diagnostics::convert(&run, i, d);
+        assert_eq!(lsp.severity, Some(lsp::DiagnosticSeverity::HINT));
+        assert!(lsp.message.starts_with("waived: "), "{}", lsp.message);
+        assert_eq!(lsp.data.as_ref().unwrap()["waived"], true);
+        assert_eq!(
+            lsp.code,
+            Some(lsp::NumberOrString::String("F004".to_string()))
+        );
+    }
+
+    #[test]
+    fn requests_before_initialize_and_after_shutdown_are_refused_and_exit_without_shutdown_is_1() {
+        let (out, code) = serve(vec![
+            request(1, "workspace/symbol", json!({"query": ""})),
+            request(2, "initialize", json!({"capabilities": {}})),
+            request(3, "initialize", json!({"capabilities": {}})),
+            notification("exit", Value::Null),
+        ]);
+        assert_eq!(code, 1);
+        let errors: Vec<Option<i32>> = out
+            .iter()
+            .filter_map(|m| match m {
+                Message::Response(r) => Some(r.error.as_ref().map(|e| e.code)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            errors,
+            vec![
+                Some(ErrorCode::ServerNotInitialized as i32),
+                None,
+                Some(ErrorCode::InvalidRequest as i32)
+            ]
+        );
+        let (out, code) = serve(vec![
+            request(1, "initialize", json!({"capabilities": {}})),
+            request(2, "shutdown", Value::Null),
+            request(3, "workspace/symbol", json!({"query": ""})),
+        ]);
+        // The input ended after shutdown: a clean end.
+        assert_eq!(code, 0);
+        assert!(
+            matches!(out.last(), Some(Message::Response(r)) if r.error.as_ref().map(|e| e.code) == Some(ErrorCode::InvalidRequest as i32))
+        );
+    }
+}
