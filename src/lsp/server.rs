@@ -770,6 +770,9 @@ fn completion_item(c: semantic::Completion) -> lsp::CompletionItem {
 /// A semantic code action as a quick fix whose edits are a `WorkspaceEdit`; the byte
 /// ranges are read in the file's current text (the open document's, the run's, or the
 /// disk's: `opsplan.yaml` is not in the run).
+// `WorkspaceEdit::changes` is keyed by `Uri`, whose parsed form caches its parts in cells;
+// they never change once parsed, so the keys' hashes are stable.
+#[allow(clippy::mutable_key_type)]
 fn code_action(run: &Run, open: &HashMap<PathBuf, String>, a: semantic::Action) -> lsp::CodeAction {
     let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
     let mut texts: HashMap<PathBuf, String> = HashMap::new();
