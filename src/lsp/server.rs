@@ -978,6 +978,37 @@ mod tests {
     }
 
     #[test]
+    fn a_project_file_that_does_not_read_is_a_diagnostic_at_its_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let yaml = dir.path().join("opsplan.yaml");
+        std::fs::write(&yaml, "inputs:\n  - p.plan\nseverity: [\n").unwrap();
+        let plan = dir.path().join("p.plan");
+        std::fs::write(&plan, "plan P {\n}\n").unwrap();
+        let uri = path_to_uri(&session::key_of(&plan)).as_str().to_string();
+        let yaml_uri = path_to_uri(&session::key_of(&yaml)).as_str().to_string();
+        let mut messages = start();
+        messages.push(notification(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "opsplan", "version": 1, "text": "plan P {\n}\n"}}),
+        ));
+        messages.push(request(2, "shutdown", Value::Null));
+        let (out, code) = serve(messages);
+        assert_eq!(code, 0);
+        let lists = published(&out, &yaml_uri);
+        assert_eq!(lists.len(), 1, "{out:?}");
+        let d = &lists[0]["diagnostics"][0];
+        assert_eq!(d["severity"], 1);
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("project file not used: "),
+            "{d}"
+        );
+        assert!(d["range"]["start"]["line"].as_u64().unwrap() >= 2, "{d}");
+    }
+
+    #[test]
     fn utf16_ranges_are_applied_to_the_right_bytes() {
         let mut text = "a😀b\nc€d\n".to_string();
         apply_change(
