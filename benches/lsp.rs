@@ -129,6 +129,37 @@ impl Drop for Session {
     }
 }
 
+/// What an edit of the large plan costs, part by part (printed once, for BENCHMARKS.md):
+/// the parse of the plan alone, a whole check without a session, and a check in a
+/// session whose cache holds the library (the plan's text changed).
+fn breakdown(dir: &Path, g: &Generated) {
+    use opsplan::workspace::{self, session};
+    let paths = vec![dir.to_path_buf()];
+    let options = workspace::CheckOptions::default();
+    let t = Instant::now();
+    let _ = opsplan::syntax::parse(opsplan::source::FileId(0), &g.plan);
+    let parse = t.elapsed();
+    let t = Instant::now();
+    let _ = workspace::check_with(&paths, &options).expect("checked");
+    let whole = t.elapsed();
+    let s = std::sync::Arc::new(session::Session::new());
+    let _ = session::check_in(&s, &paths, &options).expect("checked");
+    s.set_text(
+        &dir.join(Generated::PLAN_FILE),
+        format!("// edited\n{}", g.plan),
+    );
+    let t = Instant::now();
+    let _ = session::check_in(&s, &paths, &options).expect("checked");
+    let cached = t.elapsed();
+    eprintln!(
+        "[opsplan bench] lsp: 100k breakdown: parse of the plan alone {parse:.0?}; check_with \
+         (no session) {whole:.0?}; check_in with the library cached {cached:.0?} \
+         (parsed {:?}, from the cache {:?})",
+        s.last_parse_stats().0,
+        s.last_parse_stats().1
+    );
+}
+
 fn bench_plans_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -170,6 +201,7 @@ fn main() {
         c.bench_function("lsp/didChange→publishDiagnostics/100000", |b| {
             b.iter(|| s.edit())
         });
+        breakdown(&dir, &g);
     }
     c.final_summary();
 }

@@ -443,7 +443,15 @@ impl Server {
                     .ids()
                     .map(|id| (session::key_of(run.sources.path(id)), id))
                     .collect();
-                project.run = Some(run);
+                // The last run is dropped on a thread of its own: freeing a large
+                // model takes a good part of a check.
+                if let Some(old) = project.run.replace(run) {
+                    // (When no thread can be made, the closure and the run are
+                    // dropped here.)
+                    let _ = std::thread::Builder::new()
+                        .name("lsp-drop".to_string())
+                        .spawn(move || drop(old));
+                }
             }
             Ok(Err(e)) => {
                 project.run = None;

@@ -149,8 +149,16 @@ pub(super) fn parse_many(
     let todo: Vec<(FileId, &str)> = missing.iter().map(|&i| files[i]).collect();
     let parsed = syntax::parse_many(&todo);
     {
+        // A document held in memory changes at every edit: its parse is not kept (a
+        // copy of a 100,000-activity tree costs more than it would save).
+        let overlay = lock(&session.overlay);
         let mut cache = lock(&session.cache);
         for (&i, (ast, diags)) in missing.iter().zip(parsed) {
+            if overlay.contains_key(&keys[i]) {
+                cache.remove(&keys[i]);
+                out[i] = Some((ast, diags));
+                continue;
+            }
             cache.insert(
                 keys[i].clone(),
                 Parsed {
