@@ -9,13 +9,14 @@ use std::path::Path;
 const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "powershell", "elvish"];
 
 /// Every page `man --out` writes: the main page and one per subcommand, nested ones too.
-const PAGES: [&str; 19] = [
+const PAGES: [&str; 20] = [
     "opsplan-agenda.1",
     "opsplan-check.1",
     "opsplan-completions.1",
     "opsplan-diff.1",
     "opsplan-export.1",
     "opsplan-fmt.1",
+    "opsplan-lsp.1",
     "opsplan-man.1",
     "opsplan-report-consistency.1",
     "opsplan-report-monthly.1",

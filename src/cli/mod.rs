@@ -150,6 +150,17 @@ modification time, never the clock."
     /// Print the manual page opsplan(1), or write every page into a folder.
     #[command(after_help = shell::MAN_AFTER_HELP)]
     Man(shell::ManArgs),
+    /// The language server for editors: the Language Server Protocol over stdin and
+    /// stdout.
+    #[command(
+        after_help = "Started by an editor (the VS Code extension runs `opsplan lsp`), not by hand. \
+It serves findings as diagnostics (the same as `opsplan check` with the project's opsplan.yaml), \
+formatting (`opsplan fmt`), the outline, workspace symbols, hover, definition, references, \
+completion and quick fixes. docs/editors.md, \"Language server\", has the details.\n\
+Exit codes: 0 after the client's shutdown and exit, 1 when the client exits without shutdown \
+or stdin ends first."
+    )]
+    Lsp,
 }
 
 #[derive(Subcommand, Debug)]
@@ -411,6 +422,10 @@ fn run() -> ExitCode {
     if let Some(label) = std::env::var_os("OPSPLAN_TEST_PANIC") {
         panic_on_a_worker(&label.to_string_lossy());
     }
+    if let Command::Lsp = cli.command {
+        // The server's writer thread owns stdout: it is not locked here.
+        return ExitCode::from(crate::lsp::serve_stdio());
+    }
     let mut stdout = std::io::stdout().lock();
     let result = match cli.command {
         Command::Check(args) => check(&args, &mut stdout),
@@ -425,6 +440,7 @@ fn run() -> ExitCode {
         Command::Agenda(args) => agenda::run(&args, &mut stdout),
         Command::Completions(args) => shell::completions(&args, &mut stdout),
         Command::Man(args) => shell::man(&args, &mut stdout),
+        Command::Lsp => unreachable!("served above"),
     };
     match result {
         Ok(code) => ExitCode::from(code),

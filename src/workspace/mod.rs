@@ -18,6 +18,7 @@ pub mod monthly_staffing;
 pub mod plan_diff;
 pub mod project;
 pub mod requirements;
+pub mod session;
 pub mod windows_csv;
 
 use crate::source::FileId;
@@ -732,6 +733,9 @@ pub fn read_utf8(
     diags: &mut Vec<Diagnostic>,
     code: Code,
 ) -> Result<FileId, FileId> {
+    if let Some(text) = session::overlaid(path) {
+        return Ok(sources.add(path, text));
+    }
     match read_bounded(path, syntax::MAX_SOURCE_BYTES as u64) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Ok(sources.add(path, text)),
@@ -1273,7 +1277,8 @@ impl Loader {
                 .map(|&(_, id)| (id, sources.text(id)))
                 .collect();
             crate::context::progress(crate::context::Phase::Parsing { files: texts.len() });
-            let results = syntax::parse_many(&texts);
+            let names: Vec<&Path> = parsed.iter().map(|(p, _)| p.as_path()).collect();
+            let results = session::parse_many(&names, &texts);
             for ((path, id), (mut ast, mut d)) in parsed.iter().zip(results) {
                 if ast.has_syntax_errors && !syntax::starts_like_source(sources.text(*id)) {
                     // Not opsplan text (a password file, an environment, a key): one

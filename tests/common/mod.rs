@@ -17,6 +17,10 @@ pub fn output_of(command: &mut assert_cmd::Command) -> (Option<i32>, String, Str
 #[allow(dead_code)]
 pub mod mission;
 
+/// A JSON-RPC client of `opsplan lsp` (tests/lsp_stdio.rs).
+#[allow(dead_code)]
+pub mod lsp;
+
 /// A finding of `opsplan check --format json`: (code, file name, line, message).
 #[allow(dead_code)]
 pub type Finding = (String, String, u64, String);
