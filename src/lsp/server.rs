@@ -59,6 +59,9 @@ pub struct Server {
     projects: BTreeMap<PathBuf, Project>,
     initialized: bool,
     shut_down: bool,
+    /// The client registers file watchers when the server asks
+    /// (`workspace.didChangeWatchedFiles.dynamicRegistration`).
+    watch_registration: bool,
     /// How many checks ran (for the tests and the bench).
     pub checks: usize,
 }
@@ -126,6 +129,7 @@ impl Server {
             projects: BTreeMap::new(),
             initialized: false,
             shut_down: false,
+            watch_registration: false,
             checks: 0,
         }
     }
@@ -190,6 +194,11 @@ impl Server {
                 ))
             } else {
                 self.initialized = true;
+                self.watch_registration = req
+                    .params
+                    .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
                 Ok(serde_json::to_value(lsp::InitializeResult {
                     capabilities: capabilities(),
                     server_info: Some(lsp::ServerInfo {
@@ -261,6 +270,58 @@ impl Server {
 
     fn notified(&mut self, method: &str, p: &Value) {
         match method {
+            "initialized" if self.watch_registration => {
+                // The files a check reads besides the open documents (flight rules,
+                // window files, exports, opsplan.yaml, closed sources): their changes on
+                // disk re-check the projects that read them.
+                let watchers = WATCHED
+                    .iter()
+                    .map(|glob| lsp::FileSystemWatcher {
+                        glob_pattern: lsp::GlobPattern::String((*glob).to_string()),
+                        kind: None,
+                    })
+                    .collect();
+                let registration = lsp::Registration {
+                    id: "opsplan-watched-files".to_string(),
+                    method: "workspace/didChangeWatchedFiles".to_string(),
+                    register_options: serde_json::to_value(
+                        lsp::DidChangeWatchedFilesRegistrationOptions { watchers },
+                    )
+                    .ok(),
+                };
+                self.send(Request::new(
+                    RequestId::from("opsplan-register-watchers".to_string()),
+                    "client/registerCapability".to_string(),
+                    lsp::RegistrationParams {
+                        registrations: vec![registration],
+                    },
+                ));
+            }
+            "workspace/didChangeWatchedFiles" => {
+                let Ok(p) = params::<lsp::DidChangeWatchedFilesParams>(p) else {
+                    return;
+                };
+                for change in p.changes {
+                    let Some(path) = uri_to_path(&change.uri) else {
+                        continue;
+                    };
+                    let key = session::key_of(&path);
+                    if self.docs.contains_key(&key) && change.typ == lsp::FileChangeType::CHANGED
+                    {
+                        // An open document is checked as the editor holds it.
+                        continue;
+                    }
+                    let affected: Vec<PathBuf> = self
+                        .projects
+                        .iter()
+                        .filter(|(k, pr)| concerns(k, pr, &key))
+                        .map(|(k, _)| k.clone())
+                        .collect();
+                    for k in affected {
+                        self.mark_dirty(&k);
+                    }
+                }
+            }
             "textDocument/didOpen" => {
                 let Ok(p) = params::<lsp::DidOpenTextDocumentParams>(p) else {
                     return;
@@ -835,6 +896,33 @@ fn apply_change(text: &mut String, change: lsp::TextDocumentContentChangeEvent) 
     }
 }
 
+/// The files whose changes on disk the server asks the client to report
+/// (`workspace/didChangeWatchedFiles`): what a check may read besides open documents.
+pub const WATCHED: &[&str] = &[
+    "**/opsplan.yaml",
+    "**/*.{yaml,yml}",
+    "**/*.{plan,proc,scn,roster}",
+    "**/*.{csv,tsv,reqif,reqifz,xlsx,xlsm,xlsb,xls,ods}",
+];
+
+/// Whether a change on disk of the file `key` may change what project `project_key`
+/// finds: a file its last check read, its project file, a new file in the folder it
+/// checks, or anything when its last check could not run (a project file that did not
+/// read, now perhaps fixed).
+fn concerns(project_key: &Path, project: &Project, key: &Path) -> bool {
+    if project.run.is_none() || project.files.contains_key(key) || project_key == key {
+        return true;
+    }
+    let folder = if project_key.is_dir() {
+        Some(project_key)
+    } else if project_key.file_name() == Some(std::ffi::OsStr::new("opsplan.yaml")) {
+        project_key.parent()
+    } else {
+        None
+    };
+    folder.is_some_and(|f| key.starts_with(f))
+}
+
 /// The project of a document (its key and the paths to check), as the module
 /// documentation says.
 fn project_of(doc: &Path) -> (PathBuf, Vec<PathBuf>) {
@@ -983,6 +1071,113 @@ mod tests {
             .map(|s| s["name"].as_str().unwrap())
             .collect();
         assert_eq!(names, vec!["A1", "A2"]);
+    }
+
+    #[test]
+    fn a_flight_rule_file_changed_on_disk_is_checked_again_through_the_watchers() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        let plan = dir.path().join("p.plan");
+        std::fs::write(
+            &plan,
+            "plan P {\n  horizon 2014/272 00:00 .. 2014/273 00:00\n  roles GC\n  \
+             activity A1 { at 2014/272 10:00 lasts 1h by GC kind burn }\n  \
+             activity A2 { at 2014/272 12:00 lasts 1h by GC kind burn }\n}\n",
+        )
+        .unwrap();
+        let rules = dir.path().join("rules.yaml");
+        let rule = |min: &str| {
+            format!(
+                "rules:\n  - id: FR-1\n    title: burns apart\n    kind: min_separation\n    \
+                 select: {{ kind: burn }}\n    min: {min}\n"
+            )
+        };
+        std::fs::write(&rules, rule("30m")).unwrap();
+        std::fs::write(
+            dir.path().join("opsplan.yaml"),
+            "inputs: [p.plan]\nrules: [rules.yaml]\n",
+        )
+        .unwrap();
+        let uri = path_to_uri(&session::key_of(&plan)).as_str().to_string();
+        let rules_uri = path_to_uri(&session::key_of(&rules)).as_str().to_string();
+        let (server, client) = Connection::memory();
+        let thread = std::thread::spawn(move || Server::new(server).run());
+        let next = || {
+            client
+                .receiver
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .expect("the server answers")
+        };
+        let published_next = || loop {
+            if let Message::Notification(n) = next() {
+                if n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri {
+                    return n.params["diagnostics"].clone();
+                }
+            }
+        };
+        let caps = json!({"capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}});
+        client.sender.send(request(1, "initialize", caps)).unwrap();
+        client
+            .sender
+            .send(notification("initialized", json!({})))
+            .unwrap();
+        // The server asks for the watchers of the files a check reads.
+        let registration = loop {
+            if let Message::Request(r) = next() {
+                break r;
+            }
+        };
+        assert_eq!(registration.method, "client/registerCapability");
+        let watchers = &registration.params["registrations"][0]["registerOptions"]["watchers"];
+        assert_eq!(watchers.as_array().unwrap().len(), WATCHED.len());
+        let text = std::fs::read_to_string(&plan).unwrap();
+        client
+            .sender
+            .send(notification(
+                "textDocument/didOpen",
+                json!({"textDocument": {"uri": uri, "languageId": "opsplan", "version": 1, "text": text}}),
+            ))
+            .unwrap();
+        assert_eq!(published_next(), json!([]));
+        // The rule file is edited and saved in another editor: 1h30m apart now.
+        std::fs::write(&rules, rule("1h30m")).unwrap();
+        client
+            .sender
+            .send(notification(
+                "workspace/didChangeWatchedFiles",
+                json!({"changes": [{"uri": rules_uri, "type": 2}]}),
+            ))
+            .unwrap();
+        let after = published_next();
+        let codes: Vec<&str> = after
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, vec!["F001"], "{after}");
+        // A change of a file no project reads checks nothing again.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let other = path_to_uri(&session::key_of(elsewhere.path())).as_str().to_string();
+        client
+            .sender
+            .send(notification(
+                "workspace/didChangeWatchedFiles",
+                json!({"changes": [{"uri": format!("{other}/x.yaml"), "type": 1}]}),
+            ))
+            .unwrap();
+        client.sender.send(request(2, "shutdown", Value::Null)).unwrap();
+        client
+            .sender
+            .send(notification("exit", Value::Null))
+            .unwrap();
+        drop(client.sender);
+        for m in client.receiver.iter() {
+            if let Message::Notification(n) = m {
+                assert_ne!(n.method, "textDocument/publishDiagnostics", "{:?}", n.params);
+            }
+        }
+        assert_eq!(thread.join().unwrap(), 0);
     }
 
     #[test]
