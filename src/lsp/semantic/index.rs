@@ -1,0 +1,624 @@
+//! The symbol index: every definition and reference of a run as (file, byte span,
+//! symbol), sorted per file for a binary search by offset.
+//!
+//! Names are resolved the way the model resolves them (an activity reference resolves in
+//! its own plan through `activity_index`, a relation through `relation_targets`, a
+//! procedure reference through the version it asks for); what the model does not keep
+//! (the names of a roster's shifts) is read back from the item's own text, a few words
+//! each. Building is linear in the run: one pass over the model, the flight rules and the
+//! trace, then one sort per file.
+
+use crate::model::{ActIdx, Model, PlanIdx, ProcIdx, ScnIdx};
+use crate::source::{FileId, Span};
+use crate::syntax::ast;
+use crate::workspace::Run;
+use rustc_hash::FxHashMap as HashMap;
+
+/// What a name denotes. Roles, windows, people and positions are known by name across
+/// the run (procedures name the roles and windows of every plan, scenarios the people of
+/// their plan's roster); the others by where they are declared.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Symbol {
+    Plan(PlanIdx),
+    Activity(PlanIdx, ActIdx),
+    Procedure(ProcIdx),
+    Step(ProcIdx, usize),
+    Role(String),
+    Resource(PlanIdx, usize),
+    Window(String),
+    Phase(PlanIdx, usize),
+    Scenario(ScnIdx),
+    FlightRule(String),
+    Requirement(String),
+    Person(String),
+    Position(String),
+}
+
+/// One place a symbol is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub start: u32,
+    pub end: u32,
+    pub symbol: u32,
+    /// A definition (else a reference).
+    pub def: bool,
+}
+
+impl Entry {
+    pub fn span(&self, file: FileId) -> Span {
+        Span {
+            file,
+            start: self.start,
+            end: self.end,
+        }
+    }
+}
+
+/// The index proper (held by [`super::Index`]).
+#[derive(Debug, Default)]
+pub(crate) struct Data {
+    /// Entries of each file (by `FileId`), sorted by start, never overlapping.
+    pub files: Vec<Vec<Entry>>,
+    pub symbols: Vec<Symbol>,
+    pub ids: HashMap<Symbol, u32>,
+    /// Every place of each symbol, definitions flagged, in (file, start) order.
+    pub places: Vec<Vec<(Span, bool)>>,
+}
+
+impl Data {
+    /// The entry at `offset` of `file`: the one holding it, else one ending there (the
+    /// cursor just after a name).
+    pub fn at(&self, file: FileId, offset: usize) -> Option<&Entry> {
+        let entries = self.files.get(file.0 as usize)?;
+        let off = u32::try_from(offset).ok()?;
+        let k = entries.partition_point(|e| e.start <= off);
+        if k == 0 {
+            return None;
+        }
+        let e = &entries[k - 1];
+        if off < e.end || off == e.end {
+            return Some(e);
+        }
+        None
+    }
+
+    pub fn symbol(&self, id: u32) -> &Symbol {
+        &self.symbols[id as usize]
+    }
+
+    pub fn id_of(&self, symbol: &Symbol) -> Option<u32> {
+        self.ids.get(symbol).copied()
+    }
+
+    /// Every place of a symbol.
+    pub fn places(&self, id: u32) -> &[(Span, bool)] {
+        &self.places[id as usize]
+    }
+
+    /// The definitions of a symbol.
+    pub fn definitions(&self, id: u32) -> impl Iterator<Item = Span> + '_ {
+        self.places(id).iter().filter(|p| p.1).map(|p| p.0)
+    }
+
+    /// How many references (not definitions) a symbol has.
+    pub fn use_count(&self, id: u32) -> usize {
+        self.places(id).iter().filter(|p| !p.1).count()
+    }
+}
+
+struct Builder<'r> {
+    run: &'r Run,
+    data: Data,
+    /// Places gathered, unsorted: (file, start, end, symbol, def).
+    raw: Vec<(FileId, u32, u32, u32, bool)>,
+}
+
+impl Builder<'_> {
+    fn intern(&mut self, symbol: Symbol) -> u32 {
+        if let Some(&id) = self.data.ids.get(&symbol) {
+            return id;
+        }
+        let id = self.data.symbols.len() as u32;
+        self.data.symbols.push(symbol.clone());
+        self.data.ids.insert(symbol, id);
+        id
+    }
+
+    fn add(&mut self, span: Span, symbol: Symbol, def: bool) {
+        if (span.file.0 as usize) >= self.run.sources.len() || span.end < span.start {
+            return;
+        }
+        // An empty span marks no text (a workbook's row): kept as a definition to go to,
+        // never found by offset.
+        if span.start == span.end && !def {
+            return;
+        }
+        let id = self.intern(symbol);
+        self.raw.push((span.file, span.start, span.end, id, def));
+    }
+
+    fn finish(mut self) -> Data {
+        let files = self.run.sources.len();
+        self.raw
+            .sort_unstable_by_key(|&(f, s, e, sym, def)| (f, s, std::cmp::Reverse(def), e, sym));
+        // The same span twice (a name found by two routes) is kept once: the definition
+        // sorts first.
+        self.raw.dedup_by_key(|&mut (f, s, _, _, _)| (f, s));
+        let mut data = self.data;
+        data.files = vec![Vec::new(); files];
+        data.places = vec![Vec::new(); data.symbols.len()];
+        for (f, s, e, sym, def) in self.raw {
+            let span = Span {
+                file: f,
+                start: s,
+                end: e,
+            };
+            data.places[sym as usize].push((span, def));
+            if s < e {
+                let list = &mut data.files[f.0 as usize];
+                // Never overlapping: a span inside the previous one is dropped.
+                if list.last().is_some_and(|l: &Entry| l.end > s) {
+                    continue;
+                }
+                list.push(Entry {
+                    start: s,
+                    end: e,
+                    symbol: sym,
+                    def,
+                });
+            }
+        }
+        data
+    }
+}
+
+/// Builds the index of a run.
+pub(crate) fn build(run: &Run) -> Data {
+    let mut b = Builder {
+        run,
+        data: Data::default(),
+        raw: Vec::new(),
+    };
+    let m = &run.model;
+    for pi in 0..m.plans.len() {
+        plan(&mut b, m, pi);
+    }
+    for (pi, p) in m.procedures.iter().enumerate() {
+        if !p.incomplete {
+            procedure(&mut b, m, pi);
+        }
+    }
+    for si in 0..m.scenarios.len() {
+        scenario(&mut b, m, si);
+    }
+    for ri in 0..m.staffing.len() {
+        roster(&mut b, m, ri);
+    }
+    flight_rules(&mut b);
+    requirements(&mut b);
+    b.finish()
+}
+
+fn ident(b: &mut Builder, id: &ast::Ident, symbol: Symbol, def: bool) {
+    b.add(id.span, symbol, def);
+}
+
+fn time_expr(b: &mut Builder, m: &Model, pi: PlanIdx, e: &ast::TimeExpr) {
+    if let ast::TimeExpr::Relative { activity, .. } = e {
+        if let Some(&ai) = m.plans[pi].activity_index.get(&activity.value) {
+            ident(b, activity, Symbol::Activity(pi, ai), false);
+        }
+    }
+}
+
+fn proc_ref(b: &mut Builder, target: Option<ProcIdx>, r: &ast::ProcRef) {
+    if let Some(p) = target {
+        ident(b, &r.id, Symbol::Procedure(p), false);
+        if let Some(v) = &r.version {
+            b.add(v.span, Symbol::Procedure(p), false);
+        }
+    }
+}
+
+fn plan(b: &mut Builder, m: &Model, pi: PlanIdx) {
+    let p = &m.plans[pi];
+    ident(b, &p.id, Symbol::Plan(pi), true);
+    for r in &p.roles {
+        ident(b, &r.name, Symbol::Role(r.name.value.clone()), true);
+        if let Some(g) = &r.group {
+            ident(b, g, Symbol::Role(g.value.clone()), false);
+        }
+    }
+    for (i, r) in p.resources.iter().enumerate() {
+        ident(b, &r.name, Symbol::Resource(pi, i), true);
+    }
+    for w in &p.windows {
+        ident(
+            b,
+            &w.decl.name,
+            Symbol::Window(w.decl.name.value.clone()),
+            true,
+        );
+    }
+    for (i, ph) in p.phases.iter().enumerate() {
+        ident(b, &ph.name, Symbol::Phase(pi, i), true);
+    }
+    for (ai, am) in p.activities.iter().enumerate() {
+        let a = &am.ast;
+        ident(b, &a.id, Symbol::Activity(pi, ai), true);
+        for e in a.at.iter().chain(&a.until) {
+            time_expr(b, m, pi, e);
+        }
+        for r in &a.by {
+            ident(b, r, Symbol::Role(r.value.clone()), false);
+        }
+        if let Some(pr) = &a.procedure {
+            proc_ref(b, am.procedure, pr);
+        }
+        if let Some(n) = &a.needs {
+            for w in &n.windows {
+                ident(b, w, Symbol::Window(w.value.clone()), false);
+            }
+        }
+        for u in &a.uses {
+            if let Some(&ri) = p.resource_index.get(&u.resource.value) {
+                ident(b, &u.resource, Symbol::Resource(pi, ri), false);
+            }
+        }
+        for (r, t) in a.relations.iter().zip(&am.relation_targets) {
+            if let Some(t) = t {
+                ident(b, &r.target, Symbol::Activity(pi, *t), false);
+            }
+        }
+    }
+    for w in &p.waivers {
+        ident(b, &w.rule, Symbol::FlightRule(w.rule.value.clone()), false);
+        for a in &w.activities {
+            if let Some(&ai) = p.activity_index.get(&a.value) {
+                ident(b, a, Symbol::Activity(pi, ai), false);
+            }
+        }
+    }
+}
+
+fn procedure(b: &mut Builder, m: &Model, pi: ProcIdx) {
+    let pm = &m.procedures[pi];
+    let p = &pm.ast;
+    ident(b, &p.id, Symbol::Procedure(pi), true);
+    if let Some(v) = &p.version {
+        b.add(v.span, Symbol::Procedure(pi), true);
+    }
+    for r in &p.roles {
+        ident(b, r, Symbol::Role(r.value.clone()), false);
+    }
+    if let Some(n) = &p.requires_coverage {
+        for w in &n.windows {
+            ident(b, w, Symbol::Window(w.value.clone()), false);
+        }
+    }
+    let resolve = |r: &ast::ProcRef| {
+        m.resolve_procedure(&r.id.value, r.version.as_ref().map(|v| v.value.as_str()))
+    };
+    if let Some(c) = &p.contingency {
+        proc_ref(b, resolve(c), c);
+    }
+    let step = |b: &mut Builder, label: &ast::Ident| {
+        if let Some(&si) = pm.step_index.get(&label.value) {
+            ident(b, label, Symbol::Step(pi, si), false);
+        }
+    };
+    for (si, s) in p.steps.iter().enumerate() {
+        ident(b, &s.label, Symbol::Step(pi, si), true);
+        for st in &s.statements {
+            match &st.kind {
+                ast::StatementKind::Call(r) => proc_ref(b, resolve(r), r),
+                ast::StatementKind::Manual { role, .. } => {
+                    ident(b, role, Symbol::Role(role.value.clone()), false)
+                }
+                ast::StatementKind::Poll { roles } => {
+                    for r in roles {
+                        ident(b, r, Symbol::Role(r.value.clone()), false);
+                    }
+                }
+                ast::StatementKind::Goto(label) => step(b, label),
+                _ => {}
+            }
+            match &st.on_fail {
+                Some(ast::FailAction::Goto(label)) => step(b, label),
+                Some(ast::FailAction::Call(r)) => proc_ref(b, resolve(r), r),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn scenario(b: &mut Builder, m: &Model, si: ScnIdx) {
+    let sm = &m.scenarios[si];
+    let s = &sm.ast;
+    ident(b, &s.id, Symbol::Scenario(si), true);
+    if let (Some(name), Some(p)) = (&s.plan, sm.plan) {
+        ident(b, name, Symbol::Plan(p), false);
+    }
+    for t in &s.trainees {
+        // A name is a role of the plan first, else a person of its roster.
+        let role = sm
+            .plan
+            .is_some_and(|p| m.plans[p].role_index.contains_key(&t.value));
+        let symbol = if role {
+            Symbol::Role(t.value.clone())
+        } else {
+            Symbol::Person(t.value.clone())
+        };
+        ident(b, t, symbol, false);
+    }
+    if let Some(i) = &s.instructor {
+        ident(b, i, Symbol::Person(i.value.clone()), false);
+    }
+    for (k, inj) in s.injects.iter().enumerate() {
+        if let Some(p) = sm.plan {
+            time_expr(b, m, p, &inj.at);
+        }
+        let targets = sm.injects.get(k).map(|im| im.expects.as_slice());
+        for (j, e) in inj.expects.iter().enumerate() {
+            let t = targets.and_then(|t| t.get(j).copied().flatten());
+            proc_ref(b, t, e);
+        }
+    }
+}
+
+/// The words of `text` (split at blanks and commas) with their byte ranges, at most `max`.
+fn words(text: &str, max: usize) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let sep = c.is_whitespace() || c == ',';
+        match (sep, start) {
+            (true, Some(s)) => {
+                out.push((s, &text[s..i]));
+                start = None;
+                if out.len() == max {
+                    return out;
+                }
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, &text[s..]));
+    }
+    out
+}
+
+/// The words of an item's text: its span's text read back (the model keeps the names,
+/// not where each is written).
+fn item_words(run: &Run, span: Span, max: usize) -> Vec<(Span, &str)> {
+    let text = run.sources.text(span.file);
+    let Some(item) = text.get(span.range()) else {
+        return Vec::new();
+    };
+    words(item, max)
+        .into_iter()
+        .map(|(o, w)| {
+            let s = span.start as usize + o;
+            (Span::new(span.file, s..s + w.len()), w)
+        })
+        .collect()
+}
+
+fn roster(b: &mut Builder, m: &Model, ri: usize) {
+    let st = &m.staffing[ri];
+    if let (Some(name), Some(p)) = (&st.plan_name, st.plan) {
+        ident(b, name, Symbol::Plan(p), false);
+    }
+    for person in &st.people {
+        ident(b, &person.id, Symbol::Person(person.id.value.clone()), true);
+    }
+    for pos in &st.positions {
+        ident(b, &pos.name, Symbol::Position(pos.name.value.clone()), true);
+        for r in &pos.fills {
+            ident(b, r, Symbol::Role(r.value.clone()), false);
+        }
+    }
+    let run = b.run;
+    // `shift PERSON POSITION …`, `oncall PERSON DUTY …`, `assign PERSON to A1, A2`.
+    for s in &st.shifts {
+        let w = item_words(run, s.span, 3);
+        if let [(kw, "shift"), (p, person), (q, position)] = w.as_slice() {
+            let _ = kw;
+            if st.person_index.get(*person) == Some(&s.person) {
+                b.add(*p, Symbol::Person(person.to_string()), false);
+            }
+            if st.position_index.get(*position) == Some(&s.position) {
+                b.add(*q, Symbol::Position(position.to_string()), false);
+            }
+        }
+    }
+    for o in &st.oncalls {
+        let w = item_words(run, o.span, 2);
+        if let [(_, "oncall"), (p, person)] = w.as_slice() {
+            if st.person_index.get(*person) == Some(&o.person) {
+                b.add(*p, Symbol::Person(person.to_string()), false);
+            }
+        }
+    }
+    let mut seen_assign = None;
+    for a in &st.assignments {
+        // One `assign` line gives one assignment per activity: read it once.
+        if seen_assign == Some(a.span) {
+            continue;
+        }
+        seen_assign = Some(a.span);
+        let w = item_words(run, a.span, 4096);
+        let [(_, "assign"), (p, person), (_, "to"), rest @ ..] = w.as_slice() else {
+            continue;
+        };
+        if st.person_index.get(*person) == Some(&a.person) {
+            b.add(*p, Symbol::Person(person.to_string()), false);
+        }
+        if let Some(pi) = st.plan {
+            for (s, name) in rest {
+                if let Some(&ai) = m.plans[pi].activity_index.get(*name) {
+                    b.add(*s, Symbol::Activity(pi, ai), false);
+                }
+            }
+        }
+    }
+}
+
+fn flight_rules(b: &mut Builder) {
+    let run = b.run;
+    for set in &run.rule_sets {
+        for rule in &set.rules {
+            b.add(rule.span, Symbol::FlightRule(rule.id.clone()), true);
+            // With a trace, its links locate the `traces` entries.
+            if run.traced.is_some() || rule.traces.is_empty() {
+                continue;
+            }
+            let file = rule.span.file;
+            if (file.0 as usize) >= run.sources.len() {
+                continue;
+            }
+            let text = run.sources.text(file);
+            let mut locator = crate::flight::RuleLocator::new(text, rule);
+            for entry in &rule.traces {
+                let (id, _) = crate::trace::split_stamp(entry);
+                let span = locator.locate(entry, "traces");
+                if text.get(span.range()).is_some_and(|s| s.starts_with(id)) {
+                    let start = span.start as usize;
+                    b.add(
+                        Span::new(file, start..start + id.len()),
+                        Symbol::Requirement(id.to_string()),
+                        false,
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn cites(b: &mut Builder, cites: &[ast::Cite]) {
+    for c in cites {
+        ident(b, &c.id, Symbol::Requirement(c.id.value.clone()), false);
+    }
+}
+
+fn requirements(b: &mut Builder) {
+    let run = b.run;
+    if let Some(t) = &run.traced {
+        for r in &t.trace.requirements {
+            if r.file.is_some() {
+                b.add(r.span, Symbol::Requirement(r.id.clone()), true);
+            }
+        }
+        for l in &t.trace.links {
+            let id = match l.requirement {
+                Some(r) => t.trace.requirements[r].id.clone(),
+                None => l.cited.clone(),
+            };
+            b.add(l.span, Symbol::Requirement(id), false);
+        }
+        return;
+    }
+    let m = &run.model;
+    for p in &m.plans {
+        for a in &p.activities {
+            cites(b, &a.ast.covers);
+        }
+    }
+    for p in m.procedures.iter().filter(|p| !p.incomplete) {
+        cites(b, &p.ast.covers);
+        for s in &p.ast.steps {
+            cites(b, &s.covers);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::check_texts;
+
+    const PLAN: &str = r#"plan P {
+  horizon 2014/272 00:00 .. 2014/273 00:00
+  roles FD, GC
+  resource OCS exclusive
+  window ART every 92m lasting 40m from 2014/272 00:10
+  phase one {
+    activity A1 { at 2014/272 06:30 lasts 30m by FD uses OCS needs ART }
+    activity A2 { after A1 lasts 10m by GC procedure PR v2 }
+  }
+}
+"#;
+    const PROC1: &str = "procedure PR \"one\" {\n  version 1\n  roles FD\n  step 1 { goto 2 }\n  step 2 { end }\n}\n";
+    const PROC2: &str =
+        "procedure PR \"two\" {\n  version 2\n  roles GC\n  step 1 { call PR v1 }\n}\n";
+
+    fn places(run: &Run, data: &Data, symbol: &Symbol) -> Vec<(String, bool)> {
+        let id = data.id_of(symbol).expect("indexed");
+        data.places(id)
+            .iter()
+            .map(|(s, d)| (run.sources.slice(*s).to_string(), *d))
+            .collect()
+    }
+
+    #[test]
+    fn every_kind_of_name_of_a_small_plan_is_indexed() {
+        let run = check_texts(&[("p.plan", PLAN), ("a.proc", PROC1), ("b.proc", PROC2)]);
+        let data = build(&run);
+        let a1 = Symbol::Activity(0, 0);
+        assert_eq!(
+            places(&run, &data, &a1),
+            [("A1".to_string(), true), ("A1".to_string(), false)]
+        );
+        let v2 = run.model.resolve_procedure("PR", Some("2")).unwrap();
+        let v1 = run.model.resolve_procedure("PR", Some("1")).unwrap();
+        let v2_places = places(&run, &data, &Symbol::Procedure(v2));
+        assert!(
+            v2_places.contains(&("v2".to_string(), false)),
+            "{v2_places:?}"
+        );
+        assert_eq!(
+            places(&run, &data, &Symbol::Procedure(v1))
+                .iter()
+                .filter(|p| !p.1)
+                .count(),
+            2,
+            "`call PR v1`: the id and the version"
+        );
+        assert_eq!(places(&run, &data, &Symbol::Role("FD".into())).len(), 3);
+        assert_eq!(places(&run, &data, &Symbol::Window("ART".into())).len(), 2);
+        assert_eq!(places(&run, &data, &Symbol::Resource(0, 0)).len(), 2);
+        assert_eq!(places(&run, &data, &Symbol::Step(v1, 1)).len(), 2);
+        assert!(data.id_of(&Symbol::Phase(0, 0)).is_some());
+    }
+
+    #[test]
+    fn lookup_by_offset_agrees_with_a_linear_scan() {
+        let run = check_texts(&[("p.plan", PLAN), ("a.proc", PROC1), ("b.proc", PROC2)]);
+        let data = build(&run);
+        for f in run.sources.ids() {
+            let entries = &data.files[f.0 as usize];
+            for w in entries.windows(2) {
+                assert!(w[0].end <= w[1].start, "sorted and disjoint");
+            }
+            let len = run.sources.text(f).len();
+            // Every offset, and a pseudo-random walk past the end.
+            let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+            let extra = (0..200).map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x % (len as u64 + 10)) as usize
+            });
+            for off in (0..=len).chain(extra) {
+                let o = off as u32;
+                let linear = entries
+                    .iter()
+                    .find(|e| e.start <= o && o < e.end)
+                    .or_else(|| entries.iter().find(|e| e.end == o));
+                assert_eq!(data.at(f, off), linear, "offset {off}");
+            }
+        }
+    }
+}
