@@ -86,6 +86,7 @@ impl Data {
         &self.symbols[id as usize]
     }
 
+    #[cfg(test)]
     pub fn id_of(&self, symbol: &Symbol) -> Option<u32> {
         self.ids.get(symbol).copied()
     }
@@ -285,9 +286,6 @@ fn procedure(b: &mut Builder, m: &Model, pi: ProcIdx) {
     let pm = &m.procedures[pi];
     let p = &pm.ast;
     ident(b, &p.id, Symbol::Procedure(pi), true);
-    if let Some(v) = &p.version {
-        b.add(v.span, Symbol::Procedure(pi), true);
-    }
     for r in &p.roles {
         ident(b, r, Symbol::Role(r.value.clone()), false);
     }
@@ -516,7 +514,18 @@ fn requirements(b: &mut Builder) {
                 Some(r) => t.trace.requirements[r].id.clone(),
                 None => l.cited.clone(),
             };
-            b.add(l.span, Symbol::Requirement(id), false);
+            // A flight rule's `traces` entry is located with its stamp (`REQ@3f2a`):
+            // the name is the id alone.
+            let mut span = l.span;
+            let written = if (span.file.0 as usize) < run.sources.len() {
+                run.sources.text(span.file).get(span.range()).unwrap_or("")
+            } else {
+                ""
+            };
+            if written.len() > l.cited.len() && written.starts_with(l.cited.as_str()) {
+                span.end = span.start + l.cited.len() as u32;
+            }
+            b.add(span, Symbol::Requirement(id), false);
         }
         return;
     }
