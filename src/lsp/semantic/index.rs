@@ -440,6 +440,36 @@ fn roster(b: &mut Builder, m: &Model, ri: usize) {
             }
         }
     }
+    // `qualified P1, P2 [from D] [until D] [after N scenarios]`, `trainee P under X …`:
+    // one qualification per position, each with the clause's span.
+    for person in &st.people {
+        let mut seen = None;
+        for q in &person.quals {
+            if seen == Some(q.span) {
+                continue;
+            }
+            seen = Some(q.span);
+            let w = item_words(run, q.span, 4096);
+            let mut under = false;
+            for (s, word) in w.iter().skip(1) {
+                match *word {
+                    "from" | "until" | "after" => break,
+                    "under" => under = true,
+                    _ if under => {
+                        if st.person_index.contains_key(*word) {
+                            b.add(*s, Symbol::Person(word.to_string()), false);
+                        }
+                        break;
+                    }
+                    _ => {
+                        if st.position_index.contains_key(*word) {
+                            b.add(*s, Symbol::Position(word.to_string()), false);
+                        }
+                    }
+                }
+            }
+        }
+    }
     let mut seen_assign = None;
     for a in &st.assignments {
         // One `assign` line gives one assignment per activity: read it once.
@@ -603,9 +633,43 @@ mod tests {
     }
 
     #[test]
-    fn lookup_by_offset_agrees_with_a_linear_scan() {
-        let run = check_texts(&[("p.plan", PLAN), ("a.proc", PROC1), ("b.proc", PROC2)]);
+    fn the_names_of_a_roster_are_indexed_from_their_lines() {
+        let run = crate::workspace::check_paths(&["examples/atv5-week40".into()]).unwrap();
         let data = build(&run);
+        let desk = places(&run, &data, &Symbol::Position("PLN-DESK".into()));
+        assert_eq!(desk.iter().filter(|p| p.1).count(), 1);
+        assert!(desk.iter().all(|p| p.0 == "PLN-DESK"));
+        let roster = run
+            .sources
+            .ids()
+            .find(|&f| run.sources.path(f).ends_with("atv5-week40.roster"))
+            .unwrap();
+        let text = run.sources.text(roster);
+        let id = data.id_of(&Symbol::Position("PLN-DESK".into())).unwrap();
+        let lines: Vec<&str> = data
+            .places(id)
+            .iter()
+            .map(|(s, _)| {
+                let start = text[..s.start as usize].rfind('\n').map_or(0, |k| k + 1);
+                text[start..].split_whitespace().next().unwrap()
+            })
+            .collect();
+        for kind in ["position", "qualified", "shift"] {
+            assert!(lines.contains(&kind), "{kind}: {lines:?}");
+        }
+    }
+
+    #[test]
+    fn lookup_by_offset_agrees_with_a_linear_scan() {
+        let small = check_texts(&[("p.plan", PLAN), ("a.proc", PROC1), ("b.proc", PROC2)]);
+        let week = crate::workspace::check_paths(&["examples/atv5-week40".into()]).unwrap();
+        for run in [small, week] {
+            lookup_agrees(&run);
+        }
+    }
+
+    fn lookup_agrees(run: &Run) {
+        let data = build(run);
         for f in run.sources.ids() {
             let entries = &data.files[f.0 as usize];
             for w in entries.windows(2) {
