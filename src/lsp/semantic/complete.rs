@@ -239,7 +239,9 @@ fn want(block: &str, before: &[&str], prefix: &str) -> Want {
         "instructor" | "under" | "shift" | "oncall" | "assign" => Want::People,
         "qualified" | "trainee" => Want::Positions,
         _ if first == "shift" && t.len() == 2 => Want::Positions,
-        _ if is_name(kw) && block_keywords(block).iter().any(|k| *k == kw) => Want::Nothing,
+        // A keyword that takes a value (`lasts 30m`, `kind od`); `critical` takes none.
+        "critical" => Want::Keywords,
+        _ if is_name(kw) && block_keywords(block).contains(&kw) => Want::Nothing,
         _ => Want::Keywords,
     }
 }

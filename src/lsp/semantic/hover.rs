@@ -77,6 +77,23 @@ pub(super) fn describe(run: &Run, data: &Data, id: u32) -> Option<String> {
         Symbol::Role(name) => named(&mut out, run, data, id, "role", name),
         Symbol::Window(name) => {
             named(&mut out, run, data, id, "window", name);
+            for p in &m.plans {
+                let Some(&wi) = p.window_index.get(name) else {
+                    continue;
+                };
+                let w = &p.windows[wi];
+                let _ = write!(
+                    out,
+                    "\nplan `{}`: kind {}, {} opening(s) in the horizon",
+                    p.id.value,
+                    w.kind().as_str(),
+                    p.window_count_in_horizon(wi)
+                );
+                if let Some(first) = p.window_in_horizon(wi).next() {
+                    let _ = write!(out, ", the first {}", first.format(p.notation));
+                }
+                out.push('\n');
+            }
         }
         Symbol::Resource(pi, i) => {
             let name = &m.plans[*pi].resources[*i].name.value;
@@ -451,6 +468,12 @@ mod tests {
             .starts_with("**flight rule** `FR-1` — Tag-ups at least 1 h apart"));
         assert!(
             h.markdown.contains("```yaml\n  - id: FR-1\n    title:"),
+            "{}",
+            h.markdown
+        );
+        let h = hover(&run, &data, FileId(0), at(&run, 0, "ART", 1)).unwrap();
+        assert!(
+            h.markdown.ends_with("plan `P`: kind other, 16 opening(s) in the horizon, the first 2014/272 00:10 .. 2014/272 00:50\n"),
             "{}",
             h.markdown
         );

@@ -76,7 +76,7 @@ impl Data {
             return None;
         }
         let e = &entries[k - 1];
-        if off < e.end || off == e.end {
+        if off <= e.end {
             return Some(e);
         }
         None
@@ -422,8 +422,7 @@ fn roster(b: &mut Builder, m: &Model, ri: usize) {
     // `shift PERSON POSITION …`, `oncall PERSON DUTY …`, `assign PERSON to A1, A2`.
     for s in &st.shifts {
         let w = item_words(run, s.span, 3);
-        if let [(kw, "shift"), (p, person), (q, position)] = w.as_slice() {
-            let _ = kw;
+        if let [(_, "shift"), (p, person), (q, position)] = w.as_slice() {
             if st.person_index.get(*person) == Some(&s.person) {
                 b.add(*p, Symbol::Person(person.to_string()), false);
             }
