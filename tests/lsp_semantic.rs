@@ -180,6 +180,38 @@ fn completion_offers_the_plans_own_names() {
 }
 
 #[test]
+fn a_scenario_names_its_plan_activities_people_and_procedures() {
+    let (run, index) = week();
+    let scn = file(&run, "sim-rbt-overtemp.scn");
+    let text = run.sources.text(scn);
+    // `at A29.start + 3m`: the activity of the scenario's plan.
+    let at = offset(&run, scn, "at A29", "A29");
+    let defs = texts(&run, &definition(&run, &index, scn, at));
+    assert_eq!(defs, [("atv5-week40.plan".into(), "A29".into())]);
+    // `instructor JROUX`: the person of the plan's roster.
+    let at = offset(&run, scn, "instructor", "JROUX");
+    let defs = texts(&run, &definition(&run, &index, scn, at));
+    assert_eq!(defs, [("atv5-week40.roster".into(), "JROUX".into())]);
+    // `expect ATV-CRP-PRP-090 v1.1`: the procedure in that version.
+    let at = offset(&run, scn, "expect", "v1.1");
+    let defs = texts(&run, &definition(&run, &index, scn, at));
+    assert_eq!(
+        defs,
+        [("ATV-CRP-PRP-090.proc".into(), "ATV-CRP-PRP-090".into())]
+    );
+    // Completion after `at` in an inject: the plan's activities.
+    let at = offset(&run, scn, "at A29", "A29") + 2;
+    let items = complete(&run, &index, scn, text, at);
+    assert!(items.iter().any(|c| c.label == "A29"), "{items:?}");
+    assert!(items.iter().all(|c| c.label.starts_with("A2")));
+    // After `instructor`: people of the roster.
+    let at = offset(&run, scn, "instructor", "JROUX") + 1;
+    let items = complete(&run, &index, scn, text, at);
+    assert!(items.iter().any(|c| c.label == "JROUX"), "{items:?}");
+    assert!(items.iter().all(|c| c.kind == CompletionKind::Person));
+}
+
+#[test]
 fn code_actions_of_the_mission_with_defects() {
     let run = check_paths(&[PathBuf::from("examples/atv5-week40-defects")])
         .expect("the example mission loads");

@@ -222,7 +222,7 @@ fn want(block: &str, before: &[&str], prefix: &str) -> Want {
             Want::PhasesAndWindows
         }
         "during" | "until" => Want::Activities,
-        "at" if block == "activity" || block == "inject" => Want::Activities,
+        "at" if matches!(block, "activity" | "scenario") => Want::Activities,
         "call" | "contingency" | "expect" => Want::Procedures,
         "procedure" if block == "activity" => Want::Procedures,
         "goto" => Want::Steps,
