@@ -60,9 +60,10 @@ pub(crate) struct Data {
     /// Entries of each file (by `FileId`), sorted by start, never overlapping.
     pub files: Vec<Vec<Entry>>,
     pub symbols: Vec<Symbol>,
-    pub ids: HashMap<Symbol, u32>,
-    /// Every place of each symbol, definitions flagged, in (file, start) order.
-    pub places: Vec<Vec<(Span, bool)>>,
+    /// Every place of every symbol, definitions flagged, grouped by symbol, each group in
+    /// (file, start) order: symbol `k`'s are `places[place_starts[k]..place_starts[k + 1]]`.
+    pub places: Vec<(Span, bool)>,
+    pub place_starts: Vec<u32>,
 }
 
 impl Data {
@@ -88,12 +89,16 @@ impl Data {
 
     #[cfg(test)]
     pub fn id_of(&self, symbol: &Symbol) -> Option<u32> {
-        self.ids.get(symbol).copied()
+        self.symbols
+            .iter()
+            .position(|s| s == symbol)
+            .map(|k| k as u32)
     }
 
     /// Every place of a symbol.
     pub fn places(&self, id: u32) -> &[(Span, bool)] {
-        &self.places[id as usize]
+        let k = id as usize;
+        &self.places[self.place_starts[k] as usize..self.place_starts[k + 1] as usize]
     }
 
     /// The definitions of a symbol.
@@ -107,25 +112,63 @@ impl Data {
     }
 }
 
+/// A symbol as the builder sees it: names borrowed from the run, so that looking one up
+/// allocates nothing; made a [`Symbol`] once, when first seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Key<'r> {
+    Plan(PlanIdx),
+    Activity(PlanIdx, ActIdx),
+    Procedure(ProcIdx),
+    Step(ProcIdx, usize),
+    Role(&'r str),
+    Resource(PlanIdx, usize),
+    Window(&'r str),
+    Phase(PlanIdx, usize),
+    Scenario(ScnIdx),
+    FlightRule(&'r str),
+    Requirement(&'r str),
+    Person(&'r str),
+    Position(&'r str),
+}
+
+impl Key<'_> {
+    fn owned(self) -> Symbol {
+        match self {
+            Key::Plan(p) => Symbol::Plan(p),
+            Key::Activity(p, a) => Symbol::Activity(p, a),
+            Key::Procedure(p) => Symbol::Procedure(p),
+            Key::Step(p, s) => Symbol::Step(p, s),
+            Key::Role(n) => Symbol::Role(n.to_string()),
+            Key::Resource(p, r) => Symbol::Resource(p, r),
+            Key::Window(n) => Symbol::Window(n.to_string()),
+            Key::Phase(p, k) => Symbol::Phase(p, k),
+            Key::Scenario(s) => Symbol::Scenario(s),
+            Key::FlightRule(n) => Symbol::FlightRule(n.to_string()),
+            Key::Requirement(n) => Symbol::Requirement(n.to_string()),
+            Key::Person(n) => Symbol::Person(n.to_string()),
+            Key::Position(n) => Symbol::Position(n.to_string()),
+        }
+    }
+}
+
 struct Builder<'r> {
     run: &'r Run,
-    data: Data,
+    symbols: Vec<Symbol>,
+    ids: HashMap<Key<'r>, u32>,
     /// Places gathered, unsorted: (file, start, end, symbol, def).
     raw: Vec<(FileId, u32, u32, u32, bool)>,
 }
 
-impl Builder<'_> {
-    fn intern(&mut self, symbol: Symbol) -> u32 {
-        if let Some(&id) = self.data.ids.get(&symbol) {
-            return id;
-        }
-        let id = self.data.symbols.len() as u32;
-        self.data.symbols.push(symbol.clone());
-        self.data.ids.insert(symbol, id);
-        id
+impl<'r> Builder<'r> {
+    fn intern(&mut self, key: Key<'r>) -> u32 {
+        let symbols = &mut self.symbols;
+        *self.ids.entry(key).or_insert_with(|| {
+            symbols.push(key.owned());
+            (symbols.len() - 1) as u32
+        })
     }
 
-    fn add(&mut self, span: Span, symbol: Symbol, def: bool) {
+    fn add(&mut self, span: Span, key: Key<'r>, def: bool) {
         if (span.file.0 as usize) >= self.run.sources.len() || span.end < span.start {
             return;
         }
@@ -134,7 +177,7 @@ impl Builder<'_> {
         if span.start == span.end && !def {
             return;
         }
-        let id = self.intern(symbol);
+        let id = self.intern(key);
         self.raw.push((span.file, span.start, span.end, id, def));
     }
 
@@ -145,20 +188,32 @@ impl Builder<'_> {
         // The same span twice (a name found by two routes) is kept once: the definition
         // sorts first.
         self.raw.dedup_by_key(|&mut (f, s, _, _, _)| (f, s));
-        let mut data = self.data;
-        data.files = vec![Vec::new(); files];
-        data.places = vec![Vec::new(); data.symbols.len()];
+        let n = self.symbols.len();
+        // Places grouped by symbol by a counting sort, stable: (file, start) order kept.
+        let mut place_starts = vec![0u32; n + 1];
+        for &(_, _, _, sym, _) in &self.raw {
+            place_starts[sym as usize + 1] += 1;
+        }
+        for k in 0..n {
+            place_starts[k + 1] += place_starts[k];
+        }
+        let mut next: Vec<u32> = place_starts[..n].to_vec();
+        let empty = (Span::new(FileId(0), 0..0), false);
+        let mut places = vec![empty; self.raw.len()];
+        let mut per_file = vec![Vec::new(); files];
         for (f, s, e, sym, def) in self.raw {
             let span = Span {
                 file: f,
                 start: s,
                 end: e,
             };
-            data.places[sym as usize].push((span, def));
+            let slot = &mut next[sym as usize];
+            places[*slot as usize] = (span, def);
+            *slot += 1;
             if s < e {
-                let list = &mut data.files[f.0 as usize];
+                let list: &mut Vec<Entry> = &mut per_file[f.0 as usize];
                 // Never overlapping: a span inside the previous one is dropped.
-                if list.last().is_some_and(|l: &Entry| l.end > s) {
+                if list.last().is_some_and(|l| l.end > s) {
                     continue;
                 }
                 list.push(Entry {
@@ -169,7 +224,12 @@ impl Builder<'_> {
                 });
             }
         }
-        data
+        Data {
+            files: per_file,
+            symbols: self.symbols,
+            places,
+            place_starts,
+        }
     }
 }
 
@@ -177,7 +237,8 @@ impl Builder<'_> {
 pub(crate) fn build(run: &Run) -> Data {
     let mut b = Builder {
         run,
-        data: Data::default(),
+        symbols: Vec::new(),
+        ids: HashMap::default(),
         raw: Vec::new(),
     };
     let m = &run.model;
@@ -200,98 +261,93 @@ pub(crate) fn build(run: &Run) -> Data {
     b.finish()
 }
 
-fn ident(b: &mut Builder, id: &ast::Ident, symbol: Symbol, def: bool) {
-    b.add(id.span, symbol, def);
+fn ident<'r>(b: &mut Builder<'r>, id: &'r ast::Ident, key: Key<'r>, def: bool) {
+    b.add(id.span, key, def);
 }
 
-fn time_expr(b: &mut Builder, m: &Model, pi: PlanIdx, e: &ast::TimeExpr) {
+fn time_expr<'r>(b: &mut Builder<'r>, m: &'r Model, pi: PlanIdx, e: &'r ast::TimeExpr) {
     if let ast::TimeExpr::Relative { activity, .. } = e {
         if let Some(&ai) = m.plans[pi].activity_index.get(&activity.value) {
-            ident(b, activity, Symbol::Activity(pi, ai), false);
+            ident(b, activity, Key::Activity(pi, ai), false);
         }
     }
 }
 
-fn proc_ref(b: &mut Builder, target: Option<ProcIdx>, r: &ast::ProcRef) {
+fn proc_ref<'r>(b: &mut Builder<'r>, target: Option<ProcIdx>, r: &'r ast::ProcRef) {
     if let Some(p) = target {
-        ident(b, &r.id, Symbol::Procedure(p), false);
+        ident(b, &r.id, Key::Procedure(p), false);
         if let Some(v) = &r.version {
-            b.add(v.span, Symbol::Procedure(p), false);
+            b.add(v.span, Key::Procedure(p), false);
         }
     }
 }
 
-fn plan(b: &mut Builder, m: &Model, pi: PlanIdx) {
+fn plan<'r>(b: &mut Builder<'r>, m: &'r Model, pi: PlanIdx) {
     let p = &m.plans[pi];
-    ident(b, &p.id, Symbol::Plan(pi), true);
+    ident(b, &p.id, Key::Plan(pi), true);
     for r in &p.roles {
-        ident(b, &r.name, Symbol::Role(r.name.value.clone()), true);
+        ident(b, &r.name, Key::Role(&r.name.value), true);
         if let Some(g) = &r.group {
-            ident(b, g, Symbol::Role(g.value.clone()), false);
+            ident(b, g, Key::Role(&g.value), false);
         }
     }
     for (i, r) in p.resources.iter().enumerate() {
-        ident(b, &r.name, Symbol::Resource(pi, i), true);
+        ident(b, &r.name, Key::Resource(pi, i), true);
     }
     for w in &p.windows {
-        ident(
-            b,
-            &w.decl.name,
-            Symbol::Window(w.decl.name.value.clone()),
-            true,
-        );
+        ident(b, &w.decl.name, Key::Window(&w.decl.name.value), true);
     }
     for (i, ph) in p.phases.iter().enumerate() {
-        ident(b, &ph.name, Symbol::Phase(pi, i), true);
+        ident(b, &ph.name, Key::Phase(pi, i), true);
     }
     for (ai, am) in p.activities.iter().enumerate() {
         let a = &am.ast;
-        ident(b, &a.id, Symbol::Activity(pi, ai), true);
+        ident(b, &a.id, Key::Activity(pi, ai), true);
         for e in a.at.iter().chain(&a.until) {
             time_expr(b, m, pi, e);
         }
         for r in &a.by {
-            ident(b, r, Symbol::Role(r.value.clone()), false);
+            ident(b, r, Key::Role(&r.value), false);
         }
         if let Some(pr) = &a.procedure {
             proc_ref(b, am.procedure, pr);
         }
         if let Some(n) = &a.needs {
             for w in &n.windows {
-                ident(b, w, Symbol::Window(w.value.clone()), false);
+                ident(b, w, Key::Window(&w.value), false);
             }
         }
         for u in &a.uses {
             if let Some(&ri) = p.resource_index.get(&u.resource.value) {
-                ident(b, &u.resource, Symbol::Resource(pi, ri), false);
+                ident(b, &u.resource, Key::Resource(pi, ri), false);
             }
         }
         for (r, t) in a.relations.iter().zip(&am.relation_targets) {
             if let Some(t) = t {
-                ident(b, &r.target, Symbol::Activity(pi, *t), false);
+                ident(b, &r.target, Key::Activity(pi, *t), false);
             }
         }
     }
     for w in &p.waivers {
-        ident(b, &w.rule, Symbol::FlightRule(w.rule.value.clone()), false);
+        ident(b, &w.rule, Key::FlightRule(&w.rule.value), false);
         for a in &w.activities {
             if let Some(&ai) = p.activity_index.get(&a.value) {
-                ident(b, a, Symbol::Activity(pi, ai), false);
+                ident(b, a, Key::Activity(pi, ai), false);
             }
         }
     }
 }
 
-fn procedure(b: &mut Builder, m: &Model, pi: ProcIdx) {
+fn procedure<'r>(b: &mut Builder<'r>, m: &'r Model, pi: ProcIdx) {
     let pm = &m.procedures[pi];
     let p = &pm.ast;
-    ident(b, &p.id, Symbol::Procedure(pi), true);
+    ident(b, &p.id, Key::Procedure(pi), true);
     for r in &p.roles {
-        ident(b, r, Symbol::Role(r.value.clone()), false);
+        ident(b, r, Key::Role(&r.value), false);
     }
     if let Some(n) = &p.requires_coverage {
         for w in &n.windows {
-            ident(b, w, Symbol::Window(w.value.clone()), false);
+            ident(b, w, Key::Window(&w.value), false);
         }
     }
     let resolve = |r: &ast::ProcRef| {
@@ -300,22 +356,22 @@ fn procedure(b: &mut Builder, m: &Model, pi: ProcIdx) {
     if let Some(c) = &p.contingency {
         proc_ref(b, resolve(c), c);
     }
-    let step = |b: &mut Builder, label: &ast::Ident| {
+    let step = |b: &mut Builder<'r>, label: &'r ast::Ident| {
         if let Some(&si) = pm.step_index.get(&label.value) {
-            ident(b, label, Symbol::Step(pi, si), false);
+            ident(b, label, Key::Step(pi, si), false);
         }
     };
     for (si, s) in p.steps.iter().enumerate() {
-        ident(b, &s.label, Symbol::Step(pi, si), true);
+        ident(b, &s.label, Key::Step(pi, si), true);
         for st in &s.statements {
             match &st.kind {
                 ast::StatementKind::Call(r) => proc_ref(b, resolve(r), r),
                 ast::StatementKind::Manual { role, .. } => {
-                    ident(b, role, Symbol::Role(role.value.clone()), false)
+                    ident(b, role, Key::Role(&role.value), false)
                 }
                 ast::StatementKind::Poll { roles } => {
                     for r in roles {
-                        ident(b, r, Symbol::Role(r.value.clone()), false);
+                        ident(b, r, Key::Role(&r.value), false);
                     }
                 }
                 ast::StatementKind::Goto(label) => step(b, label),
@@ -330,12 +386,12 @@ fn procedure(b: &mut Builder, m: &Model, pi: ProcIdx) {
     }
 }
 
-fn scenario(b: &mut Builder, m: &Model, si: ScnIdx) {
+fn scenario<'r>(b: &mut Builder<'r>, m: &'r Model, si: ScnIdx) {
     let sm = &m.scenarios[si];
     let s = &sm.ast;
-    ident(b, &s.id, Symbol::Scenario(si), true);
+    ident(b, &s.id, Key::Scenario(si), true);
     if let (Some(name), Some(p)) = (&s.plan, sm.plan) {
-        ident(b, name, Symbol::Plan(p), false);
+        ident(b, name, Key::Plan(p), false);
     }
     for t in &s.trainees {
         // A name is a role of the plan first, else a person of its roster.
@@ -343,14 +399,14 @@ fn scenario(b: &mut Builder, m: &Model, si: ScnIdx) {
             .plan
             .is_some_and(|p| m.plans[p].role_index.contains_key(&t.value));
         let symbol = if role {
-            Symbol::Role(t.value.clone())
+            Key::Role(&t.value)
         } else {
-            Symbol::Person(t.value.clone())
+            Key::Person(&t.value)
         };
         ident(b, t, symbol, false);
     }
     if let Some(i) = &s.instructor {
-        ident(b, i, Symbol::Person(i.value.clone()), false);
+        ident(b, i, Key::Person(&i.value), false);
     }
     for (k, inj) in s.injects.iter().enumerate() {
         if let Some(p) = sm.plan {
@@ -404,18 +460,18 @@ fn item_words(run: &Run, span: Span, max: usize) -> Vec<(Span, &str)> {
         .collect()
 }
 
-fn roster(b: &mut Builder, m: &Model, ri: usize) {
+fn roster<'r>(b: &mut Builder<'r>, m: &'r Model, ri: usize) {
     let st = &m.staffing[ri];
     if let (Some(name), Some(p)) = (&st.plan_name, st.plan) {
-        ident(b, name, Symbol::Plan(p), false);
+        ident(b, name, Key::Plan(p), false);
     }
     for person in &st.people {
-        ident(b, &person.id, Symbol::Person(person.id.value.clone()), true);
+        ident(b, &person.id, Key::Person(&person.id.value), true);
     }
     for pos in &st.positions {
-        ident(b, &pos.name, Symbol::Position(pos.name.value.clone()), true);
+        ident(b, &pos.name, Key::Position(&pos.name.value), true);
         for r in &pos.fills {
-            ident(b, r, Symbol::Role(r.value.clone()), false);
+            ident(b, r, Key::Role(&r.value), false);
         }
     }
     let run = b.run;
@@ -424,10 +480,10 @@ fn roster(b: &mut Builder, m: &Model, ri: usize) {
         let w = item_words(run, s.span, 3);
         if let [(_, "shift"), (p, person), (q, position)] = w.as_slice() {
             if st.person_index.get(*person) == Some(&s.person) {
-                b.add(*p, Symbol::Person(person.to_string()), false);
+                b.add(*p, Key::Person(person), false);
             }
             if st.position_index.get(*position) == Some(&s.position) {
-                b.add(*q, Symbol::Position(position.to_string()), false);
+                b.add(*q, Key::Position(position), false);
             }
         }
     }
@@ -435,7 +491,7 @@ fn roster(b: &mut Builder, m: &Model, ri: usize) {
         let w = item_words(run, o.span, 2);
         if let [(_, "oncall"), (p, person)] = w.as_slice() {
             if st.person_index.get(*person) == Some(&o.person) {
-                b.add(*p, Symbol::Person(person.to_string()), false);
+                b.add(*p, Key::Person(person), false);
             }
         }
     }
@@ -456,13 +512,13 @@ fn roster(b: &mut Builder, m: &Model, ri: usize) {
                     "under" => under = true,
                     _ if under => {
                         if st.person_index.contains_key(*word) {
-                            b.add(*s, Symbol::Person(word.to_string()), false);
+                            b.add(*s, Key::Person(word), false);
                         }
                         break;
                     }
                     _ => {
                         if st.position_index.contains_key(*word) {
-                            b.add(*s, Symbol::Position(word.to_string()), false);
+                            b.add(*s, Key::Position(word), false);
                         }
                     }
                 }
@@ -481,12 +537,12 @@ fn roster(b: &mut Builder, m: &Model, ri: usize) {
             continue;
         };
         if st.person_index.get(*person) == Some(&a.person) {
-            b.add(*p, Symbol::Person(person.to_string()), false);
+            b.add(*p, Key::Person(person), false);
         }
         if let Some(pi) = st.plan {
             for (s, name) in rest {
                 if let Some(&ai) = m.plans[pi].activity_index.get(*name) {
-                    b.add(*s, Symbol::Activity(pi, ai), false);
+                    b.add(*s, Key::Activity(pi, ai), false);
                 }
             }
         }
@@ -497,7 +553,7 @@ fn flight_rules(b: &mut Builder) {
     let run = b.run;
     for set in &run.rule_sets {
         for rule in &set.rules {
-            b.add(rule.span, Symbol::FlightRule(rule.id.clone()), true);
+            b.add(rule.span, Key::FlightRule(&rule.id), true);
             // With a trace, its links locate the `traces` entries.
             if run.traced.is_some() || rule.traces.is_empty() {
                 continue;
@@ -515,7 +571,7 @@ fn flight_rules(b: &mut Builder) {
                     let start = span.start as usize;
                     b.add(
                         Span::new(file, start..start + id.len()),
-                        Symbol::Requirement(id.to_string()),
+                        Key::Requirement(id),
                         false,
                     );
                 }
@@ -524,9 +580,9 @@ fn flight_rules(b: &mut Builder) {
     }
 }
 
-fn cites(b: &mut Builder, cites: &[ast::Cite]) {
+fn cites<'r>(b: &mut Builder<'r>, cites: &'r [ast::Cite]) {
     for c in cites {
-        ident(b, &c.id, Symbol::Requirement(c.id.value.clone()), false);
+        ident(b, &c.id, Key::Requirement(&c.id.value), false);
     }
 }
 
@@ -535,13 +591,13 @@ fn requirements(b: &mut Builder) {
     if let Some(t) = &run.traced {
         for r in &t.trace.requirements {
             if r.file.is_some() {
-                b.add(r.span, Symbol::Requirement(r.id.clone()), true);
+                b.add(r.span, Key::Requirement(&r.id), true);
             }
         }
         for l in &t.trace.links {
             let id = match l.requirement {
-                Some(r) => t.trace.requirements[r].id.clone(),
-                None => l.cited.clone(),
+                Some(r) => t.trace.requirements[r].id.as_str(),
+                None => l.cited.as_str(),
             };
             // A flight rule's `traces` entry is located with its stamp (`REQ@3f2a`):
             // the name is the id alone.
@@ -554,7 +610,7 @@ fn requirements(b: &mut Builder) {
             if written.len() > l.cited.len() && written.starts_with(l.cited.as_str()) {
                 span.end = span.start + l.cited.len() as u32;
             }
-            b.add(span, Symbol::Requirement(id), false);
+            b.add(span, Key::Requirement(id), false);
         }
         return;
     }

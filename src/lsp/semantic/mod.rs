@@ -30,7 +30,7 @@ impl Index {
 
     /// How many places (definitions and references) the index holds.
     pub fn len(&self) -> usize {
-        self.data.places.iter().map(Vec::len).sum()
+        self.data.places.len()
     }
 
     /// True when the run names nothing.
