@@ -183,8 +183,11 @@ impl<'r> Builder<'r> {
 
     fn finish(mut self) -> Data {
         let files = self.run.sources.len();
-        self.raw
-            .sort_unstable_by_key(|&(f, s, e, sym, def)| (f, s, std::cmp::Reverse(def), e, sym));
+        // By file, start, definitions first: one integer key, and a stable sort that
+        // finds the runs the walk already gives in source order.
+        self.raw.sort_by_key(|&(f, s, _, _, def)| {
+            (u64::from(f.0) << 33) | (u64::from(s) << 1) | u64::from(!def)
+        });
         // The same span twice (a name found by two routes) is kept once: the definition
         // sorts first.
         self.raw.dedup_by_key(|&mut (f, s, _, _, _)| (f, s));
@@ -235,13 +238,14 @@ impl<'r> Builder<'r> {
 
 /// Builds the index of a run.
 pub(crate) fn build(run: &Run) -> Data {
+    let m = &run.model;
+    let activities: usize = m.plans.iter().map(|p| p.activities.len()).sum();
     let mut b = Builder {
         run,
-        symbols: Vec::new(),
-        ids: HashMap::default(),
-        raw: Vec::new(),
+        symbols: Vec::with_capacity(activities + 1024),
+        ids: HashMap::with_capacity_and_hasher(activities + 1024, Default::default()),
+        raw: Vec::with_capacity(4 * activities + 1024),
     };
-    let m = &run.model;
     for pi in 0..m.plans.len() {
         plan(&mut b, m, pi);
     }
