@@ -165,7 +165,9 @@ fn enclosing_block(text: &str, offset: usize) -> &str {
         match bytes[i] {
             b'}' => depth += 1,
             b'{' if depth == 0 => {
-                let line_start = text[..i].rfind(['\n', '\r']).map_or(0, |k| k + 1);
+                let line_start = text[from..i]
+                    .rfind(['\n', '\r'])
+                    .map_or(from, |k| from + k + 1);
                 let head = &text[line_start..i];
                 return head
                     .split(|c: char| !word_char(c))
@@ -319,14 +321,14 @@ pub(super) fn complete(
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
-    let line_start = text[..offset]
-        .rfind(['\n', '\r'])
-        .map_or(0, |k| k + 1)
-        .max(offset.saturating_sub(SCAN));
-    let mut line_start = line_start;
-    while !text.is_char_boundary(line_start) {
-        line_start += 1;
+    // The line so far, at most SCAN bytes of it: never a walk over a long line.
+    let mut from = offset.saturating_sub(SCAN);
+    while !text.is_char_boundary(from) {
+        from += 1;
     }
+    let line_start = text[from..offset]
+        .rfind(['\n', '\r'])
+        .map_or(from, |k| from + k + 1);
     let line = &text[line_start..offset];
     let word_len = line
         .chars()
@@ -572,6 +574,18 @@ mod tests {
         // A document that does not parse still completes.
         let text = "plan P {\n  activity A3 { after | \n";
         assert_eq!(labels(&run, 0, text), ["A1", "A2"]);
+    }
+
+    #[test]
+    fn a_long_line_is_read_only_near_the_cursor() {
+        let run = run();
+        // 1 MB of names on one line before the cursor: the answer comes from the last
+        // few KB, whatever lies before.
+        let text = format!(
+            "plan P {{\n  activity A3 {{ by {}after |",
+            "FD, ".repeat(250_000)
+        );
+        assert_eq!(labels(&run, 0, &text), ["A1", "A2"]);
     }
 
     #[test]
