@@ -2,19 +2,40 @@
 //! hover, definition, references, completion and code actions. No protocol types here:
 //! the server converts spans to positions.
 //!
-//! (Contract stub: the bodies are written in the `lspsem` branch.)
+//! Private parts: `index` (the symbols of a run), `hover`, `complete`, `actions`.
+
+mod actions;
+mod complete;
+mod hover;
+mod index;
+
+pub use hover::code_doc;
 
 use crate::source::{FileId, Span};
 use crate::workspace::Run;
 
 /// The symbols of a run, built once per check and asked many times.
 #[derive(Debug, Default)]
-pub struct Index {}
+pub struct Index {
+    data: index::Data,
+}
 
 impl Index {
     /// Indexes every definition and reference of `run` (linear in the run's size).
-    pub fn build(_run: &Run) -> Index {
-        Index {}
+    pub fn build(run: &Run) -> Index {
+        Index {
+            data: index::build(run),
+        }
+    }
+
+    /// How many places (definitions and references) the index holds.
+    pub fn len(&self) -> usize {
+        self.data.places.len()
+    }
+
+    /// True when the run names nothing.
+    pub fn is_empty(&self) -> bool {
+        self.data.symbols.is_empty()
     }
 }
 
@@ -26,24 +47,36 @@ pub struct Hover {
 }
 
 /// What a hover at `offset` of `file` shows.
-pub fn hover(_run: &Run, _index: &Index, _file: FileId, _offset: usize) -> Option<Hover> {
-    None
+pub fn hover(run: &Run, index: &Index, file: FileId, offset: usize) -> Option<Hover> {
+    hover::hover(run, &index.data, file, offset)
 }
 
 /// Where the name at `offset` of `file` is defined.
-pub fn definition(_run: &Run, _index: &Index, _file: FileId, _offset: usize) -> Vec<Span> {
-    Vec::new()
+pub fn definition(_run: &Run, index: &Index, file: FileId, offset: usize) -> Vec<Span> {
+    let Some(e) = index.data.at(file, offset) else {
+        return Vec::new();
+    };
+    index.data.definitions(e.symbol).collect()
 }
 
 /// Every use of the name at `offset` of `file` (and its definition when asked).
 pub fn references(
     _run: &Run,
-    _index: &Index,
-    _file: FileId,
-    _offset: usize,
-    _include_declaration: bool,
+    index: &Index,
+    file: FileId,
+    offset: usize,
+    include_declaration: bool,
 ) -> Vec<Span> {
-    Vec::new()
+    let Some(e) = index.data.at(file, offset) else {
+        return Vec::new();
+    };
+    index
+        .data
+        .places(e.symbol)
+        .iter()
+        .filter(|(_, def)| include_declaration || !def)
+        .map(|(s, _)| *s)
+        .collect()
 }
 
 /// What a completion item names.
@@ -77,13 +110,13 @@ pub struct Completion {
 
 /// Completions at `offset` of `text`, the document's current text (it may not parse).
 pub fn complete(
-    _run: &Run,
-    _index: &Index,
-    _file: FileId,
-    _text: &str,
-    _offset: usize,
+    run: &Run,
+    index: &Index,
+    file: FileId,
+    text: &str,
+    offset: usize,
 ) -> Vec<Completion> {
-    Vec::new()
+    complete::complete(run, &index.data, file, text, offset)
 }
 
 /// An edit of a file, by byte range of its current text.
@@ -106,10 +139,10 @@ pub struct Action {
 
 /// The quick fixes for the findings of `file` that touch `range`.
 pub fn code_actions(
-    _run: &Run,
+    run: &Run,
     _index: &Index,
-    _file: FileId,
-    _range: std::ops::Range<usize>,
+    file: FileId,
+    range: std::ops::Range<usize>,
 ) -> Vec<Action> {
-    Vec::new()
+    actions::code_actions(run, file, range)
 }
