@@ -1066,3 +1066,35 @@ fn a_baseline_inside_the_exports_folder_is_not_read_as_a_current_export() {
         assert!(out.contains("1 covered"), "{out}");
     }
 }
+
+#[test]
+fn a_justification_without_a_reason_is_exit_2_at_its_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.plan"),
+        "plan P {\n  roles GC\n  activity A1 { at 2014/272 10:00 lasts 1h by GC covers R-1 }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("r.csv"),
+        "ID,Object Text\nR-1,One\nR-2,Two\n",
+    )
+    .unwrap();
+    let yaml = |why: &str| {
+        format!("inputs: [p.plan]\nrequirements:\n  sources: r.csv\n  justified:\n    R-2: {why}\n")
+    };
+    for blank in ["\"\"", "\"   \"", "''"] {
+        std::fs::write(dir.path().join("opsplan.yaml"), yaml(blank)).unwrap();
+        for command in ["check", "trace"] {
+            let out = opsplan().arg(command).arg(dir.path()).output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{command} {blank}");
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert!(
+                err.contains("opsplan.yaml:5:5") && err.contains("`R-2` gives no reason"),
+                "{command} {blank}: {err}"
+            );
+        }
+    }
+    std::fs::write(dir.path().join("opsplan.yaml"), yaml("\"Review QR-1\"")).unwrap();
+    opsplan().arg("check").arg(dir.path()).assert().code(0);
+}

@@ -306,8 +306,7 @@ impl Server {
                         continue;
                     };
                     let key = session::key_of(&path);
-                    if self.docs.contains_key(&key) && change.typ == lsp::FileChangeType::CHANGED
-                    {
+                    if self.docs.contains_key(&key) && change.typ == lsp::FileChangeType::CHANGED {
                         // An open document is checked as the editor holds it.
                         continue;
                     }
@@ -1158,7 +1157,9 @@ mod tests {
         assert_eq!(codes, vec!["F001"], "{after}");
         // A change of a file no project reads checks nothing again.
         let elsewhere = tempfile::tempdir().unwrap();
-        let other = path_to_uri(&session::key_of(elsewhere.path())).as_str().to_string();
+        let other = path_to_uri(&session::key_of(elsewhere.path()))
+            .as_str()
+            .to_string();
         client
             .sender
             .send(notification(
@@ -1166,7 +1167,10 @@ mod tests {
                 json!({"changes": [{"uri": format!("{other}/x.yaml"), "type": 1}]}),
             ))
             .unwrap();
-        client.sender.send(request(2, "shutdown", Value::Null)).unwrap();
+        client
+            .sender
+            .send(request(2, "shutdown", Value::Null))
+            .unwrap();
         client
             .sender
             .send(notification("exit", Value::Null))
@@ -1174,7 +1178,11 @@ mod tests {
         drop(client.sender);
         for m in client.receiver.iter() {
             if let Message::Notification(n) = m {
-                assert_ne!(n.method, "textDocument/publishDiagnostics", "{:?}", n.params);
+                assert_ne!(
+                    n.method, "textDocument/publishDiagnostics",
+                    "{:?}",
+                    n.params
+                );
             }
         }
         assert_eq!(thread.join().unwrap(), 0);

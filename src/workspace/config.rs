@@ -306,6 +306,28 @@ impl Config {
                 ),
             });
         }
+        // A justification says why the gap is accepted: an empty one would turn an
+        // uncovered requirement into a pass that nobody explained.
+        let blank = config.requirements.as_ref().and_then(|r| {
+            r.justified
+                .iter()
+                .find(|(_, why)| why.trim().is_empty())
+                .map(|(id, _)| id.clone())
+        });
+        if let Some(id) = blank {
+            let at = super::locate_justification(text, &id).map_or(0, |r| r.start);
+            let l = crate::source::LineIndex::new(text).line_col(text, at);
+            return Err(LoadError::Config {
+                path: path.to_path_buf(),
+                line: l.line as usize,
+                column: l.column as usize,
+                message: format!(
+                    "requirements: justified: `{id}` gives no reason: write why its coverage \
+                     gap is accepted and by which review (\"Verified by test campaign TC-12, \
+                     review QR-014\"), or remove the entry"
+                ),
+            });
+        }
         config.text = text.to_string();
         Ok(config)
     }

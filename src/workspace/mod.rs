@@ -1695,7 +1695,7 @@ fn load_trace_inputs(
 }
 
 /// The key `id:` under `justified:` in a project file's text.
-fn locate_justification(text: &str, id: &str) -> Option<std::ops::Range<usize>> {
+pub(super) fn locate_justification(text: &str, id: &str) -> Option<std::ops::Range<usize>> {
     let from = text.find("justified:")?;
     let mut at = from;
     while let Some(i) = text[at..].find(id) {
