@@ -9,7 +9,7 @@
 //
 //   node .ci/editor-view.mjs --opsplan target/debug/opsplan \
 //     --file examples/atv5-week40/atv5-week40.plan \
-//     --edit 'after RBT-PREP=>after RBT-PERP' --hover 'RBT-BURN' \
+//     --edit 'after  A11=>after  A1l' --hover 'A12 within' \
 //     --out docs/screenshots/editor.png
 //
 // Needs editors/vscode's npm packages (npm ci there) and .ci's playwright-core; Chromium
@@ -33,6 +33,7 @@ function args() {
     if (!argv[i].startsWith('--') || argv[i + 1] === undefined) usage(`bad argument ${argv[i]}`);
     out[argv[i].slice(2)] = argv[i + 1];
   }
+  // --hover WORDS: the hover is asked on the first character of the first WORDS.
   for (const key of ['opsplan', 'file', 'hover', 'out']) if (!out[key]) usage(`--${key} is required`);
   return out;
 }
@@ -113,13 +114,13 @@ function withTimeout(promise, what, ms = 60000) {
   ]);
 }
 
-/// The UTF-16 position of the first `needle` in `text`, at its middle.
-function positionOf(text, needle) {
+/// The UTF-16 position of the first `needle` in `text`, `into` characters into it.
+function positionOf(text, needle, into = 1) {
   const at = text.indexOf(needle);
   if (at < 0) throw new Error(`\`${needle}\` is not in the file`);
   const before = text.slice(0, at);
   const line = before.split('\n').length - 1;
-  const character = at - (before.lastIndexOf('\n') + 1) + Math.floor(needle.length / 2);
+  const character = at - (before.lastIndexOf('\n') + 1) + into;
   return { line, character };
 }
 
@@ -228,7 +229,7 @@ body{margin:0;background:#1f1f1f;color:#d4d4d4;font:13px/1.5 "DejaVu Sans",sans-
 .hover pre,.hover code{font:12.5px "DejaVu Sans Mono",monospace;color:#d7ba7d}.hover p{margin:4px 0}.hover ul{margin:4px 0;padding-left:18px}.hover hr{border:0;border-top:1px solid #454545}
 .panel{border-top:1px solid #2b2b2b;background:#181818;padding:6px 14px}.panel h2{font-size:11px;letter-spacing:.05em;color:#ccc;margin:2px 0 6px;font-weight:normal}
 .problem{padding:1px 0}.icon.error{color:#f14c4c}.icon.warning{color:#cca700}.icon.info,.icon.hint{color:#3794ff}.dim{color:#8b8b8b}
-</style></head><body><div class="tab"><b>${escape(name)}</b></div><div class="editor">${rows.join('\n')}</div>
+</style></head><body><div class="tab"><b>${escape(name)}</b></div><div class="editor">${rows.join('')}</div>
 <div class="panel"><h2>PROBLEMS ${diagnostics.length}</h2>${problems || '<div class="dim">No problems have been detected in the workspace.</div>'}</div></body></html>`;
 }
 
@@ -261,8 +262,8 @@ async function main() {
   const grammar = await loadGrammar();
   const tokens = tokenize(grammar, text);
   const edited = a.edit ? positionOf(text, a.edit.split('=>')[1]).line : hoverAt.line;
-  const first = Math.max(0, Math.min(edited, hoverAt.line) - 6);
-  const last = Math.min(lines.length - 1, Math.max(edited, hoverAt.line) + 8);
+  const first = Math.max(0, Math.min(edited, hoverAt.line) - 4);
+  const last = Math.min(lines.length - 1, Math.max(edited, hoverAt.line) + 4);
   const html = render({ name: path.basename(file), lines, tokens, diagnostics, hover, hoverAt, first, last });
   if (a.html) fs.writeFileSync(a.html, html);
 
