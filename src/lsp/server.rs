@@ -605,13 +605,13 @@ impl Server {
         let key = uri_to_path(&uri)
             .map(|p| session::key_of(&p))
             .ok_or_else(|| invalid(format!("{}: not a file: URI", uri.as_str())))?;
-        let Some(doc) = self.docs.get(&key) else {
+        let Some(project) = self.project_for(&key) else {
             return Err(invalid(format!(
-                "{}: not an open document (send textDocument/didOpen first)",
+                "{}: not an open document nor a file of a project checked (send \
+                 textDocument/didOpen first)",
                 uri.as_str()
             )));
         };
-        let project = doc.project.clone();
         if self.projects.get(&project).is_some_and(|p| p.dirty) {
             self.check_project(&project);
         }
@@ -620,11 +620,36 @@ impl Server {
 
     /// The run of a document's project, its index (built now if needed) and the
     /// document's file in it.
+    /// The text of the open document `key`: formatting and the outline are for open
+    /// documents only.
+    fn open_text(&self, key: &Path) -> Result<&str, Failure> {
+        self.docs.get(key).map(|d| d.text.as_str()).ok_or_else(|| {
+            invalid(format!(
+                "{}: not an open document (send textDocument/didOpen first)",
+                key.display()
+            ))
+        })
+    }
+
+    /// The project that answers for the file `key`: an open document's own, else the
+    /// first project whose last check read the file (a flight-rule file, a requirement
+    /// export, the project file: the editor asks for their quick fixes and hovers too,
+    /// without opening them as opsplan documents).
+    fn project_for(&self, key: &Path) -> Option<PathBuf> {
+        if let Some(doc) = self.docs.get(key) {
+            return Some(doc.project.clone());
+        }
+        self.projects
+            .iter()
+            .find(|(_, p)| p.files.contains_key(key))
+            .map(|(k, _)| k.clone())
+    }
+
     fn semantic_of(
         &mut self,
         key: &Path,
     ) -> Option<(&Run, &semantic::Index, crate::source::FileId)> {
-        let project_key = self.docs.get(key)?.project.clone();
+        let project_key = self.project_for(key)?;
         let project = self.projects.get_mut(&project_key)?;
         let file = *project.files.get(key)?;
         let run = project.run.as_ref()?;
@@ -728,13 +753,13 @@ impl Server {
             "textDocument/formatting" => {
                 let p: lsp::DocumentFormattingParams = params(p)?;
                 let key = self.document(&serde_json::json!({"textDocument": p.text_document}))?;
-                let text = &self.docs[&key].text;
+                let text = self.open_text(&key)?;
                 to_value(text_edits(text, formatting::format_document(text)))
             }
             "textDocument/rangeFormatting" => {
                 let p: lsp::DocumentRangeFormattingParams = params(p)?;
                 let key = self.document(&serde_json::json!({"textDocument": p.text_document}))?;
-                let text = &self.docs[&key].text;
+                let text = self.open_text(&key)?;
                 let mut last = p.range.end.line as usize;
                 if p.range.end.character == 0 && p.range.end.line > p.range.start.line {
                     last -= 1;
@@ -746,7 +771,7 @@ impl Server {
                 let p: lsp::DocumentSymbolParams = params(p)?;
                 let key = self.document(&serde_json::json!({"textDocument": p.text_document}))?;
                 to_value(lsp::DocumentSymbolResponse::Nested(
-                    symbols::document_symbols(&self.docs[&key].text),
+                    symbols::document_symbols(self.open_text(&key)?),
                 ))
             }
             "workspace/symbol" => {

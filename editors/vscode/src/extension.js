@@ -51,13 +51,49 @@ async function start() {
   client = new LanguageClient(ID, 'opsplan', serverOptions, clientOptions);
   try {
     await client.start();
+    registerExportActions(client);
   } catch (error) {
     client = null;
     await report(`The opsplan language server ("${command} lsp") did not start: ${error && error.message ? error.message : error}`);
   }
 }
 
+// Some findings sit in files that are not opsplan documents: an uncovered requirement
+// (Q007) at its row of the requirement export, a flight rule in its YAML. The server
+// answers code actions for every file its last check read; the client only asks for
+// the documents of its selector, so the quick fixes of those files ("add a justification
+// to opsplan.yaml") are asked for here. The files are never sent to the server as
+// documents: it reads them from disk.
+const EXPORT_FILES = { scheme: 'file', pattern: '**/*.{yaml,yml,csv,tsv,reqif}' };
+let exportActions = null;
+
+function registerExportActions(running) {
+  if (exportActions !== null) exportActions.dispose();
+  exportActions = vscode.languages.registerCodeActionsProvider(EXPORT_FILES, {
+    async provideCodeActions(document, range, context, token) {
+      if (client !== running) return [];
+      const c2p = running.code2ProtocolConverter;
+      const params = {
+        textDocument: c2p.asTextDocumentIdentifier(document),
+        range: c2p.asRange(range),
+        context: await c2p.asCodeActionContext(context, token),
+      };
+      try {
+        const result = await running.sendRequest('textDocument/codeAction', params, token);
+        return (await running.protocol2CodeConverter.asCodeActionResult(result || [], token)) || [];
+      } catch {
+        // Not a file of a checked project: nothing to offer.
+        return [];
+      }
+    },
+  });
+}
+
 async function stop() {
+  if (exportActions !== null) {
+    exportActions.dispose();
+    exportActions = null;
+  }
   if (client === null) return;
   const running = client;
   client = null;

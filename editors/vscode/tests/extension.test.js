@@ -23,6 +23,14 @@ function fakeVscode(settings) {
       createOutputChannel: () => ({ appendLine() {}, show() {}, dispose() {} }),
       showErrorMessage: async (message) => { shown.push(message); return undefined; },
     },
+    providers: [],
+    languages: {
+      registerCodeActionsProvider: (selector, provider) => {
+        const entry = { selector, provider, disposed: false };
+        vscode.providers.push(entry);
+        return { dispose() { entry.disposed = true; } };
+      },
+    },
     workspace: {
       getConfiguration: () => ({ get: (key) => settings[key] }),
       onDidChangeConfiguration: () => ({ dispose() {} }),
@@ -41,6 +49,20 @@ function fakeClientModule(vscode) {
     }
     async start() { this.started = true; }
     async stop() { this.stopped = true; }
+    async sendRequest(method, params) {
+      this.sent = { method, params };
+      return [{ title: 'add a justification', kind: 'quickfix' }];
+    }
+    get code2ProtocolConverter() {
+      return {
+        asTextDocumentIdentifier: (d) => ({ uri: d.uri.toString() }),
+        asRange: (r) => ({ start: r.start, end: r.end }),
+        asCodeActionContext: async (c) => ({ diagnostics: c.diagnostics }),
+      };
+    }
+    get protocol2CodeConverter() {
+      return { asCodeActionResult: async (items) => items.map((i) => ({ converted: i.title })) };
+    }
   }
   return { LanguageClient, TransportKind: { stdio: 0 } };
 }
@@ -103,4 +125,30 @@ test('an opsplan with `lsp` is started as `opsplan lsp` over stdio, id opsplan',
   assert.deepStrictEqual(client.serverOptions.run, { command: fresh, args: ['lsp'], transport: 0 });
   assert.deepStrictEqual(client.clientOptions.documentSelector.map((s) => s.language), ['opsplan', 'opsplan']);
   assert.ok(client.started && client.stopped);
+});
+
+test('quick fixes are asked of the server for the exports and YAML files, not only opsplan documents', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsplan-ext-'));
+  const fresh = path.join(dir, 'opsplan');
+  fs.writeFileSync(fresh, '#!/bin/sh\n[ "$1" = lsp ] && exit 0\nexit 2\n', { mode: 0o755 });
+  const vscode = fakeVscode({ path: fresh });
+  const extension = loadExtension(vscode);
+  await extension.activate({ subscriptions: [] });
+  assert.strictEqual(vscode.providers.length, 1);
+  const [{ selector, provider }] = vscode.providers;
+  assert.deepStrictEqual(selector, { scheme: 'file', pattern: '**/*.{yaml,yml,csv,tsv,reqif}' });
+  const document = { uri: { toString: () => 'file:///m/requirements.csv' } };
+  const range = { start: { line: 3, character: 0 }, end: { line: 3, character: 5 } };
+  const actions = await provider.provideCodeActions(document, range, { diagnostics: ['Q007'] }, undefined);
+  assert.deepStrictEqual(actions, [{ converted: 'add a justification' }]);
+  const client = vscode.clients[0];
+  assert.strictEqual(client.sent.method, 'textDocument/codeAction');
+  assert.deepStrictEqual(client.sent.params, {
+    textDocument: { uri: 'file:///m/requirements.csv' },
+    range,
+    context: { diagnostics: ['Q007'] },
+  });
+  await extension.deactivate();
+  assert.ok(vscode.providers[0].disposed, 'the provider goes with the client');
+  assert.deepStrictEqual(await provider.provideCodeActions(document, range, { diagnostics: [] }, undefined), []);
 });
