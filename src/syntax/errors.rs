@@ -201,6 +201,26 @@ pub(super) fn syntax_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> 
         .cloned()
         .collect();
     expected.retain(|e| e != "`on`" && !groups.iter().any(|g| g != e && g.contains(e.as_str())));
+    // "expected `activity`, found `activity`": the item starts well and the parser
+    // failed further inside it, where it went deepest. Say what it expected there.
+    let mut pos = pos;
+    if let (Found::Token(t), Some(attempts)) = (found_at(text, pos), err.parse_attempts()) {
+        if attempts.max_position > pos && expected.contains(&format!("`{t}`")) {
+            let mut deeper: BTreeSet<String> = BTreeSet::new();
+            for token in attempts.expected_tokens() {
+                if format!("{token:?}").starts_with("Sensitive") {
+                    let token = token.to_string();
+                    if is_punctuation_or_keyword(&token) {
+                        deeper.insert(format!("`{}`", token.trim()));
+                    }
+                }
+            }
+            if !deeper.is_empty() {
+                pos = attempts.max_position;
+                expected = deeper;
+            }
+        }
+    }
     let found = found_at(text, pos);
     if let Found::Token(t) = &found {
         let other = match t.as_str() {
