@@ -96,6 +96,11 @@ case!(
 // 14. Short names (roles, windows, resources, activity ids): swaps, confusables and case
 //     slips get "did you mean"; a slip of a role gets no "declare it".
 case!(short_names_get_did_you_mean, "short-names");
+// 15. An item that starts well and breaks inside is reported where it breaks.
+case!(
+    a_broken_item_is_reported_where_it_breaks,
+    "item-broken-inside"
+);
 
 #[test]
 fn agenda_at_reads_what_the_language_reads() {
