@@ -76,6 +76,21 @@ pub fn rule_for(code: Code) -> Option<&'static RuleEntry> {
     registry().iter().find(|r| r.code == code)
 }
 
+/// The documentation of a rule, as `opsplan rule CODE` prints it and the language
+/// server's hover shows it: code, name, severity, summary, then the rule file's text.
+pub fn documentation(code: Code) -> Option<String> {
+    let info = code.info();
+    let entry = rule_for(code)?;
+    Some(format!(
+        "# {} {} ({})\n\n{}\n\n{}",
+        info.code,
+        info.name,
+        info.severity.as_str(),
+        info.summary,
+        entry.documentation()
+    ))
+}
+
 /// Runs every model rule and returns their findings (unsorted).
 pub fn run(model: &Model) -> Vec<Diagnostic> {
     run_with(model, FlightState::default())

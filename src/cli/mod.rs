@@ -891,17 +891,8 @@ fn rule(code: Option<&str>, out: &mut impl Write) -> anyhow::Result<u8> {
         eprintln!("opsplan: error: no rule `{code}`; `opsplan rule` lists them");
         return Ok(EXIT_FAILURE);
     };
-    let info = found.info();
-    let entry = checks::rule_for(found).expect("every code has a rule entry");
-    writeln!(
-        out,
-        "# {} {} ({})\n\n{}\n\n{}",
-        info.code,
-        info.name,
-        info.severity.as_str(),
-        info.summary,
-        entry.documentation()
-    )?;
+    let text = checks::documentation(found).expect("every code has a rule entry");
+    writeln!(out, "{text}")?;
     Ok(EXIT_OK)
 }
 

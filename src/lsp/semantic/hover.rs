@@ -400,17 +400,7 @@ fn declaration(out: &mut String, run: &Run, data: &Data, id: u32) {
 
 /// The documentation of a rule code, as `opsplan rule CODE` prints it.
 pub fn code_doc(code: &str) -> Option<String> {
-    let found = crate::diag::Code::lookup(code)?;
-    let info = found.info();
-    let entry = crate::checks::rule_for(found)?;
-    Some(format!(
-        "# {} {} ({})\n\n{}\n\n{}",
-        info.code,
-        info.name,
-        info.severity.as_str(),
-        info.summary,
-        entry.documentation()
-    ))
+    crate::checks::documentation(crate::diag::Code::lookup(code)?)
 }
 
 #[cfg(test)]
