@@ -280,6 +280,10 @@ pub enum TraceFormat {
     Csv,
     /// The matrix, a summary and the requirement list as an Excel workbook.
     Xlsx,
+    /// The write-back into DOORS: key column, coverage and "covered by", as CSV.
+    DoorsCsv,
+    /// The write-back into DOORS as an Excel workbook.
+    DoorsXlsx,
 }
 
 #[derive(clap::Args, Debug)]
@@ -735,8 +739,13 @@ fn source_date_epoch() -> i64 {
 }
 
 fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
-    if args.format == TraceFormat::Xlsx && args.output.is_none() {
-        eprintln!("opsplan: error: --format xlsx writes a workbook: give the file with -o FILE");
+    if matches!(args.format, TraceFormat::Xlsx | TraceFormat::DoorsXlsx) && args.output.is_none() {
+        let name = if args.format == TraceFormat::Xlsx {
+            "xlsx"
+        } else {
+            "doors-xlsx"
+        };
+        eprintln!("opsplan: error: --format {name} writes a workbook: give the file with -o FILE");
         return Ok(EXIT_FAILURE);
     }
     let options = workspace::CheckOptions {
@@ -785,6 +794,15 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
                 return Ok(EXIT_FAILURE);
             }
         },
+        TraceFormat::DoorsCsv | TraceFormat::DoorsXlsx => {
+            match writeback(&run.sources, traced, args.format, source_date_epoch()) {
+                Ok(b) => b,
+                Err(message) => {
+                    eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&message));
+                    return Ok(EXIT_FAILURE);
+                }
+            }
+        }
     };
     match &args.output {
         Some(path) => {
@@ -811,6 +829,55 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// The write-back file of a trace (`--format doors-csv|doors-xlsx`), or why none can be
+/// written: an object without a key could not be matched by DOORS, so nothing is.
+fn writeback(
+    sources: &crate::source::SourceDb,
+    traced: &workspace::Traced,
+    format: TraceFormat,
+    created: i64,
+) -> Result<Vec<u8>, String> {
+    let locate = |span: crate::source::Span| {
+        let lc = sources.line_col(span.file, span.start as usize);
+        format!("{}:{}", output::display_path(sources, span.file), lc.line)
+    };
+    let t = &traced.trace;
+    let (header, rows) =
+        crate::trace::writeback::rows(t, &traced.exports, &traced.policy.writeback, &locate)
+            .map_err(|r| {
+                let column = crate::trace::writeback::KeyColumn::of(&traced.exports);
+                let place = match r.file {
+                    Some(file) => {
+                        let lc = sources.line_col(file, r.span.start as usize);
+                        let o = t.object(&traced.exports, r);
+                        match crate::trace::location_words(&o.location) {
+                            Some(words) => {
+                                format!("{} ({words})", output::display_path(sources, file))
+                            }
+                            None => format!(
+                                "{}:{}:{}",
+                                output::display_path(sources, file),
+                                lc.line,
+                                lc.column
+                            ),
+                        }
+                    }
+                    None => "the export".to_string(),
+                };
+                format!(
+                    "{place}: requirement {} has no `{}`: DOORS could not match its row, so no write-back is written (give every object of the export its {})",
+                    r.id,
+                    column.header(),
+                    column.header()
+                )
+            })?;
+    match format {
+        TraceFormat::DoorsCsv => Ok(output::writeback::csv(&header, &rows).into_bytes()),
+        _ => output::writeback::xlsx(&header, &rows, created)
+            .map_err(|e| format!("cannot build the workbook: {e}")),
+    }
 }
 
 /// Checks and traces; returns the run and the findings that concern the trace, or `None`

@@ -12,6 +12,7 @@ pub mod reqs_diff;
 pub mod sarif;
 pub mod text;
 pub mod trace;
+pub mod writeback;
 pub mod xlsx;
 
 use crate::diag::{Diagnostic, Label};

@@ -1598,7 +1598,12 @@ fn build_object(
     // Id.
     let mut id = None;
     if let Some(i) = nonempty(find_exact("ReqIF.ForeignID")) {
-        used.insert(i);
+        // A number (DOORS Classic's absolute number, a DOORS Next artifact number) stays
+        // an attribute too: the key a spreadsheet write-back is matched by
+        // (`trace::writeback`). Text ids are the id alone.
+        if !matches!(vals[i].value, AttrValue::Integer(_)) {
+            used.insert(i);
+        }
         id = Some(match &vals[i].value {
             AttrValue::Integer(n) => match &prefix {
                 Some(p) if p.ends_with(['-', '_', '.', ' ']) => format!("{p}{n}"),
@@ -1798,7 +1803,8 @@ mod tests {
             o.attributes["ReqIF.ForeignCreatedOn"],
             AttrValue::Date("2011-07-01T00:00:00".into())
         );
-        assert!(!o.attributes.contains_key("ReqIF.ForeignID"));
+        // The number stays as an attribute: the key of a spreadsheet write-back.
+        assert_eq!(o.attributes["ReqIF.ForeignID"], AttrValue::Integer(1));
         match &o.location {
             ReqLocation::Xml {
                 element,

@@ -16,6 +16,7 @@
 mod dangling;
 pub mod follow;
 pub mod impact;
+pub mod writeback;
 
 pub use dangling::DanglingWhy;
 
@@ -107,6 +108,8 @@ pub struct TracePolicy {
     pub justified: Vec<Justification>,
     /// Which requirement links carry a change (`requirements: impact:`).
     pub impact: follow::ImpactConfig,
+    /// What is written back into DOORS (`requirements: writeback:`).
+    pub writeback: writeback::WritebackConfig,
 }
 
 /// What cites requirements.

@@ -104,6 +104,9 @@ pub struct RequirementsConfig {
     /// Which requirement links carry a change (`opsplan trace --changed-since`).
     #[serde(default)]
     pub impact: crate::trace::follow::ImpactConfig,
+    /// What `opsplan trace --format doors-csv|doors-xlsx` writes back into DOORS.
+    #[serde(default)]
+    pub writeback: crate::trace::writeback::WritebackConfig,
 }
 
 impl RequirementsConfig {

@@ -1580,6 +1580,7 @@ fn trace_setup(r: &RequirementsConfig, base: &Path, config_file: &Path) -> Trace
             withdrawn: r.withdrawn.clone(),
             fingerprint: r.fingerprint.clone(),
             impact: r.impact.clone(),
+            writeback: r.writeback.clone(),
             justified: r
                 .justified
                 .iter()

@@ -1,0 +1,78 @@
+//! The spreadsheet write-back (`opsplan trace --format doors-csv|doors-xlsx`): the key
+//! column DOORS matches objects by and the two write-back columns, one row per
+//! requirement, nothing else (DOORS updates only the columns present). The rows come
+//! from [`crate::trace::writeback::rows`]; here they become CSV (csv crate, CRLF, every
+//! cell made safe against formula injection by [`super::trace::safe_cell`]) or a one-sheet
+//! workbook (rust_xlsxwriter, every cell written as text). Deterministic: the workbook's
+//! creation time is the caller's (SOURCE_DATE_EPOCH).
+
+use super::trace::safe_cell;
+use crate::trace::writeback::Row;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+
+/// The sheet of the workbook.
+pub const SHEET: &str = "Write-back";
+
+/// The most characters Excel holds in a cell.
+const CELL_MAX: usize = 32_767;
+
+/// The write-back as CSV.
+pub fn csv(header: &[String; 3], rows: &[Row]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    w.write_record(header.iter().map(|c| safe_cell(c)))
+        .expect("writing to memory");
+    for r in rows {
+        w.write_record([
+            safe_cell(&r.key),
+            safe_cell(r.coverage),
+            safe_cell(&r.covered_by),
+        ])
+        .expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 cells")
+}
+
+/// The write-back as an XLSX workbook of one sheet.
+pub fn xlsx(header: &[String; 3], rows: &[Row], created: i64) -> Result<Vec<u8>, String> {
+    build(header, rows, created).map_err(|e| e.to_string())
+}
+
+fn build(header: &[String; 3], rows: &[Row], created: i64) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let when = ExcelDateTime::from_timestamp(created)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("DOORS write-back")
+            .set_creation_datetime(&when),
+    );
+    let bold = Format::new().set_bold();
+    let ws = wb.add_worksheet();
+    ws.set_name(SHEET)?;
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, cell(h), &bold)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string(row, 0, cell(&r.key))?;
+        ws.write_string(row, 1, cell(r.coverage))?;
+        ws.write_string(row, 2, cell(&r.covered_by))?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_column_width(0, 18)?;
+    ws.set_column_width(1, 16)?;
+    ws.set_column_width(2, 80)?;
+    wb.save_to_buffer()
+}
+
+/// A text as a cell: cut to what Excel holds (a "covered by" text of thousands of
+/// artifacts), never a formula (written as a string).
+fn cell(s: &str) -> String {
+    if s.chars().count() <= CELL_MAX {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(CELL_MAX - 1).collect();
+    out.push('…');
+    out
+}
