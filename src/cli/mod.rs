@@ -795,7 +795,7 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             }
         },
         TraceFormat::DoorsCsv | TraceFormat::DoorsXlsx => {
-            match writeback(&run.sources, traced, args.format, source_date_epoch()) {
+            match writeback(&run, traced, args.format, source_date_epoch()) {
                 Ok(b) => b,
                 Err(message) => {
                     eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&message));
@@ -833,15 +833,24 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
 
 /// The write-back file of a trace (`--format doors-csv|doors-xlsx`), or why none can be
 /// written: an object without a key could not be matched by DOORS, so nothing is.
+/// The paths of the "covered by" texts are relative to the project file's folder (the
+/// same whatever folder the command runs in), else as given.
 fn writeback(
-    sources: &crate::source::SourceDb,
+    run: &workspace::Run,
     traced: &workspace::Traced,
     format: TraceFormat,
     created: i64,
 ) -> Result<Vec<u8>, String> {
+    let sources = &run.sources;
+    let base = run.project.file.as_deref().and_then(|p| p.parent());
     let locate = |span: crate::source::Span| {
         let lc = sources.line_col(span.file, span.start as usize);
-        format!("{}:{}", output::display_path(sources, span.file), lc.line)
+        let path = base
+            .and_then(|b| sources.path(span.file).strip_prefix(b).ok())
+            .filter(|_| sources.name(span.file) == sources.path(span.file).display().to_string())
+            .map(|p| p.display().to_string().replace('\\', "/"))
+            .unwrap_or_else(|| output::display_path(sources, span.file));
+        format!("{path}:{}", lc.line)
     };
     let t = &traced.trace;
     let (header, rows) =
