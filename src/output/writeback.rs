@@ -13,9 +13,6 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError}
 /// The sheet of the workbook.
 pub const SHEET: &str = "Write-back";
 
-/// The most characters Excel holds in a cell.
-const CELL_MAX: usize = 32_767;
-
 /// The write-back as CSV.
 pub fn csv(header: &[String; 3], rows: &[Row]) -> String {
     let mut w = csv::WriterBuilder::new()
@@ -66,13 +63,9 @@ fn build(header: &[String; 3], rows: &[Row], created: i64) -> Result<Vec<u8>, Xl
     wb.save_to_buffer()
 }
 
-/// A text as a cell: cut to what Excel holds (a "covered by" text of thousands of
-/// artifacts), never a formula (written as a string).
+/// A text as a cell: one longer than Excel holds (a "covered by" of thousands of
+/// artifacts) cut and saying so, as in the matrix workbook; written as a string, never a
+/// formula.
 fn cell(s: &str) -> String {
-    if s.chars().count() <= CELL_MAX {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(CELL_MAX - 1).collect();
-    out.push('…');
-    out
+    super::xlsx::fit(s).into_owned()
 }

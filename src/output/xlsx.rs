@@ -140,7 +140,7 @@ fn legend() -> Vec<(&'static str, &'static str, bool, &'static str)> {
 }
 
 /// A text that fits a cell: one longer than Excel holds is cut, and says so.
-fn fit(s: &str) -> Cow<'_, str> {
+pub(crate) fn fit(s: &str) -> Cow<'_, str> {
     if s.len() <= CELL_MAX || s.chars().count() <= CELL_MAX {
         return Cow::Borrowed(s);
     }

@@ -128,9 +128,6 @@ pub enum KeyColumn {
     Id,
 }
 
-/// The attribute names holding an absolute number, by [`attribute_key`].
-const ABSOLUTE_NAMES: [&str; 2] = ["Absolute Number", "ReqIF.ForeignID"];
-
 impl KeyColumn {
     /// The header of the key column.
     pub fn header(self) -> &'static str {
@@ -145,8 +142,7 @@ impl KeyColumn {
     pub fn of(exports: &[Export]) -> KeyColumn {
         let any = exports
             .iter()
-            .flat_map(|e| e.objects.iter())
-            .any(|o| absolute_number(o).is_some());
+            .any(|e| e.objects.iter().any(|o| absolute_number(e, o).is_some()));
         if any {
             KeyColumn::AbsoluteNumber
         } else {
@@ -154,10 +150,10 @@ impl KeyColumn {
         }
     }
 
-    /// An object's key, `None` when it has none.
-    pub fn key(self, o: &ReqObject) -> Option<String> {
+    /// The key of an object of `export`, `None` when it has none.
+    pub fn key(self, export: &Export, o: &ReqObject) -> Option<String> {
         let v = match self {
-            KeyColumn::AbsoluteNumber => absolute_number(o)?,
+            KeyColumn::AbsoluteNumber => absolute_number(export, o)?,
             KeyColumn::Id => o
                 .attributes
                 .get(EXPORT_ID)
@@ -169,11 +165,29 @@ impl KeyColumn {
     }
 }
 
-fn absolute_number(o: &ReqObject) -> Option<String> {
-    let wanted: Vec<String> = ABSOLUTE_NAMES.iter().map(|n| attribute_key(n)).collect();
+/// True for a ReqIF written by DOORS Classic (`SOURCE-TOOL-ID` `IBM Rational DOORS`),
+/// whose `ReqIF.ForeignID` is the absolute number; DOORS Next (`IBM Engineering
+/// Requirements …`) and other tools put their own ids there.
+fn from_doors_classic(export: &Export) -> bool {
+    export
+        .info
+        .header
+        .as_ref()
+        .and_then(|h| h.source_tool.as_deref())
+        .is_some_and(|t| t.to_ascii_lowercase().contains("doors"))
+}
+
+/// The absolute number of an object: an `Absolute Number` attribute (a DOORS Classic
+/// spreadsheet's column), or the `ReqIF.ForeignID` of a DOORS Classic ReqIF.
+fn absolute_number(export: &Export, o: &ReqObject) -> Option<String> {
+    let classic = from_doors_classic(export);
     o.attributes
         .iter()
-        .find(|(k, _)| wanted.contains(&attribute_key(k)))
+        .find(|(k, _)| {
+            let k = attribute_key(k);
+            k == attribute_key("Absolute Number")
+                || (classic && k == attribute_key("ReqIF.ForeignID"))
+        })
         .map(|(_, v)| v.display())
         .filter(|v| !v.trim().is_empty())
 }
@@ -201,7 +215,7 @@ pub fn rows<'a>(
     let mut out = Vec::with_capacity(order.len());
     for r in order {
         let o = trace.object(exports, r);
-        let Some(key) = column.key(o) else {
+        let Some(key) = column.key(&exports[r.export], o) else {
             return Err(r);
         };
         out.push(Row {
@@ -256,13 +270,35 @@ mod tests {
     #[test]
     fn the_key_is_the_absolute_number_else_the_export_id() {
         let mut o = crate::trace::tests::req("ATV-OPS-REQ-001", "x", "Test");
-        assert_eq!(KeyColumn::Id.key(&o).as_deref(), Some("ATV-OPS-REQ-001"));
+        let mut export = crate::trace::tests::export(Vec::new());
+        assert_eq!(
+            KeyColumn::Id.key(&export, &o).as_deref(),
+            Some("ATV-OPS-REQ-001")
+        );
         o.attributes
             .insert(EXPORT_ID.into(), AttrValue::Text("ATV-OPS-REQ-2".into()));
-        assert_eq!(KeyColumn::Id.key(&o).as_deref(), Some("ATV-OPS-REQ-2"));
-        assert_eq!(KeyColumn::AbsoluteNumber.key(&o), None);
+        assert_eq!(
+            KeyColumn::Id.key(&export, &o).as_deref(),
+            Some("ATV-OPS-REQ-2")
+        );
+        assert_eq!(KeyColumn::AbsoluteNumber.key(&export, &o), None);
+        // A ReqIF.ForeignID is an absolute number only in a DOORS Classic export.
         o.attributes
             .insert("ReqIF.ForeignID".into(), AttrValue::Integer(2));
-        assert_eq!(KeyColumn::AbsoluteNumber.key(&o).as_deref(), Some("2"));
+        assert_eq!(KeyColumn::AbsoluteNumber.key(&export, &o), None);
+        export.info.header = Some(crate::reqs::info::ReqIfHeader {
+            source_tool: Some("IBM Rational DOORS".into()),
+            ..Default::default()
+        });
+        assert_eq!(
+            KeyColumn::AbsoluteNumber.key(&export, &o).as_deref(),
+            Some("2")
+        );
+        o.attributes
+            .insert("Absolute Number".into(), AttrValue::Integer(7));
+        assert_eq!(
+            KeyColumn::AbsoluteNumber.key(&export, &o).as_deref(),
+            Some("7")
+        );
     }
 }
