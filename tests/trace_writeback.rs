@@ -277,43 +277,63 @@ fn an_object_without_a_key_refuses_the_whole_writeback() {
     assert_eq!(rows[2], ["2", "uncovered", ""]);
 }
 
-#[test]
-fn a_doors_next_corpus_export_gives_one_row_per_requirement_keyed_by_id() {
-    let export = corpus("csv/doorsng_oslc_query_module_artifacts_amr.csv");
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("p.plan"),
-        "plan P \"Meters\" {\n  horizon 2014/272 00:00 .. 2014/273 00:00\n  roles FD\n  activity A1 \"Read\" { at 2014/272 01:00 lasts 1h by FD covers \"2998\" }\n}\n",
-    )
-    .unwrap();
-    let plan = dir.path().join("p.plan");
+/// (key header, keys, coverage values) of `opsplan trace PLAN --no-config -r EXPORT
+/// --format doors-csv`, and the ids of `--format json`'s requirements.
+fn corpus_writeback(plan: &Path, export: &Path) -> (Vec<Vec<String>>, Vec<String>) {
     let args = |format: &str| -> Vec<std::ffi::OsString> {
         vec![
             "trace".into(),
-            plan.clone().into(),
+            plan.into(),
             "--no-config".into(),
             "-r".into(),
-            export.clone().into(),
+            export.into(),
             "--format".into(),
             format.into(),
         ]
     };
     let (_, json, err) = run(args("json"));
     let json: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|_| panic!("{err}"));
-    let requirements = json["requirements"].as_array().expect("the requirements");
+    let ids = json["requirements"]
+        .as_array()
+        .expect("the requirements")
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
     let (code, csv, err) = run(args("doors-csv"));
     assert_eq!(code, Some(1), "{err}");
-    let rows = csv_rows(&csv);
-    assert_eq!(rows[0], ["ID", "OPS Coverage", "OPS Covered By"]);
-    assert_eq!(rows.len() - 1, requirements.len());
-    assert!(requirements.len() > 10);
-    // In the export's order, keyed by its own ids.
-    let ids: Vec<&str> = requirements
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
-    let keys: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(keys, ids);
-    let covered = rows.iter().find(|r| r[0] == "2998").expect("2998");
-    assert_eq!(covered[1], "covered");
+    (csv_rows(&csv), ids)
+}
+
+#[test]
+fn doors_next_corpus_exports_give_one_row_per_requirement_keyed_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("p.plan");
+    std::fs::write(
+        &plan,
+        "plan P \"Meters\" {\n  horizon 2014/272 00:00 .. 2014/273 00:00\n  roles FD\n  activity A1 \"Read\" { at 2014/272 01:00 lasts 1h by FD covers \"2998\", \"4594\" }\n}\n",
+    )
+    .unwrap();
+    // The OSLC CSV dump (`Identifier` column) and the ReqIFz of DOORS Next 7.0.2
+    // (`ReqIF.ForeignID`, the artifact number: not an absolute number).
+    for (export, covered) in [
+        ("csv/doorsng_oslc_query_module_artifacts_amr.csv", "2998"),
+        ("reqif/doorsng_702_stk_module_with_images.reqifz", "4594"),
+    ] {
+        let (rows, ids) = corpus_writeback(&plan, &corpus(export));
+        assert_eq!(
+            rows[0],
+            ["ID", "OPS Coverage", "OPS Covered By"],
+            "{export}"
+        );
+        assert!(ids.len() > 10, "{export}");
+        // One row per requirement, in the export's order, keyed by its own ids.
+        let keys: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(keys, ids, "{export}");
+        let row = rows
+            .iter()
+            .find(|r| r[0] == covered)
+            .expect("the covered one");
+        assert_eq!(row[1], "covered", "{export}");
+        assert!(row[2].starts_with("activity A1 ("), "{export}: {row:?}");
+    }
 }
