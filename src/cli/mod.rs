@@ -259,7 +259,7 @@ pub struct TraceArgs {
     #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
     pub format: TraceFormat,
     /// Write to this file (written whole or not at all) instead of standard output;
-    /// required for xlsx.
+    /// required for xlsx and doors-xlsx.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
