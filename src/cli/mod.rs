@@ -229,6 +229,7 @@ impl ImportArgs {
             contain: None,
             exclude: Vec::new(),
             modules: Default::default(),
+            tree: None,
         }
     }
 }
@@ -673,9 +674,43 @@ fn has_errors(diags: &[crate::diag::Diagnostic]) -> bool {
 
 fn reqs_diff(args: &ReqsDiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let options = args.import.options();
-    let load =
-        |p: &PathBuf| workspace::requirements::load_requirements(std::slice::from_ref(p), &options);
-    let (old, new) = progress::during(args.quiet, || (load(&args.old), load(&args.new)));
+    // OLD may be `git:REV:path`, read from the repository.
+    let (old_path, old_options) = match workspace::git::Spec::parse(args.old.as_os_str()) {
+        None => (args.old.clone(), options.clone()),
+        Some(spec) => {
+            let opened = spec.and_then(|spec| {
+                let Some(path) = spec.path.clone() else {
+                    return Err(format!(
+                        "{}: name the export at that revision: git:{}:PATH",
+                        spec.display(),
+                        spec.rev
+                    ));
+                };
+                let tree = workspace::git::Tree::open(&path, &spec.rev)?;
+                tree.kind(&path)?;
+                Ok((path, tree))
+            });
+            match opened {
+                Ok((path, tree)) => (
+                    path,
+                    workspace::requirements::ImportOptions {
+                        tree: Some(std::sync::Arc::new(tree)),
+                        ..options.clone()
+                    },
+                ),
+                Err(message) => {
+                    eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&message));
+                    return Ok(EXIT_FAILURE);
+                }
+            }
+        }
+    };
+    let load = |p: &PathBuf, options| {
+        workspace::requirements::load_requirements(std::slice::from_ref(p), options)
+    };
+    let (old, new) = progress::during(args.quiet, || {
+        (load(&old_path, &old_options), load(&args.new, &options))
+    });
     let (old, new) = match (old, new) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
@@ -748,15 +783,25 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         eprintln!("opsplan: error: --format {name} writes a workbook: give the file with -o FILE");
         return Ok(EXIT_FAILURE);
     }
+    let old = if args.changed_since.is_empty() {
+        &args.baseline
+    } else {
+        &args.changed_since
+    };
+    let (baseline, git_baseline) = match git_baseline(old) {
+        Ok(Some(spec)) => (Vec::new(), Some(spec)),
+        Ok(None) => (old.clone(), None),
+        Err(message) => {
+            eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&message));
+            return Ok(EXIT_FAILURE);
+        }
+    };
     let options = workspace::CheckOptions {
         project: args.project.choice(),
         trace: workspace::TraceOverrides {
             sources: args.requirements.clone(),
-            baseline: if args.changed_since.is_empty() {
-                args.baseline.clone()
-            } else {
-                args.changed_since.clone()
-            },
+            baseline,
+            git_baseline,
             id_attribute: args.id_attribute.clone(),
             prefix: args.prefix.clone(),
             required: true,
@@ -829,6 +874,24 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// The baseline of `--baseline`/`--changed-since` when it is read from a repository
+/// (`git:REV`, `git:REV:path`): one such argument, alone.
+pub(crate) fn git_baseline(old: &[PathBuf]) -> Result<Option<workspace::git::Spec>, String> {
+    let specs: Vec<(&PathBuf, Result<workspace::git::Spec, String>)> = old
+        .iter()
+        .filter_map(|p| Some((p, workspace::git::Spec::parse(p.as_os_str())?)))
+        .collect();
+    match &specs[..] {
+        [] => Ok(None),
+        [(_, Err(message))] => Err(message.clone()),
+        [(_, Ok(spec))] if old.len() == 1 => Ok(Some(spec.clone())),
+        [(p, _), ..] => Err(format!(
+            "{}: a baseline read from git is given alone (one `git:REV` or `git:REV:path`; files on disk and revisions are not mixed)",
+            p.display()
+        )),
+    }
 }
 
 /// The write-back file of a trace (`--format doors-csv|doors-xlsx`), or why none can be

@@ -360,15 +360,25 @@ fn consistency(
 /// Exit codes as `opsplan trace`: 0 no trace defect, 1 defects, 2 an input could not be
 /// read (nothing written).
 fn trace(args: &TraceReportArgs, out: &mut impl Write, round: &mut Round) -> anyhow::Result<u8> {
+    let old = if args.changed_since.is_empty() {
+        &args.baseline
+    } else {
+        &args.changed_since
+    };
+    let (baseline, git_baseline) = match super::git_baseline(old) {
+        Ok(Some(spec)) => (Vec::new(), Some(spec)),
+        Ok(None) => (old.clone(), None),
+        Err(message) => {
+            eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&message));
+            return Ok(super::EXIT_FAILURE);
+        }
+    };
     let options = workspace::CheckOptions {
         project: args.project.choice(),
         trace: workspace::TraceOverrides {
             sources: args.requirements.clone(),
-            baseline: if args.changed_since.is_empty() {
-                args.baseline.clone()
-            } else {
-                args.changed_since.clone()
-            },
+            baseline,
+            git_baseline,
             id_attribute: args.id_attribute.clone(),
             prefix: args.prefix.clone(),
             required: true,

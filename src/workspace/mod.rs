@@ -11,6 +11,7 @@ pub mod agenda;
 mod config;
 pub mod contain;
 pub mod document;
+pub mod git;
 mod impact;
 pub mod inputs;
 pub mod monthly;
@@ -86,6 +87,10 @@ pub enum LoadError {
     },
     #[error("requirements: impact: follow: no link of the exports has the type `{link_type}`; their link types: {known}")]
     UnknownLinkType { link_type: String, known: String },
+    /// A file or revision of a repository (`git:REV`) that cannot be read: the message
+    /// names the argument.
+    #[error("{0}")]
+    Git(String),
 }
 
 /// Where the requirements come from and how tracing is judged.
@@ -95,6 +100,9 @@ pub struct TraceSetup {
     pub sources: Vec<PathBuf>,
     /// An older baseline of the exports (for suspect traces and impact).
     pub baseline: Vec<PathBuf>,
+    /// The repository revision the baseline is read at (`--changed-since git:REV`), else
+    /// it is read from disk.
+    pub baseline_tree: Option<std::sync::Arc<git::Tree>>,
     pub import: requirements::ImportOptions,
     pub policy: crate::trace::TracePolicy,
     /// The project file that recorded the justifications, to locate them.
@@ -109,6 +117,10 @@ pub struct TraceOverrides {
     pub sources: Vec<PathBuf>,
     /// In place of `requirements: baseline:`.
     pub baseline: Vec<PathBuf>,
+    /// In place of `requirements: baseline:` and `baseline`: the exports at a revision of
+    /// their repository (`git:REV`: the same files as the current exports; `git:REV:path`:
+    /// that file or folder).
+    pub git_baseline: Option<git::Spec>,
     /// In place of `requirements: id:`.
     pub id_attribute: Option<String>,
     /// In place of `requirements: columns: prefix:` (`--prefix`).
@@ -346,6 +358,7 @@ pub fn check_with(paths: &[PathBuf], options: &CheckOptions) -> Result<Run, Load
     }
     if !overrides.sources.is_empty()
         || !overrides.baseline.is_empty()
+        || overrides.git_baseline.is_some()
         || overrides.id_attribute.is_some()
         || overrides.prefix.is_some()
     {
@@ -375,9 +388,24 @@ pub fn check_with(paths: &[PathBuf], options: &CheckOptions) -> Result<Run, Load
             setup.import.columns.prefix = overrides.prefix.clone();
         }
     }
+    if let (Some(spec), Some(setup)) = (&overrides.git_baseline, loader.trace.as_mut()) {
+        let paths = match &spec.path {
+            Some(p) => vec![p.clone()],
+            None => setup.sources.clone(),
+        };
+        if let Some(first) = paths.first() {
+            let tree = git::Tree::open(first, &spec.rev).map_err(LoadError::Git)?;
+            for p in &paths {
+                tree.kind(p).map_err(LoadError::Git)?;
+            }
+            setup.baseline = paths;
+            setup.baseline_tree = Some(std::sync::Arc::new(tree));
+        }
+    }
     match &loader.trace {
         Some(setup) if !setup.sources.is_empty() => {
-            for p in setup.sources.iter().chain(&setup.baseline) {
+            let on_disk = setup.baseline.iter().filter(|_| setup.baseline_tree.is_none());
+            for p in setup.sources.iter().chain(on_disk) {
                 if !p.exists() {
                     return Err(LoadError::NotFound(p.clone()));
                 }
@@ -1551,12 +1579,14 @@ fn trace_setup(r: &RequirementsConfig, base: &Path, config_file: &Path) -> Trace
             .iter()
             .map(|p| tidy(&base.join(p)))
             .collect(),
+        baseline_tree: None,
         import: requirements::ImportOptions {
             columns,
             sheet: r.sheet.clone(),
             id_attribute: r.id.clone(),
             contain: None,
             exclude: Vec::new(),
+            tree: None,
             modules: r
                 .modules
                 .iter()
@@ -1647,6 +1677,7 @@ fn load_trace_inputs(
         exclude: setup
             .baseline
             .iter()
+            .filter(|_| setup.baseline_tree.is_none())
             .filter_map(|b| std::fs::canonicalize(b).ok())
             .collect(),
         ..setup.import.clone()
@@ -1655,7 +1686,11 @@ fn load_trace_inputs(
     let baseline = if setup.baseline.is_empty() {
         Vec::new()
     } else {
-        read(&setup.baseline, &setup.import, sources)
+        let import = requirements::ImportOptions {
+            tree: setup.baseline_tree.clone(),
+            ..setup.import.clone()
+        };
+        read(&setup.baseline, &import, sources)
     };
     setup.policy.ids = setup.import.cited_ids();
     // A `modules:` key naming no module of the exports would leave its settings unused,

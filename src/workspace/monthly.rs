@@ -893,6 +893,7 @@ pub fn load(req: &Request) -> Result<Loaded, Vec<String>> {
                     trace: TraceOverrides {
                         sources: previous_paths.clone(),
                         baseline: previous_paths.clone(),
+                        git_baseline: None,
                         id_attribute: None,
                         prefix: None,
                         required: true,

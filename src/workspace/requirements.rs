@@ -31,6 +31,9 @@ pub struct ImportOptions {
     /// The id rules of named modules (`requirements: modules:`), in place of
     /// `id_attribute` and `columns.prefix` for their module: see [`crate::reqs::ids`].
     pub modules: std::collections::BTreeMap<String, crate::reqs::ids::IdRule>,
+    /// Read the paths from this revision of their repository instead of the disk
+    /// (`git:REV`): named `git:REV:path` in the sources and outputs.
+    pub tree: Option<std::sync::Arc<super::git::Tree>>,
 }
 
 impl ImportOptions {
@@ -78,6 +81,10 @@ pub fn load_into(
 ) -> Result<Loaded, LoadError> {
     let mut files = Vec::new();
     for p in paths {
+        if let Some(tree) = &options.tree {
+            files.extend(git_files(tree, p)?);
+            continue;
+        }
         let meta = std::fs::metadata(p).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => LoadError::NotFound(p.clone()),
             _ => LoadError::Unreadable {
@@ -130,7 +137,12 @@ pub fn load_into(
     let mut diagnostics = Vec::new();
     for path in files {
         let _reading = crate::context::reading(path.display().to_string());
-        if let Some(Err(outside)) = options.contain.as_ref().map(|r| r.check(&path)) {
+        if let Some(Err(outside)) = options
+            .contain
+            .as_ref()
+            .filter(|_| options.tree.is_none())
+            .map(|r| r.check(&path))
+        {
             let id = sources.add(&path, String::new());
             diagnostics.push(crate::diag::Diagnostic::new(
                 crate::diag::Code::InvalidRequirementExport,
@@ -139,12 +151,22 @@ pub fn load_into(
             ));
             continue;
         }
-        let bytes = super::read_bounded(&path, super::MAX_INPUT_BYTES).map_err(|e| {
-            LoadError::Unreadable {
-                path: path.clone(),
-                source: e,
+        let (path, bytes) = match &options.tree {
+            Some(tree) => (
+                PathBuf::from(tree.name(&path)),
+                tree.read(&path, super::MAX_INPUT_BYTES)
+                    .map_err(LoadError::Git)?,
+            ),
+            None => {
+                let bytes = super::read_bounded(&path, super::MAX_INPUT_BYTES).map_err(|e| {
+                    LoadError::Unreadable {
+                        path: path.clone(),
+                        source: e,
+                    }
+                })?;
+                (path, bytes)
             }
-        })?;
+        };
         let ext = extension(&path);
         // Text formats join the sources so that a finding shows its line.
         // (CSV spans are offsets into the decoded text: no byte-order mark, UTF-16 and
@@ -248,6 +270,38 @@ pub fn load_into(
     }
     sort_and_dedup(&mut diagnostics);
     Ok((exports, diagnostics))
+}
+
+/// The exports `p` names at the tree's revision: the file, or the export files below
+/// the folder (hidden ones left out, as on disk).
+fn git_files(tree: &super::git::Tree, p: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    match tree.kind(p).map_err(LoadError::Git)? {
+        super::git::Kind::File => Ok(vec![p.to_path_buf()]),
+        super::git::Kind::Folder => {
+            let found = tree
+                .files_below(
+                    p,
+                    super::MAX_WALK_ENTRIES,
+                    |name| !name.to_string_lossy().starts_with('.'),
+                    |f| {
+                        let hidden = f
+                            .file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+                        !hidden && EXPORT_EXTENSIONS.contains(&extension(f).as_str())
+                    },
+                )
+                .map_err(LoadError::Git)?;
+            if found.is_empty() {
+                let kinds: Vec<String> =
+                    EXPORT_EXTENSIONS.iter().map(|e| format!(".{e}")).collect();
+                return Err(LoadError::NoExportsIn(
+                    PathBuf::from(tree.name(p)),
+                    kinds.join(", "),
+                ));
+            }
+            Ok(found)
+        }
+    }
 }
 
 /// A `requirements: modules:` key that names no module of the exports.
