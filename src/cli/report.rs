@@ -239,11 +239,13 @@ pub struct TraceReportArgs {
     #[arg(short = 'r', long = "requirements", value_name = "FILE")]
     pub requirements: Vec<PathBuf>,
     /// An older baseline of the exports: traces to requirements changed since are suspect.
+    /// `git:REV` or `git:REV:PATH` reads it from a revision of the repository, as for
+    /// `opsplan trace`.
     #[arg(long, value_name = "FILE")]
     pub baseline: Vec<PathBuf>,
     /// Add the impact list: the activities, procedures, steps and flight rules affected
-    /// by the requirements changed since OLD (OLD is also the baseline), as `opsplan
-    /// trace --changed-since`.
+    /// by the requirements changed since OLD (OLD is also the baseline; a file or
+    /// `git:REV[:PATH]`), as `opsplan trace --changed-since`.
     #[arg(long, value_name = "OLD")]
     pub changed_since: Vec<PathBuf>,
     /// The attribute or column holding the id users cite (`--id "Req ID"`).

@@ -85,9 +85,9 @@ impl std::fmt::Debug for Tree {
     }
 }
 
-/// A path made absolute against the current folder, `.` and `..` taken away by name,
-/// and its longest existing ancestor resolved (links included), so that it compares with
-/// a canonical work tree even when the file itself no longer exists.
+/// A path made absolute against the current folder, `.` and `..` taken away by name
+/// (no link is resolved: a link inside the work tree is looked up in the tree as the
+/// link it is there, never followed).
 fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
@@ -104,24 +104,7 @@ fn absolute(path: &Path) -> PathBuf {
             other => lexical.push(other),
         }
     }
-    let mut existing = lexical.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(real) = std::fs::canonicalize(existing) {
-            let mut out = real;
-            for part in rest.iter().rev() {
-                out.push(part);
-            }
-            return out;
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => return lexical,
-        }
-    }
+    lexical
 }
 
 impl Tree {
@@ -130,7 +113,7 @@ impl Tree {
     pub fn open(near: &Path, rev: &str) -> Result<Tree, String> {
         let abs = absolute(near);
         let mut start = abs.as_path();
-        while !start.is_dir() {
+        while !start.is_dir() || start.is_symlink() {
             match start.parent() {
                 Some(p) => start = p,
                 None => break,
@@ -184,10 +167,15 @@ impl Tree {
     /// `path` (typed on the command line or found by the loader) relative to the work
     /// tree, or why it is not inside it.
     pub fn relative(&self, path: &Path) -> Result<PathBuf, String> {
+        // The work tree is canonical; the path is not (the current folder may be reached
+        // through a link): the ancestor of the path that is the work tree, found by
+        // resolving ancestors only, never the path's own components below it.
         let abs = absolute(path);
-        abs.strip_prefix(&self.workdir)
+        abs.ancestors()
+            .find(|a| std::fs::canonicalize(a).is_ok_and(|real| real == self.workdir))
+            .and_then(|a| abs.strip_prefix(a).ok())
             .map(Path::to_path_buf)
-            .map_err(|_| {
+            .ok_or_else(|| {
                 format!(
                     "git:{}:{}: outside the repository {}; nothing outside it is read",
                     self.rev,
@@ -290,7 +278,11 @@ impl Tree {
         let repo = self.repo()?;
         let entry = self.entry(&repo, &rel)?;
         let fail = |e: &dyn std::fmt::Display| {
-            format!("{}: cannot be read: {}", self.name(path), first_line(&e.to_string()))
+            format!(
+                "{}: cannot be read: {}",
+                self.name(path),
+                first_line(&e.to_string())
+            )
         };
         let header = repo.find_header(entry.object_id()).map_err(|e| fail(&e))?;
         if header.size() > limit {
@@ -326,9 +318,9 @@ impl Tree {
         let mut seen = 0usize;
         let mut stack = vec![(dir.to_path_buf(), root)];
         while let Some((at, id)) = stack.pop() {
-            let tree = repo.find_tree(id).map_err(|e| {
-                format!("{}: {}", self.name(&at), first_line(&e.to_string()))
-            })?;
+            let tree = repo
+                .find_tree(id)
+                .map_err(|e| format!("{}: {}", self.name(&at), first_line(&e.to_string())))?;
             for entry in tree.iter() {
                 let entry = entry
                     .map_err(|e| format!("{}: {}", self.name(&at), first_line(&e.to_string())))?;

@@ -404,7 +404,10 @@ pub fn check_with(paths: &[PathBuf], options: &CheckOptions) -> Result<Run, Load
     }
     match &loader.trace {
         Some(setup) if !setup.sources.is_empty() => {
-            let on_disk = setup.baseline.iter().filter(|_| setup.baseline_tree.is_none());
+            let on_disk = setup
+                .baseline
+                .iter()
+                .filter(|_| setup.baseline_tree.is_none());
             for p in setup.sources.iter().chain(on_disk) {
                 if !p.exists() {
                     return Err(LoadError::NotFound(p.clone()));
