@@ -367,3 +367,30 @@ fn nothing_outside_the_repository_is_read_at_a_revision() {
         assert!(err.contains("a symbolic link at HEAD"), "{err}");
     }
 }
+
+#[test]
+fn the_traceability_report_takes_a_revision_too() {
+    let dir = project();
+    let d = dir.path();
+    std::fs::write(d.join("old.csv"), REQS_1).unwrap();
+    let report = |old: &str| {
+        let (code, out, err) =
+            common::output_of(opsplan(d).env("SOURCE_DATE_EPOCH", "1412121600").args([
+                "report",
+                "trace",
+                "--changed-since",
+                old,
+                "--format",
+                "md",
+            ]));
+        assert_eq!(code, Some(1), "{old}: {err}");
+        out
+    };
+    let on_disk = report("old.csv");
+    assert!(on_disk.contains("REQ-1"), "{on_disk}");
+    // The baseline's provenance (bytes, SHA-256) is that of the file at the revision.
+    assert_eq!(
+        renamed(&report("git:HEAD~1"), "git:HEAD\\~1:reqs.csv", "old.csv"),
+        on_disk
+    );
+}

@@ -327,9 +327,14 @@ impl Provenance {
             if !seen.insert(shown.clone()) {
                 continue;
             }
-            let (sha256, bytes) = match std::fs::read(path) {
-                Ok(b) => (hex(&sha2::Sha256::digest(&b)), b.len() as u64),
-                Err(_) => (String::new(), 0),
+            // A file read from a git revision (`git:REV:path`) is hashed as it was read.
+            let read = crate::workspace::git::read_digest(path).filter(|_| !path.exists());
+            let (sha256, bytes) = match read {
+                Some(digest) => digest,
+                None => match std::fs::read(path) {
+                    Ok(b) => (hex(&sha2::Sha256::digest(&b)), b.len() as u64),
+                    Err(_) => (String::new(), 0),
+                },
             };
             if let Some(secs) = modified_secs(path) {
                 newest = Some(newest.map_or(secs, |n| n.max(secs)));

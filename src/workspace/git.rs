@@ -293,7 +293,9 @@ impl Tree {
             ));
         }
         let object = entry.object().map_err(|e| fail(&e))?;
-        Ok(object.detach().data)
+        let data = object.detach().data;
+        record(&self.name(path), &data);
+        Ok(data)
     }
 
     /// The files below the folder `dir` at the revision that `keep_file` accepts, in
@@ -347,6 +349,34 @@ impl Tree {
         out.sort();
         Ok(out)
     }
+}
+
+/// SHA-256 and size of every file read from a revision, by its name (`git:REV:path`),
+/// for the reports' provenance, which hashes its inputs by reading them again and cannot
+/// read these from disk. Process-wide, as a name stands for the same bytes in any run of
+/// the process (a revision's files do not change; the language server reads none).
+static READ: std::sync::Mutex<Vec<(String, String, u64)>> = std::sync::Mutex::new(Vec::new());
+
+fn record(name: &str, bytes: &[u8]) {
+    use sha2::Digest;
+    let sha: String = sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut read = READ.lock().unwrap_or_else(|p| p.into_inner());
+    if !read.iter().any(|(n, _, _)| n == name) {
+        read.push((name.to_string(), sha, bytes.len() as u64));
+    }
+}
+
+/// The SHA-256 (hexadecimal) and size of the file named `name` (`git:REV:path`) when this
+/// process read it from a revision.
+pub fn read_digest(name: &Path) -> Option<(String, u64)> {
+    let name = name.to_str()?;
+    let read = READ.lock().unwrap_or_else(|p| p.into_inner());
+    read.iter()
+        .find(|(n, _, _)| n == name)
+        .map(|(_, sha, len)| (sha.clone(), *len))
 }
 
 fn slashed(p: &Path) -> String {
