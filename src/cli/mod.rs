@@ -814,18 +814,32 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         },
         TraceFormat::DoorsCsv | TraceFormat::DoorsXlsx | TraceFormat::ReqifUpdate => {
             let created = source_date_epoch();
-            match writeback_rows(&run, traced).and_then(|(header, rows)| match args.format {
-                TraceFormat::DoorsCsv => Ok(output::writeback::csv(&header, &rows).into_bytes()),
-                TraceFormat::DoorsXlsx => output::writeback::xlsx(&header, &rows, created)
-                    .map_err(|e| format!("cannot build the workbook: {e}")),
-                _ => reqif_update::write_back(
-                    traced,
-                    &header,
-                    &rows,
-                    args.writeback_source.as_deref(),
-                    &reqif_update::stamp(),
-                ),
-            }) {
+            // The export written into is chosen first: with several, say so before
+            // anything else.
+            let chosen = match args.format {
+                TraceFormat::ReqifUpdate => {
+                    reqif_update::choose(traced, args.writeback_source.as_deref()).map(Some)
+                }
+                _ => Ok(None),
+            };
+            match chosen
+                .and_then(|chosen| {
+                    writeback_rows(&run, traced).map(|(header, rows)| (chosen, header, rows))
+                })
+                .and_then(|(chosen, header, rows)| match (args.format, chosen) {
+                    (_, Some(chosen)) => reqif_update::write_back(
+                        traced,
+                        &header,
+                        &rows,
+                        chosen,
+                        &reqif_update::stamp(),
+                    ),
+                    (TraceFormat::DoorsCsv, _) => {
+                        Ok(output::writeback::csv(&header, &rows).into_bytes())
+                    }
+                    _ => output::writeback::xlsx(&header, &rows, created)
+                        .map_err(|e| format!("cannot build the workbook: {e}")),
+                }) {
                 Ok(b) => b,
                 Err(message) => {
                     eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&message));

@@ -57,7 +57,7 @@ fn shown(p: &Path) -> String {
 }
 
 /// The export written back: the one ReqIF/ReqIFz source, or the one `choice` names.
-fn choose(traced: &workspace::Traced, choice: Option<&Path>) -> Result<usize, String> {
+pub(super) fn choose(traced: &workspace::Traced, choice: Option<&Path>) -> Result<usize, String> {
     let candidates: Vec<usize> = (0..traced.files.len())
         .filter(|&i| is_reqif(&traced.files[i]))
         .collect();
@@ -100,15 +100,14 @@ fn choose(traced: &workspace::Traced, choice: Option<&Path>) -> Result<usize, St
 }
 
 /// The write-back of `rows` (from [`crate::trace::writeback::rows`], `header` its header)
-/// into the chosen export: its new bytes, or why nothing can be written.
+/// into the export `chosen` ([`choose`]): its new bytes, or why nothing can be written.
 pub(super) fn write_back(
     traced: &workspace::Traced,
     header: &[String; 3],
     rows: &[Row],
-    choice: Option<&Path>,
+    chosen: usize,
     stamp: &str,
 ) -> Result<Vec<u8>, String> {
-    let chosen = choose(traced, choice)?;
     let path: &PathBuf = &traced.files[chosen];
     let export = &traced.exports[chosen];
     // The rows are in the order of the requirements sorted by (export, object):
