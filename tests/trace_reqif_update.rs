@@ -127,9 +127,11 @@ fn masked(xml: &[u8], defs: &[String]) -> (Vec<u8>, BTreeMap<String, (String, St
                         .unwrap_or_default()
                         .to_string();
                     let lc = text.find("LAST-CHANGE=\"").map(|i| i + 13);
+                    // The whole attribute, with the blank before it: one the writer
+                    // added to an object without it is cut too.
                     let value = lc.map(|i| {
                         let end = text[i..].find('"').unwrap() + i;
-                        cuts.push((before + i, before + end));
+                        cuts.push((before + i - 14, before + end + 1));
                         text[i..end].to_string()
                     });
                     objects.insert(id.clone(), (value.unwrap_or_default(), String::new()));
