@@ -72,10 +72,12 @@ fn values_are_replaced_or_added_and_nothing_else_changes() {
     let updates: Updates = vec![
         (
             "a".into(),
-            values("covered", "activity A1 (p.plan:3) & <more>"),
+            values("covered", "activity A1 (p.plan:3) & <more>\nnext"),
         ),
         ("b".into(), values("uncovered", "")),
-        ("c".into(), values("covered", "x\ny")),
+        // (`c` has no text: a custom-named text attribute would be read as its text, a
+        // change `verify` refuses; see docs/limits.md.)
+        ("c".into(), values("covered", "")),
     ];
     let u = update(
         FILE.as_bytes(),
@@ -88,17 +90,20 @@ fn values_are_replaced_or_added_and_nothing_else_changes() {
     let out = String::from_utf8(u.bytes).unwrap();
     // `a`: the enumeration reference and the string value replaced in place.
     assert!(out.contains("<reqif:ENUM-VALUE-REF>e1</reqif:ENUM-VALUE-REF>"));
-    assert!(out.contains(r#"THE-VALUE="activity A1 (p.plan:3) &amp; &lt;more&gt;""#));
+    assert!(
+        out.contains(r#"THE-VALUE="activity A1 (p.plan:3) &amp; &lt;more&gt;&#10;next""#),
+        "{out}"
+    );
     assert!(
         out.contains(r#"<reqif:SPEC-OBJECT IDENTIFIER="a" LAST-CHANGE="2020-01-01T00:00:00Z">"#)
     );
     // `b`: the empty VALUES holds the enumeration (an empty text is no value).
     assert!(out.contains("<reqif:VALUES><reqif:ATTRIBUTE-VALUE-ENUMERATION><reqif:DEFINITION><reqif:ATTRIBUTE-DEFINITION-ENUMERATION-REF>cov</reqif:ATTRIBUTE-DEFINITION-ENUMERATION-REF></reqif:DEFINITION><reqif:VALUES><reqif:ENUM-VALUE-REF>e2</reqif:ENUM-VALUE-REF></reqif:VALUES></reqif:ATTRIBUTE-VALUE-ENUMERATION></reqif:VALUES>"));
-    // `c`: VALUES created, LAST-CHANGE added, a line end kept by a reference.
+    // `c`: VALUES created, LAST-CHANGE added; `a`'s line end kept by a reference.
     assert!(
         out.contains(r#"<reqif:SPEC-OBJECT LAST-CHANGE="2020-01-01T00:00:00Z" IDENTIFIER="c">"#)
     );
-    assert!(out.contains(r#"THE-VALUE="x&#10;y""#));
+    assert!(out.contains("<reqif:VALUES>\n       <reqif:ATTRIBUTE-VALUE-ENUMERATION>"));
     // The rest as it was: the comment, the text value, the tool extension.
     assert!(out.contains("<!-- a comment kept -->"));
     assert!(out.contains(r#"THE-VALUE="A text""#));
