@@ -25,6 +25,7 @@ mod panic;
 mod pdf;
 mod progress;
 mod report;
+mod reqif_update;
 mod shell;
 mod staffing_report;
 pub(crate) mod temp;
@@ -264,9 +265,13 @@ pub struct TraceArgs {
     #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
     pub format: TraceFormat,
     /// Write to this file (written whole or not at all) instead of standard output;
-    /// required for xlsx and doors-xlsx.
+    /// required for xlsx, doors-xlsx and reqif-update.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// The ReqIF or ReqIFz source `--format reqif-update` writes back into, when the
+    /// requirement sources hold several.
+    #[arg(long, value_name = "FILE")]
+    pub writeback_source: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Show no progress bar (one appears on standard error, when it is a terminal, for a
@@ -289,6 +294,9 @@ pub enum TraceFormat {
     DoorsCsv,
     /// The write-back into DOORS as an Excel workbook.
     DoorsXlsx,
+    /// The write-back into the ReqIF or ReqIFz export itself: the same file with only the
+    /// write-back attributes' values (and LAST-CHANGE) changed, for DOORS to merge.
+    ReqifUpdate,
 }
 
 #[derive(clap::Args, Debug)]
@@ -799,6 +807,16 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         eprintln!("opsplan: error: --format {name} writes a workbook: give the file with -o FILE");
         return Ok(EXIT_FAILURE);
     }
+    if args.format == TraceFormat::ReqifUpdate && args.output.is_none() {
+        eprintln!(
+            "opsplan: error: --format reqif-update writes a ReqIF file: give the file with -o FILE"
+        );
+        return Ok(EXIT_FAILURE);
+    }
+    if args.writeback_source.is_some() && args.format != TraceFormat::ReqifUpdate {
+        eprintln!("opsplan: error: --writeback-source is for --format reqif-update");
+        return Ok(EXIT_FAILURE);
+    }
     let old = if args.changed_since.is_empty() {
         &args.baseline
     } else {
@@ -855,8 +873,34 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
                 return Ok(EXIT_FAILURE);
             }
         },
-        TraceFormat::DoorsCsv | TraceFormat::DoorsXlsx => {
-            match writeback(&run, traced, args.format, source_date_epoch()) {
+        TraceFormat::DoorsCsv | TraceFormat::DoorsXlsx | TraceFormat::ReqifUpdate => {
+            let created = source_date_epoch();
+            // The export written into is chosen first: with several, say so before
+            // anything else.
+            let chosen = match args.format {
+                TraceFormat::ReqifUpdate => {
+                    reqif_update::choose(traced, args.writeback_source.as_deref()).map(Some)
+                }
+                _ => Ok(None),
+            };
+            match chosen
+                .and_then(|chosen| {
+                    writeback_rows(&run, traced).map(|(header, rows)| (chosen, header, rows))
+                })
+                .and_then(|(chosen, header, rows)| match (args.format, chosen) {
+                    (_, Some(chosen)) => reqif_update::write_back(
+                        traced,
+                        &header,
+                        &rows,
+                        chosen,
+                        &reqif_update::stamp(),
+                    ),
+                    (TraceFormat::DoorsCsv, _) => {
+                        Ok(output::writeback::csv(&header, &rows).into_bytes())
+                    }
+                    _ => output::writeback::xlsx(&header, &rows, created)
+                        .map_err(|e| format!("cannot build the workbook: {e}")),
+                }) {
                 Ok(b) => b,
                 Err(message) => {
                     eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&message));
@@ -910,16 +954,14 @@ pub(crate) fn git_baseline(old: &[PathBuf]) -> Result<Option<workspace::git::Spe
     }
 }
 
-/// The write-back file of a trace (`--format doors-csv|doors-xlsx`), or why none can be
-/// written: an object without a key could not be matched by DOORS, so nothing is.
-/// The paths of the "covered by" texts are relative to the project file's folder (the
+/// The write-back rows of a trace (`--format doors-csv|doors-xlsx|reqif-update`), or why
+/// none can be written: an object without a key could not be matched by DOORS, so nothing
+/// is. The paths of the "covered by" texts are relative to the project file's folder (the
 /// same whatever folder the command runs in), else as given.
-fn writeback(
+fn writeback_rows(
     run: &workspace::Run,
     traced: &workspace::Traced,
-    format: TraceFormat,
-    created: i64,
-) -> Result<Vec<u8>, String> {
+) -> Result<([String; 3], Vec<crate::trace::writeback::Row>), String> {
     let sources = &run.sources;
     let base = run.project.file.as_deref().and_then(|p| p.parent());
     let locate = |span: crate::source::Span| {
@@ -932,8 +974,7 @@ fn writeback(
         format!("{path}:{}", lc.line)
     };
     let t = &traced.trace;
-    let (header, rows) =
-        crate::trace::writeback::rows(t, &traced.exports, &traced.policy.writeback, &locate)
+    crate::trace::writeback::rows(t, &traced.exports, &traced.policy.writeback, &locate)
             .map_err(|r| {
                 let column = crate::trace::writeback::KeyColumn::of(&traced.exports);
                 let place = match r.file {
@@ -960,12 +1001,7 @@ fn writeback(
                     column.header(),
                     column.header()
                 )
-            })?;
-    match format {
-        TraceFormat::DoorsCsv => Ok(output::writeback::csv(&header, &rows).into_bytes()),
-        _ => output::writeback::xlsx(&header, &rows, created)
-            .map_err(|e| format!("cannot build the workbook: {e}")),
-    }
+            })
 }
 
 /// Checks and traces; returns the run and the findings that concern the trace, or `None`

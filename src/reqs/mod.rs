@@ -13,6 +13,7 @@ pub mod info;
 pub mod outline;
 pub mod pictures;
 pub mod reqif;
+pub mod reqif_update;
 pub mod tabular;
 pub mod workbook;
 pub mod xhtml;

@@ -1651,11 +1651,13 @@ fn build_object(
         o.long_name.clone().filter(|n| !n.trim().is_empty())
     };
 
-    // Without a text-like name (RMF test files), the first other plain or rich text.
+    // Without a text-like name (RMF test files), the first other plain or rich text (never
+    // a write-back attribute's: writing one back must not change what the object says).
     let text = if text_i.is_none() {
         match vals.iter().enumerate().position(|(i, v)| {
             !used.contains(&i)
                 && !v.name.starts_with("ReqIF.")
+                && !super::reqif_update::WRITEBACK_NAMES.contains(&v.name.as_str())
                 && matches!(&v.value, AttrValue::Text(t) if !t.trim().is_empty())
         }) {
             Some(i) => {
