@@ -74,15 +74,24 @@ pub fn read(file: FileId, text: &str, naming: &Naming) -> (Vec<Item>, Vec<Diagno
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(false);
     let mut depth = 0usize;
+    // The elements open, where they start and their names (at most `MAX_DEPTH`).
+    let mut open: Vec<(usize, String)> = Vec::new();
     let mut case: Option<Case> = None;
     let mut suite_names: Vec<(usize, String)> = Vec::new();
     let mut seen_root = false;
     let fail = |at: usize, message: String, help: &str| {
         let at = at.min(text.len());
-        let end = text[at..]
-            .char_indices()
-            .nth(1)
-            .map_or(text.len(), |(i, _)| at + i);
+        // The element's name, or one character.
+        let rest = &text[at..];
+        let len = match rest.strip_prefix('<') {
+            Some(r) => {
+                1 + r
+                    .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                    .unwrap_or(r.len())
+            }
+            None => rest.chars().next().map_or(0, char::len_utf8),
+        };
+        let end = at + len;
         (
             Vec::new(),
             vec![Diagnostic::new(
@@ -223,6 +232,7 @@ pub fn read(file: FileId, text: &str, naming: &Naming) -> (Vec<Item>, Vec<Diagno
             }
             if !empty {
                 depth += 1;
+                open.push((before, lossy(name)));
                 continue;
             }
         }
@@ -255,6 +265,7 @@ pub fn read(file: FileId, text: &str, naming: &Naming) -> (Vec<Item>, Vec<Diagno
             Event::End(_) | Event::Empty(_) => {
                 if matches!(event, Event::End(_)) {
                     depth = depth.saturating_sub(1);
+                    open.pop();
                 }
                 if let Some(c) = case.as_mut() {
                     c.in_property = false;
@@ -285,10 +296,10 @@ pub fn read(file: FileId, text: &str, naming: &Naming) -> (Vec<Item>, Vec<Diagno
                         "name the JUnit XML file the test runner writes",
                     );
                 }
-                if depth > 0 {
+                if let Some((at, name)) = open.last() {
                     return fail(
-                        text.len().saturating_sub(1),
-                        "the JUnit file ends inside an element (it is truncated)".to_string(),
+                        *at,
+                        format!("the JUnit file ends inside <{name}> (it is truncated)"),
                         "write the whole file again (a test run that was cut short leaves it truncated)",
                     );
                 }
