@@ -279,7 +279,7 @@ fn a_glob_naming_no_file_and_a_bad_pattern_are_errors_at_their_values() {
     let (code, _, err) = run(["trace".as_ref(), dir.path().as_os_str()]);
     assert_eq!(code, Some(2), "{err}");
     assert!(
-        err.contains("opsplan.yaml:16:3") && err.contains("unknown field `scenario`"),
+        err.contains("opsplan.yaml:15:3") && err.contains("unknown field `scenario`"),
         "{err}"
     );
 }
