@@ -4,7 +4,7 @@
 //!
 //! Criterion group `evidence`:
 //! - `trace_without_evidence`: `trace::trace` of a small plan over the module;
-//! - `junit_read`: `trace::evidence::junit::read` of the 100,000 test cases (11 MiB);
+//! - `junit_read`: `trace::evidence::junit::read` of the 100,000 test cases (about 15 MB);
 //! - `trace_with_evidence`: reading them and the trace with them (the difference with the
 //!   first is what evidence adds).
 //!
