@@ -56,6 +56,7 @@ fn inputs<'a>(run: &'a Run, export: &'a Export, policy: &'a TracePolicy) -> Inpu
         exports: std::slice::from_ref(export),
         baseline: None,
         policy,
+        evidence: None,
     }
 }
 

@@ -264,6 +264,11 @@ pub struct TraceArgs {
     pub prefix: Option<String>,
     #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
     pub format: TraceFormat,
+    /// Exit 1 when fewer than PERCENT % of the requirements counted (all but
+    /// not-required, withdrawn and justified ones) are verified by the evidence of
+    /// `evidence:` in opsplan.yaml.
+    #[arg(long, value_name = "PERCENT", value_parser = percent)]
+    pub min_verified: Option<f64>,
     /// Write to this file (written whole or not at all) instead of standard output;
     /// required for xlsx, doors-xlsx and reqif-update.
     #[arg(short, long, value_name = "FILE")]
@@ -278,6 +283,21 @@ pub struct TraceArgs {
     /// run longer than a second).
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// A percentage from 0 to 100.
+fn percent(text: &str) -> Result<f64, String> {
+    let v: f64 = text
+        .trim()
+        .trim_end_matches('%')
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if (0.0..=100.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is not a percentage from 0 to 100"))
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -845,6 +865,12 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         return Ok(EXIT_FAILURE);
     };
     let traced = run.traced.as_ref().expect("requirements were required");
+    if args.min_verified.is_some() && traced.trace.evidence.is_none() {
+        eprintln!(
+            "opsplan: error: --min-verified needs verification evidence: add `evidence:` to opsplan.yaml (docs/tracing.md, \"Verification evidence\")"
+        );
+        return Ok(EXIT_FAILURE);
+    }
     let Ok(impact) = changed_since_impact(!args.changed_since.is_empty(), &run.model, traced)
     else {
         return Ok(EXIT_FAILURE);
@@ -929,7 +955,20 @@ fn trace(args: &TraceArgs, out: &mut impl Write) -> anyhow::Result<u8> {
             out.flush()?;
         }
     }
-    Ok(if traced.trace.has_defects() {
+    // Judged on the exact figure, never the rounded one shown (99.96 % is not 100 %).
+    let below = match (args.min_verified, &traced.trace.evidence) {
+        (Some(min), Some(e)) if e.summary.verified_percent() < min => {
+            eprintln!(
+                "opsplan: {} of {} requirements counted are verified ({:.1} %), below --min-verified {min}",
+                e.summary.verified,
+                e.summary.counted,
+                e.summary.verified_percent()
+            );
+            true
+        }
+        _ => false,
+    };
+    Ok(if traced.trace.has_defects() || below {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -961,7 +1000,7 @@ pub(crate) fn git_baseline(old: &[PathBuf]) -> Result<Option<workspace::git::Spe
 fn writeback_rows(
     run: &workspace::Run,
     traced: &workspace::Traced,
-) -> Result<([String; 3], Vec<crate::trace::writeback::Row>), String> {
+) -> Result<(Vec<String>, Vec<crate::trace::writeback::Row>), String> {
     let sources = &run.sources;
     let base = run.project.file.as_deref().and_then(|p| p.parent());
     let locate = |span: crate::source::Span| {

@@ -7,6 +7,7 @@
 //! a write-back that changes anything but the write-back values is refused.
 
 use crate::reqs::reqif_update::{self, Column, Refusal, Updates};
+use crate::trace::evidence::Verification;
 use crate::trace::writeback::{KeyColumn, Row, COVERAGE_VALUES};
 use crate::workspace;
 use std::collections::{BTreeMap, HashMap};
@@ -14,22 +15,32 @@ use std::path::{Path, PathBuf};
 
 /// The write-back attributes of a header (after its key column) and the values of a row,
 /// in that order: (attribute name, value). The coverage attribute is an enumeration of
-/// [`COVERAGE_VALUES`]; the others are texts.
-pub(super) fn values_of(header: &[String; 3], row: &Row) -> (Vec<Column>, Vec<(String, String)>) {
-    let columns = vec![
+/// [`COVERAGE_VALUES`], the verification attribute (a fourth column, when written) one of
+/// the verification values; "covered by" is a text.
+pub(super) fn values_of(header: &[String], row: &Row) -> (Vec<Column>, Vec<(String, String)>) {
+    let enumeration = |values: &[&str]| Some(values.iter().map(|v| v.to_string()).collect());
+    let mut columns = vec![
         Column {
             name: header[1].clone(),
-            values: Some(COVERAGE_VALUES.iter().map(|v| v.to_string()).collect()),
+            values: enumeration(&COVERAGE_VALUES),
         },
         Column {
             name: header[2].clone(),
             values: None,
         },
     ];
-    let values = vec![
+    let mut values = vec![
         (header[1].clone(), row.coverage.to_string()),
         (header[2].clone(), row.covered_by.clone()),
     ];
+    if let (Some(name), Some(v)) = (header.get(3), row.verification) {
+        let all: Vec<&str> = Verification::ALL.iter().map(|v| v.as_str()).collect();
+        columns.push(Column {
+            name: name.clone(),
+            values: enumeration(&all),
+        });
+        values.push((name.clone(), v.to_string()));
+    }
     (columns, values)
 }
 
@@ -103,7 +114,7 @@ pub(super) fn choose(traced: &workspace::Traced, choice: Option<&Path>) -> Resul
 /// into the export `chosen` ([`choose`]): its new bytes, or why nothing can be written.
 pub(super) fn write_back(
     traced: &workspace::Traced,
-    header: &[String; 3],
+    header: &[String],
     rows: &[Row],
     chosen: usize,
     stamp: &str,
@@ -157,6 +168,7 @@ pub(super) fn write_back(
                 key: String::new(),
                 coverage: "",
                 covered_by: String::new(),
+                verification: header.get(3).map(|_| ""),
             },
         )
         .0;

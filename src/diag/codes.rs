@@ -163,6 +163,10 @@ code_table! {
         "A requirement that needs coverage is covered by no activity, procedure, step or flight rule";
     StaleJustification => "Q008", "stale-justification", Requirements, Warning,
         "A recorded coverage gap justification is for a requirement that is covered, not needed or unknown";
+    InvalidEvidence => "Q009", "invalid-evidence", Requirements, Error,
+        "A verification evidence file (JUnit XML, tagged text, as-flown log) cannot be read or is malformed";
+    AmbiguousEvidence => "Q010", "ambiguous-evidence", Requirements, Warning,
+        "A test or tag names an id that, compared folded, matches several requirement ids";
     UndefinedScenarioPlan => "S001", "undefined-scenario-plan", Scenario, Error,
         "A training scenario names no plan, or a plan that no file defines";
     UnresolvedInjectTime => "S002", "unresolved-inject-time", Scenario, Error,

@@ -27,6 +27,9 @@ pub struct TraceView {
     pub artifacts: Vec<ArtifactView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub impact: Option<ImpactView>,
+    /// The verification evidence, when `evidence:` is configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EvidenceView>,
     /// The trace findings (`Q002`–`Q008`, and `Q001` for exports), with the fields of
     /// `opsplan check --format json`; set by the caller.
     pub findings: serde_json::Value,
@@ -69,10 +72,65 @@ pub struct RequirementView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
     pub covered_by: Vec<CoverView>,
+    /// Its verification, when `evidence:` is configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<VerificationView>,
     /// The export's other attributes, typed (for the workbook's Requirements sheet; the
     /// JSON of `opsplan reqs list` has them).
     #[serde(skip)]
     pub attributes: std::collections::BTreeMap<String, crate::reqs::AttrValue>,
+}
+
+/// A requirement's verification.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerificationView {
+    pub status: crate::trace::evidence::Verification,
+    /// Indices into `evidence.items`, in item order.
+    pub evidence: Vec<usize>,
+}
+
+/// The evidence of a trace.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceView {
+    pub summary: EvidenceSummaryView,
+    pub items: Vec<EvidenceItemView>,
+    /// Each heading with requirements under it: the worst status of those, and counts.
+    pub headings: Vec<HeadingVerificationView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceSummaryView {
+    pub items: usize,
+    pub items_by_outcome: std::collections::BTreeMap<&'static str, usize>,
+    /// Requirements by verification status.
+    pub by_status: std::collections::BTreeMap<&'static str, usize>,
+    /// The requirements `--min-verified` counts (all but not-required, withdrawn and
+    /// justified), and the verified ones among them.
+    pub counted: usize,
+    pub verified: usize,
+    /// Verified ÷ counted, in percent, one decimal.
+    pub verified_percent: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceItemView {
+    pub kind: crate::trace::evidence::EvidenceKind,
+    pub name: String,
+    pub outcome: crate::trace::evidence::Outcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    /// The requirements it is evidence for, by id, in requirement order.
+    pub requirements: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadingVerificationView {
+    pub path: Vec<String>,
+    pub status: crate::trace::evidence::Verification,
+    pub counts: std::collections::BTreeMap<&'static str, usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -225,7 +283,8 @@ impl TraceView {
         let requirements = t
             .requirements
             .iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(ri, r)| {
                 let o = t.object(&traced.exports, r);
                 RequirementView {
                     id: r.id.clone(),
@@ -238,6 +297,10 @@ impl TraceView {
                     location: o.location.clone(),
                     fingerprint: r.fingerprint[..SHOWN_STAMP.min(r.fingerprint.len())].to_string(),
                     justification: r.justification.clone(),
+                    verification: t.evidence.as_ref().map(|e| VerificationView {
+                        status: e.requirements[ri].status,
+                        evidence: e.requirements[ri].items.clone(),
+                    }),
                     attributes: o.attributes.clone(),
                     covered_by: r
                         .links
@@ -397,6 +460,7 @@ impl TraceView {
                     })
                     .collect(),
             }),
+            evidence: t.evidence.as_ref().map(|e| evidence_view(e, t, &at)),
             findings: serde_json::Value::Array(Vec::new()),
             project_file: crate::workspace::Project::default(),
         }
@@ -406,6 +470,57 @@ impl TraceView {
     pub fn artifact_title(&self, i: usize) -> String {
         let a = &self.artifacts[i];
         format!("{} {}", a.kind.as_str(), a.name)
+    }
+}
+
+fn evidence_view(
+    e: &crate::trace::evidence::Evidence,
+    t: &crate::trace::Trace,
+    at: &dyn Fn(crate::source::Span) -> (String, u32, u32),
+) -> EvidenceView {
+    let mut for_item: Vec<Vec<String>> = vec![Vec::new(); e.items.len()];
+    for (r, re) in t.requirements.iter().zip(&e.requirements) {
+        for &i in &re.items {
+            for_item[i].push(r.id.clone());
+        }
+    }
+    let s = &e.summary;
+    EvidenceView {
+        summary: EvidenceSummaryView {
+            items: s.items,
+            items_by_outcome: s.items_by_outcome.clone(),
+            by_status: s.by_status.clone(),
+            counted: s.counted,
+            verified: s.verified,
+            verified_percent: (s.verified_percent() * 10.0).round() / 10.0,
+        },
+        items: e
+            .items
+            .iter()
+            .zip(for_item)
+            .map(|(i, requirements)| {
+                let (file, line, column) = at(i.span);
+                EvidenceItemView {
+                    kind: i.kind,
+                    name: i.name.clone(),
+                    outcome: i.outcome,
+                    message: i.message.clone(),
+                    file,
+                    line,
+                    column,
+                    requirements,
+                }
+            })
+            .collect(),
+        headings: e
+            .headings
+            .iter()
+            .map(|h| HeadingVerificationView {
+                path: h.path.clone(),
+                status: h.status,
+                counts: h.counts.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -423,8 +538,31 @@ pub fn summary_line(v: &TraceView) -> String {
         .iter()
         .map(|(k, n)| format!("{n} {k}"))
         .collect();
+    let verified = match &v.evidence {
+        None => String::new(),
+        Some(e) => {
+            let e = &e.summary;
+            let statuses: Vec<String> = e
+                .by_status
+                .iter()
+                .filter(|(_, &n)| n > 0)
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect();
+            format!(
+                "; verified {:.1} % ({} of {} requirements counted: {})",
+                e.verified_percent,
+                e.verified,
+                e.counted,
+                if statuses.is_empty() {
+                    "none".to_string()
+                } else {
+                    statuses.join(", ")
+                }
+            )
+        }
+    };
     format!(
-        "coverage {:.1} % ({} of {} requirements that need coverage); {}; {} link{}{}{}",
+        "coverage {:.1} % ({} of {} requirements that need coverage); {}; {} link{}{}{}{verified}",
         s.coverage_percent,
         s.covered,
         s.needing_coverage,
@@ -471,7 +609,16 @@ fn text_raw(v: &TraceView) -> String {
         .max()
         .unwrap_or(2)
         .max(2);
-    let _ = writeln!(out, "{:<width$}  {:<12}  covered by", "id", "status");
+    let verification = v.evidence.is_some();
+    if verification {
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:<12}  {:<18}  covered by",
+            "id", "status", "verification"
+        );
+    } else {
+        let _ = writeln!(out, "{:<width$}  {:<12}  covered by", "id", "status");
+    }
     for r in &v.requirements {
         let by: Vec<String> = r
             .covered_by
@@ -491,7 +638,23 @@ fn text_raw(v: &TraceView) -> String {
             (ReqStatus::NotRequired, _) => "—".to_string(),
             _ => by.join(", "),
         };
-        let _ = writeln!(out, "{:<width$}  {:<12}  {what}", r.id, r.status.as_str());
+        match &r.verification {
+            Some(ver) => {
+                let _ = writeln!(
+                    out,
+                    "{:<width$}  {:<12}  {:<18}  {what}",
+                    r.id,
+                    r.status.as_str(),
+                    ver.status.as_str()
+                );
+            }
+            None => {
+                let _ = writeln!(out, "{:<width$}  {:<12}  {what}", r.id, r.status.as_str());
+            }
+        }
+    }
+    if let Some(e) = &v.evidence {
+        out.push_str(&evidence_text(e));
     }
     let dangling: Vec<String> = v
         .artifacts
@@ -503,9 +666,12 @@ fn text_raw(v: &TraceView) -> String {
                 .filter(|c| c.status == LinkStatus::Dangling)
                 .map(move |c| {
                     // As the artifact writes ids: a `covers` quotes those that need it.
-                    let written = |id: &str| match a.kind {
-                        crate::trace::ArtifactKind::FlightRule => id.to_string(),
-                        _ => crate::syntax::cited_form(id).unwrap_or_else(|| id.to_string()),
+                    let written = |id: &str| {
+                        if a.kind.writes_ids_verbatim() {
+                            id.to_string()
+                        } else {
+                            crate::syntax::cited_form(id).unwrap_or_else(|| id.to_string())
+                        }
                     };
                     let hint = if let Some(cite) = &c.cite_instead {
                         format!(" (the export id of {})", written(cite))
@@ -540,6 +706,54 @@ fn text_raw(v: &TraceView) -> String {
     }
     if let Some(imp) = &v.impact {
         out.push_str(&impact_text(imp));
+    }
+    out
+}
+
+/// The headings' roll-up and the evidence that did not pass.
+fn evidence_text(e: &EvidenceView) -> String {
+    let mut out = String::new();
+    if !e.headings.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nverification by heading (the worst of its requirements):"
+        );
+        for h in &e.headings {
+            let counts: Vec<String> = h.counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+            let _ = writeln!(
+                out,
+                "  {:<18}  {}  ({})",
+                h.status.as_str(),
+                h.path.join(" > "),
+                counts.join(", ")
+            );
+        }
+    }
+    use crate::trace::evidence::Outcome;
+    let bad: Vec<&EvidenceItemView> = e
+        .items
+        .iter()
+        .filter(|i| i.outcome != Outcome::Passed && !i.requirements.is_empty())
+        .collect();
+    if !bad.is_empty() {
+        let _ = writeln!(out, "\nevidence not passed:");
+        for i in bad {
+            let _ = writeln!(
+                out,
+                "  {:<8} {} {}{}  [{}:{}:{}]  for {}",
+                i.outcome.as_str(),
+                i.kind.as_str(),
+                i.name,
+                i.message
+                    .as_deref()
+                    .map(|m| format!(": {}", one_line(m, 100)))
+                    .unwrap_or_default(),
+                i.file,
+                i.line,
+                i.column,
+                i.requirements.join(", ")
+            );
+        }
     }
     out
 }
@@ -782,7 +996,9 @@ pub fn csv(v: &TraceView) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    let width = CSV_COLUMNS.len() + v.artifacts.len();
+    // With evidence, a `Verification` column after `Did you mean`.
+    let extra = usize::from(v.evidence.is_some());
+    let width = CSV_COLUMNS.len() + extra + v.artifacts.len();
     let mut write = |row: Vec<String>| {
         let row: Vec<String> = row.iter().map(|c| safe_cell(c)).collect();
         w.write_record(&row).expect("writing to memory");
@@ -805,6 +1021,15 @@ pub fn csv(v: &TraceView) -> String {
                 .iter()
                 .map(|t| if i == 0 { t.to_string() } else { String::new() }),
         );
+        if extra == 1 {
+            out.push(match i {
+                0 => "Verification".to_string(),
+                _ => v.requirements[i - 1]
+                    .verification
+                    .as_ref()
+                    .map_or(String::new(), |x| x.status.as_str().to_string()),
+            });
+        }
         out.extend(artifacts);
         write(out);
     }
@@ -823,7 +1048,7 @@ pub fn csv(v: &TraceView) -> String {
             d.suggestion(),
         ];
         out.resize(width, String::new());
-        out[CSV_COLUMNS.len() + d.artifact] = d.cite.status.as_str().to_string();
+        out[CSV_COLUMNS.len() + extra + d.artifact] = d.cite.status.as_str().to_string();
         write(out);
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")

@@ -1,5 +1,6 @@
 //! The spreadsheet write-back (`opsplan trace --format doors-csv|doors-xlsx`): the key
-//! column DOORS matches objects by and the two write-back columns, one row per
+//! column DOORS matches objects by and the two write-back columns (three with
+//! the verification), one row per
 //! requirement, nothing else (DOORS updates only the columns present). The rows come
 //! from [`crate::trace::writeback::rows`]; here they become CSV (csv crate, CRLF, every
 //! cell made safe against formula injection by [`super::trace::safe_cell`]) or a one-sheet
@@ -14,29 +15,25 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError}
 pub const SHEET: &str = "Write-back";
 
 /// The write-back as CSV.
-pub fn csv(header: &[String; 3], rows: &[Row]) -> String {
+pub fn csv(header: &[String], rows: &[Row]) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     w.write_record(header.iter().map(|c| safe_cell(c)))
         .expect("writing to memory");
     for r in rows {
-        w.write_record([
-            safe_cell(&r.key),
-            safe_cell(r.coverage),
-            safe_cell(&r.covered_by),
-        ])
-        .expect("writing to memory");
+        w.write_record(r.cells().into_iter().map(safe_cell))
+            .expect("writing to memory");
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 cells")
 }
 
 /// The write-back as an XLSX workbook of one sheet.
-pub fn xlsx(header: &[String; 3], rows: &[Row], created: i64) -> Result<Vec<u8>, String> {
+pub fn xlsx(header: &[String], rows: &[Row], created: i64) -> Result<Vec<u8>, String> {
     build(header, rows, created).map_err(|e| e.to_string())
 }
 
-fn build(header: &[String; 3], rows: &[Row], created: i64) -> Result<Vec<u8>, XlsxError> {
+fn build(header: &[String], rows: &[Row], created: i64) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let when = ExcelDateTime::from_timestamp(created)?;
     wb.set_properties(
@@ -52,14 +49,17 @@ fn build(header: &[String; 3], rows: &[Row], created: i64) -> Result<Vec<u8>, Xl
     }
     for (i, r) in rows.iter().enumerate() {
         let row = i as u32 + 1;
-        ws.write_string(row, 0, cell(&r.key))?;
-        ws.write_string(row, 1, cell(r.coverage))?;
-        ws.write_string(row, 2, cell(&r.covered_by))?;
+        for (c, text) in r.cells().into_iter().enumerate() {
+            ws.write_string(row, c as u16, cell(text))?;
+        }
     }
     ws.set_freeze_panes(1, 0)?;
     ws.set_column_width(0, 18)?;
     ws.set_column_width(1, 16)?;
     ws.set_column_width(2, 80)?;
+    if header.len() > 3 {
+        ws.set_column_width(3, 18)?;
+    }
     wb.save_to_buffer()
 }
 

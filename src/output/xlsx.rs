@@ -436,8 +436,76 @@ fn build(v: &TraceView, created: i64) -> Result<Vec<u8>, XlsxError> {
     for (c, w) in [18, 12, 24, 30, 20, 40, 7, 7, 60].iter().enumerate() {
         sheet.set_column_width(c as u16, *w)?;
     }
+
+    // With evidence: each requirement's verification, and every piece of evidence.
+    if let Some(e) = &v.evidence {
+        let sheet = wb.add_worksheet().set_name(EVIDENCE_SHEETS[0])?;
+        let titles: Vec<String> = ["Requirement", "Status", "Verification", "Evidence"]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        table(sheet, &titles, v.requirements.len(), &header)?;
+        for (i, r) in v.requirements.iter().enumerate() {
+            let row = i as u32 + 1;
+            let ver = r.verification.as_ref();
+            let items: Vec<String> = ver
+                .map(|x| x.evidence.as_slice())
+                .unwrap_or_default()
+                .iter()
+                .map(|&k| {
+                    let it = &e.items[k];
+                    format!("{} {} ({})", it.kind.as_str(), it.name, it.outcome.as_str())
+                })
+                .collect();
+            text(sheet, row, 0, &r.id, None)?;
+            status(sheet, row, 1, r.status.as_str())?;
+            text(sheet, row, 2, ver.map_or("", |x| x.status.as_str()), None)?;
+            text(sheet, row, 3, &items.join("\n"), Some(&wrap))?;
+        }
+        for (c, w) in [18, 12, 18, 80].iter().enumerate() {
+            sheet.set_column_width(c as u16, *w)?;
+        }
+        let sheet = wb.add_worksheet().set_name(EVIDENCE_SHEETS[1])?;
+        let titles: Vec<String> = [
+            "Kind",
+            "Evidence",
+            "Outcome",
+            "Message",
+            "File",
+            "Line",
+            "Column",
+            "Requirements",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        table(sheet, &titles, e.items.len(), &header)?;
+        for (i, it) in e.items.iter().enumerate() {
+            let row = i as u32 + 1;
+            text(sheet, row, 0, it.kind.as_str(), None)?;
+            text(sheet, row, 1, &it.name, None)?;
+            text(sheet, row, 2, it.outcome.as_str(), None)?;
+            text(
+                sheet,
+                row,
+                3,
+                it.message.as_deref().unwrap_or(""),
+                Some(&wrap),
+            )?;
+            text(sheet, row, 4, &it.file, None)?;
+            sheet.write_number(row, 5, f64::from(it.line))?;
+            sheet.write_number(row, 6, f64::from(it.column))?;
+            text(sheet, row, 7, &it.requirements.join(", "), Some(&wrap))?;
+        }
+        for (c, w) in [10, 40, 10, 50, 40, 7, 7, 40].iter().enumerate() {
+            sheet.set_column_width(c as u16, *w)?;
+        }
+    }
     wb.save_to_buffer()
 }
+
+/// The sheets added when `evidence:` is configured, after [`SHEETS`].
+pub const EVIDENCE_SHEETS: [&str; 2] = ["Verification", "Evidence"];
 
 #[cfg(test)]
 mod tests {

@@ -45,7 +45,103 @@ pub struct TraceReportView {
     pub matrix_note: Option<String>,
     /// What changed since `--changed-since OLD` and what it affects, when asked.
     pub impact: Option<ImpactReport>,
+    /// The verification evidence, when `evidence:` is configured.
+    pub evidence: Option<EvidenceReport>,
     pub provenance: Provenance,
+}
+
+/// The verification evidence of the report: the figure, the headings' roll-up, and
+/// every piece of evidence that did not pass, located.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceReport {
+    /// `verified 25.0 % (2 of 8 requirements counted)`.
+    pub figure: String,
+    pub by_status: Vec<StatusCount>,
+    pub headings: Vec<HeadingRow>,
+    pub not_passed: Vec<EvidenceRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusCount {
+    pub status: &'static str,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadingRow {
+    pub path: String,
+    pub status: &'static str,
+    pub counts: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceRow {
+    pub outcome: &'static str,
+    /// `test rules::withdrawn_is_q003`
+    pub name: String,
+    pub message: Option<String>,
+    /// `file:line:col`
+    pub location: String,
+    /// The requirements it is evidence for, with their anchors.
+    pub requirements: Vec<ReqLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReqLink {
+    pub id: String,
+    pub anchor: String,
+}
+
+fn evidence_report(e: &crate::output::trace::EvidenceView) -> EvidenceReport {
+    use crate::trace::evidence::Outcome;
+    let s = &e.summary;
+    EvidenceReport {
+        figure: format!(
+            "verified {:.1} % ({} of {} requirements counted)",
+            s.verified_percent, s.verified, s.counted
+        ),
+        by_status: s
+            .by_status
+            .iter()
+            .map(|(k, n)| StatusCount {
+                status: k,
+                count: *n,
+            })
+            .collect(),
+        headings: e
+            .headings
+            .iter()
+            .map(|h| HeadingRow {
+                path: h.path.join(" › "),
+                status: h.status.as_str(),
+                counts: h
+                    .counts
+                    .iter()
+                    .map(|(k, n)| format!("{n} {k}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+            .collect(),
+        not_passed: e
+            .items
+            .iter()
+            .filter(|i| i.outcome != Outcome::Passed && !i.requirements.is_empty())
+            .map(|i| EvidenceRow {
+                outcome: i.outcome.as_str(),
+                name: format!("{} {}", i.kind.as_str(), i.name),
+                message: i.message.clone(),
+                location: format!("{}:{}:{}", i.file, i.line, i.column),
+                requirements: i
+                    .requirements
+                    .iter()
+                    .map(|id| ReqLink {
+                        id: id.clone(),
+                        anchor: anchor(id),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
 }
 
 /// The document control: the project file's `document:` and the exports read.
@@ -247,6 +343,8 @@ pub struct RequirementRow {
     pub fingerprint: String,
     pub justification: Option<String>,
     pub covered_by: Vec<ItemRef>,
+    /// Its verification status, when `evidence:` is configured.
+    pub verification: Option<&'static str>,
 }
 
 /// A covering item and the link's status.
@@ -359,6 +457,7 @@ pub fn view(trace: &TraceView, from: Sources<'_>) -> TraceReportView {
                         location: format!("{}:{}:{}", c.file, c.line, c.column),
                     })
                     .collect(),
+                verification: r.verification.as_ref().map(|v| v.status.as_str()),
                 anchor,
             }
         })
@@ -508,6 +607,7 @@ pub fn view(trace: &TraceView, from: Sources<'_>) -> TraceReportView {
         matrix,
         matrix_note,
         impact: trace.impact.as_ref().map(|i| impact_report(trace, i)),
+        evidence: trace.evidence.as_ref().map(evidence_report),
         title,
         provenance,
     }

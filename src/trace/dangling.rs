@@ -139,9 +139,10 @@ impl<'a> Lookup<'a> {
 /// The id as the artifact writes it: in a `covers`, quoted when it must be; in a flight
 /// rule's `traces`, as it is.
 pub(super) fn as_cited(kind: ArtifactKind, id: &str) -> String {
-    match kind {
-        ArtifactKind::FlightRule => id.to_string(),
-        _ => crate::syntax::cited_form(id).unwrap_or_else(|| id.to_string()),
+    if kind.writes_ids_verbatim() {
+        id.to_string()
+    } else {
+        crate::syntax::cited_form(id).unwrap_or_else(|| id.to_string())
     }
 }
 

@@ -432,6 +432,7 @@ mod tests {
             exports,
             baseline: None,
             policy: &TracePolicy::default(),
+            evidence: None,
         });
         let changes: Vec<Change> = changed
             .iter()

@@ -14,6 +14,7 @@
 //! Layer: `model, flight, reqs → trace → workspace`.
 
 mod dangling;
+pub mod evidence;
 pub mod follow;
 pub mod impact;
 pub mod writeback;
@@ -110,6 +111,8 @@ pub struct TracePolicy {
     pub impact: follow::ImpactConfig,
     /// What is written back into DOORS (`requirements: writeback:`).
     pub writeback: writeback::WritebackConfig,
+    /// `evidence:` of the project file, when given (paths as written there).
+    pub evidence: Option<evidence::EvidenceConfig>,
 }
 
 /// What cites requirements.
@@ -120,6 +123,10 @@ pub enum ArtifactKind {
     Procedure,
     Step,
     FlightRule,
+    /// A test case of a JUnit result file (`evidence: junit:`).
+    Test,
+    /// A tag in a text file (`evidence: tags:`).
+    Tag,
 }
 
 impl ArtifactKind {
@@ -129,7 +136,18 @@ impl ArtifactKind {
             ArtifactKind::Procedure => "procedure",
             ArtifactKind::Step => "step",
             ArtifactKind::FlightRule => "flight rule",
+            ArtifactKind::Test => "test",
+            ArtifactKind::Tag => "tag",
         }
+    }
+
+    /// True for the kinds that write ids as they are (a flight rule's `traces`, a test,
+    /// a tag), not as a `covers` of the language does.
+    pub fn writes_ids_verbatim(self) -> bool {
+        matches!(
+            self,
+            ArtifactKind::FlightRule | ArtifactKind::Test | ArtifactKind::Tag
+        )
     }
 }
 
@@ -317,16 +335,23 @@ pub struct Trace {
     pub requirements: Vec<ReqEntry>,
     pub artifacts: Vec<Artifact>,
     pub links: Vec<TraceLink>,
-    /// `Q002`–`Q008`, unsorted.
+    /// `Q002`–`Q010`, unsorted.
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
+    /// The verification of each requirement, when `evidence:` is configured.
+    pub evidence: Option<evidence::Evidence>,
 }
 
 impl Trace {
-    /// True when any requirement or link has a defect status (`opsplan trace` exits 1).
+    /// True when any requirement or link has a defect status, or a test, tag or
+    /// as-flown row is ambiguous (`opsplan trace` exits 1).
     pub fn has_defects(&self) -> bool {
         self.requirements.iter().any(|r| r.status.is_defect())
             || self.links.iter().any(|l| l.status.is_defect())
+            || self
+                .diagnostics
+                .iter()
+                .any(|d| d.code == Code::AmbiguousEvidence)
     }
 
     /// The object of a requirement entry.
@@ -346,6 +371,8 @@ pub struct Inputs<'a> {
     /// to it suspect (unless they record the current fingerprint).
     pub baseline: Option<&'a [Export]>,
     pub policy: &'a TracePolicy,
+    /// The verification evidence read (`None`: `evidence:` is not configured).
+    pub evidence: Option<&'a [evidence::Item]>,
 }
 
 pub use crate::reqs::attribute_key;
@@ -634,7 +661,11 @@ pub fn trace(inp: &Inputs) -> Trace {
         }
     }
 
-    let (artifacts, cites) = collect(inp);
+    let (mut artifacts, mut cites) = collect(inp);
+    let (evidence_artifacts, mut evidence_findings) = match inp.evidence {
+        Some(items) => evidence::add_artifacts(items, &index, &mut artifacts, &mut cites),
+        None => Default::default(),
+    };
     // Why each dangling id dangles, when it can be told (not for a heading's id, which
     // says so itself); "did you mean" only for the others.
     let mut why: HashMap<&str, DanglingWhy> = HashMap::default();
@@ -759,9 +790,16 @@ pub fn trace(inp: &Inputs) -> Trace {
         links,
         diagnostics: Vec::new(),
         summary: Summary::default(),
+        evidence: None,
     };
     t.diagnostics = findings(&t, inp, &index, &headings);
     t.summary = summarize(&t);
+    if let Some(items) = inp.evidence {
+        let (e, more) = evidence::verify(&t, items, &evidence_artifacts, inp.model, inp.exports);
+        evidence_findings.extend(more);
+        t.diagnostics.extend(evidence_findings);
+        t.evidence = Some(e);
+    }
     t
 }
 
@@ -1140,6 +1178,7 @@ procedure MON-060 "Monitor" {
             exports,
             baseline,
             policy,
+            evidence: None,
         })
     }
 
@@ -1317,6 +1356,7 @@ procedure MON-060 "Monitor" {
             exports: &exports,
             baseline: None,
             policy: &TracePolicy::default(),
+            evidence: None,
         });
         let q004 = t
             .diagnostics
@@ -1363,6 +1403,7 @@ procedure MON-060 "Monitor" {
             exports: &current,
             baseline: Some(&old),
             policy: &TracePolicy::default(),
+            evidence: None,
         });
         assert_eq!(links_of(&t, "R-7"), [LinkStatus::Covers]);
         assert_eq!(status_of(&t, "R-7"), ReqStatus::Covered);

@@ -21,6 +21,10 @@ pub struct WritebackConfig {
     /// The "covered by" attribute's name, in place of the profile's.
     #[serde(default, rename = "covered-by")]
     pub covered_by: Option<String>,
+    /// The verification attribute's name (`OPS Verification`): written only when set
+    /// and `evidence:` is configured.
+    #[serde(default)]
+    pub verification: Option<String>,
 }
 
 /// The attribute names written back.
@@ -192,28 +196,53 @@ fn absolute_number(export: &Export, o: &ReqObject) -> Option<String> {
         .filter(|v| !v.trim().is_empty())
 }
 
+/// The values the verification attribute takes (an enumeration in DOORS).
+pub const VERIFICATION_VALUES: [&str; 5] = [
+    "verified",
+    "partially-verified",
+    "not-run",
+    "failed",
+    "no-evidence",
+];
+
 /// One row of a write-back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub key: String,
     pub coverage: &'static str,
     pub covered_by: String,
+    /// The verification value, when the header has a fourth column.
+    pub verification: Option<&'static str>,
 }
 
-/// The write-back of a trace: the header (key, coverage, covered by) and one row per
-/// requirement (headings are not traced), in the exports' order; or the first
-/// requirement without a key (nothing is to be written).
+impl Row {
+    /// The row's cells, header order: key, coverage, covered by, and verification when
+    /// written.
+    pub fn cells(&self) -> Vec<&str> {
+        let mut out = vec![self.key.as_str(), self.coverage, self.covered_by.as_str()];
+        out.extend(self.verification);
+        out
+    }
+}
+
+/// The write-back of a trace: the header (key, coverage, covered by, and verification
+/// when `writeback: verification:` names it and the trace has evidence: 3 or 4 names,
+/// as many as each row's [`Row::cells`]) and one row per requirement (headings are not
+/// traced), in the exports' order; or the first requirement without a key (nothing is
+/// to be written).
 pub fn rows<'a>(
     trace: &'a Trace,
     exports: &[Export],
     config: &WritebackConfig,
     locate: &dyn Fn(Span) -> String,
-) -> Result<([String; 3], Vec<Row>), &'a ReqEntry> {
+) -> Result<(Vec<String>, Vec<Row>), &'a ReqEntry> {
+    let verification = config.verification.as_deref().and(trace.evidence.as_ref());
     let column = KeyColumn::of(exports);
-    let mut order: Vec<&ReqEntry> = trace.requirements.iter().collect();
-    order.sort_by_key(|r| (r.export, r.object));
+    let mut order: Vec<usize> = (0..trace.requirements.len()).collect();
+    order.sort_by_key(|&i| (trace.requirements[i].export, trace.requirements[i].object));
     let mut out = Vec::with_capacity(order.len());
-    for r in order {
+    for i in order {
+        let r = &trace.requirements[i];
         let o = trace.object(exports, r);
         let Some(key) = column.key(&exports[r.export], o) else {
             return Err(r);
@@ -222,13 +251,17 @@ pub fn rows<'a>(
             key,
             coverage: coverage_value(r.status),
             covered_by: covered_by(trace, r, locate),
+            verification: verification.map(|e| e.requirements[i].status.as_str()),
         });
     }
-    let header = [
+    let mut header = vec![
         column.header().to_string(),
         config.coverage_name().to_string(),
         config.covered_by_name().to_string(),
     ];
+    if let (Some(name), Some(_)) = (&config.verification, verification) {
+        header.push(name.clone());
+    }
     Ok((header, out))
 }
 

@@ -38,6 +38,9 @@ pub struct Config {
     /// The document control of the reports (number, issue, signatures).
     #[serde(default)]
     pub document: Option<super::document::DocumentControl>,
+    /// Verification evidence per requirement (docs/tracing.md, "Verification evidence").
+    #[serde(default)]
+    pub evidence: Option<crate::trace::evidence::EvidenceConfig>,
     /// The file's text, to locate a refused value.
     #[serde(skip)]
     pub text: String,

@@ -12,6 +12,7 @@ mod config;
 pub mod contain;
 pub mod document;
 pub mod git;
+pub mod evidence;
 mod impact;
 pub mod inputs;
 pub mod monthly;
@@ -107,6 +108,8 @@ pub struct TraceSetup {
     pub policy: crate::trace::TracePolicy,
     /// The project file that recorded the justifications, to locate them.
     pub config_file: Option<PathBuf>,
+    /// `evidence:` of the project file, checked.
+    pub evidence: Option<evidence::EvidenceSetup>,
 }
 
 /// What the command line adds to (or puts in place of) the project file's
@@ -469,6 +472,7 @@ struct LoadedReqs {
     exports: Vec<(PathBuf, crate::reqs::Export)>,
     baseline: Vec<(PathBuf, crate::reqs::Export)>,
     policy: crate::trace::TracePolicy,
+    evidence: Option<evidence::EvidenceSetup>,
 }
 
 /// Requirement exports being read on a thread of their own, into a `SourceDb` of their
@@ -506,6 +510,12 @@ fn finish(
             r.exports.into_iter().unzip();
         let (baseline_files, baseline): (Vec<PathBuf>, Vec<crate::reqs::Export>) =
             r.baseline.into_iter().unzip();
+        // Evidence is read once the plans are built (scenarios, as-flown activities).
+        let items = r.evidence.as_ref().map(|setup| {
+            let (items, found) = evidence::load(setup, &mut sources, &model);
+            diags.extend(found);
+            items
+        });
         let trace = crate::trace::trace(&crate::trace::Inputs {
             model: &model,
             rule_sets: &rule_sets,
@@ -513,6 +523,7 @@ fn finish(
             exports: &exports,
             baseline: (!baseline_files.is_empty()).then_some(&baseline[..]),
             policy: &r.policy,
+            evidence: items.as_deref(),
         });
         diags.extend(trace.diagnostics.iter().cloned());
         Traced {
@@ -1206,6 +1217,22 @@ impl Loader {
             }
             self.trace = Some(setup);
         }
+        if let Some(e) = &config.evidence {
+            let Some(setup) = self.trace.as_mut() else {
+                let (line, column) = contain::locate_value(&config.text, "evidence", "");
+                return Err(LoadError::Config {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message: "evidence: is evidence for requirements, and the project file names none: add `requirements: sources:`".to_string(),
+                });
+            };
+            let checked = evidence::EvidenceSetup::new(e, base, path, &self.roots).map_err(
+                |(key, value, message)| config.error_at(path, key, Path::new(&value), message),
+            )?;
+            setup.policy.evidence = Some(e.clone());
+            setup.evidence = Some(checked);
+        }
         for r in &config.rules {
             let p = base.join(r);
             if !p.is_file() {
@@ -1614,6 +1641,7 @@ fn trace_setup(r: &RequirementsConfig, base: &Path, config_file: &Path) -> Trace
             fingerprint: r.fingerprint.clone(),
             impact: r.impact.clone(),
             writeback: r.writeback.clone(),
+            evidence: None,
             justified: r
                 .justified
                 .iter()
@@ -1625,6 +1653,7 @@ fn trace_setup(r: &RequirementsConfig, base: &Path, config_file: &Path) -> Trace
                 .collect(),
         },
         config_file: Some(config_file.to_path_buf()),
+        evidence: None,
     }
 }
 
@@ -1730,6 +1759,7 @@ fn load_trace_inputs(
         exports,
         baseline,
         policy: setup.policy,
+        evidence: setup.evidence,
     }
 }
 

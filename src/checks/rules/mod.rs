@@ -48,8 +48,10 @@ pub mod unmatched_selector_value;
 pub mod unused_waiver;
 pub mod waived_violation;
 
+pub mod ambiguous_evidence;
 pub mod ambiguous_trace;
 pub mod duplicate_requirement;
+pub mod invalid_evidence;
 pub mod stale_justification;
 pub mod suspect_trace;
 pub mod uncovered_requirement;
@@ -134,6 +136,8 @@ pub(crate) const ALL: &[RuleEntry] = &[
     suspect_trace::RULE,
     uncovered_requirement::RULE,
     stale_justification::RULE,
+    invalid_evidence::RULE,
+    ambiguous_evidence::RULE,
     undefined_scenario_plan::RULE,
     unresolved_inject_time::RULE,
     inject_outside_horizon::RULE,
