@@ -353,8 +353,9 @@ impl Tree {
 
 /// SHA-256 and size of every file read from a revision, by its name (`git:REV:path`),
 /// for the reports' provenance, which hashes its inputs by reading them again and cannot
-/// read these from disk. Process-wide, as a name stands for the same bytes in any run of
-/// the process (a revision's files do not change; the language server reads none).
+/// read these from disk. Process-wide: the report of a run is made right after its reads,
+/// and a name read again (a symbolic revision that moved) replaces its entry; the
+/// language server reads none.
 static READ: std::sync::Mutex<Vec<(String, String, u64)>> = std::sync::Mutex::new(Vec::new());
 
 fn record(name: &str, bytes: &[u8]) {
@@ -364,8 +365,11 @@ fn record(name: &str, bytes: &[u8]) {
         .map(|b| format!("{b:02x}"))
         .collect();
     let mut read = READ.lock().unwrap_or_else(|p| p.into_inner());
-    if !read.iter().any(|(n, _, _)| n == name) {
-        read.push((name.to_string(), sha, bytes.len() as u64));
+    // The latest read wins: `git:HEAD:…` names other bytes after a commit (a report
+    // rebuilt by `--watch` in the same process).
+    match read.iter_mut().find(|(n, _, _)| n == name) {
+        Some(entry) => *entry = (name.to_string(), sha, bytes.len() as u64),
+        None => read.push((name.to_string(), sha, bytes.len() as u64)),
     }
 }
 
