@@ -57,11 +57,23 @@ pub fn run(args: &QualificationArgs, out: &mut impl Write) -> anyhow::Result<u8>
     let lock_path = at("Cargo.lock");
     let readme_path = defects_dir.join("README.md");
 
+    let fixed: Vec<(PathBuf, String)> = [
+        (&tor_path, "the tool operational requirements"),
+        (&tests_path, "the verification cases"),
+        (&junit_path, "the verification results"),
+        (&defects_dir, "the seeded defects"),
+        (&conditions_path, "the conditions of use"),
+        (&limits_path, "the known limitations"),
+        (&lock_path, "the configuration"),
+    ]
+    .into_iter()
+    .map(|(p, what)| (p.clone(), what.to_string()))
+    .collect();
     if let Err(why) = super::export::check_out_dir(&args.out) {
-        return fail(format!(
-            "--out {}: {why}; nothing written",
-            args.out.display()
-        ));
+        if let Some(refusal) = holds_input(&args.out, &fixed) {
+            return fail(refusal);
+        }
+        return fail(format!("--out {}: {why}; nothing written", args.out.display()));
     }
     let mut read = Vec::new();
     let mut text = |path: &Path, what: &'static str| -> Result<String, String> {
@@ -140,15 +152,17 @@ pub fn run(args: &QualificationArgs, out: &mut impl Write) -> anyhow::Result<u8>
     };
     let findings = findings_of(&run);
     let mut paths: Vec<PathBuf> = read.iter().map(|(p, _)| p.clone()).collect();
-    let mut roles: Vec<(PathBuf, String)> = read
-        .iter()
-        .map(|(p, what)| (p.clone(), (*what).to_string()))
-        .collect();
+    paths.extend(
+        workspace::inputs::Inputs::of_run(&run)
+            .iter()
+            .map(|i| i.path.clone()),
+    );
+    // Every input is read: the run's own (a flight-rule file outside the example) too.
+    let mut inputs = fixed;
     for i in workspace::inputs::Inputs::of_run(&run).iter() {
-        paths.push(i.path.clone());
-        roles.push((i.path.clone(), i.role.as_str().to_string()));
+        inputs.push((i.path.clone(), i.role.as_str().to_string()));
     }
-    if let Some(refusal) = holds_input(&args.out, &roles) {
+    if let Some(refusal) = holds_input(&args.out, &inputs) {
         return fail(refusal);
     }
     let provenance = crate::report::Provenance::of_files(&paths);
