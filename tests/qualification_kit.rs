@@ -93,7 +93,10 @@ fn the_kit_escapes_every_input_text_in_html() {
     ] {
         assert!(!html.contains(raw), "{raw} is not escaped");
     }
-    assert!(html.contains("&lt;script&gt;alert("), "escaped markup is shown");
+    assert!(
+        html.contains("&lt;script&gt;alert("),
+        "escaped markup is shown"
+    );
     assert!(!html.contains("<script"), "the kit has no script at all");
     // The sections, and what each row says.
     for id in [
@@ -148,8 +151,7 @@ fn an_output_folder_holding_an_input_or_not_empty_is_refused() {
         );
         assert_eq!(code, Some(2), "{}: {stdout}{err}", out.display());
         assert!(
-            err.contains("an input of this run (read as")
-                && err.contains("nothing written"),
+            err.contains("an input of this run (read as") && err.contains("nothing written"),
             "{err}"
         );
         assert!(stdout.is_empty());
@@ -230,8 +232,7 @@ fn every_seeded_defect_of_the_defects_example_is_caught() {
     let defects = &v["defects"];
     let seeded = defects["seeded"].as_array().unwrap();
     assert!(seeded.len() >= 30, "{} seeded defects", seeded.len());
-    let missed: Vec<&serde_json::Value> =
-        seeded.iter().filter(|d| d["caught"] != true).collect();
+    let missed: Vec<&serde_json::Value> = seeded.iter().filter(|d| d["caught"] != true).collect();
     assert!(missed.is_empty(), "defects not caught: {missed:#?}");
     assert_eq!(defects["unlisted"], serde_json::json!([]));
     // Every requirement of the TOR has its cases listed, and the configuration index

@@ -73,7 +73,10 @@ pub fn run(args: &QualificationArgs, out: &mut impl Write) -> anyhow::Result<u8>
         if let Some(refusal) = holds_input(&args.out, &fixed) {
             return fail(refusal);
         }
-        return fail(format!("--out {}: {why}; nothing written", args.out.display()));
+        return fail(format!(
+            "--out {}: {why}; nothing written",
+            args.out.display()
+        ));
     }
     let mut read = Vec::new();
     let mut text = |path: &Path, what: &'static str| -> Result<String, String> {
