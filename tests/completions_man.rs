@@ -9,7 +9,7 @@ use std::path::Path;
 const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "powershell", "elvish"];
 
 /// Every page `man --out` writes: the main page and one per subcommand, nested ones too.
-const PAGES: [&str; 20] = [
+const PAGES: [&str; 21] = [
     "opsplan-agenda.1",
     "opsplan-check.1",
     "opsplan-completions.1",
@@ -20,6 +20,7 @@ const PAGES: [&str; 20] = [
     "opsplan-man.1",
     "opsplan-report-consistency.1",
     "opsplan-report-monthly.1",
+    "opsplan-report-qualification.1",
     "opsplan-report-staffing.1",
     "opsplan-report-templates.1",
     "opsplan-report-trace.1",

@@ -175,7 +175,7 @@ pub fn run(args: &ExportArgs, out: &mut impl Write) -> anyhow::Result<u8> {
 }
 
 /// DIR may not exist (its parent must) or be an empty folder.
-fn check_out_dir(dir: &Path) -> Result<(), String> {
+pub(super) fn check_out_dir(dir: &Path) -> Result<(), String> {
     match std::fs::symlink_metadata(dir) {
         Ok(m) if m.is_dir() => match std::fs::read_dir(dir) {
             Ok(mut entries) => {

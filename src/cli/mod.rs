@@ -24,6 +24,7 @@ mod monthly;
 mod panic;
 mod pdf;
 mod progress;
+mod qualification;
 mod report;
 mod reqif_update;
 mod shell;

@@ -40,6 +40,20 @@ The range is the plan's horizon unless --from/--to give it (docs/reports.md). \
 Exit codes as `opsplan check`: 0 pass or pass with waivers, 1 findings at error \
 severity, 2 usage or input failure (no roster among the inputs: nothing written)."))]
     Staffing(super::staffing_report::StaffingReportArgs),
+    /// The qualification kit of opsplan itself: its Tool Operational Requirements, the
+    /// verification cases and their results, the seeded-defect evidence, the conditions of
+    /// use, the known limitations and the configuration index (HTML and JSON).
+    #[command(after_help = "Examples:\n  \
+cargo nextest run --profile qualification\n  \
+opsplan report qualification --out target/qualification-kit\n  \
+opsplan report qualification path/to/opsplan --junit run/junit.xml --out kit\n\n\
+ROOT (default: the current folder) is the opsplan repository: qualification/tor.csv, \
+tests/qualification.rs, examples/atv5-week40-defects, docs/qualification.md, docs/limits.md \
+and Cargo.lock are read from it (docs/qualification.md). --out must be absent or empty; \
+index.html and kit.json are written into it whole or not at all.\n\
+Exit codes: 0 every requirement verified and every seeded defect caught, 1 the kit is \
+written and says what is not, 2 usage or input failure (nothing written).")]
+    Qualification(super::qualification::QualificationArgs),
     /// List the embedded templates, or write them into a folder to adapt them (then
     /// render with `--templates DIR`).
     #[command(after_help = "Examples:\n  \
@@ -266,6 +280,7 @@ pub fn run<W: Write>(command: &ReportCommand, out: &mut W) -> anyhow::Result<u8>
         ReportCommand::Monthly(args) => (&args.output, super::monthly::given(args)),
         ReportCommand::Staffing(args) => (&args.output, args.paths.clone()),
         ReportCommand::Templates { out: dir } => return templates(dir.as_deref(), out),
+        ReportCommand::Qualification(args) => return super::qualification::run(args, out),
     };
     let once = |out: &mut W, round: &mut Round| match command {
         ReportCommand::Consistency(args) => consistency(args, out, round),
@@ -273,6 +288,7 @@ pub fn run<W: Write>(command: &ReportCommand, out: &mut W) -> anyhow::Result<u8>
         ReportCommand::Monthly(args) => super::monthly::run(args, out, round),
         ReportCommand::Staffing(args) => super::staffing_report::run(args, out, round),
         ReportCommand::Templates { out: dir } => templates(dir.as_deref(), out),
+        ReportCommand::Qualification(args) => super::qualification::run(args, out),
     };
     match (&output.output, output.watch) {
         (Some(file), true) => super::watch::run(&roots, std::slice::from_ref(file), out, once),

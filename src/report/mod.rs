@@ -13,6 +13,7 @@ pub mod consistency;
 pub mod embed;
 pub mod gantt;
 pub mod monthly;
+pub mod qualification;
 pub mod staffing;
 pub mod trace;
 pub mod word_diff;
@@ -44,6 +45,7 @@ const EMBEDDED: &[(&str, &str)] = embed![
     "agenda.html",
     "staffing.html",
     "staffing.md",
+    "qualification.html",
 ];
 
 /// The names of the embedded templates (what `--templates DIR` may replace).
