@@ -121,6 +121,8 @@ rule_cases! {
     ops_tor_q006: "Q006-suspect-trace" => Q006 at "plan.plan":6;
     ops_tor_q007: "Q007-uncovered-requirement" => Q007 at "reqs.csv":4;
     ops_tor_q008: "Q008-stale-justification" => Q008 at "opsplan.yaml":6;
+    ops_tor_q009: "Q009-invalid-evidence" => Q009 at "junit.xml":5;
+    ops_tor_q010: "Q010-ambiguous-evidence" => Q010 at "check.sh":2;
     ops_tor_s001: "S001-undefined-scenario-plan" => S001 at "scenario.scn":2;
     ops_tor_s002: "S002-unresolved-inject-time" => S002 at "scenario.scn":4;
     ops_tor_s003: "S003-inject-outside-horizon" => S003 at "scenario.scn":4;

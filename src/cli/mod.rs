@@ -769,7 +769,8 @@ fn reqs_diff(args: &ReqsDiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     for run in [&old, &new] {
         if has_errors(&run.diagnostics) {
             let text = output::text::render(&run.sources, &run.diagnostics, false);
-            eprint!("{text}");
+            // A closed standard error (`2>&1 | head`) is no reason to panic.
+            let _ = std::io::stderr().write_all(text.as_bytes());
             eprintln!("opsplan: error: an export could not be read; no comparison made");
             return Ok(EXIT_FAILURE);
         }
@@ -1091,7 +1092,8 @@ fn traced_run(
         .collect();
     if !errors.is_empty() {
         let color = std::io::stderr().is_terminal() && color != ColorChoice::Never;
-        eprint!("{}", output::text::render(&run.sources, &errors, color));
+        let text = output::text::render(&run.sources, &errors, color);
+        let _ = std::io::stderr().write_all(text.as_bytes());
         eprintln!("opsplan: error: an input could not be read; no trace written");
         return Ok(None);
     }

@@ -6,6 +6,7 @@
 //! Outputs are written last and whole (`write_atomic`, the export's temporary folder), so
 //! a panic before them leaves nothing behind.
 
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Only the first panic of a run is reported: a worker's panic re-raised on the main
@@ -37,10 +38,9 @@ pub fn install() {
         let input = crate::context::current()
             .map(|label| format!(" while reading {}", crate::diag::terminal_safe(&label)))
             .unwrap_or_default();
-        eprintln!(
-            "{}",
-            line(&input, &crate::diag::terminal_safe(&what), &place)
-        );
+        // Never `eprintln!` here: a closed standard error would panic again (an abort).
+        let text = line(&input, &crate::diag::terminal_safe(&what), &place);
+        let _ = writeln!(std::io::stderr(), "{text}");
     }));
 }
 

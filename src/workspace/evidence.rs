@@ -299,8 +299,11 @@ pub fn load(
         for f in files {
             match read(&f, &setup.roots) {
                 Ok(text) => {
+                    // Named relative to the project file (the same whatever folder the
+                    // command runs in), like the paths of the write-back's texts.
+                    let relative = f.strip_prefix(&setup.base).unwrap_or(&f).to_path_buf();
                     let id = sources.add(f.clone(), text);
-                    let name = sources.name(id).replace('\\', "/");
+                    let name = relative.to_string_lossy().replace('\\', "/");
                     let shown = name.strip_prefix("./").unwrap_or(&name).to_string();
                     items.extend(tags::scan(id, &shown, sources.text(id), re, t.fold));
                 }

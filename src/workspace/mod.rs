@@ -11,8 +11,8 @@ pub mod agenda;
 mod config;
 pub mod contain;
 pub mod document;
-pub mod git;
 pub mod evidence;
+pub mod git;
 mod impact;
 pub mod inputs;
 pub mod monthly;
@@ -356,7 +356,10 @@ pub fn check_with(paths: &[PathBuf], options: &CheckOptions) -> Result<Run, Load
     let overrides = &options.trace;
     let mut loader = Loader::default();
     let first = loader.add_roots(paths, &options.project)?;
-    if loader.queue.is_empty() {
+    // A project traced through evidence alone (tests and tags cover requirements, no plan
+    // does: opsplan's own qualification/) has nothing else to read.
+    let evidence_only = loader.trace.as_ref().is_some_and(|t| t.evidence.is_some());
+    if loader.queue.is_empty() && !evidence_only {
         return Err(LoadError::NothingToCheck(first));
     }
     if !overrides.sources.is_empty()
