@@ -273,8 +273,8 @@ fn errors_are_exit_2_and_say_what_and_where() {
                 .collect(),
         ),
         (
-            "diff: plans at a revision are not read yet",
-            vec!["diff", "git:HEAD~1:plans", "plans"]
+            "diff: a side absent at the revision",
+            vec!["diff", "git:v1:no-such-plans", "plans"]
                 .into_iter()
                 .map(String::from)
                 .collect(),
@@ -393,4 +393,43 @@ fn the_traceability_report_takes_a_revision_too() {
         renamed(&report("git:HEAD~1"), "git:HEAD\\~1:reqs.csv", "old.csv"),
         on_disk
     );
+}
+
+#[test]
+fn plan_diff_reads_a_side_at_a_revision_and_names_it_so() {
+    let dir = project();
+    let d = dir.path();
+    // The old issue kept on disk too, to compare with.
+    std::fs::create_dir(d.join("old")).unwrap();
+    std::fs::write(d.join("old/week.plan"), PLAN).unwrap();
+    let moved = PLAN.replace("at 2014/273 10:00", "at 2014/273 11:00");
+    std::fs::write(d.join("plans/week.plan"), moved).unwrap();
+    git(d, &["commit", "-q", "-am", "A2 moved"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let diff = |args: &[&str]| common::output_of(opsplan(d).env("TMPDIR", tmp.path()).args(args));
+    let (code, from_git, err) = diff(&["diff", "git:HEAD~1:plans", "plans"]);
+    assert_eq!(code, Some(1), "{from_git}{err}");
+    assert!(from_git.contains("A2"), "{from_git}");
+    assert!(
+        from_git.contains("git:HEAD~1:plans/week.plan"),
+        "{from_git}"
+    );
+    assert!(!from_git.contains(".opsplan-tmp"), "{from_git}");
+    // The same comparison as with the old issue on disk (the old side's own project file
+    // is the revision's opsplan.yaml, found above the folder as on disk).
+    let (_, on_disk, _) = diff(&["diff", "--no-config", "old", "plans"]);
+    let (_, from_git_bare, _) = diff(&["diff", "--no-config", "git:HEAD~1:plans", "plans"]);
+    assert_eq!(
+        renamed(&from_git_bare, "git:HEAD~1:plans/", "old/"),
+        on_disk
+    );
+    let (code, json, err) = diff(&["diff", "--format", "json", "git:HEAD~1:plans", "plans"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(json.contains("git:HEAD~1:opsplan.yaml"), "{json}");
+    assert!(!json.contains(".opsplan-tmp"), "{json}");
+    // The same revision on both sides: no difference. The temporary folders are gone.
+    let (code, _, err) = diff(&["diff", "git:HEAD:plans", "plans"]);
+    assert_eq!(code, Some(0), "{err}");
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
 }

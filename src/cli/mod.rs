@@ -20,6 +20,7 @@ docs/flight-rules.md (\"Project file: how it is found\") has the details."
 mod agenda;
 mod export;
 mod fmt;
+mod git_side;
 mod monthly;
 mod panic;
 mod pdf;
@@ -594,30 +595,48 @@ fn check_once(
 }
 
 fn plan_diff(args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
-    // Not yet: a plan's side is read by the whole loader (uses, rosters, windows, the
-    // project file), which reads only the disk so far.
+    // A side named `git:REV:path` is checked out of its repository (`git_side.rs`) and
+    // shown by that name.
+    let mut sides: Vec<(PathBuf, Option<git_side::GitSide>)> = Vec::new();
     for side in [&args.old, &args.new] {
-        if workspace::git::Spec::parse(side.as_os_str()).is_some() {
-            eprintln!(
-                "opsplan: error: {}: `opsplan diff` does not read plans from a git revision yet; check the revision out beside the work tree (`git worktree add ../old REV`) and compare the folders (a file so named is ./{})",
-                crate::diag::terminal_safe(&side.display().to_string()),
-                crate::diag::terminal_safe(&side.display().to_string())
-            );
-            return Ok(EXIT_FAILURE);
+        match workspace::git::Spec::parse(side.as_os_str()) {
+            None => sides.push((side.clone(), None)),
+            Some(Err(message)) => {
+                eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&message));
+                return Ok(EXIT_FAILURE);
+            }
+            Some(Ok(spec)) => match git_side::GitSide::checkout(&spec) {
+                Ok(g) => sides.push((g.path.clone(), Some(g))),
+                Err(message) => {
+                    eprintln!("opsplan: error: {}", crate::diag::terminal_safe(&message));
+                    return Ok(EXIT_FAILURE);
+                }
+            },
         }
     }
+    let shown = |text: &str| -> String {
+        sides
+            .iter()
+            .filter_map(|(_, g)| g.as_ref())
+            .fold(text.to_string(), |t, g| g.rename(&t))
+    };
     let options = args.project.options();
     let load = |p: &PathBuf| workspace::check_with(std::slice::from_ref(p), &options);
-    let (old, new) = match (load(&args.old), load(&args.new)) {
+    let (mut old, mut new) = match (load(&sides[0].0), load(&sides[1].0)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!(
                 "opsplan: error: {}",
-                crate::diag::terminal_safe(&e.to_string())
+                crate::diag::terminal_safe(&shown(&e.to_string()))
             );
             return Ok(EXIT_FAILURE);
         }
     };
+    for ((_, g), run) in sides.iter().zip([&mut old, &mut new]) {
+        if let Some(g) = g {
+            g.rename_project(&mut run.project);
+        }
+    }
     for (side, run) in [(&args.old, &old), (&args.new, &new)] {
         if run.model.plans.is_empty() {
             eprintln!("opsplan: error: {}: holds no plan", side.display());
@@ -633,10 +652,11 @@ fn plan_diff(args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<u8> {
         eprintln!("opsplan: error: {message}");
         return Ok(EXIT_FAILURE);
     }
-    match args.format {
-        Format::Text => out.write_all(output::plan_diff::text(&d).as_bytes())?,
-        Format::Json => out.write_all(output::plan_diff::json(&d).as_bytes())?,
-    }
+    let text = match args.format {
+        Format::Text => output::plan_diff::text(&d),
+        Format::Json => output::plan_diff::json(&d),
+    };
+    out.write_all(shown(&text).as_bytes())?;
     out.flush()?;
     Ok(if d.is_empty() { EXIT_OK } else { EXIT_FINDINGS })
 }

@@ -548,11 +548,15 @@ pub fn summary_line(v: &TraceView) -> String {
                 .filter(|(_, &n)| n > 0)
                 .map(|(k, n)| format!("{n} {k}"))
                 .collect();
+            // The counts by status are of every requirement; the share is of those
+            // counted (not-required, withdrawn and justified ones left out).
+            let all: usize = e.by_status.values().sum();
             format!(
-                "; verified {:.1} % ({} of {} requirements counted: {})",
+                "; verified {:.1} % ({} of {} requirements counted); verification of all {}: {}",
                 e.verified_percent,
                 e.verified,
                 e.counted,
+                all,
                 if statuses.is_empty() {
                     "none".to_string()
                 } else {
